@@ -1,0 +1,85 @@
+// Public surface of the verifiable-log core: pure functions over bytes, no I/O.
+export {
+  type Checkpoint,
+  formatCheckpoint,
+  type OpenedCheckpoint,
+  openCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+} from './checkpoint.ts';
+export {
+  type Cosignature,
+  cosignatureTime,
+  cosignatureVerifier,
+  cosignedMessage,
+  newCosigner,
+  parseCosignature,
+} from './cosignature.ts';
+export {
+  COSIGNATURE_V1,
+  ED25519,
+  ed25519Signer,
+  ed25519Verifier,
+  type KeyType,
+  keyId,
+} from './ed25519.ts';
+export { LogError, type LogErrorCode } from './errors.ts';
+export { EMPTY_ROOT, equalBytes, HASH_SIZE, hashChildren, hashLeaf, sha256 } from './hash.ts';
+export { type Integration, integrate } from './integrate.ts';
+export {
+  formatSignerKey,
+  formatVerifierKey,
+  generateKey,
+  type ParsedKey,
+  parseSignerKey,
+  parseVerifierKey,
+  signerFromKey,
+  verifierFromKey,
+} from './keys.ts';
+export {
+  consistencyRanges,
+  inclusionRanges,
+  type Node,
+  rangeHash,
+  rootFromInclusionProof,
+  rootFromLeafHashes,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle.ts';
+export {
+  decodeBase64,
+  encodeBase64,
+  formatNote,
+  MAX_SIGNATURES,
+  type Note,
+  type NoteSignature,
+  type NoteSigner,
+  type NoteVerifier,
+  type OpenedNote,
+  openNote,
+  parseNote,
+  signNote,
+} from './note.ts';
+export {
+  proveConsistency,
+  proveInclusion,
+  type ReadTiles,
+  readNodeHashes,
+  readRangeHashes,
+  treeRoot,
+} from './proof.ts';
+export {
+  ENTRIES_LEVEL,
+  edgeTiles,
+  encodeEntryBundle,
+  MAX_ENTRY_SIZE,
+  parseEntryBundle,
+  parseTilePath,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  type Tile,
+  type TileData,
+  tileAt,
+  tilePath,
+} from './tile.ts';
+export { TileMap } from './tilemap.ts';

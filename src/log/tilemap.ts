@@ -1,0 +1,39 @@
+// An in-memory set of tiles: the latest version of each tile, as a store keeps them. Used by tests,
+// by the in-memory store, and by clients that assemble a tree from downloaded tiles.
+import { LogError } from './errors.ts';
+import type { ReadTiles } from './proof.ts';
+import type { Tile, TileData } from './tile.ts';
+
+export class TileMap {
+  readonly #tiles = new Map<string, TileData>();
+
+  /** Stores tiles, replacing narrower versions of the same tile. */
+  apply(tiles: Iterable<TileData>): void {
+    for (const t of tiles) this.#tiles.set(key(t.tile), t);
+  }
+
+  get(tile: Tile): TileData | undefined {
+    return this.#tiles.get(key(tile));
+  }
+
+  get size(): number {
+    return this.#tiles.size;
+  }
+
+  /** A {@link ReadTiles} over this map; a tile narrower than requested is missing. */
+  readonly readTiles: ReadTiles = async (tiles) =>
+    tiles.map((tile) => {
+      const t = this.#tiles.get(key(tile));
+      if (t === undefined || t.tile.width < tile.width) {
+        throw new LogError(
+          'out-of-range',
+          `tile ${tile.level}/${tile.index} (width ${tile.width}) is not stored`,
+        );
+      }
+      return t.data;
+    });
+}
+
+function key(t: Tile): string {
+  return `${t.level}/${t.index}`;
+}
