@@ -90,7 +90,7 @@ export async function treeRoot(readTiles: ReadTiles, treeSize: number): Promise<
 }
 
 /** RFC 9162 §2.1.3.1 inclusion proof of leaf `index` in the tree of `treeSize`. */
-export function proveInclusion(
+export async function proveInclusion(
   readTiles: ReadTiles,
   treeSize: number,
   index: number,
@@ -99,7 +99,7 @@ export function proveInclusion(
 }
 
 /** RFC 9162 §2.1.4.1 consistency proof from the tree of `oldSize` to the tree of `newSize`. */
-export function proveConsistency(
+export async function proveConsistency(
   readTiles: ReadTiles,
   oldSize: number,
   newSize: number,

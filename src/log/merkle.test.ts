@@ -1,0 +1,148 @@
+// Property tests: proofs from tiles verify for random sizes and indexes, match the in-memory
+// RFC 9162 definition, and fail when any bit of the proof, the leaf or a root is flipped.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { LogError } from './errors.ts';
+import { hashLeaf } from './hash.ts';
+import { integrate } from './integrate.ts';
+import {
+  consistencyRanges,
+  inclusionRanges,
+  rangeHash,
+  rootFromLeafHashes,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle.ts';
+import { proveConsistency, proveInclusion, treeRoot } from './proof.ts';
+import { TileMap } from './tilemap.ts';
+
+const MAX = 1100; // crosses the 256 and 512 tile boundaries and a level-1 tile
+const entry = (i: number) => new TextEncoder().encode(`entry ${i}`);
+const leaves = Array.from({ length: MAX }, (_, i) => hashLeaf(entry(i)));
+const tiles = new TileMap();
+const roots: Uint8Array[] = [rootFromLeafHashes([])];
+for (let n = 0; n < MAX; ) {
+  const k = Math.min(1 + ((n * 7) % 97), MAX - n);
+  const r = await integrate(
+    tiles.readTiles,
+    n,
+    Array.from({ length: k }, (_, j) => entry(n + j)),
+  );
+  tiles.apply(r.tiles);
+  n = r.treeSize;
+  roots[n] = r.root;
+}
+const rootAt = (n: number) => roots[n] ?? rootFromLeafHashes(leaves.slice(0, n));
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function flip(bytes: Uint8Array, bit: number): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  const at = Math.floor(bit / 8) % out.length;
+  out[at] = (out[at] as number) ^ (1 << (bit % 8));
+  return out;
+}
+
+const rejects = (f: () => void) =>
+  assert.throws(f, (e: unknown) => e instanceof LogError && e.code === 'bad-proof');
+
+const sizeAndIndex = fc
+  .integer({ min: 1, max: MAX })
+  .chain((size) => fc.tuple(fc.constant(size), fc.nat(size - 1)));
+const twoSizes = fc
+  .tuple(fc.integer({ min: 1, max: MAX }), fc.integer({ min: 1, max: MAX }))
+  .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+
+test('roots from tiles equal the in-memory MTH at every size', async () => {
+  for (let n = 0; n <= MAX; n += 37)
+    assert.equal(
+      hex(await treeRoot(tiles.readTiles, n)),
+      hex(rootFromLeafHashes(leaves.slice(0, n))),
+    );
+});
+
+test('inclusion proofs from tiles verify and equal the RFC 9162 definition', async () => {
+  await fc.assert(
+    fc.asyncProperty(sizeAndIndex, async ([size, index]) => {
+      const proof = await proveInclusion(tiles.readTiles, size, index);
+      const reference = inclusionRanges(index, size).map(([lo, hi]) => rangeHash(leaves, lo, hi));
+      assert.deepEqual(proof.map(hex), reference.map(hex));
+      verifyInclusion(index, size, leaves[index] as Uint8Array, proof, rootAt(size));
+    }),
+  );
+});
+
+test('an inclusion proof fails when one bit of proof, leaf or root flips, or index or size changes', async () => {
+  await fc.assert(
+    fc.asyncProperty(sizeAndIndex, fc.nat(), fc.nat(), async ([size, index], which, bit) => {
+      const proof = await proveInclusion(tiles.readTiles, size, index);
+      const leaf = leaves[index] as Uint8Array;
+      const root = rootAt(size);
+      const spot = which % (proof.length + 2);
+      if (spot < proof.length) {
+        rejects(() =>
+          verifyInclusion(
+            index,
+            size,
+            leaf,
+            proof.map((p, i) => (i === spot ? flip(p, bit) : p)),
+            root,
+          ),
+        );
+      } else if (spot === proof.length) {
+        rejects(() => verifyInclusion(index, size, flip(leaf, bit), proof, root));
+      } else {
+        rejects(() => verifyInclusion(index, size, leaf, proof, flip(root, bit)));
+      }
+      if (size > 1) rejects(() => verifyInclusion((index + 1) % size, size, leaf, proof, root));
+      rejects(() => verifyInclusion(index, size, leaf, [...proof, leaf], root));
+      if (proof.length > 0) rejects(() => verifyInclusion(index, size, leaf, proof.slice(1), root));
+    }),
+  );
+});
+
+test('consistency proofs from tiles verify and equal the RFC 9162 definition', async () => {
+  await fc.assert(
+    fc.asyncProperty(twoSizes, async ([m, n]) => {
+      const proof = await proveConsistency(tiles.readTiles, m, n);
+      const reference = consistencyRanges(m, n).map(([lo, hi]) => rangeHash(leaves, lo, hi));
+      assert.deepEqual(proof.map(hex), reference.map(hex));
+      verifyConsistency(m, n, rootAt(m), rootAt(n), proof);
+    }),
+  );
+});
+
+test('a consistency proof fails when one bit of proof or either root flips', async () => {
+  await fc.assert(
+    fc.asyncProperty(twoSizes, fc.nat(), fc.nat(), async ([m, n], which, bit) => {
+      const proof = await proveConsistency(tiles.readTiles, m, n);
+      const spot = which % (proof.length + 2);
+      if (spot < proof.length) {
+        rejects(() =>
+          verifyConsistency(
+            m,
+            n,
+            rootAt(m),
+            rootAt(n),
+            proof.map((p, i) => (i === spot ? flip(p, bit) : p)),
+          ),
+        );
+      } else if (spot === proof.length) {
+        rejects(() => verifyConsistency(m, n, flip(rootAt(m), bit), rootAt(n), proof));
+      } else {
+        rejects(() => verifyConsistency(m, n, rootAt(m), flip(rootAt(n), bit), proof));
+      }
+      if (m < n) rejects(() => verifyConsistency(m, n, rootAt(m), rootAt(n), proof.slice(0, -1)));
+    }),
+  );
+});
+
+test('equal sizes with different roots are a fork', () => {
+  assert.throws(() => verifyConsistency(5, 5, rootAt(5), rootAt(6), []), /forked/);
+});
+
+test('proof requests outside the tree are out-of-range errors', async () => {
+  await assert.rejects(proveInclusion(tiles.readTiles, 10, 10), { code: 'out-of-range' });
+  await assert.rejects(proveConsistency(tiles.readTiles, 11, 10), { code: 'out-of-range' });
+});
