@@ -11,15 +11,21 @@ export function sha256(data: Uint8Array): Uint8Array {
   return hash('sha256', data, 'buffer');
 }
 
+// Scratch buffers for hash inputs: leaf and node hashing are the hot loop of integration and
+// verification, and the one-shot hash is done with its input when it returns, so reuse is safe.
+const leafInput = new Uint8Array(1 + 1024);
+
 /** SHA-256(0x00 ‖ entry). */
 export function hashLeaf(entry: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(1 + entry.length);
+  const buf =
+    entry.length < leafInput.length
+      ? leafInput.subarray(0, 1 + entry.length)
+      : new Uint8Array(1 + entry.length);
+  buf[0] = 0x00;
   buf.set(entry, 1);
   return hash('sha256', buf, 'buffer');
 }
 
-// One scratch buffer for node inputs: hashChildren is the hot loop of integration and proofs, and
-// node:crypto's one-shot hash copies its input before returning, so reusing the buffer is safe.
 const nodeInput = new Uint8Array(1 + 2 * HASH_SIZE);
 nodeInput[0] = 0x01;
 

@@ -9,7 +9,6 @@ import {
   ENTRIES_LEVEL,
   edgeTiles,
   encodeEntryBundle,
-  joinHashes,
   nodesAtLevel,
   parseEntryBundle,
   TILE_WIDTH,
@@ -77,10 +76,13 @@ export async function integrate(
 
     for (let t = start; t < newN && newN > oldN; t += TILE_WIDTH) {
       const width = Math.min(TILE_WIDTH, newN - t);
-      tiles.push({
-        tile: { level, index: t / TILE_WIDTH, width },
-        data: joinHashes(hashes.slice(t - start, t - start + width)),
-      });
+      // The old partial tile is copied whole; only the new hashes are copied one by one.
+      const kept = t === start && prior !== undefined ? prior : new Uint8Array(0);
+      const data = new Uint8Array(width * HASH_SIZE);
+      data.set(kept);
+      for (let i = kept.length / HASH_SIZE; i < width; i++)
+        data.set(hashes[t - start + i] as Uint8Array, i * HASH_SIZE);
+      tiles.push({ tile: { level, index: t / TILE_WIDTH, width }, data });
     }
     // The tree's root folds the complete subtrees of its right edge. Those below the next tile
     // level are made of the hashes in the last, partial group of this level.

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The `tuidang` command. The code is TypeScript run natively by Node 24 (type stripping); the
+// project's npm scripts put Node 24 on the path (dev dependency `node@24`).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 24 && !(major === 22 && minor >= 18)) {
+  console.error(
+    `tuidang needs Node.js 24 (this is ${process.version}). Run it through npm (npx tuidang …, npm start) to use the project's own Node 24.`,
+  );
+  process.exit(2);
+}
+await import('../src/cli/main.ts');

@@ -1,0 +1,37 @@
+// `tuidang <command>`: one entry point for operators, auditors and witnesses.
+
+import { CliError, type Command } from './command.ts';
+import { keygen } from './keygen.ts';
+
+const commands: Record<string, Command> = { keygen };
+
+function usage(): string {
+  const list = Object.entries(commands)
+    .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+    .join('\n');
+  return `usage: tuidang <command> [options]\n\ncommands:\n${list}\n\nRun "tuidang <command> --help" for a command's options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    console.error(`tuidang: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(args);
+  } catch (e) {
+    if (e instanceof CliError) {
+      console.error(`tuidang ${name}: ${e.message}`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
