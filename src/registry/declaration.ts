@@ -1,0 +1,184 @@
+// A submission as people send it, validated into something the sequencer can log. The input is
+// attacker-controlled JSON: every field is checked, unknown fields are refused, and each problem is
+// reported with the field it concerns, in words a person understands.
+
+import type { NameKind } from './commitment.ts';
+import { CHANNELS, type Channel, ORGS, type Org } from './entry.ts';
+import { parseRegion, type Region } from './regions.ts';
+
+export const LANGUAGES = ['zh-Hans', 'zh-Hant', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const MAX_DECLARANTS = 50;
+export const MAX_NAME = 64;
+export const MAX_STATEMENT = 2000;
+
+export interface Declarant {
+  readonly name: string;
+  readonly nameKind: NameKind;
+  readonly orgs: readonly Org[];
+  readonly region?: Region | undefined;
+  readonly statement?: string | undefined;
+  readonly publish: boolean;
+}
+
+export interface Submission {
+  readonly language: Language;
+  readonly channel: Channel;
+  readonly declarants: readonly Declarant[];
+}
+
+export interface FieldProblem {
+  /** JSON pointer of the field, e.g. `/declarants/0/name`. */
+  readonly pointer: string;
+  readonly detail: string;
+}
+
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  readonly problems: readonly FieldProblem[];
+  constructor(problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.pointer || '/'}: ${p.detail}`).join('; '));
+    this.problems = problems;
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+// Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise text.
+const FORBIDDEN_CHARS = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
+function unknownFields(
+  o: Record<string, unknown>,
+  allowed: readonly string[],
+  at: string,
+  problems: FieldProblem[],
+): void {
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k)) problems.push({ pointer: `${at}/${k}`, detail: 'unknown field' });
+}
+
+function text(
+  v: unknown,
+  at: string,
+  max: number,
+  required: boolean,
+  problems: FieldProblem[],
+  what: string,
+): string | undefined {
+  if (v === undefined || v === null || v === '') {
+    if (required) problems.push({ pointer: at, detail: `${what} is required` });
+    return undefined;
+  }
+  if (typeof v !== 'string') {
+    problems.push({ pointer: at, detail: `${what} must be text` });
+    return undefined;
+  }
+  const s = v.normalize('NFC');
+  const length = [...s].length;
+  if (!s.isWellFormed())
+    problems.push({ pointer: at, detail: `${what} contains invalid characters` });
+  else if (what === 'name' && FORBIDDEN_CHARS.test(s))
+    problems.push({ pointer: at, detail: `${what} contains control characters` });
+  else if (what !== 'name' && FORBIDDEN_CHARS.test(s.replace(/[\n\r\t]/g, '')))
+    problems.push({ pointer: at, detail: `${what} contains control characters` });
+  else if (s.trim() === '' && required)
+    problems.push({ pointer: at, detail: `${what} is required` });
+  else if (length > max)
+    problems.push({
+      pointer: at,
+      detail: `${what} is ${length} characters long; at most ${max} are allowed`,
+    });
+  else return s;
+  return undefined;
+}
+
+function declarant(v: unknown, at: string, problems: FieldProblem[]): Declarant | undefined {
+  if (!isObject(v)) {
+    problems.push({ pointer: at, detail: 'each declarant must be an object' });
+    return undefined;
+  }
+  const before = problems.length;
+  unknownFields(v, ['name', 'nameKind', 'orgs', 'region', 'statement', 'publish'], at, problems);
+  const name = text(v.name, `${at}/name`, MAX_NAME, true, problems, 'name');
+  const statement = text(
+    v.statement,
+    `${at}/statement`,
+    MAX_STATEMENT,
+    false,
+    problems,
+    'statement',
+  );
+  if (v.nameKind !== 'real' && v.nameKind !== 'alias')
+    problems.push({ pointer: `${at}/nameKind`, detail: 'nameKind must be "real" or "alias"' });
+  const orgs: Org[] = [];
+  if (!Array.isArray(v.orgs) || v.orgs.length === 0) {
+    problems.push({
+      pointer: `${at}/orgs`,
+      detail: 'choose at least one organisation: party, league or pioneers',
+    });
+  } else {
+    for (const [i, o] of v.orgs.entries()) {
+      if (!ORGS.includes(o))
+        problems.push({
+          pointer: `${at}/orgs/${i}`,
+          detail: 'organisation must be party, league or pioneers',
+        });
+      else if (orgs.includes(o))
+        problems.push({ pointer: `${at}/orgs/${i}`, detail: 'organisation listed twice' });
+      else orgs.push(o);
+    }
+  }
+  let region: Region | undefined;
+  if (v.region !== undefined && v.region !== null && v.region !== '') {
+    region = typeof v.region === 'string' ? parseRegion(v.region) : undefined;
+    if (region === undefined)
+      problems.push({
+        pointer: `${at}/region`,
+        detail: 'region must be a province-level division code such as CN-GD',
+      });
+  }
+  if (v.publish !== undefined && typeof v.publish !== 'boolean')
+    problems.push({ pointer: `${at}/publish`, detail: 'publish must be true or false' });
+  if (problems.length > before || name === undefined) return undefined;
+  // Canonical order, so that the same declaration always encodes the same way.
+  orgs.sort((a, b) => ORGS.indexOf(a) - ORGS.indexOf(b));
+  return {
+    name,
+    nameKind: v.nameKind as NameKind,
+    orgs,
+    region,
+    statement,
+    publish: v.publish === true,
+  };
+}
+
+/** Validates a submission; throws {@link ValidationError} listing every problem found. */
+export function parseSubmission(body: unknown, channel: Channel = 'web'): Submission {
+  const problems: FieldProblem[] = [];
+  if (!isObject(body))
+    throw new ValidationError([
+      { pointer: '', detail: 'the body must be a JSON object with language and declarants' },
+    ]);
+  unknownFields(body, ['language', 'declarants'], '', problems);
+  if (!LANGUAGES.includes(body.language as Language))
+    problems.push({ pointer: '/language', detail: 'language must be zh-Hans, zh-Hant or en' });
+  if (!CHANNELS.includes(channel))
+    problems.push({ pointer: '/channel', detail: 'unknown channel' });
+  const list = body.declarants;
+  const declarants: Declarant[] = [];
+  if (!Array.isArray(list) || list.length === 0) {
+    problems.push({ pointer: '/declarants', detail: 'at least one declarant is required' });
+  } else if (list.length > MAX_DECLARANTS) {
+    problems.push({
+      pointer: '/declarants',
+      detail: `at most ${MAX_DECLARANTS} declarants may declare together`,
+    });
+  } else {
+    list.forEach((d, i) => {
+      const parsed = declarant(d, `/declarants/${i}`, problems);
+      if (parsed) declarants.push(parsed);
+    });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return { language: body.language as Language, channel, declarants };
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { arbDeclaration } from '../../test/arbitraries.ts';
+import { commitment } from './commitment.ts';
+import {
+  CHANNELS,
+  dayString,
+  decodeEntry,
+  type Entry,
+  EntryFormatError,
+  encodeEntry,
+  ORGS,
+  VOID_REASONS,
+} from './entry.ts';
+import { REGIONS } from './regions.ts';
+
+test('declarations round-trip and stay within 64 bytes', () => {
+  fc.assert(
+    fc.property(arbDeclaration, (e) => {
+      const bytes = encodeEntry(e);
+      assert.ok(bytes.length <= 64, `${bytes.length} bytes`);
+      const d = decodeEntry(bytes);
+      assert.deepEqual(encodeEntry(d), bytes);
+      assert.equal(d.kind, 'declaration');
+    }),
+  );
+});
+
+test('void entries round-trip', () => {
+  fc.assert(
+    fc.property(fc.maxSafeNat(), fc.constantFrom(...VOID_REASONS), (target, reason) => {
+      const e: Entry = { kind: 'void', day: '2026-11-25', target, reason };
+      assert.deepEqual(decodeEntry(encodeEntry(e)), e);
+    }),
+  );
+});
+
+test('a known entry encodes to known bytes (docs/log-format.md)', () => {
+  const c = commitment(new Uint8Array(32), '王小明', 'real', undefined);
+  const bytes = encodeEntry({
+    kind: 'declaration',
+    day: '2026-11-25',
+    orgs: ['party', 'pioneers'],
+    channel: 'web',
+    region: 'CN-GD',
+    commitment: c,
+  });
+  assert.equal(Buffer.from(bytes.subarray(0, 8)).toString('hex'), '0101512e05010500');
+  assert.equal(bytes.length, 40);
+});
+
+test('decoding rejects anything but the one defined meaning of each byte', () => {
+  const good = encodeEntry({
+    kind: 'declaration',
+    day: '2026-11-25',
+    orgs: ['party'],
+    channel: 'web',
+    commitment: new Uint8Array(32),
+  });
+  const mutate = (i: number, v: number) => Uint8Array.from(good, (b, j) => (j === i ? v : b));
+  for (const bad of [
+    mutate(0, 2),
+    mutate(1, 3),
+    mutate(4, 0),
+    mutate(4, 8),
+    mutate(5, 0),
+    mutate(5, 6),
+    mutate(6, 35),
+    mutate(7, 2),
+    good.subarray(1),
+    new Uint8Array(),
+  ]) {
+    assert.throws(() => decodeEntry(bad), EntryFormatError);
+  }
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 80 }), (b) => {
+      try {
+        decodeEntry(b);
+      } catch (e) {
+        assert.ok(e instanceof EntryFormatError);
+      }
+    }),
+  );
+});

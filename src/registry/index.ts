@@ -1,0 +1,47 @@
+export {
+  COMMITMENT_TAG,
+  canonical,
+  commitment,
+  type NameKind,
+  newSalt,
+  SALT_SIZE,
+} from './commitment.ts';
+export {
+  type Declarant,
+  type FieldProblem,
+  LANGUAGES,
+  type Language,
+  MAX_DECLARANTS,
+  MAX_NAME,
+  MAX_STATEMENT,
+  parseSubmission,
+  type Submission,
+  ValidationError,
+} from './declaration.ts';
+export {
+  CHANNELS,
+  type Channel,
+  type DeclarationEntry,
+  dayNumber,
+  dayString,
+  decodeEntry,
+  type Entry,
+  EntryFormatError,
+  encodeEntry,
+  ORGS,
+  type Org,
+  utcDay,
+  VOID_REASONS,
+  type VoidEntry,
+  type VoidReason,
+} from './entry.ts';
+export { parseRegion, REGIONS, type Region } from './regions.ts';
+export {
+  addEntry,
+  emptyTotals,
+  headline,
+  type Tally,
+  TallyError,
+  type Totals,
+  tally,
+} from './totals.ts';

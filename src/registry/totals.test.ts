@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { arbDeclaration } from '../../test/arbitraries.ts';
+import { type DeclarationEntry, decodeEntry, type Entry, encodeEntry } from './entry.ts';
+import { addEntry, emptyTotals, headline, TallyError, tally } from './totals.ts';
+
+/** A random log: declarations, and voids of earlier declarations not yet voided. */
+const arbLog = fc
+  .array(fc.tuple(arbDeclaration, fc.nat(), fc.boolean()), { maxLength: 80 })
+  .map((steps) => {
+    const log: Entry[] = [];
+    const open: number[] = [];
+    for (const [d, pick, isVoid] of steps) {
+      if (isVoid && open.length > 0) {
+        const [target] = open.splice(pick % open.length, 1);
+        log.push({ kind: 'void', day: d.day, target: target as number, reason: 'duplicate' });
+      } else {
+        open.push(log.length);
+        log.push(d);
+      }
+    }
+    return log;
+  });
+
+test('incremental totals equal totals recomputed from the raw entries', () => {
+  fc.assert(
+    fc.property(arbLog, fc.integer({ min: 1, max: 10 }), (log, batch) => {
+      const incremental = emptyTotals();
+      for (let at = 0; at < log.length; at += batch) {
+        for (const e of log.slice(at, at + batch)) {
+          addEntry(
+            incremental,
+            e,
+            e.kind === 'void' ? (log[e.target] as DeclarationEntry) : undefined,
+          );
+        }
+      }
+      const raw = tally(log.map((e) => decodeEntry(encodeEntry(e))));
+      assert.deepEqual(incremental, raw);
+      const live = log.filter(
+        (e, i) => e.kind === 'declaration' && !log.some((v) => v.kind === 'void' && v.target === i),
+      );
+      assert.equal(headline(raw), live.length);
+      assert.equal(
+        raw.registered.declarants,
+        live.filter((e) => e.kind === 'declaration' && e.channel !== 'import').length,
+      );
+    }),
+  );
+});
+
+test('a void of a void, of a later entry, or a second void is a broken log', () => {
+  const d: Entry = {
+    kind: 'declaration',
+    day: '2026-01-01',
+    orgs: ['league'],
+    channel: 'web',
+    commitment: new Uint8Array(32),
+  };
+  const v = (target: number): Entry => ({
+    kind: 'void',
+    day: '2026-01-02',
+    target,
+    reason: 'test',
+  });
+  assert.throws(() => tally([d, v(0), v(1)]), TallyError);
+  assert.throws(() => tally([v(1), d]), TallyError);
+  assert.throws(() => tally([d, v(0), v(0)]), TallyError);
+  const ok = tally([d, d, v(0)]);
+  assert.equal(headline(ok), 1);
+  assert.deepEqual(ok.voided, { test: 1 });
+  assert.equal(ok.registered.orgs.league, 1);
+  assert.deepEqual(ok.registered.days, { '2026-01-01': 1 });
+});
