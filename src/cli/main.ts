@@ -2,8 +2,9 @@
 
 import { CliError, type Command } from './command.ts';
 import { keygen } from './keygen.ts';
+import { serve } from './serve.ts';
 
-const commands: Record<string, Command> = { keygen };
+const commands: Record<string, Command> = { serve, keygen };
 
 function usage(): string {
   const list = Object.entries(commands)

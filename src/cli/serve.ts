@@ -1,0 +1,46 @@
+// `tuidang serve`: runs the registry.
+import { ConfigError, readConfig, startRegistry } from '../server/index.ts';
+import { CliError, type Command, parseOptions } from './command.ts';
+
+const help = `usage: tuidang serve
+
+Serves the registry: the JSON API under /api/v1/ and the log under /log/.
+
+Configuration comes from the environment:
+  PORT              port to listen on (default 8080; 0 picks a free one)
+  HOST              address to listen on (default 127.0.0.1)
+  DATA_DIR          where the SQLite database and the signing key live (default ./data)
+  TUIDANG_ORIGIN    the log's origin and key name (default localhost/tuidang)
+  TUIDANG_SIGNER_KEY  the signing key itself, instead of DATA_DIR/log.key
+  SEQUENCE_DELAY    milliseconds a commit may wait to gather more declarations (default 2)`;
+
+export const serve: Command = {
+  summary: 'run the registry (API, log, sequencer)',
+  async run(args) {
+    if (parseOptions(args, {}, help) === undefined) return 0;
+    let registry: Awaited<ReturnType<typeof startRegistry>>;
+    try {
+      registry = await startRegistry(readConfig());
+    } catch (e) {
+      if (e instanceof ConfigError) throw new CliError(e.message);
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new CliError(`${(e as Error).message}: another program uses this port; set PORT`);
+      throw e;
+    }
+    if (registry.keyCreated)
+      console.log(
+        'created a new signing key in the data directory (back it up: it signs every checkpoint)',
+      );
+    console.log(`tuidang is serving at ${registry.url}`);
+    console.log(`log verifier key: ${registry.vkey}`);
+    const stop = async (signal: string) => {
+      console.log(`${signal}: finishing pending commits and stopping`);
+      await registry.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    await new Promise(() => {}); // serve until a signal arrives
+    return 0;
+  },
+};

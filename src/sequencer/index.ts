@@ -1,0 +1,1 @@
+export { PoolFullError, type Receipt, Sequencer, type SequencerOptions } from './sequencer.ts';

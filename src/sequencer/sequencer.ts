@@ -1,0 +1,250 @@
+// Adaptive group commit. Validated declarants wait in a bounded pool; as soon as the previous
+// commit is done and the pool is not empty, one transaction writes everything in the pool (up to a
+// batch limit): entries, tiles, totals and the signed checkpoint. Only then is each waiting request
+// answered with its receipts. Batches grow with load by themselves; there is no fixed tick.
+import { randomBytes, randomInt } from 'node:crypto';
+import {
+  encodeBase64,
+  integrate,
+  type NoteSigner,
+  proveInclusion,
+  type ReadTiles,
+  signCheckpoint,
+  TileMap,
+} from '../log/index.ts';
+import {
+  addEntry,
+  commitment,
+  type DeclarationEntry,
+  encodeEntry,
+  newSalt,
+  type Submission,
+  type Totals,
+  utcDay,
+} from '../registry/index.ts';
+import type { Store } from '../store/index.ts';
+
+export interface Receipt {
+  readonly index: number;
+  /** The log entry, base64. */
+  readonly entry: string;
+  /** The commitment's salt, base64: held by nobody but the declarant. */
+  readonly salt: string;
+  readonly treeSize: number;
+  readonly inclusionProof: string[];
+  /** The signed checkpoint of `treeSize`. */
+  readonly checkpoint: string;
+}
+
+/** The pool is full: the caller should answer 503 with Retry-After. */
+export class PoolFullError extends Error {
+  override name = 'PoolFullError';
+  readonly retryAfterSeconds = 1;
+}
+
+export interface SequencerOptions {
+  readonly origin: string;
+  readonly signer: NoteSigner;
+  /** Most declarants in one commit. */
+  readonly maxBatch?: number;
+  /** Most declarants waiting; beyond it, submissions are refused with {@link PoolFullError}. */
+  readonly maxPool?: number;
+  /** Milliseconds a commit may wait to gather more declarants once the pool is not empty. */
+  readonly delayMs?: number;
+  readonly now?: () => Date;
+}
+
+interface Waiting {
+  readonly entries: Uint8Array[];
+  readonly salts: Uint8Array[];
+  readonly declarations: DeclarationEntry[];
+  readonly resolve: (r: Receipt[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+export class Sequencer {
+  readonly #store: Store;
+  readonly #opts: Required<Omit<SequencerOptions, 'now'>> & { now: () => Date };
+  #treeSize = 0;
+  #totals!: Totals;
+  #pool: Waiting[] = [];
+  #pooled = 0;
+  #running = false;
+  #closed = false;
+  #idle: Promise<void> = Promise.resolve();
+
+  private constructor(store: Store, opts: SequencerOptions) {
+    this.#store = store;
+    this.#opts = { maxBatch: 4096, maxPool: 65536, delayMs: 2, now: () => new Date(), ...opts };
+  }
+
+  /** A sequencer over `store`, starting from its latest commit. */
+  static async open(store: Store, opts: SequencerOptions): Promise<Sequencer> {
+    const s = new Sequencer(store, opts);
+    await s.#reload();
+    return s;
+  }
+
+  get treeSize(): number {
+    return this.#treeSize;
+  }
+
+  get poolDepth(): number {
+    return this.#pooled;
+  }
+
+  async #reload(): Promise<void> {
+    const state = await this.#store.state();
+    this.#treeSize = state.treeSize;
+    this.#totals = state.totals;
+  }
+
+  /** Logs a validated submission; resolves with one receipt per declarant once durable. */
+  submit(s: Submission): Promise<Receipt[]> {
+    if (this.#closed) return Promise.reject(new Error('the sequencer is shut down'));
+    if (this.#pooled + s.declarants.length > this.#opts.maxPool)
+      return Promise.reject(new PoolFullError('too many declarations are waiting'));
+    const day = utcDay(this.#opts.now());
+    const groupId = s.declarants.length > 1 ? new Uint8Array(randomBytes(16)) : undefined;
+    const salts: Uint8Array[] = [];
+    const declarations = s.declarants.map((d) => {
+      const salt = newSalt();
+      salts.push(salt);
+      const e: DeclarationEntry = {
+        kind: 'declaration',
+        day,
+        orgs: d.orgs,
+        channel: s.channel,
+        region: d.region,
+        groupId,
+        commitment: commitment(salt, d.name, d.nameKind, d.statement),
+      };
+      return e;
+    });
+    return new Promise((resolve, reject) => {
+      this.#pool.push({
+        entries: declarations.map(encodeEntry),
+        salts,
+        declarations,
+        resolve,
+        reject,
+      });
+      this.#pooled += declarations.length;
+      this.#kick();
+    });
+  }
+
+  #kick(): void {
+    if (this.#running || this.#pool.length === 0) return;
+    this.#running = true;
+    this.#idle = new Promise((done) => {
+      setTimeout(() => void this.#drain().finally(done), this.#opts.delayMs);
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pool.length > 0) {
+      const batch: Waiting[] = [];
+      let n = 0;
+      while (
+        this.#pool.length > 0 &&
+        (batch.length === 0 || n + (this.#pool[0] as Waiting).entries.length <= this.#opts.maxBatch)
+      ) {
+        const w = this.#pool.shift() as Waiting;
+        batch.push(w);
+        n += w.entries.length;
+      }
+      this.#pooled -= n;
+      await this.#commit(batch);
+    }
+    this.#running = false;
+  }
+
+  async #commit(batch: Waiting[]): Promise<void> {
+    // Entries of one batch are shuffled before they get indexes, so that order within a batch
+    // says nothing about who arrived when.
+    const slots = batch.flatMap((w, wi) => w.entries.map((_, i) => ({ wi, i })));
+    for (let i = slots.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [slots[i], slots[j]] = [
+        slots[j] as (typeof slots)[number],
+        slots[i] as (typeof slots)[number],
+      ];
+    }
+    const oldSize = this.#treeSize;
+    try {
+      const entries = slots.map(({ wi, i }) => (batch[wi] as Waiting).entries[i] as Uint8Array);
+      const result = await integrate(this.#store.readTiles, oldSize, entries);
+      const totals = structuredClone(this.#totals);
+      for (const { wi, i } of slots)
+        addEntry(totals, (batch[wi] as Waiting).declarations[i] as DeclarationEntry);
+      const checkpoint = signCheckpoint(
+        { origin: this.#opts.origin, treeSize: result.treeSize, root: result.root },
+        this.#opts.signer,
+      );
+      await this.#store.commit({
+        oldSize,
+        newSize: result.treeSize,
+        tiles: result.tiles,
+        checkpoint,
+        totals,
+        voided: [],
+      });
+      this.#treeSize = result.treeSize;
+      this.#totals = totals;
+
+      // Proofs read the tiles just written from memory, and older ones from the store.
+      const fresh = new TileMap();
+      fresh.apply(result.tiles);
+      const read = overlay(fresh, this.#store.readTiles);
+      const receipts: Receipt[][] = batch.map(() => []);
+      await Promise.all(
+        slots.map(async ({ wi, i }, k) => {
+          const index = oldSize + k;
+          const proof = await proveInclusion(read, result.treeSize, index);
+          const w = batch[wi] as Waiting;
+          (receipts[wi] as Receipt[])[i] = {
+            index,
+            entry: encodeBase64(w.entries[i] as Uint8Array),
+            salt: encodeBase64(w.salts[i] as Uint8Array),
+            treeSize: result.treeSize,
+            inclusionProof: proof.map(encodeBase64),
+            checkpoint,
+          };
+        }),
+      );
+      batch.forEach((w, wi) => {
+        w.resolve(receipts[wi] as Receipt[]);
+      });
+    } catch (e) {
+      for (const w of batch) w.reject(e);
+      // The store may have moved on (another writer) or be half-known: start again from it.
+      await this.#reload().catch(() => {});
+    }
+  }
+
+  /** Stops taking submissions and waits for those already taken. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#running) await this.#idle;
+  }
+}
+
+function overlay(fresh: TileMap, fallback: ReadTiles): ReadTiles {
+  return async (tiles) => {
+    const out: Uint8Array[] = [];
+    const missing: number[] = [];
+    tiles.forEach((t, i) => {
+      const f = fresh.get(t);
+      if (f !== undefined && f.tile.width >= t.width) out[i] = f.data;
+      else missing.push(i);
+    });
+    if (missing.length > 0) {
+      const read = await fallback(missing.map((i) => tiles[i] as (typeof tiles)[number]));
+      missing.forEach((i, k) => {
+        out[i] = read[k] as Uint8Array;
+      });
+    }
+    return out;
+  };
+}

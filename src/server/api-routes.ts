@@ -1,0 +1,53 @@
+// JSON API under /api/v1/.
+import type { FastifyInstance } from 'fastify';
+import { encodeBase64, proveConsistency, proveInclusion } from '../log/index.ts';
+import { headline, parseSubmission } from '../registry/index.ts';
+import type { Sequencer } from '../sequencer/index.ts';
+import type { Store } from '../store/index.ts';
+import { HttpError } from './problem.ts';
+
+function size(value: unknown, name: string): number {
+  const n =
+    typeof value === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n))
+    throw new HttpError(400, `${name} must be a whole number, e.g. ?${name}=10`);
+  return n;
+}
+
+export function apiRoutes(app: FastifyInstance, store: Store, sequencer: Sequencer): void {
+  app.post('/api/v1/declarations', async (req, reply) => {
+    const submission = parseSubmission(req.body, 'web');
+    const receipts = await sequencer.submit(submission);
+    return reply.code(201).send({ receipts });
+  });
+
+  app.get('/api/v1/stats', async () => {
+    const { treeSize, checkpoint, totals } = await store.state();
+    return { treeSize, total: headline(totals), totals, checkpoint: checkpoint ?? null };
+  });
+
+  app.get('/api/v1/proof/inclusion', async (req) => {
+    const q = req.query as Record<string, unknown>;
+    const index = size(q.index, 'index');
+    const treeSize = size(q.treeSize, 'treeSize');
+    const current = (await store.state()).treeSize;
+    if (treeSize > current)
+      throw new HttpError(400, `treeSize ${treeSize} is larger than the log (${current} entries).`);
+    if (index >= treeSize)
+      throw new HttpError(400, `index ${index} is not in a tree of size ${treeSize}.`);
+    const proof = await proveInclusion(store.readTiles, treeSize, index);
+    return { index, treeSize, inclusionProof: proof.map(encodeBase64) };
+  });
+
+  app.get('/api/v1/proof/consistency', async (req) => {
+    const q = req.query as Record<string, unknown>;
+    const from = size(q.from, 'from');
+    const to = size(q.to, 'to');
+    const current = (await store.state()).treeSize;
+    if (to > current)
+      throw new HttpError(400, `to=${to} is larger than the log (${current} entries).`);
+    if (from > to) throw new HttpError(400, `from=${from} must not be larger than to=${to}.`);
+    const proof = await proveConsistency(store.readTiles, from, to);
+    return { from, to, consistencyProof: proof.map(encodeBase64) };
+  });
+}

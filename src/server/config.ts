@@ -1,0 +1,73 @@
+// Configuration from the environment, checked at start with messages that say what to fix.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKey, parseSignerKey } from '../log/index.ts';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly origin: string;
+  readonly sequenceDelayMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function int(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name}=${raw} is not a whole number from ${min} to ${max}`);
+  return n;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const origin = env.TUIDANG_ORIGIN || 'localhost/tuidang';
+  if (/[\s+]/.test(origin))
+    throw new ConfigError(`TUIDANG_ORIGIN=${origin} must contain no spaces and no "+"`);
+  return {
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: env.DATA_DIR || './data',
+    databaseUrl: env.DATABASE_URL || undefined,
+    origin,
+    sequenceDelayMs: int(env, 'SEQUENCE_DELAY', 2, 0, 10000),
+  };
+}
+
+/**
+ * The log's signer key: TUIDANG_SIGNER_KEY if set, else `log.key` in the data directory, created
+ * (mode 0600) on first start. Its name must be the origin.
+ */
+export function loadSignerKey(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): { skey: string; created: boolean } {
+  let skey = env.TUIDANG_SIGNER_KEY;
+  let created = false;
+  const file = join(config.dataDir, 'log.key');
+  if (skey === undefined || skey === '') {
+    if (!existsSync(file)) {
+      writeFileSync(file, `${generateKey(config.origin).skey}\n`, { mode: 0o600, flag: 'wx' });
+      created = true;
+    }
+    skey = readFileSync(file, 'utf8');
+  }
+  const { name } = parseSignerKey(skey);
+  if (name !== config.origin) {
+    throw new ConfigError(
+      `the signing key is for origin "${name}", but TUIDANG_ORIGIN is "${config.origin}": use the matching key or origin`,
+    );
+  }
+  return { skey: skey.trim(), created };
+}

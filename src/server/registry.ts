@@ -1,0 +1,47 @@
+// Wires a running registry together: store, sequencer, HTTP server.
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { ed25519PrivateKey, rawPublicKey } from '../log/ed25519.ts';
+import { ED25519, formatVerifierKey, parseSignerKey, signerFromKey } from '../log/index.ts';
+import { Sequencer } from '../sequencer/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { buildApp } from './app.ts';
+import { type Config, loadSignerKey } from './config.ts';
+
+export interface Registry {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly sequencer: Sequencer;
+  readonly vkey: string;
+  readonly url: string;
+  readonly keyCreated: boolean;
+  close(): Promise<void>;
+}
+
+export async function startRegistry(config: Config): Promise<Registry> {
+  if (config.dataDir !== ':memory:') mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const { skey, created } = loadSignerKey(config);
+  const parsed = parseSignerKey(skey);
+  const vkey = formatVerifierKey(parsed.name, ED25519, rawPublicKey(ed25519PrivateKey(parsed.key)));
+  const store = openStore(config);
+  const sequencer = await Sequencer.open(store, {
+    origin: config.origin,
+    signer: signerFromKey(skey),
+    delayMs: config.sequenceDelayMs,
+  });
+  const app = buildApp({ store, sequencer, vkey });
+  const address = await app.listen({ port: config.port, host: config.host });
+  return {
+    app,
+    store,
+    sequencer,
+    vkey,
+    url: address,
+    keyCreated: created,
+    async close() {
+      await sequencer.close();
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// An in-memory store for tests, with fault injection: `failNextCommit` makes the next commit throw
+// before anything is applied, as a crashed transaction would.
+import { TileMap } from '../log/index.ts';
+import { emptyTotals } from '../registry/index.ts';
+import { type Commit, type LogState, type Store, StoreError } from './store.ts';
+
+export class MemoryStore implements Store {
+  readonly #tiles = new TileMap();
+  #state: LogState = { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
+  readonly #voided = new Set<number>();
+  /** When set, the next commit fails with this error and changes nothing. */
+  failNextCommit: Error | undefined;
+
+  async state(): Promise<LogState> {
+    return structuredClone(this.#state);
+  }
+
+  readonly readTiles = async (tiles: Parameters<TileMap['readTiles']>[0]) => {
+    try {
+      return await this.#tiles.readTiles(tiles);
+    } catch (cause) {
+      throw new StoreError('not-found', (cause as Error).message, { cause });
+    }
+  };
+
+  async commit(c: Commit): Promise<void> {
+    const fault = this.failNextCommit;
+    if (fault !== undefined) {
+      this.failNextCommit = undefined;
+      throw fault;
+    }
+    if (c.oldSize !== this.#state.treeSize) {
+      throw new StoreError(
+        'conflict',
+        `commit builds on tree size ${c.oldSize}, but the log has ${this.#state.treeSize} entries`,
+      );
+    }
+    this.#tiles.apply(c.tiles.map((t) => ({ tile: t.tile, data: Uint8Array.from(t.data) })));
+    for (const i of c.voided) this.#voided.add(i);
+    this.#state = structuredClone({
+      treeSize: c.newSize,
+      checkpoint: c.checkpoint,
+      totals: c.totals,
+    });
+  }
+
+  async isVoided(index: number): Promise<boolean> {
+    return this.#voided.has(index);
+  }
+
+  async close(): Promise<void> {}
+}

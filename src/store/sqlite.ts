@@ -1,0 +1,142 @@
+// The embedded store: one SQLite database file via node:sqlite, no native build, no server.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { Tile } from '../log/index.ts';
+import { emptyTotals, type Totals } from '../registry/index.ts';
+import { type Commit, type LogState, type Store, StoreError } from './store.ts';
+
+// Versioned migrations, applied in order at open; PRAGMA user_version records how many ran.
+const MIGRATIONS = [
+  `CREATE TABLE tiles (
+     level INTEGER NOT NULL,  -- -1 for entry bundles
+     idx   INTEGER NOT NULL,
+     width INTEGER NOT NULL,
+     data  BLOB NOT NULL,
+     PRIMARY KEY (level, idx)
+   ) WITHOUT ROWID;
+   CREATE TABLE checkpoints (tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+   CREATE TABLE totals (id INTEGER PRIMARY KEY CHECK (id = 1), tree_size INTEGER NOT NULL, json TEXT NOT NULL);
+   CREATE TABLE voided (idx INTEGER PRIMARY KEY);`,
+];
+
+export class SqliteStore implements Store {
+  readonly #db: DatabaseSync;
+  readonly #getTile;
+  readonly #putTile;
+  readonly #putCheckpoint;
+  readonly #putTotals;
+  readonly #getState;
+  readonly #putVoided;
+  readonly #isVoided;
+
+  /** Opens (creating if needed) `tuidang.db` in `dir`, or an in-memory database for `:memory:`. */
+  constructor(dir: string) {
+    let path = ':memory:';
+    if (dir !== ':memory:') {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      path = join(dir, 'tuidang.db');
+    }
+    const db = new DatabaseSync(path);
+    this.#db = db;
+    db.exec('PRAGMA journal_mode = WAL');
+    // synchronous = FULL: in WAL mode this fsyncs the log at every commit, so a commit that
+    // returned survives a power loss. NORMAL would only survive a process crash, and receipts
+    // promise that an acknowledged declaration is in the log for good.
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA busy_timeout = 5000');
+    migrate(db);
+    this.#getTile = db.prepare('SELECT width, data FROM tiles WHERE level = ? AND idx = ?');
+    this.#putTile = db.prepare(
+      'INSERT OR REPLACE INTO tiles (level, idx, width, data) VALUES (?, ?, ?, ?)',
+    );
+    this.#putCheckpoint = db.prepare('INSERT INTO checkpoints (tree_size, note) VALUES (?, ?)');
+    this.#putTotals = db.prepare(
+      'INSERT OR REPLACE INTO totals (id, tree_size, json) VALUES (1, ?, ?)',
+    );
+    this.#getState = db.prepare(
+      'SELECT t.tree_size AS size, t.json AS json, c.note AS note FROM totals t LEFT JOIN checkpoints c ON c.tree_size = t.tree_size',
+    );
+    this.#putVoided = db.prepare('INSERT INTO voided (idx) VALUES (?)');
+    this.#isVoided = db.prepare('SELECT 1 FROM voided WHERE idx = ?');
+  }
+
+  async state(): Promise<LogState> {
+    const row = this.#getState.get() as
+      | { size: number; json: string; note: string | null }
+      | undefined;
+    if (row === undefined) return { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
+    return {
+      treeSize: row.size,
+      checkpoint: row.note ?? undefined,
+      totals: JSON.parse(row.json) as Totals,
+    };
+  }
+
+  readonly readTiles = async (tiles: readonly Tile[]): Promise<Uint8Array[]> =>
+    tiles.map((t) => {
+      const row = this.#getTile.get(t.level, t.index) as
+        | { width: number; data: Uint8Array }
+        | undefined;
+      if (row === undefined || row.width < t.width) {
+        throw new StoreError(
+          'not-found',
+          `tile ${t.level}/${t.index} of width ${t.width} is not stored`,
+        );
+      }
+      return row.data;
+    });
+
+  async commit(c: Commit): Promise<void> {
+    const db = this.#db;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const current = (this.#getState.get() as { size: number } | undefined)?.size ?? 0;
+      if (current !== c.oldSize) {
+        throw new StoreError(
+          'conflict',
+          `commit builds on tree size ${c.oldSize}, but the log has ${current} entries`,
+        );
+      }
+      for (const { tile, data } of c.tiles)
+        this.#putTile.run(tile.level, tile.index, tile.width, data);
+      this.#putCheckpoint.run(c.newSize, c.checkpoint);
+      this.#putTotals.run(c.newSize, JSON.stringify(c.totals));
+      for (const idx of c.voided) this.#putVoided.run(idx);
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  async isVoided(index: number): Promise<boolean> {
+    return this.#isVoided.get(index) !== undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+function migrate(db: DatabaseSync): void {
+  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number })
+    .user_version;
+  if (version > MIGRATIONS.length) {
+    throw new StoreError(
+      'corrupt',
+      `the database is at schema version ${version}, newer than this program (${MIGRATIONS.length}): upgrade tuidang`,
+    );
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(MIGRATIONS[v] as string);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw new StoreError('corrupt', `migration ${v + 1} failed`, { cause: e });
+    }
+  }
+}

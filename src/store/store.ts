@@ -1,0 +1,56 @@
+// The storage contract. Two implementations follow it (SQLite, the default; an in-memory one for
+// tests), and one test suite (store.test.ts) runs against each.
+import type { ReadTiles, TileData } from '../log/index.ts';
+import type { Totals } from '../registry/index.ts';
+
+export interface LogState {
+  readonly treeSize: number;
+  /** The latest signed checkpoint (a signed note); undefined before the first commit. */
+  readonly checkpoint: string | undefined;
+  readonly totals: Totals;
+}
+
+export interface Commit {
+  /** The tree size this commit builds on. A store whose tree has another size refuses the commit. */
+  readonly oldSize: number;
+  readonly newSize: number;
+  /** New and changed tiles and entry bundles, from `integrate`. */
+  readonly tiles: readonly TileData[];
+  /** The signed checkpoint for `newSize`. */
+  readonly checkpoint: string;
+  /** Totals after this commit's entries. */
+  readonly totals: Totals;
+  /** Indexes of declarations voided by this commit's entries. */
+  readonly voided: readonly number[];
+}
+
+/**
+ * A log's durable state.
+ *
+ * - Durability: once `commit` resolves, the commit survives a crash of the process or the machine.
+ * - Atomicity: a commit is applied whole or not at all; readers never see part of one.
+ * - One writer: only the sequencer that holds the store's write lock calls `commit`. A commit
+ *   whose `oldSize` is not the stored tree size is refused with a `StoreError` of code `conflict`,
+ *   so that even a confused second writer can never fork the log.
+ * - `readTiles` returns, for each tile asked, the stored version, which may be wider than asked
+ *   (a later partial or the full tile); it throws `not-found` for a tile that is not stored.
+ */
+export interface Store {
+  state(): Promise<LogState>;
+  readonly readTiles: ReadTiles;
+  commit(c: Commit): Promise<void>;
+  /** Whether a declaration was voided (a void entry already names it). */
+  isVoided(index: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type StoreErrorCode = 'conflict' | 'not-found' | 'unavailable' | 'corrupt';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
