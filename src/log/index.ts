@@ -18,10 +18,12 @@ export {
 export {
   COSIGNATURE_V1,
   ED25519,
+  ed25519PrivateKey,
   ed25519Signer,
   ed25519Verifier,
   type KeyType,
   keyId,
+  rawPublicKey,
 } from './ed25519.ts';
 export { LogError, type LogErrorCode } from './errors.ts';
 export { EMPTY_ROOT, equalBytes, HASH_SIZE, hashChildren, hashLeaf, sha256 } from './hash.ts';

@@ -1,8 +1,14 @@
 // Wires a running registry together: store, sequencer, HTTP server.
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { ed25519PrivateKey, rawPublicKey } from '../log/ed25519.ts';
-import { ED25519, formatVerifierKey, parseSignerKey, signerFromKey } from '../log/index.ts';
+import {
+  ED25519,
+  ed25519PrivateKey,
+  formatVerifierKey,
+  parseSignerKey,
+  rawPublicKey,
+  signerFromKey,
+} from '../log/index.ts';
 import { Sequencer } from '../sequencer/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';

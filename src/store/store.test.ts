@@ -1,0 +1,142 @@
+// One suite for every Store implementation: the contract in store.ts, tested the same way.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ed25519Signer, integrate, signCheckpoint, treeRoot } from '../log/index.ts';
+import { emptyTotals } from '../registry/index.ts';
+import { MemoryStore } from './memory.ts';
+import { SqliteStore } from './sqlite.ts';
+import { type Store, StoreError } from './store.ts';
+
+const signer = ed25519Signer('example.org/log', new Uint8Array(32).fill(1));
+const entries = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => new TextEncoder().encode(`entry ${from + i}`));
+
+async function append(store: Store, n: number): Promise<Uint8Array> {
+  const { treeSize, totals } = await store.state();
+  const r = await integrate(store.readTiles, treeSize, entries(treeSize, n));
+  totals.entries += n;
+  const checkpoint = signCheckpoint(
+    { origin: 'example.org/log', treeSize: r.treeSize, root: r.root },
+    signer,
+  );
+  await store.commit({
+    oldSize: treeSize,
+    newSize: r.treeSize,
+    tiles: r.tiles,
+    checkpoint,
+    totals,
+    voided: [],
+  });
+  return r.root;
+}
+
+const backends: Array<[string, () => { store: Store; reopen?: () => Store }]> = [
+  ['memory', () => ({ store: new MemoryStore() })],
+  [
+    'sqlite',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tuidang-store-'));
+      return { store: new SqliteStore(dir), reopen: () => new SqliteStore(dir) };
+    },
+  ],
+];
+
+for (const [name, make] of backends) {
+  describe(`${name} store`, () => {
+    test('starts empty', async () => {
+      const { store } = make();
+      assert.deepEqual(await store.state(), {
+        treeSize: 0,
+        checkpoint: undefined,
+        totals: emptyTotals(),
+      });
+      await store.close();
+    });
+
+    test('commits tiles, checkpoint and totals together; tiles reproduce the root', async () => {
+      const { store, reopen } = make();
+      await append(store, 300);
+      const root = await append(store, 5);
+      const state = await store.state();
+      assert.equal(state.treeSize, 305);
+      assert.equal(state.totals.entries, 305);
+      assert.match(state.checkpoint ?? '', /^example\.org\/log\n305\n/);
+      assert.deepEqual(Buffer.from(await treeRoot(store.readTiles, 305)), Buffer.from(root));
+      if (reopen) {
+        await store.close();
+        const again = reopen();
+        assert.equal((await again.state()).treeSize, 305, 'durable across reopening');
+        assert.deepEqual(Buffer.from(await treeRoot(again.readTiles, 305)), Buffer.from(root));
+        await again.close();
+      }
+    });
+
+    test('refuses a commit that does not build on the stored tree size, and changes nothing', async () => {
+      const { store } = make();
+      await append(store, 3);
+      const before = await store.state();
+      const r = await integrate(store.readTiles, 3, entries(3, 1));
+      const checkpoint = signCheckpoint(
+        { origin: 'example.org/log', treeSize: 4, root: r.root },
+        signer,
+      );
+      await assert.rejects(
+        store.commit({
+          oldSize: 2,
+          newSize: 4,
+          tiles: r.tiles,
+          checkpoint,
+          totals: before.totals,
+          voided: [],
+        }),
+        (e: unknown) => e instanceof StoreError && e.code === 'conflict',
+      );
+      assert.deepEqual(await store.state(), before);
+      await store.close();
+    });
+
+    test('a missing tile is not-found', async () => {
+      const { store } = make();
+      await assert.rejects(
+        store.readTiles([{ level: 0, index: 0, width: 1 }]),
+        (e: unknown) => e instanceof StoreError && e.code === 'not-found',
+      );
+      await store.close();
+    });
+
+    test('records voided indexes', async () => {
+      const { store } = make();
+      const { totals } = await store.state();
+      const r = await integrate(store.readTiles, 0, entries(0, 1));
+      const checkpoint = signCheckpoint(
+        { origin: 'example.org/log', treeSize: 1, root: r.root },
+        signer,
+      );
+      await store.commit({
+        oldSize: 0,
+        newSize: 1,
+        tiles: r.tiles,
+        checkpoint,
+        totals,
+        voided: [7],
+      });
+      assert.equal(await store.isVoided(7), true);
+      assert.equal(await store.isVoided(0), false);
+      await store.close();
+    });
+  });
+}
+
+test('memory store fault injection: a failed commit changes nothing', async () => {
+  const store = new MemoryStore();
+  await append(store, 2);
+  const before = await store.state();
+  store.failNextCommit = new Error('disk on fire');
+  await assert.rejects(append(store, 2), /disk on fire/);
+  assert.deepEqual(await store.state(), before);
+  await append(store, 2);
+  assert.equal((await store.state()).treeSize, 4);
+});
