@@ -3,17 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbDeclaration } from '../../test/arbitraries.ts';
 import { commitment } from './commitment.ts';
-import {
-  CHANNELS,
-  dayString,
-  decodeEntry,
-  type Entry,
-  EntryFormatError,
-  encodeEntry,
-  ORGS,
-  VOID_REASONS,
-} from './entry.ts';
-import { REGIONS } from './regions.ts';
+import { decodeEntry, type Entry, EntryFormatError, encodeEntry, VOID_REASONS } from './entry.ts';
 
 test('declarations round-trip and stay within 64 bytes', () => {
   fc.assert(
