@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbDeclaration } from '../../test/arbitraries.ts';
@@ -72,4 +73,40 @@ test('decoding rejects anything but the one defined meaning of each byte', () =>
       }
     }),
   );
+});
+
+test('entry vectors in testdata/entry-vectors.json (docs/log-format.md)', () => {
+  const file = new URL('../../testdata/entry-vectors.json', import.meta.url);
+  const { vectors } = JSON.parse(readFileSync(file, 'utf8')) as {
+    vectors: Array<{
+      commitment_input?: {
+        salt: string;
+        name: string;
+        nameKind: 'real' | 'alias';
+        statement: string | null;
+      };
+      entry: Record<string, unknown>;
+      hex: string;
+    }>;
+  };
+  assert.ok(vectors.length >= 5);
+  for (const v of vectors) {
+    const decoded = decodeEntry(Buffer.from(v.hex, 'hex'));
+    assert.equal(Buffer.from(encodeEntry(decoded)).toString('hex'), v.hex);
+    const plain = JSON.parse(
+      JSON.stringify(decoded, (_k, x) =>
+        x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x,
+      ),
+    );
+    assert.deepEqual(plain, v.entry);
+    if (v.commitment_input) {
+      const { salt, name, nameKind, statement } = v.commitment_input;
+      assert.equal(
+        Buffer.from(
+          commitment(Buffer.from(salt, 'hex'), name, nameKind, statement ?? undefined),
+        ).toString('hex'),
+        v.entry.commitment,
+      );
+    }
+  }
 });

@@ -136,7 +136,7 @@ export function decodeEntry(b: Uint8Array): Entry {
     orgs,
     channel,
     region,
-    groupId: hasGroup ? b.slice(8, 8 + GROUP_ID_SIZE) : undefined,
-    commitment: b.slice(b.length - COMMITMENT_SIZE),
+    groupId: hasGroup ? new Uint8Array(b.subarray(8, 8 + GROUP_ID_SIZE)) : undefined,
+    commitment: new Uint8Array(b.subarray(b.length - COMMITMENT_SIZE)),
   };
 }
