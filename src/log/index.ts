@@ -63,6 +63,7 @@ export {
   signNote,
 } from './note.ts';
 export {
+  type NodeCache,
   proveConsistency,
   proveInclusion,
   type ReadTiles,

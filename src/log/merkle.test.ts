@@ -146,3 +146,13 @@ test('proof requests outside the tree are out-of-range errors', async () => {
   await assert.rejects(proveInclusion(tiles.readTiles, 10, 10), { code: 'out-of-range' });
   await assert.rejects(proveConsistency(tiles.readTiles, 11, 10), { code: 'out-of-range' });
 });
+
+test('a node cache shared by many proofs changes no proof', async () => {
+  const cache = new Map<string, Uint8Array>();
+  for (let index = 0; index < MAX; index += 7) {
+    const cached = await proveInclusion(tiles.readTiles, MAX, index, cache);
+    const fresh = await proveInclusion(tiles.readTiles, MAX, index);
+    assert.deepEqual(cached.map(hex), fresh.map(hex));
+  }
+  assert.ok(cache.size > 0);
+});

@@ -3,15 +3,8 @@
 // The code asks `readTiles` for exactly the tiles it needs, all at once, so the same functions
 // serve a database, a directory or an HTTP mirror (which can fetch them concurrently).
 import { LogError } from './errors.ts';
-import { HASH_SIZE } from './hash.ts';
-import {
-  consistencyRanges,
-  foldRange,
-  inclusionRanges,
-  type Node,
-  rangeHash,
-  rangeNodes,
-} from './merkle.ts';
+import { HASH_SIZE, hashChildren } from './hash.ts';
+import { consistencyRanges, foldRange, inclusionRanges, type Node, rangeNodes } from './merkle.ts';
 import { TILE_HEIGHT, TILE_WIDTH, type Tile, tileAt, tileHash } from './tile.ts';
 
 /**
@@ -21,30 +14,35 @@ import { TILE_HEIGHT, TILE_WIDTH, type Tile, tileAt, tileHash } from './tile.ts'
  */
 export type ReadTiles = (tiles: readonly Tile[]) => Promise<readonly Uint8Array[]>;
 
+/**
+ * Computed subtree hashes, keyed by `height/index`. Pass one cache to all the proofs of one tree
+ * size (e.g. the receipts of a batch) and each node is hashed once instead of once per proof.
+ */
+export type NodeCache = Map<string, Uint8Array>;
+
 /** Hashes of complete subtrees of a tree of `treeSize`, read from the fewest tiles. */
 export async function readNodeHashes(
   readTiles: ReadTiles,
   treeSize: number,
   nodes: readonly Node[],
+  cache: NodeCache = new Map(),
 ): Promise<Uint8Array[]> {
   const tiles = new Map<string, Tile>();
-  const located = nodes.map((node) => {
-    const size = 2 ** node.height;
-    if ((node.index + 1) * size > treeSize) {
+  for (const node of nodes) {
+    if ((node.index + 1) * 2 ** node.height > treeSize) {
       throw new LogError(
         'out-of-range',
         `subtree ${node.height}/${node.index} is not complete in a tree of size ${treeSize}`,
       );
     }
+    if (cache.has(`${node.height}/${node.index}`)) continue;
     // The node's hash is the root of 2^r consecutive hashes in one tile of level L.
     const level = Math.floor(node.height / TILE_HEIGHT);
-    const count = 2 ** (node.height % TILE_HEIGHT);
-    const first = node.index * count;
+    const first = node.index * 2 ** (node.height % TILE_HEIGHT);
     const tileIndex = Math.floor(first / TILE_WIDTH);
     const key = `${level}/${tileIndex}`;
     if (!tiles.has(key)) tiles.set(key, tileAt(treeSize, level, tileIndex));
-    return { key, offset: first % TILE_WIDTH, count };
-  });
+  }
   const wanted = [...tiles.values()];
   const data = wanted.length === 0 ? [] : await readTiles(wanted);
   const byKey = new Map<string, Uint8Array>();
@@ -59,12 +57,21 @@ export async function readNodeHashes(
     }
     byKey.set(`${tile.level}/${tile.index}`, d);
   });
-  return located.map(({ key, offset, count }) => {
-    const d = byKey.get(key) as Uint8Array;
-    const hashes: Uint8Array[] = [];
-    for (let i = 0; i < count; i++) hashes.push(tileHash(d, offset + i));
-    return rangeHash(hashes, 0, count);
-  });
+  const hashOf = (height: number, index: number): Uint8Array => {
+    const key = `${height}/${index}`;
+    let h = cache.get(key);
+    if (h !== undefined) return h;
+    if (height % TILE_HEIGHT === 0) {
+      const level = height / TILE_HEIGHT;
+      const d = byKey.get(`${level}/${Math.floor(index / TILE_WIDTH)}`) as Uint8Array;
+      h = tileHash(d, index % TILE_WIDTH);
+    } else {
+      h = hashChildren(hashOf(height - 1, 2 * index), hashOf(height - 1, 2 * index + 1));
+    }
+    cache.set(key, h);
+    return h;
+  };
+  return nodes.map((n) => hashOf(n.height, n.index));
 }
 
 /** MTH(D[lo:hi]) for each range, reading every needed tile in one call. */
@@ -72,9 +79,10 @@ export async function readRangeHashes(
   readTiles: ReadTiles,
   treeSize: number,
   ranges: ReadonlyArray<readonly [number, number]>,
+  cache?: NodeCache,
 ): Promise<Uint8Array[]> {
   const perRange = ranges.map(([lo, hi]) => rangeNodes(lo, hi));
-  const hashes = await readNodeHashes(readTiles, treeSize, perRange.flat());
+  const hashes = await readNodeHashes(readTiles, treeSize, perRange.flat(), cache);
   let at = 0;
   return perRange.map((nodes) => {
     const h = foldRange(hashes.slice(at, at + nodes.length));
@@ -94,8 +102,9 @@ export async function proveInclusion(
   readTiles: ReadTiles,
   treeSize: number,
   index: number,
+  cache?: NodeCache,
 ): Promise<Uint8Array[]> {
-  return readRangeHashes(readTiles, treeSize, inclusionRanges(index, treeSize));
+  return readRangeHashes(readTiles, treeSize, inclusionRanges(index, treeSize), cache);
 }
 
 /** RFC 9162 §2.1.4.1 consistency proof from the tree of `oldSize` to the tree of `newSize`. */

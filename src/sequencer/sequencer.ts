@@ -6,6 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import {
   encodeBase64,
   integrate,
+  type NodeCache,
   type NoteSigner,
   proveInclusion,
   type ReadTiles,
@@ -198,10 +199,11 @@ export class Sequencer {
       fresh.apply(result.tiles);
       const read = overlay(fresh, this.#store.readTiles);
       const receipts: Receipt[][] = batch.map(() => []);
+      const cache: NodeCache = new Map();
       await Promise.all(
         slots.map(async ({ wi, i }, k) => {
           const index = oldSize + k;
-          const proof = await proveInclusion(read, result.treeSize, index);
+          const proof = await proveInclusion(read, result.treeSize, index, cache);
           const w = batch[wi] as Waiting;
           (receipts[wi] as Receipt[])[i] = {
             index,
