@@ -2,6 +2,10 @@
 // figures next to a baseline measured in the same run, since this machine is shared and noisy.
 
 const benchmarks: Record<string, { about: string; run: (args: string[]) => Promise<void> }> = {
+  ingest: {
+    about: 'durable declarations/s over HTTP vs. a bare Fastify route (64 and 1,024 connections)',
+    run: async (a) => (await import('./ingest.ts')).run(a),
+  },
   log: {
     about: 'integrate 1,000,000 entries of 50 bytes vs. a plain SHA-256 loop',
     run: async (a) => (await import('./log.ts')).run(a),

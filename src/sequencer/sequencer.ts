@@ -2,8 +2,8 @@
 // commit is done and the pool is not empty, one transaction writes everything in the pool (up to a
 // batch limit): entries, tiles, totals and the signed checkpoint. Only then is each waiting request
 // answered with its receipts. Batches grow with load by themselves; there is no fixed tick.
-import { randomBytes, randomInt } from 'node:crypto';
 import {
+  edgeTiles,
   encodeBase64,
   integrate,
   type NodeCache,
@@ -18,12 +18,13 @@ import {
   commitment,
   type DeclarationEntry,
   encodeEntry,
-  newSalt,
+  SALT_SIZE,
   type Submission,
   type Totals,
   utcDay,
 } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
+import { randomBytesFromPool } from './random.ts';
 
 export interface Receipt {
   readonly index: number;
@@ -69,6 +70,8 @@ export class Sequencer {
   #treeSize = 0;
   #totals!: Totals;
   #pool: Waiting[] = [];
+  /** The right-edge tiles at the current tree size: all that integration reads. */
+  #edge = new TileMap();
   #pooled = 0;
   #running = false;
   #closed = false;
@@ -95,6 +98,7 @@ export class Sequencer {
   }
 
   async #reload(): Promise<void> {
+    this.#edge = new TileMap();
     const state = await this.#store.state();
     this.#treeSize = state.treeSize;
     this.#totals = state.totals;
@@ -106,10 +110,13 @@ export class Sequencer {
     if (this.#pooled + s.declarants.length > this.#opts.maxPool)
       return Promise.reject(new PoolFullError('too many declarations are waiting'));
     const day = utcDay(this.#opts.now());
-    const groupId = s.declarants.length > 1 ? new Uint8Array(randomBytes(16)) : undefined;
+    const n = s.declarants.length;
+    // One call to the random source per submission: salts, then the group id of a family.
+    const random = randomBytesFromPool(SALT_SIZE * n + (n > 1 ? 16 : 0));
+    const groupId = n > 1 ? new Uint8Array(random.subarray(SALT_SIZE * n)) : undefined;
     const salts: Uint8Array[] = [];
-    const declarations = s.declarants.map((d) => {
-      const salt = newSalt();
+    const declarations = s.declarants.map((d, i) => {
+      const salt = new Uint8Array(random.subarray(i * SALT_SIZE, (i + 1) * SALT_SIZE));
       salts.push(salt);
       const e: DeclarationEntry = {
         kind: 'declaration',
@@ -145,16 +152,14 @@ export class Sequencer {
 
   async #drain(): Promise<void> {
     while (this.#pool.length > 0) {
-      const batch: Waiting[] = [];
+      let take = 0;
       let n = 0;
-      while (
-        this.#pool.length > 0 &&
-        (batch.length === 0 || n + (this.#pool[0] as Waiting).entries.length <= this.#opts.maxBatch)
-      ) {
-        const w = this.#pool.shift() as Waiting;
-        batch.push(w);
+      for (const w of this.#pool) {
+        if (take > 0 && n + w.entries.length > this.#opts.maxBatch) break;
+        take++;
         n += w.entries.length;
       }
+      const batch = this.#pool.splice(0, take);
       this.#pooled -= n;
       await this.#commit(batch);
     }
@@ -164,18 +169,15 @@ export class Sequencer {
   async #commit(batch: Waiting[]): Promise<void> {
     // Entries of one batch are shuffled before they get indexes, so that order within a batch
     // says nothing about who arrived when.
-    const slots = batch.flatMap((w, wi) => w.entries.map((_, i) => ({ wi, i })));
-    for (let i = slots.length - 1; i > 0; i--) {
-      const j = randomInt(i + 1);
-      [slots[i], slots[j]] = [
-        slots[j] as (typeof slots)[number],
-        slots[i] as (typeof slots)[number],
-      ];
-    }
+    const slots = shuffled(batch.flatMap((w, wi) => w.entries.map((_, i) => ({ wi, i }))));
     const oldSize = this.#treeSize;
     try {
       const entries = slots.map(({ wi, i }) => (batch[wi] as Waiting).entries[i] as Uint8Array);
-      const result = await integrate(this.#store.readTiles, oldSize, entries);
+      const result = await integrate(
+        overlay([this.#edge], this.#store.readTiles),
+        oldSize,
+        entries,
+      );
       const totals = structuredClone(this.#totals);
       for (const { wi, i } of slots)
         addEntry(totals, (batch[wi] as Waiting).declarations[i] as DeclarationEntry);
@@ -183,6 +185,8 @@ export class Sequencer {
         { origin: this.#opts.origin, treeSize: result.treeSize, root: result.root },
         this.#opts.signer,
       );
+      const fresh = new TileMap();
+      fresh.apply(result.tiles);
       await this.#store.commit({
         oldSize,
         newSize: result.treeSize,
@@ -193,11 +197,15 @@ export class Sequencer {
       });
       this.#treeSize = result.treeSize;
       this.#totals = totals;
+      const edge = new TileMap();
+      for (const tile of edgeTiles(result.treeSize)) {
+        const t = fresh.get(tile) ?? this.#edge.get(tile);
+        if (t !== undefined) edge.apply([t]);
+      }
+      this.#edge = edge;
 
       // Proofs read the tiles just written from memory, and older ones from the store.
-      const fresh = new TileMap();
-      fresh.apply(result.tiles);
-      const read = overlay(fresh, this.#store.readTiles);
+      const read = overlay([fresh, this.#edge], this.#store.readTiles);
       const receipts: Receipt[][] = batch.map(() => []);
       const cache: NodeCache = new Map();
       await Promise.all(
@@ -232,13 +240,16 @@ export class Sequencer {
   }
 }
 
-function overlay(fresh: TileMap, fallback: ReadTiles): ReadTiles {
+/** Reads each tile from the first map that holds it at least as wide, else from `fallback`. */
+function overlay(maps: readonly TileMap[], fallback: ReadTiles): ReadTiles {
   return async (tiles) => {
     const out: Uint8Array[] = [];
     const missing: number[] = [];
     tiles.forEach((t, i) => {
-      const f = fresh.get(t);
-      if (f !== undefined && f.tile.width >= t.width) out[i] = f.data;
+      const found = maps
+        .map((m) => m.get(t))
+        .find((f) => f !== undefined && f.tile.width >= t.width);
+      if (found !== undefined) out[i] = found.data;
       else missing.push(i);
     });
     if (missing.length > 0) {
@@ -249,4 +260,14 @@ function overlay(fresh: TileMap, fallback: ReadTiles): ReadTiles {
     }
     return out;
   };
+}
+
+/** A uniformly random order: sort by random 64-bit keys (one call to the random source). */
+function shuffled<T>(items: T[]): T[] {
+  const keys = randomBytesFromPool(8 * items.length);
+  const view = new DataView(keys.buffer, keys.byteOffset, keys.byteLength);
+  return items
+    .map((item, i) => ({ item, key: view.getBigUint64(8 * i) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((x) => x.item);
 }
