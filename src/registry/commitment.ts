@@ -1,7 +1,7 @@
 // commitment = SHA-256(domain tag ‖ salt ‖ canonical(name, nameKind, statement)).
 // With the 32-byte random salt, which only the declarant's receipt holds, the commitment reveals
 // nothing; with it, the declarant can prove which entry is theirs and what they declared.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export const COMMITMENT_TAG = 'tuidang/commitment/v1\n';
 export const SALT_SIZE = 32;
@@ -27,6 +27,8 @@ export function canonical(
   return out;
 }
 
+const TAG = encoder.encode(COMMITMENT_TAG);
+
 export function commitment(
   salt: Uint8Array,
   name: string,
@@ -34,13 +36,12 @@ export function commitment(
   statement: string | undefined,
 ): Uint8Array {
   if (salt.length !== SALT_SIZE) throw new Error('salt must be 32 bytes');
-  return new Uint8Array(
-    createHash('sha256')
-      .update(COMMITMENT_TAG)
-      .update(salt)
-      .update(canonical(name, nameKind, statement))
-      .digest(),
-  );
+  const body = canonical(name, nameKind, statement);
+  const input = new Uint8Array(TAG.length + SALT_SIZE + body.length);
+  input.set(TAG);
+  input.set(salt, TAG.length);
+  input.set(body, TAG.length + SALT_SIZE);
+  return new Uint8Array(hash('sha256', input, 'buffer'));
 }
 
 export function newSalt(): Uint8Array {

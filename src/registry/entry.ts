@@ -45,7 +45,12 @@ export class EntryFormatError extends Error {
   override name = 'EntryFormatError';
 }
 
+// Every entry of a day carries the same day: remember the last conversion.
+const lastDay = '';
+const lastDayNumber = 0;
+
 export function dayNumber(day: string): number {
+  if (day === lastDay) return lastDayNumber;
   const ms = Date.parse(`${day}T00:00:00Z`);
   if (
     !/^\d{4}-\d{2}-\d{2}$/.test(day) ||
