@@ -1,1 +1,8 @@
-export { PoolFullError, type Receipt, Sequencer, type SequencerOptions } from './sequencer.ts';
+export { IdempotencyKeyError } from './idempotency.ts';
+export {
+  IdempotencyConflictError,
+  PoolFullError,
+  type Receipt,
+  Sequencer,
+  type SequencerOptions,
+} from './sequencer.ts';

@@ -23,7 +23,15 @@ import {
   type Totals,
   utcDay,
 } from '../registry/index.ts';
-import type { Store } from '../store/index.ts';
+import type { IdempotencyRecord, Store } from '../store/index.ts';
+import {
+  checkKey,
+  IDEMPOTENCY_TTL_SECONDS,
+  keyIdOf,
+  requestHashOf,
+  seal,
+  unseal,
+} from './idempotency.ts';
 import { randomBytesFromPool } from './random.ts';
 
 export interface Receipt {
@@ -36,6 +44,16 @@ export interface Receipt {
   readonly inclusionProof: string[];
   /** The signed checkpoint of `treeSize`. */
   readonly checkpoint: string;
+}
+
+/** The Idempotency-Key was used before for another request: the caller should answer 409. */
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+  constructor() {
+    super(
+      'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
+    );
+  }
 }
 
 /** The pool is full: the caller should answer 503 with Retry-After. */
@@ -60,6 +78,7 @@ interface Waiting {
   readonly entries: Uint8Array[];
   readonly salts: Uint8Array[];
   readonly declarations: DeclarationEntry[];
+  readonly idempotency: { key: string; keyId: string; requestHash: string } | undefined;
   readonly resolve: (r: Receipt[]) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -70,6 +89,8 @@ export class Sequencer {
   #treeSize = 0;
   #totals!: Totals;
   #pool: Waiting[] = [];
+  /** Requests with an idempotency key that are not answered yet, by key id. */
+  readonly #inflight = new Map<string, { requestHash: string; promise: Promise<Receipt[]> }>();
   /** The right-edge tiles at the current tree size: all that integration reads. */
   #edge = new TileMap();
   #pooled = 0;
@@ -104,11 +125,62 @@ export class Sequencer {
     this.#totals = state.totals;
   }
 
-  /** Logs a validated submission; resolves with one receipt per declarant once durable. */
-  submit(s: Submission): Promise<Receipt[]> {
+  /**
+   * Logs a validated submission; resolves with one receipt per declarant once durable. With an
+   * idempotency key, a repeated request gets the receipts of the first, and adds nothing.
+   */
+  submit(s: Submission, options: { idempotencyKey?: string | undefined } = {}): Promise<Receipt[]> {
+    const key = options.idempotencyKey;
+    if (key === undefined) return this.#enqueue(s, undefined);
+    checkKey(key);
+    const keyId = keyIdOf(key);
+    const requestHash = requestHashOf(s);
+    const inflight = this.#inflight.get(keyId);
+    if (inflight !== undefined) {
+      if (inflight.requestHash !== requestHash)
+        return Promise.reject(new IdempotencyConflictError());
+      return inflight.promise;
+    }
+    const promise = (async () => {
+      const record = await this.#store.idempotency(keyId);
+      const now = Math.floor(this.#opts.now().getTime() / 1000);
+      if (record !== undefined && record.expires >= now) {
+        if (record.requestHash !== requestHash) throw new IdempotencyConflictError();
+        return this.#replay(key, record);
+      }
+      return this.#enqueue(s, { key, keyId, requestHash });
+    })();
+    this.#inflight.set(keyId, { requestHash, promise });
+    const forget = () => this.#inflight.delete(keyId);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  /** The receipts of an earlier request, rebuilt from its sealed record at its tree size. */
+  async #replay(key: string, record: IdempotencyRecord): Promise<Receipt[]> {
+    const checkpoint = await this.#store.checkpointAt(record.treeSize);
+    if (checkpoint === undefined)
+      throw new Error(`no checkpoint stored for tree size ${record.treeSize}`);
+    const cache: NodeCache = new Map();
+    return Promise.all(
+      unseal(key, record.sealed).map(async ({ index, entry, salt }) => ({
+        index,
+        entry,
+        salt,
+        treeSize: record.treeSize,
+        inclusionProof: (
+          await proveInclusion(this.#store.readTiles, record.treeSize, index, cache)
+        ).map(encodeBase64),
+        checkpoint,
+      })),
+    );
+  }
+
+  #enqueue(s: Submission, idempotency: Waiting['idempotency']): Promise<Receipt[]> {
     if (this.#closed) return Promise.reject(new Error('the sequencer is shut down'));
-    if (this.#pooled + s.declarants.length > this.#opts.maxPool)
+    if (this.#pooled + s.declarants.length > this.#opts.maxPool) {
       return Promise.reject(new PoolFullError('too many declarations are waiting'));
+    }
     const day = utcDay(this.#opts.now());
     const n = s.declarants.length;
     // One call to the random source per submission: salts, then the group id of a family.
@@ -134,6 +206,7 @@ export class Sequencer {
         entries: declarations.map(encodeEntry),
         salts,
         declarations,
+        idempotency,
         resolve,
         reject,
       });
@@ -187,6 +260,31 @@ export class Sequencer {
       );
       const fresh = new TileMap();
       fresh.apply(result.tiles);
+      const indexes: number[][] = batch.map(() => []);
+      slots.forEach(({ wi, i }, k) => {
+        (indexes[wi] as number[])[i] = oldSize + k;
+      });
+      const now = Math.floor(this.#opts.now().getTime() / 1000);
+      const idempotency: IdempotencyRecord[] = [];
+      batch.forEach((w, wi) => {
+        if (w.idempotency === undefined) return;
+        const sealed = seal(
+          w.idempotency.key,
+          w.entries.map((e, i) => ({
+            index: (indexes[wi] as number[])[i] as number,
+            entry: encodeBase64(e),
+            salt: encodeBase64(w.salts[i] as Uint8Array),
+          })),
+        );
+        const { keyId, requestHash } = w.idempotency;
+        idempotency.push({
+          keyId,
+          requestHash,
+          treeSize: result.treeSize,
+          sealed,
+          expires: now + IDEMPOTENCY_TTL_SECONDS,
+        });
+      });
       await this.#store.commit({
         oldSize,
         newSize: result.treeSize,
@@ -194,6 +292,8 @@ export class Sequencer {
         checkpoint,
         totals,
         voided: [],
+        idempotency,
+        expireBefore: now,
       });
       this.#treeSize = result.treeSize;
       this.#totals = totals;

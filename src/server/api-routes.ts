@@ -17,7 +17,10 @@ function size(value: unknown, name: string): number {
 export function apiRoutes(app: FastifyInstance, store: Store, sequencer: Sequencer): void {
   app.post('/api/v1/declarations', async (req, reply) => {
     const submission = parseSubmission(req.body, 'web');
-    const receipts = await sequencer.submit(submission);
+    const key = req.headers['idempotency-key'];
+    if (Array.isArray(key))
+      throw new HttpError(400, 'Send one Idempotency-Key header, not several.');
+    const receipts = await sequencer.submit(submission, { idempotencyKey: key });
     return reply.code(201).send({ receipts });
   });
 

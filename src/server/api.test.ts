@@ -203,3 +203,27 @@ test('tiles: full ones immutable, partial ones short-lived, beyond the tree 404,
   assert.equal(headers.get('content-security-policy')?.startsWith("default-src 'self'"), true);
   assert.equal(headers.get('set-cookie'), null);
 });
+
+test('Idempotency-Key: a retry gets the same receipts; another body with the key is 409; a bad key 400', async () => {
+  const body = {
+    language: 'en',
+    declarants: [{ name: 'retry', nameKind: 'alias', orgs: ['party'] }],
+  };
+  const headers = { 'content-type': 'application/json', 'idempotency-key': 'b6f7c1d2-retry' };
+  const first = await post(body, headers);
+  assert.equal(first.status, 201);
+  const size = ((await (await fetch(`${base}/api/v1/stats`)).json()) as { treeSize: number })
+    .treeSize;
+  const again = await post(body, headers);
+  assert.equal(again.status, 201);
+  assert.equal(await again.text(), await first.text());
+  assert.equal(
+    ((await (await fetch(`${base}/api/v1/stats`)).json()) as { treeSize: number }).treeSize,
+    size,
+  );
+  const conflict = await post({ ...body, language: 'zh-Hans' }, headers);
+  assert.equal(conflict.status, 409);
+  assert.match(await conflict.text(), /different request/);
+  const bad = await post(body, { ...headers, 'idempotency-key': 'has space' });
+  assert.equal(bad.status, 400);
+});

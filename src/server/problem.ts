@@ -3,7 +3,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { LogError } from '../log/index.ts';
 import { ValidationError } from '../registry/index.ts';
-import { PoolFullError } from '../sequencer/index.ts';
+import {
+  IdempotencyConflictError,
+  IdempotencyKeyError,
+  PoolFullError,
+} from '../sequencer/index.ts';
 import { StoreError } from '../store/index.ts';
 
 export class HttpError extends Error {
@@ -19,6 +23,7 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
@@ -55,6 +60,8 @@ export function errorHandler(
     );
   }
   if (error instanceof HttpError) return send(reply, error.status, error.message);
+  if (error instanceof IdempotencyKeyError) return send(reply, 400, error.message);
+  if (error instanceof IdempotencyConflictError) return send(reply, 409, error.message);
   if (error instanceof PoolFullError) {
     reply.header('Retry-After', String(error.retryAfterSeconds));
     return send(

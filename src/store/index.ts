@@ -6,6 +6,7 @@ export { MemoryStore } from './memory.ts';
 export { SqliteStore } from './sqlite.ts';
 export {
   type Commit,
+  type IdempotencyRecord,
   type LogState,
   type Store,
   StoreError,

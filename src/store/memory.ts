@@ -2,12 +2,20 @@
 // before anything is applied, as a crashed transaction would.
 import { TileMap } from '../log/index.ts';
 import { emptyTotals } from '../registry/index.ts';
-import { type Commit, type LogState, type Store, StoreError } from './store.ts';
+import {
+  type Commit,
+  type IdempotencyRecord,
+  type LogState,
+  type Store,
+  StoreError,
+} from './store.ts';
 
 export class MemoryStore implements Store {
   readonly #tiles = new TileMap();
   #state: LogState = { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
   readonly #voided = new Set<number>();
+  readonly #checkpoints = new Map<number, string>();
+  readonly #idempotency = new Map<string, IdempotencyRecord>();
   /** When set, the next commit fails with this error and changes nothing. */
   failNextCommit: Error | undefined;
 
@@ -37,6 +45,16 @@ export class MemoryStore implements Store {
     }
     this.#tiles.apply(c.tiles.map((t) => ({ tile: t.tile, data: Uint8Array.from(t.data) })));
     for (const i of c.voided) this.#voided.add(i);
+    this.#checkpoints.set(c.newSize, c.checkpoint);
+    for (const r of c.idempotency ?? []) {
+      if (this.#idempotency.has(r.keyId))
+        throw new StoreError('conflict', 'idempotency key recorded twice');
+      this.#idempotency.set(r.keyId, structuredClone(r));
+    }
+    if (c.expireBefore !== undefined) {
+      for (const [k, r] of this.#idempotency)
+        if (r.expires < c.expireBefore) this.#idempotency.delete(k);
+    }
     this.#state = structuredClone({
       treeSize: c.newSize,
       checkpoint: c.checkpoint,
@@ -46,6 +64,15 @@ export class MemoryStore implements Store {
 
   async isVoided(index: number): Promise<boolean> {
     return this.#voided.has(index);
+  }
+
+  async checkpointAt(treeSize: number): Promise<string | undefined> {
+    return this.#checkpoints.get(treeSize);
+  }
+
+  async idempotency(keyId: string): Promise<IdempotencyRecord | undefined> {
+    const r = this.#idempotency.get(keyId);
+    return r === undefined ? undefined : structuredClone(r);
   }
 
   async close(): Promise<void> {}

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Tile } from '../log/index.ts';
 import { emptyTotals, type Totals } from '../registry/index.ts';
-import { type Commit, type LogState, type Store, StoreError } from './store.ts';
+import {
+  type Commit,
+  type IdempotencyRecord,
+  type LogState,
+  type Store,
+  StoreError,
+} from './store.ts';
 
 // Versioned migrations, applied in order at open; PRAGMA user_version records how many ran.
 const MIGRATIONS = [
@@ -18,6 +24,14 @@ const MIGRATIONS = [
    CREATE TABLE checkpoints (tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL);
    CREATE TABLE totals (id INTEGER PRIMARY KEY CHECK (id = 1), tree_size INTEGER NOT NULL, json TEXT NOT NULL);
    CREATE TABLE voided (idx INTEGER PRIMARY KEY);`,
+  `CREATE TABLE idempotency (
+     key_id       TEXT PRIMARY KEY,
+     request_hash TEXT NOT NULL,
+     tree_size    INTEGER NOT NULL,
+     sealed       BLOB NOT NULL,
+     expires      INTEGER NOT NULL
+   );
+   CREATE INDEX idempotency_expires ON idempotency (expires);`,
 ];
 
 export class SqliteStore implements Store {
@@ -29,6 +43,10 @@ export class SqliteStore implements Store {
   readonly #getState;
   readonly #putVoided;
   readonly #isVoided;
+  readonly #getCheckpoint;
+  readonly #putIdempotency;
+  readonly #getIdempotency;
+  readonly #expireIdempotency;
 
   /** Opens (creating if needed) `tuidang.db` in `dir`, or an in-memory database for `:memory:`. */
   constructor(dir: string) {
@@ -59,6 +77,14 @@ export class SqliteStore implements Store {
     );
     this.#putVoided = db.prepare('INSERT INTO voided (idx) VALUES (?)');
     this.#isVoided = db.prepare('SELECT 1 FROM voided WHERE idx = ?');
+    this.#getCheckpoint = db.prepare('SELECT note FROM checkpoints WHERE tree_size = ?');
+    this.#putIdempotency = db.prepare(
+      'INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#getIdempotency = db.prepare(
+      'SELECT key_id, request_hash, tree_size, sealed, expires FROM idempotency WHERE key_id = ?',
+    );
+    this.#expireIdempotency = db.prepare('DELETE FROM idempotency WHERE expires < ?');
   }
 
   async state(): Promise<LogState> {
@@ -103,6 +129,9 @@ export class SqliteStore implements Store {
       this.#putCheckpoint.run(c.newSize, c.checkpoint);
       this.#putTotals.run(c.newSize, JSON.stringify(c.totals));
       for (const idx of c.voided) this.#putVoided.run(idx);
+      for (const r of c.idempotency ?? [])
+        this.#putIdempotency.run(r.keyId, r.requestHash, r.treeSize, r.sealed, r.expires);
+      if (c.expireBefore !== undefined) this.#expireIdempotency.run(c.expireBefore);
       db.exec('COMMIT');
     } catch (e) {
       db.exec('ROLLBACK');
@@ -112,6 +141,30 @@ export class SqliteStore implements Store {
 
   async isVoided(index: number): Promise<boolean> {
     return this.#isVoided.get(index) !== undefined;
+  }
+
+  async checkpointAt(treeSize: number): Promise<string | undefined> {
+    return (this.#getCheckpoint.get(treeSize) as { note: string } | undefined)?.note;
+  }
+
+  async idempotency(keyId: string): Promise<IdempotencyRecord | undefined> {
+    const row = this.#getIdempotency.get(keyId) as
+      | {
+          key_id: string;
+          request_hash: string;
+          tree_size: number;
+          sealed: Uint8Array;
+          expires: number;
+        }
+      | undefined;
+    if (row === undefined) return undefined;
+    return {
+      keyId: row.key_id,
+      requestHash: row.request_hash,
+      treeSize: row.tree_size,
+      sealed: row.sealed,
+      expires: row.expires,
+    };
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,20 @@ export interface LogState {
   readonly totals: Totals;
 }
 
+/** What a store keeps for an Idempotency-Key: nothing readable without the key itself. */
+export interface IdempotencyRecord {
+  /** SHA-256 of the key, hex. */
+  readonly keyId: string;
+  /** SHA-256 of the validated request, hex: the same key with another request is a conflict. */
+  readonly requestHash: string;
+  /** Tree size of the receipts' checkpoint. */
+  readonly treeSize: number;
+  /** AES-256-GCM(iv ‖ ciphertext ‖ tag) of the receipts' index, entry and salt. */
+  readonly sealed: Uint8Array;
+  /** POSIX seconds after which the record may be deleted. */
+  readonly expires: number;
+}
+
 export interface Commit {
   /** The tree size this commit builds on. A store whose tree has another size refuses the commit. */
   readonly oldSize: number;
@@ -22,6 +36,10 @@ export interface Commit {
   readonly totals: Totals;
   /** Indexes of declarations voided by this commit's entries. */
   readonly voided: readonly number[];
+  /** Sealed receipts of requests that came with an Idempotency-Key. */
+  readonly idempotency?: readonly IdempotencyRecord[];
+  /** Forget idempotency records that expired before this POSIX time. */
+  readonly expireBefore?: number;
 }
 
 /**
@@ -41,6 +59,10 @@ export interface Store {
   commit(c: Commit): Promise<void>;
   /** Whether a declaration was voided (a void entry already names it). */
   isVoided(index: number): Promise<boolean>;
+  /** The signed checkpoint of a past tree size, if the store kept it. */
+  checkpointAt(treeSize: number): Promise<string | undefined>;
+  /** The idempotency record of a key id, unless expired and forgotten. */
+  idempotency(keyId: string): Promise<IdempotencyRecord | undefined>;
   close(): Promise<void>;
 }
 
