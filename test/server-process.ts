@@ -1,0 +1,47 @@
+// Runs `tuidang serve` as a real child process, for tests that kill it or run several.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything the process wrote, for assertions about its logs. */
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [main, 'serve'], {
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      output += `${line}\n`;
+      const m = /serving at (\S+)/.exec(line);
+      if (m) resolve(m[1] as string);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`server exited with ${code} before serving:\n${output}`)),
+    );
+  });
+  return {
+    url,
+    child,
+    output: () => output,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
