@@ -1,8 +1,9 @@
 export { IdempotencyKeyError } from './idempotency.ts';
+export type { Receipt } from './prepare.ts';
 export {
+  type Declarations,
   IdempotencyConflictError,
   PoolFullError,
-  type Receipt,
   Sequencer,
   type SequencerOptions,
 } from './sequencer.ts';

@@ -4,9 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { freshSchema, postgresUrl } from '../../test/postgres.ts';
 import { ed25519Signer, integrate, signCheckpoint, treeRoot } from '../log/index.ts';
 import { emptyTotals } from '../registry/index.ts';
 import { MemoryStore } from './memory.ts';
+import { PostgresStore } from './postgres.ts';
 import { SqliteStore } from './sqlite.ts';
 import { type Store, StoreError } from './store.ts';
 
@@ -35,6 +37,16 @@ async function append(store: Store, n: number): Promise<Uint8Array> {
 
 const backends: Array<[string, () => { store: Store; reopen?: () => Store }]> = [
   ['memory', () => ({ store: new MemoryStore() })],
+  [
+    'postgres',
+    () => {
+      const schema = freshSchema();
+      return {
+        store: new PostgresStore(postgresUrl, { schema }),
+        reopen: () => new PostgresStore(postgresUrl, { schema }),
+      };
+    },
+  ],
   [
     'sqlite',
     () => {

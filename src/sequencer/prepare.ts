@@ -1,0 +1,92 @@
+// Turning a validated submission into log entries, and entries plus salts into receipts.
+import { encodeBase64, type NodeCache, proveInclusion, type ReadTiles } from '../log/index.ts';
+import {
+  commitment,
+  type DeclarationEntry,
+  encodeEntry,
+  SALT_SIZE,
+  type Submission,
+  utcDay,
+} from '../registry/index.ts';
+import { randomBytesFromPool } from './random.ts';
+
+export interface Receipt {
+  readonly index: number;
+  /** The log entry, base64. */
+  readonly entry: string;
+  /** The commitment's salt, base64: held by nobody but the declarant. */
+  readonly salt: string;
+  readonly treeSize: number;
+  readonly inclusionProof: string[];
+  /** The signed checkpoint of `treeSize`. */
+  readonly checkpoint: string;
+}
+
+export interface Prepared {
+  readonly entries: Uint8Array[];
+  readonly salts: Uint8Array[];
+  readonly declarations: DeclarationEntry[];
+}
+
+/** Entries for the declarants of a submission, each with a fresh salt; a family shares a group id. */
+export function prepare(s: Submission, now: Date): Prepared {
+  const day = utcDay(now);
+  const n = s.declarants.length;
+  // One draw from the random source per submission: salts, then the group id of a family.
+  const random = randomBytesFromPool(SALT_SIZE * n + (n > 1 ? 16 : 0));
+  const groupId = n > 1 ? new Uint8Array(random.subarray(SALT_SIZE * n)) : undefined;
+  const salts: Uint8Array[] = [];
+  const declarations = s.declarants.map((d, i): DeclarationEntry => {
+    const salt = new Uint8Array(random.subarray(i * SALT_SIZE, (i + 1) * SALT_SIZE));
+    salts.push(salt);
+    return {
+      kind: 'declaration',
+      day,
+      orgs: d.orgs,
+      channel: s.channel,
+      region: d.region,
+      groupId,
+      commitment: commitment(salt, d.name, d.nameKind, d.statement),
+    };
+  });
+  return { entries: declarations.map(encodeEntry), salts, declarations };
+}
+
+/** What a receipt holds besides its proof: sealed for idempotent retries. */
+export interface ReceiptCore {
+  readonly index: number;
+  readonly entry: string;
+  readonly salt: string;
+}
+
+export function receiptCores(
+  entries: readonly Uint8Array[],
+  salts: readonly Uint8Array[],
+  indexes: readonly number[],
+): ReceiptCore[] {
+  return entries.map((e, i) => ({
+    index: indexes[i] as number,
+    entry: encodeBase64(e),
+    salt: encodeBase64(salts[i] as Uint8Array),
+  }));
+}
+
+/** Receipts with inclusion proofs at `treeSize`; `cache` shares subtree hashes across a batch. */
+export function receipts(
+  readTiles: ReadTiles,
+  treeSize: number,
+  checkpoint: string,
+  cores: readonly ReceiptCore[],
+  cache: NodeCache = new Map(),
+): Promise<Receipt[]> {
+  return Promise.all(
+    cores.map(async ({ index, entry, salt }) => ({
+      index,
+      entry,
+      salt,
+      treeSize,
+      inclusionProof: (await proveInclusion(readTiles, treeSize, index, cache)).map(encodeBase64),
+      checkpoint,
+    })),
+  );
+}

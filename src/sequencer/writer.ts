@@ -1,0 +1,159 @@
+// The one writer of a log: appends a batch of entries in one commit. It keeps what the next
+// commit needs in memory (tree size, totals, the right-edge tiles), and starts again from the
+// store whenever a commit fails, since the store is the truth.
+import {
+  edgeTiles,
+  integrate,
+  type NoteSigner,
+  type ReadTiles,
+  signCheckpoint,
+  TileMap,
+} from '../log/index.ts';
+import { addEntry, type DeclarationEntry, type Totals } from '../registry/index.ts';
+import type { Commit, Store } from '../store/index.ts';
+import { randomBytesFromPool } from './random.ts';
+
+export interface Appended {
+  readonly oldSize: number;
+  readonly treeSize: number;
+  readonly checkpoint: string;
+  /** The index each input entry received (inputs are shuffled before indexing). */
+  readonly indexes: number[];
+  /** Reads tiles from the ones just written and the edge, else from the store. */
+  readonly readTiles: ReadTiles;
+}
+
+/** What a caller adds to the commit once it knows the indexes: idempotency records, and so on. */
+export type CommitExtras = (
+  indexes: number[],
+  treeSize: number,
+) => Pick<Commit, 'idempotency' | 'expireBefore'> & {
+  sequenced?: Array<{ id: number; indexes: number[] }>;
+};
+
+export class LogWriter {
+  readonly #store: Store;
+  readonly #origin: string;
+  readonly #signer: NoteSigner;
+  #treeSize = 0;
+  #totals!: Totals;
+  /** The right-edge tiles at the current tree size: all that integration reads. */
+  #edge = new TileMap();
+
+  constructor(store: Store, origin: string, signer: NoteSigner) {
+    this.#store = store;
+    this.#origin = origin;
+    this.#signer = signer;
+  }
+
+  get treeSize(): number {
+    return this.#treeSize;
+  }
+
+  async reload(): Promise<void> {
+    this.#edge = new TileMap();
+    const state = await this.#store.state();
+    this.#treeSize = state.treeSize;
+    this.#totals = state.totals;
+  }
+
+  /**
+   * Appends `entries` (with their decoded `declarations`, for the totals) in one durable commit.
+   * Entries are shuffled before they get indexes, so that order within a batch says nothing about
+   * who arrived when. Throws if the commit fails; nothing is then logged.
+   */
+  async append(
+    entries: readonly Uint8Array[],
+    declarations: readonly DeclarationEntry[],
+    extras?: CommitExtras,
+  ): Promise<Appended> {
+    const order = shuffledPositions(entries.length);
+    const oldSize = this.#treeSize;
+    try {
+      const result = await integrate(
+        overlay([this.#edge], this.#store.readTiles),
+        oldSize,
+        order.map((p) => entries[p] as Uint8Array),
+      );
+      const totals = structuredClone(this.#totals);
+      for (const p of order) addEntry(totals, declarations[p] as DeclarationEntry);
+      const checkpoint = signCheckpoint(
+        { origin: this.#origin, treeSize: result.treeSize, root: result.root },
+        this.#signer,
+      );
+      const indexes: number[] = [];
+      order.forEach((p, k) => {
+        indexes[p] = oldSize + k;
+      });
+      const { sequenced, ...more } = extras?.(indexes, result.treeSize) ?? {};
+      const commit: Commit = {
+        oldSize,
+        newSize: result.treeSize,
+        tiles: result.tiles,
+        checkpoint,
+        totals,
+        voided: [],
+        ...more,
+      };
+      if (sequenced === undefined) await this.#store.commit(commit);
+      else
+        await (this.#store.commit as (c: Commit, s: typeof sequenced) => Promise<void>)(
+          commit,
+          sequenced,
+        );
+
+      const fresh = new TileMap();
+      fresh.apply(result.tiles);
+      const edge = new TileMap();
+      for (const tile of edgeTiles(result.treeSize)) {
+        const t = fresh.get(tile) ?? this.#edge.get(tile);
+        if (t !== undefined) edge.apply([t]);
+      }
+      this.#treeSize = result.treeSize;
+      this.#totals = totals;
+      this.#edge = edge;
+      return {
+        oldSize,
+        treeSize: result.treeSize,
+        checkpoint,
+        indexes,
+        readTiles: overlay([fresh, edge], this.#store.readTiles),
+      };
+    } catch (e) {
+      // The store may have moved on (another writer) or be half-known: start again from it.
+      await this.reload().catch(() => {});
+      throw e;
+    }
+  }
+}
+
+/** Reads each tile from the first map that holds it at least as wide, else from `fallback`. */
+export function overlay(maps: readonly TileMap[], fallback: ReadTiles): ReadTiles {
+  return async (tiles) => {
+    const out: Uint8Array[] = [];
+    const missing: number[] = [];
+    tiles.forEach((t, i) => {
+      const found = maps
+        .map((m) => m.get(t))
+        .find((f) => f !== undefined && f.tile.width >= t.width);
+      if (found !== undefined) out[i] = found.data;
+      else missing.push(i);
+    });
+    if (missing.length > 0) {
+      const read = await fallback(missing.map((i) => tiles[i] as (typeof tiles)[number]));
+      missing.forEach((i, k) => {
+        out[i] = read[k] as Uint8Array;
+      });
+    }
+    return out;
+  };
+}
+
+/** Positions 0…n-1 in a uniformly random order: sorted by random 64-bit keys. */
+function shuffledPositions(n: number): number[] {
+  const keys = randomBytesFromPool(8 * n);
+  const view = new DataView(keys.buffer, keys.byteOffset, keys.byteLength);
+  return Array.from({ length: n }, (_, i) => ({ i, key: view.getBigUint64(8 * i) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((x) => x.i);
+}

@@ -1,0 +1,367 @@
+// The PostgreSQL store: for more than one machine. Several `tuidang serve` processes share one
+// database; they accept declarations into a shared `pending` table, and one of them at a time
+// (whoever holds the advisory lock) sequences them. See src/sequencer/cluster.ts.
+import pg from 'pg';
+import type { Tile } from '../log/index.ts';
+import { emptyTotals, type Totals } from '../registry/index.ts';
+import {
+  type Commit,
+  type IdempotencyRecord,
+  type LogState,
+  type Store,
+  StoreError,
+} from './store.ts';
+
+// Versioned migrations, applied in order at start under an advisory lock (several nodes may start
+// at once); schema_version records how many ran.
+const MIGRATIONS = [
+  `CREATE TABLE tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, width INTEGER NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (level, idx));
+   CREATE TABLE checkpoints (tree_size BIGINT PRIMARY KEY, note TEXT NOT NULL);
+   CREATE TABLE totals (id INTEGER PRIMARY KEY CHECK (id = 1), tree_size BIGINT NOT NULL, json JSONB NOT NULL);
+   CREATE TABLE voided (idx BIGINT PRIMARY KEY);
+   CREATE TABLE idempotency (key_id TEXT PRIMARY KEY, request_hash TEXT NOT NULL, tree_size BIGINT NOT NULL, sealed BYTEA NOT NULL, expires BIGINT NOT NULL);
+   CREATE INDEX idempotency_expires ON idempotency (expires);
+   -- Submissions accepted by any node and not yet answered. indexes/tree_size are set, in the
+   -- sequencer's commit, when the entries are logged; the accepting node deletes the row when it
+   -- has answered. sealed holds the salts, sealed with the client's Idempotency-Key, if any.
+   CREATE TABLE pending (
+     id BIGSERIAL PRIMARY KEY,
+     entries BYTEA[] NOT NULL,
+     key_id TEXT UNIQUE,
+     request_hash TEXT,
+     sealed BYTEA,
+     indexes BIGINT[],
+     tree_size BIGINT
+   );
+   CREATE INDEX pending_waiting ON pending (id) WHERE indexes IS NULL;`,
+];
+
+/** Advisory lock keys: one for migrations, one for the right to sequence. */
+const MIGRATION_LOCK = 0x7475_6964; // "tuid"
+export const SEQUENCER_LOCK = 0x7475_6964_6e67; // "tuidng"
+
+export interface PendingRow {
+  readonly id: number;
+  readonly entries: Uint8Array[];
+}
+
+export interface SequencedRow {
+  readonly id: number;
+  readonly indexes: number[];
+  readonly treeSize: number;
+  readonly keyId: string | null;
+  readonly requestHash: string | null;
+  readonly sealed: Uint8Array | null;
+  readonly entries: Uint8Array[];
+}
+
+export class PostgresStore implements Store {
+  readonly pool: pg.Pool;
+  readonly #schema: string;
+  #ready: Promise<void>;
+
+  /** `schema` isolates one log per schema (tests use one schema per run). */
+  constructor(url: string, options: { schema?: string; max?: number } = {}) {
+    const schema = options.schema ?? 'tuidang';
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new StoreError('unavailable', `invalid schema name ${schema}`);
+    this.#schema = schema;
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 8,
+      options: `-c search_path=${schema}`,
+    });
+    // A broken idle connection must not crash the process: the next query reports the error.
+    this.pool.on('error', () => {});
+    this.#ready = this.#migrate();
+  }
+
+  /** Resolves once the schema is migrated; rejects with what to fix if the database is unreachable. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  async #migrate(): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (cause) {
+      throw new StoreError(
+        'unavailable',
+        `cannot connect to PostgreSQL (${(cause as Error).message}): check DATABASE_URL`,
+        { cause },
+      );
+    }
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+      const { rows } = await client.query<{ version: number }>(
+        'SELECT version FROM schema_version',
+      );
+      const version = rows[0]?.version ?? 0;
+      if (version > MIGRATIONS.length) {
+        throw new StoreError(
+          'corrupt',
+          `the database is at schema version ${version}, newer than this program (${MIGRATIONS.length}): upgrade tuidang`,
+        );
+      }
+      for (let v = version; v < MIGRATIONS.length; v++) await client.query(MIGRATIONS[v] as string);
+      if (rows.length === 0)
+        await client.query('INSERT INTO schema_version VALUES ($1)', [MIGRATIONS.length]);
+      else await client.query('UPDATE schema_version SET version = $1', [MIGRATIONS.length]);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #query<R extends pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    await this.#ready;
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (cause) {
+      throw new StoreError('unavailable', `database query failed: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  }
+
+  async state(): Promise<LogState> {
+    const { rows } = await this.#query<{ tree_size: string; json: Totals; note: string | null }>(
+      'SELECT t.tree_size, t.json, c.note FROM totals t LEFT JOIN checkpoints c ON c.tree_size = t.tree_size WHERE t.id = 1',
+    );
+    const row = rows[0];
+    if (row === undefined) return { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
+    return { treeSize: Number(row.tree_size), checkpoint: row.note ?? undefined, totals: row.json };
+  }
+
+  readonly readTiles = async (tiles: readonly Tile[]): Promise<Uint8Array[]> => {
+    const { rows } = await this.#query<{ level: number; idx: string; width: number; data: Buffer }>(
+      'SELECT t.level, t.idx, t.width, t.data FROM tiles t JOIN unnest($1::int[], $2::bigint[]) AS q(level, idx) ON t.level = q.level AND t.idx = q.idx',
+      [tiles.map((t) => t.level), tiles.map((t) => t.index)],
+    );
+    const found = new Map(rows.map((r) => [`${r.level}/${r.idx}`, r]));
+    return tiles.map((t) => {
+      const row = found.get(`${t.level}/${t.index}`);
+      if (row === undefined || row.width < t.width)
+        throw new StoreError(
+          'not-found',
+          `tile ${t.level}/${t.index} of width ${t.width} is not stored`,
+        );
+      return new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+    });
+  };
+
+  async commit(
+    c: Commit,
+    sequenced: ReadonlyArray<{ id: number; indexes: number[] }> = [],
+  ): Promise<void> {
+    await this.#ready;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Fencing: the row lock serialises commits, and the size check refuses a stale writer.
+      const { rows } = await client.query<{ tree_size: string }>(
+        'SELECT tree_size FROM totals WHERE id = 1 FOR UPDATE',
+      );
+      const current = Number(rows[0]?.tree_size ?? 0);
+      if (current !== c.oldSize)
+        throw new StoreError(
+          'conflict',
+          `commit builds on tree size ${c.oldSize}, but the log has ${current} entries`,
+        );
+      await client.query(
+        `INSERT INTO tiles (level, idx, width, data) SELECT * FROM unnest($1::int[], $2::bigint[], $3::int[], $4::bytea[])
+         ON CONFLICT (level, idx) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data`,
+        [
+          c.tiles.map((t) => t.tile.level),
+          c.tiles.map((t) => t.tile.index),
+          c.tiles.map((t) => t.tile.width),
+          c.tiles.map((t) => Buffer.from(t.data)),
+        ],
+      );
+      await client.query('INSERT INTO checkpoints (tree_size, note) VALUES ($1, $2)', [
+        c.newSize,
+        c.checkpoint,
+      ]);
+      await client.query(
+        'INSERT INTO totals (id, tree_size, json) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET tree_size = EXCLUDED.tree_size, json = EXCLUDED.json',
+        [c.newSize, JSON.stringify(c.totals)],
+      );
+      if (c.voided.length > 0)
+        await client.query('INSERT INTO voided (idx) SELECT unnest($1::bigint[])', [c.voided]);
+      for (const r of c.idempotency ?? []) {
+        await client.query(
+          'INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires) VALUES ($1, $2, $3, $4, $5)',
+          [r.keyId, r.requestHash, r.treeSize, Buffer.from(r.sealed), r.expires],
+        );
+      }
+      if (c.expireBefore !== undefined)
+        await client.query('DELETE FROM idempotency WHERE expires < $1', [c.expireBefore]);
+      for (const s of sequenced) {
+        await client.query('UPDATE pending SET indexes = $2, tree_size = $3 WHERE id = $1', [
+          s.id,
+          s.indexes,
+          c.newSize,
+        ]);
+      }
+      if (sequenced.length > 0) await client.query(`NOTIFY tuidang_sequenced, '${c.newSize}'`);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (e instanceof StoreError) throw e;
+      throw new StoreError('unavailable', `commit failed: ${(e as Error).message}`, { cause: e });
+    } finally {
+      client.release();
+    }
+  }
+
+  async isVoided(index: number): Promise<boolean> {
+    return (await this.#query('SELECT 1 FROM voided WHERE idx = $1', [index])).rowCount === 1;
+  }
+
+  async checkpointAt(treeSize: number): Promise<string | undefined> {
+    return (
+      await this.#query<{ note: string }>('SELECT note FROM checkpoints WHERE tree_size = $1', [
+        treeSize,
+      ])
+    ).rows[0]?.note;
+  }
+
+  async idempotency(keyId: string): Promise<IdempotencyRecord | undefined> {
+    const { rows } = await this.#query<{
+      request_hash: string;
+      tree_size: string;
+      sealed: Buffer;
+      expires: string;
+    }>('SELECT request_hash, tree_size, sealed, expires FROM idempotency WHERE key_id = $1', [
+      keyId,
+    ]);
+    const r = rows[0];
+    return r === undefined
+      ? undefined
+      : {
+          keyId,
+          requestHash: r.request_hash,
+          treeSize: Number(r.tree_size),
+          sealed: new Uint8Array(r.sealed),
+          expires: Number(r.expires),
+        };
+  }
+
+  // --- The shared pool of a cluster (src/sequencer/cluster.ts) ---
+
+  /** Persists an accepted submission; returns its id. A second row with one key id is refused. */
+  async addPending(
+    entries: readonly Uint8Array[],
+    idem?: { keyId: string; requestHash: string; sealed: Uint8Array },
+  ): Promise<number> {
+    const { rows } = await this.#query<{ id: string }>(
+      'INSERT INTO pending (entries, key_id, request_hash, sealed) VALUES ($1, $2, $3, $4) RETURNING id',
+      [
+        entries.map((e) => Buffer.from(e)),
+        idem?.keyId ?? null,
+        idem?.requestHash ?? null,
+        idem ? Buffer.from(idem.sealed) : null,
+      ],
+    );
+    await this.#query('NOTIFY tuidang_pending');
+    return Number(rows[0]?.id);
+  }
+
+  /** The oldest submissions not yet sequenced, up to about `maxEntries` entries. */
+  async takePending(maxEntries: number): Promise<PendingRow[]> {
+    const { rows } = await this.#query<{ id: string; entries: Buffer[] }>(
+      'SELECT id, entries FROM pending WHERE indexes IS NULL ORDER BY id LIMIT $1',
+      [maxEntries],
+    );
+    const out: PendingRow[] = [];
+    let n = 0;
+    for (const r of rows) {
+      if (out.length > 0 && n + r.entries.length > maxEntries) break;
+      out.push({ id: Number(r.id), entries: r.entries.map((b) => new Uint8Array(b)) });
+      n += r.entries.length;
+    }
+    return out;
+  }
+
+  /** Pending rows among `ids` (or with `keyId`) that have been sequenced. */
+  async sequenced(ids: readonly number[], keyId?: string): Promise<SequencedRow[]> {
+    const { rows } = await this.#query<{
+      id: string;
+      indexes: string[];
+      tree_size: string;
+      key_id: string | null;
+      request_hash: string | null;
+      sealed: Buffer | null;
+      entries: Buffer[];
+    }>(
+      'SELECT id, indexes, tree_size, key_id, request_hash, sealed, entries FROM pending WHERE indexes IS NOT NULL AND (id = ANY($1::bigint[]) OR key_id = $2)',
+      [ids, keyId ?? null],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      indexes: r.indexes.map(Number),
+      treeSize: Number(r.tree_size),
+      keyId: r.key_id,
+      requestHash: r.request_hash,
+      sealed: r.sealed && new Uint8Array(r.sealed),
+      entries: r.entries.map((b) => new Uint8Array(b)),
+    }));
+  }
+
+  /** The pending row of an idempotency key id, sequenced or not. */
+  async pendingByKey(keyId: string): Promise<{ id: number; requestHash: string } | undefined> {
+    const { rows } = await this.#query<{ id: string; request_hash: string }>(
+      'SELECT id, request_hash FROM pending WHERE key_id = $1',
+      [keyId],
+    );
+    const r = rows[0];
+    return r && { id: Number(r.id), requestHash: r.request_hash };
+  }
+
+  /** Answered: forget the pending row, and keep the sealed receipts for retries, in one transaction. */
+  async finishPending(id: number, record?: IdempotencyRecord): Promise<void> {
+    await this.#ready;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (record) {
+        await client.query(
+          'INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING',
+          [
+            record.keyId,
+            record.requestHash,
+            record.treeSize,
+            Buffer.from(record.sealed),
+            record.expires,
+          ],
+        );
+      }
+      await client.query('DELETE FROM pending WHERE id = $1', [id]);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw new StoreError(
+        'unavailable',
+        `could not finish pending submission: ${(e as Error).message}`,
+        { cause: e },
+      );
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#ready.catch(() => {});
+    await this.pool.end();
+  }
+}
