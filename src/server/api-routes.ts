@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { encodeBase64, proveConsistency, proveInclusion } from '../log/index.ts';
 import { headline, parseSubmission } from '../registry/index.ts';
-import type { Sequencer } from '../sequencer/index.ts';
+import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { HttpError } from './problem.ts';
 
@@ -14,7 +14,7 @@ function size(value: unknown, name: string): number {
   return n;
 }
 
-export function apiRoutes(app: FastifyInstance, store: Store, sequencer: Sequencer): void {
+export function apiRoutes(app: FastifyInstance, store: Store, sequencer: Declarations): void {
   app.post('/api/v1/declarations', async (req, reply) => {
     const submission = parseSubmission(req.body, 'web');
     const key = req.headers['idempotency-key'];

@@ -1,6 +1,6 @@
 // The HTTP server: one Fastify instance with the JSON API, the tlog endpoints and security headers.
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Sequencer } from '../sequencer/index.ts';
+import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { apiRoutes } from './api-routes.ts';
 import { logRoutes } from './log-routes.ts';
@@ -8,7 +8,7 @@ import { errorHandler, notFound } from './problem.ts';
 
 export interface AppOptions {
   readonly store: Store;
-  readonly sequencer: Sequencer;
+  readonly sequencer: Declarations;
   /** The log's verifier key, served at /log/vkey. */
   readonly vkey: string;
 }

@@ -8,6 +8,7 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  readonly databaseSchema: string | undefined;
   readonly origin: string;
   readonly sequenceDelayMs: number;
 }
@@ -40,6 +41,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     dataDir: env.DATA_DIR || './data',
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
     origin,
     sequenceDelayMs: int(env, 'SEQUENCE_DELAY', 2, 0, 10000),
   };

@@ -9,15 +9,16 @@ import {
   rawPublicKey,
   signerFromKey,
 } from '../log/index.ts';
-import { Sequencer } from '../sequencer/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { ClusterSequencer } from '../sequencer/cluster.ts';
+import { type Declarations, Sequencer } from '../sequencer/index.ts';
+import { openStore, PostgresStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { type Config, loadSignerKey } from './config.ts';
 
 export interface Registry {
   readonly app: FastifyInstance;
   readonly store: Store;
-  readonly sequencer: Sequencer;
+  readonly sequencer: Declarations;
   readonly vkey: string;
   readonly url: string;
   readonly keyCreated: boolean;
@@ -30,11 +31,21 @@ export async function startRegistry(config: Config): Promise<Registry> {
   const parsed = parseSignerKey(skey);
   const vkey = formatVerifierKey(parsed.name, ED25519, rawPublicKey(ed25519PrivateKey(parsed.key)));
   const store = openStore(config);
-  const sequencer = await Sequencer.open(store, {
+  const options = {
     origin: config.origin,
     signer: signerFromKey(skey),
     delayMs: config.sequenceDelayMs,
-  });
+  };
+  let sequencer: Declarations;
+  try {
+    sequencer =
+      store instanceof PostgresStore
+        ? await ClusterSequencer.open(store, options)
+        : await Sequencer.open(store, options);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
   const app = buildApp({ store, sequencer, vkey });
   const address = await app.listen({ port: config.port, host: config.host });
   return {

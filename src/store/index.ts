@@ -1,8 +1,10 @@
 import { MemoryStore } from './memory.ts';
+import { PostgresStore } from './postgres.ts';
 import { SqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
 
 export { MemoryStore } from './memory.ts';
+export { PostgresStore } from './postgres.ts';
 export { SqliteStore } from './sqlite.ts';
 export {
   type Commit,
@@ -13,11 +15,19 @@ export {
   type StoreErrorCode,
 } from './store.ts';
 
-/** The store for a configuration: SQLite in `dataDir` (PostgreSQL arrives with DATABASE_URL). */
-export function openStore(config: { dataDir: string; databaseUrl?: string | undefined }): Store {
+/**
+ * The store for a configuration: PostgreSQL when `databaseUrl` is set (schema `databaseSchema`,
+ * default `tuidang`), else SQLite in `dataDir` (`:memory:` for an in-memory store).
+ */
+export function openStore(config: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  databaseSchema?: string | undefined;
+}): Store {
   if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
-    throw new Error(
-      'DATABASE_URL is set, but the PostgreSQL store is not available in this version; unset it to use SQLite',
+    return new PostgresStore(
+      config.databaseUrl,
+      config.databaseSchema ? { schema: config.databaseSchema } : {},
     );
   }
   return config.dataDir === ':memory:' ? new MemoryStore() : new SqliteStore(config.dataDir);

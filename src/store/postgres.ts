@@ -58,6 +58,7 @@ export interface SequencedRow {
 export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly #schema: string;
+  readonly #url: string;
   #ready: Promise<void>;
 
   /** `schema` isolates one log per schema (tests use one schema per run). */
@@ -66,6 +67,7 @@ export class PostgresStore implements Store {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema))
       throw new StoreError('unavailable', `invalid schema name ${schema}`);
     this.#schema = schema;
+    this.#url = url;
     this.pool = new pg.Pool({
       connectionString: url,
       max: options.max ?? 8,
@@ -222,6 +224,21 @@ export class PostgresStore implements Store {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * A connection of its own, outside the pool: for LISTEN, and for holding the sequencer's
+   * advisory lock, which lives as long as the session (and ends with it if the process dies).
+   */
+  async dedicatedClient(): Promise<pg.Client> {
+    await this.#ready;
+    const client = new pg.Client({
+      connectionString: this.#url,
+      options: `-c search_path=${this.#schema}`,
+    });
+    client.on('error', () => {}); // reported through the 'end' event and failing queries
+    await client.connect();
+    return client;
   }
 
   async isVoided(index: number): Promise<boolean> {

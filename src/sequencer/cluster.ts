@@ -1,0 +1,306 @@
+// Sequencing with several web nodes on one PostgreSQL database. Every node accepts declarations
+// and persists them in the shared `pending` table; exactly one node at a time, the holder of a
+// session advisory lock, takes pending rows and logs them in one transaction with the LogWriter.
+// The accepting node hears (LISTEN/NOTIFY, with polling as a fallback) that its rows were
+// sequenced, builds the receipts from the salts it kept in memory, and answers.
+//
+// If the sequencing node dies, its session ends and PostgreSQL frees the lock: another node takes
+// it within a second or two. Two nodes that both believe they sequence can never fork the log:
+// every commit locks the log's state row and checks the tree size it builds on.
+import type pg from 'pg';
+import type { NodeCache } from '../log/index.ts';
+import { type DeclarationEntry, decodeEntry, type Submission } from '../registry/index.ts';
+import { type PostgresStore, SEQUENCER_LOCK, type SequencedRow } from '../store/postgres.ts';
+import { seal, unseal } from './idempotency.ts';
+import { type Prepared, prepare, type Receipt, receiptCores, receipts } from './prepare.ts';
+import {
+  type Declarations,
+  IdempotencyConflictError,
+  type IdempotencyInfo,
+  idempotent,
+  PoolFullError,
+  type Resolved,
+  replayRecord,
+  type SequencerOptions,
+  sealRecord,
+  unixNow,
+  withDefaults,
+} from './sequencer.ts';
+import { LogWriter } from './writer.ts';
+
+const POLL_MS = 200;
+const LEAD_RETRY_MS = 1000;
+
+interface Waiting extends Prepared {
+  readonly idempotency: IdempotencyInfo | undefined;
+  readonly resolve: (r: Receipt[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+export class ClusterSequencer implements Declarations {
+  readonly #store: PostgresStore;
+  readonly #opts: Resolved;
+  readonly #writer: LogWriter;
+  readonly #waiting = new Map<number, Waiting>();
+  readonly #inflight = new Map<string, { requestHash: string; promise: Promise<Receipt[]> }>();
+  #waitingDeclarants = 0;
+  #listener: pg.Client | undefined;
+  #lock: pg.Client | undefined;
+  #sequencing = false;
+  #again = false;
+  #collecting = false;
+  #closed = false;
+  #timers: NodeJS.Timeout[] = [];
+
+  private constructor(store: PostgresStore, opts: SequencerOptions) {
+    this.#store = store;
+    this.#opts = withDefaults(opts);
+    this.#writer = new LogWriter(store, opts.origin, opts.signer);
+  }
+
+  static async open(store: PostgresStore, opts: SequencerOptions): Promise<ClusterSequencer> {
+    await store.ready();
+    const c = new ClusterSequencer(store, opts);
+    await c.#listen();
+    await c.#tryLead();
+    c.#timers.push(
+      setInterval(() => void c.#collect(), POLL_MS),
+      setInterval(() => void c.#tryLead(), LEAD_RETRY_MS),
+      setInterval(() => void c.#sequence(), POLL_MS),
+    );
+    for (const t of c.#timers) t.unref();
+    return c;
+  }
+
+  /** Whether this node currently holds the right to sequence. */
+  get isLeader(): boolean {
+    return this.#lock !== undefined;
+  }
+
+  async #listen(): Promise<void> {
+    const client = await this.#store.dedicatedClient();
+    client.on('notification', (n) => {
+      if (n.channel === 'tuidang_sequenced') void this.#collect();
+      else if (n.channel === 'tuidang_pending') void this.#sequence();
+    });
+    client.on('end', () => {
+      // Polling goes on; reconnect so that answers stay fast.
+      if (this.#listener === client) this.#listener = undefined;
+      if (!this.#closed)
+        setTimeout(() => void this.#listen().catch(() => {}), LEAD_RETRY_MS).unref();
+    });
+    await client.query('LISTEN tuidang_sequenced');
+    await client.query('LISTEN tuidang_pending');
+    this.#listener = client;
+  }
+
+  async #tryLead(): Promise<void> {
+    if (this.#lock !== undefined || this.#closed) return;
+    let client: pg.Client | undefined;
+    try {
+      client = await this.#store.dedicatedClient();
+      const { rows } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS ok',
+        [SEQUENCER_LOCK],
+      );
+      if (!rows[0]?.ok) {
+        await client.end();
+        return;
+      }
+      await this.#writer.reload();
+      const held = client;
+      held.on('end', () => {
+        if (this.#lock === held) this.#lock = undefined;
+      });
+      this.#lock = held;
+      void this.#sequence();
+    } catch {
+      await client?.end().catch(() => {});
+    }
+  }
+
+  /** As the leader: log pending submissions, batch after batch, until none is left. */
+  async #sequence(): Promise<void> {
+    if (this.#lock === undefined) return;
+    if (this.#sequencing) {
+      this.#again = true;
+      return;
+    }
+    this.#sequencing = true;
+    try {
+      while (this.#lock !== undefined) {
+        this.#again = false;
+        const rows = await this.#store.takePending(this.#opts.maxBatch);
+        if (rows.length === 0) break;
+        const entries = rows.flatMap((r) => r.entries);
+        const declarations = entries.map((e) => {
+          const d = decodeEntry(e);
+          if (d.kind !== 'declaration') throw new Error('a pending submission holds a void entry');
+          return d as DeclarationEntry;
+        });
+        const now = unixNow(this.#opts);
+        await this.#writer.append(entries, declarations, (indexes) => {
+          let at = 0;
+          const sequenced = rows.map((r) => {
+            const mine = indexes.slice(at, at + r.entries.length);
+            at += r.entries.length;
+            return { id: r.id, indexes: mine };
+          });
+          return { sequenced, expireBefore: now };
+        });
+      }
+    } catch {
+      // A failed commit logged nothing; the writer reloaded. The next poll or notice tries again.
+    } finally {
+      this.#sequencing = false;
+    }
+    if (this.#again) void this.#sequence();
+  }
+
+  submit(s: Submission, options: { idempotencyKey?: string | undefined } = {}): Promise<Receipt[]> {
+    const key = options.idempotencyKey;
+    if (key === undefined) return this.#accept(s, undefined);
+    return idempotent(
+      this.#inflight,
+      key,
+      s,
+      async (info) =>
+        (await replayRecord(this.#store, info, unixNow(this.#opts))) ?? this.#fromPending(info),
+      (info) => this.#accept(s, info),
+    );
+  }
+
+  /** A request with this key is pending (accepted by any node): its receipts once sequenced. */
+  async #fromPending(info: IdempotencyInfo): Promise<Receipt[] | undefined> {
+    const pending = await this.#store.pendingByKey(info.keyId);
+    if (pending === undefined) return undefined;
+    if (pending.requestHash !== info.requestHash) throw new IdempotencyConflictError();
+    for (let waited = 0; waited < 30_000; waited += POLL_MS) {
+      const [row] = await this.#store.sequenced([], info.keyId);
+      if (row !== undefined) return this.#receiptsFromRow(row, info);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    throw new PoolFullError(
+      'the earlier request with this Idempotency-Key is still waiting to be logged',
+    );
+  }
+
+  async #receiptsFromRow(row: SequencedRow, info: IdempotencyInfo): Promise<Receipt[]> {
+    const salts = unseal(info.key, row.sealed as Uint8Array).map((c) =>
+      Buffer.from(c.salt, 'base64'),
+    );
+    const cores = receiptCores(row.entries, salts, row.indexes);
+    const checkpoint = await this.#store.checkpointAt(row.treeSize);
+    if (checkpoint === undefined)
+      throw new Error(`no checkpoint stored for tree size ${row.treeSize}`);
+    return receipts(this.#store.readTiles, row.treeSize, checkpoint, cores);
+  }
+
+  async #accept(s: Submission, idempotency: IdempotencyInfo | undefined): Promise<Receipt[]> {
+    if (this.#closed) throw new Error('the sequencer is shut down');
+    if (this.#waitingDeclarants + s.declarants.length > this.#opts.maxPool)
+      throw new PoolFullError('too many declarations are waiting');
+    const prepared = prepare(s, this.#opts.now());
+    // The salts go to the shared table only sealed with the client's key, for its retries.
+    const sealed = idempotency && {
+      keyId: idempotency.keyId,
+      requestHash: idempotency.requestHash,
+      sealed: seal(
+        idempotency.key,
+        receiptCores(
+          prepared.entries,
+          prepared.salts,
+          prepared.entries.map(() => -1),
+        ),
+      ),
+    };
+    let id: number;
+    try {
+      id = await this.#store.addPending(prepared.entries, sealed);
+    } catch (e) {
+      // Another node took this key at the same moment: answer as a retry of that request.
+      if (idempotency && /duplicate key|unique/i.test(String((e as Error).message))) {
+        const answer = await this.#fromPending(idempotency);
+        if (answer) return answer;
+      }
+      throw e;
+    }
+    this.#waitingDeclarants += prepared.entries.length;
+    const answer = new Promise<Receipt[]>((resolve, reject) => {
+      this.#waiting.set(id, { ...prepared, idempotency, resolve, reject });
+    });
+    void this.#collect();
+    return answer;
+  }
+
+  /** Answers every waiting request of this node whose entries have been sequenced. */
+  async #collect(): Promise<void> {
+    if (this.#collecting || this.#waiting.size === 0) return;
+    this.#collecting = true;
+    try {
+      const rows = await this.#store.sequenced([...this.#waiting.keys()]);
+      const cache = new Map<number, NodeCache>();
+      await Promise.all(
+        rows.map(async (row) => {
+          const w = this.#waiting.get(row.id);
+          if (w === undefined) return;
+          try {
+            const checkpoint = await this.#store.checkpointAt(row.treeSize);
+            if (checkpoint === undefined)
+              throw new Error(`no checkpoint stored for tree size ${row.treeSize}`);
+            const cores = receiptCores(w.entries, w.salts, row.indexes);
+            if (!cache.has(row.treeSize)) cache.set(row.treeSize, new Map());
+            const answer = await receipts(
+              this.#store.readTiles,
+              row.treeSize,
+              checkpoint,
+              cores,
+              cache.get(row.treeSize),
+            );
+            const record =
+              w.idempotency && sealRecord(w.idempotency, cores, row.treeSize, unixNow(this.#opts));
+            await this.#store.finishPending(row.id, record);
+            this.#settle(row.id, w);
+            w.resolve(answer);
+          } catch (e) {
+            this.#settle(row.id, w);
+            w.reject(e);
+          }
+        }),
+      );
+    } catch {
+      // The database is unreachable: the next poll tries again.
+    } finally {
+      this.#collecting = false;
+    }
+  }
+
+  #settle(id: number, w: Waiting): void {
+    if (this.#waiting.delete(id)) this.#waitingDeclarants -= w.entries.length;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    // Give requests already accepted a moment to be answered, by this node or another leader.
+    for (let waited = 0; this.#waiting.size > 0 && waited < 5000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      void this.#collect();
+      void this.#sequence();
+    }
+    for (const t of this.#timers) clearInterval(t);
+    for (const [id, w] of this.#waiting) {
+      this.#settle(id, w);
+      w.reject(
+        new Error(
+          'the server is shutting down; the declaration may still be logged: retry with the same Idempotency-Key',
+        ),
+      );
+    }
+    while (this.#sequencing) await new Promise((r) => setTimeout(r, 10));
+    const lock = this.#lock;
+    this.#lock = undefined;
+    const listener = this.#listener;
+    this.#listener = undefined;
+    await Promise.all([lock?.end().catch(() => {}), listener?.end().catch(() => {})]);
+  }
+}
