@@ -1,0 +1,133 @@
+// Two `tuidang serve` processes on one PostgreSQL database: both accept declarations, one
+// sequences. Killing the sequencing one under load: the other takes over within 5 s, nothing
+// acknowledged is lost, and there is never a fork.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { type ServerProcess, startServer } from '../../test/server-process.ts';
+import {
+  decodeBase64,
+  generateKey,
+  hashLeaf,
+  openCheckpoint,
+  proveConsistency,
+  type ReadTiles,
+  tilePath,
+  treeRoot,
+  verifierFromKey,
+  verifyConsistency,
+  verifyInclusion,
+} from '../log/index.ts';
+import type { Receipt } from '../sequencer/index.ts';
+
+const b64 = (s: string) => decodeBase64(s) as Uint8Array;
+
+test('two nodes, one sequencer: kill it under load, the other takes over, no fork, nothing lost', {
+  timeout: 120_000,
+}, async () => {
+  const key = generateKey('cluster.example/log');
+  const env = {
+    DATABASE_URL: postgresUrl,
+    DATABASE_SCHEMA: freshSchema(),
+    TUIDANG_ORIGIN: 'cluster.example/log',
+    TUIDANG_SIGNER_KEY: key.skey,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'tuidang-cluster-')),
+  };
+  const first = await startServer(env); // starts first, so it holds the sequencer lock
+  const second = await startServer(env);
+  const acknowledged: Receipt[] = [];
+  const checkpoints = new Set<string>();
+  let stop = false;
+
+  const client = async (server: ServerProcess, tag: string) => {
+    for (let i = 0; !stop; i++) {
+      try {
+        const res = await fetch(`${server.url}/api/v1/declarations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            language: 'en',
+            declarants: [{ name: `${tag}${i}`, nameKind: 'alias', orgs: ['league'] }],
+          }),
+          signal: AbortSignal.timeout(20_000),
+        });
+        if (res.status !== 201) continue;
+        for (const r of ((await res.json()) as { receipts: Receipt[] }).receipts) {
+          acknowledged.push(r);
+          checkpoints.add(r.checkpoint);
+        }
+      } catch {
+        if (server === first) return; // killed
+      }
+    }
+  };
+  const clients = [0, 1, 2, 3].map((c) => client(c % 2 === 0 ? first : second, `c${c}-`));
+  await sleep(1500);
+  const before = acknowledged.length;
+  assert.ok(before > 0, 'declarations were logged before the kill');
+
+  await first.kill('SIGKILL');
+  const killedAt = Date.now();
+  const countAtKill = acknowledged.length;
+  // The surviving node's requests must be answered again within 5 s.
+  while (acknowledged.length === countAtKill && Date.now() - killedAt < 10_000) await sleep(20);
+  const takeover = Date.now() - killedAt;
+  assert.ok(acknowledged.length > countAtKill, 'the surviving node logs again');
+  assert.ok(takeover < 5000, `took over in ${takeover} ms`);
+  await sleep(500);
+  stop = true;
+  await Promise.all(clients);
+
+  try {
+    const verifier = verifierFromKey(key.vkey);
+    const final = openCheckpoint(
+      await (await fetch(`${second.url}/log/checkpoint`)).text(),
+      [verifier],
+      'cluster.example/log',
+    );
+    const readTiles: ReadTiles = (tiles) =>
+      Promise.all(
+        tiles.map(
+          async (t) =>
+            new Uint8Array(await (await fetch(`${second.url}/log/${tilePath(t)}`)).arrayBuffer()),
+        ),
+      );
+    assert.deepEqual(
+      Buffer.from(await treeRoot(readTiles, final.treeSize)),
+      Buffer.from(final.root),
+    );
+    const sizes = new Map<number, string>();
+    for (const note of checkpoints) {
+      const cp = openCheckpoint(note, [verifier]);
+      const root = Buffer.from(cp.root).toString('hex');
+      assert.equal(sizes.get(cp.treeSize) ?? root, root, `one root for tree size ${cp.treeSize}`);
+      sizes.set(cp.treeSize, root);
+      verifyConsistency(
+        cp.treeSize,
+        final.treeSize,
+        cp.root,
+        final.root,
+        await proveConsistency(readTiles, cp.treeSize, final.treeSize),
+      );
+    }
+    for (const r of acknowledged) {
+      verifyInclusion(
+        r.index,
+        r.treeSize,
+        hashLeaf(b64(r.entry)),
+        r.inclusionProof.map(b64),
+        openCheckpoint(r.checkpoint, [verifier]).root,
+      );
+      assert.ok(r.index < final.treeSize);
+    }
+    console.log(
+      `# ${acknowledged.length} acknowledged, takeover in ${takeover} ms, final tree size ${final.treeSize}`,
+    );
+  } finally {
+    await second.kill('SIGTERM');
+  }
+});
