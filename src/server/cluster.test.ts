@@ -42,6 +42,7 @@ test('two nodes, one sequencer: kill it under load, the other takes over, no for
   const acknowledged: Receipt[] = [];
   const checkpoints = new Set<string>();
   let stop = false;
+  const answeredBy = new Map<ServerProcess, number>();
 
   const client = async (server: ServerProcess, tag: string) => {
     for (let i = 0; !stop; i++) {
@@ -56,6 +57,7 @@ test('two nodes, one sequencer: kill it under load, the other takes over, no for
           signal: AbortSignal.timeout(20_000),
         });
         if (res.status !== 201) continue;
+        answeredBy.set(server, (answeredBy.get(server) ?? 0) + 1);
         for (const r of ((await res.json()) as { receipts: Receipt[] }).receipts) {
           acknowledged.push(r);
           checkpoints.add(r.checkpoint);
@@ -69,6 +71,7 @@ test('two nodes, one sequencer: kill it under load, the other takes over, no for
   await sleep(1500);
   const before = acknowledged.length;
   assert.ok(before > 0, 'declarations were logged before the kill');
+  assert.ok((answeredBy.get(second) ?? 0) > 0, 'the node that does not sequence answers too');
 
   await first.kill('SIGKILL');
   const killedAt = Date.now();
