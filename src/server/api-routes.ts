@@ -5,6 +5,7 @@ import { headline, parseSubmission } from '../registry/index.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { HttpError } from './problem.ts';
+import * as schemas from './schemas.ts';
 
 function size(value: unknown, name: string): number {
   const n =
@@ -15,7 +16,7 @@ function size(value: unknown, name: string): number {
 }
 
 export function apiRoutes(app: FastifyInstance, store: Store, sequencer: Declarations): void {
-  app.post('/api/v1/declarations', async (req, reply) => {
+  app.post('/api/v1/declarations', { schema: schemas.declare }, async (req, reply) => {
     const submission = parseSubmission(req.body, 'web');
     const key = req.headers['idempotency-key'];
     if (Array.isArray(key))
@@ -24,12 +25,12 @@ export function apiRoutes(app: FastifyInstance, store: Store, sequencer: Declara
     return reply.code(201).send({ receipts });
   });
 
-  app.get('/api/v1/stats', async () => {
+  app.get('/api/v1/stats', { schema: schemas.stats }, async () => {
     const { treeSize, checkpoint, totals } = await store.state();
     return { treeSize, total: headline(totals), totals, checkpoint: checkpoint ?? null };
   });
 
-  app.get('/api/v1/proof/inclusion', async (req) => {
+  app.get('/api/v1/proof/inclusion', { schema: schemas.inclusion }, async (req) => {
     const q = req.query as Record<string, unknown>;
     const index = size(q.index, 'index');
     const treeSize = size(q.treeSize, 'treeSize');
@@ -42,7 +43,7 @@ export function apiRoutes(app: FastifyInstance, store: Store, sequencer: Declara
     return { index, treeSize, inclusionProof: proof.map(encodeBase64) };
   });
 
-  app.get('/api/v1/proof/consistency', async (req) => {
+  app.get('/api/v1/proof/consistency', { schema: schemas.consistency }, async (req) => {
     const q = req.query as Record<string, unknown>;
     const from = size(q.from, 'from');
     const to = size(q.to, 'to');

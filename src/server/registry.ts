@@ -46,7 +46,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     await store.close().catch(() => {});
     throw e;
   }
-  const app = buildApp({ store, sequencer, vkey });
+  const app = await buildApp({ store, sequencer, vkey });
   const address = await app.listen({ port: config.port, host: config.host });
   return {
     app,

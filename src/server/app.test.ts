@@ -1,0 +1,84 @@
+// HTTP behaviour that needs a sequencer in a particular state: a table of request → response.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PoolFullError } from '../sequencer/index.ts';
+import type { Declarations } from '../sequencer/sequencer.ts';
+import { MemoryStore } from '../store/index.ts';
+import { buildApp } from './app.ts';
+
+const body = JSON.stringify({
+  language: 'en',
+  declarants: [{ name: 'x', nameKind: 'alias', orgs: ['party'] }],
+});
+
+async function appWith(sequencer: Declarations) {
+  return buildApp({ store: new MemoryStore(), sequencer, vkey: 'example.org/log+00000000+AQ==' });
+}
+
+test('a full pool answers 503 with Retry-After, and says nothing was recorded', async () => {
+  const app = await appWith({
+    submit: () => Promise.reject(new PoolFullError('full')),
+    close: async () => {},
+  });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/declarations',
+    headers: { 'content-type': 'application/json' },
+    payload: body,
+  });
+  assert.equal(res.statusCode, 503);
+  assert.equal(res.headers['retry-after'], '1');
+  assert.match(res.json().detail, /nothing was recorded/);
+});
+
+test('an unexpected failure is a 500 without details, and is logged without the request', async (t) => {
+  const logged: string[] = [];
+  t.mock.method(console, 'error', (...args: unknown[]) => logged.push(args.join(' ')));
+  const app = await appWith({
+    submit: () => Promise.reject(new Error('disk exploded')),
+    close: async () => {},
+  });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/declarations',
+    headers: { 'content-type': 'application/json' },
+    payload: body,
+  });
+  assert.equal(res.statusCode, 500);
+  assert.doesNotMatch(res.body, /disk exploded|at /);
+  assert.equal(logged.length, 1);
+  assert.match(logged[0] as string, /disk exploded/);
+  assert.doesNotMatch(logged[0] as string, /"name"|127\.0\.0\.1/);
+});
+
+test('the OpenAPI document describes the API', async () => {
+  const app = await appWith({ submit: async () => [], close: async () => {} });
+  const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
+  assert.equal(res.statusCode, 200);
+  const doc = res.json();
+  assert.equal(doc.openapi, '3.1.0');
+  for (const path of [
+    '/api/v1/declarations',
+    '/api/v1/stats',
+    '/api/v1/proof/inclusion',
+    '/api/v1/proof/consistency',
+    '/log/checkpoint',
+  ]) {
+    assert.ok(doc.paths[path], path);
+  }
+  const schema =
+    doc.paths['/api/v1/declarations'].post.requestBody.content['application/json'].schema;
+  assert.deepEqual(schema.required, ['language', 'declarants']);
+});
+
+test('unknown addresses and methods are problems, not stack traces', async () => {
+  const app = await appWith({ submit: async () => [], close: async () => {} });
+  for (const [method, url] of [
+    ['GET', '/nope'],
+    ['DELETE', '/api/v1/stats'],
+  ] as const) {
+    const res = await app.inject({ method, url });
+    assert.equal(res.statusCode, 404, `${method} ${url}`);
+    assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+  }
+});

@@ -1,0 +1,187 @@
+// JSON Schemas of the API: they document it (the OpenAPI document at /api/openapi.json is made
+// from them) and make responses fast to serialise. Requests are validated by src/registry, whose
+// messages name the field and say what is wrong in plain words, so these schemas do not validate.
+import {
+  LANGUAGES,
+  MAX_DECLARANTS,
+  MAX_NAME,
+  MAX_STATEMENT,
+  ORGS,
+  REGIONS,
+} from '../registry/index.ts';
+
+const base64 = { type: 'string', contentEncoding: 'base64' } as const;
+
+export const problem = {
+  $id: 'problem',
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string', description: 'What was wrong, in words a person can act on' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { pointer: { type: 'string' }, detail: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+const problemRef = { $ref: 'problem#' } as const;
+
+export const submission = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['language', 'declarants'],
+  properties: {
+    language: { type: 'string', enum: LANGUAGES },
+    declarants: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_DECLARANTS,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'nameKind', 'orgs'],
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: MAX_NAME,
+            description: 'Real name or alias; never published without consent',
+          },
+          nameKind: { type: 'string', enum: ['real', 'alias'] },
+          orgs: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: 'string', enum: ORGS },
+          },
+          region: {
+            type: 'string',
+            enum: REGIONS.map(([c]) => c),
+            description: 'ISO 3166-2:CN province-level division',
+          },
+          statement: { type: 'string', maxLength: MAX_STATEMENT },
+          publish: {
+            type: 'boolean',
+            default: false,
+            description: 'May name and statement be shown publicly (after moderation)',
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const receipt = {
+  type: 'object',
+  required: ['index', 'entry', 'salt', 'treeSize', 'inclusionProof', 'checkpoint'],
+  properties: {
+    index: { type: 'integer', description: 'Position of the entry in the log' },
+    entry: { ...base64, description: 'The log entry (docs/log-format.md)' },
+    salt: { ...base64, description: "The commitment's salt: keep it; the registry does not" },
+    treeSize: { type: 'integer' },
+    inclusionProof: { type: 'array', items: base64 },
+    checkpoint: {
+      type: 'string',
+      description: 'The signed checkpoint (C2SP signed note) of treeSize',
+    },
+  },
+} as const;
+
+export const declare = {
+  summary: 'Declare: one or more declarants (a family may declare together)',
+  headers: {
+    type: 'object',
+    properties: {
+      'idempotency-key': {
+        type: 'string',
+        description: 'Retry with the same key to get the same receipts',
+      },
+    },
+  },
+  body: submission,
+  response: {
+    201: {
+      type: 'object',
+      required: ['receipts'],
+      properties: { receipts: { type: 'array', items: receipt } },
+    },
+    400: problemRef,
+    409: problemRef,
+    413: problemRef,
+    415: problemRef,
+    503: problemRef,
+  },
+} as const;
+
+const tally = { type: 'object', additionalProperties: true } as const;
+
+export const stats = {
+  summary: 'Totals, recomputable by anyone from the log',
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        treeSize: { type: 'integer' },
+        total: {
+          type: 'integer',
+          description: 'Declarants: registered plus imported history, voided excluded',
+        },
+        totals: {
+          type: 'object',
+          properties: {
+            entries: { type: 'integer' },
+            registered: tally,
+            imported: tally,
+            voided: { type: 'object', additionalProperties: { type: 'integer' } },
+          },
+        },
+        checkpoint: { type: ['string', 'null'] },
+      },
+    },
+  },
+} as const;
+
+export const inclusion = {
+  summary: 'Inclusion proof of an entry in a tree size (RFC 9162 §2.1.3)',
+  querystring: {
+    type: 'object',
+    properties: { index: { type: 'integer' }, treeSize: { type: 'integer' } },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        index: { type: 'integer' },
+        treeSize: { type: 'integer' },
+        inclusionProof: { type: 'array', items: base64 },
+      },
+    },
+    400: problemRef,
+  },
+} as const;
+
+export const consistency = {
+  summary: 'Consistency proof between two tree sizes (RFC 9162 §2.1.4)',
+  querystring: {
+    type: 'object',
+    properties: { from: { type: 'integer' }, to: { type: 'integer' } },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        from: { type: 'integer' },
+        to: { type: 'integer' },
+        consistencyProof: { type: 'array', items: base64 },
+      },
+    },
+    400: problemRef,
+  },
+} as const;
