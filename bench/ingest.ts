@@ -55,7 +55,7 @@ export async function run(argv: string[]): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const levels = String(values.connections).split(',').map(Number);
-  const backends: Array<[string, NodeJS.ProcessEnv]> = [['SQLite', {}]];
+  const backends: Array<[string, NodeJS.ProcessEnv]> = [['SQLite', { DATABASE_URL: '' }]];
   if (process.env.DATABASE_URL)
     backends.push(['PostgreSQL', { DATABASE_URL: process.env.DATABASE_URL }]);
   console.log(`single-declarant submissions, ${seconds} s per run`);

@@ -8,7 +8,7 @@
 // it within a second or two. Two nodes that both believe they sequence can never fork the log:
 // every commit locks the log's state row and checks the tree size it builds on.
 import type pg from 'pg';
-import type { NodeCache } from '../log/index.ts';
+import type { NodeCache, ReadTiles } from '../log/index.ts';
 import { type DeclarationEntry, decodeEntry, type Submission } from '../registry/index.ts';
 import { type PostgresStore, SEQUENCER_LOCK, type SequencedRow } from '../store/postgres.ts';
 import { seal, unseal } from './idempotency.ts';
@@ -238,41 +238,59 @@ export class ClusterSequencer implements Declarations {
     if (this.#collecting || this.#waiting.size === 0) return;
     this.#collecting = true;
     try {
-      const rows = await this.#store.sequenced([...this.#waiting.keys()]);
-      const cache = new Map<number, NodeCache>();
-      await Promise.all(
+      const rows = (await this.#store.sequenced([...this.#waiting.keys()])).filter((r) =>
+        this.#waiting.has(r.id),
+      );
+      if (rows.length === 0) return;
+      // One read of each tile and checkpoint, and one hash of each node, for all these receipts.
+      const readTiles = memoized(this.#store.readTiles);
+      const checkpoints = new Map<number, Promise<string | undefined>>();
+      const caches = new Map<number, NodeCache>();
+      const now = unixNow(this.#opts);
+      const built = await Promise.allSettled(
         rows.map(async (row) => {
-          const w = this.#waiting.get(row.id);
-          if (w === undefined) return;
-          try {
-            const checkpoint = await this.#store.checkpointAt(row.treeSize);
-            if (checkpoint === undefined)
-              throw new Error(`no checkpoint stored for tree size ${row.treeSize}`);
-            const cores = receiptCores(w.entries, w.salts, row.indexes);
-            if (!cache.has(row.treeSize)) cache.set(row.treeSize, new Map());
-            const answer = await receipts(
-              this.#store.readTiles,
-              row.treeSize,
-              checkpoint,
-              cores,
-              cache.get(row.treeSize),
-            );
-            const record =
-              w.idempotency && sealRecord(w.idempotency, cores, row.treeSize, unixNow(this.#opts));
-            await this.#store.finishPending(row.id, record);
-            this.#settle(row.id, w);
-            w.resolve(answer);
-          } catch (e) {
-            this.#settle(row.id, w);
-            w.reject(e);
-          }
+          const w = this.#waiting.get(row.id) as Waiting;
+          if (!checkpoints.has(row.treeSize))
+            checkpoints.set(row.treeSize, this.#store.checkpointAt(row.treeSize));
+          const checkpoint = await checkpoints.get(row.treeSize);
+          if (checkpoint === undefined)
+            throw new Error(`no checkpoint stored for tree size ${row.treeSize}`);
+          if (!caches.has(row.treeSize)) caches.set(row.treeSize, new Map());
+          const cores = receiptCores(w.entries, w.salts, row.indexes);
+          const answer = await receipts(
+            readTiles,
+            row.treeSize,
+            checkpoint,
+            cores,
+            caches.get(row.treeSize),
+          );
+          return {
+            row,
+            w,
+            answer,
+            record: w.idempotency && sealRecord(w.idempotency, cores, row.treeSize, now),
+          };
         }),
       );
+      const done = built.flatMap((b) => (b.status === 'fulfilled' ? [b.value] : []));
+      await this.#store.finishPending(
+        done.map((d) => d.row.id),
+        done.flatMap((d) => (d.record ? [d.record] : [])),
+      );
+      built.forEach((b, i) => {
+        const row = rows[i] as SequencedRow;
+        const w = this.#waiting.get(row.id) as Waiting;
+        this.#settle(row.id, w);
+        if (b.status === 'fulfilled') w.resolve(b.value.answer);
+        else w.reject(b.reason);
+      });
     } catch {
       // The database is unreachable: the next poll tries again.
     } finally {
       this.#collecting = false;
     }
+    // Rows sequenced while this pass ran are answered by the next one, without waiting for a poll.
+    if (this.#waiting.size > 0) setImmediate(() => void this.#collect());
   }
 
   #settle(id: number, w: Waiting): void {
@@ -303,4 +321,21 @@ export class ClusterSequencer implements Declarations {
     this.#listener = undefined;
     await Promise.all([lock?.end().catch(() => {}), listener?.end().catch(() => {})]);
   }
+}
+
+/** A tile reader that reads each tile once, however many callers ask for it at the same time. */
+function memoized(read: ReadTiles): ReadTiles {
+  const seen = new Map<string, Promise<Uint8Array>>();
+  return (tiles) =>
+    Promise.all(
+      tiles.map((t) => {
+        const key = `${t.level}/${t.index}/${t.width}`;
+        let p = seen.get(key);
+        if (p === undefined) {
+          p = read([t]).then(([d]) => d as Uint8Array);
+          seen.set(key, p);
+        }
+        return p;
+      }),
+    );
 }

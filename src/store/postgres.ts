@@ -208,12 +208,12 @@ export class PostgresStore implements Store {
       }
       if (c.expireBefore !== undefined)
         await client.query('DELETE FROM idempotency WHERE expires < $1', [c.expireBefore]);
-      for (const s of sequenced) {
-        await client.query('UPDATE pending SET indexes = $2, tree_size = $3 WHERE id = $1', [
-          s.id,
-          s.indexes,
-          c.newSize,
-        ]);
+      if (sequenced.length > 0) {
+        await client.query(
+          `UPDATE pending SET indexes = ARRAY(SELECT jsonb_array_elements_text(x.idx)::bigint), tree_size = $2
+           FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, idx jsonb) WHERE pending.id = x.id`,
+          [JSON.stringify(sequenced.map((q) => ({ id: q.id, idx: q.indexes }))), c.newSize],
+        );
       }
       if (sequenced.length > 0) await client.query(`NOTIFY tuidang_sequenced, '${c.newSize}'`);
       await client.query('COMMIT');
@@ -282,7 +282,8 @@ export class PostgresStore implements Store {
     idem?: { keyId: string; requestHash: string; sealed: Uint8Array },
   ): Promise<number> {
     const { rows } = await this.#query<{ id: string }>(
-      'INSERT INTO pending (entries, key_id, request_hash, sealed) VALUES ($1, $2, $3, $4) RETURNING id',
+      `WITH added AS (INSERT INTO pending (entries, key_id, request_hash, sealed) VALUES ($1, $2, $3, $4) RETURNING id)
+       SELECT id, pg_notify('tuidang_pending', '') FROM added`,
       [
         entries.map((e) => Buffer.from(e)),
         idem?.keyId ?? null,
@@ -290,7 +291,6 @@ export class PostgresStore implements Store {
         idem ? Buffer.from(idem.sealed) : null,
       ],
     );
-    await this.#query('NOTIFY tuidang_pending');
     return Number(rows[0]?.id);
   }
 
@@ -345,31 +345,35 @@ export class PostgresStore implements Store {
     return r && { id: Number(r.id), requestHash: r.request_hash };
   }
 
-  /** Answered: forget the pending row, and keep the sealed receipts for retries, in one transaction. */
-  async finishPending(id: number, record?: IdempotencyRecord): Promise<void> {
+  /** Answered: forget the pending rows, and keep sealed receipts for retries, in one transaction. */
+  async finishPending(
+    ids: readonly number[],
+    records: readonly IdempotencyRecord[] = [],
+  ): Promise<void> {
     await this.#ready;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      if (record) {
+      if (records.length > 0) {
         await client.query(
-          'INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING',
+          `INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[], $5::bigint[]) ON CONFLICT (key_id) DO NOTHING`,
           [
-            record.keyId,
-            record.requestHash,
-            record.treeSize,
-            Buffer.from(record.sealed),
-            record.expires,
+            records.map((r) => r.keyId),
+            records.map((r) => r.requestHash),
+            records.map((r) => r.treeSize),
+            records.map((r) => Buffer.from(r.sealed)),
+            records.map((r) => r.expires),
           ],
         );
       }
-      await client.query('DELETE FROM pending WHERE id = $1', [id]);
+      await client.query('DELETE FROM pending WHERE id = ANY($1::bigint[])', [ids]);
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw new StoreError(
         'unavailable',
-        `could not finish pending submission: ${(e as Error).message}`,
+        `could not finish pending submissions: ${(e as Error).message}`,
         { cause: e },
       );
     } finally {
