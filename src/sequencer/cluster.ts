@@ -44,6 +44,13 @@ export class ClusterSequencer implements Declarations {
   readonly #waiting = new Map<number, Waiting>();
   readonly #inflight = new Map<string, { requestHash: string; promise: Promise<Receipt[]> }>();
   #waitingDeclarants = 0;
+  #toInsert: Array<{
+    prepared: Prepared;
+    idempotency: IdempotencyInfo | undefined;
+    resolve: (id: number | undefined) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+  #inserting = false;
   #listener: pg.Client | undefined;
   #lock: pg.Client | undefined;
   #sequencing = false;
@@ -164,20 +171,29 @@ export class ClusterSequencer implements Declarations {
       this.#inflight,
       key,
       s,
-      async (info) =>
-        (await replayRecord(this.#store, info, unixNow(this.#opts))) ?? this.#fromPending(info),
+      (info) => this.#earlier(info, false),
       (info) => this.#accept(s, info),
     );
   }
 
-  /** A request with this key is pending (accepted by any node): its receipts once sequenced. */
-  async #fromPending(info: IdempotencyInfo): Promise<Receipt[] | undefined> {
-    const pending = await this.#store.pendingByKey(info.keyId);
-    if (pending === undefined) return undefined;
-    if (pending.requestHash !== info.requestHash) throw new IdempotencyConflictError();
+  /**
+   * The receipts of an earlier request with this key, accepted by any node: from its sealed record,
+   * or from its pending row once sequenced (waiting for that). Undefined if there is no such
+   * request, unless `known` says there is one: then wait for it to appear.
+   */
+  async #earlier(info: IdempotencyInfo, known: boolean): Promise<Receipt[] | undefined> {
     for (let waited = 0; waited < 30_000; waited += POLL_MS) {
+      const replayed = await replayRecord(this.#store, info, unixNow(this.#opts));
+      if (replayed !== undefined) return replayed;
       const [row] = await this.#store.sequenced([], info.keyId);
-      if (row !== undefined) return this.#receiptsFromRow(row, info);
+      if (row !== undefined) {
+        if (row.requestHash !== info.requestHash) throw new IdempotencyConflictError();
+        return this.#receiptsFromRow(row, info);
+      }
+      const pending = await this.#store.pendingByKey(info.keyId);
+      if (pending !== undefined && pending.requestHash !== info.requestHash)
+        throw new IdempotencyConflictError();
+      if (pending === undefined && !known) return undefined;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     throw new PoolFullError(
@@ -201,36 +217,64 @@ export class ClusterSequencer implements Declarations {
     if (this.#waitingDeclarants + s.declarants.length > this.#opts.maxPool)
       throw new PoolFullError('too many declarations are waiting');
     const prepared = prepare(s, this.#opts.now());
-    // The salts go to the shared table only sealed with the client's key, for its retries.
-    const sealed = idempotency && {
-      keyId: idempotency.keyId,
-      requestHash: idempotency.requestHash,
-      sealed: seal(
-        idempotency.key,
-        receiptCores(
-          prepared.entries,
-          prepared.salts,
-          prepared.entries.map(() => -1),
-        ),
-      ),
-    };
-    let id: number;
-    try {
-      id = await this.#store.addPending(prepared.entries, sealed);
-    } catch (e) {
-      // Another node took this key at the same moment: answer as a retry of that request.
-      if (idempotency && /duplicate key|unique/i.test(String((e as Error).message))) {
-        const answer = await this.#fromPending(idempotency);
-        if (answer) return answer;
-      }
-      throw e;
-    }
     this.#waitingDeclarants += prepared.entries.length;
+    const id = await new Promise<number | undefined>((resolve, reject) => {
+      this.#toInsert.push({ prepared, idempotency, resolve, reject });
+      void this.#insert();
+    }).catch((e: unknown) => {
+      this.#waitingDeclarants -= prepared.entries.length;
+      throw e;
+    });
+    if (id === undefined) {
+      // Another node took this key at the same moment: answer as a retry of that request.
+      this.#waitingDeclarants -= prepared.entries.length;
+      const answer = idempotency && (await this.#earlier(idempotency, true));
+      if (answer === undefined) throw new Error('the submission could not be stored; please retry');
+      return answer;
+    }
     const answer = new Promise<Receipt[]>((resolve, reject) => {
       this.#waiting.set(id, { ...prepared, idempotency, resolve, reject });
     });
     void this.#collect();
     return answer;
+  }
+
+  /**
+   * Group commit of accepted submissions into the shared table: while one INSERT runs, new
+   * submissions gather, and the next INSERT takes them all.
+   */
+  async #insert(): Promise<void> {
+    if (this.#inserting || this.#toInsert.length === 0) return;
+    this.#inserting = true;
+    while (this.#toInsert.length > 0) {
+      const batch = this.#toInsert.splice(0, this.#opts.maxBatch);
+      try {
+        const ids = await this.#store.addPending(
+          batch.map(({ prepared, idempotency }) => ({
+            entries: prepared.entries,
+            // The salts go to the shared table only sealed with the client's key, for its retries.
+            idem: idempotency && {
+              keyId: idempotency.keyId,
+              requestHash: idempotency.requestHash,
+              sealed: seal(
+                idempotency.key,
+                receiptCores(
+                  prepared.entries,
+                  prepared.salts,
+                  prepared.entries.map(() => -1),
+                ),
+              ),
+            },
+          })),
+        );
+        batch.forEach((b, i) => {
+          b.resolve(ids[i]);
+        });
+      } catch (e) {
+        for (const b of batch) b.reject(e);
+      }
+    }
+    this.#inserting = false;
   }
 
   /** Answers every waiting request of this node whose entries have been sequenced. */

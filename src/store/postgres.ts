@@ -276,22 +276,44 @@ export class PostgresStore implements Store {
 
   // --- The shared pool of a cluster (src/sequencer/cluster.ts) ---
 
-  /** Persists an accepted submission; returns its id. A second row with one key id is refused. */
+  /**
+   * Persists accepted submissions in one statement; returns the id of each, or undefined for one
+   * whose idempotency key id is already pending (the caller then answers it as a retry).
+   */
   async addPending(
-    entries: readonly Uint8Array[],
-    idem?: { keyId: string; requestHash: string; sealed: Uint8Array },
-  ): Promise<number> {
-    const { rows } = await this.#query<{ id: string }>(
-      `WITH added AS (INSERT INTO pending (entries, key_id, request_hash, sealed) VALUES ($1, $2, $3, $4) RETURNING id)
+    items: ReadonlyArray<{
+      entries: readonly Uint8Array[];
+      idem?: { keyId: string; requestHash: string; sealed: Uint8Array } | undefined;
+    }>,
+  ): Promise<Array<number | undefined>> {
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+    const ids = (
+      await this.#query<{ id: string }>(
+        "SELECT nextval(pg_get_serial_sequence('pending', 'id')) AS id FROM generate_series(1, $1)",
+        [items.length],
+      )
+    ).rows.map((r) => Number(r.id));
+    const rows = items.map((it, i) => ({
+      id: ids[i],
+      e: it.entries.map(b64),
+      k: it.idem?.keyId ?? null,
+      h: it.idem?.requestHash ?? null,
+      s: it.idem ? b64(it.idem.sealed) : null,
+    }));
+    const { rows: added } = await this.#query<{ id: string }>(
+      `WITH added AS (
+         INSERT INTO pending (id, entries, key_id, request_hash, sealed)
+         SELECT x.id,
+                ARRAY(SELECT decode(v, 'base64') FROM jsonb_array_elements_text(x.e) WITH ORDINALITY AS a(v, n) ORDER BY n),
+                x.k, x.h, decode(x.s, 'base64')
+         FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, e jsonb, k text, h text, s text)
+         ON CONFLICT (key_id) DO NOTHING
+         RETURNING id)
        SELECT id, pg_notify('tuidang_pending', '') FROM added`,
-      [
-        entries.map((e) => Buffer.from(e)),
-        idem?.keyId ?? null,
-        idem?.requestHash ?? null,
-        idem ? Buffer.from(idem.sealed) : null,
-      ],
+      [JSON.stringify(rows)],
     );
-    return Number(rows[0]?.id);
+    const inserted = new Set(added.map((r) => Number(r.id)));
+    return ids.map((id) => (inserted.has(id) ? id : undefined));
   }
 
   /** The oldest submissions not yet sequenced, up to about `maxEntries` entries. */
