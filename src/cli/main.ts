@@ -3,8 +3,9 @@
 import { CliError, type Command } from './command.ts';
 import { keygen } from './keygen.ts';
 import { serve } from './serve.ts';
+import { witness } from './witness.ts';
 
-const commands: Record<string, Command> = { serve, keygen };
+const commands: Record<string, Command> = { serve, keygen, witness };
 
 function usage(): string {
   const list = Object.entries(commands)

@@ -52,6 +52,7 @@ export {
   decodeBase64,
   encodeBase64,
   formatNote,
+  formatSignature,
   MAX_SIGNATURES,
   type Note,
   type NoteSignature,
@@ -86,3 +87,9 @@ export {
   tilePath,
 } from './tile.ts';
 export { TileMap } from './tilemap.ts';
+export {
+  type AddCheckpoint,
+  formatAddCheckpoint,
+  MAX_PROOF_LINES,
+  parseAddCheckpoint,
+} from './witness-protocol.ts';
