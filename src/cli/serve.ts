@@ -12,7 +12,12 @@ Configuration comes from the environment:
   DATA_DIR          where the SQLite database and the signing key live (default ./data)
   TUIDANG_ORIGIN    the log's origin and key name (default localhost/tuidang)
   TUIDANG_SIGNER_KEY  the signing key itself, instead of DATA_DIR/log.key
-  SEQUENCE_DELAY    milliseconds a commit may wait to gather more declarations (default 2)`;
+  SEQUENCE_DELAY    milliseconds a commit may wait to gather more declarations (default 2)
+  DATABASE_URL      postgres://… to use PostgreSQL instead of SQLite (several nodes may share it)
+  DATABASE_SCHEMA   the PostgreSQL schema (default tuidang)
+  TUIDANG_WITNESSES witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
+  TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
+  TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)`;
 
 export const serve: Command = {
   summary: 'run the registry (API, log, sequencer)',

@@ -62,7 +62,7 @@ export class ClusterSequencer implements Declarations {
   private constructor(store: PostgresStore, opts: SequencerOptions) {
     this.#store = store;
     this.#opts = withDefaults(opts);
-    this.#writer = new LogWriter(store, opts.origin, opts.signer);
+    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses);
   }
 
   static async open(store: PostgresStore, opts: SequencerOptions): Promise<ClusterSequencer> {

@@ -15,6 +15,7 @@ import {
   unseal,
 } from './idempotency.ts';
 import { type Prepared, prepare, type Receipt, receiptCores, receipts } from './prepare.ts';
+import type { WitnessesOptions } from './witnesses.ts';
 import { LogWriter } from './writer.ts';
 
 export type { Receipt } from './prepare.ts';
@@ -45,6 +46,8 @@ export interface SequencerOptions {
   /** Milliseconds a commit may wait to gather more declarants once the pool is not empty. */
   readonly delayMs?: number;
   readonly now?: () => Date;
+  /** Witnesses to ask for cosignatures of every new checkpoint. */
+  readonly witnesses?: WitnessesOptions | undefined;
 }
 
 /** What the HTTP layer needs of a sequencer, on one machine or in a cluster. */
@@ -65,7 +68,7 @@ interface Waiting extends Prepared {
   readonly reject: (e: unknown) => void;
 }
 
-export type Resolved = Required<Omit<SequencerOptions, 'now'>> & { now: () => Date };
+export type Resolved = Required<Omit<SequencerOptions, 'now' | 'witnesses'>> & { now: () => Date };
 
 export function withDefaults(opts: SequencerOptions): Resolved {
   return { maxBatch: 4096, maxPool: 65536, delayMs: 2, now: () => new Date(), ...opts };
@@ -147,7 +150,7 @@ export class Sequencer implements Declarations {
   private constructor(store: Store, opts: SequencerOptions) {
     this.#store = store;
     this.#opts = withDefaults(opts);
-    this.#writer = new LogWriter(store, opts.origin, opts.signer);
+    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses);
   }
 
   /** A sequencer over `store`, starting from its latest commit. */

@@ -12,6 +12,7 @@ import {
 import { addEntry, type DeclarationEntry, type Totals } from '../registry/index.ts';
 import type { Commit, Store } from '../store/index.ts';
 import { randomBytesFromPool } from './random.ts';
+import { Witnesses, type WitnessesOptions } from './witnesses.ts';
 
 export interface Appended {
   readonly oldSize: number;
@@ -40,10 +41,16 @@ export class LogWriter {
   /** The right-edge tiles at the current tree size: all that integration reads. */
   #edge = new TileMap();
 
-  constructor(store: Store, origin: string, signer: NoteSigner) {
+  readonly #witnesses: Witnesses | undefined;
+
+  constructor(store: Store, origin: string, signer: NoteSigner, witnesses?: WitnessesOptions) {
     this.#store = store;
     this.#origin = origin;
     this.#signer = signer;
+    this.#witnesses =
+      witnesses && witnesses.witnesses.length > 0
+        ? new Witnesses(witnesses, store.readTiles)
+        : undefined;
   }
 
   get treeSize(): number {
@@ -55,6 +62,19 @@ export class LogWriter {
     const state = await this.#store.state();
     this.#treeSize = state.treeSize;
     this.#totals = state.totals;
+  }
+
+  /** The checkpoint with witness cosignatures, stored in place of the log-signed one, if any came. */
+  async #cosign(checkpoint: string, treeSize: number): Promise<string> {
+    if (this.#witnesses === undefined) return checkpoint;
+    const cosigned = await this.#witnesses.cosign(checkpoint, treeSize);
+    if (cosigned === checkpoint) return checkpoint;
+    try {
+      await this.#store.replaceCheckpoint(treeSize, cosigned);
+      return cosigned;
+    } catch {
+      return checkpoint; // the log-signed checkpoint stands; the entries are logged either way
+    }
   }
 
   /**
@@ -115,7 +135,7 @@ export class LogWriter {
       return {
         oldSize,
         treeSize: result.treeSize,
-        checkpoint,
+        checkpoint: await this.#cosign(checkpoint, result.treeSize),
         indexes,
         readTiles: overlay([fresh, edge], this.#store.readTiles),
       };

@@ -2,6 +2,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKey, parseSignerKey } from '../log/index.ts';
+import {
+  parseWitnesses,
+  type WitnessConfig,
+  type WitnessesOptions,
+} from '../sequencer/witnesses.ts';
 
 export interface Config {
   readonly port: number;
@@ -11,6 +16,8 @@ export interface Config {
   readonly databaseSchema: string | undefined;
   readonly origin: string;
   readonly sequenceDelayMs: number;
+  /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
+  readonly witnesses: WitnessesOptions | undefined;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +51,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     origin,
     sequenceDelayMs: int(env, 'SEQUENCE_DELAY', 2, 0, 10000),
+    witnesses: readWitnesses(env),
+  };
+}
+
+function readWitnesses(env: NodeJS.ProcessEnv): WitnessesOptions | undefined {
+  if (!env.TUIDANG_WITNESSES) return undefined;
+  let witnesses: WitnessConfig[];
+  try {
+    witnesses = parseWitnesses(env.TUIDANG_WITNESSES);
+  } catch (e) {
+    throw new ConfigError(`TUIDANG_WITNESSES: ${(e as Error).message}`);
+  }
+  return {
+    witnesses,
+    quorum: int(env, 'TUIDANG_WITNESS_QUORUM', witnesses.length, 1, witnesses.length),
+    timeoutMs: int(env, 'TUIDANG_WITNESS_TIMEOUT', 1000, 0, 60000),
   };
 }
 

@@ -35,6 +35,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     origin: config.origin,
     signer: signerFromKey(skey),
     delayMs: config.sequenceDelayMs,
+    witnesses: config.witnesses,
   };
   let sequencer: Declarations;
   try {

@@ -66,6 +66,13 @@ export class MemoryStore implements Store {
     return this.#voided.has(index);
   }
 
+  async replaceCheckpoint(treeSize: number, note: string): Promise<void> {
+    if (!this.#checkpoints.has(treeSize))
+      throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+    this.#checkpoints.set(treeSize, note);
+    if (this.#state.treeSize === treeSize) this.#state = { ...this.#state, checkpoint: note };
+  }
+
   async checkpointAt(treeSize: number): Promise<string | undefined> {
     return this.#checkpoints.get(treeSize);
   }

@@ -245,6 +245,15 @@ export class PostgresStore implements Store {
     return (await this.#query('SELECT 1 FROM voided WHERE idx = $1', [index])).rowCount === 1;
   }
 
+  async replaceCheckpoint(treeSize: number, note: string): Promise<void> {
+    const r = await this.#query('UPDATE checkpoints SET note = $2 WHERE tree_size = $1', [
+      treeSize,
+      note,
+    ]);
+    if (r.rowCount !== 1)
+      throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+  }
+
   async checkpointAt(treeSize: number): Promise<string | undefined> {
     return (
       await this.#query<{ note: string }>('SELECT note FROM checkpoints WHERE tree_size = $1', [

@@ -143,6 +143,14 @@ export class SqliteStore implements Store {
     return this.#isVoided.get(index) !== undefined;
   }
 
+  async replaceCheckpoint(treeSize: number, note: string): Promise<void> {
+    const r = this.#db
+      .prepare('UPDATE checkpoints SET note = ? WHERE tree_size = ?')
+      .run(note, treeSize);
+    if (r.changes !== 1)
+      throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+  }
+
   async checkpointAt(treeSize: number): Promise<string | undefined> {
     return (this.#getCheckpoint.get(treeSize) as { note: string } | undefined)?.note;
   }

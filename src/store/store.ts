@@ -61,6 +61,11 @@ export interface Store {
   isVoided(index: number): Promise<boolean>;
   /** The signed checkpoint of a past tree size, if the store kept it. */
   checkpointAt(treeSize: number): Promise<string | undefined>;
+  /**
+   * Replaces the stored note of a checkpoint by the same checkpoint with witness cosignatures
+   * added. The caller has verified them; the log's own signature and text must be unchanged.
+   */
+  replaceCheckpoint(treeSize: number, note: string): Promise<void>;
   /** The idempotency record of a key id, unless expired and forgotten. */
   idempotency(keyId: string): Promise<IdempotencyRecord | undefined>;
   close(): Promise<void>;

@@ -1,0 +1,159 @@
+// Getting witness cosignatures for each new checkpoint (c2sp.org/tlog-witness). Each witness gets
+// the log's checkpoints in order, one request at a time, with a consistency proof from the size it
+// last cosigned; a witness that falls behind skips to the newest. The sequencer waits for a quorum
+// at most `timeoutMs`, and never for a witness that is failing: a witness that is down never stops
+// declarations, it only leaves checkpoints without its cosignature until it answers again.
+import {
+  formatAddCheckpoint,
+  formatNote,
+  type NoteSignature,
+  type NoteVerifier,
+  openNote,
+  parseNote,
+  parseVerifierKey,
+  proveConsistency,
+  type ReadTiles,
+  verifierFromKey,
+} from '../log/index.ts';
+
+export interface WitnessConfig {
+  /** The witness's submission prefix: requests go to `<url>/add-checkpoint`. */
+  readonly url: string;
+  /** Its verifier key (cosignature/v1, type 0x04). */
+  readonly vkey: string;
+}
+
+export interface WitnessesOptions {
+  readonly witnesses: readonly WitnessConfig[];
+  /** Cosignatures to wait for before publishing (at most the number of witnesses). */
+  readonly quorum: number;
+  /** Longest wait for the quorum, in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+/** Parses `URL VKEY` pairs separated by `;` or newlines (TUIDANG_WITNESSES). */
+export function parseWitnesses(value: string): WitnessConfig[] {
+  return value
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((pair) => {
+      const [url = '', vkey = '', ...rest] = pair.split(/\s+/);
+      if (!/^https?:\/\/\S+$/.test(url) || vkey === '' || rest.length > 0) {
+        throw new Error(
+          `witness "${pair}" must be "URL VKEY", e.g. "https://witness.example/ witness.example+1234abcd+BA…"`,
+        );
+      }
+      if (parseVerifierKey(vkey).type !== 0x04)
+        throw new Error(`witness key ${vkey} is not a cosignature/v1 key`);
+      return { url: url.replace(/\/+$/, ''), vkey };
+    });
+}
+
+interface Job {
+  readonly note: string;
+  readonly size: number;
+  readonly done: Array<(sig: NoteSignature | undefined) => void>;
+}
+
+class Witness {
+  readonly url: string;
+  readonly verifier: NoteVerifier;
+  /** The size this witness last cosigned, as far as we know (it corrects us with a 409). */
+  size = 0;
+  healthy = true;
+  #running = false;
+  #next: Job | undefined;
+  readonly #readTiles: ReadTiles;
+
+  constructor(config: WitnessConfig, readTiles: ReadTiles) {
+    this.url = config.url;
+    this.verifier = verifierFromKey(config.vkey);
+    this.#readTiles = readTiles;
+  }
+
+  /** Queues a checkpoint; a newer one replaces one still waiting (which gets no cosignature). */
+  submit(note: string, size: number): Promise<NoteSignature | undefined> {
+    return new Promise((resolve) => {
+      if (this.#next !== undefined) for (const d of this.#next.done) d(undefined);
+      this.#next = { note, size, done: [resolve] };
+      void this.#run();
+    });
+  }
+
+  async #run(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    while (this.#next !== undefined) {
+      const job = this.#next;
+      this.#next = undefined;
+      const sig = await this.#request(job).catch(() => undefined);
+      this.healthy = sig !== undefined;
+      for (const d of job.done) d(sig);
+    }
+    this.#running = false;
+  }
+
+  async #request(job: Job, retried = false): Promise<NoteSignature | undefined> {
+    if (this.size > job.size) return undefined; // it has seen a newer checkpoint already
+    const proof =
+      this.size === 0 ? [] : await proveConsistency(this.#readTiles, this.size, job.size);
+    const res = await fetch(`${this.url}/add-checkpoint`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: formatAddCheckpoint({ oldSize: this.size, proof, checkpoint: job.note }),
+      signal: AbortSignal.timeout(5000),
+    });
+    const text = await res.text();
+    if (res.status === 409 && !retried && /^\d+\n$/.test(text)) {
+      this.size = Number(text.trim());
+      return this.#request(job, true);
+    }
+    if (res.status !== 200) return undefined;
+    // Keep only a valid cosignature of this witness on this very checkpoint.
+    const opened = openNote(job.note + text, [this.verifier]);
+    this.size = job.size;
+    return opened.verified[0];
+  }
+}
+
+export class Witnesses {
+  readonly #witnesses: Witness[];
+  readonly #opts: WitnessesOptions;
+
+  constructor(opts: WitnessesOptions, readTiles: ReadTiles) {
+    this.#opts = { ...opts, quorum: Math.min(opts.quorum, opts.witnesses.length) };
+    this.#witnesses = opts.witnesses.map((w) => new Witness(w, readTiles));
+  }
+
+  /**
+   * The checkpoint with the cosignatures that arrived by the time a quorum did, every healthy
+   * witness answered, or `timeoutMs` passed, whichever is first.
+   */
+  async cosign(note: string, size: number): Promise<string> {
+    const got: NoteSignature[] = [];
+    const waitFor = this.#witnesses.filter((w) => w.healthy).length;
+    await new Promise<void>((resolve) => {
+      let answered = 0;
+      const timer = setTimeout(resolve, this.#opts.timeoutMs);
+      const check = () => {
+        if (got.length >= this.#opts.quorum || answered >= waitFor) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      for (const w of this.#witnesses) {
+        const healthy = w.healthy;
+        void w.submit(note, size).then((sig) => {
+          if (sig) got.push(sig);
+          if (healthy) answered++;
+          check();
+        });
+      }
+      check();
+    });
+    if (got.length === 0) return note;
+    const parsed = parseNote(note);
+    return formatNote({ text: parsed.text, signatures: [...parsed.signatures, ...got] });
+  }
+}
