@@ -40,6 +40,7 @@ export {
   addEntry,
   emptyTotals,
   headline,
+  Recount,
   type Tally,
   TallyError,
   type Totals,

@@ -1,7 +1,15 @@
 // Totals are a pure function of the log's entries: the server keeps them up to date entry by entry
 // in the same transaction as the entries, and `tuidang verify` recomputes them from the raw log.
 // Both use this file, so they agree by construction; the tests check that they agree in fact.
-import { CHANNELS, type DeclarationEntry, type Entry, ORGS } from './entry.ts';
+import {
+  CHANNELS,
+  type DeclarationEntry,
+  dayNumber,
+  dayString,
+  type Entry,
+  ORGS,
+} from './entry.ts';
+import { REGIONS } from './regions.ts';
 
 export interface Tally {
   declarants: number;
@@ -78,32 +86,70 @@ export class TallyError extends Error {
 }
 
 /**
- * Totals recomputed from scratch over entries in log order, checking every void: its target must
- * be an earlier declaration that no earlier void named.
+ * Totals recomputed from scratch, entry by entry in log order, checking every void: its target
+ * must be an earlier declaration that no earlier void named. Memory grows with the log (the
+ * declarations a later void may name are kept in compact form), about 12 bytes an entry.
  */
-export function tally(entries: Iterable<Entry>): Totals {
-  const t = emptyTotals();
-  const declarations = new Map<number, DeclarationEntry>();
-  const voided = new Set<number>();
-  let index = 0;
-  for (const e of entries) {
-    if (e.kind === 'declaration') {
-      declarations.set(index, e);
-      addEntry(t, e);
-    } else {
-      const target = declarations.get(e.target);
-      if (target === undefined)
-        throw new TallyError(
-          `entry ${index} voids entry ${e.target}, which is not an earlier declaration`,
-        );
-      if (voided.has(e.target))
-        throw new TallyError(`entry ${index} voids entry ${e.target} a second time`);
-      voided.add(e.target);
-      addEntry(t, e, target);
+export class Recount {
+  readonly totals = emptyTotals();
+  // Per index: the day, orgs, channel and region of a declaration, packed; 0 for a void.
+  #packed = new Float64Array(1024);
+  readonly #voided = new Set<number>();
+
+  add(e: Entry): void {
+    const index = this.totals.entries;
+    if (index >= this.#packed.length) {
+      const grown = new Float64Array(this.#packed.length * 2);
+      grown.set(this.#packed);
+      this.#packed = grown;
     }
-    index++;
+    if (e.kind === 'declaration') {
+      this.#packed[index] = pack(e);
+      addEntry(this.totals, e);
+      return;
+    }
+    const target = e.target < index ? this.#packed[e.target] : 0;
+    if (!target)
+      throw new TallyError(
+        `entry ${index} voids entry ${e.target}, which is not an earlier declaration`,
+      );
+    if (this.#voided.has(e.target))
+      throw new TallyError(`entry ${index} voids entry ${e.target} a second time`);
+    this.#voided.add(e.target);
+    addEntry(this.totals, e, unpack(target));
   }
-  return t;
+}
+
+// A declaration's counted fields in one number: day (16 bits), orgs (3), channel (3), region (6).
+function pack(e: DeclarationEntry): number {
+  let orgs = 0;
+  for (const o of e.orgs) orgs |= 1 << ORGS.indexOf(o);
+  const region = e.region === undefined ? 0 : REGIONS.findIndex(([c]) => c === e.region) + 1;
+  return (
+    1 + dayNumber(e.day) * 2 ** 12 + orgs * 2 ** 9 + CHANNELS.indexOf(e.channel) * 2 ** 6 + region
+  );
+}
+
+function unpack(n: number): DeclarationEntry {
+  const v = n - 1;
+  const region = v % 64;
+  const channel = CHANNELS[Math.floor(v / 2 ** 6) % 8] as DeclarationEntry['channel'];
+  const orgBits = Math.floor(v / 2 ** 9) % 8;
+  return {
+    kind: 'declaration',
+    day: dayString(Math.floor(v / 2 ** 12)),
+    orgs: ORGS.filter((_, i) => orgBits & (1 << i)),
+    channel,
+    region: region === 0 ? undefined : (REGIONS[region - 1]?.[0] as DeclarationEntry['region']),
+    commitment: new Uint8Array(0),
+  };
+}
+
+/** Totals of a whole list of entries, in log order (see {@link Recount}). */
+export function tally(entries: Iterable<Entry>): Totals {
+  const r = new Recount();
+  for (const e of entries) r.add(e);
+  return r.totals;
 }
 
 /** Sum of registered and imported declarants: the headline total. */
