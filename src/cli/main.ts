@@ -2,10 +2,12 @@
 
 import { CliError, type Command } from './command.ts';
 import { keygen } from './keygen.ts';
+import { mirrorCommand } from './mirror.ts';
 import { serve } from './serve.ts';
+import { verify } from './verify.ts';
 import { witness } from './witness.ts';
 
-const commands: Record<string, Command> = { serve, keygen, witness };
+const commands: Record<string, Command> = { serve, verify, mirror: mirrorCommand, witness, keygen };
 
 function usage(): string {
   const list = Object.entries(commands)

@@ -1,10 +1,12 @@
 // `tuidang serve`: runs the registry.
 import { ConfigError, readConfig, startRegistry } from '../server/index.ts';
+import { buildStaticApp } from '../server/static.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
-const help = `usage: tuidang serve
+const help = `usage: tuidang serve [--static DIR]
 
-Serves the registry: the JSON API under /api/v1/ and the log under /log/.
+Serves the registry: the JSON API under /api/v1/ and the log under /log/. With --static DIR, serves
+only a mirror directory (made by tuidang mirror) under /log/, on PORT and HOST.
 
 Configuration comes from the environment:
   PORT              port to listen on (default 8080; 0 picks a free one)
@@ -22,7 +24,9 @@ Configuration comes from the environment:
 export const serve: Command = {
   summary: 'run the registry (API, log, sequencer)',
   async run(args) {
-    if (parseOptions(args, {}, help) === undefined) return 0;
+    const parsed = parseOptions(args, { static: { type: 'string' } }, help);
+    if (parsed === undefined) return 0;
+    if (parsed.values.static !== undefined) return serveStatic(parsed.values.static);
     let registry: Awaited<ReturnType<typeof startRegistry>>;
     try {
       registry = await startRegistry(readConfig());
@@ -49,3 +53,24 @@ export const serve: Command = {
     return 0;
   },
 };
+
+async function serveStatic(dir: string): Promise<number> {
+  let config: ReturnType<typeof readConfig>;
+  try {
+    config = readConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(e.message);
+    throw e;
+  }
+  const app = await buildStaticApp(dir);
+  const url = await app.listen({ port: config.port, host: config.host });
+  console.log(`tuidang is serving the mirror ${dir} at ${url}/log/`);
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await new Promise(() => {});
+  return 0;
+}

@@ -1,0 +1,322 @@
+// `tuidang verify`: recount a registry (or a mirror) from its log, or check a receipt.
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import {
+  encodeBase64,
+  LogError,
+  type NoteVerifier,
+  parseCheckpoint,
+  parseNote,
+  parseVerifierKey,
+  verifierFromKey,
+} from '../log/index.ts';
+import {
+  commitsTo,
+  DirSource,
+  HttpSource,
+  KnownLogs,
+  type LogSource,
+  parseReceipts,
+  progressBar,
+  readTilesOf,
+  SourceError,
+  totalsDifferences,
+  VerificationError,
+  verifyLog,
+  verifyReceipt,
+} from '../verify/index.ts';
+import { CliError, type Command, parseOptions } from './command.ts';
+
+const help = `usage: tuidang verify <url | dir> [options]
+       tuidang verify --receipt FILE [--log url] [options]
+
+Checks a registry's log: the checkpoint's signature and witness cosignatures, every tile and entry
+up to the root, every entry's format; recounts the totals and compares them with the registry's
+/api/v1/stats. <url> is a registry's address (its log under <url>/log/) or a log prefix; <dir> is a
+mirror (then the recount is printed). The last verified checkpoint is remembered, and the next run
+fails loudly if the log no longer extends it (a fork).
+
+With --receipt: checks that the receipt's entry is in its signed checkpoint, and with --log that
+this checkpoint is consistent with the log's current one.
+
+options:
+  --vkey VKEY        the log's verifier key; without it, the key remembered for the log's origin,
+                     or the one the log publishes, trusted on first use and remembered
+  --witness VKEY     a witness's verifier key (repeat for several)
+  --quorum N         cosignatures required from those witnesses (default: all given)
+  --receipt FILE     a receipt (JSON, as the registry returned it)
+  --log URL          with --receipt: the log to check the receipt against
+  --name NAME        with --receipt: also check that the entry commits to this name…
+  --alias            …given as an alias (default: a real name)
+  --statement TEXT   …and this statement
+  --cache DIR        where downloaded tiles are kept (default ~/.cache/tuidang); makes reruns fast
+  --json             print the result as JSON on standard output
+  --no-remember      do not record the key or the verified checkpoint
+
+exit codes: 0 verified, 1 verification failed, 2 usage or network error`;
+
+const options = {
+  vkey: { type: 'string' },
+  witness: { type: 'string', multiple: true },
+  quorum: { type: 'string' },
+  receipt: { type: 'string' },
+  log: { type: 'string' },
+  name: { type: 'string' },
+  alias: { type: 'boolean' },
+  statement: { type: 'string' },
+  cache: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-remember': { type: 'boolean' },
+} as const;
+
+type Values = {
+  [K in keyof typeof options]?: (typeof options)[K] extends { multiple: true }
+    ? string[]
+    : (typeof options)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
+
+function keysFrom(values: Values): { witnesses: NoteVerifier[]; quorum: number } {
+  const witnesses = (values.witness ?? []).map((k) => {
+    const v = verifierFromKey(k);
+    if (parseVerifierKey(k).type !== 0x04)
+      throw new CliError(`--witness ${k} is not a witness (cosignature/v1) key`);
+    return v;
+  });
+  const quorum = values.quorum === undefined ? witnesses.length : Number(values.quorum);
+  if (!Number.isInteger(quorum) || quorum < 0 || quorum > witnesses.length)
+    throw new CliError(`--quorum must be a whole number from 0 to ${witnesses.length}`);
+  return { witnesses, quorum };
+}
+
+let lastSource: LogSource | undefined;
+
+async function sourceFor(target: string, cache: string | undefined): Promise<LogSource> {
+  lastSource = await openSource(target, cache);
+  return lastSource;
+}
+
+async function openSource(target: string, cache: string | undefined): Promise<LogSource> {
+  if (/^https?:\/\//.test(target)) {
+    const dir = cache ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tuidang');
+    const perLog = join(dir, createHash('sha256').update(target).digest('hex').slice(0, 16));
+    return HttpSource.resolve(target, { cacheDir: perLog });
+  }
+  return new DirSource(target);
+}
+
+/** The log key: given, remembered for the origin, or published by the log (trusted on first use). */
+async function logKey(
+  source: LogSource,
+  values: Values,
+  known: KnownLogs | undefined,
+  say: (s: string) => void,
+): Promise<{ vkey: string; origin: string }> {
+  let origin: string;
+  try {
+    origin = parseCheckpoint(parseNote(await source.checkpoint()).text).origin;
+  } catch (e) {
+    if (e instanceof LogError) throw new VerificationError('checkpoint', e.message);
+    throw e;
+  }
+  if (values.vkey) return { vkey: values.vkey, origin };
+  const remembered = known?.get(origin)?.vkey;
+  if (remembered) return { vkey: remembered, origin };
+  const published = await source.vkey();
+  if (!published)
+    throw new CliError(`no key is known for ${origin}: give the log's verifier key with --vkey`);
+  say(`trusting the key the log publishes, on first use: ${published}`);
+  return { vkey: published, origin };
+}
+
+export const verify: Command = {
+  summary: 'recount a registry from its log, or check a receipt',
+  async run(args) {
+    const parsed = parseOptions(args, options, help);
+    if (parsed === undefined) return 0;
+    const values = parsed.values as Values;
+    const json = values.json === true;
+    const say = (s: string) => {
+      if (!json) console.error(s);
+    };
+    try {
+      const known = values['no-remember'] ? undefined : await KnownLogs.load();
+      if (values.receipt !== undefined) return await checkReceipt(values, known, say, json);
+      const [target, ...extra] = parsed.positionals;
+      if (target === undefined || extra.length > 0)
+        throw new CliError(`give one registry URL or mirror directory\n\n${help}`);
+      const source = await sourceFor(target, values.cache);
+      const { witnesses, quorum } = keysFrom(values);
+      const stats = await source.stats();
+      const { vkey, origin } = await logKey(source, values, known, say);
+      const remembered = known?.get(origin);
+      const previous = remembered?.verified && {
+        size: remembered.verified.size,
+        root: Buffer.from(remembered.verified.root, 'base64'),
+      };
+      const bar = json
+        ? progressBar('', { isTTY: false } as NodeJS.WriteStream)
+        : progressBar('verifying');
+      const started = Date.now();
+      let result: Awaited<ReturnType<typeof verifyLog>>;
+      try {
+        result = await verifyLog(source, {
+          logKeys: [verifierFromKey(vkey)],
+          witnesses,
+          quorum,
+          previous,
+          ...(stats?.checkpoint ? { checkpoint: stats.checkpoint } : {}),
+          onProgress: bar.update,
+        });
+      } finally {
+        bar.end();
+      }
+      if (known)
+        await known.set(origin, {
+          vkey,
+          verified: {
+            size: result.checkpoint.treeSize,
+            root: encodeBase64(result.checkpoint.root),
+          },
+        });
+      const differences = stats ? totalsDifferences(stats.totals, result.totals) : [];
+      const seconds = (Date.now() - started) / 1000;
+      if (json) {
+        console.log(
+          JSON.stringify(
+            {
+              verified: differences.length === 0,
+              origin,
+              treeSize: result.checkpoint.treeSize,
+              cosigners: result.cosigners,
+              totals: result.totals,
+              differences,
+            },
+            null,
+            2,
+          ),
+        );
+      } else {
+        const total = result.totals.registered.declarants + result.totals.imported.declarants;
+        console.log(
+          `${origin}: ${result.checkpoint.treeSize.toLocaleString('en')} entries verified up to the signed root in ${seconds.toFixed(1)} s`,
+        );
+        if (result.cosigners.length > 0) console.log(`cosigned by: ${result.cosigners.join(', ')}`);
+        if (previous)
+          console.log(
+            `consistent with the checkpoint verified before (size ${previous.size.toLocaleString('en')})`,
+          );
+        console.log(
+          `recounted: ${total.toLocaleString('en')} declarants (${result.totals.registered.declarants.toLocaleString('en')} registered here, ${result.totals.imported.declarants.toLocaleString('en')} imported history)`,
+        );
+        if (stats && differences.length === 0)
+          console.log("the registry's published totals match the recount exactly");
+        if (differences.length > 0) {
+          console.log("\nthe registry's published totals differ from the recount:\n");
+          console.log(
+            `${'total'.padEnd(40)} ${'published'.padStart(12)} ${'recounted'.padStart(12)}`,
+          );
+          for (const [k, a, b] of differences)
+            console.log(`${k.padEnd(40)} ${a.padStart(12)} ${b.padStart(12)}`);
+        }
+      }
+      return differences.length === 0 ? 0 : 1;
+    } catch (e) {
+      return failure(e, json);
+    }
+  },
+};
+
+async function checkReceipt(
+  values: Values,
+  known: KnownLogs | undefined,
+  say: (s: string) => void,
+  json: boolean,
+): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(values.receipt as string, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${values.receipt}: ${(e as Error).message}`);
+  }
+  const receipts = parseReceipts(text);
+  const log = values.log ? await sourceFor(values.log, values.cache) : undefined;
+  const origin = parseCheckpoint(parseNote(receipts[0]?.checkpoint ?? '').text).origin;
+  let vkey = values.vkey ?? known?.get(origin)?.vkey;
+  if (!vkey && log) vkey = (await logKey(log, values, known, say)).vkey;
+  if (!vkey) throw new CliError(`no key is known for ${origin}: give --vkey or --log`);
+  const claim =
+    values.name === undefined
+      ? undefined
+      : {
+          name: values.name,
+          nameKind: values.alias ? ('alias' as const) : ('real' as const),
+          ...(values.statement === undefined ? {} : { statement: values.statement }),
+        };
+  const results = [];
+  for (const r of receipts) {
+    results.push(
+      await verifyReceipt(
+        r,
+        [verifierFromKey(vkey)],
+        log ? { source: log, readTiles: readTilesOf(log) } : undefined,
+      ),
+    );
+  }
+  const claimed = claim && receipts.find((r) => commitsTo(r, claim));
+  if (claim && claimed === undefined)
+    throw new VerificationError(
+      'receipt',
+      'no entry of this receipt commits to the name and statement given',
+    );
+  if (json) {
+    console.log(
+      JSON.stringify(
+        {
+          verified: true,
+          receipts: results.map((r) => ({
+            index: r.index,
+            treeSize: r.checkpoint.treeSize,
+            consistentWith: r.current?.treeSize ?? null,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    for (const r of results) {
+      console.log(
+        `entry ${r.index} is in checkpoint ${r.checkpoint.treeSize} of ${r.checkpoint.origin}, signed by the log${r.current ? `, and still in the log's current checkpoint (${r.current.treeSize})` : ''}`,
+      );
+    }
+    if (claimed) console.log(`entry ${claimed.index} commits to the name and statement given`);
+    if (!log) console.log('give --log URL to check that the log still holds it');
+  }
+  return 0;
+}
+
+async function failure(e: unknown, json: boolean): Promise<number> {
+  if (e instanceof VerificationError) {
+    // A bad tile must not stay in the cache, or every later run would fail on it again.
+    if (e.where.startsWith('tile/')) await lastSource?.forget?.(e.where).catch(() => {});
+    if (json)
+      console.log(JSON.stringify({ verified: false, where: e.where, error: e.message }, null, 2));
+    else console.error(`VERIFICATION FAILED at ${e.message}`);
+    return 1;
+  }
+  if (e instanceof SourceError || e instanceof CliError) {
+    if (json) console.log(JSON.stringify({ verified: false, error: e.message }, null, 2));
+    else console.error(`tuidang verify: ${e.message}`);
+    return 2;
+  }
+  if (e instanceof LogError && e.code === 'malformed-key') {
+    console.error(`tuidang verify: ${e.message}`);
+    return 2;
+  }
+  throw e;
+}

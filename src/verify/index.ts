@@ -1,0 +1,29 @@
+export { configDir, type KnownLog, KnownLogs } from './known.ts';
+export { type MirrorResult, mirror } from './mirror.ts';
+export { progressBar } from './progress.ts';
+export {
+  type Claim,
+  commitsTo,
+  parseReceipts,
+  type ReceiptFile,
+  type ReceiptResult,
+  verifyReceipt,
+} from './receipt.ts';
+export {
+  DirSource,
+  fetchWithRetry,
+  HttpSource,
+  type LogSource,
+  readTilesOf,
+  SourceError,
+  writeAtomically,
+} from './source.ts';
+export {
+  checkSignatures,
+  type Previous,
+  totalsDifferences,
+  VerificationError,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyLog,
+} from './verify.ts';
