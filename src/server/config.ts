@@ -16,6 +16,8 @@ export interface Config {
   readonly databaseSchema: string | undefined;
   readonly origin: string;
   readonly sequenceDelayMs: number;
+  /** The signing key itself (TUIDANG_SIGNER_KEY), instead of the key file in the data directory. */
+  readonly signerKey: string | undefined;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
 }
@@ -52,6 +54,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     origin,
     sequenceDelayMs: int(env, 'SEQUENCE_DELAY', 2, 0, 10000),
     witnesses: readWitnesses(env),
+    signerKey: env.TUIDANG_SIGNER_KEY || undefined,
   };
 }
 
@@ -74,11 +77,8 @@ function readWitnesses(env: NodeJS.ProcessEnv): WitnessesOptions | undefined {
  * The log's signer key: TUIDANG_SIGNER_KEY if set, else `log.key` in the data directory, created
  * (mode 0600) on first start. Its name must be the origin.
  */
-export function loadSignerKey(
-  config: Config,
-  env: NodeJS.ProcessEnv = process.env,
-): { skey: string; created: boolean } {
-  let skey = env.TUIDANG_SIGNER_KEY;
+export function loadSignerKey(config: Config): { skey: string; created: boolean } {
+  let skey = config.signerKey;
   let created = false;
   const file = join(config.dataDir, 'log.key');
   if (skey === undefined || skey === '') {

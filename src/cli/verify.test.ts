@@ -1,0 +1,142 @@
+// `tuidang verify` as a user runs it: exit codes, the remembered checkpoint, a table of
+// differences when the published totals do not match the log.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, test } from 'node:test';
+import { startServer } from '../../test/server-process.ts';
+import { generateKey } from '../log/index.ts';
+
+const cli = new URL('../../bin/tuidang.js', import.meta.url).pathname;
+const home = mkdtempSync(join(tmpdir(), 'tuidang-home-'));
+const env = {
+  ...process.env,
+  XDG_CONFIG_HOME: join(home, 'config'),
+  XDG_CACHE_HOME: join(home, 'cache'),
+};
+
+function tuidang(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) => {
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : 99) : 0,
+        stdout,
+        stderr,
+      });
+    });
+  });
+}
+
+const key = generateKey('cli.example/log');
+const dataDir = mkdtempSync(join(tmpdir(), 'tuidang-cli-'));
+const server = await startServer({
+  DATA_DIR: dataDir,
+  TUIDANG_ORIGIN: 'cli.example/log',
+  TUIDANG_SIGNER_KEY: key.skey,
+});
+after(() => server.kill('SIGTERM'));
+
+async function declare(n: number): Promise<unknown> {
+  let last: unknown;
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${server.url}/api/v1/declarations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        language: 'en',
+        declarants: [{ name: `c${i}`, nameKind: 'alias', orgs: ['party'] }],
+      }),
+    });
+    last = await res.json();
+  }
+  return last;
+}
+
+test('verify a registry: exit 0, the key is trusted on first use and the checkpoint remembered', async () => {
+  await declare(20);
+  const first = await tuidang('verify', server.url);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /trusting the key the log publishes, on first use/);
+  assert.match(first.stdout, /20 entries verified/);
+  assert.match(first.stdout, /published totals match the recount exactly/);
+  await declare(5);
+  const second = await tuidang('verify', server.url, '--json');
+  assert.equal(second.code, 0, second.stderr);
+  const json = JSON.parse(second.stdout);
+  assert.equal(json.verified, true);
+  assert.equal(json.treeSize, 25);
+  assert.equal(json.totals.registered.declarants, 25);
+});
+
+test('a receipt: in its checkpoint, consistent with the log, and it commits to the name', async () => {
+  const receipt = await declare(1);
+  const file = join(home, 'receipt.json');
+  writeFileSync(file, JSON.stringify(receipt));
+  const ok = await tuidang(
+    'verify',
+    '--receipt',
+    file,
+    '--log',
+    server.url,
+    '--name',
+    'c0',
+    '--alias',
+  );
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /still in the log's current checkpoint/);
+  const wrong = await tuidang('verify', '--receipt', file, '--name', 'someone else');
+  assert.equal(wrong.code, 1);
+});
+
+test('published totals that differ from the log: exit 1 and a table of the differences', async () => {
+  const db = new DatabaseSync(join(dataDir, 'tuidang.db'));
+  const row = db.prepare('SELECT json FROM totals').get() as { json: string };
+  const totals = JSON.parse(row.json);
+  totals.registered.declarants += 1000000;
+  db.prepare('UPDATE totals SET json = ?').run(JSON.stringify(totals));
+  db.close();
+  const res = await tuidang('verify', server.url);
+  assert.equal(res.code, 1, res.stderr);
+  assert.match(res.stdout, /registered\.declarants\s+1000026\s+26/);
+});
+
+test('usage and network errors exit 2 with one line of reason', async () => {
+  for (const args of [
+    ['verify'],
+    ['verify', 'http://127.0.0.1:9'],
+    ['verify', '/nonexistent/mirror'],
+    ['verify', server.url, '--quorum', 'x'],
+  ]) {
+    const res = await tuidang(...args);
+    assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+    assert.doesNotMatch(res.stderr, /\n\s+at /);
+  }
+});
+
+test('a log that rewrote what was verified before: exit 1, FORK', async () => {
+  const fork = await startServer({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'tuidang-fork-')),
+    TUIDANG_ORIGIN: 'cli.example/log',
+    TUIDANG_SIGNER_KEY: key.skey,
+  });
+  try {
+    for (let i = 0; i < 40; i++) {
+      await fetch(`${fork.url}/api/v1/declarations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          language: 'en',
+          declarants: [{ name: `f${i}`, nameKind: 'alias', orgs: ['league'] }],
+        }),
+      });
+    }
+    const res = await tuidang('verify', fork.url);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    assert.match(res.stderr, /FORK/);
+  } finally {
+    await fork.kill('SIGTERM');
+  }
+});

@@ -1,0 +1,187 @@
+// End to end: a registry with two witnesses, a mirror of it; verify passes on both, receipts
+// verify; then every kind of tampering is caught and located.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { COSIGNATURE_V1, generateKey, signerFromKey, verifierFromKey } from '../log/index.ts';
+import type { Receipt } from '../sequencer/index.ts';
+import { readConfig } from '../server/config.ts';
+import { type Registry, startRegistry } from '../server/registry.ts';
+import { buildWitnessApp, WitnessState } from '../witness/index.ts';
+import { mirror } from './mirror.ts';
+import { parseReceipts, verifyReceipt } from './receipt.ts';
+import { DirSource, HttpSource, readTilesOf } from './source.ts';
+import { totalsDifferences, VerificationError, verifyLog } from './verify.ts';
+
+const origin = 'e2e.example/log';
+const logKey = generateKey(origin);
+const logKeys = [verifierFromKey(logKey.vkey)];
+const closers: Array<() => Promise<unknown>> = [];
+after(async () => {
+  for (const c of closers.reverse()) await c();
+});
+
+let registry: Registry;
+let witnessKeys: ReturnType<typeof verifierFromKey>[];
+const receipts: Receipt[] = [];
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `tuidang-${name}-`));
+
+async function startLog(dataDir: string, signerKey: string, witnesses = ''): Promise<Registry> {
+  const r = await startRegistry(
+    readConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      TUIDANG_ORIGIN: origin,
+      TUIDANG_SIGNER_KEY: signerKey,
+      TUIDANG_WITNESSES: witnesses,
+      TUIDANG_WITNESS_TIMEOUT: '3000',
+    }),
+  );
+  closers.push(() => r.close());
+  return r;
+}
+
+async function declare(r: Registry, families: number, tag: string): Promise<Receipt[]> {
+  const out = await Promise.all(
+    Array.from({ length: families }, async (_, i) => {
+      const res = await fetch(`${r.url}/api/v1/declarations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          language: 'en',
+          declarants: Array.from({ length: 10 }, (_, j) => ({
+            name: `${tag}${i}-${j}`,
+            nameKind: 'alias',
+            orgs: j % 2 ? ['party'] : ['league', 'pioneers'],
+            region: j % 3 ? 'CN-GD' : undefined,
+          })),
+        }),
+      });
+      assert.equal(res.status, 201);
+      return ((await res.json()) as { receipts: Receipt[] }).receipts;
+    }),
+  );
+  return out.flat();
+}
+
+before(async () => {
+  const witnesses = await Promise.all(
+    [1, 2].map(async (n) => {
+      const key = generateKey(`w${n}.example/witness`, COSIGNATURE_V1);
+      const app = await buildWitnessApp({
+        signer: signerFromKey(key.skey),
+        logs: new Map([[origin, logKeys]]),
+        state: new WitnessState(':memory:'),
+      });
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      closers.push(() => app.close());
+      return { url, vkey: key.vkey };
+    }),
+  );
+  witnessKeys = witnesses.map((w) => verifierFromKey(w.vkey));
+  registry = await startLog(
+    tmp('e2e'),
+    logKey.skey,
+    witnesses.map((w) => `${w.url} ${w.vkey}`).join(';'),
+  );
+  receipts.push(...(await declare(registry, 70, 'a'))); // 700 entries: full tiles, a level-1 tile
+});
+
+describe('a registry with two witnesses, and a mirror', () => {
+  test('verify passes on the registry, with both cosignatures, and totals match its stats', async () => {
+    const source = await HttpSource.resolve(registry.url);
+    const result = await verifyLog(source, { logKeys, witnesses: witnessKeys, quorum: 2 });
+    assert.equal(result.checkpoint.treeSize, 700);
+    assert.deepEqual(result.cosigners.sort(), ['w1.example/witness', 'w2.example/witness']);
+    const stats = await source.stats();
+    assert.deepEqual(totalsDifferences(stats?.totals, result.totals), []);
+    assert.equal(result.totals.registered.declarants, 700);
+    assert.equal(result.totals.registered.regions['CN-GD'], 420);
+  });
+
+  test('a mirror verifies before publishing; verify passes on it; it updates incrementally', async () => {
+    const dir = tmp('mirror');
+    const first = await mirror(registry.url, dir, { logKeys, witnesses: witnessKeys, quorum: 2 });
+    assert.equal(first.checkpoint.treeSize, 700);
+    assert.equal(
+      (await verifyLog(new DirSource(dir), { logKeys, witnesses: witnessKeys, quorum: 2 }))
+        .checkpoint.treeSize,
+      700,
+    );
+    receipts.push(...(await declare(registry, 3, 'b')));
+    const second = await mirror(registry.url, dir, { logKeys });
+    assert.equal(second.previousSize, 700);
+    assert.equal(second.checkpoint.treeSize, 730);
+  });
+
+  test('receipts verify, and are consistent with the current log', async () => {
+    const source = await HttpSource.resolve(registry.url);
+    for (const r of [receipts[0], receipts[350], receipts.at(-1)] as Receipt[]) {
+      const [parsed] = parseReceipts(JSON.stringify(r));
+      const result = await verifyReceipt(parsed as Receipt, logKeys, {
+        source,
+        readTiles: readTilesOf(source),
+      });
+      assert.equal(result.current?.treeSize, 730);
+    }
+    const tampered = { ...receipts[0], index: (receipts[0]?.index ?? 0) + 1 };
+    await assert.rejects(verifyReceipt(tampered as Receipt, logKeys), VerificationError);
+  });
+});
+
+describe('tampering is caught and located', () => {
+  let clean: string;
+  before(async () => {
+    clean = tmp('clean');
+    await mirror(registry.url, clean, { logKeys });
+  });
+
+  /** A copy of the mirror with one byte flipped in `file` (at `offset` from its end if negative). */
+  function tampered(file: string, offset: number): string {
+    const dir = tmp('tampered');
+    cpSync(clean, dir, { recursive: true });
+    const path = join(dir, file);
+    const bytes = readFileSync(path);
+    // A negative offset counts into the log's own signature line.
+    const at =
+      offset < 0 ? bytes.indexOf(`\u2014 ${origin} `) + `\u2014 ${origin} `.length + 10 : offset;
+    bytes[at] = (bytes[at] as number) ^ 1;
+    writeFileSync(path, bytes);
+    return dir;
+  }
+
+  const cases: Array<[string, string, number, RegExp]> = [
+    ['a hash in a level-0 tile', 'tile/0/001', 40, /^tile\/0\/001$/],
+    ['a byte of an entry', 'tile/entries/000', 100, /^tile\/0\/000$|^entry \d+$/],
+    ['a length prefix of an entry bundle', 'tile/entries/001', 0, /^tile\/entries\/001$/],
+    ['a hash in the level-1 tile', 'tile/1/000.p/2', 5, /^tile\/1\/000\.p\/2$/],
+    ['the root in the checkpoint', 'checkpoint', 40, /^checkpoint$/],
+    ["the log's signature on the checkpoint", 'checkpoint', -1, /^checkpoint$/],
+  ];
+  for (const [what, file, offset, where] of cases) {
+    test(`one flipped byte in ${what}`, async () => {
+      const dir = tampered(file, offset);
+      await assert.rejects(verifyLog(new DirSource(dir), { logKeys }), (e: unknown) => {
+        assert.ok(e instanceof VerificationError, String(e));
+        assert.match(e.where, where);
+        return true;
+      });
+    });
+  }
+
+  test('a validly signed fork is caught against the checkpoint verified before', async () => {
+    const before = await verifyLog(new DirSource(clean), { logKeys });
+    // The same key signs another history: the operator rewrote the log.
+    const fork = await startLog(tmp('fork'), logKey.skey);
+    await declare(fork, 75, 'z');
+    await assert.rejects(
+      verifyLog(await HttpSource.resolve(fork.url), {
+        logKeys,
+        previous: { size: before.checkpoint.treeSize, root: before.checkpoint.root },
+      }),
+      /FORK/,
+    );
+  });
+});
