@@ -6,6 +6,10 @@ const benchmarks: Record<string, { about: string; run: (args: string[]) => Promi
     about: 'durable declarations/s over HTTP vs. a bare Fastify route (64 and 1,024 connections)',
     run: async (a) => (await import('./ingest.ts')).run(a),
   },
+  verify: {
+    about: 'verify a 1,000,000-entry log from a local mirror vs. a plain SHA-256 loop',
+    run: async (a) => (await import('./verify.ts')).run(a),
+  },
   log: {
     about: 'integrate 1,000,000 entries of 50 bytes vs. a plain SHA-256 loop',
     run: async (a) => (await import('./log.ts')).run(a),

@@ -45,12 +45,13 @@ export class EntryFormatError extends Error {
   override name = 'EntryFormatError';
 }
 
-// Every entry of a day carries the same day: remember the last conversion.
-const lastDay = '';
-const lastDayNumber = 0;
+// Days repeat across entries (a log spans a few thousand of them): convert each once.
+const dayNumbers = new Map<string, number>();
+const dayStrings = new Map<number, string>();
 
 export function dayNumber(day: string): number {
-  if (day === lastDay) return lastDayNumber;
+  const known = dayNumbers.get(day);
+  if (known !== undefined) return known;
   const ms = Date.parse(`${day}T00:00:00Z`);
   if (
     !/^\d{4}-\d{2}-\d{2}$/.test(day) ||
@@ -62,11 +63,17 @@ export function dayNumber(day: string): number {
   const n = ms / DAY_MS;
   if (n < 0 || n > 0xffff)
     throw new EntryFormatError(`day ${day} is outside 1970-01-01 … 2149-06-06`);
+  dayNumbers.set(day, n);
   return n;
 }
 
 export function dayString(n: number): string {
-  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+  let s = dayStrings.get(n);
+  if (s === undefined) {
+    s = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    dayStrings.set(n, s);
+  }
+  return s;
 }
 
 /** The UTC day of a time: entries carry the day, never the time. */
