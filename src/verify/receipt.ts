@@ -11,17 +11,12 @@ import {
   verifyInclusion,
 } from '../log/index.ts';
 import { commitment, decodeEntry } from '../registry/index.ts';
+import type { Receipt } from '../sequencer/index.ts';
 import type { LogSource } from './source.ts';
 import { checkSignatures, VerificationError } from './verify.ts';
 
-export interface ReceiptFile {
-  readonly index: number;
-  readonly entry: string;
-  readonly salt: string;
-  readonly treeSize: number;
-  readonly inclusionProof: string[];
-  readonly checkpoint: string;
-}
+/** A receipt as the registry returns it (src/sequencer/prepare.ts). */
+export type ReceiptFile = Receipt;
 
 /** The receipts in a file: one receipt, or the API's `{ receipts: [...] }`. */
 export function parseReceipts(text: string): ReceiptFile[] {
