@@ -10,8 +10,15 @@ export const COSIGNATURE_V1 = 0x04;
 export type KeyType = typeof ED25519 | typeof COSIGNATURE_V1;
 
 // DER prefixes that turn a raw 32-byte Ed25519 seed / public key into PKCS#8 / SPKI (RFC 8410).
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const PKCS8_PREFIX = Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20);
+const SPKI_PREFIX = Uint8Array.of(0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00);
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
 
 /** key ID = SHA-256(key name ‖ 0x0A ‖ type ‖ public key)[:4], as a big-endian uint32. */
 export function keyId(name: string, type: KeyType, publicKey: Uint8Array): number {
@@ -29,7 +36,7 @@ export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
   if (seed.length !== 32)
     throw new LogError('malformed-key', `an Ed25519 seed is 32 bytes, not ${seed.length}`);
   return createPrivateKey({
-    key: Buffer.concat([PKCS8_PREFIX, seed]),
+    key: concat(PKCS8_PREFIX, seed) as Buffer /* any TypedArray is accepted */,
     format: 'der',
     type: 'pkcs8',
   });
@@ -38,7 +45,7 @@ export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
 export function ed25519PublicKey(raw: Uint8Array): KeyObject {
   if (raw.length !== 32)
     throw new LogError('malformed-key', `an Ed25519 public key is 32 bytes, not ${raw.length}`);
-  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  return createPublicKey({ key: concat(SPKI_PREFIX, raw) as Buffer, format: 'der', type: 'spki' });
 }
 
 export function rawPublicKey(privateKey: KeyObject): Uint8Array {

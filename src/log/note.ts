@@ -59,12 +59,17 @@ function hasControl(s: string): boolean {
 /** Strict standard base64 (RFC 4648 §4, padded): rejects anything that would not re-encode the same. */
 export function decodeBase64(s: string): Uint8Array | undefined {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) return undefined;
-  const bytes = Buffer.from(s, 'base64');
-  return bytes.toString('base64') === s ? new Uint8Array(bytes) : undefined;
+  const binary = atob(s);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return encodeBase64(bytes) === s ? bytes : undefined;
 }
 
+// atob/btoa rather than Buffer: this code also runs in the browser (the receipt verifier).
 export function encodeBase64(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+  let binary = '';
+  for (let i = 0; i < b.length; i += 0x8000) binary += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /**

@@ -31,7 +31,19 @@ export interface FieldProblem {
   /** JSON pointer of the field, e.g. `/declarants/0/name`. */
   readonly pointer: string;
   readonly detail: string;
+  /** What kind of problem, for messages in other languages (default `invalid`). */
+  readonly code?: ProblemCode;
+  /** For `too-long` and `too-many`: the limit. */
+  readonly max?: number;
 }
+
+export type ProblemCode =
+  | 'required'
+  | 'too-long'
+  | 'control'
+  | 'choose-org'
+  | 'too-many'
+  | 'invalid';
 
 export class ValidationError extends Error {
   override name = 'ValidationError';
@@ -66,7 +78,7 @@ function text(
   what: string,
 ): string | undefined {
   if (v === undefined || v === null || v === '') {
-    if (required) problems.push({ pointer: at, detail: `${what} is required` });
+    if (required) problems.push({ pointer: at, detail: `${what} is required`, code: 'required' });
     return undefined;
   }
   if (typeof v !== 'string') {
@@ -76,17 +88,19 @@ function text(
   const s = v.normalize('NFC');
   const length = [...s].length;
   if (!s.isWellFormed())
-    problems.push({ pointer: at, detail: `${what} contains invalid characters` });
+    problems.push({ pointer: at, detail: `${what} contains invalid characters`, code: 'control' });
   else if (what === 'name' && FORBIDDEN_CHARS.test(s))
-    problems.push({ pointer: at, detail: `${what} contains control characters` });
+    problems.push({ pointer: at, detail: `${what} contains control characters`, code: 'control' });
   else if (what !== 'name' && FORBIDDEN_CHARS.test(s.replace(/[\n\r\t]/g, '')))
-    problems.push({ pointer: at, detail: `${what} contains control characters` });
+    problems.push({ pointer: at, detail: `${what} contains control characters`, code: 'control' });
   else if (s.trim() === '' && required)
-    problems.push({ pointer: at, detail: `${what} is required` });
+    problems.push({ pointer: at, detail: `${what} is required`, code: 'required' });
   else if (length > max)
     problems.push({
       pointer: at,
       detail: `${what} is ${length} characters long; at most ${max} are allowed`,
+      code: 'too-long',
+      max,
     });
   else return s;
   return undefined;
@@ -115,6 +129,7 @@ function declarant(v: unknown, at: string, problems: FieldProblem[]): Declarant 
     problems.push({
       pointer: `${at}/orgs`,
       detail: 'choose at least one organisation: party, league or pioneers',
+      code: 'choose-org',
     });
   } else {
     for (const [i, o] of v.orgs.entries()) {
@@ -167,11 +182,17 @@ export function parseSubmission(body: unknown, channel: Channel = 'web'): Submis
   const list = body.declarants;
   const declarants: Declarant[] = [];
   if (!Array.isArray(list) || list.length === 0) {
-    problems.push({ pointer: '/declarants', detail: 'at least one declarant is required' });
+    problems.push({
+      pointer: '/declarants',
+      detail: 'at least one declarant is required',
+      code: 'required',
+    });
   } else if (list.length > MAX_DECLARANTS) {
     problems.push({
       pointer: '/declarants',
       detail: `at most ${MAX_DECLARANTS} declarants may declare together`,
+      code: 'too-many',
+      max: MAX_DECLARANTS,
     });
   } else {
     list.forEach((d, i) => {

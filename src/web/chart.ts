@@ -1,0 +1,42 @@
+// Server-rendered SVG bar charts with a title and description for screen readers, and the same
+// data as a table beside them (in a <details> element) for anyone who cannot see the chart.
+import { type Html, html } from './html.ts';
+
+export interface ChartData {
+  readonly title: string;
+  readonly description: string;
+  readonly labelHeader: string;
+  readonly valueHeader: string;
+  readonly rows: ReadonlyArray<readonly [string, number]>;
+  readonly format: (n: number) => string;
+}
+
+let chartIds = 0;
+
+export function barChart(d: ChartData): Html {
+  const id = `chart-${++chartIds}`;
+  const width = 640;
+  const height = 200;
+  const max = Math.max(1, ...d.rows.map(([, v]) => v));
+  const step = d.rows.length === 0 ? width : width / d.rows.length;
+  const bars = d.rows.map(([label, v], i) => {
+    const h = Math.round((v / max) * (height - 30));
+    return html`<rect class="bar" x="${(i * step + step * 0.1).toFixed(1)}" y="${height - 20 - h}" width="${(step * 0.8).toFixed(1)}" height="${h}"><title>${label}: ${d.format(v)}</title></rect>`;
+  });
+  const first = d.rows[0]?.[0] ?? '';
+  const last = d.rows.at(-1)?.[0] ?? '';
+  return html`<figure>
+<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc">
+<title id="${id}-title">${d.title}</title>
+<desc id="${id}-desc">${d.description}</desc>
+${bars}
+<text x="0" y="${height - 4}">${first}</text>
+<text x="${width}" y="${height - 4}" text-anchor="end">${last}</text>
+</svg>
+<figcaption>${d.title}</figcaption>
+<details><summary>${d.labelHeader} / ${d.valueHeader}</summary>
+<table><thead><tr><th scope="col">${d.labelHeader}</th><th scope="col" class="num">${d.valueHeader}</th></tr></thead>
+<tbody>${d.rows.map(([label, v]) => html`<tr><td>${label}</td><td class="num">${d.format(v)}</td></tr>`)}</tbody></table>
+</details>
+</figure>`;
+}

@@ -1,0 +1,54 @@
+// The page shell: language attributes, navigation, the language switcher, self-hosted CSS and (on
+// the pages that use it) the one self-hosted script. Nothing is loaded from anywhere else.
+import { type Html, html } from './html.ts';
+import { type I18n, LOCALES, NATIVE_NAME, PREFIX } from './i18n.ts';
+
+export interface Page {
+  readonly title: string;
+  /** The path without the language prefix, e.g. `/stats`, for the language switcher. */
+  readonly path: string;
+  readonly body: Html;
+  /** Load /static/app.js (in-browser verification). */
+  readonly script?: boolean;
+}
+
+const NAV = [
+  ['/', 'nav.home'],
+  ['/declare', 'nav.declare'],
+  ['/statements', 'nav.statements'],
+  ['/stats', 'nav.stats'],
+  ['/figures', 'nav.figures'],
+  ['/about', 'nav.about'],
+] as const;
+
+export function layout(t: I18n, page: Page): string {
+  const { m } = t;
+  return `<!doctype html>\n${
+    html`<html lang="${t.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title} · ${m['site.name']}</title>
+<link rel="stylesheet" href="/static/site.css">
+<link rel="alternate" type="application/atom+xml" href="${t.path('/statements/feed.xml')}" title="${m['statements.feed']}">
+${page.script ? html`<script src="/static/app.js" defer></script>` : ''}
+</head>
+<body>
+<a class="skip" href="#main">${m['nav.skip']}</a>
+<header>
+<a class="brand" href="${t.path('/')}">${m['site.name']}</a>
+<nav aria-label="${m['site.name']}"><ul>
+${NAV.map(([p, key]) => html`<li><a href="${t.path(p)}"${page.path === p ? html` aria-current="page"` : ''}>${m[key]}</a></li>`)}
+</ul></nav>
+<nav class="languages" aria-label="${m['nav.languages']}"><ul>
+${LOCALES.map((l) => html`<li><a href="/${PREFIX[l]}${page.path === '/' ? '/' : page.path}" lang="${l}" hreflang="${l}"${l === t.locale ? html` aria-current="true"` : ''}>${NATIVE_NAME[l]}</a></li>`)}
+</ul></nav>
+</header>
+<main id="main">
+${page.body}
+</main>
+<footer><p>${m['footer.privacy']} ${m['footer.code']}</p></footer>
+</body>
+</html>`.value
+  }\n`;
+}
