@@ -68,7 +68,8 @@ export function decodeBase64(s: string): Uint8Array | undefined {
 // atob/btoa rather than Buffer: this code also runs in the browser (the receipt verifier).
 export function encodeBase64(b: Uint8Array): string {
   let binary = '';
-  for (let i = 0; i < b.length; i += 0x8000) binary += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  for (let i = 0; i < b.length; i += 0x8000)
+    binary += String.fromCharCode(...b.subarray(i, i + 0x8000));
   return btoa(binary);
 }
 
