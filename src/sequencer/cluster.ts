@@ -12,7 +12,14 @@ import type { NodeCache, ReadTiles } from '../log/index.ts';
 import { type DeclarationEntry, decodeEntry, type Submission } from '../registry/index.ts';
 import { type PostgresStore, SEQUENCER_LOCK, type SequencedRow } from '../store/postgres.ts';
 import { seal, unseal } from './idempotency.ts';
-import { type Prepared, prepare, type Receipt, receiptCores, receipts } from './prepare.ts';
+import {
+  type Prepared,
+  prepare,
+  type Receipt,
+  receiptCores,
+  receipts,
+  withIndexes,
+} from './prepare.ts';
 import {
   type Declarations,
   IdempotencyConflictError,
@@ -317,9 +324,11 @@ export class ClusterSequencer implements Declarations {
         }),
       );
       const done = built.flatMap((b) => (b.status === 'fulfilled' ? [b.value] : []));
+      // Publications are stored by the accepting node, which alone still holds the names.
       await this.#store.finishPending(
         done.map((d) => d.row.id),
         done.flatMap((d) => (d.record ? [d.record] : [])),
+        done.flatMap((d) => withIndexes(d.w, d.row.indexes)),
       );
       built.forEach((b, i) => {
         const row = rows[i] as SequencedRow;

@@ -4,6 +4,7 @@ import {
   commitment,
   type DeclarationEntry,
   encodeEntry,
+  type Publication,
   SALT_SIZE,
   type Submission,
   utcDay,
@@ -26,6 +27,8 @@ export interface Prepared {
   readonly entries: Uint8Array[];
   readonly salts: Uint8Array[];
   readonly declarations: DeclarationEntry[];
+  /** For each declarant who consented to publication and wrote a statement: what to show. */
+  readonly publications: Array<Omit<Publication, 'index'> | undefined>;
 }
 
 /** Entries for the declarants of a submission, each with a fresh salt; a family shares a group id. */
@@ -49,7 +52,25 @@ export function prepare(s: Submission, now: Date): Prepared {
       commitment: commitment(salt, d.name, d.nameKind, d.statement),
     };
   });
-  return { entries: declarations.map(encodeEntry), salts, declarations };
+  const publications = s.declarants.map((d) =>
+    d.publish && d.statement
+      ? {
+          name: d.name,
+          nameKind: d.nameKind,
+          statement: d.statement,
+          orgs: d.orgs,
+          region: d.region,
+          day,
+          language: s.language,
+        }
+      : undefined,
+  );
+  return { entries: declarations.map(encodeEntry), salts, declarations, publications };
+}
+
+/** The publications of a request, with the indexes its entries received. */
+export function withIndexes(p: Prepared, indexes: readonly number[]): Publication[] {
+  return p.publications.flatMap((pub, i) => (pub ? [{ ...pub, index: indexes[i] as number }] : []));
 }
 
 /** What a receipt holds besides its proof: sealed for idempotent retries. */

@@ -14,7 +14,14 @@ import {
   seal,
   unseal,
 } from './idempotency.ts';
-import { type Prepared, prepare, type Receipt, receiptCores, receipts } from './prepare.ts';
+import {
+  type Prepared,
+  prepare,
+  type Receipt,
+  receiptCores,
+  receipts,
+  withIndexes,
+} from './prepare.ts';
 import type { WitnessesOptions } from './witnesses.ts';
 import { LogWriter } from './writer.ts';
 
@@ -236,7 +243,10 @@ export class Sequencer implements Declarations {
                 sealRecord(w.idempotency, receiptCores(w.entries, w.salts, mine), treeSize, now),
               );
           });
-          return { idempotency, expireBefore: now };
+          const publications = perRequest(indexes, batch).flatMap((mine, i) =>
+            withIndexes(batch[i] as Waiting, mine),
+          );
+          return { idempotency, expireBefore: now, publications };
         },
       );
       const cache: NodeCache = new Map();

@@ -28,7 +28,7 @@ export interface Appended {
 export type CommitExtras = (
   indexes: number[],
   treeSize: number,
-) => Pick<Commit, 'idempotency' | 'expireBefore'> & {
+) => Pick<Commit, 'idempotency' | 'expireBefore' | 'publications'> & {
   sequenced?: Array<{ id: number; indexes: number[] }>;
 };
 

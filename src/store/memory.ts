@@ -1,7 +1,12 @@
 // An in-memory store for tests, with fault injection: `failNextCommit` makes the next commit throw
 // before anything is applied, as a crashed transaction would.
 import { TileMap } from '../log/index.ts';
-import { emptyTotals } from '../registry/index.ts';
+import {
+  emptyTotals,
+  matches,
+  type Publication,
+  type PublicationQuery,
+} from '../registry/index.ts';
 import {
   type Commit,
   type IdempotencyRecord,
@@ -16,6 +21,7 @@ export class MemoryStore implements Store {
   readonly #voided = new Set<number>();
   readonly #checkpoints = new Map<number, string>();
   readonly #idempotency = new Map<string, IdempotencyRecord>();
+  readonly #publications: Publication[] = [];
   /** When set, the next commit fails with this error and changes nothing. */
   failNextCommit: Error | undefined;
 
@@ -46,6 +52,7 @@ export class MemoryStore implements Store {
     this.#tiles.apply(c.tiles.map((t) => ({ tile: t.tile, data: Uint8Array.from(t.data) })));
     for (const i of c.voided) this.#voided.add(i);
     this.#checkpoints.set(c.newSize, c.checkpoint);
+    for (const p of c.publications ?? []) this.#publications.push(structuredClone(p));
     for (const r of c.idempotency ?? []) {
       if (this.#idempotency.has(r.keyId))
         throw new StoreError('conflict', 'idempotency key recorded twice');
@@ -71,6 +78,14 @@ export class MemoryStore implements Store {
       throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
     this.#checkpoints.set(treeSize, note);
     if (this.#state.treeSize === treeSize) this.#state = { ...this.#state, checkpoint: note };
+  }
+
+  async publications(q: PublicationQuery): Promise<Publication[]> {
+    return this.#publications
+      .filter((p) => matches(p, q))
+      .sort((a, b) => b.index - a.index)
+      .slice(0, q.limit)
+      .map((p) => structuredClone(p));
   }
 
   async checkpointAt(treeSize: number): Promise<string | undefined> {

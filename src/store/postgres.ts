@@ -3,7 +3,12 @@
 // (whoever holds the advisory lock) sequences them. See src/sequencer/cluster.ts.
 import pg from 'pg';
 import type { Tile } from '../log/index.ts';
-import { emptyTotals, type Totals } from '../registry/index.ts';
+import {
+  emptyTotals,
+  type Publication,
+  type PublicationQuery,
+  type Totals,
+} from '../registry/index.ts';
 import {
   type Commit,
   type IdempotencyRecord,
@@ -34,6 +39,10 @@ const MIGRATIONS = [
      tree_size BIGINT
    );
    CREATE INDEX pending_waiting ON pending (id) WHERE indexes IS NULL;`,
+  `CREATE TABLE publications (
+     idx BIGINT PRIMARY KEY, name TEXT NOT NULL, name_kind TEXT NOT NULL, statement TEXT NOT NULL,
+     orgs TEXT[] NOT NULL, region TEXT, day TEXT NOT NULL, language TEXT NOT NULL
+   );`,
 ];
 
 /** Advisory lock keys: one for migrations, one for the right to sequence. */
@@ -206,6 +215,7 @@ export class PostgresStore implements Store {
           [r.keyId, r.requestHash, r.treeSize, Buffer.from(r.sealed), r.expires],
         );
       }
+      await PostgresStore.#insertPublications(client, c.publications);
       if (c.expireBefore !== undefined)
         await client.query('DELETE FROM idempotency WHERE expires < $1', [c.expireBefore]);
       if (sequenced.length > 0) {
@@ -239,6 +249,70 @@ export class PostgresStore implements Store {
     client.on('error', () => {}); // reported through the 'end' event and failing queries
     await client.connect();
     return client;
+  }
+
+  static async #insertPublications(
+    client: pg.PoolClient,
+    list: readonly Publication[] | undefined,
+  ): Promise<void> {
+    if (!list || list.length === 0) return;
+    await client.query(
+      `INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language)
+       SELECT x.idx, x.name, x.kind, x.statement, ARRAY(SELECT jsonb_array_elements_text(x.orgs)), x.region, x.day, x.language
+       FROM jsonb_to_recordset($1::jsonb) AS x(idx bigint, name text, kind text, statement text, orgs jsonb, region text, day text, language text)`,
+      [
+        JSON.stringify(
+          list.map((p) => ({
+            idx: p.index,
+            name: p.name,
+            kind: p.nameKind,
+            statement: p.statement,
+            orgs: p.orgs,
+            region: p.region ?? null,
+            day: p.day,
+            language: p.language,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async publications(q: PublicationQuery): Promise<Publication[]> {
+    const text = q.text?.trim().toLowerCase() || null;
+    const { rows } = await this.#query<{
+      idx: string;
+      name: string;
+      name_kind: 'real' | 'alias';
+      statement: string;
+      orgs: string[];
+      region: string | null;
+      day: string;
+      language: string;
+    }>(
+      `SELECT idx, name, name_kind, statement, orgs, region, day, language FROM publications
+       WHERE ($1::text IS NULL OR strpos(lower(statement), $1) > 0 OR strpos(lower(name), $1) > 0)
+         AND ($2::text IS NULL OR $2 = ANY(orgs)) AND ($3::text IS NULL OR region = $3)
+         AND ($4::text IS NULL OR day LIKE $4) AND ($5::bigint IS NULL OR idx < $5)
+       ORDER BY idx DESC LIMIT $6`,
+      [
+        text,
+        q.org || null,
+        q.region || null,
+        q.year ? `${q.year}-%` : null,
+        q.before ?? null,
+        q.limit,
+      ],
+    );
+    return rows.map((r) => ({
+      index: Number(r.idx),
+      name: r.name,
+      nameKind: r.name_kind,
+      statement: r.statement,
+      orgs: r.orgs,
+      region: r.region ?? undefined,
+      day: r.day,
+      language: r.language,
+    }));
   }
 
   async isVoided(index: number): Promise<boolean> {
@@ -380,6 +454,7 @@ export class PostgresStore implements Store {
   async finishPending(
     ids: readonly number[],
     records: readonly IdempotencyRecord[] = [],
+    publications: readonly Publication[] = [],
   ): Promise<void> {
     await this.#ready;
     const client = await this.pool.connect();
@@ -398,6 +473,7 @@ export class PostgresStore implements Store {
           ],
         );
       }
+      await PostgresStore.#insertPublications(client, publications);
       await client.query('DELETE FROM pending WHERE id = ANY($1::bigint[])', [ids]);
       await client.query('COMMIT');
     } catch (e) {

@@ -3,7 +3,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Tile } from '../log/index.ts';
-import { emptyTotals, type Totals } from '../registry/index.ts';
+import {
+  emptyTotals,
+  type Publication,
+  type PublicationQuery,
+  type Totals,
+} from '../registry/index.ts';
 import {
   type Commit,
   type IdempotencyRecord,
@@ -32,6 +37,17 @@ const MIGRATIONS = [
      expires      INTEGER NOT NULL
    );
    CREATE INDEX idempotency_expires ON idempotency (expires);`,
+  // Names and statements published with consent, apart from the log; erasable.
+  `CREATE TABLE publications (
+     idx       INTEGER PRIMARY KEY,
+     name      TEXT NOT NULL,
+     name_kind TEXT NOT NULL,
+     statement TEXT NOT NULL,
+     orgs      TEXT NOT NULL,
+     region    TEXT,
+     day       TEXT NOT NULL,
+     language  TEXT NOT NULL
+   );`,
 ];
 
 export class SqliteStore implements Store {
@@ -47,6 +63,7 @@ export class SqliteStore implements Store {
   readonly #putIdempotency;
   readonly #getIdempotency;
   readonly #expireIdempotency;
+  readonly #putPublication;
 
   /** Opens (creating if needed) `tuidang.db` in `dir`, or an in-memory database for `:memory:`. */
   constructor(dir: string) {
@@ -85,6 +102,9 @@ export class SqliteStore implements Store {
       'SELECT key_id, request_hash, tree_size, sealed, expires FROM idempotency WHERE key_id = ?',
     );
     this.#expireIdempotency = db.prepare('DELETE FROM idempotency WHERE expires < ?');
+    this.#putPublication = db.prepare(
+      'INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
   }
 
   async state(): Promise<LogState> {
@@ -132,6 +152,18 @@ export class SqliteStore implements Store {
       for (const r of c.idempotency ?? [])
         this.#putIdempotency.run(r.keyId, r.requestHash, r.treeSize, r.sealed, r.expires);
       if (c.expireBefore !== undefined) this.#expireIdempotency.run(c.expireBefore);
+      for (const p of c.publications ?? []) {
+        this.#putPublication.run(
+          p.index,
+          p.name,
+          p.nameKind,
+          p.statement,
+          p.orgs.join(','),
+          p.region ?? null,
+          p.day,
+          p.language,
+        );
+      }
       db.exec('COMMIT');
     } catch (e) {
       db.exec('ROLLBACK');
@@ -149,6 +181,52 @@ export class SqliteStore implements Store {
       .run(note, treeSize);
     if (r.changes !== 1)
       throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+  }
+
+  async publications(q: PublicationQuery): Promise<Publication[]> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (q.text?.trim()) {
+      where.push('(instr(lower(statement), ?) > 0 OR instr(lower(name), ?) > 0)');
+      args.push(q.text.trim().toLowerCase(), q.text.trim().toLowerCase());
+    }
+    if (q.org) {
+      where.push("(',' || orgs || ',') LIKE ?");
+      args.push(`%,${q.org},%`);
+    }
+    if (q.region) {
+      where.push('region = ?');
+      args.push(q.region);
+    }
+    if (q.year) {
+      where.push('day LIKE ?');
+      args.push(`${q.year}-%`);
+    }
+    if (q.before !== undefined) {
+      where.push('idx < ?');
+      args.push(q.before);
+    }
+    const sql = `SELECT idx, name, name_kind, statement, orgs, region, day, language FROM publications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...args, q.limit) as Array<{
+      idx: number;
+      name: string;
+      name_kind: 'real' | 'alias';
+      statement: string;
+      orgs: string;
+      region: string | null;
+      day: string;
+      language: string;
+    }>;
+    return rows.map((r) => ({
+      index: r.idx,
+      name: r.name,
+      nameKind: r.name_kind,
+      statement: r.statement,
+      orgs: r.orgs.split(','),
+      region: r.region ?? undefined,
+      day: r.day,
+      language: r.language,
+    }));
   }
 
   async checkpointAt(treeSize: number): Promise<string | undefined> {

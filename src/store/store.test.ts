@@ -119,6 +119,69 @@ for (const [name, make] of backends) {
       await store.close();
     });
 
+    test('publications: stored with their commit, found by text, organisation, province and year, newest first', async () => {
+      const { store } = make();
+      const { totals } = await store.state();
+      const r = await integrate(store.readTiles, 0, entries(0, 3));
+      const checkpoint = signCheckpoint(
+        { origin: 'example.org/log', treeSize: 3, root: r.root },
+        signer,
+      );
+      const pub = (
+        index: number,
+        statement: string,
+        orgs: string[],
+        region: string | undefined,
+        day: string,
+      ) =>
+        ({
+          index,
+          name: `n${index}`,
+          nameKind: 'alias',
+          statement,
+          orgs,
+          region,
+          day,
+          language: 'zh-Hans',
+        }) as const;
+      await store.commit({
+        oldSize: 0,
+        newSize: 3,
+        tiles: r.tiles,
+        checkpoint,
+        totals,
+        voided: [],
+        publications: [
+          pub(0, '我声明退出共青团', ['league'], 'CN-GD', '2025-03-01'),
+          pub(2, 'I withdraw from the Party', ['party', 'league'], undefined, '2026-11-25'),
+        ],
+      });
+      const find = async (q: Partial<Parameters<Store['publications']>[0]>) =>
+        (await store.publications({ limit: 10, ...q })).map((p) => p.index);
+      assert.deepEqual(await find({}), [2, 0]);
+      assert.deepEqual(await find({ text: '共青团' }), [0]);
+      assert.deepEqual(await find({ text: 'PARTY' }), [2]);
+      assert.deepEqual(await find({ text: 'n0' }), [0]);
+      assert.deepEqual(await find({ org: 'league' }), [2, 0]);
+      assert.deepEqual(await find({ org: 'party' }), [2]);
+      assert.deepEqual(await find({ region: 'CN-GD' }), [0]);
+      assert.deepEqual(await find({ year: 2026 }), [2]);
+      assert.deepEqual(await find({ before: 2 }), [0]);
+      assert.deepEqual(await find({ limit: 1 }), [2]);
+      const [first] = await store.publications({ limit: 1, before: 1 });
+      assert.deepEqual(first, {
+        index: 0,
+        name: 'n0',
+        nameKind: 'alias',
+        statement: '我声明退出共青团',
+        orgs: ['league'],
+        region: 'CN-GD',
+        day: '2025-03-01',
+        language: 'zh-Hans',
+      });
+      await store.close();
+    });
+
     test('records voided indexes', async () => {
       const { store } = make();
       const { totals } = await store.state();

@@ -1,7 +1,7 @@
 // The storage contract. Two implementations follow it (SQLite, the default; an in-memory one for
 // tests), and one test suite (store.test.ts) runs against each.
 import type { ReadTiles, TileData } from '../log/index.ts';
-import type { Totals } from '../registry/index.ts';
+import type { Publication, PublicationQuery, Totals } from '../registry/index.ts';
 
 export interface LogState {
   readonly treeSize: number;
@@ -40,6 +40,8 @@ export interface Commit {
   readonly idempotency?: readonly IdempotencyRecord[];
   /** Forget idempotency records that expired before this POSIX time. */
   readonly expireBefore?: number;
+  /** Names and statements of declarants of this commit who consented to publication. */
+  readonly publications?: readonly Publication[];
 }
 
 /**
@@ -59,6 +61,8 @@ export interface Store {
   commit(c: Commit): Promise<void>;
   /** Whether a declaration was voided (a void entry already names it). */
   isVoided(index: number): Promise<boolean>;
+  /** Published statements matching a query, newest first. */
+  publications(q: PublicationQuery): Promise<Publication[]>;
   /** The signed checkpoint of a past tree size, if the store kept it. */
   checkpointAt(treeSize: number): Promise<string | undefined>;
   /**

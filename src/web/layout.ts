@@ -8,8 +8,8 @@ export interface Page {
   /** The path without the language prefix, e.g. `/stats`, for the language switcher. */
   readonly path: string;
   readonly body: Html;
-  /** Load /static/app.js (in-browser verification). */
-  readonly script?: boolean;
+  /** The page's script, if any: /static/live.js or /static/verify.js. */
+  readonly script?: 'live' | 'verify';
 }
 
 const NAV = [
@@ -31,7 +31,7 @@ export function layout(t: I18n, page: Page): string {
 <title>${page.title} · ${m['site.name']}</title>
 <link rel="stylesheet" href="/static/site.css">
 <link rel="alternate" type="application/atom+xml" href="${t.path('/statements/feed.xml')}" title="${m['statements.feed']}">
-${page.script ? html`<script src="/static/app.js" defer></script>` : ''}
+${page.script ? html`<script src="/static/${page.script}.js" defer></script>` : ''}
 </head>
 <body>
 <a class="skip" href="#main">${m['nav.skip']}</a>

@@ -26,7 +26,7 @@ export function homePage(
   return {
     title: m['home.title'],
     path: '/',
-    script: true,
+    script: 'live',
     body: html`<h1>${m['home.title']}</h1>
 <p class="total" id="total" data-total="${total}">${t.number(total)}</p>
 <p class="total-natural">${t.locale === 'en' ? '' : t.compact(total)} ${m['home.total'](total)}</p>

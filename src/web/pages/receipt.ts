@@ -27,7 +27,7 @@ export function receiptPage(t: I18n, receipts: readonly Receipt[]): Page {
   return {
     title: m['receipt.title'],
     path: '/receipt',
-    script: true,
+    script: 'verify',
     body: html`<h1>${m['receipt.title']}</h1>
 <p class="notice">${m['receipt.keep']}</p>
 <table><thead><tr><th scope="col">${m['receipt.entry']}</th><th scope="col">${m['receipt.day']}</th><th scope="col">${m['receipt.orgs']}</th></tr></thead>
@@ -49,7 +49,7 @@ export function receiptCheckPage(t: I18n): Page {
   return {
     title: m['receipt.checkTitle'],
     path: '/receipt',
-    script: true,
+    script: 'verify',
     body: html`<h1>${m['receipt.checkTitle']}</h1>
 <p>${m['receipt.checkIntro']}</p>
 <form id="check-form" method="get" action="${t.path('/receipt')}">
