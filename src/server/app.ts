@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
+import { sendNotFoundPage, webRoutes } from '../web/routes.ts';
 import { apiRoutes } from './api-routes.ts';
 import { logRoutes } from './log-routes.ts';
 import { errorHandler, notFound } from './problem.ts';
@@ -13,6 +14,8 @@ export interface AppOptions {
   readonly sequencer: Declarations;
   /** The log's verifier key, served at /log/vkey. */
   readonly vkey: string;
+  /** The log's origin; its host names the site in the pages' examples. */
+  readonly origin?: string;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -36,7 +39,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('Access-Control-Allow-Origin', '*'); // the log and API are public data
   });
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFound);
+  app.setNotFoundHandler((req, reply) =>
+    /^\/(api|log)\//.test(req.url) ? notFound(req, reply) : sendNotFoundPage(req, reply),
+  );
   // Route schemas document the API and speed up responses; src/registry validates requests.
   app.setValidatorCompiler(() => () => true);
   app.addSchema(problem);
@@ -53,6 +58,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   logRoutes(app, opts.store, opts.vkey);
   apiRoutes(app, opts.store, opts.sequencer);
+  webRoutes(app, {
+    store: opts.store,
+    sequencer: opts.sequencer,
+    origin: opts.origin ?? 'localhost/tuidang',
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

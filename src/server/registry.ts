@@ -47,7 +47,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     await store.close().catch(() => {});
     throw e;
   }
-  const app = await buildApp({ store, sequencer, vkey });
+  const app = await buildApp({ store, sequencer, vkey, origin: config.origin });
   const address = await app.listen({ port: config.port, host: config.host });
   return {
     app,

@@ -1,0 +1,31 @@
+// An Atom feed (RFC 4287) of published statements, for readers and news sites.
+import escapeHtml from 'escape-html';
+import type { Publication } from '../registry/index.ts';
+import type { I18n } from './i18n.ts';
+
+export function atomFeed(t: I18n, base: string, list: readonly Publication[]): string {
+  const { m } = t;
+  const x = (s: string) => escapeHtml(s);
+  const self = `${base}${t.path('/statements/feed.xml')}`;
+  const updated = `${list[0]?.day ?? '2004-12-03'}T00:00:00Z`;
+  const entries = list.map(
+    (p) => `<entry>
+<id>${x(`${base}/log#${p.index}`)}</id>
+<title>${x(p.name)}</title>
+<updated>${x(p.day)}T00:00:00Z</updated>
+<author><name>${x(p.name)}</name></author>
+<link href="${x(`${base}${t.path('/statements')}?before=${p.index + 1}`)}"/>
+<content type="text">${x(p.statement)}</content>
+</entry>`,
+  );
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${t.locale}">
+<id>${x(self)}</id>
+<title>${x(`${m['site.name']} · ${m['statements.title']}`)}</title>
+<updated>${updated}</updated>
+<link rel="self" href="${x(self)}"/>
+<link href="${x(`${base}${t.path('/statements')}`)}"/>
+${entries.join('\n')}
+</feed>
+`;
+}

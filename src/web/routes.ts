@@ -1,0 +1,274 @@
+// The web pages, served by the same server as the API and the log. Every page works without
+// JavaScript; forms are plain HTML forms. Visitors get no cookies.
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseSubmission, ValidationError } from '../registry/index.ts';
+import { type Declarations, PoolFullError } from '../sequencer/index.ts';
+import type { Store } from '../store/index.ts';
+import { parseReceipts } from '../verify/receipt.ts';
+import { clientScript } from './bundle.ts';
+import { atomFeed } from './feed.ts';
+import { type I18n, i18n, localeFromPrefix, negotiate, PREFIX } from './i18n.ts';
+import { layout, type Page } from './layout.ts';
+import { aboutPage } from './pages/about.ts';
+import {
+  type DeclarantForm,
+  declarePage,
+  emptyDeclarant,
+  type FieldErrors,
+  readForm,
+} from './pages/declare.ts';
+import { figuresPage, loadFigures } from './pages/figures.ts';
+import { homePage } from './pages/home.ts';
+import { notFoundPage } from './pages/not-found.ts';
+import { receiptCheckPage, receiptPage } from './pages/receipt.ts';
+import { statementsPage } from './pages/statements.ts';
+import { statsCsv, statsPage } from './pages/stats.ts';
+
+export interface WebOptions {
+  readonly store: Store;
+  readonly sequencer: Declarations;
+  /** The log's origin, e.g. `registry.example/log`: its host names the site in examples. */
+  readonly origin: string;
+}
+
+const PAGE_SIZE = 20;
+const css = readFileSync(new URL('./static/site.css', import.meta.url), 'utf8');
+
+function send(reply: FastifyReply, t: I18n, page: Page, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .header('Cache-Control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(layout(t, page));
+}
+
+/** The locale of a request's /<lang>/ prefix, or a 404 page in the visitor's language. */
+function locale(req: FastifyRequest, reply: FastifyReply): I18n | undefined {
+  const l = localeFromPrefix((req.params as { lang: string }).lang);
+  if (l === undefined) {
+    send(
+      reply,
+      i18n(negotiate(req.headers['accept-language'])),
+      notFoundPage(i18n(negotiate(req.headers['accept-language']))),
+      404,
+    );
+    return undefined;
+  }
+  return i18n(l);
+}
+
+/** A validation problem's message in the page's language, keyed by the form field it concerns. */
+function fieldErrors(t: I18n, e: ValidationError): { errors: FieldErrors; notice?: string } {
+  const errors: FieldErrors = {};
+  let notice: string | undefined;
+  for (const p of e.problems) {
+    const m = /^\/declarants\/(\d+)\/(\w+)/.exec(p.pointer);
+    const text =
+      p.code === 'required'
+        ? t.m['error.required']
+        : p.code === 'too-long'
+          ? t.m['error.tooLong'](p.max ?? 0)
+          : p.code === 'control'
+            ? t.m['error.control']
+            : p.code === 'choose-org'
+              ? t.m['error.chooseOrg']
+              : p.code === 'too-many'
+                ? t.m['error.tooMany'](p.max ?? 0)
+                : t.m['error.invalid'];
+    if (m) errors[`d${m[1]}.${m[2]}`] ??= text;
+    else notice = text;
+  }
+  return notice === undefined ? { errors } : { errors, notice };
+}
+
+function toSubmission(rows: readonly DeclarantForm[], language: string): unknown {
+  return {
+    language,
+    declarants: rows.map((d) => ({
+      name: d.name,
+      nameKind: d.nameKind,
+      orgs: d.orgs,
+      ...(d.region ? { region: d.region } : {}),
+      ...(d.statement.trim() ? { statement: d.statement } : {}),
+      publish: d.publish,
+    })),
+  };
+}
+
+export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
+  const { store, sequencer } = opts;
+  const site = opts.origin.split('/')[0] ?? opts.origin;
+  const figures = loadFigures();
+
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      done(null, new URLSearchParams(body as string));
+    },
+  );
+
+  app.get('/', { schema: { hide: true } }, async (req, reply) =>
+    reply
+      .code(302)
+      .header('Vary', 'Accept-Language')
+      .header('Cache-Control', 'no-store')
+      .redirect(`/${PREFIX[negotiate(req.headers['accept-language'])]}/`),
+  );
+
+  app.get('/static/site.css', { schema: { hide: true } }, async (_req, reply) =>
+    reply.header('Cache-Control', 'public, max-age=300').type('text/css; charset=utf-8').send(css),
+  );
+  for (const name of ['live', 'verify'] as const) {
+    app.get(`/static/${name}.js`, { schema: { hide: true } }, async (_req, reply) =>
+      reply
+        .header('Cache-Control', 'public, max-age=300')
+        .type('text/javascript; charset=utf-8')
+        .send(await clientScript(name)),
+    );
+  }
+
+  app.get('/:lang/', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    const { totals } = await store.state();
+    const latest = await store.publications({ limit: 5 });
+    return send(reply, t, homePage(t, totals, latest, site));
+  });
+  app.get('/:lang', { schema: { hide: true } }, async (req, reply) =>
+    reply.redirect(`/${(req.params as { lang: string }).lang}/`),
+  );
+
+  app.get('/:lang/declare', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    return t ? send(reply, t, declarePage(t, [emptyDeclarant()])) : reply;
+  });
+
+  app.post('/:lang/declare', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    if (!(req.body instanceof URLSearchParams))
+      return send(reply, t, declarePage(t, [emptyDeclarant()]), 415);
+    const form = readForm(req.body);
+    if (form.action === 'add')
+      return send(reply, t, declarePage(t, [...form.rows, emptyDeclarant()]));
+    try {
+      const receipts = await sequencer.submit(
+        parseSubmission(toSubmission(form.rows, t.locale), 'web'),
+      );
+      return send(reply, t, receiptPage(t, receipts));
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        const { errors, notice } = fieldErrors(t, e);
+        return send(
+          reply,
+          t,
+          declarePage(t, form.rows, errors, notice ?? t.m['declare.errors']),
+          400,
+        );
+      }
+      if (e instanceof PoolFullError) {
+        reply.header('Retry-After', String(e.retryAfterSeconds));
+        return send(reply, t, declarePage(t, form.rows, {}, t.m['declare.busy']), 503);
+      }
+      throw e;
+    }
+  });
+
+  app.get('/:lang/receipt', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    return t ? send(reply, t, receiptCheckPage(t)) : reply;
+  });
+
+  // The receipt comes back from the visitor's own page and goes straight back as a file.
+  app.post('/:lang/receipt/download', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    const text = req.body instanceof URLSearchParams ? (req.body.get('receipt') ?? '') : '';
+    let receipts: ReturnType<typeof parseReceipts>;
+    try {
+      receipts = parseReceipts(text);
+    } catch {
+      return send(reply, t, receiptCheckPage(t), 400);
+    }
+    return reply
+      .header('Cache-Control', 'no-store')
+      .header(
+        'Content-Disposition',
+        `attachment; filename="receipt-${receipts[0]?.index ?? 'tuidang'}.json"`,
+      )
+      .type('application/json; charset=utf-8')
+      .send(`${JSON.stringify({ receipts }, null, 2)}\n`);
+  });
+
+  const statementQuery = (q: Record<string, string | undefined>) => {
+    const year = Number(q.year);
+    const before = Number(q.before);
+    return {
+      text: q.q?.slice(0, 100) || undefined,
+      org: q.org || undefined,
+      region: q.region || undefined,
+      year: Number.isInteger(year) && year > 2000 ? year : undefined,
+      before: Number.isSafeInteger(before) && before > 0 ? before : undefined,
+    };
+  };
+
+  app.get('/:lang/statements', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    const q = statementQuery(req.query as Record<string, string | undefined>);
+    const list = await store.publications({ ...q, limit: PAGE_SIZE + 1 });
+    return send(reply, t, statementsPage(t, list.slice(0, PAGE_SIZE), q, list.length > PAGE_SIZE));
+  });
+
+  app.get('/:lang/statements/feed.xml', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    const base = `${req.protocol}://${req.host}`;
+    return reply
+      .header('Cache-Control', 'public, max-age=60')
+      .type('application/atom+xml; charset=utf-8')
+      .send(atomFeed(t, base, await store.publications({ limit: 50 })));
+  });
+
+  app.get('/:lang/stats', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    const { totals, treeSize } = await store.state();
+    return send(reply, t, statsPage(t, totals, treeSize));
+  });
+
+  app.get('/:lang/stats.csv', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    const { totals } = await store.state();
+    return reply
+      .header('Content-Disposition', 'attachment; filename="tuidang-totals.csv"')
+      .type('text/csv; charset=utf-8')
+      .send(statsCsv(totals));
+  });
+
+  app.get('/:lang/figures', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    const { totals } = await store.state();
+    return send(
+      reply,
+      t,
+      figuresPage(t, figures, totals.registered.declarants + totals.imported.declarants),
+    );
+  });
+
+  app.get('/:lang/about', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    return t ? send(reply, t, aboutPage(t, site)) : reply;
+  });
+}
+
+/** An HTML 404 page for addresses outside the API and the log. */
+export function sendNotFoundPage(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const segment = req.url.split('/')[1] ?? '';
+  const t = i18n(localeFromPrefix(segment) ?? negotiate(req.headers['accept-language']));
+  return send(reply, t, notFoundPage(t), 404);
+}
