@@ -18,7 +18,8 @@ export function barChart(d: ChartData): Html {
   const width = 640;
   const height = 200;
   const max = Math.max(1, ...d.rows.map(([, v]) => v));
-  const step = d.rows.length === 0 ? width : width / d.rows.length;
+  // At least twelve slots, so that a young log shows narrow bars, not one wide block.
+  const step = width / Math.max(12, d.rows.length);
   const bars = d.rows.map(([label, v], i) => {
     const h = Math.round((v / max) * (height - 30));
     return html`<rect class="bar" x="${(i * step + step * 0.1).toFixed(1)}" y="${height - 20 - h}" width="${(step * 0.8).toFixed(1)}" height="${h}"><title>${label}: ${d.format(v)}</title></rect>`;

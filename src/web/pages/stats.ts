@@ -13,7 +13,7 @@ function table(
 ): Html {
   const { m } = t;
   return html`<table><caption>${caption}</caption>
-<thead><tr><th scope="col"></th><th scope="col" class="num">${m['stats.registered']}</th><th scope="col" class="num">${m['stats.imported']}</th></tr></thead>
+<thead><tr><th scope="col">${caption}</th><th scope="col" class="num">${m['stats.registered']}</th><th scope="col" class="num">${m['stats.imported']}</th></tr></thead>
 <tbody>${rows.map(([label, a, b]) => html`<tr><th scope="row">${label}</th><td class="num">${t.number(a)}</td><td class="num">${t.number(b)}</td></tr>`)}</tbody></table>`;
 }
 

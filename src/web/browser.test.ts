@@ -1,0 +1,211 @@
+// The site in a real browser (Debian's Chromium via playwright-core), as visitors use it: with
+// JavaScript off (Tor Browser "safest") and on. Screenshots go to screenshots/ (not committed).
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../../test/browser.ts';
+import { readConfig } from '../server/config.ts';
+import { type Registry, startRegistry } from '../server/registry.ts';
+import { LOCALES, PREFIX } from './i18n.ts';
+
+const axe = readFileSync(
+  new URL('../../node_modules/axe-core/axe.min.js', import.meta.url),
+  'utf8',
+);
+const shots = new URL('../../screenshots/', import.meta.url).pathname;
+mkdirSync(shots, { recursive: true });
+
+let registry: Registry;
+let browser: Browser;
+before(async () => {
+  registry = await startRegistry(
+    readConfig({
+      PORT: '0',
+      DATA_DIR: join(tmpdir(), `tuidang-web-${process.pid}-${Date.now()}`),
+      TUIDANG_ORIGIN: 'web.example/log',
+    }),
+  );
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await registry?.close();
+});
+
+const total = async (page: Page, lang = 'en') => {
+  await page.goto(`${registry.url}/${lang}/`);
+  return Number(await page.locator('#total').getAttribute('data-total'));
+};
+const treeSize = async () =>
+  ((await (await fetch(`${registry.url}/api/v1/stats`)).json()) as { treeSize: number }).treeSize;
+
+describe('without JavaScript', () => {
+  test('a family of three declares; the receipt page lists three entries; the total rose by three', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const before = await total(page, 'zh-hans');
+    await page.goto(`${registry.url}/zh-hans/declare`);
+    await page.getByRole('button', { name: '添加家人' }).click();
+    await page.getByRole('button', { name: '添加家人' }).click();
+    const people = [
+      ['王大明', '中国共产党'],
+      ['王小红', '共青团'],
+      ['王小小', '少先队'],
+    ] as const;
+    for (const [i, [name, org]] of people.entries()) {
+      const person = page.getByRole('group', { name: `第 ${i + 1} 人` });
+      await person.getByLabel('姓名', { exact: true }).fill(name);
+      await person.getByRole('checkbox', { name: org }).check();
+    }
+    await page.getByRole('group', { name: '第 2 人' }).getByRole('radio', { name: '化名' }).check();
+    await page.getByRole('button', { name: '声明', exact: true }).click();
+    await page.getByRole('heading', { name: '您的声明已记入日志' }).waitFor();
+    assert.equal(await page.locator('main table tbody tr').count(), 3);
+    const receipt = JSON.parse(await page.locator('#receipt-json').inputValue()) as {
+      receipts: unknown[];
+    };
+    assert.equal(receipt.receipts.length, 3);
+    assert.doesNotMatch(JSON.stringify(receipt), /王/, 'the receipt holds no name');
+    assert.equal(await total(page, 'zh-hans'), before + 3);
+    await context.close();
+  });
+
+  test('bad input: clear messages next to the fields, everything typed kept, nothing stored, markup shown as text', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const size = await treeSize();
+    await page.goto(`${registry.url}/en/declare`);
+    await page.getByRole('button', { name: 'Add a family member' }).click();
+    const first = page.getByRole('group', { name: 'Person 1' });
+    const second = page.getByRole('group', { name: 'Person 2' });
+    await first.getByLabel('Name', { exact: true }).fill('<img src=x onerror=alert(1)><b>Li</b>');
+    await first.getByLabel('Statement (optional)').fill('x'.repeat(10000));
+    await second.getByRole('checkbox', { name: 'Young Pioneers' }).check();
+    await page.getByRole('button', { name: 'Declare', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /Nothing was recorded/);
+    assert.match(
+      await first
+        .locator('.error')
+        .allInnerTexts()
+        .then((t) => t.join(' ')),
+      /Choose at least one organisation/,
+    );
+    assert.match(
+      await first
+        .locator('.error')
+        .allInnerTexts()
+        .then((t) => t.join(' ')),
+      /at most 2000 characters/,
+    );
+    assert.match((await second.locator('.error').textContent()) ?? '', /Please fill this in/);
+    assert.equal(
+      await first.getByLabel('Name', { exact: true }).inputValue(),
+      '<img src=x onerror=alert(1)><b>Li</b>',
+      'kept as typed',
+    );
+    assert.equal(await second.getByRole('checkbox', { name: 'Young Pioneers' }).isChecked(), true);
+    assert.equal(await page.locator('main img, main b').count(), 0, 'markup is never rendered');
+    assert.equal(await treeSize(), size, 'nothing stored');
+    await context.close();
+  });
+});
+
+describe('with JavaScript', () => {
+  test('the receipt verifies in the browser; a tampered receipt is refused', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${registry.url}/en/declare`);
+    await page.getByLabel('Name', { exact: true }).fill('Chen');
+    await page.getByRole('checkbox', { name: 'Communist Youth League' }).check();
+    await page.getByRole('button', { name: 'Declare', exact: true }).click();
+    const verify = page.locator('#verify');
+    await page.waitForFunction(
+      () =>
+        document.getElementById('verify')?.dataset.state !== 'checking' &&
+        document.getElementById('verify')?.dataset.state,
+    );
+    assert.equal(
+      await verify.getAttribute('data-state'),
+      'verified',
+      (await verify.textContent()) ?? '',
+    );
+    assert.match(
+      (await verify.textContent()) ?? '',
+      /Verified in your browser: included in checkpoint \d+, signed by web\.example\/log/,
+    );
+    const json = JSON.parse(await page.locator('#receipt-json').inputValue()) as {
+      receipts: Array<{ index: number }>;
+    };
+
+    await page.goto(`${registry.url}/en/receipt`);
+    const tampered = {
+      receipts: [{ ...json.receipts[0], index: (json.receipts[0]?.index ?? 0) + 1 }],
+    };
+    await page.locator('#receipt-input').fill(JSON.stringify(tampered));
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.waitForFunction(() =>
+      ['verified', 'failed'].includes(document.getElementById('verify')?.dataset.state ?? ''),
+    );
+    assert.equal(await verify.getAttribute('data-state'), 'failed');
+    await page.locator('#receipt-input').fill(JSON.stringify(json));
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.waitForFunction(
+      () => document.getElementById('verify')?.dataset.state === 'verified',
+    );
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe('every page in every language', () => {
+  const paths = ['/', '/declare', '/statements', '/stats', '/figures', '/about', '/receipt'];
+  for (const locale of LOCALES) {
+    test(`${locale}: 200, no console errors, no axe-core violations, screenshots`, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
+      });
+      for (const path of paths) {
+        const url = `${registry.url}/${PREFIX[locale]}${path}`;
+        const res = await page.goto(url);
+        assert.equal(res?.status(), 200, url);
+        assert.equal(await page.locator('html').getAttribute('lang'), locale);
+        await page.evaluate(axe);
+        const violations = await page.evaluate(async () => {
+          const result = await (
+            window as unknown as {
+              axe: { run(): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> };
+            }
+          ).axe.run();
+          return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+        });
+        assert.deepEqual(violations, [], `${url}: axe-core violations`);
+        for (const [w, h] of [
+          [390, 844],
+          [1280, 800],
+        ] as const) {
+          await page.setViewportSize({ width: w, height: h });
+          await page.screenshot({
+            path: join(
+              shots,
+              `${PREFIX[locale]}${path === '/' ? '-home' : path.replaceAll('/', '-')}-${w}.png`,
+            ),
+            fullPage: true,
+          });
+        }
+      }
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  }
+});
