@@ -17,6 +17,9 @@ function size(value: unknown, name: string): number {
 
 export function apiRoutes(app: FastifyInstance, store: Store, sequencer: Declarations): void {
   app.post('/api/v1/declarations', { schema: schemas.declare }, async (req, reply) => {
+    // Forms post to the pages (/<lang>/declare); the API takes JSON only.
+    if (req.body instanceof URLSearchParams)
+      throw new HttpError(415, 'Send the body as application/json.');
     const submission = parseSubmission(req.body, 'web');
     const key = req.headers['idempotency-key'];
     if (Array.isArray(key))

@@ -74,8 +74,9 @@ test('the OpenAPI document describes the API', async () => {
 test('unknown addresses and methods are problems, not stack traces', async () => {
   const app = await appWith({ submit: async () => [], close: async () => {} });
   for (const [method, url] of [
-    ['GET', '/nope'],
+    ['GET', '/api/v1/nope'],
     ['DELETE', '/api/v1/stats'],
+    ['GET', '/log/nope'],
   ] as const) {
     const res = await app.inject({ method, url });
     assert.equal(res.statusCode, 404, `${method} ${url}`);
