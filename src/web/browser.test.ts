@@ -114,6 +114,40 @@ describe('without JavaScript', () => {
   });
 });
 
+describe('keyboard only', () => {
+  test('skip link, form fields, checkbox and submit, without a mouse', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const focused = () =>
+      page.evaluate(() => ({
+        id: document.activeElement?.id,
+        name: (document.activeElement as HTMLInputElement | null)?.name,
+        text: document.activeElement?.textContent,
+      }));
+    await page.goto(`${registry.url}/en/declare`);
+    await page.keyboard.press('Tab');
+    assert.equal((await focused()).text, 'Skip to content');
+    await page.keyboard.press('Enter');
+    // From the main content, Tab reaches the name field, then the name kind, then the organisations.
+    for (let i = 0; i < 20 && (await focused()).id !== 'd0.name'; i++)
+      await page.keyboard.press('Tab');
+    assert.equal((await focused()).id, 'd0.name');
+    await page.keyboard.type('Keyboard');
+    for (let i = 0; i < 20 && (await focused()).name !== 'd0.orgs'; i++)
+      await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    assert.equal(
+      await page.getByRole('checkbox', { name: 'Chinese Communist Party' }).isChecked(),
+      true,
+    );
+    for (let i = 0; i < 30 && (await focused()).text !== 'Declare'; i++)
+      await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Your declaration is in the log' }).waitFor();
+    await context.close();
+  });
+});
+
 describe('with JavaScript', () => {
   test('the receipt verifies in the browser; a tampered receipt is refused', async () => {
     const context = await browser.newContext();
@@ -161,6 +195,30 @@ describe('with JavaScript', () => {
       () => document.getElementById('verify')?.dataset.state === 'verified',
     );
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe('with JavaScript, the form', () => {
+  test('adds family members in place, and the family declares as with the server-side rows', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let posts = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST') posts++;
+    });
+    await page.goto(`${registry.url}/zh-hant/declare`);
+    await page.getByRole('button', { name: '添加家人' }).click();
+    await page.getByRole('button', { name: '添加家人' }).click();
+    assert.equal(posts, 0, 'rows are added without a round trip');
+    for (const i of [1, 2, 3]) {
+      const person = page.getByRole('group', { name: `第 ${i} 人` });
+      await person.getByLabel('姓名', { exact: true }).fill(`林${i}`);
+      await person.getByRole('checkbox', { name: '少先隊' }).check();
+    }
+    await page.getByRole('button', { name: '聲明', exact: true }).click();
+    await page.getByRole('heading', { name: '您的聲明已記入日誌' }).waitFor();
+    assert.equal(await page.locator('main table tbody tr').count(), 3);
     await context.close();
   });
 });

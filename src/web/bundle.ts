@@ -2,10 +2,13 @@
 // `npm start` needs no separate build step. node:crypto is replaced by the browser shim.
 import { build } from 'esbuild';
 
+export const CLIENT_SCRIPTS = ['live', 'declare', 'verify'] as const;
+export type ClientScript = (typeof CLIENT_SCRIPTS)[number];
+
 const bundles = new Map<string, Promise<string>>();
 
-/** `live` (the home page's live total) or `verify` (in-browser receipt verification). */
-export function clientScript(name: 'live' | 'verify'): Promise<string> {
+/** `live` (the home page's live total), `declare` (rows added in place), `verify` (receipts). */
+export function clientScript(name: ClientScript): Promise<string> {
   let bundled = bundles.get(name);
   if (bundled) return bundled;
   bundled = build({

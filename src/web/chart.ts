@@ -24,15 +24,18 @@ export function barChart(d: ChartData): Html {
     const h = Math.round((v / max) * (height - 30));
     return html`<rect class="bar" x="${(i * step + step * 0.1).toFixed(1)}" y="${height - 20 - h}" width="${(step * 0.8).toFixed(1)}" height="${h}"><title>${label}: ${d.format(v)}</title></rect>`;
   });
-  const first = d.rows[0]?.[0] ?? '';
-  const last = d.rows.at(-1)?.[0] ?? '';
+  // A label under each bar while they fit; past twelve, under the first and the last only.
+  const labelled = d.rows.length <= 12 ? d.rows.map((_, i) => i) : [0, d.rows.length - 1];
+  const labels = labelled.map(
+    (i) =>
+      html`<text x="${((i + 0.5) * step).toFixed(1)}" y="${height - 4}" text-anchor="middle">${d.rows[i]?.[0] ?? ''}</text>`,
+  );
   return html`<figure>
 <svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc">
 <title id="${id}-title">${d.title}</title>
 <desc id="${id}-desc">${d.description}</desc>
 ${bars}
-<text x="0" y="${height - 4}">${first}</text>
-<text x="${width}" y="${height - 4}" text-anchor="end">${last}</text>
+${labels}
 </svg>
 <figcaption>${d.title}</figcaption>
 <details><summary>${d.labelHeader} / ${d.valueHeader}</summary>

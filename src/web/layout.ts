@@ -1,5 +1,6 @@
 // The page shell: language attributes, navigation, the language switcher, self-hosted CSS and (on
 // the pages that use it) the one self-hosted script. Nothing is loaded from anywhere else.
+import type { ClientScript } from './bundle.ts';
 import { type Html, html } from './html.ts';
 import { type I18n, LOCALES, NATIVE_NAME, PREFIX } from './i18n.ts';
 
@@ -8,8 +9,8 @@ export interface Page {
   /** The path without the language prefix, e.g. `/stats`, for the language switcher. */
   readonly path: string;
   readonly body: Html;
-  /** The page's script, if any: /static/live.js or /static/verify.js. */
-  readonly script?: 'live' | 'verify';
+  /** The page's script, if any: /static/<name>.js. */
+  readonly script?: ClientScript;
 }
 
 const NAV = [

@@ -6,7 +6,7 @@ import { parseSubmission, ValidationError } from '../registry/index.ts';
 import { type Declarations, PoolFullError } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { parseReceipts } from '../verify/receipt.ts';
-import { clientScript } from './bundle.ts';
+import { CLIENT_SCRIPTS, clientScript } from './bundle.ts';
 import { atomFeed } from './feed.ts';
 import { type I18n, i18n, localeFromPrefix, negotiate, PREFIX } from './i18n.ts';
 import { layout, type Page } from './layout.ts';
@@ -120,7 +120,7 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
   app.get('/static/site.css', { schema: { hide: true } }, async (_req, reply) =>
     reply.header('Cache-Control', 'public, max-age=300').type('text/css; charset=utf-8').send(css),
   );
-  for (const name of ['live', 'verify'] as const) {
+  for (const name of CLIENT_SCRIPTS) {
     app.get(`/static/${name}.js`, { schema: { hide: true } }, async (_req, reply) =>
       reply
         .header('Cache-Control', 'public, max-age=300')

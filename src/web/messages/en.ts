@@ -1,5 +1,8 @@
 // English messages. This catalog defines the keys: the others must have exactly the same ones
 // (the type checker and messages.test.ts both enforce it).
+// English plural categories by the ICU rules (Intl.PluralRules): one, other.
+const plural = new Intl.PluralRules('en');
+
 export const en = {
   'site.name': 'Tuidang Registry',
   'site.tagline':
@@ -24,7 +27,9 @@ export const en = {
   'region.none': 'Not given',
   'home.title': 'Withdrawals, counted in the open',
   'home.total': (n: number) =>
-    n === 1 ? 'person has declared their withdrawal' : 'people have declared their withdrawal',
+    plural.select(n) === 'one'
+      ? 'person has declared their withdrawal'
+      : 'people have declared their withdrawal',
   'home.totalNote':
     'Every one of them is an entry in a public log that anyone can download and recount.',
   'home.byOrg': 'By organisation left',

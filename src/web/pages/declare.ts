@@ -88,11 +88,12 @@ export function declarePage(
   return {
     title: m['declare.title'],
     path: '/declare',
+    script: 'declare',
     body: html`<h1>${m['declare.title']}</h1>
 <p>${m['declare.intro']}</p>
 <p class="privacy">${m['declare.privacy']}</p>
 ${notice ? html`<p class="notice" role="alert">${notice}</p>` : ''}
-<form method="post" action="${t.path('/declare')}" accept-charset="utf-8" novalidate>
+<form method="post" action="${t.path('/declare')}" accept-charset="utf-8" novalidate data-person="${m['declare.person'](-1).replace('-1', '{n}')}" data-max="${MAX_DECLARANTS}">
 <input type="hidden" name="rows" value="${rows.length}">
 ${rows.map((d, i) => row(t, d, i, errors))}
 ${rows.length < MAX_DECLARANTS ? html`<p><button type="submit" name="action" value="add" class="secondary">${m['declare.add']}</button></p>` : ''}

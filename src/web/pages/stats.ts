@@ -49,6 +49,7 @@ ${table(
   m['stats.byOrg'],
   rows.orgs.map(([o, a, b]) => [m[`org.${o}`], a, b]),
 )}
+${barChart({ title: m['stats.byOrg'], description: m['stats.byOrg'], labelHeader: m['statements.org'], valueHeader: m['chart.count'], rows: rows.orgs.map(([o, a, b]) => [m[`org.${o}`], a + b] as const), format: t.number })}
 ${table(
   t,
   m['stats.byChannel'],
@@ -63,6 +64,7 @@ ${table(
     b,
   ]),
 )}
+${rows.regions.length > 0 ? barChart({ title: m['stats.byRegion'], description: m['stats.byRegion'], labelHeader: m['declare.region'], valueHeader: m['chart.count'], rows: rows.regions.map(([c, a, b]) => [c === 'none' ? m['region.none'] : regionName(c, t.locale), a + b] as const), format: t.number }) : ''}
 <h2>${m['stats.byMonth']}</h2>
 ${months.length > 0 ? barChart({ title: m['stats.byMonth'], description: m['home.chartDesc'](months.length), labelHeader: m['chart.month'], valueHeader: m['chart.count'], rows: months, format: t.number }) : ''}
 ${voided.length > 0 ? html`<h2>${m['stats.voided']}</h2><ul>${voided.map(([reason, n]) => html`<li>${reason}: ${t.number(n)}</li>`)}</ul>` : ''}
