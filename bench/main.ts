@@ -10,6 +10,10 @@ const benchmarks: Record<string, { about: string; run: (args: string[]) => Promi
     about: 'verify a 1,000,000-entry log from a local mirror vs. a plain SHA-256 loop',
     run: async (a) => (await import('./verify.ts')).run(a),
   },
+  web: {
+    about: 'time to first byte of the pages at 1,000,000 entries vs. a bare Fastify page',
+    run: async (a) => (await import('./web.ts')).run(a),
+  },
   log: {
     about: 'integrate 1,000,000 entries of 50 bytes vs. a plain SHA-256 loop',
     run: async (a) => (await import('./log.ts')).run(a),
