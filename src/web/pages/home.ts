@@ -1,9 +1,9 @@
-import { ORGS, type Totals } from '../../registry/index.ts';
+import { ORGS, type Publication, type Totals } from '../../registry/index.ts';
 import { barChart } from '../chart.ts';
 import { html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
-import { type Publication, statementList } from './statements.ts';
+import { statementList } from './statements.ts';
 
 /** Declarations per month (registered here), from the per-day totals. */
 export function perMonth(totals: Totals): Array<[string, number]> {

@@ -1,28 +1,11 @@
-import { ORGS, REGIONS } from '../../registry/index.ts';
+import { ORGS, type Publication, type PublicationQuery, REGIONS } from '../../registry/index.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
 import { regionName } from '../regions-names.ts';
 
-/** A published name and statement (consented; approved once moderation exists). */
-export interface Publication {
-  readonly index: number;
-  readonly name: string;
-  readonly nameKind: 'real' | 'alias';
-  readonly statement: string;
-  readonly orgs: readonly string[];
-  readonly region?: string | undefined;
-  readonly day: string;
-}
-
-export interface StatementQuery {
-  readonly text?: string | undefined;
-  readonly org?: string | undefined;
-  readonly region?: string | undefined;
-  readonly year?: number | undefined;
-  /** Show statements with an index below this (pagination, newest first). */
-  readonly before?: number | undefined;
-}
+/** What a visitor filters statements by (the store's query, without its page size). */
+export type StatementQuery = Omit<PublicationQuery, 'limit'>;
 
 export function statementList(t: I18n, list: readonly Publication[]): Html {
   const { m } = t;
