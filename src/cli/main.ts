@@ -1,13 +1,21 @@
 // `tuidang <command>`: one entry point for operators, auditors and witnesses.
 
 import { CliError, type Command } from './command.ts';
+import { importCommand } from './import.ts';
 import { keygen } from './keygen.ts';
 import { mirrorCommand } from './mirror.ts';
 import { serve } from './serve.ts';
 import { verify } from './verify.ts';
 import { witness } from './witness.ts';
 
-const commands: Record<string, Command> = { serve, verify, mirror: mirrorCommand, witness, keygen };
+const commands: Record<string, Command> = {
+  serve,
+  verify,
+  mirror: mirrorCommand,
+  witness,
+  import: importCommand,
+  keygen,
+};
 
 function usage(): string {
   const list = Object.entries(commands)

@@ -35,6 +35,7 @@ export {
   type VoidEntry,
   type VoidReason,
 } from './entry.ts';
+export { type ImportRecord, parseImportRecord, RecordError } from './import-record.ts';
 export { matches, type Publication, type PublicationQuery } from './publication.ts';
 export { parseRegion, REGIONS, type Region } from './regions.ts';
 export {

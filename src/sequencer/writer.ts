@@ -28,7 +28,7 @@ export interface Appended {
 export type CommitExtras = (
   indexes: number[],
   treeSize: number,
-) => Pick<Commit, 'idempotency' | 'expireBefore' | 'publications'> & {
+) => Pick<Commit, 'idempotency' | 'expireBefore' | 'publications' | 'importProgress'> & {
   sequenced?: Array<{ id: number; indexes: number[] }>;
 };
 

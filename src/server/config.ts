@@ -1,5 +1,5 @@
 // Configuration from the environment, checked at start with messages that say what to fix.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKey, parseSignerKey } from '../log/index.ts';
 import {
@@ -83,6 +83,7 @@ export function loadSignerKey(config: Config): { skey: string; created: boolean 
   const file = join(config.dataDir, 'log.key');
   if (skey === undefined || skey === '') {
     if (!existsSync(file)) {
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       writeFileSync(file, `${generateKey(config.origin).skey}\n`, { mode: 0o600, flag: 'wx' });
       created = true;
     }

@@ -22,6 +22,7 @@ export class MemoryStore implements Store {
   readonly #checkpoints = new Map<number, string>();
   readonly #idempotency = new Map<string, IdempotencyRecord>();
   readonly #publications: Publication[] = [];
+  readonly #imports = new Map<string, number>();
   /** When set, the next commit fails with this error and changes nothing. */
   failNextCommit: Error | undefined;
 
@@ -51,8 +52,9 @@ export class MemoryStore implements Store {
     }
     this.#tiles.apply(c.tiles.map((t) => ({ tile: t.tile, data: Uint8Array.from(t.data) })));
     for (const i of c.voided) this.#voided.add(i);
-    this.#checkpoints.set(c.newSize, c.checkpoint);
+    if (!this.#checkpoints.has(c.newSize)) this.#checkpoints.set(c.newSize, c.checkpoint);
     for (const p of c.publications ?? []) this.#publications.push(structuredClone(p));
+    if (c.importProgress) this.#imports.set(c.importProgress.source, c.importProgress.line);
     for (const r of c.idempotency ?? []) {
       if (this.#idempotency.has(r.keyId))
         throw new StoreError('conflict', 'idempotency key recorded twice');
@@ -78,6 +80,10 @@ export class MemoryStore implements Store {
       throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
     this.#checkpoints.set(treeSize, note);
     if (this.#state.treeSize === treeSize) this.#state = { ...this.#state, checkpoint: note };
+  }
+
+  async importCursor(source: string): Promise<number> {
+    return this.#imports.get(source) ?? 0;
   }
 
   async publications(q: PublicationQuery): Promise<Publication[]> {

@@ -43,6 +43,7 @@ const MIGRATIONS = [
      idx BIGINT PRIMARY KEY, name TEXT NOT NULL, name_kind TEXT NOT NULL, statement TEXT NOT NULL,
      orgs TEXT[] NOT NULL, region TEXT, day TEXT NOT NULL, language TEXT NOT NULL
    );`,
+  'CREATE TABLE imports (source TEXT PRIMARY KEY, line BIGINT NOT NULL);',
 ];
 
 /** Advisory lock keys: one for migrations, one for the right to sequence. */
@@ -199,10 +200,10 @@ export class PostgresStore implements Store {
           c.tiles.map((t) => Buffer.from(t.data)),
         ],
       );
-      await client.query('INSERT INTO checkpoints (tree_size, note) VALUES ($1, $2)', [
-        c.newSize,
-        c.checkpoint,
-      ]);
+      await client.query(
+        'INSERT INTO checkpoints (tree_size, note) VALUES ($1, $2) ON CONFLICT (tree_size) DO NOTHING',
+        [c.newSize, c.checkpoint],
+      );
       await client.query(
         'INSERT INTO totals (id, tree_size, json) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET tree_size = EXCLUDED.tree_size, json = EXCLUDED.json',
         [c.newSize, JSON.stringify(c.totals)],
@@ -216,6 +217,12 @@ export class PostgresStore implements Store {
         );
       }
       await PostgresStore.#insertPublications(client, c.publications);
+      if (c.importProgress) {
+        await client.query(
+          'INSERT INTO imports (source, line) VALUES ($1, $2) ON CONFLICT (source) DO UPDATE SET line = EXCLUDED.line',
+          [c.importProgress.source, c.importProgress.line],
+        );
+      }
       if (c.expireBefore !== undefined)
         await client.query('DELETE FROM idempotency WHERE expires < $1', [c.expireBefore]);
       if (sequenced.length > 0) {
@@ -275,6 +282,14 @@ export class PostgresStore implements Store {
         ),
       ],
     );
+  }
+
+  async importCursor(source: string): Promise<number> {
+    const { rows } = await this.#query<{ line: string }>(
+      'SELECT line FROM imports WHERE source = $1',
+      [source],
+    );
+    return Number(rows[0]?.line ?? 0);
   }
 
   async publications(q: PublicationQuery): Promise<Publication[]> {

@@ -48,6 +48,7 @@ const MIGRATIONS = [
      day       TEXT NOT NULL,
      language  TEXT NOT NULL
    );`,
+  'CREATE TABLE imports (source TEXT PRIMARY KEY, line INTEGER NOT NULL);',
 ];
 
 export class SqliteStore implements Store {
@@ -64,6 +65,8 @@ export class SqliteStore implements Store {
   readonly #getIdempotency;
   readonly #expireIdempotency;
   readonly #putPublication;
+  readonly #putImport;
+  readonly #getImport;
 
   /** Opens (creating if needed) `tuidang.db` in `dir`, or an in-memory database for `:memory:`. */
   constructor(dir: string) {
@@ -85,7 +88,9 @@ export class SqliteStore implements Store {
     this.#putTile = db.prepare(
       'INSERT OR REPLACE INTO tiles (level, idx, width, data) VALUES (?, ?, ?, ?)',
     );
-    this.#putCheckpoint = db.prepare('INSERT INTO checkpoints (tree_size, note) VALUES (?, ?)');
+    this.#putCheckpoint = db.prepare(
+      'INSERT OR IGNORE INTO checkpoints (tree_size, note) VALUES (?, ?)',
+    );
     this.#putTotals = db.prepare(
       'INSERT OR REPLACE INTO totals (id, tree_size, json) VALUES (1, ?, ?)',
     );
@@ -102,6 +107,8 @@ export class SqliteStore implements Store {
       'SELECT key_id, request_hash, tree_size, sealed, expires FROM idempotency WHERE key_id = ?',
     );
     this.#expireIdempotency = db.prepare('DELETE FROM idempotency WHERE expires < ?');
+    this.#putImport = db.prepare('INSERT OR REPLACE INTO imports (source, line) VALUES (?, ?)');
+    this.#getImport = db.prepare('SELECT line FROM imports WHERE source = ?');
     this.#putPublication = db.prepare(
       'INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -152,6 +159,7 @@ export class SqliteStore implements Store {
       for (const r of c.idempotency ?? [])
         this.#putIdempotency.run(r.keyId, r.requestHash, r.treeSize, r.sealed, r.expires);
       if (c.expireBefore !== undefined) this.#expireIdempotency.run(c.expireBefore);
+      if (c.importProgress) this.#putImport.run(c.importProgress.source, c.importProgress.line);
       for (const p of c.publications ?? []) {
         this.#putPublication.run(
           p.index,
@@ -181,6 +189,10 @@ export class SqliteStore implements Store {
       .run(note, treeSize);
     if (r.changes !== 1)
       throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+  }
+
+  async importCursor(source: string): Promise<number> {
+    return (this.#getImport.get(source) as { line: number } | undefined)?.line ?? 0;
   }
 
   async publications(q: PublicationQuery): Promise<Publication[]> {

@@ -30,7 +30,10 @@ export interface Commit {
   readonly newSize: number;
   /** New and changed tiles and entry bundles, from `integrate`. */
   readonly tiles: readonly TileData[];
-  /** The signed checkpoint for `newSize`. */
+  /**
+   * The signed checkpoint for `newSize`. A commit that adds no entry (an import batch of rejected
+   * records only) keeps the checkpoint already stored for that size.
+   */
   readonly checkpoint: string;
   /** Totals after this commit's entries. */
   readonly totals: Totals;
@@ -42,6 +45,8 @@ export interface Commit {
   readonly expireBefore?: number;
   /** Names and statements of declarants of this commit who consented to publication. */
   readonly publications?: readonly Publication[];
+  /** For an import: the source file and the last of its lines this commit completes. */
+  readonly importProgress?: { readonly source: string; readonly line: number };
 }
 
 /**
@@ -61,6 +66,8 @@ export interface Store {
   commit(c: Commit): Promise<void>;
   /** Whether a declaration was voided (a void entry already names it). */
   isVoided(index: number): Promise<boolean>;
+  /** The last line of an import source already committed (0 if none): imports resume after it. */
+  importCursor(source: string): Promise<number>;
   /** Published statements matching a query, newest first. */
   publications(q: PublicationQuery): Promise<Publication[]>;
   /** The signed checkpoint of a past tree size, if the store kept it. */

@@ -1,0 +1,111 @@
+// `tuidang import <file>`: historical records into the log as `import` entries.
+import { access } from 'node:fs/promises';
+import { parseSignerKey, signerFromKey } from '../log/index.ts';
+import { importFile } from '../sequencer/importer.ts';
+import { ConfigError, loadSignerKey, readConfig } from '../server/config.ts';
+import { openStore, PostgresStore } from '../store/index.ts';
+import { SEQUENCER_LOCK } from '../store/postgres.ts';
+import { progressBar } from '../verify/progress.ts';
+import { CliError, type Command, parseOptions } from './command.ts';
+
+const help = `usage: tuidang import <file> [--format ndjson|csv] [--rejects FILE] [--batch N]
+
+Imports historical records as "import" entries with their original day. One record per line
+(NDJSON) or per CSV row (with a header), fields: day (required, YYYY-MM-DD), orgs (required: party,
+league, pioneers; in CSV separated by ";"), region, name, nameKind (real|alias), statement, publish.
+
+Resumable and idempotent: each commit records the last line it completes, so an interrupted import
+continues where it stopped, and importing the same file again adds nothing. Records that cannot be
+imported go to the reject file (default <file>.rejects) with their line number and the reason.
+
+It writes to the store of the environment (DATA_DIR or DATABASE_URL, with the same signing key as
+the registry). With SQLite, stop "tuidang serve" first; with PostgreSQL, the import takes the
+sequencer's lock, so the registry's nodes accept declarations but log them only after the import.
+
+  --format F     ndjson or csv (default: from the file name, else ndjson)
+  --rejects FILE where to write rejected records (appended to)
+  --batch N      records per commit (default 16384)
+
+exit codes: 0 all records imported, 1 some records rejected (see the reject file), 2 usage error`;
+
+export const importCommand: Command = {
+  summary: 'import historical records (resumable, idempotent)',
+  async run(args) {
+    const parsed = parseOptions(
+      args,
+      { format: { type: 'string' }, rejects: { type: 'string' }, batch: { type: 'string' } },
+      help,
+    );
+    if (parsed === undefined) return 0;
+    const [file, ...extra] = parsed.positionals;
+    if (file === undefined || extra.length > 0)
+      throw new CliError(`give one file to import\n\n${help}`);
+    const format = parsed.values.format ?? (/\.csv$/i.test(file) ? 'csv' : 'ndjson');
+    if (format !== 'csv' && format !== 'ndjson')
+      throw new CliError('--format must be ndjson or csv');
+    const batch = parsed.values.batch === undefined ? 16384 : Number(parsed.values.batch);
+    if (!Number.isInteger(batch) || batch < 1 || batch > 1_000_000)
+      throw new CliError('--batch must be a whole number from 1 to 1,000,000');
+    try {
+      await access(file);
+    } catch {
+      throw new CliError(`cannot read ${file}`);
+    }
+    let config: ReturnType<typeof readConfig>;
+    let skey: string;
+    try {
+      config = readConfig();
+      skey = loadSignerKey(config).skey;
+    } catch (e) {
+      if (e instanceof ConfigError) throw new CliError(e.message);
+      throw e;
+    }
+    const store = openStore(config);
+    let lock: Awaited<ReturnType<PostgresStore['dedicatedClient']>> | undefined;
+    try {
+      if (store instanceof PostgresStore) {
+        lock = await store.dedicatedClient();
+        const { rows } = await lock.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_lock($1) AS ok',
+          [SEQUENCER_LOCK],
+        );
+        if (!rows[0]?.ok)
+          throw new CliError(
+            'a registry node is sequencing this log: the import waits for no one; try again when it is stopped',
+          );
+      }
+      const bar = progressBar('importing');
+      const started = Date.now();
+      const summary = await importFile({
+        store,
+        origin: parseSignerKey(skey).name,
+        signer: signerFromKey(skey),
+        witnesses: config.witnesses,
+        file,
+        format,
+        rejectsPath: parsed.values.rejects ?? `${file}.rejects`,
+        batchSize: batch,
+        onProgress: bar.update,
+      });
+      bar.end();
+      const seconds = (Date.now() - started) / 1000;
+      const rate = Math.round(summary.imported / Math.max(seconds, 0.001));
+      console.log(`${file}: ${summary.lines.toLocaleString('en')} lines`);
+      if (summary.alreadyImported > 0)
+        console.log(
+          `  ${summary.alreadyImported.toLocaleString('en')} lines were imported before and were not read again`,
+        );
+      console.log(
+        `  ${summary.imported.toLocaleString('en')} records imported in ${seconds.toFixed(1)} s (${rate.toLocaleString('en')}/s)`,
+      );
+      console.log(
+        `  ${summary.rejected.toLocaleString('en')} records rejected${summary.rejected > 0 ? `, listed in ${parsed.values.rejects ?? `${file}.rejects`}` : ''}`,
+      );
+      console.log(`  the log now has ${summary.treeSize.toLocaleString('en')} entries`);
+      return summary.rejected > 0 ? 1 : 0;
+    } finally {
+      await lock?.end().catch(() => {});
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,96 @@
+// A historical record to import: one declarant with the day they declared. Records come from old
+// files, attacker-controlled or just messy: each problem is reported with a reason, never skipped.
+
+import { MAX_NAME, MAX_STATEMENT } from './declaration.ts';
+import { dayNumber, EntryFormatError, ORGS, type Org } from './entry.ts';
+import { parseRegion, type Region } from './regions.ts';
+
+export interface ImportRecord {
+  readonly day: string;
+  readonly orgs: readonly Org[];
+  readonly region?: Region | undefined;
+  readonly name?: string | undefined;
+  readonly nameKind: 'real' | 'alias';
+  readonly statement?: string | undefined;
+  readonly publish: boolean;
+}
+
+export class RecordError extends Error {
+  override name = 'RecordError';
+}
+
+const FIELDS = ['day', 'orgs', 'region', 'name', 'nameKind', 'statement', 'publish'];
+// The first day a tuidang declaration could have been made; nothing can be dated after today.
+const FIRST_DAY = '2004-11-01';
+
+function text(v: unknown, field: string, max: number): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new RecordError(`${field} must be text`);
+  const s = v.normalize('NFC').trim();
+  if (/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(s.replace(/[\n\t]/g, '')))
+    throw new RecordError(`${field} contains control characters`);
+  if ([...s].length > max) throw new RecordError(`${field} is longer than ${max} characters`);
+  return s === '' ? undefined : s;
+}
+
+/**
+ * Validates one record (a parsed NDJSON object, or a CSV row as strings). `today` bounds the day.
+ * Orgs may be an array or text separated by `;`, `|`, `,` or spaces.
+ */
+export function parseImportRecord(raw: unknown, today: string): ImportRecord {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new RecordError('not an object');
+  const r = raw as Record<string, unknown>;
+  const unknown = Object.keys(r).filter((k) => !FIELDS.includes(k));
+  if (unknown.length > 0) throw new RecordError(`unknown field ${unknown.join(', ')}`);
+  if (typeof r.day !== 'string') throw new RecordError('day is required (YYYY-MM-DD)');
+  try {
+    dayNumber(r.day);
+  } catch (e) {
+    throw new RecordError(e instanceof EntryFormatError ? e.message : 'day is not a date');
+  }
+  if (r.day < FIRST_DAY || r.day > today)
+    throw new RecordError(`day ${r.day} is outside ${FIRST_DAY} … ${today}`);
+  const list = Array.isArray(r.orgs)
+    ? r.orgs
+    : typeof r.orgs === 'string'
+      ? r.orgs.split(/[;|,\s]+/).filter(Boolean)
+      : [];
+  if (list.length === 0) throw new RecordError('orgs is required: party, league and/or pioneers');
+  const orgs = [...new Set(list)].map((o) => {
+    if (typeof o !== 'string' || !ORGS.includes(o as Org))
+      throw new RecordError(`unknown organisation ${JSON.stringify(o)}`);
+    return o as Org;
+  });
+  orgs.sort((a, b) => ORGS.indexOf(a) - ORGS.indexOf(b));
+  let region: Region | undefined;
+  if (r.region !== undefined && r.region !== null && r.region !== '') {
+    region = typeof r.region === 'string' ? parseRegion(r.region) : undefined;
+    if (region === undefined) throw new RecordError(`unknown region ${JSON.stringify(r.region)}`);
+  }
+  const nameKind = r.nameKind ?? 'alias';
+  if (nameKind !== 'real' && nameKind !== 'alias' && nameKind !== '')
+    throw new RecordError('nameKind must be real or alias');
+  const publish =
+    r.publish === true || r.publish === 'true' || r.publish === '1' || r.publish === 'yes';
+  if (
+    r.publish !== undefined &&
+    r.publish !== '' &&
+    !publish &&
+    r.publish !== false &&
+    r.publish !== 'false' &&
+    r.publish !== '0' &&
+    r.publish !== 'no'
+  ) {
+    throw new RecordError('publish must be true or false');
+  }
+  return {
+    day: r.day,
+    orgs,
+    region,
+    name: text(r.name, 'name', MAX_NAME),
+    nameKind: nameKind === 'real' ? 'real' : 'alias',
+    statement: text(r.statement, 'statement', MAX_STATEMENT),
+    publish,
+  };
+}
