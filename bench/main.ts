@@ -14,6 +14,10 @@ const benchmarks: Record<string, { about: string; run: (args: string[]) => Promi
     about: 'time to first byte of the pages at 1,000,000 entries vs. a bare Fastify page',
     run: async (a) => (await import('./web.ts')).run(a),
   },
+  import: {
+    about: 'import 10,000,000 historical records vs. a raw insert of the same rows into SQLite',
+    run: async (a) => (await import('./import.ts')).run(a),
+  },
   log: {
     about: 'integrate 1,000,000 entries of 50 bytes vs. a plain SHA-256 loop',
     run: async (a) => (await import('./log.ts')).run(a),
