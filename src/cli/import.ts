@@ -1,12 +1,9 @@
 // `tuidang import <file>`: historical records into the log as `import` entries.
 import { access } from 'node:fs/promises';
-import { parseSignerKey, signerFromKey } from '../log/index.ts';
 import { importFile } from '../sequencer/importer.ts';
-import { ConfigError, loadSignerKey, readConfig } from '../server/config.ts';
-import { openStore, PostgresStore } from '../store/index.ts';
-import { SEQUENCER_LOCK } from '../store/postgres.ts';
 import { progressBar } from '../verify/progress.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
+import { withLogWriter } from './writer-access.ts';
 
 const help = `usage: tuidang import <file> [--format ndjson|csv] [--rejects FILE] [--batch N]
 
@@ -51,39 +48,18 @@ export const importCommand: Command = {
     } catch {
       throw new CliError(`cannot read ${file}`);
     }
-    let config: ReturnType<typeof readConfig>;
-    let skey: string;
-    try {
-      config = readConfig();
-      skey = loadSignerKey(config).skey;
-    } catch (e) {
-      if (e instanceof ConfigError) throw new CliError(e.message);
-      throw e;
-    }
-    const store = openStore(config);
-    let lock: Awaited<ReturnType<PostgresStore['dedicatedClient']>> | undefined;
-    try {
-      if (store instanceof PostgresStore) {
-        lock = await store.dedicatedClient();
-        const { rows } = await lock.query<{ ok: boolean }>(
-          'SELECT pg_try_advisory_lock($1) AS ok',
-          [SEQUENCER_LOCK],
-        );
-        if (!rows[0]?.ok)
-          throw new CliError(
-            'a registry node is sequencing this log: the import waits for no one; try again when it is stopped',
-          );
-      }
+    const rejectsPath = parsed.values.rejects ?? `${file}.rejects`;
+    return withLogWriter(async ({ store, origin, signer, witnesses }) => {
       const bar = progressBar('importing');
       const started = Date.now();
       const summary = await importFile({
         store,
-        origin: parseSignerKey(skey).name,
-        signer: signerFromKey(skey),
-        witnesses: config.witnesses,
+        origin,
+        signer,
+        witnesses,
         file,
         format,
-        rejectsPath: parsed.values.rejects ?? `${file}.rejects`,
+        rejectsPath,
         batchSize: batch,
         onProgress: bar.update,
       });
@@ -99,13 +75,10 @@ export const importCommand: Command = {
         `  ${summary.imported.toLocaleString('en')} records imported in ${seconds.toFixed(1)} s (${rate.toLocaleString('en')}/s)`,
       );
       console.log(
-        `  ${summary.rejected.toLocaleString('en')} records rejected${summary.rejected > 0 ? `, listed in ${parsed.values.rejects ?? `${file}.rejects`}` : ''}`,
+        `  ${summary.rejected.toLocaleString('en')} records rejected${summary.rejected > 0 ? `, listed in ${rejectsPath}` : ''}`,
       );
       console.log(`  the log now has ${summary.treeSize.toLocaleString('en')} entries`);
       return summary.rejected > 0 ? 1 : 0;
-    } finally {
-      await lock?.end().catch(() => {});
-      await store.close();
-    }
+    });
   },
 };

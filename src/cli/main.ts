@@ -1,5 +1,6 @@
 // `tuidang <command>`: one entry point for operators, auditors and witnesses.
 
+import { admin } from './admin.ts';
 import { CliError, type Command } from './command.ts';
 import { importCommand } from './import.ts';
 import { keygen } from './keygen.ts';
@@ -14,6 +15,7 @@ const commands: Record<string, Command> = {
   mirror: mirrorCommand,
   witness,
   import: importCommand,
+  admin,
   keygen,
 };
 

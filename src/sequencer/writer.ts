@@ -2,14 +2,23 @@
 // commit needs in memory (tree size, totals, the right-edge tiles), and starts again from the
 // store whenever a commit fails, since the store is the truth.
 import {
+  ENTRIES_LEVEL,
   edgeTiles,
   integrate,
   type NoteSigner,
+  parseEntryBundle,
   type ReadTiles,
   signCheckpoint,
+  TILE_WIDTH,
   TileMap,
 } from '../log/index.ts';
-import { addEntry, type DeclarationEntry, type Totals } from '../registry/index.ts';
+import {
+  addEntry,
+  type DeclarationEntry,
+  decodeEntry,
+  type Entry,
+  type Totals,
+} from '../registry/index.ts';
 import type { Commit, Store } from '../store/index.ts';
 import { randomBytesFromPool } from './random.ts';
 import { Witnesses, type WitnessesOptions } from './witnesses.ts';
@@ -64,6 +73,39 @@ export class LogWriter {
     this.#totals = state.totals;
   }
 
+  /**
+   * The declarations that void entries name, checked: each must be an earlier declaration, not
+   * voided before nor twice in this batch. A void that breaks this is refused before anything is
+   * written, since `tuidang verify` would reject a log that holds it.
+   */
+  async #voidTargets(
+    entries: readonly Entry[],
+    oldSize: number,
+  ): Promise<Map<number, DeclarationEntry>> {
+    const targets = new Map<number, DeclarationEntry>();
+    for (const e of entries) {
+      if (e.kind !== 'void') continue;
+      if (!(Number.isSafeInteger(e.target) && e.target >= 0 && e.target < oldSize)) {
+        throw new VoidError(`entry ${e.target} is not in the log (it has ${oldSize} entries)`);
+      }
+      if (targets.has(e.target) || (await this.#store.isVoided(e.target)))
+        throw new VoidError(`entry ${e.target} is voided already`);
+      const k = Math.floor(e.target / TILE_WIDTH);
+      const width = Math.min(TILE_WIDTH, oldSize - k * TILE_WIDTH);
+      const [bundle] = await overlay(
+        [this.#edge],
+        this.#store.readTiles,
+      )([{ level: ENTRIES_LEVEL, index: k, width }]);
+      const target = decodeEntry(
+        parseEntryBundle(bundle as Uint8Array, width)[e.target % TILE_WIDTH] as Uint8Array,
+      );
+      if (target.kind !== 'declaration')
+        throw new VoidError(`entry ${e.target} is itself a void entry`);
+      targets.set(e.target, target);
+    }
+    return targets;
+  }
+
   /** The checkpoint with witness cosignatures, stored in place of the log-signed one, if any came. */
   async #cosign(checkpoint: string, treeSize: number): Promise<string> {
     if (this.#witnesses === undefined) return checkpoint;
@@ -84,19 +126,23 @@ export class LogWriter {
    */
   async append(
     entries: readonly Uint8Array[],
-    declarations: readonly DeclarationEntry[],
+    declarations: readonly Entry[],
     extras?: CommitExtras,
   ): Promise<Appended> {
     const order = shuffledPositions(entries.length);
     const oldSize = this.#treeSize;
     try {
+      const targets = await this.#voidTargets(declarations, oldSize);
       const result = await integrate(
         overlay([this.#edge], this.#store.readTiles),
         oldSize,
         order.map((p) => entries[p] as Uint8Array),
       );
       const totals = structuredClone(this.#totals);
-      for (const p of order) addEntry(totals, declarations[p] as DeclarationEntry);
+      for (const p of order) {
+        const e = declarations[p] as Entry;
+        addEntry(totals, e, e.kind === 'void' ? targets.get(e.target) : undefined);
+      }
       const checkpoint = signCheckpoint(
         { origin: this.#origin, treeSize: result.treeSize, root: result.root },
         this.#signer,
@@ -112,7 +158,7 @@ export class LogWriter {
         tiles: result.tiles,
         checkpoint,
         totals,
-        voided: [],
+        voided: [...targets.keys()],
         ...more,
       };
       if (sequenced === undefined) await this.#store.commit(commit);
@@ -145,6 +191,11 @@ export class LogWriter {
       throw e;
     }
   }
+}
+
+/** A void entry that would make the log invalid: nothing was written. */
+export class VoidError extends Error {
+  override name = 'VoidError';
 }
 
 /** Reads each tile from the first map that holds it at least as wide, else from `fallback`. */

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { generateKey } from '../log/index.ts';
+import { readConfig } from '../server/config.ts';
+import { startRegistry } from '../server/registry.ts';
+
+const cli = new URL('../../bin/tuidang.js', import.meta.url).pathname;
+const home = mkdtempSync(join(tmpdir(), 'tuidang-admin-home-'));
+const dataDir = mkdtempSync(join(tmpdir(), 'tuidang-admin-'));
+const key = generateKey('admin.example/log');
+const env = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  TUIDANG_ORIGIN: 'admin.example/log',
+  TUIDANG_SIGNER_KEY: key.skey,
+  XDG_CONFIG_HOME: join(home, 'c'),
+  XDG_CACHE_HOME: join(home, 'k'),
+};
+
+function tuidang(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) => {
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : 99) : 0,
+        stdout,
+        stderr,
+      });
+    });
+  });
+}
+
+const start = () => startRegistry(readConfig({ ...env, PORT: '0' }));
+
+test('admin void: the entry leaves the totals, the correction is in the log, verify recounts it', async () => {
+  let registry = await start();
+  for (let i = 0; i < 5; i++) {
+    await fetch(`${registry.url}/api/v1/declarations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        language: 'en',
+        declarants: [{ name: `v${i}`, nameKind: 'alias', orgs: ['party'] }],
+      }),
+    });
+  }
+  await registry.close();
+
+  const ok = await tuidang('admin', 'void', '2', '--reason', 'duplicate');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /voided 1 entry \(duplicate\); the log now has 6 entries/);
+  for (const [args, code, message] of [
+    [['admin', 'void', '2', '--reason', 'duplicate'], 1, /voided already; nothing was written/],
+    [['admin', 'void', '5', '--reason', 'test'], 1, /is itself a void entry/],
+    [['admin', 'void', '60', '--reason', 'test'], 1, /not in the log/],
+    [['admin', 'void', 'x', '--reason', 'test'], 2, /indexes/],
+    [['admin', 'void', '1', '--reason', 'boredom'], 2, /--reason must be one of/],
+  ] as const) {
+    const res = await tuidang(...args);
+    assert.equal(res.code, code, `${args.join(' ')}: ${res.stderr}`);
+    assert.match(res.stderr, message);
+  }
+
+  registry = await start();
+  try {
+    const stats = (await (await fetch(`${registry.url}/api/v1/stats`)).json()) as {
+      total: number;
+      totals: { voided: Record<string, number> };
+    };
+    assert.equal(stats.total, 4);
+    assert.deepEqual(stats.totals.voided, { duplicate: 1 });
+    const verified = await tuidang('verify', registry.url, '--json');
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    assert.deepEqual(JSON.parse(verified.stdout).totals.voided, { duplicate: 1 });
+    const page = await (await fetch(`${registry.url}/en/stats`)).text();
+    assert.match(page, /duplicate: 1/);
+  } finally {
+    await registry.close();
+  }
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ENTRIES_LEVEL, ed25519Signer, parseEntryBundle, TILE_WIDTH } from '../log/index.ts';
+import {
+  type DeclarationEntry,
+  decodeEntry,
+  encodeEntry,
+  headline,
+  tally,
+  type VoidEntry,
+} from '../registry/index.ts';
+import { MemoryStore } from '../store/index.ts';
+import { LogWriter, VoidError } from './writer.ts';
+
+const signer = ed25519Signer('example.org/log', new Uint8Array(32).fill(7));
+const declaration = (i: number): DeclarationEntry => ({
+  kind: 'declaration',
+  day: '2026-11-20',
+  orgs: i % 2 ? ['party'] : ['league'],
+  channel: 'web',
+  region: 'CN-SC',
+  commitment: new Uint8Array(32).fill(i),
+});
+const voidOf = (target: number): VoidEntry => ({
+  kind: 'void',
+  day: '2026-11-25',
+  target,
+  reason: 'flood',
+});
+
+test('a void entry takes its declaration out of the totals; the recount agrees; mistakes write nothing', async () => {
+  const store = new MemoryStore();
+  const writer = new LogWriter(store, 'example.org/log', signer);
+  await writer.reload();
+  const ds = Array.from({ length: 300 }, (_, i) => declaration(i));
+  await writer.append(ds.map(encodeEntry), ds);
+  const voids = [voidOf(3), voidOf(260)];
+  await writer.append(voids.map(encodeEntry), voids);
+  const state = await store.state();
+  assert.equal(headline(state.totals), 298);
+  assert.deepEqual(state.totals.voided, { flood: 2 });
+  assert.equal(state.totals.registered.orgs.party, 149);
+  assert.equal(state.totals.registered.orgs.league, 149);
+  assert.equal(await store.isVoided(3), true);
+
+  const bundles = await store.readTiles(
+    [0, 1].map((k) => ({
+      level: ENTRIES_LEVEL,
+      index: k,
+      width: Math.min(TILE_WIDTH, 302 - k * TILE_WIDTH),
+    })),
+  );
+  const entries = bundles
+    .flatMap((b, k) => parseEntryBundle(b, Math.min(TILE_WIDTH, 302 - k * TILE_WIDTH)))
+    .map(decodeEntry);
+  assert.deepEqual(state.totals, tally(entries), 'the recount from the log agrees');
+
+  for (const [what, bad] of [
+    ['voided already', [voidOf(3)]],
+    ['twice in one batch', [voidOf(5), voidOf(5)]],
+    ['not in the log', [voidOf(302)]],
+    ['a void entry', [voidOf(300)]],
+  ] as const) {
+    await assert.rejects(writer.append(bad.map(encodeEntry), [...bad]), VoidError, what);
+    assert.equal((await store.state()).treeSize, 302, `${what}: nothing written`);
+  }
+});
