@@ -79,7 +79,9 @@ test('receipts and the published checkpoint carry both cosignatures', async () =
   await seq.close();
 });
 
-test('a witness that is down never stops declarations', async () => {
+// The quorum timeout is 30 s and the test may take 10 s: if declarations waited for the dead
+// witness, the test would time out.
+test('a witness that is down never stops declarations', { timeout: 10_000 }, async () => {
   const witnesses = await startWitnesses(1);
   const down = {
     url: 'http://127.0.0.1:9',
@@ -97,10 +99,9 @@ test('a witness that is down never stops declarations', async () => {
     witnesses: {
       witnesses: [down, { url: witnesses[0]?.url ?? '', vkey: witnesses[0]?.vkey ?? '' }],
       quorum: 2,
-      timeoutMs: 1000,
+      timeoutMs: 30_000,
     },
   });
-  const started = Date.now();
   for (let i = 0; i < 5; i++) {
     const [r] = await seq.submit(submission);
     assert.ok(r);
@@ -111,7 +112,6 @@ test('a witness that is down never stops declarations', async () => {
     );
     assert.equal(cp.note.verified.length, 2, 'the log signature and the live witness');
   }
-  assert.ok(Date.now() - started < 1000, `five declarations took ${Date.now() - started} ms`);
   await seq.close();
 });
 
