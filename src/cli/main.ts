@@ -1,6 +1,7 @@
 // `tuidang <command>`: one entry point for operators, auditors and witnesses.
 
 import { admin } from './admin.ts';
+import { backup } from './backup.ts';
 import { CliError, type Command } from './command.ts';
 import { importCommand } from './import.ts';
 import { keygen } from './keygen.ts';
@@ -16,6 +17,7 @@ const commands: Record<string, Command> = {
   witness,
   import: importCommand,
   admin,
+  backup,
   keygen,
 };
 
