@@ -69,7 +69,7 @@ export class ClusterSequencer implements Declarations {
   private constructor(store: PostgresStore, opts: SequencerOptions) {
     this.#store = store;
     this.#opts = withDefaults(opts);
-    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses);
+    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses, opts.onCommit);
   }
 
   static async open(store: PostgresStore, opts: SequencerOptions): Promise<ClusterSequencer> {
@@ -84,6 +84,10 @@ export class ClusterSequencer implements Declarations {
     );
     for (const t of c.#timers) t.unref();
     return c;
+  }
+
+  get poolDepth(): number {
+    return this.#waitingDeclarants;
   }
 
   /** Whether this node currently holds the right to sequence. */

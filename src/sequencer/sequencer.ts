@@ -23,7 +23,7 @@ import {
   withIndexes,
 } from './prepare.ts';
 import type { WitnessesOptions } from './witnesses.ts';
-import { LogWriter } from './writer.ts';
+import { type CommitObserver, LogWriter } from './writer.ts';
 
 export type { Receipt } from './prepare.ts';
 
@@ -55,12 +55,16 @@ export interface SequencerOptions {
   readonly now?: () => Date;
   /** Witnesses to ask for cosignatures of every new checkpoint. */
   readonly witnesses?: WitnessesOptions | undefined;
+  /** Told of every commit (metrics). */
+  readonly onCommit?: CommitObserver | undefined;
 }
 
 /** What the HTTP layer needs of a sequencer, on one machine or in a cluster. */
 export interface Declarations {
   submit(s: Submission, options?: { idempotencyKey?: string | undefined }): Promise<Receipt[]>;
   close(): Promise<void>;
+  /** Declarants accepted by this node and not answered yet. */
+  readonly poolDepth: number;
 }
 
 export interface IdempotencyInfo {
@@ -75,7 +79,9 @@ interface Waiting extends Prepared {
   readonly reject: (e: unknown) => void;
 }
 
-export type Resolved = Required<Omit<SequencerOptions, 'now' | 'witnesses'>> & { now: () => Date };
+export type Resolved = Required<Omit<SequencerOptions, 'now' | 'witnesses' | 'onCommit'>> & {
+  now: () => Date;
+};
 
 export function withDefaults(opts: SequencerOptions): Resolved {
   return { maxBatch: 4096, maxPool: 65536, delayMs: 2, now: () => new Date(), ...opts };
@@ -157,7 +163,7 @@ export class Sequencer implements Declarations {
   private constructor(store: Store, opts: SequencerOptions) {
     this.#store = store;
     this.#opts = withDefaults(opts);
-    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses);
+    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses, opts.onCommit);
   }
 
   /** A sequencer over `store`, starting from its latest commit. */

@@ -33,6 +33,9 @@ export interface Appended {
   readonly readTiles: ReadTiles;
 }
 
+/** Told of every commit: how many entries, how long it took, the new tree size (for metrics). */
+export type CommitObserver = (entries: number, seconds: number, treeSize: number) => void;
+
 /** What a caller adds to the commit once it knows the indexes: idempotency records, and so on. */
 export type CommitExtras = (
   indexes: number[],
@@ -52,7 +55,16 @@ export class LogWriter {
 
   readonly #witnesses: Witnesses | undefined;
 
-  constructor(store: Store, origin: string, signer: NoteSigner, witnesses?: WitnessesOptions) {
+  readonly #onCommit: CommitObserver | undefined;
+
+  constructor(
+    store: Store,
+    origin: string,
+    signer: NoteSigner,
+    witnesses?: WitnessesOptions,
+    onCommit?: CommitObserver,
+  ) {
+    this.#onCommit = onCommit;
     this.#store = store;
     this.#origin = origin;
     this.#signer = signer;
@@ -131,6 +143,7 @@ export class LogWriter {
   ): Promise<Appended> {
     const order = shuffledPositions(entries.length);
     const oldSize = this.#treeSize;
+    const started = performance.now();
     try {
       const targets = await this.#voidTargets(declarations, oldSize);
       const result = await integrate(
@@ -178,6 +191,7 @@ export class LogWriter {
       this.#treeSize = result.treeSize;
       this.#totals = totals;
       this.#edge = edge;
+      this.#onCommit?.(entries.length, (performance.now() - started) / 1000, result.treeSize);
       return {
         oldSize,
         treeSize: result.treeSize,

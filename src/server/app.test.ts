@@ -5,21 +5,28 @@ import { PoolFullError } from '../sequencer/index.ts';
 import type { Declarations } from '../sequencer/sequencer.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
+import { createLogger } from './logger.ts';
 
 const body = JSON.stringify({
   language: 'en',
   declarants: [{ name: 'x', nameKind: 'alias', orgs: ['party'] }],
 });
 
-async function appWith(sequencer: Declarations) {
-  return buildApp({ store: new MemoryStore(), sequencer, vkey: 'example.org/log+00000000+AQ==' });
+const logged: string[] = [];
+const logger = createLogger({ write: (line: string) => logged.push(line) });
+
+async function appWith(submit: Declarations['submit']) {
+  const sequencer: Declarations = { submit, close: async () => {}, poolDepth: 0 };
+  return buildApp({
+    store: new MemoryStore(),
+    sequencer,
+    vkey: 'example.org/log+00000000+AQ==',
+    logger,
+  });
 }
 
 test('a full pool answers 503 with Retry-After, and says nothing was recorded', async () => {
-  const app = await appWith({
-    submit: () => Promise.reject(new PoolFullError('full')),
-    close: async () => {},
-  });
+  const app = await appWith(() => Promise.reject(new PoolFullError('full')));
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/declarations',
@@ -31,13 +38,9 @@ test('a full pool answers 503 with Retry-After, and says nothing was recorded', 
   assert.match(res.json().detail, /nothing was recorded/);
 });
 
-test('an unexpected failure is a 500 without details, and is logged without the request', async (t) => {
-  const logged: string[] = [];
-  t.mock.method(console, 'error', (...args: unknown[]) => logged.push(args.join(' ')));
-  const app = await appWith({
-    submit: () => Promise.reject(new Error('disk exploded')),
-    close: async () => {},
-  });
+test('an unexpected failure is a 500 without details, and is logged without the request', async () => {
+  logged.length = 0;
+  const app = await appWith(() => Promise.reject(new Error('disk exploded')));
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/declarations',
@@ -52,7 +55,7 @@ test('an unexpected failure is a 500 without details, and is logged without the 
 });
 
 test('the OpenAPI document describes the API', async () => {
-  const app = await appWith({ submit: async () => [], close: async () => {} });
+  const app = await appWith(async () => []);
   const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
   assert.equal(res.statusCode, 200);
   const doc = res.json();
@@ -72,7 +75,7 @@ test('the OpenAPI document describes the API', async () => {
 });
 
 test('unknown addresses and methods are problems, not stack traces', async () => {
-  const app = await appWith({ submit: async () => [], close: async () => {} });
+  const app = await appWith(async () => []);
   for (const [method, url] of [
     ['GET', '/api/v1/nope'],
     ['DELETE', '/api/v1/stats'],

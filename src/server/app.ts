@@ -1,11 +1,14 @@
 // The HTTP server: one Fastify instance with the JSON API, the tlog endpoints and security headers.
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { sendNotFoundPage, webRoutes } from '../web/routes.ts';
 import { apiRoutes } from './api-routes.ts';
 import { logRoutes } from './log-routes.ts';
+import { createLogger } from './logger.ts';
+import { createMetrics, type Metrics, metricsRoutes } from './metrics.ts';
 import { errorHandler, notFound } from './problem.ts';
 import { problem } from './schemas.ts';
 
@@ -16,6 +19,8 @@ export interface AppOptions {
   readonly vkey: string;
   /** The log's origin; its host names the site in the pages' examples. */
   readonly origin?: string;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -38,7 +43,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Access-Control-Allow-Origin', '*'); // the log and API are public data
   });
-  app.setErrorHandler(errorHandler);
+  const logger = opts.logger ?? createLogger();
+  app.setErrorHandler(errorHandler(logger));
+  metricsRoutes(app, opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth));
   app.setNotFoundHandler((req, reply) =>
     /^\/(api|log)\//.test(req.url) ? notFound(req, reply) : sendNotFoundPage(req, reply),
   );

@@ -1,6 +1,7 @@
 // The one place where errors become HTTP responses: RFC 9457 problem details, a sentence a person
 // can act on, never a stack trace. Unexpected errors are logged without request data.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { LogError } from '../log/index.ts';
 import { ValidationError } from '../registry/index.ts';
 import {
@@ -42,7 +43,17 @@ function send(
     .send({ type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extra });
 }
 
-export function errorHandler(
+/** The error handler, logging unexpected errors to `logger` (never the request). */
+export function errorHandler(logger: Logger) {
+  return (
+    error: FastifyError | Error,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): FastifyReply => handle(logger, error, request, reply);
+}
+
+function handle(
+  logger: Logger,
   error: FastifyError | Error,
   _request: FastifyRequest,
   reply: FastifyReply,
@@ -93,7 +104,7 @@ export function errorHandler(
     return send(reply, fe.statusCode, detail);
   }
   // Unexpected: log the error itself (never the request: it may hold a name or an address).
-  console.error(`unexpected error: ${error.stack ?? error.message}`);
+  logger.error({ err: error }, 'unexpected error');
   return send(
     reply,
     500,

@@ -14,6 +14,8 @@ import { type Declarations, Sequencer } from '../sequencer/index.ts';
 import { openStore, PostgresStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { type Config, loadSignerKey } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
 
 export interface Registry {
   readonly app: FastifyInstance;
@@ -31,11 +33,15 @@ export async function startRegistry(config: Config): Promise<Registry> {
   const parsed = parseSignerKey(skey);
   const vkey = formatVerifierKey(parsed.name, ED25519, rawPublicKey(ed25519PrivateKey(parsed.key)));
   const store = openStore(config);
+  const logger = createLogger();
+  let depth = () => 0;
+  const metrics = createMetrics(() => depth());
   const options = {
     origin: config.origin,
     signer: signerFromKey(skey),
     delayMs: config.sequenceDelayMs,
     witnesses: config.witnesses,
+    onCommit: metrics.commit,
   };
   let sequencer: Declarations;
   try {
@@ -47,7 +53,8 @@ export async function startRegistry(config: Config): Promise<Registry> {
     await store.close().catch(() => {});
     throw e;
   }
-  const app = await buildApp({ store, sequencer, vkey, origin: config.origin });
+  depth = () => sequencer.poolDepth;
+  const app = await buildApp({ store, sequencer, vkey, origin: config.origin, logger, metrics });
   const address = await app.listen({ port: config.port, host: config.host });
   return {
     app,
