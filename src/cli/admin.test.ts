@@ -81,3 +81,68 @@ test('admin void: the entry leaves the totals, the correction is in the log, ver
     await registry.close();
   }
 });
+
+test('moderation: consented statements wait, an operator approves or redacts, the declarant erases theirs', async () => {
+  const registry = await start();
+  try {
+    const declare = async (name: string, statement: string) => {
+      const res = await fetch(`${registry.url}/en/declare`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          rows: '1',
+          'd0.name': name,
+          'd0.nameKind': 'alias',
+          'd0.orgs': 'league',
+          'd0.statement': statement,
+          'd0.publish': 'yes',
+          action: 'declare',
+        }).toString(),
+      });
+      const page = await res.text();
+      return (
+        /<textarea id="receipt-json"[^>]*>([^<]*)<\/textarea>/.exec(page)?.[1] ?? ''
+      ).replaceAll('&quot;', '"');
+    };
+    const receiptA = await declare('Alpha', 'first statement');
+    await declare('Beta', 'second statement with a phone number 138');
+    const shown = async () =>
+      (await (await fetch(`${registry.url}/en/statements`)).text()).match(
+        /<blockquote[\s\S]*?<\/blockquote>/g,
+      ) ?? [];
+    assert.deepEqual(await shown(), [], 'nothing is shown before moderation');
+
+    const pending = await tuidang('admin', 'pending');
+    assert.equal(pending.code, 0, pending.stderr);
+    assert.match(pending.stdout, /Alpha \(alias\)\n\s+first statement/);
+    const indexA = Number(JSON.parse(receiptA).receipts[0].index);
+    const indexB = Number(/#(\d+)\s+\S+\s+Beta/.exec(pending.stdout)?.[1]);
+    assert.equal((await tuidang('admin', 'approve', String(indexA))).code, 0);
+    assert.equal(
+      (await tuidang('admin', 'redact', String(indexB), '--statement', 'second statement […]'))
+        .code,
+      0,
+    );
+    const visible = (await shown()).join('\n');
+    assert.match(visible, /first statement/);
+    assert.match(visible, /second statement \[…\]/);
+    assert.doesNotMatch(visible, /138/);
+
+    // The declarant removes their own publication with the receipt; another receipt removes nothing.
+    const erase = (receipt: string) =>
+      fetch(`${registry.url}/en/erase`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ receipt }).toString(),
+      }).then((r) => r.text());
+    const forged = JSON.parse(receiptA);
+    forged.receipts[0].index = indexB;
+    assert.match(await erase(JSON.stringify(forged)), /Nothing published matches this receipt/);
+    assert.match(await erase(receiptA), /Your name and statement were removed/);
+    const after = (await shown()).join('\n');
+    assert.doesNotMatch(after, /first statement/);
+    assert.match(after, /second statement/);
+  } finally {
+    await registry.close();
+  }
+});

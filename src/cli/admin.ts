@@ -12,21 +12,38 @@ import { CliError, type Command, parseOptions } from './command.ts';
 import { withLogWriter } from './writer-access.ts';
 
 const help = `usage: tuidang admin void <index> [<index> …] --reason REASON
+       tuidang admin pending [--limit N]
+       tuidang admin approve|reject|erase <index> [<index> …]
+       tuidang admin redact <index> [--name TEXT] [--statement TEXT]
 
-Voids entries of the log by appending one "void" entry for each, which names the entry and the
-reason. Nothing is deleted: the correction itself is public and auditable. Totals drop at once.
-
-  --reason REASON   one of: ${VOID_REASONS.join(', ')}
+void      voids entries of the log by appending one "void" entry for each, naming the entry and
+          the reason (one of: ${VOID_REASONS.join(', ')}). Nothing is deleted: the correction is
+          public and auditable, and the totals drop at once.
+pending   lists the names and statements waiting for moderation (declarants who consented)
+approve   shows them on /statements; reject keeps them hidden
+redact    replaces the name or the statement with an edited text, and approves it
+erase     deletes a publication for good (the log's entry stays and reveals nothing)
 
 It writes to the store of the environment (DATA_DIR or DATABASE_URL). With SQLite, stop
 "tuidang serve" first.`;
 
 export const admin: Command = {
-  summary: 'operator actions: void entries',
+  summary: 'operator actions: void entries, moderate publications',
   async run(args) {
-    const parsed = parseOptions(args, { reason: { type: 'string' } }, help);
+    const parsed = parseOptions(
+      args,
+      {
+        reason: { type: 'string' },
+        limit: { type: 'string' },
+        name: { type: 'string' },
+        statement: { type: 'string' },
+      },
+      help,
+    );
     if (parsed === undefined) return 0;
     const [action, ...targets] = parsed.positionals;
+    if (action !== undefined && MODERATION.includes(action))
+      return moderate(action, targets, parsed.values);
     if (action !== 'void')
       throw new CliError(`unknown admin action ${JSON.stringify(action ?? '')}\n\n${help}`);
     const reason = parsed.values.reason as VoidReason | undefined;
@@ -53,3 +70,58 @@ export const admin: Command = {
     });
   },
 };
+
+const MODERATION = ['pending', 'approve', 'reject', 'redact', 'erase'];
+
+function indexesOf(targets: string[]): number[] {
+  const indexes = targets.map((t) => (/^\d{1,15}$/.test(t) ? Number(t) : Number.NaN));
+  if (indexes.length === 0 || indexes.some((n) => Number.isNaN(n)))
+    throw new CliError('give the indexes of the entries');
+  return indexes;
+}
+
+type Values = {
+  limit?: string | boolean | undefined;
+  name?: string | boolean | undefined;
+  statement?: string | boolean | undefined;
+};
+
+async function moderate(action: string, targets: string[], values: Values): Promise<number> {
+  return withLogWriter(async ({ store }) => {
+    if (action === 'pending') {
+      const limit = Number(values.limit ?? 50);
+      const list = await store.publications({
+        status: 'pending',
+        limit: Number.isInteger(limit) && limit > 0 ? limit : 50,
+      });
+      if (list.length === 0) console.log('nothing is waiting for moderation');
+      for (const p of list)
+        console.log(
+          `#${p.index}  ${p.day}  ${p.name}${p.nameKind === 'alias' ? ' (alias)' : ''}\n    ${p.statement.replaceAll('\n', '\n    ')}\n`,
+        );
+      return 0;
+    }
+    let missing = 0;
+    for (const index of indexesOf(targets)) {
+      const done =
+        action === 'erase'
+          ? await store.erasePublication(index)
+          : await store.moderate(index, {
+              status: action === 'reject' ? 'rejected' : 'approved',
+              ...(action === 'redact' && typeof values.name === 'string'
+                ? { name: values.name }
+                : {}),
+              ...(action === 'redact' && typeof values.statement === 'string'
+                ? { statement: values.statement }
+                : {}),
+            });
+      if (!done) missing++;
+      console.log(
+        done
+          ? `#${index}: ${action === 'erase' ? 'erased' : action === 'reject' ? 'rejected' : 'approved'}`
+          : `#${index}: no publication at this index`,
+      );
+    }
+    return missing === 0 ? 0 : 1;
+  }, false);
+}

@@ -14,7 +14,11 @@ export interface LogAccess {
   readonly witnesses: WitnessesOptions | undefined;
 }
 
-export async function withLogWriter<T>(work: (access: LogAccess) => Promise<T>): Promise<T> {
+/** `exclusive`: take the sequencer's lock (commands that append to the log); moderation need not. */
+export async function withLogWriter<T>(
+  work: (access: LogAccess) => Promise<T>,
+  exclusive = true,
+): Promise<T> {
   let config: ReturnType<typeof readConfig>;
   let skey: string;
   try {
@@ -27,7 +31,7 @@ export async function withLogWriter<T>(work: (access: LogAccess) => Promise<T>):
   const store = openStore(config);
   let lock: Awaited<ReturnType<PostgresStore['dedicatedClient']>> | undefined;
   try {
-    if (store instanceof PostgresStore) {
+    if (exclusive && store instanceof PostgresStore) {
       lock = await store.dedicatedClient();
       const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
         SEQUENCER_LOCK,

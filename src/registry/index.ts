@@ -36,7 +36,15 @@ export {
   type VoidReason,
 } from './entry.ts';
 export { type ImportRecord, parseImportRecord, RecordError } from './import-record.ts';
-export { matches, type Publication, type PublicationQuery } from './publication.ts';
+export {
+  type Moderation,
+  matches,
+  ownerTag,
+  PUBLICATION_STATUSES,
+  type Publication,
+  type PublicationQuery,
+  type PublicationStatus,
+} from './publication.ts';
 export { parseRegion, REGIONS, type Region } from './regions.ts';
 export {
   addEntry,

@@ -1,5 +1,27 @@
 // A publication: the name and statement of a declarant who asked for them to be shown. Kept apart
-// from the log (which never holds them), linked by the entry's index, and only with consent.
+// from the log (which never holds them), linked by the entry's index, and only with consent. It is
+// shown only once a moderator approved it, and can be erased for good by a moderator or by the
+// declarant, who proves it is theirs with the salt in their receipt.
+import { hash } from 'node:crypto';
+
+export type PublicationStatus = 'pending' | 'approved' | 'rejected';
+export const PUBLICATION_STATUSES: readonly PublicationStatus[] = [
+  'pending',
+  'approved',
+  'rejected',
+];
+const OWNER_TAG = 'tuidang/publication-owner/v1\n';
+
+/**
+ * What the store keeps to recognise the declarant: SHA-256 of a tag and the receipt's salt. It
+ * reveals nothing of the salt, so the commitment in the log stays hiding.
+ */
+export function ownerTag(salt: Uint8Array): Uint8Array {
+  const input = new Uint8Array(OWNER_TAG.length + salt.length);
+  input.set(new TextEncoder().encode(OWNER_TAG));
+  input.set(salt, OWNER_TAG.length);
+  return hash('sha256', input, 'buffer');
+}
 
 export interface Publication {
   readonly index: number;
@@ -11,6 +33,17 @@ export interface Publication {
   /** UTC day of the declaration. */
   readonly day: string;
   readonly language: string;
+  /** Moderation state; new publications are pending. */
+  readonly status?: PublicationStatus;
+  /** {@link ownerTag} of the declarant's salt (stored, never returned by queries). */
+  readonly ownerTag?: Uint8Array;
+}
+
+/** A moderator's decision; `name` and `statement`, if given, replace the text (redaction). */
+export interface Moderation {
+  readonly status: 'approved' | 'rejected';
+  readonly name?: string | undefined;
+  readonly statement?: string | undefined;
 }
 
 export interface PublicationQuery {
@@ -21,6 +54,8 @@ export interface PublicationQuery {
   readonly year?: number | undefined;
   /** Only publications with an index below this (pages go from newest to oldest). */
   readonly before?: number | undefined;
+  /** Which publications: the public sees `approved` only (the default). */
+  readonly status?: PublicationStatus | undefined;
   readonly limit: number;
 }
 
@@ -32,6 +67,7 @@ export function matches(p: Publication, q: PublicationQuery): boolean {
     (!q.org || p.orgs.includes(q.org)) &&
     (!q.region || p.region === q.region) &&
     (!q.year || p.day.startsWith(`${q.year}-`)) &&
-    (q.before === undefined || p.index < q.before)
+    (q.before === undefined || p.index < q.before) &&
+    (p.status ?? 'pending') === (q.status ?? 'approved')
   );
 }

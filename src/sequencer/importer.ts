@@ -12,6 +12,7 @@ import {
   commitment,
   type DeclarationEntry,
   encodeEntry,
+  ownerTag,
   type Publication,
   parseImportRecord,
   RecordError,
@@ -197,6 +198,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
               region: r.region,
               day: r.day,
               language: 'zh-Hans',
+              ownerTag: ownerTag(salt),
             }
           : undefined,
       );

@@ -4,6 +4,7 @@ import {
   commitment,
   type DeclarationEntry,
   encodeEntry,
+  ownerTag,
   type Publication,
   SALT_SIZE,
   type Submission,
@@ -52,7 +53,7 @@ export function prepare(s: Submission, now: Date): Prepared {
       commitment: commitment(salt, d.name, d.nameKind, d.statement),
     };
   });
-  const publications = s.declarants.map((d) =>
+  const publications = s.declarants.map((d, i) =>
     d.publish && d.statement
       ? {
           name: d.name,
@@ -62,6 +63,7 @@ export function prepare(s: Submission, now: Date): Prepared {
           region: d.region,
           day,
           language: s.language,
+          ownerTag: ownerTag(salts[i] as Uint8Array),
         }
       : undefined,
   );

@@ -3,6 +3,7 @@
 import { TileMap } from '../log/index.ts';
 import {
   emptyTotals,
+  type Moderation,
   matches,
   type Publication,
   type PublicationQuery,
@@ -53,7 +54,8 @@ export class MemoryStore implements Store {
     this.#tiles.apply(c.tiles.map((t) => ({ tile: t.tile, data: Uint8Array.from(t.data) })));
     for (const i of c.voided) this.#voided.add(i);
     if (!this.#checkpoints.has(c.newSize)) this.#checkpoints.set(c.newSize, c.checkpoint);
-    for (const p of c.publications ?? []) this.#publications.push(structuredClone(p));
+    for (const p of c.publications ?? [])
+      this.#publications.push({ ...structuredClone(p), status: 'pending' });
     if (c.importProgress) this.#imports.set(c.importProgress.source, c.importProgress.line);
     for (const r of c.idempotency ?? []) {
       if (this.#idempotency.has(r.keyId))
@@ -86,12 +88,38 @@ export class MemoryStore implements Store {
     return this.#imports.get(source) ?? 0;
   }
 
+  async moderate(index: number, decision: Moderation): Promise<boolean> {
+    const at = this.#publications.findIndex((p) => p.index === index);
+    const p = this.#publications[at];
+    if (p === undefined) return false;
+    this.#publications[at] = {
+      ...p,
+      status: decision.status,
+      name: decision.name ?? p.name,
+      statement: decision.statement ?? p.statement,
+    };
+    return true;
+  }
+
+  async erasePublication(index: number, tag?: Uint8Array): Promise<boolean> {
+    const at = this.#publications.findIndex(
+      (p) =>
+        p.index === index &&
+        (tag === undefined ||
+          (p.ownerTag !== undefined &&
+            Buffer.compare(Buffer.from(p.ownerTag), Buffer.from(tag)) === 0)),
+    );
+    if (at < 0) return false;
+    this.#publications.splice(at, 1);
+    return true;
+  }
+
   async publications(q: PublicationQuery): Promise<Publication[]> {
     return this.#publications
       .filter((p) => matches(p, q))
       .sort((a, b) => b.index - a.index)
       .slice(0, q.limit)
-      .map((p) => structuredClone(p));
+      .map(({ ownerTag: _, ...p }) => structuredClone(p));
   }
 
   async checkpointAt(treeSize: number): Promise<string | undefined> {

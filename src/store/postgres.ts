@@ -5,8 +5,10 @@ import pg from 'pg';
 import type { Tile } from '../log/index.ts';
 import {
   emptyTotals,
+  type Moderation,
   type Publication,
   type PublicationQuery,
+  type PublicationStatus,
   type Totals,
 } from '../registry/index.ts';
 import {
@@ -44,6 +46,8 @@ const MIGRATIONS = [
      orgs TEXT[] NOT NULL, region TEXT, day TEXT NOT NULL, language TEXT NOT NULL
    );`,
   'CREATE TABLE imports (source TEXT PRIMARY KEY, line BIGINT NOT NULL);',
+  `ALTER TABLE publications ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+   ALTER TABLE publications ADD COLUMN owner_tag BYTEA;`,
 ];
 
 /** Advisory lock keys: one for migrations, one for the right to sequence. */
@@ -264,9 +268,9 @@ export class PostgresStore implements Store {
   ): Promise<void> {
     if (!list || list.length === 0) return;
     await client.query(
-      `INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language)
-       SELECT x.idx, x.name, x.kind, x.statement, ARRAY(SELECT jsonb_array_elements_text(x.orgs)), x.region, x.day, x.language
-       FROM jsonb_to_recordset($1::jsonb) AS x(idx bigint, name text, kind text, statement text, orgs jsonb, region text, day text, language text)`,
+      `INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language, owner_tag)
+       SELECT x.idx, x.name, x.kind, x.statement, ARRAY(SELECT jsonb_array_elements_text(x.orgs)), x.region, x.day, x.language, decode(x.tag, 'hex')
+       FROM jsonb_to_recordset($1::jsonb) AS x(idx bigint, name text, kind text, statement text, orgs jsonb, region text, day text, language text, tag text)`,
       [
         JSON.stringify(
           list.map((p) => ({
@@ -278,10 +282,30 @@ export class PostgresStore implements Store {
             region: p.region ?? null,
             day: p.day,
             language: p.language,
+            tag: p.ownerTag ? Buffer.from(p.ownerTag).toString('hex') : null,
           })),
         ),
       ],
     );
+  }
+
+  async moderate(index: number, d: Moderation): Promise<boolean> {
+    const r = await this.#query(
+      'UPDATE publications SET status = $2, name = coalesce($3, name), statement = coalesce($4, statement) WHERE idx = $1',
+      [index, d.status, d.name ?? null, d.statement ?? null],
+    );
+    return r.rowCount === 1;
+  }
+
+  async erasePublication(index: number, tag?: Uint8Array): Promise<boolean> {
+    const r =
+      tag === undefined
+        ? await this.#query('DELETE FROM publications WHERE idx = $1', [index])
+        : await this.#query('DELETE FROM publications WHERE idx = $1 AND owner_tag = $2', [
+            index,
+            Buffer.from(tag),
+          ]);
+    return r.rowCount === 1;
   }
 
   async importCursor(source: string): Promise<number> {
@@ -303,11 +327,12 @@ export class PostgresStore implements Store {
       region: string | null;
       day: string;
       language: string;
+      status: PublicationStatus;
     }>(
-      `SELECT idx, name, name_kind, statement, orgs, region, day, language FROM publications
+      `SELECT idx, name, name_kind, statement, orgs, region, day, language, status FROM publications
        WHERE ($1::text IS NULL OR strpos(lower(statement), $1) > 0 OR strpos(lower(name), $1) > 0)
          AND ($2::text IS NULL OR $2 = ANY(orgs)) AND ($3::text IS NULL OR region = $3)
-         AND ($4::text IS NULL OR day LIKE $4) AND ($5::bigint IS NULL OR idx < $5)
+         AND ($4::text IS NULL OR day LIKE $4) AND ($5::bigint IS NULL OR idx < $5) AND status = $7
        ORDER BY idx DESC LIMIT $6`,
       [
         text,
@@ -316,6 +341,7 @@ export class PostgresStore implements Store {
         q.year ? `${q.year}-%` : null,
         q.before ?? null,
         q.limit,
+        q.status ?? 'approved',
       ],
     );
     return rows.map((r) => ({
@@ -327,6 +353,7 @@ export class PostgresStore implements Store {
       region: r.region ?? undefined,
       day: r.day,
       language: r.language,
+      status: r.status,
     }));
   }
 

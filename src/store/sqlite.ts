@@ -5,8 +5,10 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Tile } from '../log/index.ts';
 import {
   emptyTotals,
+  type Moderation,
   type Publication,
   type PublicationQuery,
+  type PublicationStatus,
   type Totals,
 } from '../registry/index.ts';
 import {
@@ -49,6 +51,9 @@ const MIGRATIONS = [
      language  TEXT NOT NULL
    );`,
   'CREATE TABLE imports (source TEXT PRIMARY KEY, line INTEGER NOT NULL);',
+  // Moderation: publications are shown once approved; the owner tag lets a declarant erase theirs.
+  `ALTER TABLE publications ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+   ALTER TABLE publications ADD COLUMN owner_tag BLOB;`,
 ];
 
 export class SqliteStore implements Store {
@@ -110,7 +115,7 @@ export class SqliteStore implements Store {
     this.#putImport = db.prepare('INSERT OR REPLACE INTO imports (source, line) VALUES (?, ?)');
     this.#getImport = db.prepare('SELECT line FROM imports WHERE source = ?');
     this.#putPublication = db.prepare(
-      'INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language, owner_tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
@@ -170,6 +175,7 @@ export class SqliteStore implements Store {
           p.region ?? null,
           p.day,
           p.language,
+          p.ownerTag ?? null,
         );
       }
       db.exec('COMMIT');
@@ -195,6 +201,25 @@ export class SqliteStore implements Store {
     return (this.#getImport.get(source) as { line: number } | undefined)?.line ?? 0;
   }
 
+  async moderate(index: number, d: Moderation): Promise<boolean> {
+    const r = this.#db
+      .prepare(
+        'UPDATE publications SET status = ?, name = coalesce(?, name), statement = coalesce(?, statement) WHERE idx = ?',
+      )
+      .run(d.status, d.name ?? null, d.statement ?? null, index);
+    return r.changes === 1;
+  }
+
+  async erasePublication(index: number, tag?: Uint8Array): Promise<boolean> {
+    const r =
+      tag === undefined
+        ? this.#db.prepare('DELETE FROM publications WHERE idx = ?').run(index)
+        : this.#db
+            .prepare('DELETE FROM publications WHERE idx = ? AND owner_tag = ?')
+            .run(index, tag);
+    return r.changes === 1;
+  }
+
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const where: string[] = [];
     const args: Array<string | number> = [];
@@ -218,7 +243,9 @@ export class SqliteStore implements Store {
       where.push('idx < ?');
       args.push(q.before);
     }
-    const sql = `SELECT idx, name, name_kind, statement, orgs, region, day, language FROM publications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ?`;
+    where.push('status = ?');
+    args.push(q.status ?? 'approved');
+    const sql = `SELECT idx, name, name_kind, statement, orgs, region, day, language, status FROM publications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ?`;
     const rows = this.#db.prepare(sql).all(...args, q.limit) as Array<{
       idx: number;
       name: string;
@@ -228,6 +255,7 @@ export class SqliteStore implements Store {
       region: string | null;
       day: string;
       language: string;
+      status: PublicationStatus;
     }>;
     return rows.map((r) => ({
       index: r.idx,
@@ -238,6 +266,7 @@ export class SqliteStore implements Store {
       region: r.region ?? undefined,
       day: r.day,
       language: r.language,
+      status: r.status,
     }));
   }
 

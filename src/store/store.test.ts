@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
 import { ed25519Signer, integrate, signCheckpoint, treeRoot } from '../log/index.ts';
-import { emptyTotals } from '../registry/index.ts';
+import { emptyTotals, ownerTag } from '../registry/index.ts';
 import { MemoryStore } from './memory.ts';
 import { PostgresStore } from './postgres.ts';
 import { SqliteStore } from './sqlite.ts';
@@ -143,6 +143,7 @@ for (const [name, make] of backends) {
           region,
           day,
           language: 'zh-Hans',
+          ownerTag: ownerTag(new Uint8Array(32).fill(index)),
         }) as const;
       await store.commit({
         oldSize: 0,
@@ -158,6 +159,11 @@ for (const [name, make] of backends) {
       });
       const find = async (q: Partial<Parameters<Store['publications']>[0]>) =>
         (await store.publications({ limit: 10, ...q })).map((p) => p.index);
+      assert.deepEqual(await find({}), [], 'nothing is shown before moderation');
+      assert.deepEqual(await find({ status: 'pending' }), [2, 0]);
+      assert.equal(await store.moderate(0, { status: 'approved' }), true);
+      assert.equal(await store.moderate(2, { status: 'approved' }), true);
+      assert.equal(await store.moderate(1, { status: 'approved' }), false, 'no publication at 1');
       assert.deepEqual(await find({}), [2, 0]);
       assert.deepEqual(await find({ text: '共青团' }), [0]);
       assert.deepEqual(await find({ text: 'PARTY' }), [2]);
@@ -178,7 +184,28 @@ for (const [name, make] of backends) {
         region: 'CN-GD',
         day: '2025-03-01',
         language: 'zh-Hans',
+        status: 'approved',
       });
+      // A moderator redacts one and rejects the other; the declarant erases theirs with the salt.
+      assert.equal(
+        await store.moderate(0, { status: 'approved', statement: '我声明退出[…]' }),
+        true,
+      );
+      assert.equal(
+        (await store.publications({ limit: 1, before: 1 }))[0]?.statement,
+        '我声明退出[…]',
+      );
+      assert.equal(await store.moderate(2, { status: 'rejected' }), true);
+      assert.deepEqual(await find({}), [0]);
+      assert.deepEqual(await find({ status: 'rejected' }), [2]);
+      assert.equal(
+        await store.erasePublication(0, ownerTag(new Uint8Array(32).fill(9))),
+        false,
+        'another salt',
+      );
+      assert.equal(await store.erasePublication(0, ownerTag(new Uint8Array(32).fill(0))), true);
+      assert.equal(await store.erasePublication(2), true, 'a moderator erases without the salt');
+      assert.deepEqual([...(await find({})), ...(await find({ status: 'rejected' }))], []);
       await store.close();
     });
 

@@ -1,7 +1,7 @@
 // The storage contract. Two implementations follow it (SQLite, the default; an in-memory one for
 // tests), and one test suite (store.test.ts) runs against each.
 import type { ReadTiles, TileData } from '../log/index.ts';
-import type { Publication, PublicationQuery, Totals } from '../registry/index.ts';
+import type { Moderation, Publication, PublicationQuery, Totals } from '../registry/index.ts';
 
 export interface LogState {
   readonly treeSize: number;
@@ -68,8 +68,15 @@ export interface Store {
   isVoided(index: number): Promise<boolean>;
   /** The last line of an import source already committed (0 if none): imports resume after it. */
   importCursor(source: string): Promise<number>;
-  /** Published statements matching a query, newest first. */
+  /** Publications matching a query (approved ones unless `q.status` says otherwise), newest first. */
   publications(q: PublicationQuery): Promise<Publication[]>;
+  /** Records a moderator's decision on a publication; false if there is none at that index. */
+  moderate(index: number, decision: Moderation): Promise<boolean>;
+  /**
+   * Erases a publication for good (the log's entry stays, and reveals nothing without the salt).
+   * With `ownerTag`, only if it is the one stored: the declarant proving it is theirs.
+   */
+  erasePublication(index: number, ownerTag?: Uint8Array): Promise<boolean>;
   /** The signed checkpoint of a past tree size, if the store kept it. */
   checkpointAt(treeSize: number): Promise<string | undefined>;
   /**

@@ -2,7 +2,8 @@
 // JavaScript; forms are plain HTML forms. Visitors get no cookies.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseSubmission, ValidationError } from '../registry/index.ts';
+import { decodeBase64 } from '../log/index.ts';
+import { ownerTag, parseSubmission, SALT_SIZE, ValidationError } from '../registry/index.ts';
 import { type Declarations, PoolFullError } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { parseReceipts } from '../verify/receipt.ts';
@@ -18,6 +19,7 @@ import {
   type FieldErrors,
   readForm,
 } from './pages/declare.ts';
+import { erasePage } from './pages/erase.ts';
 import { figuresPage, loadFigures } from './pages/figures.ts';
 import { homePage } from './pages/home.ts';
 import { notFoundPage } from './pages/not-found.ts';
@@ -200,6 +202,35 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
       )
       .type('application/json; charset=utf-8')
       .send(`${JSON.stringify({ receipts }, null, 2)}\n`);
+  });
+
+  app.get('/:lang/erase', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    return t ? send(reply, t, erasePage(t)) : reply;
+  });
+
+  // The declarant proves a publication is theirs with the receipt's salt: its owner tag must match.
+  app.post('/:lang/erase', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    const text = req.body instanceof URLSearchParams ? (req.body.get('receipt') ?? '') : '';
+    let receipts: ReturnType<typeof parseReceipts>;
+    try {
+      receipts = parseReceipts(text);
+    } catch {
+      return send(reply, t, erasePage(t, t.m['erase.none']), 400);
+    }
+    let erased = 0;
+    for (const r of receipts) {
+      const salt = decodeBase64(r.salt);
+      if (
+        salt !== undefined &&
+        salt.length === SALT_SIZE &&
+        (await store.erasePublication(r.index, ownerTag(salt)))
+      )
+        erased++;
+    }
+    return send(reply, t, erasePage(t, erased > 0 ? t.m['erase.done'](erased) : t.m['erase.none']));
   });
 
   const statementQuery = (q: Record<string, string | undefined>) => {

@@ -129,6 +129,16 @@ export const en = {
   'statements.newer': 'Newer',
   'statements.older': 'Older',
   'statements.alias': 'alias',
+  'erase.title': 'Remove your published name and statement',
+  'erase.intro':
+    'Paste your receipt. Its secret part proves that the entry is yours; we then delete your name and statement for good. Your entry stays in the log, where it reveals nothing without the receipt.',
+  'erase.button': 'Remove them',
+  'erase.done': (n: number) =>
+    n === 1
+      ? 'Your name and statement were removed.'
+      : `${n} published names and statements were removed.`,
+  'erase.none': 'Nothing published matches this receipt (it may have been removed already).',
+  'erase.link': 'Remove your published name and statement',
   'notFound.title': 'Page not found',
   'notFound.text': 'There is nothing at this address.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;

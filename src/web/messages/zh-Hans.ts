@@ -119,6 +119,13 @@ export const zhHans: Messages = {
   'statements.newer': '较新',
   'statements.older': '较早',
   'statements.alias': '化名',
+  'erase.title': '删除已公开的姓名和声明',
+  'erase.intro':
+    '请贴上您的回执。回执中的秘密部分证明这条记录是您的，然后我们会永久删除您的姓名和声明。您的记录仍留在日志中，没有回执便无法解读。',
+  'erase.button': '删除',
+  'erase.done': (n: number) => `已删除 ${n} 条公开的姓名和声明。`,
+  'erase.none': '没有与这张回执相符的公开内容（可能已被删除）。',
+  'erase.link': '删除已公开的姓名和声明',
   'notFound.title': '找不到页面',
   'notFound.text': '这个地址没有内容。',
 };

@@ -119,6 +119,13 @@ export const zhHant: Messages = {
   'statements.newer': '較新',
   'statements.older': '較早',
   'statements.alias': '化名',
+  'erase.title': '刪除已公開的姓名和聲明',
+  'erase.intro':
+    '請貼上您的回執。回執中的秘密部分證明這條記錄是您的，然後我們會永久刪除您的姓名和聲明。您的記錄仍留在日誌中，沒有回執便無法解讀。',
+  'erase.button': '刪除',
+  'erase.done': (n: number) => `已刪除 ${n} 條公開的姓名和聲明。`,
+  'erase.none': '沒有與這張回執相符的公開內容（可能已被刪除）。',
+  'erase.link': '刪除已公開的姓名和聲明',
   'notFound.title': '找不到頁面',
   'notFound.text': '這個地址沒有內容。',
 };

@@ -18,6 +18,7 @@ npx tuidang mirror https://${site} ./mirror</code></pre>
 <p><a href="${t.path('/receipt')}">${m['nav.receipt']}</a> · <a href="/api/openapi.json">API</a> · <a href="/log/checkpoint">checkpoint</a></p>
 <h2>${m['about.stored']}</h2>
 <p>${m['about.storedText']}</p>
+<p><a href="${t.path('/erase')}">${m['erase.link']}</a></p>
 <h2>${m['about.threats']}</h2>
 <p>${m['about.threatsText']}</p>`,
   };

@@ -39,7 +39,8 @@ export function receiptPage(t: I18n, receipts: readonly Receipt[]): Page {
 <label for="receipt-json">${m['receipt.json']}</label>
 ${verifyPanel(t, json)}
 <p><button type="submit">${m['receipt.download']}</button></p>
-</form>`,
+</form>
+<p><a href="${t.path('/erase')}">${m['erase.link']}</a></p>`,
   };
 }
 
