@@ -224,7 +224,16 @@ describe('with JavaScript, the form', () => {
 });
 
 describe('every page in every language', () => {
-  const paths = ['/', '/declare', '/statements', '/stats', '/figures', '/about', '/receipt', '/erase'];
+  const paths = [
+    '/',
+    '/declare',
+    '/statements',
+    '/stats',
+    '/figures',
+    '/about',
+    '/receipt',
+    '/erase',
+  ];
   for (const locale of LOCALES) {
     test(`${locale}: 200, no console errors, no axe-core violations, screenshots`, async () => {
       const context = await browser.newContext();
