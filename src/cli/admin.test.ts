@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { runCli } from '../../test/cli.ts';
 import { generateKey } from '../log/index.ts';
 import { readConfig } from '../server/config.ts';
 import { startRegistry } from '../server/registry.ts';
 
-const cli = new URL('../../bin/tuidang.js', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'tuidang-admin-home-'));
 const dataDir = mkdtempSync(join(tmpdir(), 'tuidang-admin-'));
 const key = generateKey('admin.example/log');
@@ -21,18 +20,7 @@ const env = {
   XDG_CACHE_HOME: join(home, 'k'),
 };
 
-function tuidang(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) => {
-      resolve({
-        code: error ? (typeof error.code === 'number' ? error.code : 99) : 0,
-        stdout,
-        stderr,
-      });
-    });
-  });
-}
-
+const tuidang = (...args: string[]) => runCli(env, ...args);
 const start = () => startRegistry(readConfig({ ...env, PORT: '0' }));
 
 test('admin void: the entry leaves the totals, the correction is in the log, verify recounts it', async () => {

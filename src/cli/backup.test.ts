@@ -1,37 +1,15 @@
 // Backup while serving under load, restore, start, verify: nothing acknowledged before the backup
 // started is missing, and the restored log verifies.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { auditLog } from '../../test/audit.ts';
+import { runCli as tuidang } from '../../test/cli.ts';
 import { startServer } from '../../test/server-process.ts';
 import { generateKey } from '../log/index.ts';
 import type { Receipt } from '../sequencer/index.ts';
-
-const cli = new URL('../../bin/tuidang.js', import.meta.url).pathname;
-
-function tuidang(
-  env: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 99) : 0,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
 
 test('online backup under load; restore; every receipt acknowledged before the backup is there', {
   timeout: 120_000,

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { ConfigError, readConfig } from '../server/config.ts';
+import { readConfig } from '../server/config.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
 const help = `usage: tuidang backup <file>
@@ -26,13 +26,7 @@ export const backup: Command = {
     const [file, ...extra] = parsed.positionals;
     if (file === undefined || extra.length > 0)
       throw new CliError(`give the file to write\n\n${help}`);
-    let config: ReturnType<typeof readConfig>;
-    try {
-      config = readConfig();
-    } catch (e) {
-      if (e instanceof ConfigError) throw new CliError(e.message);
-      throw e;
-    }
+    const config = readConfig();
     if (config.databaseUrl)
       throw new CliError('DATABASE_URL is set: back up PostgreSQL with pg_dump');
     const path = join(config.dataDir, 'tuidang.db');

@@ -1,5 +1,6 @@
 // `tuidang <command>`: one entry point for operators, auditors and witnesses.
 
+import { ConfigError } from '../server/config.ts';
 import { admin } from './admin.ts';
 import { backup } from './backup.ts';
 import { CliError, type Command } from './command.ts';
@@ -45,6 +46,11 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof CliError) {
       console.error(`tuidang ${name}: ${e.message}`);
       return e.exitCode;
+    }
+    // A setting in the environment is wrong: say which, as for a wrong option.
+    if (e instanceof ConfigError) {
+      console.error(`tuidang ${name}: ${e.message}`);
+      return 2;
     }
     throw e;
   }

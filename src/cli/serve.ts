@@ -1,5 +1,5 @@
 // `tuidang serve`: runs the registry.
-import { ConfigError, readConfig, startRegistry } from '../server/index.ts';
+import { readConfig, startRegistry } from '../server/index.ts';
 import { buildStaticApp } from '../server/static.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
@@ -31,7 +31,6 @@ export const serve: Command = {
     try {
       registry = await startRegistry(readConfig());
     } catch (e) {
-      if (e instanceof ConfigError) throw new CliError(e.message);
       if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
         throw new CliError(`${(e as Error).message}: another program uses this port; set PORT`);
       throw e;
@@ -55,13 +54,7 @@ export const serve: Command = {
 };
 
 async function serveStatic(dir: string): Promise<number> {
-  let config: ReturnType<typeof readConfig>;
-  try {
-    config = readConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(e.message);
-    throw e;
-  }
+  const config = readConfig();
   const app = await buildStaticApp(dir);
   const url = await app.listen({ port: config.port, host: config.host });
   console.log(`tuidang is serving the mirror ${dir} at ${url}/log/`);

@@ -1,34 +1,22 @@
 // `tuidang verify` as a user runs it: exit codes, the remembered checkpoint, a table of
 // differences when the published totals do not match the log.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
+import { runCli } from '../../test/cli.ts';
 import { startServer } from '../../test/server-process.ts';
 import { generateKey } from '../log/index.ts';
 
-const cli = new URL('../../bin/tuidang.js', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'tuidang-home-'));
 const env = {
   ...process.env,
   XDG_CONFIG_HOME: join(home, 'config'),
   XDG_CACHE_HOME: join(home, 'cache'),
 };
-
-function tuidang(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) => {
-      resolve({
-        code: error ? (typeof error.code === 'number' ? error.code : 99) : 0,
-        stdout,
-        stderr,
-      });
-    });
-  });
-}
+const tuidang = (...args: string[]) => runCli(env, ...args);
 
 const key = generateKey('cli.example/log');
 const dataDir = mkdtempSync(join(tmpdir(), 'tuidang-cli-'));

@@ -2,7 +2,7 @@
 // and witnesses of the environment, and, with PostgreSQL, the sequencer's lock for the duration.
 import { type NoteSigner, parseSignerKey, signerFromKey } from '../log/index.ts';
 import type { WitnessesOptions } from '../sequencer/witnesses.ts';
-import { ConfigError, loadSignerKey, readConfig } from '../server/config.ts';
+import { loadSignerKey, readConfig } from '../server/config.ts';
 import { openStore, PostgresStore, type Store } from '../store/index.ts';
 import { SEQUENCER_LOCK } from '../store/postgres.ts';
 import { CliError } from './command.ts';
@@ -19,15 +19,8 @@ export async function withLogWriter<T>(
   work: (access: LogAccess) => Promise<T>,
   exclusive = true,
 ): Promise<T> {
-  let config: ReturnType<typeof readConfig>;
-  let skey: string;
-  try {
-    config = readConfig();
-    skey = loadSignerKey(config).skey;
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(e.message);
-    throw e;
-  }
+  const config = readConfig();
+  const { skey } = loadSignerKey(config);
   const store = openStore(config);
   let lock: Awaited<ReturnType<PostgresStore['dedicatedClient']>> | undefined;
   try {

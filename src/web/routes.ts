@@ -84,6 +84,15 @@ function fieldErrors(t: I18n, e: ValidationError): { errors: FieldErrors; notice
   return notice === undefined ? { errors } : { errors, notice };
 }
 
+/** The receipts a form posted in its `receipt` field, or undefined if they are not receipts. */
+function receiptsOf(body: unknown): ReturnType<typeof parseReceipts> | undefined {
+  try {
+    return parseReceipts(body instanceof URLSearchParams ? (body.get('receipt') ?? '') : '');
+  } catch {
+    return undefined;
+  }
+}
+
 function toSubmission(rows: readonly DeclarantForm[], language: string): unknown {
   return {
     language,
@@ -187,13 +196,8 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
   app.post('/:lang/receipt/download', { schema: { hide: true } }, async (req, reply) => {
     const t = locale(req, reply);
     if (!t) return reply;
-    const text = req.body instanceof URLSearchParams ? (req.body.get('receipt') ?? '') : '';
-    let receipts: ReturnType<typeof parseReceipts>;
-    try {
-      receipts = parseReceipts(text);
-    } catch {
-      return send(reply, t, receiptCheckPage(t), 400);
-    }
+    const receipts = receiptsOf(req.body);
+    if (receipts === undefined) return send(reply, t, receiptCheckPage(t), 400);
     return reply
       .header('Cache-Control', 'no-store')
       .header(
@@ -213,13 +217,8 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
   app.post('/:lang/erase', { schema: { hide: true } }, async (req, reply) => {
     const t = locale(req, reply);
     if (!t) return reply;
-    const text = req.body instanceof URLSearchParams ? (req.body.get('receipt') ?? '') : '';
-    let receipts: ReturnType<typeof parseReceipts>;
-    try {
-      receipts = parseReceipts(text);
-    } catch {
-      return send(reply, t, erasePage(t, t.m['erase.none']), 400);
-    }
+    const receipts = receiptsOf(req.body);
+    if (receipts === undefined) return send(reply, t, erasePage(t, t.m['erase.none']), 400);
     let erased = 0;
     for (const r of receipts) {
       const salt = decodeBase64(r.salt);
