@@ -1,5 +1,5 @@
 // JSON API under /api/v1/.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { encodeBase64, proveConsistency, proveInclusion } from '../log/index.ts';
 import { headline, parseSubmission } from '../registry/index.ts';
 import type { Declarations } from '../sequencer/index.ts';
@@ -15,12 +15,18 @@ function size(value: unknown, name: string): number {
   return n;
 }
 
-export function apiRoutes(app: FastifyInstance, store: Store, sequencer: Declarations): void {
+export function apiRoutes(
+  app: FastifyInstance,
+  store: Store,
+  sequencer: Declarations,
+  admit: (req: FastifyRequest) => void = () => {},
+): void {
   app.post('/api/v1/declarations', { schema: schemas.declare }, async (req, reply) => {
     // Forms post to the pages (/<lang>/declare); the API takes JSON only.
     if (req.body instanceof URLSearchParams)
       throw new HttpError(415, 'Send the body as application/json.');
     const submission = parseSubmission(req.body, 'web');
+    admit(req);
     const key = req.headers['idempotency-key'];
     if (Array.isArray(key))
       throw new HttpError(400, 'Send one Idempotency-Key header, not several.');

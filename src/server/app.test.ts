@@ -86,3 +86,76 @@ test('unknown addresses and methods are problems, not stack traces', async () =>
     assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
   }
 });
+
+test('rate limits: per address, 429 with Retry-After for the API and the form; loopback without a proxy is not limited', async () => {
+  const calls: number[] = [];
+  const sequencer: Declarations = {
+    submit: async () => {
+      calls.push(1);
+      return [];
+    },
+    close: async () => {},
+    poolDepth: 0,
+  };
+  const app = await buildApp({
+    store: new MemoryStore(),
+    sequencer,
+    vkey: 'example.org/log+00000000+AQ==',
+    logger,
+    rateLimit: 2,
+  });
+  const post = (remoteAddress: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/declarations',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+      remoteAddress,
+    });
+  assert.equal((await post('198.51.100.7')).statusCode, 201);
+  assert.equal((await post('198.51.100.7')).statusCode, 201);
+  const limited = await post('198.51.100.7');
+  assert.equal(limited.statusCode, 429);
+  assert.equal(limited.headers['retry-after'], '60');
+  assert.match(limited.json().detail, /Too many declarations .* nothing was recorded/);
+  assert.equal((await post('198.51.100.8')).statusCode, 201, 'another address');
+  for (let i = 0; i < 5; i++) assert.equal((await post('127.0.0.1')).statusCode, 201, 'loopback');
+  const form = await app.inject({
+    method: 'POST',
+    url: '/zh-hans/declare',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'rows=1&d0.name=A&d0.nameKind=alias&d0.orgs=party&action=declare',
+    remoteAddress: '198.51.100.7',
+  });
+  assert.equal(form.statusCode, 429);
+  assert.match(form.body, /请等待 60 秒/);
+  assert.equal(calls.length, 8, 'limited requests never reached the sequencer');
+});
+
+test('the honeypot: a form that fills the hidden field is refused and nothing is declared', async () => {
+  const calls: number[] = [];
+  const sequencer: Declarations = {
+    submit: async () => {
+      calls.push(1);
+      return [];
+    },
+    close: async () => {},
+    poolDepth: 0,
+  };
+  const app = await buildApp({
+    store: new MemoryStore(),
+    sequencer,
+    vkey: 'example.org/log+00000000+AQ==',
+    logger,
+  });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/en/declare',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload:
+      'rows=1&d0.name=A&d0.nameKind=alias&d0.orgs=party&website=http%3A%2F%2Fspam.example&action=declare',
+  });
+  assert.equal(res.statusCode, 400);
+  assert.match(res.body, /could not be accepted/);
+  assert.equal(calls.length, 0);
+});

@@ -1,6 +1,6 @@
 // The HTTP server: one Fastify instance with the JSON API, the tlog endpoints and security headers.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
@@ -10,6 +10,7 @@ import { logRoutes } from './log-routes.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics, metricsRoutes } from './metrics.ts';
 import { errorHandler, notFound } from './problem.ts';
+import { RateLimitedError, RateLimiter } from './rate-limit.ts';
 import { problem } from './schemas.ts';
 
 export interface AppOptions {
@@ -21,6 +22,10 @@ export interface AppOptions {
   readonly origin?: string;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /** Declarations per minute from one address (0: no limit). */
+  readonly rateLimit?: number;
+  /** Fastify's trustProxy: set it behind a reverse proxy so that limits apply per client. */
+  readonly trustProxy?: boolean | number | string;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -31,7 +36,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    trustProxy: trustProxyOption(opts.trustProxy),
     return503OnClosing: true,
   });
   app.addHook('onSend', async (_req, reply) => {
@@ -64,12 +69,43 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   logRoutes(app, opts.store, opts.vkey);
-  apiRoutes(app, opts.store, opts.sequencer);
+  const limiter = new RateLimiter(opts.rateLimit ?? 30);
+  const admit = (req: FastifyRequest) =>
+    admitDeclaration(limiter, req, opts.trustProxy !== undefined && opts.trustProxy !== false);
+  apiRoutes(app, opts.store, opts.sequencer, (req) => {
+    const wait = admit(req);
+    if (wait !== undefined) throw new RateLimitedError(wait);
+  });
   webRoutes(app, {
     store: opts.store,
     sequencer: opts.sequencer,
     origin: opts.origin ?? 'localhost/tuidang',
+    admit,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/**
+ * The seconds this client must wait before declaring again, or undefined. Without a trusted proxy,
+ * a loopback peer is a local test or a proxy that was not declared: limiting it would limit
+ * everyone, so it is not limited (set TRUST_PROXY behind a proxy).
+ */
+export function admitDeclaration(
+  limiter: RateLimiter,
+  req: FastifyRequest,
+  behindProxy: boolean,
+): number | undefined {
+  const address = req.ip;
+  if (!behindProxy && /^(127\.|::1$|::ffff:127\.)/.test(address)) return undefined;
+  const r = limiter.take(address);
+  return r.ok ? undefined : r.retryAfterSeconds;
+}
+
+/** TRUST_PROXY as Fastify takes it: a number n means "trust the n nearest hops". */
+function trustProxyOption(
+  v: boolean | number | string | undefined,
+): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof v === 'number') return (_address, hop) => hop < v;
+  return v ?? false;
 }

@@ -18,6 +18,10 @@ export interface Config {
   readonly sequenceDelayMs: number;
   /** The signing key itself (TUIDANG_SIGNER_KEY), instead of the key file in the data directory. */
   readonly signerKey: string | undefined;
+  /** Declarations per minute from one address (RATE_LIMIT); 0 turns the limit off. */
+  readonly rateLimit: number;
+  /** Fastify's trustProxy (TRUST_PROXY): whose X-Forwarded-For names the client. */
+  readonly trustProxy: boolean | number | string;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
 }
@@ -54,8 +58,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     origin,
     sequenceDelayMs: int(env, 'SEQUENCE_DELAY', 2, 0, 10000),
     witnesses: readWitnesses(env),
+    rateLimit: int(env, 'RATE_LIMIT', 30, 0, 1_000_000),
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
   };
+}
+
+function readTrustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw); // that many proxies in front
+  return raw; // addresses or subnets of the proxies, comma-separated
 }
 
 function readWitnesses(env: NodeJS.ProcessEnv): WitnessesOptions | undefined {

@@ -10,6 +10,7 @@ import {
   PoolFullError,
 } from '../sequencer/index.ts';
 import { StoreError } from '../store/index.ts';
+import { RateLimitedError } from './rate-limit.ts';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -27,6 +28,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -73,6 +75,10 @@ function handle(
   if (error instanceof HttpError) return send(reply, error.status, error.message);
   if (error instanceof IdempotencyKeyError) return send(reply, 400, error.message);
   if (error instanceof IdempotencyConflictError) return send(reply, 409, error.message);
+  if (error instanceof RateLimitedError) {
+    reply.header('Retry-After', String(error.retryAfterSeconds));
+    return send(reply, 429, error.message);
+  }
   if (error instanceof PoolFullError) {
     reply.header('Retry-After', String(error.retryAfterSeconds));
     return send(

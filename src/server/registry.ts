@@ -54,7 +54,16 @@ export async function startRegistry(config: Config): Promise<Registry> {
     throw e;
   }
   depth = () => sequencer.poolDepth;
-  const app = await buildApp({ store, sequencer, vkey, origin: config.origin, logger, metrics });
+  const app = await buildApp({
+    store,
+    sequencer,
+    vkey,
+    origin: config.origin,
+    logger,
+    metrics,
+    rateLimit: config.rateLimit,
+    trustProxy: config.trustProxy,
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   return {
     app,

@@ -32,6 +32,8 @@ export interface WebOptions {
   readonly sequencer: Declarations;
   /** The log's origin, e.g. `registry.example/log`: its host names the site in examples. */
   readonly origin: string;
+  /** Seconds the client must wait before declaring again, or undefined when it may declare. */
+  readonly admit?: (req: FastifyRequest) => number | undefined;
 }
 
 const PAGE_SIZE = 20;
@@ -164,10 +166,17 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
     const form = readForm(req.body);
     if (form.action === 'add')
       return send(reply, t, declarePage(t, [...form.rows, emptyDeclarant()]));
+    // The hidden field is filled by bots, not people: refuse without saying why.
+    if (form.honeypot !== '')
+      return send(reply, t, declarePage(t, form.rows, {}, t.m['declare.rejected']), 400);
     try {
-      const receipts = await sequencer.submit(
-        parseSubmission(toSubmission(form.rows, t.locale), 'web'),
-      );
+      const submission = parseSubmission(toSubmission(form.rows, t.locale), 'web');
+      const wait = opts.admit?.(req);
+      if (wait !== undefined) {
+        reply.header('Retry-After', String(wait));
+        return send(reply, t, declarePage(t, form.rows, {}, t.m['declare.tooMany'](wait)), 429);
+      }
+      const receipts = await sequencer.submit(submission);
       return send(reply, t, receiptPage(t, receipts));
     } catch (e) {
       if (e instanceof ValidationError) {

@@ -62,6 +62,11 @@ export const en = {
   'declare.errors': 'Please correct the fields marked below. Nothing was recorded yet.',
   'declare.busy':
     'The registry is busy. Please send the form again in a moment; nothing was recorded.',
+  'declare.tooMany': (seconds: number) =>
+    `Too many declarations came from your connection. Please wait ${seconds} seconds and send the form again; nothing was recorded.`,
+  'declare.rejected':
+    'This form could not be accepted. Please reload the page and try again; nothing was recorded.',
+  'declare.honeypot': 'Leave this field empty',
   'error.required': 'Please fill this in.',
   'error.tooLong': (max: number) => `This is too long: at most ${max} characters.`,
   'error.control': 'This contains characters that cannot be used.',

@@ -52,6 +52,10 @@ export const zhHans: Messages = {
   'declare.submit': '声明',
   'declare.errors': '请改正下面标出的栏目。尚未记录任何内容。',
   'declare.busy': '登记系统繁忙，请稍后再提交；尚未记录任何内容。',
+  'declare.tooMany': (seconds: number) =>
+    `来自您的网络连接的声明太多。请等待 ${seconds} 秒后再提交；尚未记录任何内容。`,
+  'declare.rejected': '无法接受这份表格。请重新载入页面再试；尚未记录任何内容。',
+  'declare.honeypot': '此栏请留空',
   'error.required': '请填写这一栏。',
   'error.tooLong': (max: number) => `太长了：最多 ${max} 个字。`,
   'error.control': '含有不能使用的字符。',

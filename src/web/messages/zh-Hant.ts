@@ -52,6 +52,10 @@ export const zhHant: Messages = {
   'declare.submit': '聲明',
   'declare.errors': '請改正下面標出的欄目。尚未記錄任何內容。',
   'declare.busy': '登記系統繁忙，請稍後再提交；尚未記錄任何內容。',
+  'declare.tooMany': (seconds: number) =>
+    `來自您的網路連線的聲明太多。請等待 ${seconds} 秒後再提交；尚未記錄任何內容。`,
+  'declare.rejected': '無法接受這份表格。請重新載入頁面再試；尚未記錄任何內容。',
+  'declare.honeypot': '此欄請留空',
   'error.required': '請填寫這一欄。',
   'error.tooLong': (max: number) => `太長了：最多 ${max} 個字。`,
   'error.control': '含有不能使用的字符。',

@@ -24,6 +24,7 @@ export function readForm(body: URLSearchParams): {
   rows: DeclarantForm[];
   action: string;
   language: string;
+  honeypot: string;
 } {
   const count = Math.min(
     MAX_DECLARANTS,
@@ -40,7 +41,12 @@ export function readForm(body: URLSearchParams): {
       publish: body.get(`d${i}.publish`) === 'yes',
     });
   }
-  return { rows, action: body.get('action') ?? 'declare', language: body.get('language') ?? '' };
+  return {
+    rows,
+    action: body.get('action') ?? 'declare',
+    language: body.get('language') ?? '',
+    honeypot: body.get('website') ?? '',
+  };
 }
 
 /** Error messages by field name (`d0.name`), already in the page's language. */
@@ -95,6 +101,8 @@ export function declarePage(
 ${notice ? html`<p class="notice" role="alert">${notice}</p>` : ''}
 <form method="post" action="${t.path('/declare')}" accept-charset="utf-8" novalidate data-person="${m['declare.person'](-1).replace('-1', '{n}')}" data-max="${MAX_DECLARANTS}">
 <input type="hidden" name="rows" value="${rows.length}">
+<div class="hp" aria-hidden="true"><label for="website">${m['declare.honeypot']}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
+<div class="hp" aria-hidden="true"><label for="website">${m['declare.honeypot']}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
 ${rows.map((d, i) => row(t, d, i, errors))}
 ${rows.length < MAX_DECLARANTS ? html`<p><button type="submit" name="action" value="add" class="secondary">${m['declare.add']}</button></p>` : ''}
 <p><button type="submit" name="action" value="declare">${m['declare.submit']}</button></p>
