@@ -1,26 +1,16 @@
-// Importing historical records as `import` entries with their original day. Streams the file in
-// constant memory, commits in batches, and records in each commit the last line it completes, so
-// that an interrupted import resumes after it and a repeated one adds nothing. Bad records go to
-// a reject file with their line number and the reason, written only once their batch committed.
+// Importing historical records as `import` entries with their original day. A worker thread reads,
+// validates and hashes the records (src/sequencer/import-reader.ts) while this thread integrates and
+// commits them: two cores at work. Each commit records the last line it completes, so that an
+// interrupted import resumes after it and a repeated one adds nothing. Bad records go to a reject
+// file with their line number and the reason, written only once their batch committed.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { appendFile, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
+import { Worker } from 'node:worker_threads';
 import type { NoteSigner } from '../log/index.ts';
-import {
-  commitment,
-  type DeclarationEntry,
-  encodeEntry,
-  ownerTag,
-  type Publication,
-  parseImportRecord,
-  RecordError,
-  SALT_SIZE,
-  utcDay,
-} from '../registry/index.ts';
+import { decodeEntry, type Publication, utcDay } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
-import { randomBytesFromPool } from './random.ts';
+import type { Batch, ReadOptions } from './import-reader.ts';
 import type { WitnessesOptions } from './witnesses.ts';
 import { LogWriter } from './writer.ts';
 
@@ -49,12 +39,13 @@ export interface ImportSummary {
   readonly treeSize: number;
 }
 
-interface Line {
-  readonly line: number;
-  readonly record?: unknown;
-  /** A problem found before validation (bad JSON, a malformed CSV row). */
-  readonly error?: string;
-  readonly raw: string;
+interface Packed {
+  readonly packed: Uint8Array;
+  readonly lengths: Uint8Array;
+  readonly publications: Batch['publications'];
+  readonly rejects: Batch['rejects'];
+  readonly lastLine: number;
+  readonly bytesRead: number;
 }
 
 /** The file's identity: the SHA-256 of its content (a renamed copy is the same source). */
@@ -64,64 +55,35 @@ async function sourceId(file: string): Promise<string> {
   return `sha256:${h.digest('hex')}`;
 }
 
-async function* ndjsonLines(
-  file: string,
-  skip: number,
-  progress: (n: number) => void,
-): AsyncGenerator<Line> {
-  const stream = createReadStream(file);
-  stream.on('data', (chunk) => progress(chunk.length));
-  let line = 0;
-  for await (const raw of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
-    line++;
-    if (line <= skip) continue;
-    if (raw.trim() === '') {
-      yield { line, error: 'empty line', raw };
-      continue;
-    }
-    try {
-      yield { line, record: JSON.parse(raw), raw };
-    } catch {
-      yield { line, error: 'not valid JSON', raw };
-    }
-  }
-}
-
-async function* csvLines(
-  file: string,
-  skip: number,
-  progress: (n: number) => void,
-): AsyncGenerator<Line> {
-  const stream = createReadStream(file);
-  stream.on('data', (chunk) => progress(chunk.length));
-  const skipped: Line[] = [];
-  const parser = stream.pipe(
-    parse({
-      columns: true,
-      bom: true,
-      info: true,
-      skip_records_with_error: true,
-      trim: true,
-      cast: false,
-    }),
-  );
-  parser.on('skip', (err: Error & { lines?: number }) => {
-    skipped.push({ line: err.lines ?? 0, error: `malformed CSV row: ${err.message}`, raw: '' });
+/** The batches the worker sends, one at a time; `next` acknowledges the one before. */
+async function* fromWorker(options: ReadOptions): AsyncGenerator<Packed> {
+  const worker = new Worker(new URL('./import-worker.ts', import.meta.url), {
+    workerData: options,
   });
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    while (skipped.length > 0) {
-      const s = skipped.shift() as Line;
-      if (s.line > skip) yield s;
+  const queue: Array<Packed | null> = [];
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  worker.on('message', (m: Packed | null) => {
+    queue.push(m);
+    wake?.();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0 && failure === undefined)
+        await new Promise<void>((r) => (wake = r));
+      if (failure !== undefined) throw failure;
+      const m = queue.shift();
+      if (m === null || m === undefined) return;
+      yield m;
+      worker.postMessage('ack');
     }
-    if (info.lines <= skip) continue;
-    // Empty cells are absent fields; orgs may list several organisations in one cell.
-    const clean = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== ''));
-    yield { line: info.lines, record: clean, raw: Object.values(record).join(',') };
+  } finally {
+    await worker.terminate();
   }
-  for (const s of skipped) if (s.line > skip) yield s;
 }
 
 export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
@@ -131,88 +93,41 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   const cursor = await store.importCursor(source);
   const writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses);
   await writer.reload();
-  const today = opts.today ?? utcDay(new Date());
-  const batchSize = opts.batchSize ?? 16384;
-  let read = 0;
-  const progress = (n: number) => {
-    read += n;
-    opts.onProgress?.(read, total);
-  };
-  const lines =
-    opts.format === 'csv'
-      ? csvLines(opts.file, cursor, progress)
-      : ndjsonLines(opts.file, cursor, progress);
-
+  const batches = fromWorker({
+    file: opts.file,
+    format: opts.format,
+    skip: cursor,
+    today: opts.today ?? utcDay(new Date()),
+    batchSize: opts.batchSize ?? 16384,
+  });
   let imported = 0;
   let rejected = 0;
   let lastLine = cursor;
-  let entries: Uint8Array[] = [];
-  let declarations: DeclarationEntry[] = [];
-  let publications: Array<Omit<Publication, 'index'> | undefined> = [];
-  let rejects: Array<{ line: number; text: string }> = [];
-
-  const flush = async () => {
-    if (entries.length > 0 || lastLine > cursor) {
-      const batch = { entries, declarations, publications };
-      await writer.append(batch.entries, batch.declarations, (indexes) => ({
-        importProgress: { source, line: lastLine },
-        publications: batch.publications.flatMap((p, i) =>
+  for await (const b of batches) {
+    const entries: Uint8Array[] = [];
+    let at = 0;
+    for (const length of b.lengths) {
+      entries.push(b.packed.subarray(at, at + length));
+      at += length;
+    }
+    if (entries.length > 0 || b.lastLine > lastLine) {
+      const publications = b.publications;
+      await writer.append(entries, entries.map(decodeEntry), (indexes) => ({
+        importProgress: { source, line: b.lastLine },
+        publications: publications.flatMap((p, i): Publication[] =>
           p ? [{ ...p, index: indexes[i] as number }] : [],
         ),
       }));
-      imported += batch.entries.length;
     }
-    if (rejects.length > 0) {
-      rejects.sort((a, b) => a.line - b.line);
+    imported += entries.length;
+    lastLine = b.lastLine;
+    if (b.rejects.length > 0) {
+      rejected += b.rejects.length;
+      const rejects = [...b.rejects].sort((x, y) => x.line - y.line);
       await appendFile(opts.rejectsPath, rejects.map((r) => r.text).join(''));
     }
-    entries = [];
-    declarations = [];
-    publications = [];
-    rejects = [];
-  };
-
-  for await (const l of lines) {
-    lastLine = l.line;
-    try {
-      if (l.error !== undefined) throw new RecordError(l.error);
-      const r = parseImportRecord(l.record, today);
-      const salt = randomBytesFromPool(SALT_SIZE);
-      const d: DeclarationEntry = {
-        kind: 'declaration',
-        day: r.day,
-        orgs: r.orgs,
-        channel: 'import',
-        region: r.region,
-        commitment: commitment(salt, r.name ?? '', r.nameKind, r.statement),
-      };
-      entries.push(encodeEntry(d));
-      declarations.push(d);
-      publications.push(
-        r.publish && r.name && r.statement
-          ? {
-              name: r.name,
-              nameKind: r.nameKind,
-              statement: r.statement,
-              orgs: r.orgs,
-              region: r.region,
-              day: r.day,
-              language: 'zh-Hans',
-              ownerTag: ownerTag(salt),
-            }
-          : undefined,
-      );
-    } catch (e) {
-      if (!(e instanceof RecordError)) throw e;
-      rejected++;
-      rejects.push({
-        line: l.line,
-        text: `${l.line}\t${e.message}\t${l.raw.slice(0, 500).replace(/[\t\n\r]/g, ' ')}\n`,
-      });
-    }
-    if (entries.length + rejects.length >= batchSize) await flush();
+    opts.onProgress?.(b.bytesRead, total);
   }
-  await flush();
   return {
     source,
     lines: lastLine,
