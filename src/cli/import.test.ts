@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../../test/cli.ts';
+
+test('tuidang import: a summary, the reject file, exit 1 with rejects; the second run adds nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuidang-import-cli-'));
+  const file = join(dir, 'history.ndjson');
+  writeFileSync(
+    file,
+    '{"day":"2009-05-01","orgs":["party"]}\n{"day":"2010-01-01","orgs":["league"],"region":"CN-44"}\n{"day":"2010-01-01"}\n',
+  );
+  const env = { DATA_DIR: join(dir, 'data'), TUIDANG_ORIGIN: 'import.example/log' };
+  const first = await runCli(env, 'import', file);
+  assert.equal(first.code, 1, first.stderr);
+  assert.match(first.stdout, /2 records imported/);
+  assert.match(first.stdout, /1 records rejected, listed in .*history\.ndjson\.rejects/);
+  assert.match(readFileSync(`${file}.rejects`, 'utf8'), /^3\torgs is required/);
+  const second = await runCli(env, 'import', file);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, /3 lines were imported before/);
+  assert.match(second.stdout, /the log now has 2 entries/);
+  const missing = await runCli(env, 'import', join(dir, 'nope.ndjson'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read/);
+});
