@@ -16,7 +16,7 @@ if (mode === 'bare') {
 } else if (mode === 'registry') {
   const dataDir = process.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tuidang-bench-'));
   const registry = await startRegistry(
-    readConfig({ ...process.env, PORT: '0', DATA_DIR: dataDir }),
+    readConfig({ ...process.env, PORT: '0', DATA_DIR: dataDir, TUIDANG_POW: 'off' }),
   );
   console.log(registry.url);
   process.on('message', async (m) => {

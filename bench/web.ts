@@ -98,6 +98,7 @@ export async function run(argv: string[]): Promise<void> {
 
   const registry = await startRegistry(
     readConfig({
+      TUIDANG_POW: 'off',
       PORT: '0',
       DATA_DIR: dir,
       TUIDANG_ORIGIN: parseSignerKey(key.skey).name,

@@ -15,7 +15,8 @@ export interface ServerProcess {
 
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [main, 'serve'], {
-    env: { ...process.env, PORT: '0', ...env },
+    // Tests declare through the API without solving proofs of work unless they ask for them.
+    env: { ...process.env, PORT: '0', TUIDANG_POW: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -21,7 +21,7 @@ const env = {
 };
 
 const tuidang = (...args: string[]) => runCli(env, ...args);
-const start = () => startRegistry(readConfig({ ...env, PORT: '0' }));
+const start = () => startRegistry(readConfig({ ...env, PORT: '0', TUIDANG_POW: 'off' }));
 
 test('admin void: the entry leaves the totals, the correction is in the log, verify recounts it', async () => {
   let registry = await start();

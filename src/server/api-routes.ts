@@ -4,6 +4,7 @@ import { encodeBase64, proveConsistency, proveInclusion } from '../log/index.ts'
 import { headline, parseSubmission } from '../registry/index.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
+import type { ProofOfWork } from './pow.ts';
 import { HttpError } from './problem.ts';
 import * as schemas from './schemas.ts';
 
@@ -19,14 +20,29 @@ export function apiRoutes(
   app: FastifyInstance,
   store: Store,
   sequencer: Declarations,
+  pow: ProofOfWork | undefined,
   admit: (req: FastifyRequest) => void = () => {},
 ): void {
+  if (pow) {
+    app.get(
+      '/api/v1/challenge',
+      { schema: { summary: 'A proof-of-work challenge (ALTCHA) to solve before declaring' } },
+      async (_req, reply) => reply.header('Cache-Control', 'no-store').send(await pow.challenge()),
+    );
+  }
+
   app.post('/api/v1/declarations', { schema: schemas.declare }, async (req, reply) => {
     // Forms post to the pages (/<lang>/declare); the API takes JSON only.
     if (req.body instanceof URLSearchParams)
       throw new HttpError(415, 'Send the body as application/json.');
     const submission = parseSubmission(req.body, 'web');
     admit(req);
+    if (pow && !(await pow.checkSolution(headerValue(req.headers.altcha)))) {
+      throw new HttpError(
+        403,
+        'Declaring needs a proof of work: solve a challenge from GET /api/v1/challenge and send it, base64-encoded as {"challenge","solution"}, in the Altcha header.',
+      );
+    }
     const key = req.headers['idempotency-key'];
     if (Array.isArray(key))
       throw new HttpError(400, 'Send one Idempotency-Key header, not several.');
@@ -63,4 +79,8 @@ export function apiRoutes(
     const proof = await proveConsistency(store.readTiles, from, to);
     return { from, to, consistencyProof: proof.map(encodeBase64) };
   });
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }

@@ -29,7 +29,13 @@ function suite(env: () => Record<string, string>): void {
   before(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tuidang-api-'));
     registry = await startRegistry(
-      readConfig({ PORT: '0', DATA_DIR: dataDir, TUIDANG_ORIGIN: 'test.example/log', ...env() }),
+      readConfig({
+        PORT: '0',
+        DATA_DIR: dataDir,
+        TUIDANG_ORIGIN: 'test.example/log',
+        TUIDANG_POW: 'off',
+        ...env(),
+      }),
     );
     base = registry.url;
   });

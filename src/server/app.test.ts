@@ -159,3 +159,33 @@ test('the honeypot: a form that fills the hidden field is refused and nothing is
   assert.match(res.body, /could not be accepted/);
   assert.equal(calls.length, 0);
 });
+
+test('proof of work on the API: 403 with how to solve it, 201 with a solved challenge, once', async () => {
+  const { solveChallenge } = await import('altcha-lib');
+  const { deriveKey } = await import('altcha-lib/algorithms/sha');
+  const { ProofOfWork } = await import('./pow.ts');
+  const pow = new ProofOfWork({ seed: new Uint8Array(32).fill(3), cost: 300, waitSeconds: 3 });
+  const sequencer: Declarations = { submit: async () => [], close: async () => {}, poolDepth: 0 };
+  const app = await buildApp({
+    store: new MemoryStore(),
+    sequencer,
+    vkey: 'example.org/log+00000000+AQ==',
+    logger,
+    pow,
+  });
+  const post = (altcha?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/declarations',
+      headers: { 'content-type': 'application/json', ...(altcha ? { altcha } : {}) },
+      payload: body,
+    });
+  const refused = await post();
+  assert.equal(refused.statusCode, 403);
+  assert.match(refused.json().detail, /GET \/api\/v1\/challenge/);
+  const challenge = (await app.inject({ method: 'GET', url: '/api/v1/challenge' })).json();
+  const solution = await solveChallenge({ challenge, deriveKey });
+  const payload = Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
+  assert.equal((await post(payload)).statusCode, 201);
+  assert.equal((await post(payload)).statusCode, 403, 'a solution is used once');
+});

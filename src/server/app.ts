@@ -9,6 +9,7 @@ import { apiRoutes } from './api-routes.ts';
 import { logRoutes } from './log-routes.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics, metricsRoutes } from './metrics.ts';
+import type { ProofOfWork } from './pow.ts';
 import { errorHandler, notFound } from './problem.ts';
 import { RateLimitedError, RateLimiter } from './rate-limit.ts';
 import { problem } from './schemas.ts';
@@ -26,6 +27,8 @@ export interface AppOptions {
   readonly rateLimit?: number;
   /** Fastify's trustProxy: set it behind a reverse proxy so that limits apply per client. */
   readonly trustProxy?: boolean | number | string;
+  /** Proof of work required of declarations; none when absent. */
+  readonly pow?: ProofOfWork | undefined;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -72,7 +75,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const limiter = new RateLimiter(opts.rateLimit ?? 30);
   const admit = (req: FastifyRequest) =>
     admitDeclaration(limiter, req, opts.trustProxy !== undefined && opts.trustProxy !== false);
-  apiRoutes(app, opts.store, opts.sequencer, (req) => {
+  apiRoutes(app, opts.store, opts.sequencer, opts.pow, (req) => {
     const wait = admit(req);
     if (wait !== undefined) throw new RateLimitedError(wait);
   });
@@ -81,6 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sequencer: opts.sequencer,
     origin: opts.origin ?? 'localhost/tuidang',
     admit,
+    pow: opts.pow,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

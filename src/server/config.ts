@@ -22,6 +22,8 @@ export interface Config {
   readonly rateLimit: number;
   /** Fastify's trustProxy (TRUST_PROXY): whose X-Forwarded-For names the client. */
   readonly trustProxy: boolean | number | string;
+  /** Proof of work on declarations (TUIDANG_POW=off turns it off, for local use and tests). */
+  readonly pow: { readonly cost: number; readonly waitSeconds: number } | undefined;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
 }
@@ -59,8 +61,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sequenceDelayMs: int(env, 'SEQUENCE_DELAY', 2, 0, 10000),
     witnesses: readWitnesses(env),
     rateLimit: int(env, 'RATE_LIMIT', 30, 0, 1_000_000),
+    pow: readPow(env),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
+  };
+}
+
+function readPow(env: NodeJS.ProcessEnv): Config['pow'] {
+  const v = env.TUIDANG_POW ?? 'on';
+  if (v === 'off') return undefined;
+  if (v !== 'on') throw new ConfigError(`TUIDANG_POW=${v} must be on or off`);
+  return {
+    cost: int(env, 'TUIDANG_POW_COST', 5000, 1, 10_000_000),
+    waitSeconds: int(env, 'TUIDANG_POW_WAIT', 3, 0, 600),
   };
 }
 

@@ -16,6 +16,7 @@ import { buildApp } from './app.ts';
 import { type Config, loadSignerKey } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { ProofOfWork } from './pow.ts';
 
 export interface Registry {
   readonly app: FastifyInstance;
@@ -54,6 +55,14 @@ export async function startRegistry(config: Config): Promise<Registry> {
     throw e;
   }
   depth = () => sequencer.poolDepth;
+  const pow =
+    config.pow &&
+    new ProofOfWork({
+      seed: parsed.key,
+      cost: config.pow.cost,
+      waitSeconds: config.pow.waitSeconds,
+      load: () => sequencer.poolDepth / 1000,
+    });
   const app = await buildApp({
     store,
     sequencer,
@@ -62,6 +71,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     logger,
     metrics,
     rateLimit: config.rateLimit,
+    pow,
     trustProxy: config.trustProxy,
   });
   const address = await app.listen({ port: config.port, host: config.host });

@@ -31,6 +31,7 @@ const tmp = (name: string) => mkdtempSync(join(tmpdir(), `tuidang-${name}-`));
 async function startLog(dataDir: string, signerKey: string, witnesses = ''): Promise<Registry> {
   const r = await startRegistry(
     readConfig({
+      TUIDANG_POW: 'off',
       PORT: '0',
       DATA_DIR: dataDir,
       TUIDANG_ORIGIN: origin,

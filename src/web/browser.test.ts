@@ -26,6 +26,9 @@ before(async () => {
       PORT: '0',
       DATA_DIR: join(tmpdir(), `tuidang-web-${process.pid}-${Date.now()}`),
       TUIDANG_ORIGIN: 'web.example/log',
+      // Proof of work on, as in production, but light: a cheap challenge and a one-second ticket.
+      TUIDANG_POW_COST: '2000',
+      TUIDANG_POW_WAIT: '1',
     }),
   );
   browser = await launchBrowser();
@@ -61,6 +64,7 @@ describe('without JavaScript', () => {
       await person.getByRole('checkbox', { name: org }).check();
     }
     await page.getByRole('group', { name: '第 2 人' }).getByRole('radio', { name: '化名' }).check();
+    await page.waitForTimeout(1100); // without JavaScript, the form's ticket needs a second
     await page.getByRole('button', { name: '声明', exact: true }).click();
     await page.getByRole('heading', { name: '您的声明已记入日志' }).waitFor();
     assert.equal(await page.locator('main table tbody tr').count(), 3);
@@ -114,6 +118,26 @@ describe('without JavaScript', () => {
   });
 });
 
+describe('proof of work without JavaScript', () => {
+  test('a form sent too quickly comes back with everything kept; sent again after the wait, it declares', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${registry.url}/en/declare`);
+    await page.getByLabel('Name', { exact: true }).fill('Quick');
+    await page.getByRole('checkbox', { name: 'Young Pioneers' }).check();
+    await page.getByRole('button', { name: 'Declare', exact: true }).click();
+    assert.match(
+      (await page.getByRole('alert').textContent()) ?? '',
+      /send the form again in 1 seconds/,
+    );
+    assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Quick');
+    await page.waitForTimeout(1100);
+    await page.getByRole('button', { name: 'Declare', exact: true }).click();
+    await page.getByRole('heading', { name: 'Your declaration is in the log' }).waitFor();
+    await context.close();
+  });
+});
+
 describe('keyboard only', () => {
   test('skip link, form fields, checkbox and submit, without a mouse', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
@@ -140,6 +164,7 @@ describe('keyboard only', () => {
       await page.getByRole('checkbox', { name: 'Chinese Communist Party' }).isChecked(),
       true,
     );
+    await page.waitForTimeout(1100); // the ticket of a form without JavaScript
     for (let i = 0; i < 30 && (await focused()).text !== 'Declare'; i++)
       await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -204,8 +229,12 @@ describe('with JavaScript, the form', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     let posts = 0;
+    let body = '';
     page.on('request', (r) => {
-      if (r.method() === 'POST') posts++;
+      if (r.method() === 'POST') {
+        posts++;
+        body = r.postData() ?? '';
+      }
     });
     await page.goto(`${registry.url}/zh-hant/declare`);
     await page.getByRole('button', { name: '添加家人' }).click();
@@ -218,6 +247,11 @@ describe('with JavaScript, the form', () => {
     }
     await page.getByRole('button', { name: '聲明', exact: true }).click();
     await page.getByRole('heading', { name: '您的聲明已記入日誌' }).waitFor();
+    assert.match(
+      new URLSearchParams(body).get('altcha') ?? '',
+      /^[A-Za-z0-9+/]+=*$/,
+      'the proof of work was solved in the browser',
+    );
     assert.equal(await page.locator('main table tbody tr').count(), 3);
     await context.close();
   });

@@ -12,6 +12,7 @@ let registry: Registry;
 before(async () => {
   registry = await startRegistry(
     readConfig({
+      TUIDANG_POW: 'off',
       PORT: '0',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'tuidang-pages-')),
       TUIDANG_ORIGIN: 'pages.example/log',

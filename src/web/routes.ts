@@ -34,6 +34,16 @@ export interface WebOptions {
   readonly origin: string;
   /** Seconds the client must wait before declaring again, or undefined when it may declare. */
   readonly admit?: (req: FastifyRequest) => number | undefined;
+  /** Proof of work for the form (src/server/pow.ts), if required. */
+  readonly pow?: FormPow | undefined;
+}
+
+/** What the form needs of the proof of work. */
+export interface FormPow {
+  readonly waitSeconds: number;
+  ticket(): string;
+  checkTicket(ticket: string | undefined): 'ok' | 'early' | 'invalid';
+  checkSolution(payload: string | undefined): Promise<boolean>;
 }
 
 const PAGE_SIZE = 20;
@@ -111,6 +121,7 @@ function toSubmission(rows: readonly DeclarantForm[], language: string): unknown
 
 export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
   const { store, sequencer } = opts;
+  const guard = () => (opts.pow ? { ticket: opts.pow.ticket() } : undefined);
   const site = opts.origin.split('/')[0] ?? opts.origin;
   const figures = loadFigures();
 
@@ -155,7 +166,7 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
 
   app.get('/:lang/declare', { schema: { hide: true } }, async (req, reply) => {
     const t = locale(req, reply);
-    return t ? send(reply, t, declarePage(t, [emptyDeclarant()])) : reply;
+    return t ? send(reply, t, declarePage(t, [emptyDeclarant()], {}, undefined, guard())) : reply;
   });
 
   app.post('/:lang/declare', { schema: { hide: true } }, async (req, reply) => {
@@ -165,16 +176,35 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
       return send(reply, t, declarePage(t, [emptyDeclarant()]), 415);
     const form = readForm(req.body);
     if (form.action === 'add')
-      return send(reply, t, declarePage(t, [...form.rows, emptyDeclarant()]));
+      return send(
+        reply,
+        t,
+        declarePage(t, [...form.rows, emptyDeclarant()], {}, undefined, guard()),
+      );
     // The hidden field is filled by bots, not people: refuse without saying why.
     if (form.honeypot !== '')
-      return send(reply, t, declarePage(t, form.rows, {}, t.m['declare.rejected']), 400);
+      return send(reply, t, declarePage(t, form.rows, {}, t.m['declare.rejected'], guard()), 400);
     try {
       const submission = parseSubmission(toSubmission(form.rows, t.locale), 'web');
+      if (opts.pow && !(await opts.pow.checkSolution(form.altcha))) {
+        const verdict = opts.pow.checkTicket(form.ticket);
+        if (verdict !== 'ok') {
+          const notice =
+            verdict === 'early'
+              ? t.m['declare.wait'](opts.pow.waitSeconds)
+              : t.m['declare.rejected'];
+          return send(reply, t, declarePage(t, form.rows, {}, notice, guard()), 400);
+        }
+      }
       const wait = opts.admit?.(req);
       if (wait !== undefined) {
         reply.header('Retry-After', String(wait));
-        return send(reply, t, declarePage(t, form.rows, {}, t.m['declare.tooMany'](wait)), 429);
+        return send(
+          reply,
+          t,
+          declarePage(t, form.rows, {}, t.m['declare.tooMany'](wait), guard()),
+          429,
+        );
       }
       const receipts = await sequencer.submit(submission);
       return send(reply, t, receiptPage(t, receipts));
@@ -184,13 +214,13 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
         return send(
           reply,
           t,
-          declarePage(t, form.rows, errors, notice ?? t.m['declare.errors']),
+          declarePage(t, form.rows, errors, notice ?? t.m['declare.errors'], guard()),
           400,
         );
       }
       if (e instanceof PoolFullError) {
         reply.header('Retry-After', String(e.retryAfterSeconds));
-        return send(reply, t, declarePage(t, form.rows, {}, t.m['declare.busy']), 503);
+        return send(reply, t, declarePage(t, form.rows, {}, t.m['declare.busy'], guard()), 503);
       }
       throw e;
     }

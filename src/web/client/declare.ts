@@ -1,5 +1,9 @@
 // The declaration form's script: "add a family member" adds a row in place instead of sending the
-// form back and forth. Without it, the server adds the row (the same button submits the form).
+// form back and forth (without it, the server adds the row: the same button submits the form); and
+// before declaring, it solves the proof-of-work challenge (without it, the form's ticket stands in).
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/web/sha';
+
 const form = document.querySelector<HTMLFormElement>('form[data-person]');
 const rows = form?.querySelector<HTMLInputElement>('input[name="rows"]');
 form?.addEventListener('click', (event) => {
@@ -33,4 +37,32 @@ form?.addEventListener('click', (event) => {
   rows.value = String(n + 1);
   copy.querySelector<HTMLInputElement>('input[type="text"]')?.focus();
   if (n + 1 >= Number(form.dataset.max ?? 50)) button.closest('p')?.remove();
+});
+
+let solved = false;
+form?.addEventListener('submit', (event) => {
+  const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+  const altcha = form.querySelector<HTMLInputElement>('input[name="altcha"]');
+  if (solved || !form.dataset.challenge || !altcha || submitter?.value !== 'declare') return;
+  event.preventDefault();
+  if (submitter) {
+    submitter.disabled = true;
+    submitter.textContent = form.dataset.working ?? '…';
+  }
+  void (async () => {
+    try {
+      const challenge = await (await fetch(form.dataset.challenge as string)).json();
+      const solution = await solveChallenge({ challenge, deriveKey });
+      if (solution) altcha.value = btoa(JSON.stringify({ challenge, solution }));
+    } catch {
+      // Without a solution the form's ticket still stands in, as without JavaScript.
+    }
+    solved = true;
+    const action = document.createElement('input');
+    action.type = 'hidden';
+    action.name = 'action';
+    action.value = 'declare';
+    form.append(action);
+    form.submit();
+  })();
 });

@@ -67,6 +67,9 @@ export const en = {
   'declare.rejected':
     'This form could not be accepted. Please reload the page and try again; nothing was recorded.',
   'declare.honeypot': 'Leave this field empty',
+  'declare.wait': (seconds: number) =>
+    `Please check what you typed and send the form again in ${seconds} seconds (a protection against automated floods); nothing was recorded yet.`,
+  'declare.working': 'Preparing your declaration…',
   'error.required': 'Please fill this in.',
   'error.tooLong': (max: number) => `This is too long: at most ${max} characters.`,
   'error.control': 'This contains characters that cannot be used.',

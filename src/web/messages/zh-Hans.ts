@@ -56,6 +56,9 @@ export const zhHans: Messages = {
     `来自您的网络连接的声明太多。请等待 ${seconds} 秒后再提交；尚未记录任何内容。`,
   'declare.rejected': '无法接受这份表格。请重新载入页面再试；尚未记录任何内容。',
   'declare.honeypot': '此栏请留空',
+  'declare.wait': (seconds: number) =>
+    `请核对填写的内容，${seconds} 秒后再提交一次（这是防止自动化大量提交的措施）；尚未记录任何内容。`,
+  'declare.working': '正在准备您的声明……',
   'error.required': '请填写这一栏。',
   'error.tooLong': (max: number) => `太长了：最多 ${max} 个字。`,
   'error.control': '含有不能使用的字符。',

@@ -56,6 +56,9 @@ export const zhHant: Messages = {
     `來自您的網路連線的聲明太多。請等待 ${seconds} 秒後再提交；尚未記錄任何內容。`,
   'declare.rejected': '無法接受這份表格。請重新載入頁面再試；尚未記錄任何內容。',
   'declare.honeypot': '此欄請留空',
+  'declare.wait': (seconds: number) =>
+    `請核對填寫的內容，${seconds} 秒後再提交一次（這是防止自動化大量提交的措施）；尚未記錄任何內容。`,
+  'declare.working': '正在準備您的聲明……',
   'error.required': '請填寫這一欄。',
   'error.tooLong': (max: number) => `太長了：最多 ${max} 個字。`,
   'error.control': '含有不能使用的字符。',

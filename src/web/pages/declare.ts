@@ -25,6 +25,8 @@ export function readForm(body: URLSearchParams): {
   action: string;
   language: string;
   honeypot: string;
+  ticket: string;
+  altcha: string;
 } {
   const count = Math.min(
     MAX_DECLARANTS,
@@ -46,6 +48,8 @@ export function readForm(body: URLSearchParams): {
     action: body.get('action') ?? 'declare',
     language: body.get('language') ?? '',
     honeypot: body.get('website') ?? '',
+    ticket: body.get('ticket') ?? '',
+    altcha: body.get('altcha') ?? '',
   };
 }
 
@@ -84,11 +88,17 @@ ${err('statement')}
 </fieldset>`;
 }
 
+/** The anti-flood fields of the form: a ticket for browsers without JavaScript, a challenge for those with it. */
+export interface FormGuard {
+  readonly ticket: string;
+}
+
 export function declarePage(
   t: I18n,
   rows: readonly DeclarantForm[],
   errors: FieldErrors = {},
   notice?: string,
+  guard?: FormGuard,
 ): Page {
   const { m } = t;
   return {
@@ -99,9 +109,11 @@ export function declarePage(
 <p>${m['declare.intro']}</p>
 <p class="privacy">${m['declare.privacy']}</p>
 ${notice ? html`<p class="notice" role="alert">${notice}</p>` : ''}
-<form method="post" action="${t.path('/declare')}" accept-charset="utf-8" novalidate data-person="${m['declare.person'](-1).replace('-1', '{n}')}" data-max="${MAX_DECLARANTS}">
+<form method="post" action="${t.path('/declare')}" accept-charset="utf-8" novalidate data-person="${m['declare.person'](-1).replace('-1', '{n}')}" data-max="${MAX_DECLARANTS}"${guard ? html` data-challenge="/api/v1/challenge" data-working="${m['declare.working']}"` : ''}>
 <input type="hidden" name="rows" value="${rows.length}">
+${guard ? html`<input type="hidden" name="ticket" value="${guard.ticket}"><input type="hidden" name="altcha" value="">` : ''}
 <div class="hp" aria-hidden="true"><label for="website">${m['declare.honeypot']}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
+${guard ? html`<input type="hidden" name="ticket" value="${guard.ticket}"><input type="hidden" name="altcha" value="">` : ''}
 <div class="hp" aria-hidden="true"><label for="website">${m['declare.honeypot']}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
 ${rows.map((d, i) => row(t, d, i, errors))}
 ${rows.length < MAX_DECLARANTS ? html`<p><button type="submit" name="action" value="add" class="secondary">${m['declare.add']}</button></p>` : ''}

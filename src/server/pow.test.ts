@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { ProofOfWork } from './pow.ts';
+
+const seed = new Uint8Array(32).fill(4);
+
+async function solve(pow: ProofOfWork): Promise<string> {
+  const challenge = await pow.challenge();
+  const solution = await solveChallenge({ challenge, deriveKey });
+  assert.ok(solution, 'solved');
+  return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
+}
+
+test('a solved challenge is accepted once; forged, altered or foreign ones are refused', async () => {
+  const pow = new ProofOfWork({ seed, cost: 200, waitSeconds: 3 });
+  const payload = await solve(pow);
+  assert.equal(await pow.checkSolution(payload), true);
+  assert.equal(await pow.checkSolution(payload), false, 'replayed');
+  const other = new ProofOfWork({ seed: new Uint8Array(32).fill(5), cost: 200, waitSeconds: 3 });
+  assert.equal(await pow.checkSolution(await solve(other)), false, 'signed with another secret');
+  const decoded = JSON.parse(Buffer.from(await solve(pow), 'base64').toString());
+  // The derived key is what the work produced: any other is refused.
+  decoded.solution.derivedKey = decoded.solution.derivedKey.replace(/^./, (c: string) =>
+    c === '0' ? '1' : '0',
+  );
+  assert.equal(
+    await pow.checkSolution(Buffer.from(JSON.stringify(decoded)).toString('base64')),
+    false,
+    'a key not derived',
+  );
+  for (const junk of [undefined, '', 'not base64 json', Buffer.from('{}').toString('base64')])
+    assert.equal(await pow.checkSolution(junk), false);
+  // Another node with the same key accepts what this one issued.
+  assert.equal(
+    await new ProofOfWork({ seed, cost: 200, waitSeconds: 3 }).checkSolution(await solve(pow)),
+    true,
+  );
+});
+
+test('tickets: refused before the wait, accepted once after it, refused when forged or stale', () => {
+  let now = 1_800_000_000_000;
+  const pow = new ProofOfWork({ seed, cost: 200, waitSeconds: 3, now: () => now });
+  const ticket = pow.ticket();
+  assert.equal(pow.checkTicket(ticket), 'early');
+  now += 3_000;
+  assert.equal(pow.checkTicket(ticket), 'ok');
+  assert.equal(pow.checkTicket(ticket), 'invalid', 'used');
+  const t2 = pow.ticket();
+  const forged = `${t2.slice(0, -2)}${t2.endsWith('AA') ? 'AB' : 'AA'}`;
+  now += 5_000;
+  assert.equal(pow.checkTicket(forged), 'invalid');
+  now += 3_600_000;
+  assert.equal(pow.checkTicket(t2), 'invalid', 'stale');
+  assert.equal(pow.checkTicket(undefined), 'invalid');
+});
