@@ -103,6 +103,11 @@ export const declare = {
         type: 'string',
         description: 'Retry with the same key to get the same receipts',
       },
+      altcha: {
+        type: 'string',
+        description:
+          'A solved proof of work from GET /api/v1/challenge, base64 of {"challenge","solution"} (unless the registry runs with TUIDANG_POW=off)',
+      },
     },
   },
   body: submission,
