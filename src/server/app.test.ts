@@ -12,6 +12,16 @@ const body = JSON.stringify({
   declarants: [{ name: 'x', nameKind: 'alias', orgs: ['party'] }],
 });
 
+/** A sequencer that answers every submission with no receipts, and counts them. */
+function countingSequencer(): { sequencer: Declarations; calls: number[] } {
+  const calls: number[] = [];
+  const submit = async () => {
+    calls.push(1);
+    return [];
+  };
+  return { sequencer: { submit, close: async () => {}, poolDepth: 0 }, calls };
+}
+
 const logged: string[] = [];
 const logger = createLogger({ write: (line: string) => logged.push(line) });
 
@@ -88,15 +98,7 @@ test('unknown addresses and methods are problems, not stack traces', async () =>
 });
 
 test('rate limits: per address, 429 with Retry-After for the API and the form; loopback without a proxy is not limited', async () => {
-  const calls: number[] = [];
-  const sequencer: Declarations = {
-    submit: async () => {
-      calls.push(1);
-      return [];
-    },
-    close: async () => {},
-    poolDepth: 0,
-  };
+  const { sequencer, calls } = countingSequencer();
   const app = await buildApp({
     store: new MemoryStore(),
     sequencer,
@@ -133,15 +135,7 @@ test('rate limits: per address, 429 with Retry-After for the API and the form; l
 });
 
 test('the honeypot: a form that fills the hidden field is refused and nothing is declared', async () => {
-  const calls: number[] = [];
-  const sequencer: Declarations = {
-    submit: async () => {
-      calls.push(1);
-      return [];
-    },
-    close: async () => {},
-    poolDepth: 0,
-  };
+  const { sequencer, calls } = countingSequencer();
   const app = await buildApp({
     store: new MemoryStore(),
     sequencer,
