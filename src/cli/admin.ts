@@ -1,5 +1,8 @@
 // `tuidang admin`: operator actions on the log. Voiding appends a `void` entry (nothing is ever
 // deleted): the totals drop, /stats lists the voids by reason, and `tuidang verify` recounts them.
+
+import { readFileSync } from 'node:fs';
+import { parseSignerKey } from '../log/index.ts';
 import {
   encodeEntry,
   utcDay,
@@ -8,6 +11,8 @@ import {
   type VoidReason,
 } from '../registry/index.ts';
 import { LogWriter, VoidError } from '../sequencer/writer.ts';
+import { loadSignerKey, readConfig } from '../server/config.ts';
+import { Newsletter, smtpSender } from '../server/newsletter.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 import { withLogWriter } from './writer-access.ts';
 
@@ -23,6 +28,9 @@ pending   lists the names and statements waiting for moderation (declarants who 
 approve   shows them on /statements; reject keeps them hidden
 redact    replaces the name or the statement with an edited text, and approves it
 erase     deletes a publication for good (the log's entry stays and reveals nothing)
+newsletter --subject S --text FILE [--rate N]
+          mails FILE to every confirmed subscriber, N a second (default 5), over SMTP_URL, each
+          with a one-click unsubscribe link; TUIDANG_PUBLIC_URL gives the links' address
 
 It writes to the store of the environment (DATA_DIR or DATABASE_URL). With SQLite, stop
 "tuidang serve" first.`;
@@ -33,6 +41,9 @@ export const admin: Command = {
     const parsed = parseOptions(
       args,
       {
+        subject: { type: 'string' },
+        text: { type: 'string' },
+        rate: { type: 'string' },
         reason: { type: 'string' },
         limit: { type: 'string' },
         name: { type: 'string' },
@@ -42,6 +53,7 @@ export const admin: Command = {
     );
     if (parsed === undefined) return 0;
     const [action, ...targets] = parsed.positionals;
+    if (action === 'newsletter') return sendNewsletter(parsed.values);
     if (action !== undefined && MODERATION.includes(action))
       return moderate(action, targets, parsed.values);
     if (action !== 'void')
@@ -123,5 +135,47 @@ async function moderate(action: string, targets: string[], values: Values): Prom
       );
     }
     return missing === 0 ? 0 : 1;
+  }, false);
+}
+
+async function sendNewsletter(values: {
+  subject?: string | boolean | undefined;
+  text?: string | boolean | undefined;
+  rate?: string | boolean | undefined;
+}): Promise<number> {
+  if (typeof values.subject !== 'string' || typeof values.text !== 'string')
+    throw new CliError('give --subject and --text FILE');
+  const rate = Number(values.rate ?? 5);
+  if (!(rate > 0 && rate <= 1000))
+    throw new CliError('--rate must be a number of mails a second from 1 to 1000');
+  let text: string;
+  try {
+    text = readFileSync(values.text, 'utf8');
+  } catch {
+    throw new CliError(`cannot read ${values.text}`);
+  }
+  const config = readConfig();
+  if (!config.smtpUrl)
+    throw new CliError('set SMTP_URL (e.g. smtp://mail.example:587) to send mail');
+  if (!config.publicUrl)
+    throw new CliError(
+      'set TUIDANG_PUBLIC_URL (e.g. https://registry.example) for the unsubscribe links',
+    );
+  const seed = parseSignerKey(loadSignerKey(config).skey).key;
+  const smtpUrl = config.smtpUrl;
+  const publicUrl = config.publicUrl;
+  const subject = values.subject;
+  return withLogWriter(async ({ store }) => {
+    const newsletter = new Newsletter(store, smtpSender(smtpUrl, config.newsletterFrom), seed);
+    const sent = await newsletter.sendToAll(
+      publicUrl,
+      subject,
+      text,
+      rate,
+      (n) => process.stderr.isTTY && process.stderr.write(`\rsent ${n}`),
+    );
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    console.log(`sent the newsletter to ${sent} subscriber${sent === 1 ? '' : 's'}`);
+    return 0;
   }, false);
 }

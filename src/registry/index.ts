@@ -18,6 +18,7 @@ export {
   type Submission,
   ValidationError,
 } from './declaration.ts';
+export { validEmail } from './email.ts';
 export {
   CHANNELS,
   type Channel,

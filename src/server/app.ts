@@ -9,6 +9,7 @@ import { apiRoutes } from './api-routes.ts';
 import { logRoutes } from './log-routes.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics, metricsRoutes } from './metrics.ts';
+import type { Newsletter } from './newsletter.ts';
 import type { ProofOfWork } from './pow.ts';
 import { errorHandler, notFound } from './problem.ts';
 import { RateLimitedError, RateLimiter } from './rate-limit.ts';
@@ -29,6 +30,8 @@ export interface AppOptions {
   readonly trustProxy?: boolean | number | string;
   /** Proof of work required of declarations; none when absent. */
   readonly pow?: ProofOfWork | undefined;
+  readonly newsletter?: Newsletter | undefined;
+  readonly publicUrl?: string | undefined;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -85,6 +88,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     origin: opts.origin ?? 'localhost/tuidang',
     admit,
     pow: opts.pow,
+    newsletter: opts.newsletter,
+    publicUrl: opts.publicUrl,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

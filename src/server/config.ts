@@ -24,6 +24,10 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   /** Proof of work on declarations (TUIDANG_POW=off turns it off, for local use and tests). */
   readonly pow: { readonly cost: number; readonly waitSeconds: number } | undefined;
+  /** SMTP server for the newsletter (SMTP_URL), sender (NEWSLETTER_FROM), links' base (TUIDANG_PUBLIC_URL). */
+  readonly smtpUrl: string | undefined;
+  readonly newsletterFrom: string;
+  readonly publicUrl: string | undefined;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
 }
@@ -62,6 +66,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     witnesses: readWitnesses(env),
     rateLimit: int(env, 'RATE_LIMIT', 30, 0, 1_000_000),
     pow: readPow(env),
+    smtpUrl: env.SMTP_URL || undefined,
+    newsletterFrom: env.NEWSLETTER_FROM || 'tuidang <newsletter@localhost>',
+    publicUrl: env.TUIDANG_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
   };

@@ -16,6 +16,7 @@ import { buildApp } from './app.ts';
 import { type Config, loadSignerKey } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { Newsletter, smtpSender } from './newsletter.ts';
 import { ProofOfWork } from './pow.ts';
 
 export interface Registry {
@@ -72,6 +73,10 @@ export async function startRegistry(config: Config): Promise<Registry> {
     metrics,
     rateLimit: config.rateLimit,
     pow,
+    newsletter: config.smtpUrl
+      ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key)
+      : undefined,
+    publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
   const address = await app.listen({ port: config.port, host: config.host });

@@ -13,6 +13,7 @@ export {
   type Store,
   StoreError,
   type StoreErrorCode,
+  type Subscriber,
 } from './store.ts';
 
 /**

@@ -14,6 +14,7 @@ import {
   type LogState,
   type Store,
   StoreError,
+  type Subscriber,
 } from './store.ts';
 
 export class MemoryStore implements Store {
@@ -24,6 +25,7 @@ export class MemoryStore implements Store {
   readonly #idempotency = new Map<string, IdempotencyRecord>();
   readonly #publications: Publication[] = [];
   readonly #imports = new Map<string, number>();
+  readonly #subscribers: Subscriber[] = [];
   /** When set, the next commit fails with this error and changes nothing. */
   failNextCommit: Error | undefined;
 
@@ -82,6 +84,42 @@ export class MemoryStore implements Store {
       throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
     this.#checkpoints.set(treeSize, note);
     if (this.#state.treeSize === treeSize) this.#state = { ...this.#state, checkpoint: note };
+  }
+
+  async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {
+    const at = this.#subscribers.findIndex((x) => x.email === email);
+    const found = this.#subscribers[at];
+    if (found?.status === 'confirmed') return { ...found };
+    const sub: Subscriber = {
+      id: found?.id ?? this.#subscribers.length + 1,
+      email,
+      status: 'pending',
+      termsVersion,
+      expires,
+    };
+    if (found) this.#subscribers[at] = sub;
+    else this.#subscribers.push(sub);
+    return { ...sub };
+  }
+
+  async subscriber(id: number): Promise<Subscriber | undefined> {
+    const s = this.#subscribers.find((x) => x.id === id);
+    return s && { ...s };
+  }
+
+  async setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean> {
+    const at = this.#subscribers.findIndex((x) => x.id === id);
+    const s = this.#subscribers[at];
+    if (s === undefined) return false;
+    this.#subscribers[at] = { ...s, status };
+    return true;
+  }
+
+  async confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {
+    return this.#subscribers
+      .filter((x) => x.status === 'confirmed' && x.id > afterId)
+      .slice(0, limit)
+      .map((x) => ({ ...x }));
   }
 
   async importCursor(source: string): Promise<number> {

@@ -17,6 +17,7 @@ import {
   type LogState,
   type Store,
   StoreError,
+  type Subscriber,
 } from './store.ts';
 
 // Versioned migrations, applied in order at start under an advisory lock (several nodes may start
@@ -48,6 +49,10 @@ const MIGRATIONS = [
   'CREATE TABLE imports (source TEXT PRIMARY KEY, line BIGINT NOT NULL);',
   `ALTER TABLE publications ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
    ALTER TABLE publications ADD COLUMN owner_tag BYTEA;`,
+  `CREATE TABLE subscribers (
+     id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, status TEXT NOT NULL,
+     terms_version TEXT NOT NULL, expires BIGINT NOT NULL
+   );`,
 ];
 
 /** Advisory lock keys: one for migrations, one for the right to sequence. */
@@ -308,6 +313,42 @@ export class PostgresStore implements Store {
     return r.rowCount === 1;
   }
 
+  async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {
+    const { rows } = await this.#query<SubscriberRow>(
+      `INSERT INTO subscribers (email, status, terms_version, expires) VALUES ($1, 'pending', $2, $3)
+       ON CONFLICT (email) DO UPDATE SET status = 'pending', terms_version = EXCLUDED.terms_version, expires = EXCLUDED.expires
+       WHERE subscribers.status <> 'confirmed'
+       RETURNING *`,
+      [email, termsVersion, expires],
+    );
+    const row =
+      rows[0] ??
+      (await this.#query<SubscriberRow>('SELECT * FROM subscribers WHERE email = $1', [email]))
+        .rows[0];
+    return toSubscriber(row as SubscriberRow);
+  }
+
+  async subscriber(id: number): Promise<Subscriber | undefined> {
+    const row = (await this.#query<SubscriberRow>('SELECT * FROM subscribers WHERE id = $1', [id]))
+      .rows[0];
+    return row && toSubscriber(row);
+  }
+
+  async setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean> {
+    return (
+      (await this.#query('UPDATE subscribers SET status = $2 WHERE id = $1', [id, status]))
+        .rowCount === 1
+    );
+  }
+
+  async confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {
+    const { rows } = await this.#query<SubscriberRow>(
+      "SELECT * FROM subscribers WHERE status = 'confirmed' AND id > $1 ORDER BY id LIMIT $2",
+      [afterId, limit],
+    );
+    return rows.map(toSubscriber);
+  }
+
   async importCursor(source: string): Promise<number> {
     const { rows } = await this.#query<{ line: string }>(
       'SELECT line FROM imports WHERE source = $1',
@@ -534,4 +575,22 @@ export class PostgresStore implements Store {
     await this.#ready.catch(() => {});
     await this.pool.end();
   }
+}
+
+interface SubscriberRow {
+  id: string;
+  email: string;
+  status: Subscriber['status'];
+  terms_version: string;
+  expires: string;
+}
+
+function toSubscriber(r: SubscriberRow): Subscriber {
+  return {
+    id: Number(r.id),
+    email: r.email,
+    status: r.status,
+    termsVersion: r.terms_version,
+    expires: Number(r.expires),
+  };
 }

@@ -17,6 +17,7 @@ import {
   type LogState,
   type Store,
   StoreError,
+  type Subscriber,
 } from './store.ts';
 
 // Versioned migrations, applied in order at open; PRAGMA user_version records how many ran.
@@ -54,6 +55,13 @@ const MIGRATIONS = [
   // Moderation: publications are shown once approved; the owner tag lets a declarant erase theirs.
   `ALTER TABLE publications ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
    ALTER TABLE publications ADD COLUMN owner_tag BLOB;`,
+  `CREATE TABLE subscribers (
+     id            INTEGER PRIMARY KEY AUTOINCREMENT,
+     email         TEXT NOT NULL UNIQUE,
+     status        TEXT NOT NULL,
+     terms_version TEXT NOT NULL,
+     expires       INTEGER NOT NULL
+   );`,
 ];
 
 export class SqliteStore implements Store {
@@ -197,6 +205,44 @@ export class SqliteStore implements Store {
       throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
   }
 
+  async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {
+    this.#db
+      .prepare(
+        `INSERT INTO subscribers (email, status, terms_version, expires) VALUES (?, 'pending', ?, ?)
+         ON CONFLICT (email) DO UPDATE SET status = 'pending', terms_version = excluded.terms_version, expires = excluded.expires
+         WHERE subscribers.status <> 'confirmed'`,
+      )
+      .run(email, termsVersion, expires);
+    return toSubscriber(
+      this.#db
+        .prepare('SELECT * FROM subscribers WHERE email = ?')
+        .get(email) as unknown as SubscriberRow,
+    );
+  }
+
+  async subscriber(id: number): Promise<Subscriber | undefined> {
+    const row = this.#db.prepare('SELECT * FROM subscribers WHERE id = ?').get(id) as unknown as
+      | SubscriberRow
+      | undefined;
+    return row && toSubscriber(row);
+  }
+
+  async setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean> {
+    return (
+      this.#db.prepare('UPDATE subscribers SET status = ? WHERE id = ?').run(status, id).changes ===
+      1
+    );
+  }
+
+  async confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {
+    const rows = this.#db
+      .prepare(
+        "SELECT * FROM subscribers WHERE status = 'confirmed' AND id > ? ORDER BY id LIMIT ?",
+      )
+      .all(afterId, limit);
+    return (rows as unknown as SubscriberRow[]).map(toSubscriber);
+  }
+
   async importCursor(source: string): Promise<number> {
     return (this.#getImport.get(source) as { line: number } | undefined)?.line ?? 0;
   }
@@ -319,4 +365,22 @@ function migrate(db: DatabaseSync): void {
       throw new StoreError('corrupt', `migration ${v + 1} failed`, { cause: e });
     }
   }
+}
+
+interface SubscriberRow {
+  id: number;
+  email: string;
+  status: Subscriber['status'];
+  terms_version: string;
+  expires: number;
+}
+
+function toSubscriber(r: SubscriberRow): Subscriber {
+  return {
+    id: Number(r.id),
+    email: r.email,
+    status: r.status,
+    termsVersion: r.terms_version,
+    expires: Number(r.expires),
+  };
 }

@@ -10,6 +10,17 @@ export interface LogState {
   readonly totals: Totals;
 }
 
+/** A newsletter subscriber: an email address, with consent to a versioned terms text. */
+export interface Subscriber {
+  readonly id: number;
+  readonly email: string;
+  readonly status: 'pending' | 'confirmed' | 'unsubscribed';
+  /** The version of the terms the subscriber consented to. */
+  readonly termsVersion: string;
+  /** POSIX seconds after which a pending subscription can no longer be confirmed. */
+  readonly expires: number;
+}
+
 /** What a store keeps for an Idempotency-Key: nothing readable without the key itself. */
 export interface IdempotencyRecord {
   /** SHA-256 of the key, hex. */
@@ -66,6 +77,15 @@ export interface Store {
   commit(c: Commit): Promise<void>;
   /** Whether a declaration was voided (a void entry already names it). */
   isVoided(index: number): Promise<boolean>;
+  /**
+   * Records a subscription (pending, until confirmed before `expires`). An address already
+   * confirmed stays as it is; an earlier pending or unsubscribed one starts again.
+   */
+  subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber>;
+  subscriber(id: number): Promise<Subscriber | undefined>;
+  setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean>;
+  /** Confirmed subscribers with an id above `afterId`, in id order. */
+  confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]>;
   /** The last line of an import source already committed (0 if none): imports resume after it. */
   importCursor(source: string): Promise<number>;
   /** Publications matching a query (approved ones unless `q.status` says otherwise), newest first. */

@@ -267,6 +267,7 @@ describe('every page in every language', () => {
     '/about',
     '/receipt',
     '/erase',
+    '/newsletter',
   ];
   for (const locale of LOCALES) {
     test(`${locale}: 200, no console errors, no axe-core violations, screenshots`, async () => {

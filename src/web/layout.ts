@@ -20,6 +20,7 @@ const NAV = [
   ['/stats', 'nav.stats'],
   ['/figures', 'nav.figures'],
   ['/about', 'nav.about'],
+  ['/newsletter', 'nav.newsletter'],
 ] as const;
 
 export function layout(t: I18n, page: Page): string {

@@ -3,7 +3,13 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeBase64 } from '../log/index.ts';
-import { ownerTag, parseSubmission, SALT_SIZE, ValidationError } from '../registry/index.ts';
+import {
+  ownerTag,
+  parseSubmission,
+  SALT_SIZE,
+  ValidationError,
+  validEmail,
+} from '../registry/index.ts';
 import { type Declarations, PoolFullError } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { parseReceipts } from '../verify/receipt.ts';
@@ -22,6 +28,7 @@ import {
 import { erasePage } from './pages/erase.ts';
 import { figuresPage, loadFigures } from './pages/figures.ts';
 import { homePage } from './pages/home.ts';
+import { messagePage, newsletterPage } from './pages/newsletter.ts';
 import { notFoundPage } from './pages/not-found.ts';
 import { receiptCheckPage, receiptPage } from './pages/receipt.ts';
 import { statementsPage } from './pages/statements.ts';
@@ -36,6 +43,21 @@ export interface WebOptions {
   readonly admit?: (req: FastifyRequest) => number | undefined;
   /** Proof of work for the form (src/server/pow.ts), if required. */
   readonly pow?: FormPow | undefined;
+  /** The newsletter, when SMTP is configured. */
+  readonly newsletter?: NewsletterService | undefined;
+  /** The site's public address for links in mails; else taken from the request. */
+  readonly publicUrl?: string | undefined;
+}
+
+/** What the newsletter pages need (src/server/newsletter.ts). */
+export interface NewsletterService {
+  subscribe(
+    email: string,
+    base: string,
+    mail: (link: string) => { subject: string; text: string },
+  ): Promise<void>;
+  confirm(id: number, expires: number, token: string): Promise<boolean>;
+  unsubscribe(id: number, token: string): Promise<boolean>;
 }
 
 /** What the form needs of the proof of work. */
@@ -269,6 +291,99 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
         erased++;
     }
     return send(reply, t, erasePage(t, erased > 0 ? t.m['erase.done'](erased) : t.m['erase.none']));
+  });
+
+  const newsletter = opts.newsletter;
+  const base = (req: FastifyRequest) => opts.publicUrl ?? `${req.protocol}://${req.host}`;
+  const visitor = (req: FastifyRequest) => i18n(negotiate(req.headers['accept-language']));
+  const numberParam = (v: unknown) =>
+    typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : -1;
+
+  app.get('/:lang/newsletter', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    return t ? send(reply, t, newsletterPage(t, newsletter !== undefined)) : reply;
+  });
+
+  app.post('/:lang/newsletter', { schema: { hide: true } }, async (req, reply) => {
+    const t = locale(req, reply);
+    if (!t) return reply;
+    if (!newsletter) return send(reply, t, newsletterPage(t, false), 404);
+    const body = req.body instanceof URLSearchParams ? req.body : new URLSearchParams();
+    const form = {
+      email: (body.get('email') ?? '').trim(),
+      consent: body.get('consent') === 'yes',
+    };
+    const errors = {
+      ...(validEmail(form.email) ? {} : { email: t.m['newsletter.errorEmail'] }),
+      ...(form.consent ? {} : { consent: t.m['newsletter.errorConsent'] }),
+    };
+    if (errors.email || errors.consent)
+      return send(reply, t, newsletterPage(t, true, form, errors), 400);
+    const wait = opts.admit?.(req);
+    if (wait !== undefined) {
+      reply.header('Retry-After', String(wait));
+      return send(reply, t, newsletterPage(t, true, form, {}, t.m['declare.tooMany'](wait)), 429);
+    }
+    await newsletter.subscribe(form.email, base(req), (link) => ({
+      subject: t.m['mail.confirmSubject'],
+      text: t.m['mail.confirmBody'](link),
+    }));
+    return send(
+      reply,
+      t,
+      newsletterPage(t, true, { email: '', consent: false }, {}, t.m['newsletter.sent']),
+    );
+  });
+
+  app.get('/newsletter/confirm', { schema: { hide: true } }, async (req, reply) => {
+    const t = visitor(req);
+    const q = req.query as Record<string, string | undefined>;
+    const ok =
+      newsletter !== undefined &&
+      (await newsletter.confirm(numberParam(q.id), numberParam(q.e), q.t ?? ''));
+    return send(
+      reply,
+      t,
+      messagePage(
+        t,
+        t.m['newsletter.title'],
+        ok ? t.m['newsletter.confirmed'] : t.m['newsletter.expired'],
+      ),
+      ok ? 200 : 400,
+    );
+  });
+
+  // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the address in the header. A
+  // person who opens the link sees a button that does the same.
+  app.get('/newsletter/unsubscribe', { schema: { hide: true } }, async (req, reply) => {
+    const t = visitor(req);
+    const q = req.query as Record<string, string | undefined>;
+    const action = `/newsletter/unsubscribe?id=${numberParam(q.id)}&t=${encodeURIComponent(q.t ?? '')}`;
+    return send(
+      reply,
+      t,
+      messagePage(t, t.m['newsletter.unsubscribe'], t.m['newsletter.intro'], {
+        action,
+        button: t.m['newsletter.unsubscribe'],
+      }),
+    );
+  });
+
+  app.post('/newsletter/unsubscribe', { schema: { hide: true } }, async (req, reply) => {
+    const t = visitor(req);
+    const q = req.query as Record<string, string | undefined>;
+    const ok =
+      newsletter !== undefined && (await newsletter.unsubscribe(numberParam(q.id), q.t ?? ''));
+    return send(
+      reply,
+      t,
+      messagePage(
+        t,
+        t.m['newsletter.unsubscribe'],
+        ok ? t.m['newsletter.unsubscribed'] : t.m['newsletter.expired'],
+      ),
+      ok ? 200 : 400,
+    );
   });
 
   const statementQuery = (q: Record<string, string | undefined>) => {

@@ -147,6 +147,26 @@ export const en = {
       : `${n} published names and statements were removed.`,
   'erase.none': 'Nothing published matches this receipt (it may have been removed already).',
   'erase.link': 'Remove your published name and statement',
+  'nav.newsletter': 'Newsletter',
+  'newsletter.title': 'Newsletter',
+  'newsletter.intro':
+    'News of the registry by email, a few times a year. We use your address for nothing else, and every mail has a link to stop them.',
+  'newsletter.email': 'Email address',
+  'newsletter.consent':
+    'I agree that my address is kept to send me the newsletter until I unsubscribe (terms version 1).',
+  'newsletter.subscribe': 'Subscribe',
+  'newsletter.sent':
+    'If the address is right, a mail to confirm is on its way. The link in it is valid for 48 hours.',
+  'newsletter.confirmed': 'Your subscription is confirmed.',
+  'newsletter.expired': 'This link has expired or is not valid. Please subscribe again.',
+  'newsletter.unsubscribe': 'Unsubscribe',
+  'newsletter.unsubscribed': 'You are unsubscribed. You will receive no more mail from us.',
+  'newsletter.unavailable': 'The newsletter is not available on this server.',
+  'newsletter.errorEmail': 'Please give a valid email address.',
+  'newsletter.errorConsent': 'Please agree to the terms to subscribe.',
+  'mail.confirmSubject': 'Confirm your subscription',
+  'mail.confirmBody': (link: string) =>
+    `To confirm your subscription to the newsletter, open this link within 48 hours:\n\n${link}\n\nIf you did not ask for it, ignore this mail.`,
   'notFound.title': 'Page not found',
   'notFound.text': 'There is nothing at this address.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
