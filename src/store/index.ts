@@ -7,9 +7,14 @@ export { MemoryStore } from './memory.ts';
 export { PostgresStore } from './postgres.ts';
 export { SqliteStore } from './sqlite.ts';
 export {
+  type AuditEntry,
   type Commit,
   type IdempotencyRecord,
   type LogState,
+  STAFF_ROLES,
+  type StaffRole,
+  type StaffSession,
+  type StaffUser,
   type Store,
   StoreError,
   type StoreErrorCode,

@@ -9,9 +9,12 @@ import {
   type PublicationQuery,
 } from '../registry/index.ts';
 import {
+  type AuditEntry,
   type Commit,
   type IdempotencyRecord,
   type LogState,
+  type StaffSession,
+  type StaffUser,
   type Store,
   StoreError,
   type Subscriber,
@@ -26,6 +29,9 @@ export class MemoryStore implements Store {
   readonly #publications: Publication[] = [];
   readonly #imports = new Map<string, number>();
   readonly #subscribers: Subscriber[] = [];
+  readonly #staff = new Map<string, StaffUser>();
+  readonly #sessions = new Map<string, Omit<StaffSession, 'role'>>();
+  readonly #audit: AuditEntry[] = [];
   /** When set, the next commit fails with this error and changes nothing. */
   failNextCommit: Error | undefined;
 
@@ -84,6 +90,39 @@ export class MemoryStore implements Store {
       throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
     this.#checkpoints.set(treeSize, note);
     if (this.#state.treeSize === treeSize) this.#state = { ...this.#state, checkpoint: note };
+  }
+
+  async createStaffUser(user: StaffUser): Promise<boolean> {
+    if (this.#staff.has(user.username)) return false;
+    this.#staff.set(user.username, { ...user });
+    return true;
+  }
+
+  async staffUser(username: string): Promise<StaffUser | undefined> {
+    const u = this.#staff.get(username);
+    return u && { ...u };
+  }
+
+  async createStaffSession(tokenHash: string, session: Omit<StaffSession, 'role'>): Promise<void> {
+    this.#sessions.set(tokenHash, { ...session });
+  }
+
+  async staffSession(tokenHash: string, now: number): Promise<StaffSession | undefined> {
+    const s = this.#sessions.get(tokenHash);
+    const u = s && this.#staff.get(s.username);
+    return s && u && s.expires > now ? { ...s, role: u.role } : undefined;
+  }
+
+  async deleteStaffSession(tokenHash: string): Promise<void> {
+    this.#sessions.delete(tokenHash);
+  }
+
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    this.#audit.push({ ...entry });
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    return this.#audit.slice(-limit).reverse();
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {

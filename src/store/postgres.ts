@@ -12,9 +12,13 @@ import {
   type Totals,
 } from '../registry/index.ts';
 import {
+  type AuditEntry,
   type Commit,
   type IdempotencyRecord,
   type LogState,
+  type StaffRole,
+  type StaffSession,
+  type StaffUser,
   type Store,
   StoreError,
   type Subscriber,
@@ -53,6 +57,9 @@ const MIGRATIONS = [
      id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, status TEXT NOT NULL,
      terms_version TEXT NOT NULL, expires BIGINT NOT NULL
    );`,
+  `CREATE TABLE staff_users (username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL);
+   CREATE TABLE staff_sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, csrf TEXT NOT NULL, expires BIGINT NOT NULL);
+   CREATE TABLE audit_log (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, username TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL);`,
 ];
 
 /** Advisory lock keys: one for migrations, one for the right to sequence. */
@@ -311,6 +318,70 @@ export class PostgresStore implements Store {
             Buffer.from(tag),
           ]);
     return r.rowCount === 1;
+  }
+
+  async createStaffUser(u: StaffUser): Promise<boolean> {
+    const r = await this.#query(
+      'INSERT INTO staff_users (username, role, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [u.username, u.role, u.passwordHash],
+    );
+    return r.rowCount === 1;
+  }
+
+  async staffUser(username: string): Promise<StaffUser | undefined> {
+    const r = (
+      await this.#query<{ username: string; role: StaffRole; password_hash: string }>(
+        'SELECT username, role, password_hash FROM staff_users WHERE username = $1',
+        [username],
+      )
+    ).rows[0];
+    return r && { username: r.username, role: r.role, passwordHash: r.password_hash };
+  }
+
+  async createStaffSession(tokenHash: string, s: Omit<StaffSession, 'role'>): Promise<void> {
+    await this.#query('DELETE FROM staff_sessions WHERE expires < $1', [
+      Math.floor(Date.now() / 1000),
+    ]);
+    await this.#query(
+      'INSERT INTO staff_sessions (token_hash, username, csrf, expires) VALUES ($1, $2, $3, $4)',
+      [tokenHash, s.username, s.csrf, s.expires],
+    );
+  }
+
+  async staffSession(tokenHash: string, now: number): Promise<StaffSession | undefined> {
+    const r = (
+      await this.#query<{ username: string; role: StaffRole; csrf: string; expires: string }>(
+        'SELECT s.username, u.role, s.csrf, s.expires FROM staff_sessions s JOIN staff_users u ON u.username = s.username WHERE s.token_hash = $1 AND s.expires > $2',
+        [tokenHash, now],
+      )
+    ).rows[0];
+    return r && { username: r.username, role: r.role, csrf: r.csrf, expires: Number(r.expires) };
+  }
+
+  async deleteStaffSession(tokenHash: string): Promise<void> {
+    await this.#query('DELETE FROM staff_sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async recordAudit(e: AuditEntry): Promise<void> {
+    await this.#query(
+      'INSERT INTO audit_log (at, username, action, target) VALUES ($1, $2, $3, $4)',
+      [e.at, e.username, e.action, e.target],
+    );
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    const { rows } = await this.#query<{
+      at: string;
+      username: string;
+      action: string;
+      target: string;
+    }>('SELECT at, username, action, target FROM audit_log ORDER BY id DESC LIMIT $1', [limit]);
+    return rows.map((e) => ({
+      at: Number(e.at),
+      username: e.username,
+      action: e.action,
+      target: e.target,
+    }));
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {

@@ -12,9 +12,13 @@ import {
   type Totals,
 } from '../registry/index.ts';
 import {
+  type AuditEntry,
   type Commit,
   type IdempotencyRecord,
   type LogState,
+  type StaffRole,
+  type StaffSession,
+  type StaffUser,
   type Store,
   StoreError,
   type Subscriber,
@@ -62,6 +66,9 @@ const MIGRATIONS = [
      terms_version TEXT NOT NULL,
      expires       INTEGER NOT NULL
    );`,
+  `CREATE TABLE staff_users (username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL);
+   CREATE TABLE staff_sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, csrf TEXT NOT NULL, expires INTEGER NOT NULL);
+   CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, username TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL);`,
 ];
 
 export class SqliteStore implements Store {
@@ -203,6 +210,68 @@ export class SqliteStore implements Store {
       .run(note, treeSize);
     if (r.changes !== 1)
       throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+  }
+
+  async createStaffUser(u: StaffUser): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(
+          'INSERT OR IGNORE INTO staff_users (username, role, password_hash) VALUES (?, ?, ?)',
+        )
+        .run(u.username, u.role, u.passwordHash).changes === 1
+    );
+  }
+
+  async staffUser(username: string): Promise<StaffUser | undefined> {
+    const r = this.#db
+      .prepare('SELECT username, role, password_hash FROM staff_users WHERE username = ?')
+      .get(username) as { username: string; role: StaffRole; password_hash: string } | undefined;
+    return r && { username: r.username, role: r.role, passwordHash: r.password_hash };
+  }
+
+  async createStaffSession(tokenHash: string, s: Omit<StaffSession, 'role'>): Promise<void> {
+    this.#db
+      .prepare('DELETE FROM staff_sessions WHERE expires < ?')
+      .run(Math.floor(Date.now() / 1000));
+    this.#db
+      .prepare(
+        'INSERT INTO staff_sessions (token_hash, username, csrf, expires) VALUES (?, ?, ?, ?)',
+      )
+      .run(tokenHash, s.username, s.csrf, s.expires);
+  }
+
+  async staffSession(tokenHash: string, now: number): Promise<StaffSession | undefined> {
+    const r = this.#db
+      .prepare(
+        'SELECT s.username, u.role, s.csrf, s.expires FROM staff_sessions s JOIN staff_users u ON u.username = s.username WHERE s.token_hash = ? AND s.expires > ?',
+      )
+      .get(tokenHash, now) as
+      | { username: string; role: StaffRole; csrf: string; expires: number }
+      | undefined;
+    return r && { username: r.username, role: r.role, csrf: r.csrf, expires: Number(r.expires) };
+  }
+
+  async deleteStaffSession(tokenHash: string): Promise<void> {
+    this.#db.prepare('DELETE FROM staff_sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async recordAudit(e: AuditEntry): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO audit_log (at, username, action, target) VALUES (?, ?, ?, ?)')
+      .run(e.at, e.username, e.action, e.target);
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    return (
+      this.#db
+        .prepare('SELECT at, username, action, target FROM audit_log ORDER BY id DESC LIMIT ?')
+        .all(limit) as unknown as AuditEntry[]
+    ).map((e) => ({
+      at: Number(e.at),
+      username: e.username,
+      action: e.action,
+      target: e.target,
+    }));
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {

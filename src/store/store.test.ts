@@ -209,6 +209,47 @@ for (const [name, make] of backends) {
       await store.close();
     });
 
+    test('staff: accounts, sessions with the current role until they expire, the audit log', async () => {
+      const { store } = make();
+      assert.equal(
+        await store.createStaffUser({
+          username: 'mo',
+          role: 'moderator',
+          passwordHash: '$argon2id$x',
+        }),
+        true,
+      );
+      assert.equal(
+        await store.createStaffUser({ username: 'mo', role: 'admin', passwordHash: '$argon2id$y' }),
+        false,
+        'taken',
+      );
+      assert.deepEqual(await store.staffUser('mo'), {
+        username: 'mo',
+        role: 'moderator',
+        passwordHash: '$argon2id$x',
+      });
+      assert.equal(await store.staffUser('nobody'), undefined);
+      await store.createStaffSession('hash1', { username: 'mo', csrf: 'c1', expires: 2000 });
+      assert.deepEqual(await store.staffSession('hash1', 1000), {
+        username: 'mo',
+        role: 'moderator',
+        csrf: 'c1',
+        expires: 2000,
+      });
+      assert.equal(await store.staffSession('hash1', 2000), undefined, 'expired');
+      assert.equal(await store.staffSession('other', 1000), undefined);
+      await store.deleteStaffSession('hash1');
+      assert.equal(await store.staffSession('hash1', 1000), undefined);
+      await store.recordAudit({ at: 1, username: 'mo', action: 'approve', target: '12' });
+      await store.recordAudit({ at: 2, username: 'mo', action: 'erase', target: '13' });
+      assert.deepEqual(
+        (await store.auditLog(10)).map((e) => e.action),
+        ['erase', 'approve'],
+      );
+      await store.close();
+    });
+
     test('records voided indexes', async () => {
       const { store } = make();
       const { totals } = await store.state();

@@ -21,6 +21,33 @@ export interface Subscriber {
   readonly expires: number;
 }
 
+export type StaffRole = 'admin' | 'moderator' | 'volunteer';
+export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'moderator', 'volunteer'];
+
+export interface StaffUser {
+  readonly username: string;
+  readonly role: StaffRole;
+  /** argon2id PHC string. */
+  readonly passwordHash: string;
+}
+
+export interface StaffSession {
+  readonly username: string;
+  readonly role: StaffRole;
+  /** The session's CSRF token, required on every staff form. */
+  readonly csrf: string;
+  /** POSIX seconds. */
+  readonly expires: number;
+}
+
+/** A staff action: who, what, when, on which entry. Never a declarant's personal data. */
+export interface AuditEntry {
+  readonly at: number;
+  readonly username: string;
+  readonly action: string;
+  readonly target: string;
+}
+
 /** What a store keeps for an Idempotency-Key: nothing readable without the key itself. */
 export interface IdempotencyRecord {
   /** SHA-256 of the key, hex. */
@@ -86,6 +113,16 @@ export interface Store {
   setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean>;
   /** Confirmed subscribers with an id above `afterId`, in id order. */
   confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]>;
+  /** Adds a staff account; false if the username is taken. */
+  createStaffUser(user: StaffUser): Promise<boolean>;
+  staffUser(username: string): Promise<StaffUser | undefined>;
+  /** Stores a session under the SHA-256 of its token (the token itself is only in the cookie). */
+  createStaffSession(tokenHash: string, session: Omit<StaffSession, 'role'>): Promise<void>;
+  /** The session of a token hash, with the user's current role, unless expired. */
+  staffSession(tokenHash: string, now: number): Promise<StaffSession | undefined>;
+  deleteStaffSession(tokenHash: string): Promise<void>;
+  recordAudit(entry: AuditEntry): Promise<void>;
+  auditLog(limit: number): Promise<AuditEntry[]>;
   /** The last line of an import source already committed (0 if none): imports resume after it. */
   importCursor(source: string): Promise<number>;
   /** Publications matching a query (approved ones unless `q.status` says otherwise), newest first. */
