@@ -2,6 +2,7 @@
 // deleted): the totals drop, /stats lists the voids by reason, and `tuidang verify` recounts them.
 
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseSignerKey } from '../log/index.ts';
 import {
   encodeEntry,
@@ -13,6 +14,8 @@ import {
 import { LogWriter, VoidError } from '../sequencer/writer.ts';
 import { loadSignerKey, readConfig } from '../server/config.ts';
 import { Newsletter, smtpSender } from '../server/newsletter.ts';
+import { hashPassword } from '../server/password.ts';
+import { STAFF_ROLES, type StaffRole } from '../store/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 import { withLogWriter } from './writer-access.ts';
 
@@ -28,6 +31,9 @@ pending   lists the names and statements waiting for moderation (declarants who 
 approve   shows them on /statements; reject keeps them hidden
 redact    replaces the name or the statement with an edited text, and approves it
 erase     deletes a publication for good (the log's entry stays and reveals nothing)
+create-user NAME --role admin|moderator|volunteer
+          adds a staff account; the password is read from standard input (first line), at least
+          12 characters
 newsletter --subject S --text FILE [--rate N]
           mails FILE to every confirmed subscriber, N a second (default 5), over SMTP_URL, each
           with a one-click unsubscribe link; TUIDANG_PUBLIC_URL gives the links' address
@@ -42,6 +48,7 @@ export const admin: Command = {
       args,
       {
         subject: { type: 'string' },
+        role: { type: 'string' },
         text: { type: 'string' },
         rate: { type: 'string' },
         reason: { type: 'string' },
@@ -54,6 +61,7 @@ export const admin: Command = {
     if (parsed === undefined) return 0;
     const [action, ...targets] = parsed.positionals;
     if (action === 'newsletter') return sendNewsletter(parsed.values);
+    if (action === 'create-user') return createUser(targets, parsed.values);
     if (action !== undefined && MODERATION.includes(action))
       return moderate(action, targets, parsed.values);
     if (action !== 'void')
@@ -176,6 +184,44 @@ async function sendNewsletter(values: {
     );
     if (process.stderr.isTTY) process.stderr.write('\n');
     console.log(`sent the newsletter to ${sent} subscriber${sent === 1 ? '' : 's'}`);
+    return 0;
+  }, false);
+}
+
+async function createUser(
+  targets: string[],
+  values: { role?: string | boolean | undefined },
+): Promise<number> {
+  const [username, ...extra] = targets;
+  if (!username || extra.length > 0 || !/^[a-z0-9_.-]{2,64}$/.test(username)) {
+    throw new CliError('give one username: 2 to 64 characters among a-z 0-9 _ . -');
+  }
+  const role = values.role as StaffRole | undefined;
+  if (!role || !STAFF_ROLES.includes(role))
+    throw new CliError(`--role must be one of ${STAFF_ROLES.join(', ')}`);
+  if (process.stdin.isTTY)
+    process.stderr.write(
+      `password for ${username} (input is not hidden; pipe it in to avoid that): `,
+    );
+  const lines = createInterface({ input: process.stdin });
+  const [line = ''] = await (async () => {
+    for await (const l of lines) {
+      lines.close();
+      return [l];
+    }
+    return [];
+  })();
+  if ([...line].length < 12) throw new CliError('the password must have at least 12 characters');
+  return withLogWriter(async ({ store }) => {
+    if (!(await store.createStaffUser({ username, role, passwordHash: await hashPassword(line) })))
+      throw new CliError(`${username} exists already`);
+    await store.recordAudit({
+      at: Math.floor(Date.now() / 1000),
+      username: 'cli',
+      action: 'create-user',
+      target: `${username}:${role}`,
+    });
+    console.log(`created ${role} ${username}`);
     return 0;
   }, false);
 }

@@ -1,4 +1,5 @@
 // The HTTP server: one Fastify instance with the JSON API, the tlog endpoints and security headers.
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -14,6 +15,7 @@ import type { ProofOfWork } from './pow.ts';
 import { errorHandler, notFound } from './problem.ts';
 import { RateLimitedError, RateLimiter } from './rate-limit.ts';
 import { problem } from './schemas.ts';
+import { staffRoutes } from './staff.ts';
 
 export interface AppOptions {
   readonly store: Store;
@@ -91,6 +93,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     newsletter: opts.newsletter,
     publicUrl: opts.publicUrl,
   });
+  await app.register(cookie);
+  staffRoutes(app, opts.store);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

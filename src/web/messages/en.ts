@@ -167,6 +167,22 @@ export const en = {
   'mail.confirmSubject': 'Confirm your subscription',
   'mail.confirmBody': (link: string) =>
     `To confirm your subscription to the newsletter, open this link within 48 hours:\n\n${link}\n\nIf you did not ask for it, ignore this mail.`,
+  'staff.title': 'Staff',
+  'staff.login': 'Sign in',
+  'staff.username': 'Username',
+  'staff.password': 'Password',
+  'staff.loginFailed': 'The username or the password is wrong.',
+  'staff.wait': (seconds: number) =>
+    `Too many failed attempts: wait ${seconds} seconds before trying again.`,
+  'staff.queue': 'Waiting for moderation',
+  'staff.none': 'Nothing is waiting.',
+  'staff.approve': 'Approve',
+  'staff.reject': 'Reject',
+  'staff.erase': 'Erase',
+  'staff.logout': 'Sign out',
+  'staff.signedIn': (name: string) => `Signed in as ${name}.`,
+  'staff.forbidden': 'This needs a moderator or an administrator.',
+  'staff.expired': 'The form has expired: please try again.',
   'notFound.title': 'Page not found',
   'notFound.text': 'There is nothing at this address.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;

@@ -1,0 +1,160 @@
+// Staff sign-in and moderation over HTTP: cookies, CSRF, backoff, roles, the audit log.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Declarations } from '../sequencer/index.ts';
+import { MemoryStore } from '../store/index.ts';
+import { buildApp } from './app.ts';
+import { createLogger } from './logger.ts';
+import { hashPassword } from './password.ts';
+
+const sequencer: Declarations = { submit: async () => [], close: async () => {}, poolDepth: 0 };
+const cookiesOf = (res: { headers: Record<string, unknown> }) => {
+  const raw = res.headers['set-cookie'];
+  return (Array.isArray(raw) ? raw : raw ? [raw] : []) as string[];
+};
+const value = (cookies: string[], name: string) =>
+  cookies.map((c) => new RegExp(`^${name}=([^;]*)`).exec(c)?.[1]).find(Boolean) ?? '';
+const csrfIn = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+test('staff: sign in with a CSRF-protected form, moderate, every action audited, sign out', async () => {
+  const store = new MemoryStore();
+  await store.createStaffUser({
+    username: 'mo',
+    role: 'moderator',
+    passwordHash: await hashPassword('correct horse battery'),
+  });
+  await store.createStaffUser({
+    username: 'vo',
+    role: 'volunteer',
+    passwordHash: await hashPassword('volunteer password'),
+  });
+  const app = await buildApp({
+    store,
+    sequencer,
+    vkey: 'x.example/log+00000000+AQ==',
+    logger: createLogger({ write: () => {} }),
+  });
+  const login = async (username: string, password: string, csrfOverride?: string) => {
+    const page = await app.inject({
+      method: 'GET',
+      url: '/staff/',
+      headers: { 'accept-language': 'en' },
+    });
+    const loginCookie = value(cookiesOf(page), 'tuidang_login');
+    return app.inject({
+      method: 'POST',
+      url: '/staff/login',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: `tuidang_login=${loginCookie}`,
+        'accept-language': 'en',
+      },
+      payload: new URLSearchParams({
+        csrf: csrfOverride ?? csrfIn(page.body),
+        username,
+        password,
+      }).toString(),
+    });
+  };
+
+  assert.equal(
+    (await login('mo', 'correct horse battery', 'forged')).statusCode,
+    403,
+    'login CSRF',
+  );
+  const failed = await login('mo', 'wrong password');
+  assert.equal(failed.statusCode, 401);
+  assert.match(failed.body, /username or the password is wrong/);
+  await login('mo', 'wrong again');
+  await login('mo', 'and again');
+  const waiting = await login('mo', 'correct horse battery');
+  assert.equal(waiting.statusCode, 429, 'after three failures the right password waits too');
+  assert.match(waiting.body, /wait 1 seconds/);
+  await new Promise((r) => setTimeout(r, 1100));
+
+  const ok = await login('mo', 'correct horse battery');
+  assert.equal(ok.statusCode, 303);
+  const sessionCookie = cookiesOf(ok).find((c) => c.startsWith('tuidang_staff=')) ?? '';
+  assert.match(sessionCookie, /HttpOnly/);
+  assert.match(sessionCookie, /SameSite=Strict/);
+  assert.match(sessionCookie, /Path=\/staff/);
+  const cookie = `tuidang_staff=${value([sessionCookie], 'tuidang_staff')}`;
+
+  // A consented statement waits; the moderator approves it from the queue.
+  await store.commit({
+    oldSize: 0,
+    newSize: 0,
+    tiles: [],
+    checkpoint: 'x',
+    totals: (await store.state()).totals,
+    voided: [],
+    publications: [
+      {
+        index: 7,
+        name: 'Lin',
+        nameKind: 'alias',
+        statement: 'statement to review',
+        orgs: ['party'],
+        day: '2026-11-25',
+        language: 'en',
+      },
+    ],
+  });
+  const queue = await app.inject({
+    method: 'GET',
+    url: '/staff/',
+    headers: { cookie, 'accept-language': 'en' },
+  });
+  assert.equal(queue.statusCode, 200);
+  assert.match(queue.body, /statement to review/);
+  const moderate = (csrf: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/staff/moderate',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ csrf, index: '7', action: 'approve' }).toString(),
+    });
+  assert.equal((await moderate('forged')).statusCode, 403, 'CSRF on every staff form');
+  assert.equal((await store.publications({ limit: 5 })).length, 0);
+  assert.equal((await moderate(csrfIn(queue.body))).statusCode, 303);
+  assert.equal((await store.publications({ limit: 5 }))[0]?.statement, 'statement to review');
+
+  const audit = await store.auditLog(10);
+  assert.deepEqual(
+    audit.map((e) => [e.username, e.action, e.target]),
+    [
+      ['mo', 'approve', '7'],
+      ['mo', 'login', ''],
+    ],
+  );
+  assert.equal(JSON.stringify(audit).includes('Lin'), false, 'no personal data in the audit log');
+
+  assert.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/staff/logout',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `csrf=${csrfIn(queue.body)}`,
+      })
+    ).statusCode,
+    303,
+  );
+  const after = await app.inject({
+    method: 'GET',
+    url: '/staff/',
+    headers: { cookie, 'accept-language': 'en' },
+  });
+  assert.match(after.body, /Sign in/, 'the session is gone');
+
+  const volunteer = await login('vo', 'volunteer password');
+  const vcookie = `tuidang_staff=${value(cookiesOf(volunteer), 'tuidang_staff')}`;
+  assert.equal(
+    (await app.inject({ method: 'GET', url: '/staff/', headers: { cookie: vcookie } })).statusCode,
+    403,
+    'volunteers do not moderate',
+  );
+
+  const visitor = await app.inject({ method: 'GET', url: '/en/' });
+  assert.equal(visitor.headers['set-cookie'], undefined, 'visitors get no cookie');
+});
