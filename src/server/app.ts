@@ -94,7 +94,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     publicUrl: opts.publicUrl,
   });
   await app.register(cookie);
-  staffRoutes(app, opts.store);
+  staffRoutes(app, opts.store, opts.sequencer);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -149,12 +149,136 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
 
   const volunteer = await login('vo', 'volunteer password');
   const vcookie = `tuidang_staff=${value(cookiesOf(volunteer), 'tuidang_staff')}`;
-  assert.equal(
-    (await app.inject({ method: 'GET', url: '/staff/', headers: { cookie: vcookie } })).statusCode,
-    403,
-    'volunteers do not moderate',
-  );
+  const home = await app.inject({ method: 'GET', url: '/staff/', headers: { cookie: vcookie } });
+  assert.equal(home.statusCode, 303, 'volunteers do not moderate: they go to the declaration form');
+  assert.equal(home.headers.location, '/staff/declare');
+  const tried = await app.inject({
+    method: 'POST',
+    url: '/staff/moderate',
+    headers: { cookie: vcookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'csrf=x&index=7&action=erase',
+  });
+  assert.equal(tried.statusCode, 403);
 
   const visitor = await app.inject({ method: 'GET', url: '/en/' });
   assert.equal(visitor.headers['set-cookie'], undefined, 'visitors get no cookie');
+});
+
+test('volunteers declare on behalf of others, one by one or from CSV, and get the receipts to print', async () => {
+  const { ed25519Signer } = await import('../log/index.ts');
+  const { decodeBase64 } = await import('../log/index.ts');
+  const { decodeEntry } = await import('../registry/index.ts');
+  const { Sequencer } = await import('../sequencer/index.ts');
+  const store = new MemoryStore();
+  await store.createStaffUser({
+    username: 'vo',
+    role: 'volunteer',
+    passwordHash: await hashPassword('volunteer password'),
+  });
+  const real = await Sequencer.open(store, {
+    origin: 'v.example/log',
+    signer: ed25519Signer('v.example/log', new Uint8Array(32).fill(8)),
+    delayMs: 0,
+  });
+  const app = await buildApp({
+    store,
+    sequencer: real,
+    vkey: 'v.example/log+00000000+AQ==',
+    logger: createLogger({ write: () => {} }),
+  });
+  const page = await app.inject({
+    method: 'GET',
+    url: '/staff/',
+    headers: { 'accept-language': 'en' },
+  });
+  const signedIn = await app.inject({
+    method: 'POST',
+    url: '/staff/login',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: `tuidang_login=${value(cookiesOf(page), 'tuidang_login')}`,
+    },
+    payload: new URLSearchParams({
+      csrf: csrfIn(page.body),
+      username: 'vo',
+      password: 'volunteer password',
+    }).toString(),
+  });
+  const cookie = `tuidang_staff=${value(cookiesOf(signedIn), 'tuidang_staff')}`;
+  const form = await app.inject({
+    method: 'GET',
+    url: '/staff/declare',
+    headers: { cookie, 'accept-language': 'en' },
+  });
+  assert.equal(form.statusCode, 200);
+  const csrf = csrfIn(form.body);
+  const receiptsIn = (html: string) =>
+    (JSON.parse(
+      (/<textarea id="receipt-json"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1] ?? '{}').replaceAll(
+        '&quot;',
+        '"',
+      ),
+    ).receipts ?? []) as Array<{ entry: string; index: number }>;
+
+  const one = await app.inject({
+    method: 'POST',
+    url: '/staff/declare',
+    headers: {
+      cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+      'accept-language': 'en',
+    },
+    payload: new URLSearchParams({
+      csrf,
+      channel: 'phone',
+      rows: '1',
+      'd0.name': 'Caller',
+      'd0.nameKind': 'alias',
+      'd0.orgs': 'league',
+      action: 'declare',
+    }).toString(),
+  });
+  assert.equal(one.statusCode, 200);
+  const [r] = receiptsIn(one.body);
+  assert.ok(r);
+  const entry = decodeEntry(decodeBase64(r.entry) as Uint8Array);
+  assert.equal(entry.kind === 'declaration' && entry.channel, 'phone');
+
+  const csv =
+    'name,nameKind,orgs,region\nA,alias,party;league,CN-GD\nB,real,,\nC,alias,pioneers,\n';
+  const batch = await app.inject({
+    method: 'POST',
+    url: '/staff/declare-csv',
+    headers: {
+      cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+      'accept-language': 'en',
+    },
+    payload: new URLSearchParams({ csrf, channel: 'centre', csv }).toString(),
+  });
+  assert.equal(batch.statusCode, 207);
+  assert.match(batch.body, /Line 3 was not declared/);
+  const receipts = receiptsIn(batch.body);
+  assert.equal(receipts.length, 2);
+  assert.ok(
+    receipts.every((x) => {
+      const e = decodeEntry(decodeBase64(x.entry) as Uint8Array);
+      return e.kind === 'declaration' && e.channel === 'centre';
+    }),
+  );
+  assert.equal((await store.state()).totals.registered.channels.centre, 2);
+  const audit = await store.auditLog(10);
+  assert.deepEqual(
+    audit.filter((a) => a.action === 'declare').map((a) => a.username),
+    ['vo', 'vo'],
+  );
+  assert.equal(JSON.stringify(audit).includes('Caller'), false);
+  const forged = await app.inject({
+    method: 'POST',
+    url: '/staff/declare-csv',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ csrf: 'x', channel: 'centre', csv }).toString(),
+  });
+  assert.equal(forged.statusCode, 403);
+  await real.close();
 });

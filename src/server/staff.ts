@@ -3,12 +3,23 @@
 // every form, a growing wait after failed sign-ins, and an audit log of every action (who, what,
 // when, which entry: never a declarant's personal data). Visitors never get a cookie.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseSubmission, ValidationError } from '../registry/index.ts';
+import type { Declarations, Receipt } from '../sequencer/index.ts';
 import type { StaffSession, Store } from '../store/index.ts';
+import { html } from '../web/html.ts';
 import { type I18n, i18n, negotiate } from '../web/i18n.ts';
 import { layout, type Page } from '../web/layout.ts';
-import { messagePage } from '../web/pages/newsletter.ts';
+import { emptyDeclarant, readForm } from '../web/pages/declare.ts';
+import { receiptPage } from '../web/pages/receipt.ts';
 import { loginPage, queuePage } from '../web/pages/staff.ts';
+import {
+  VOLUNTEER_CHANNELS,
+  type VolunteerChannel,
+  volunteerPage,
+} from '../web/pages/volunteer.ts';
+import { fieldErrors, toSubmission } from '../web/routes.ts';
 import { verifyPassword } from './password.ts';
 
 const SESSION_COOKIE = 'tuidang_staff';
@@ -39,6 +50,7 @@ class Backoff {
 export function staffRoutes(
   app: FastifyInstance,
   store: Store,
+  sequencer: Declarations,
   now: () => number = Date.now,
 ): void {
   const backoff = new Backoff();
@@ -99,10 +111,8 @@ export function staffRoutes(
   app.get('/staff/', { schema: { hide: true } }, async (req, reply) => {
     const found = await session(req);
     if (!found) return showLogin(req, reply);
-    if (found.s.role === 'volunteer') {
-      const tr = t(req);
-      return send(reply, tr, messagePage(tr, tr.m['staff.title'], tr.m['staff.forbidden']), 403);
-    }
+    // Volunteers declare on behalf of others; they do not moderate.
+    if (found.s.role === 'volunteer') return reply.code(303).redirect('/staff/declare');
     return showQueue(reply, req, found.s);
   });
   app.get('/staff', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/staff/'));
@@ -173,6 +183,122 @@ export function staffRoutes(
         target: String(index),
       });
     return reply.code(303).redirect('/staff/');
+  });
+
+  // Volunteers declare on behalf of people who reached them by phone, in a centre or in person.
+  const channelOf = (v: string | null): VolunteerChannel =>
+    VOLUNTEER_CHANNELS.includes(v as VolunteerChannel) ? (v as VolunteerChannel) : 'phone';
+  const declared = async (username: string, receipts: Receipt[]) =>
+    store.recordAudit({
+      at: Math.floor(now() / 1000),
+      username,
+      action: 'declare',
+      target: receipts.map((r) => r.index).join(','),
+    });
+
+  app.get('/staff/declare', { schema: { hide: true } }, async (req, reply) => {
+    const found = await session(req);
+    if (!found) return showLogin(req, reply);
+    return send(reply, t(req), volunteerPage(t(req), found.s.csrf, 'phone', [emptyDeclarant()]));
+  });
+
+  app.post('/staff/declare', { schema: { hide: true } }, async (req, reply) => {
+    const found = await session(req);
+    if (!found) return showLogin(req, reply, undefined, 401);
+    const tr = t(req);
+    const body = form(req);
+    const channel = channelOf(body.get('channel'));
+    const { rows, action } = readForm(body);
+    if (!same(found.s.csrf, body.get('csrf') ?? ''))
+      return send(
+        reply,
+        tr,
+        volunteerPage(tr, found.s.csrf, channel, rows, {}, tr.m['staff.expired']),
+        403,
+      );
+    if (action === 'add')
+      return send(reply, tr, volunteerPage(tr, found.s.csrf, channel, [...rows, emptyDeclarant()]));
+    try {
+      const receipts = await sequencer.submit(
+        parseSubmission(toSubmission(rows, tr.locale), channel),
+      );
+      await declared(found.s.username, receipts);
+      return send(reply, tr, receiptPage(tr, receipts));
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        const { errors, notice } = fieldErrors(tr, e);
+        return send(
+          reply,
+          tr,
+          volunteerPage(tr, found.s.csrf, channel, rows, errors, notice ?? tr.m['declare.errors']),
+          400,
+        );
+      }
+      throw e;
+    }
+  });
+
+  app.post('/staff/declare-csv', { schema: { hide: true } }, async (req, reply) => {
+    const found = await session(req);
+    if (!found) return showLogin(req, reply, undefined, 401);
+    const tr = t(req);
+    const body = form(req);
+    const channel = channelOf(body.get('channel'));
+    if (!same(found.s.csrf, body.get('csrf') ?? ''))
+      return send(
+        reply,
+        tr,
+        volunteerPage(tr, found.s.csrf, channel, [emptyDeclarant()], {}, tr.m['staff.expired']),
+        403,
+      );
+    let records: Array<Record<string, string>>;
+    try {
+      records = parseCsv(body.get('csv') ?? '', {
+        columns: true,
+        skip_empty_lines: true,
+        trim: true,
+        bom: true,
+      });
+    } catch (e) {
+      return send(
+        reply,
+        tr,
+        volunteerPage(tr, found.s.csrf, channel, [emptyDeclarant()], {}, (e as Error).message),
+        400,
+      );
+    }
+    const problems: string[] = [];
+    const submissions = records.flatMap((r, i) => {
+      const d = {
+        name: r.name ?? '',
+        nameKind: r.nameKind || 'alias',
+        orgs: (r.orgs ?? '').split(/[;|,\s]+/).filter(Boolean),
+        ...(r.region ? { region: r.region } : {}),
+        ...(r.statement ? { statement: r.statement } : {}),
+        publish: ['true', 'yes', '1'].includes((r.publish ?? '').toLowerCase()),
+      };
+      try {
+        return [parseSubmission({ language: tr.locale, declarants: [d] }, channel)];
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        problems.push(tr.m['volunteer.rejected'](i + 2, e.message));
+        return [];
+      }
+    });
+    const receipts = (await Promise.all(submissions.map((sub) => sequencer.submit(sub)))).flat();
+    if (receipts.length > 0) await declared(found.s.username, receipts);
+    const page = receiptPage(tr, receipts);
+    return send(
+      reply,
+      tr,
+      problems.length === 0
+        ? page
+        : {
+            ...page,
+            body: html`<ul class="notice">${problems.map((p) => html`<li>${p}</li>`)}</ul>${page.body}`,
+          },
+      problems.length === 0 ? 200 : 207,
+    );
   });
 
   app.post('/staff/logout', { schema: { hide: true } }, async (req, reply) => {

@@ -95,7 +95,7 @@ function locale(req: FastifyRequest, reply: FastifyReply): I18n | undefined {
 }
 
 /** A validation problem's message in the page's language, keyed by the form field it concerns. */
-function fieldErrors(t: I18n, e: ValidationError): { errors: FieldErrors; notice?: string } {
+export function fieldErrors(t: I18n, e: ValidationError): { errors: FieldErrors; notice?: string } {
   const errors: FieldErrors = {};
   let notice: string | undefined;
   for (const p of e.problems) {
@@ -127,7 +127,8 @@ function receiptsOf(body: unknown): ReturnType<typeof parseReceipts> | undefined
   }
 }
 
-function toSubmission(rows: readonly DeclarantForm[], language: string): unknown {
+/** The JSON submission a filled form stands for (validated by src/registry like the API's). */
+export function toSubmission(rows: readonly DeclarantForm[], language: string): unknown {
   return {
     language,
     declarants: rows.map((d) => ({

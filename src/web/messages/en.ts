@@ -183,6 +183,16 @@ export const en = {
   'staff.signedIn': (name: string) => `Signed in as ${name}.`,
   'staff.forbidden': 'This needs a moderator or an administrator.',
   'staff.expired': 'The form has expired: please try again.',
+  'volunteer.title': 'Declare on behalf of others',
+  'volunteer.intro':
+    'For declarations received by phone, in a service centre or in person. Each person gets a receipt: print it for them.',
+  'volunteer.channel': 'Received',
+  'volunteer.batch': 'Several people at once (CSV)',
+  'volunteer.batchHelp':
+    'One person a line, with a header: name,nameKind,orgs,region,statement,publish (orgs separated by ;).',
+  'volunteer.batchSubmit': 'Declare them all',
+  'volunteer.rejected': (line: number, why: string) => `Line ${line} was not declared: ${why}`,
+  'nav.staff': 'Staff',
   'notFound.title': 'Page not found',
   'notFound.text': 'There is nothing at this address.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;

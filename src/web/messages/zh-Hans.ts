@@ -166,6 +166,16 @@ export const zhHans: Messages = {
   'staff.signedIn': (name: string) => `已登录：${name}。`,
   'staff.forbidden': '这需要审核员或管理员权限。',
   'staff.expired': '表格已过期，请再试一次。',
+  'volunteer.title': '代他人声明',
+  'volunteer.intro':
+    '用于通过电话、在服务中心或当面收到的声明。每个人都会得到一张回执：请打印给本人。',
+  'volunteer.channel': '收到途径',
+  'volunteer.batch': '一次多人（CSV）',
+  'volunteer.batchHelp':
+    '每行一人，第一行为标题：name,nameKind,orgs,region,statement,publish（多个组织用 ; 分隔）。',
+  'volunteer.batchSubmit': '全部声明',
+  'volunteer.rejected': (line: number, why: string) => `第 ${line} 行未声明：${why}`,
+  'nav.staff': '工作人员',
   'notFound.title': '找不到页面',
   'notFound.text': '这个地址没有内容。',
 };

@@ -166,6 +166,16 @@ export const zhHant: Messages = {
   'staff.signedIn': (name: string) => `已登入：${name}。`,
   'staff.forbidden': '這需要審核員或管理員權限。',
   'staff.expired': '表格已過期，請再試一次。',
+  'volunteer.title': '代他人聲明',
+  'volunteer.intro':
+    '用於通過電話、在服務中心或當面收到的聲明。每個人都會得到一張回執：請列印給本人。',
+  'volunteer.channel': '收到途徑',
+  'volunteer.batch': '一次多人（CSV）',
+  'volunteer.batchHelp':
+    '每行一人，第一行為標題：name,nameKind,orgs,region,statement,publish（多個組織用 ; 分隔）。',
+  'volunteer.batchSubmit': '全部聲明',
+  'volunteer.rejected': (line: number, why: string) => `第 ${line} 行未聲明：${why}`,
+  'nav.staff': '工作人員',
   'notFound.title': '找不到頁面',
   'notFound.text': '這個地址沒有內容。',
 };

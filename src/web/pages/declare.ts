@@ -56,7 +56,8 @@ export function readForm(body: URLSearchParams): {
 /** Error messages by field name (`d0.name`), already in the page's language. */
 export type FieldErrors = Record<string, string>;
 
-function row(t: I18n, d: DeclarantForm, i: number, errors: FieldErrors): Html {
+/** One declarant's fieldset; shared by the public form and the volunteers' form. */
+export function declarantRow(t: I18n, d: DeclarantForm, i: number, errors: FieldErrors): Html {
   const { m } = t;
   const f = (name: string) => `d${i}.${name}`;
   const err = (name: string) => {
@@ -115,7 +116,7 @@ ${guard ? html`<input type="hidden" name="ticket" value="${guard.ticket}"><input
 <div class="hp" aria-hidden="true"><label for="website">${m['declare.honeypot']}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
 ${guard ? html`<input type="hidden" name="ticket" value="${guard.ticket}"><input type="hidden" name="altcha" value="">` : ''}
 <div class="hp" aria-hidden="true"><label for="website">${m['declare.honeypot']}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
-${rows.map((d, i) => row(t, d, i, errors))}
+${rows.map((d, i) => declarantRow(t, d, i, errors))}
 ${rows.length < MAX_DECLARANTS ? html`<p><button type="submit" name="action" value="add" class="secondary">${m['declare.add']}</button></p>` : ''}
 <p><button type="submit" name="action" value="declare">${m['declare.submit']}</button></p>
 </form>`,

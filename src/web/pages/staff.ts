@@ -35,7 +35,7 @@ export function queuePage(
     title: m['staff.queue'],
     path: '/',
     body: html`<h1>${m['staff.queue']}</h1>
-<p>${m['staff.signedIn'](username)}</p>
+<p>${m['staff.signedIn'](username)} <a href="/staff/declare">${m['volunteer.title']}</a></p>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${
   pending.length === 0

@@ -1,0 +1,44 @@
+import { type Html, html } from '../html.ts';
+import type { I18n } from '../i18n.ts';
+import type { Page } from '../layout.ts';
+import { type DeclarantForm, declarantRow, type FieldErrors } from './declare.ts';
+
+export const VOLUNTEER_CHANNELS = ['phone', 'centre', 'volunteer'] as const;
+export type VolunteerChannel = (typeof VOLUNTEER_CHANNELS)[number];
+
+export function volunteerPage(
+  t: I18n,
+  csrf: string,
+  channel: VolunteerChannel,
+  rows: readonly DeclarantForm[],
+  errors: FieldErrors = {},
+  notice?: Html | string,
+): Page {
+  const { m } = t;
+  const channels = html`<label for="channel">${m['volunteer.channel']}</label>
+<select id="channel" name="channel">${VOLUNTEER_CHANNELS.map((c) => html`<option value="${c}"${c === channel ? html` selected` : ''}>${m[`channel.${c}`]}</option>`)}</select>`;
+  return {
+    title: m['volunteer.title'],
+    path: '/',
+    body: html`<h1>${m['volunteer.title']}</h1>
+<p>${m['volunteer.intro']}</p>
+${notice ? html`<div class="notice" role="alert">${notice}</div>` : ''}
+<form method="post" action="/staff/declare" novalidate>
+<input type="hidden" name="csrf" value="${csrf}">
+<input type="hidden" name="rows" value="${rows.length}">
+${channels}
+${rows.map((d, i) => declarantRow(t, d, i, errors))}
+<p><button type="submit" name="action" value="add" class="secondary">${m['declare.add']}</button></p>
+<p><button type="submit" name="action" value="declare">${m['declare.submit']}</button></p>
+</form>
+<h2>${m['volunteer.batch']}</h2>
+<form method="post" action="/staff/declare-csv">
+<input type="hidden" name="csrf" value="${csrf}">
+${channels}
+<label for="csv">CSV</label>
+<textarea id="csv" name="csv" class="mono" rows="8" aria-describedby="csv-help"></textarea>
+<p id="csv-help">${m['volunteer.batchHelp']}</p>
+<p><button type="submit">${m['volunteer.batchSubmit']}</button></p>
+</form>`,
+  };
+}
