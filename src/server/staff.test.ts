@@ -119,10 +119,49 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
   assert.equal((await moderate(csrfIn(queue.body))).statusCode, 303);
   assert.equal((await store.publications({ limit: 5 }))[0]?.statement, 'statement to review');
 
+  await store.commit({
+    oldSize: 0,
+    newSize: 0,
+    tiles: [],
+    checkpoint: 'x',
+    totals: (await store.state()).totals,
+    voided: [],
+    publications: [
+      {
+        index: 8,
+        name: 'Zhou',
+        nameKind: 'real',
+        statement: 'I work at the police station on 5 Main Road',
+        orgs: ['party'],
+        day: '2026-11-25',
+        language: 'en',
+      },
+    ],
+  });
+  const redact = await app.inject({
+    method: 'POST',
+    url: '/staff/moderate',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({
+      csrf: csrfIn(queue.body),
+      index: '8',
+      action: 'redact',
+      statement: 'I work at […]',
+    }).toString(),
+  });
+  assert.equal(redact.statusCode, 303);
+  assert.deepEqual(
+    (await store.publications({ limit: 5 })).map((p) => p.statement),
+    ['I work at […]', 'statement to review'],
+  );
+  assert.equal((await store.auditLog(1))[0]?.action, 'redact');
+  await store.recordAudit({ at: 0, username: 'test', action: 'marker', target: '' });
   const audit = await store.auditLog(10);
   assert.deepEqual(
     audit.map((e) => [e.username, e.action, e.target]),
     [
+      ['test', 'marker', ''],
+      ['mo', 'redact', '8'],
       ['mo', 'approve', '7'],
       ['mo', 'login', ''],
     ],

@@ -5,7 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseSubmission, ValidationError } from '../registry/index.ts';
+import { MAX_NAME, MAX_STATEMENT, parseSubmission, ValidationError } from '../registry/index.ts';
 import type { Declarations, Receipt } from '../sequencer/index.ts';
 import type { StaffSession, Store } from '../store/index.ts';
 import { html } from '../web/html.ts';
@@ -169,12 +169,25 @@ export function staffRoutes(
       return showQueue(reply, req, found.s, t(req).m['staff.forbidden'], 403);
     const index = Number(body.get('index'));
     const action = body.get('action');
-    if (!Number.isSafeInteger(index) || !['approve', 'reject', 'erase'].includes(action ?? ''))
+    if (
+      !Number.isSafeInteger(index) ||
+      !['approve', 'reject', 'erase', 'redact'].includes(action ?? '')
+    )
       return showQueue(reply, req, found.s, undefined, 400);
+    const edited = (field: 'name' | 'statement') => {
+      const v = body.get(field)?.normalize('NFC').trim();
+      return action === 'redact' && v
+        ? { [field]: [...v].slice(0, field === 'name' ? MAX_NAME : MAX_STATEMENT).join('') }
+        : {};
+    };
     const done =
       action === 'erase'
         ? await store.erasePublication(index)
-        : await store.moderate(index, { status: action === 'approve' ? 'approved' : 'rejected' });
+        : await store.moderate(index, {
+            status: action === 'reject' ? 'rejected' : 'approved',
+            ...edited('name'),
+            ...edited('statement'),
+          });
     if (done)
       await store.recordAudit({
         at: Math.floor(now() / 1000),

@@ -193,6 +193,8 @@ export const en = {
   'volunteer.batchSubmit': 'Declare them all',
   'volunteer.rejected': (line: number, why: string) => `Line ${line} was not declared: ${why}`,
   'nav.staff': 'Staff',
+  'staff.redact': 'Save the edited text and approve',
+  'staff.edit': 'Edit before approving (remove what could endanger someone)',
   'notFound.title': 'Page not found',
   'notFound.text': 'There is nothing at this address.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;

@@ -176,6 +176,8 @@ export const zhHans: Messages = {
   'volunteer.batchSubmit': '全部声明',
   'volunteer.rejected': (line: number, why: string) => `第 ${line} 行未声明：${why}`,
   'nav.staff': '工作人员',
+  'staff.redact': '保存修改并批准',
+  'staff.edit': '批准前修改（删去可能危及他人的内容）',
   'notFound.title': '找不到页面',
   'notFound.text': '这个地址没有内容。',
 };

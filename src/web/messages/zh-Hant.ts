@@ -176,6 +176,8 @@ export const zhHant: Messages = {
   'volunteer.batchSubmit': '全部聲明',
   'volunteer.rejected': (line: number, why: string) => `第 ${line} 行未聲明：${why}`,
   'nav.staff': '工作人員',
+  'staff.redact': '儲存修改並批准',
+  'staff.edit': '批准前修改（刪去可能危及他人的內容）',
   'notFound.title': '找不到頁面',
   'notFound.text': '這個地址沒有內容。',
 };

@@ -44,7 +44,12 @@ ${
         (
           p,
         ) => html`<article><blockquote><p>${p.statement}</p><footer>#${p.index} · ${p.name}${p.nameKind === 'alias' ? html` (${m['statements.alias']})` : ''} · <time datetime="${p.day}">${p.day}</time></footer></blockquote>
-<p>${action(p, 'approve')} ${action(p, 'reject')} ${action(p, 'erase')}</p></article>`,
+<p>${action(p, 'approve')} ${action(p, 'reject')} ${action(p, 'erase')}</p>
+<details><summary>${m['staff.edit']}</summary>
+<form method="post" action="/staff/moderate"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="index" value="${p.index}">
+<label for="name-${p.index}">${m['declare.name']}</label><input type="text" id="name-${p.index}" name="name" value="${p.name}">
+<label for="statement-${p.index}">${m['declare.statement']}</label><textarea id="statement-${p.index}" name="statement" rows="4">${p.statement}</textarea>
+<p><button type="submit" name="action" value="redact">${m['staff.redact']}</button></p></form></details></article>`,
       )
 }
 <form method="post" action="/staff/logout"><input type="hidden" name="csrf" value="${csrf}"><p><button type="submit" class="secondary">${m['staff.logout']}</button></p></form>`,
