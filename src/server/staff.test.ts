@@ -28,11 +28,12 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
     role: 'volunteer',
     passwordHash: await hashPassword('volunteer password'),
   });
+  const logLines: string[] = [];
   const app = await buildApp({
     store,
     sequencer,
     vkey: 'x.example/log+00000000+AQ==',
-    logger: createLogger({ write: () => {} }),
+    logger: createLogger({ write: (l: string) => logLines.push(l) }),
   });
   const login = async (username: string, password: string, csrfOverride?: string) => {
     const page = await app.inject({
@@ -49,6 +50,7 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
         cookie: `tuidang_login=${loginCookie}`,
         'accept-language': 'en',
       },
+      remoteAddress: '198.51.100.9',
       payload: new URLSearchParams({
         csrf: csrfOverride ?? csrfIn(page.body),
         username,
@@ -199,6 +201,9 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
   });
   assert.equal(tried.statusCode, 403);
 
+  for (const secret of ['correct horse battery', 'wrong password', '198.51.100.9', 'Lin']) {
+    assert.equal(logLines.join('').includes(secret), false, `${secret} in the logs`);
+  }
   const visitor = await app.inject({ method: 'GET', url: '/en/' });
   assert.equal(visitor.headers['set-cookie'], undefined, 'visitors get no cookie');
 });
