@@ -1,5 +1,6 @@
 // Ed25519 for signed notes (RFC 8032 via node:crypto) and key IDs (c2sp.org/signed-note).
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { PKCS8_PREFIX, SPKI_PREFIX } from './der.ts';
 import { LogError } from './errors.ts';
 import { sha256 } from './hash.ts';
 import { isValidKeyName, type NoteSigner, type NoteVerifier } from './note.ts';
@@ -8,40 +9,6 @@ import { isValidKeyName, type NoteSigner, type NoteVerifier } from './note.ts';
 export const ED25519 = 0x01;
 export const COSIGNATURE_V1 = 0x04;
 export type KeyType = typeof ED25519 | typeof COSIGNATURE_V1;
-
-// DER prefixes that turn a raw 32-byte Ed25519 seed / public key into PKCS#8 / SPKI (RFC 8410).
-const PKCS8_PREFIX = Uint8Array.of(
-  0x30,
-  0x2e,
-  0x02,
-  0x01,
-  0x00,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x04,
-  0x22,
-  0x04,
-  0x20,
-);
-const SPKI_PREFIX = Uint8Array.of(
-  0x30,
-  0x2a,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x03,
-  0x21,
-  0x00,
-);
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

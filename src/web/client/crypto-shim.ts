@@ -3,27 +3,13 @@
 // receipt verifier in the browser runs the very same src/log code as the server and the CLI.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { SPKI_PREFIX } from '../../log/der.ts';
 
 interface ShimKey {
   readonly type: 'private' | 'public';
   readonly raw: Uint8Array; // seed for a private key, public key bytes for a public one
   export(): Uint8Array;
 }
-
-const SPKI_PREFIX = Uint8Array.of(
-  0x30,
-  0x2a,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x03,
-  0x21,
-  0x00,
-);
 
 function publicKey(raw: Uint8Array): ShimKey {
   return {
