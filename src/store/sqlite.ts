@@ -78,6 +78,11 @@ export class SqliteStore implements Store {
   readonly #putCheckpoint;
   readonly #putTotals;
   readonly #getState;
+  readonly #getSize;
+  // The parsed totals of the last state read, by tree size: the totals are a function of the
+  // entries, so while the size is the same they are too, and the pages that show them need not
+  // parse one JSON document per request. Readers treat totals as immutable.
+  #cachedTotals: { size: number; totals: Totals } | undefined;
   readonly #putVoided;
   readonly #isVoided;
   readonly #getCheckpoint;
@@ -117,6 +122,9 @@ export class SqliteStore implements Store {
     this.#getState = db.prepare(
       'SELECT t.tree_size AS size, t.json AS json, c.note AS note FROM totals t LEFT JOIN checkpoints c ON c.tree_size = t.tree_size',
     );
+    this.#getSize = db.prepare(
+      'SELECT t.tree_size AS size, c.note AS note FROM totals t LEFT JOIN checkpoints c ON c.tree_size = t.tree_size',
+    );
     this.#putVoided = db.prepare('INSERT INTO voided (idx) VALUES (?)');
     this.#isVoided = db.prepare('SELECT 1 FROM voided WHERE idx = ?');
     this.#getCheckpoint = db.prepare('SELECT note FROM checkpoints WHERE tree_size = ?');
@@ -135,15 +143,20 @@ export class SqliteStore implements Store {
   }
 
   async state(): Promise<LogState> {
+    const cached = this.#cachedTotals;
+    if (cached !== undefined) {
+      const head = this.#getSize.get() as { size: number; note: string | null } | undefined;
+      if (head?.size === cached.size) {
+        return { treeSize: head.size, checkpoint: head.note ?? undefined, totals: cached.totals };
+      }
+    }
     const row = this.#getState.get() as
       | { size: number; json: string; note: string | null }
       | undefined;
     if (row === undefined) return { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
-    return {
-      treeSize: row.size,
-      checkpoint: row.note ?? undefined,
-      totals: JSON.parse(row.json) as Totals,
-    };
+    const totals = deepFreeze(JSON.parse(row.json) as Totals);
+    this.#cachedTotals = { size: row.size, totals };
+    return { treeSize: row.size, checkpoint: row.note ?? undefined, totals };
   }
 
   readonly readTiles = async (tiles: readonly Tile[]): Promise<Uint8Array[]> =>
@@ -452,4 +465,12 @@ function toSubscriber(r: SubscriberRow): Subscriber {
     termsVersion: r.terms_version,
     expires: Number(r.expires),
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }

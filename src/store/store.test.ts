@@ -17,7 +17,8 @@ const entries = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => new TextEncoder().encode(`entry ${from + i}`));
 
 async function append(store: Store, n: number): Promise<Uint8Array> {
-  const { treeSize, totals } = await store.state();
+  const { treeSize, totals: stored } = await store.state();
+  const totals = structuredClone(stored);
   const r = await integrate(store.readTiles, treeSize, entries(treeSize, n));
   totals.entries += n;
   const checkpoint = signCheckpoint(
@@ -107,6 +108,18 @@ for (const [name, make] of backends) {
         (e: unknown) => e instanceof StoreError && e.code === 'conflict',
       );
       assert.deepEqual(await store.state(), before);
+      await store.close();
+    });
+
+    test("state shows each commit's totals, however often it was read before", async () => {
+      const { store } = make();
+      await append(store, 2);
+      for (let i = 0; i < 3; i++) assert.equal((await store.state()).totals.entries, 2);
+      await append(store, 3);
+      const state = await store.state();
+      assert.equal(state.treeSize, 5);
+      assert.equal(state.totals.entries, 5);
+      assert.match(state.checkpoint ?? '', /^example\.org\/log\n5\n/);
       await store.close();
     });
 

@@ -1,5 +1,5 @@
-// The storage contract. Two implementations follow it (SQLite, the default; an in-memory one for
-// tests), and one test suite (store.test.ts) runs against each.
+// The storage contract. Three implementations follow it (SQLite, the default; PostgreSQL; an
+// in-memory one for tests), and one test suite (store.test.ts) runs against each.
 import type { ReadTiles, TileData } from '../log/index.ts';
 import type { Moderation, Publication, PublicationQuery, Totals } from '../registry/index.ts';
 
@@ -7,6 +7,7 @@ export interface LogState {
   readonly treeSize: number;
   /** The latest signed checkpoint (a signed note); undefined before the first commit. */
   readonly checkpoint: string | undefined;
+  /** Read-only: a store may hand the same (frozen) object to every reader at one tree size. */
   readonly totals: Totals;
 }
 
