@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PoolFullError } from '../sequencer/index.ts';
 import type { Declarations } from '../sequencer/sequencer.ts';
-import { MemoryStore } from '../store/index.ts';
+import { MemoryStore, StoreError } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 
@@ -62,6 +62,26 @@ test('an unexpected failure is a 500 without details, and is logged without the 
   assert.equal(logged.length, 1);
   assert.match(logged[0] as string, /disk exploded/);
   assert.doesNotMatch(logged[0] as string, /"name"|127\.0\.0\.1/);
+});
+
+test('an unreachable database is a 503 with Retry-After, and is logged without the request', async () => {
+  logged.length = 0;
+  const app = await appWith(() =>
+    Promise.reject(new StoreError('unavailable', 'database query failed: connection refused')),
+  );
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/declarations',
+    headers: { 'content-type': 'application/json' },
+    payload: body,
+  });
+  assert.equal(res.statusCode, 503);
+  assert.equal(res.headers['retry-after'], '5');
+  assert.match(res.json().detail, /database cannot be reached/);
+  assert.doesNotMatch(res.body, /connection refused/);
+  assert.equal(logged.length, 1);
+  assert.match(logged[0] as string, /connection refused/);
+  assert.doesNotMatch(logged[0] as string, /"declarants"|nameKind|127\.0\.0\.1/);
 });
 
 test('the OpenAPI document describes the API', async () => {

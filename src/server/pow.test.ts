@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { PostgresStore } from '../store/index.ts';
 import { ProofOfWork } from './pow.ts';
 
 const seed = new Uint8Array(32).fill(4);
@@ -39,19 +41,50 @@ test('a solved challenge is accepted once; forged, altered or foreign ones are r
   );
 });
 
-test('tickets: refused before the wait, accepted once after it, refused when forged or stale', () => {
+test('tickets: refused before the wait, accepted once after it, refused when forged or stale', async () => {
   let now = 1_800_000_000_000;
   const pow = new ProofOfWork({ seed, cost: 200, waitSeconds: 3, now: () => now });
   const ticket = pow.ticket();
-  assert.equal(pow.checkTicket(ticket), 'early');
+  assert.equal(await pow.checkTicket(ticket), 'early');
   now += 3_000;
-  assert.equal(pow.checkTicket(ticket), 'ok');
-  assert.equal(pow.checkTicket(ticket), 'invalid', 'used');
+  assert.equal(await pow.checkTicket(ticket), 'ok');
+  assert.equal(await pow.checkTicket(ticket), 'invalid', 'used');
   const t2 = pow.ticket();
   const forged = `${t2.slice(0, -2)}${t2.endsWith('AA') ? 'AB' : 'AA'}`;
   now += 5_000;
-  assert.equal(pow.checkTicket(forged), 'invalid');
+  assert.equal(await pow.checkTicket(forged), 'invalid');
   now += 3_600_000;
-  assert.equal(pow.checkTicket(t2), 'invalid', 'stale');
-  assert.equal(pow.checkTicket(undefined), 'invalid');
+  assert.equal(await pow.checkTicket(t2), 'invalid', 'stale');
+  assert.equal(await pow.checkTicket(undefined), 'invalid');
+});
+
+test('in a cluster, a solution or ticket spent on one node is refused by the others', async () => {
+  const schema = freshSchema();
+  const stores = [
+    new PostgresStore(postgresUrl, { schema }),
+    new PostgresStore(postgresUrl, { schema }),
+  ];
+  try {
+    let now = Date.now();
+    const [a, b] = stores.map(
+      (store) =>
+        new ProofOfWork({
+          seed,
+          cost: 200,
+          waitSeconds: 3,
+          now: () => now,
+          spendOnce: (token, expiresAtMs) => store.spendOnce(token, expiresAtMs),
+        }),
+    ) as [ProofOfWork, ProofOfWork];
+    const payload = await solve(a);
+    assert.equal(await b.checkSolution(payload), true, 'first use, on node b');
+    assert.equal(await a.checkSolution(payload), false, 'replayed on node a');
+    const ticket = a.ticket();
+    now += 3_000;
+    assert.equal(await a.checkTicket(ticket), 'ok');
+    assert.equal(await b.checkTicket(ticket), 'invalid', 'replayed on node b');
+    assert.equal(await b.checkTicket(b.ticket()), 'early');
+  } finally {
+    for (const s of stores) await s.close();
+  }
 });

@@ -3,7 +3,8 @@
 // Browser "safest"), the form carries a signed ticket instead, and is accepted only after it has
 // been open a few seconds: it costs a flood time rather than CPU, and the per-address rate limit
 // bounds what time can buy. Tickets and solutions are single-use. The secrets derive from the
-// log's signing key, so every node of a cluster accepts what another issued.
+// log's signing key, so every node of a cluster accepts what another issued; with a shared ledger
+// (PostgreSQL's spent_tokens) a token spent on one node is refused on every other.
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { type Challenge, createChallenge, randomInt, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
@@ -18,6 +19,8 @@ export interface PowOptions {
   /** 0 (idle) … 1 (saturated): the cost grows up to tenfold with it. */
   readonly load?: () => number;
   readonly now?: () => number;
+  /** A ledger shared by the nodes of a cluster: true the first time a token is spent anywhere. */
+  readonly spendOnce?: (token: string, expiresAtMs: number) => Promise<boolean>;
 }
 
 const TICKET_LIFETIME_S = 3600;
@@ -46,14 +49,15 @@ export class ProofOfWork {
     return (this.#opts.now ?? Date.now)();
   }
 
-  /** Remembers a token until it expires; false if it was used already. */
-  #once(token: string, expiresAtMs: number): boolean {
+  /** Remembers a token until it expires; false if it was used already (here or, with a shared
+   * ledger, on another node). */
+  async #once(token: string, expiresAtMs: number): Promise<boolean> {
     const now = this.#now();
     if (this.#used.size > 50_000)
       for (const [k, e] of this.#used) if (e < now) this.#used.delete(k);
     if (this.#used.has(token)) return false;
     this.#used.set(token, expiresAtMs);
-    return true;
+    return this.#opts.spendOnce ? this.#opts.spendOnce(token, expiresAtMs) : true;
   }
 
   /** A new challenge; harder under load. */
@@ -105,7 +109,7 @@ export class ProofOfWork {
   }
 
   /** `ok`, or why a ticket is refused: `early` (wait and send again) or `invalid`. */
-  checkTicket(ticket: string | undefined): 'ok' | 'early' | 'invalid' {
+  async checkTicket(ticket: string | undefined): Promise<'ok' | 'early' | 'invalid'> {
     const raw = Buffer.from(ticket ?? '', 'base64url');
     if (raw.length !== 40) return 'invalid';
     const body = raw.subarray(0, 24);
@@ -115,7 +119,7 @@ export class ProofOfWork {
     const age = (this.#now() - issued) / 1000;
     if (age > TICKET_LIFETIME_S) return 'invalid';
     if (age < this.#opts.waitSeconds) return 'early';
-    return this.#once(`t:${raw.toString('base64')}`, issued + TICKET_LIFETIME_S * 1000)
+    return (await this.#once(`t:${raw.toString('base64')}`, issued + TICKET_LIFETIME_S * 1000))
       ? 'ok'
       : 'invalid';
   }

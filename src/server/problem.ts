@@ -95,6 +95,15 @@ function handle(
     return send(reply, 400, error.message);
   if (error instanceof StoreError && error.code === 'not-found')
     return send(reply, 404, error.message);
+  if (error instanceof StoreError && error.code === 'unavailable') {
+    logger.error({ err: error }, 'database unavailable');
+    reply.header('Retry-After', '5');
+    return send(
+      reply,
+      503,
+      'The database cannot be reached just now. Please try again in a moment.',
+    );
+  }
   const fe = error as FastifyError;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own client errors: bad JSON, body too large, wrong content type.

@@ -63,6 +63,10 @@ export async function startRegistry(config: Config): Promise<Registry> {
       cost: config.pow.cost,
       waitSeconds: config.pow.waitSeconds,
       load: () => sequencer.poolDepth / 1000,
+      spendOnce:
+        store instanceof PostgresStore
+          ? (token, expiresAtMs) => store.spendOnce(token, expiresAtMs)
+          : undefined,
     });
   const app = await buildApp({
     store,

@@ -1,6 +1,7 @@
 // The PostgreSQL store: for more than one machine. Several `tuidang serve` processes share one
 // database; they accept declarations into a shared `pending` table, and one of them at a time
 // (whoever holds the advisory lock) sequences them. See src/sequencer/cluster.ts.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Tile } from '../log/index.ts';
 import {
@@ -60,6 +61,9 @@ const MIGRATIONS = [
   `CREATE TABLE staff_users (username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL);
    CREATE TABLE staff_sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, csrf TEXT NOT NULL, expires BIGINT NOT NULL);
    CREATE TABLE audit_log (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, username TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL);`,
+  // Proof-of-work solutions and form tickets already used on some node (SHA-256 of the token).
+  `CREATE TABLE spent_tokens (token_hash BYTEA PRIMARY KEY, expires BIGINT NOT NULL);
+   CREATE INDEX spent_tokens_expires ON spent_tokens (expires);`,
 ];
 
 /** Advisory lock keys: one for migrations, one for the right to sequence. */
@@ -86,6 +90,7 @@ export class PostgresStore implements Store {
   readonly #schema: string;
   readonly #url: string;
   #ready: Promise<void>;
+  #spends = 0;
 
   /** `schema` isolates one log per schema (tests use one schema per run). */
   constructor(url: string, options: { schema?: string; max?: number } = {}) {
@@ -160,6 +165,20 @@ export class PostgresStore implements Store {
         cause,
       });
     }
+  }
+
+  /**
+   * Records a single-use token (a solved proof-of-work challenge, a form ticket) for every node of
+   * the cluster: true the first time, false if any node spent it before. Kept until `expiresAtMs`.
+   */
+  async spendOnce(token: string, expiresAtMs: number): Promise<boolean> {
+    if (++this.#spends % 1000 === 0)
+      await this.#query('DELETE FROM spent_tokens WHERE expires < $1', [Date.now()]);
+    const { rowCount } = await this.#query(
+      'INSERT INTO spent_tokens (token_hash, expires) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [createHash('sha256').update(token).digest(), expiresAtMs],
+    );
+    return rowCount === 1;
   }
 
   async state(): Promise<LogState> {

@@ -64,7 +64,7 @@ export interface NewsletterService {
 export interface FormPow {
   readonly waitSeconds: number;
   ticket(): string;
-  checkTicket(ticket: string | undefined): 'ok' | 'early' | 'invalid';
+  checkTicket(ticket: string | undefined): Promise<'ok' | 'early' | 'invalid'>;
   checkSolution(payload: string | undefined): Promise<boolean>;
 }
 
@@ -210,7 +210,7 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
     try {
       const submission = parseSubmission(toSubmission(form.rows, t.locale), 'web');
       if (opts.pow && !(await opts.pow.checkSolution(form.altcha))) {
-        const verdict = opts.pow.checkTicket(form.ticket);
+        const verdict = await opts.pow.checkTicket(form.ticket);
         if (verdict !== 'ok') {
           const notice =
             verdict === 'early'
