@@ -42,7 +42,7 @@ It writes to the store of the environment (DATA_DIR or DATABASE_URL). With SQLit
 "tuidang serve" first.`;
 
 export const admin: Command = {
-  summary: 'operator actions: void entries, moderate publications',
+  summary: 'operator actions: void entries, moderation, staff accounts, the newsletter',
   async run(args) {
     const parsed = parseOptions(
       args,

@@ -3,23 +3,33 @@ import { readConfig, startRegistry } from '../server/index.ts';
 import { buildStaticApp } from '../server/static.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
-const help = `usage: tuidang serve [--static DIR]
+export const help = `usage: tuidang serve [--static DIR]
 
-Serves the registry: the JSON API under /api/v1/ and the log under /log/. With --static DIR, serves
-only a mirror directory (made by tuidang mirror) under /log/, on PORT and HOST.
+Serves the registry: the site, the JSON API under /api/v1/ and the log under /log/. With --static
+DIR, serves only a mirror directory (made by tuidang mirror) under /log/, on PORT and HOST.
 
 Configuration comes from the environment:
-  PORT              port to listen on (default 8080; 0 picks a free one)
-  HOST              address to listen on (default 127.0.0.1)
-  DATA_DIR          where the SQLite database and the signing key live (default ./data)
-  TUIDANG_ORIGIN    the log's origin and key name (default localhost/tuidang)
-  TUIDANG_SIGNER_KEY  the signing key itself, instead of DATA_DIR/log.key
-  SEQUENCE_DELAY    milliseconds a commit may wait to gather more declarations (default 2)
-  DATABASE_URL      postgres://… to use PostgreSQL instead of SQLite (several nodes may share it)
-  DATABASE_SCHEMA   the PostgreSQL schema (default tuidang)
-  TUIDANG_WITNESSES witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
+  PORT                     port to listen on (default 8080; 0 picks a free one)
+  HOST                     address to listen on (default 127.0.0.1; put a TLS proxy in front)
+  DATA_DIR                 where the SQLite database and the signing key live (default ./data)
+  DATABASE_URL             postgres://… to use PostgreSQL instead of SQLite (nodes may share it)
+  DATABASE_SCHEMA          the PostgreSQL schema (default tuidang)
+  TUIDANG_ORIGIN           the log's origin and key name (default localhost/tuidang)
+  TUIDANG_SIGNER_KEY       the signing key itself, instead of DATA_DIR/log.key
+  SEQUENCE_DELAY           milliseconds a commit may wait to gather more declarations (default 2)
+  RATE_LIMIT               declarations a minute from one address (default 30; 0: no limit)
+  TUIDANG_POW              proof of work on declarations: on (default) or off
+  TUIDANG_POW_COST         hashes a client computes on average when idle (default 5000)
+  TUIDANG_POW_WAIT         seconds a form without JavaScript must be open (default 3)
+  TRUST_PROXY              behind a reverse proxy: true, the number of proxies, or their addresses
+  SMTP_URL                 the SMTP server for the newsletter (without it, no newsletter)
+  NEWSLETTER_FROM          the newsletter's sender (default tuidang <newsletter@localhost>)
+  TUIDANG_PUBLIC_URL       the site's public address, for links in mails (default: from requests)
+  TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
-  TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)`;
+  TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)
+
+docs/operations.md explains each in context: proxies, backups, keys, clusters, witnesses.`;
 
 export const serve: Command = {
   summary: 'run the registry (API, log, sequencer)',
