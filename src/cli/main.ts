@@ -1,6 +1,7 @@
 // `tuidang <command>`: one entry point for operators, auditors and witnesses.
 
 import { ConfigError } from '../server/config.ts';
+import { StoreError } from '../store/index.ts';
 import { admin } from './admin.ts';
 import { backup } from './backup.ts';
 import { CliError, type Command } from './command.ts';
@@ -51,6 +52,11 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       console.error(`tuidang ${name}: ${e.message}`);
       return 2;
+    }
+    // The database cannot be reached or is not what this program expects: one line, no trace.
+    if (e instanceof StoreError && (e.code === 'unavailable' || e.code === 'corrupt')) {
+      console.error(`tuidang ${name}: ${e.message}`);
+      return 1;
     }
     throw e;
   }

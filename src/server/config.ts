@@ -122,7 +122,13 @@ export function loadSignerKey(config: Config): { skey: string; created: boolean 
     }
     skey = readFileSync(file, 'utf8');
   }
-  const { name } = parseSignerKey(skey);
+  let name: string;
+  try {
+    ({ name } = parseSignerKey(skey));
+  } catch (e) {
+    const where = config.signerKey ? 'TUIDANG_SIGNER_KEY' : file;
+    throw new ConfigError(`${where}: ${(e as Error).message}`, { cause: e });
+  }
   if (name !== config.origin) {
     throw new ConfigError(
       `the signing key is for origin "${name}", but TUIDANG_ORIGIN is "${config.origin}": use the matching key or origin`,
