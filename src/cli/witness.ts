@@ -49,15 +49,20 @@ export const witness: Command = {
       throw new CliError(`--port ${port} is not a port number`);
     let signer: ReturnType<typeof signerFromKey>;
     const logs = new Map<string, NoteVerifier[]>();
+    let keyText: string;
     try {
-      signer = signerFromKey(readFileSync(key, 'utf8'));
+      keyText = readFileSync(key, 'utf8');
+    } catch (e) {
+      throw new CliError(`cannot read the key file ${key}: ${(e as NodeJS.ErrnoException).code}`);
+    }
+    try {
+      signer = signerFromKey(keyText);
       for (const vkey of log) {
         const { name } = parseVerifierKey(vkey);
         logs.set(name, [...(logs.get(name) ?? []), verifierFromKey(vkey)]);
       }
     } catch (e) {
-      if (e instanceof LogError || (e as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new CliError((e as Error).message);
+      if (e instanceof LogError) throw new CliError((e as Error).message);
       throw e;
     }
     const state = new WitnessState(data);
