@@ -46,6 +46,7 @@ export {
   type PublicationQuery,
   type PublicationStatus,
 } from './publication.ts';
+export type { Receipt } from './receipt.ts';
 export { parseRegion, REGIONS, type Region } from './regions.ts';
 export {
   addEntry,

@@ -9,17 +9,15 @@
 // every commit locks the log's state row and checks the tree size it builds on.
 import type pg from 'pg';
 import type { NodeCache, ReadTiles } from '../log/index.ts';
-import { type DeclarationEntry, decodeEntry, type Submission } from '../registry/index.ts';
+import {
+  type DeclarationEntry,
+  decodeEntry,
+  type Receipt,
+  type Submission,
+} from '../registry/index.ts';
 import { type PostgresStore, SEQUENCER_LOCK, type SequencedRow } from '../store/postgres.ts';
 import { seal, unseal } from './idempotency.ts';
-import {
-  type Prepared,
-  prepare,
-  type Receipt,
-  receiptCores,
-  receipts,
-  withIndexes,
-} from './prepare.ts';
+import { type Prepared, prepare, receiptCores, receipts, withIndexes } from './prepare.ts';
 import {
   type Declarations,
   IdempotencyConflictError,

@@ -1,5 +1,5 @@
+export type { Receipt } from '../registry/index.ts';
 export { IdempotencyKeyError } from './idempotency.ts';
-export type { Receipt } from './prepare.ts';
 export {
   type Declarations,
   IdempotencyConflictError,

@@ -6,23 +6,12 @@ import {
   encodeEntry,
   ownerTag,
   type Publication,
+  type Receipt,
   SALT_SIZE,
   type Submission,
   utcDay,
 } from '../registry/index.ts';
 import { randomBytesFromPool } from './random.ts';
-
-export interface Receipt {
-  readonly index: number;
-  /** The log entry, base64. */
-  readonly entry: string;
-  /** The commitment's salt, base64: held by nobody but the declarant. */
-  readonly salt: string;
-  readonly treeSize: number;
-  readonly inclusionProof: string[];
-  /** The signed checkpoint of `treeSize`. */
-  readonly checkpoint: string;
-}
 
 export interface Prepared {
   readonly entries: Uint8Array[];

@@ -10,9 +10,15 @@ import {
   rawPublicKey,
   verifyInclusion,
 } from '../log/index.ts';
-import { commitment, decodeEntry, headline, parseSubmission } from '../registry/index.ts';
+import {
+  commitment,
+  decodeEntry,
+  headline,
+  parseSubmission,
+  type Receipt,
+} from '../registry/index.ts';
 import { MemoryStore } from '../store/index.ts';
-import { PoolFullError, type Receipt, Sequencer } from './sequencer.ts';
+import { PoolFullError, Sequencer } from './sequencer.ts';
 
 const seed = new Uint8Array(32).fill(3);
 const signer = ed25519Signer('example.org/log', seed);

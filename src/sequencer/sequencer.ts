@@ -4,7 +4,7 @@
 // waiting request answered with its receipts. Batches grow with load by themselves; there is no
 // fixed tick, so throughput does not depend on how many clients wait.
 import type { NodeCache, NoteSigner } from '../log/index.ts';
-import type { Submission } from '../registry/index.ts';
+import type { Receipt, Submission } from '../registry/index.ts';
 import type { IdempotencyRecord, Store } from '../store/index.ts';
 import {
   checkKey,
@@ -14,18 +14,9 @@ import {
   seal,
   unseal,
 } from './idempotency.ts';
-import {
-  type Prepared,
-  prepare,
-  type Receipt,
-  receiptCores,
-  receipts,
-  withIndexes,
-} from './prepare.ts';
+import { type Prepared, prepare, receiptCores, receipts, withIndexes } from './prepare.ts';
 import type { WitnessesOptions } from './witnesses.ts';
 import { type CommitObserver, LogWriter } from './writer.ts';
-
-export type { Receipt } from './prepare.ts';
 
 /** The Idempotency-Key was used before for another request: the caller should answer 409. */
 export class IdempotencyConflictError extends Error {

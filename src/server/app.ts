@@ -5,7 +5,6 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
-import { sendNotFoundPage, webRoutes } from '../web/routes.ts';
 import { apiRoutes } from './api-routes.ts';
 import { logRoutes } from './log-routes.ts';
 import { createLogger } from './logger.ts';
@@ -16,6 +15,7 @@ import { errorHandler, notFound } from './problem.ts';
 import { RateLimitedError, RateLimiter } from './rate-limit.ts';
 import { problem } from './schemas.ts';
 import { staffRoutes } from './staff.ts';
+import { sendNotFoundPage, webRoutes } from './web-routes.ts';
 
 export interface AppOptions {
   readonly store: Store;

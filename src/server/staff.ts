@@ -19,8 +19,8 @@ import {
   type VolunteerChannel,
   volunteerPage,
 } from '../web/pages/volunteer.ts';
-import { fieldErrors, toSubmission } from '../web/routes.ts';
 import { verifyPassword } from './password.ts';
+import { fieldErrors, toSubmission } from './web-routes.ts';
 
 const SESSION_COOKIE = 'tuidang_staff';
 const LOGIN_COOKIE = 'tuidang_login';

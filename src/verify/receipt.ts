@@ -10,8 +10,8 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../log/index.ts';
+import type { Receipt } from '../registry/index.ts';
 import { commitment, decodeEntry } from '../registry/index.ts';
-import type { Receipt } from '../sequencer/index.ts';
 import type { LogSource } from './source.ts';
 import { checkSignatures, VerificationError } from './verify.ts';
 

@@ -2,8 +2,8 @@
 // It can be copied, printed, or downloaded (the download form posts it back; nothing is stored).
 // With JavaScript, /static/app.js verifies it in the browser with the same src/log code.
 import { decodeBase64 } from '../../log/index.ts';
+import type { Receipt } from '../../registry/index.ts';
 import { decodeEntry } from '../../registry/index.ts';
-import type { Receipt } from '../../sequencer/index.ts';
 import { html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';

@@ -13,26 +13,26 @@ import {
 import { type Declarations, PoolFullError } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { parseReceipts } from '../verify/receipt.ts';
-import { CLIENT_SCRIPTS, clientScript } from './bundle.ts';
-import { atomFeed } from './feed.ts';
-import { type I18n, i18n, localeFromPrefix, negotiate, PREFIX } from './i18n.ts';
-import { layout, type Page } from './layout.ts';
-import { aboutPage } from './pages/about.ts';
+import { CLIENT_SCRIPTS, clientScript } from '../web/bundle.ts';
+import { atomFeed } from '../web/feed.ts';
+import { type I18n, i18n, localeFromPrefix, negotiate, PREFIX } from '../web/i18n.ts';
+import { layout, type Page } from '../web/layout.ts';
+import { aboutPage } from '../web/pages/about.ts';
 import {
   type DeclarantForm,
   declarePage,
   emptyDeclarant,
   type FieldErrors,
   readForm,
-} from './pages/declare.ts';
-import { erasePage } from './pages/erase.ts';
-import { figuresPage, loadFigures } from './pages/figures.ts';
-import { homePage } from './pages/home.ts';
-import { messagePage, newsletterPage } from './pages/newsletter.ts';
-import { notFoundPage } from './pages/not-found.ts';
-import { receiptCheckPage, receiptPage } from './pages/receipt.ts';
-import { statementsPage } from './pages/statements.ts';
-import { statsCsv, statsPage } from './pages/stats.ts';
+} from '../web/pages/declare.ts';
+import { erasePage } from '../web/pages/erase.ts';
+import { figuresPage, loadFigures } from '../web/pages/figures.ts';
+import { homePage } from '../web/pages/home.ts';
+import { messagePage, newsletterPage } from '../web/pages/newsletter.ts';
+import { notFoundPage } from '../web/pages/not-found.ts';
+import { receiptCheckPage, receiptPage } from '../web/pages/receipt.ts';
+import { statementsPage } from '../web/pages/statements.ts';
+import { statsCsv, statsPage } from '../web/pages/stats.ts';
 
 export interface WebOptions {
   readonly store: Store;
@@ -41,7 +41,7 @@ export interface WebOptions {
   readonly origin: string;
   /** Seconds the client must wait before declaring again, or undefined when it may declare. */
   readonly admit?: (req: FastifyRequest) => number | undefined;
-  /** Proof of work for the form (src/server/pow.ts), if required. */
+  /** Proof of work for the form (pow.ts), if required. */
   readonly pow?: FormPow | undefined;
   /** The newsletter, when SMTP is configured. */
   readonly newsletter?: NewsletterService | undefined;
@@ -69,7 +69,7 @@ export interface FormPow {
 }
 
 const PAGE_SIZE = 20;
-const css = readFileSync(new URL('./static/site.css', import.meta.url), 'utf8');
+const css = readFileSync(new URL('../web/static/site.css', import.meta.url), 'utf8');
 
 function send(reply: FastifyReply, t: I18n, page: Page, status = 200): FastifyReply {
   return reply
