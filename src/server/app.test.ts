@@ -35,14 +35,18 @@ async function appWith(submit: Declarations['submit']) {
   });
 }
 
-test('a full pool answers 503 with Retry-After, and says nothing was recorded', async () => {
-  const app = await appWith(() => Promise.reject(new PoolFullError('full')));
-  const res = await app.inject({
+/** Posts one declaration to the API. */
+const declare = (app: Awaited<ReturnType<typeof appWith>>) =>
+  app.inject({
     method: 'POST',
     url: '/api/v1/declarations',
     headers: { 'content-type': 'application/json' },
     payload: body,
   });
+
+test('a full pool answers 503 with Retry-After, and says nothing was recorded', async () => {
+  const app = await appWith(() => Promise.reject(new PoolFullError('full')));
+  const res = await declare(app);
   assert.equal(res.statusCode, 503);
   assert.equal(res.headers['retry-after'], '1');
   assert.match(res.json().detail, /nothing was recorded/);
@@ -51,12 +55,7 @@ test('a full pool answers 503 with Retry-After, and says nothing was recorded', 
 test('an unexpected failure is a 500 without details, and is logged without the request', async () => {
   logged.length = 0;
   const app = await appWith(() => Promise.reject(new Error('disk exploded')));
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/declarations',
-    headers: { 'content-type': 'application/json' },
-    payload: body,
-  });
+  const res = await declare(app);
   assert.equal(res.statusCode, 500);
   assert.doesNotMatch(res.body, /disk exploded|at /);
   assert.equal(logged.length, 1);
@@ -69,12 +68,7 @@ test('an unreachable database is a 503 with Retry-After, and is logged without t
   const app = await appWith(() =>
     Promise.reject(new StoreError('unavailable', 'database query failed: connection refused')),
   );
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/declarations',
-    headers: { 'content-type': 'application/json' },
-    payload: body,
-  });
+  const res = await declare(app);
   assert.equal(res.statusCode, 503);
   assert.equal(res.headers['retry-after'], '5');
   assert.match(res.json().detail, /database cannot be reached/);
