@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -132,5 +132,15 @@ test('moderation: consented statements wait, an operator approves or redacts, th
     assert.match(after, /second statement/);
   } finally {
     await registry.close();
+  }
+});
+
+test('admin on a data directory without a registry: one line, exit 2, nothing created', async () => {
+  const empty = join(mkdtempSync(join(tmpdir(), 'tuidang-admin-none-')), 'data');
+  for (const args of [['pending'], ['void', '1', '--reason', 'test'], ['approve', '1']]) {
+    const res = await runCli({ TUIDANG_SIGNER_KEY: '', DATA_DIR: empty }, 'admin', ...args);
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /there is no registry in .*set DATA_DIR/);
+    assert.equal(existsSync(empty), false, 'no database and no signing key made');
   }
 });

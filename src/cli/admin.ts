@@ -3,7 +3,6 @@
 
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseSignerKey } from '../log/index.ts';
 import {
   encodeEntry,
   utcDay,
@@ -12,7 +11,7 @@ import {
   type VoidReason,
 } from '../registry/index.ts';
 import { LogWriter, VoidError } from '../sequencer/writer.ts';
-import { loadSignerKey, readConfig } from '../server/config.ts';
+import { readConfig } from '../server/config.ts';
 import { Newsletter, smtpSender } from '../server/newsletter.ts';
 import { hashPassword } from '../server/password.ts';
 import { STAFF_ROLES, type StaffRole } from '../store/index.ts';
@@ -107,43 +106,46 @@ type Values = {
 };
 
 async function moderate(action: string, targets: string[], values: Values): Promise<number> {
-  return withLogWriter(async ({ store }) => {
-    if (action === 'pending') {
-      const limit = Number(values.limit ?? 50);
-      const list = await store.publications({
-        status: 'pending',
-        limit: Number.isInteger(limit) && limit > 0 ? limit : 50,
-      });
-      if (list.length === 0) console.log('nothing is waiting for moderation');
-      for (const p of list)
+  return withLogWriter(
+    async ({ store }) => {
+      if (action === 'pending') {
+        const limit = Number(values.limit ?? 50);
+        const list = await store.publications({
+          status: 'pending',
+          limit: Number.isInteger(limit) && limit > 0 ? limit : 50,
+        });
+        if (list.length === 0) console.log('nothing is waiting for moderation');
+        for (const p of list)
+          console.log(
+            `#${p.index}  ${p.day}  ${p.name}${p.nameKind === 'alias' ? ' (alias)' : ''}\n    ${p.statement.replaceAll('\n', '\n    ')}\n`,
+          );
+        return 0;
+      }
+      let missing = 0;
+      for (const index of indexesOf(targets)) {
+        const done =
+          action === 'erase'
+            ? await store.erasePublication(index)
+            : await store.moderate(index, {
+                status: action === 'reject' ? 'rejected' : 'approved',
+                ...(action === 'redact' && typeof values.name === 'string'
+                  ? { name: values.name }
+                  : {}),
+                ...(action === 'redact' && typeof values.statement === 'string'
+                  ? { statement: values.statement }
+                  : {}),
+              });
+        if (!done) missing++;
         console.log(
-          `#${p.index}  ${p.day}  ${p.name}${p.nameKind === 'alias' ? ' (alias)' : ''}\n    ${p.statement.replaceAll('\n', '\n    ')}\n`,
+          done
+            ? `#${index}: ${action === 'erase' ? 'erased' : action === 'reject' ? 'rejected' : 'approved'}`
+            : `#${index}: no publication at this index`,
         );
-      return 0;
-    }
-    let missing = 0;
-    for (const index of indexesOf(targets)) {
-      const done =
-        action === 'erase'
-          ? await store.erasePublication(index)
-          : await store.moderate(index, {
-              status: action === 'reject' ? 'rejected' : 'approved',
-              ...(action === 'redact' && typeof values.name === 'string'
-                ? { name: values.name }
-                : {}),
-              ...(action === 'redact' && typeof values.statement === 'string'
-                ? { statement: values.statement }
-                : {}),
-            });
-      if (!done) missing++;
-      console.log(
-        done
-          ? `#${index}: ${action === 'erase' ? 'erased' : action === 'reject' ? 'rejected' : 'approved'}`
-          : `#${index}: no publication at this index`,
-      );
-    }
-    return missing === 0 ? 0 : 1;
-  }, false);
+      }
+      return missing === 0 ? 0 : 1;
+    },
+    { exclusive: false },
+  );
 }
 
 async function sendNewsletter(values: {
@@ -169,23 +171,25 @@ async function sendNewsletter(values: {
     throw new CliError(
       'set TUIDANG_PUBLIC_URL (e.g. https://registry.example) for the unsubscribe links',
     );
-  const seed = parseSignerKey(loadSignerKey(config).skey).key;
   const smtpUrl = config.smtpUrl;
   const publicUrl = config.publicUrl;
   const subject = values.subject;
-  return withLogWriter(async ({ store }) => {
-    const newsletter = new Newsletter(store, smtpSender(smtpUrl, config.newsletterFrom), seed);
-    const sent = await newsletter.sendToAll(
-      publicUrl,
-      subject,
-      text,
-      rate,
-      (n) => process.stderr.isTTY && process.stderr.write(`\rsent ${n}`),
-    );
-    if (process.stderr.isTTY) process.stderr.write('\n');
-    console.log(`sent the newsletter to ${sent} subscriber${sent === 1 ? '' : 's'}`);
-    return 0;
-  }, false);
+  return withLogWriter(
+    async ({ store, seed }) => {
+      const newsletter = new Newsletter(store, smtpSender(smtpUrl, config.newsletterFrom), seed);
+      const sent = await newsletter.sendToAll(
+        publicUrl,
+        subject,
+        text,
+        rate,
+        (n) => process.stderr.isTTY && process.stderr.write(`\rsent ${n}`),
+      );
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      console.log(`sent the newsletter to ${sent} subscriber${sent === 1 ? '' : 's'}`);
+      return 0;
+    },
+    { exclusive: false },
+  );
 }
 
 async function createUser(
@@ -212,16 +216,21 @@ async function createUser(
     return [];
   })();
   if ([...line].length < 12) throw new CliError('the password must have at least 12 characters');
-  return withLogWriter(async ({ store }) => {
-    if (!(await store.createStaffUser({ username, role, passwordHash: await hashPassword(line) })))
-      throw new CliError(`${username} exists already`);
-    await store.recordAudit({
-      at: Math.floor(Date.now() / 1000),
-      username: 'cli',
-      action: 'create-user',
-      target: `${username}:${role}`,
-    });
-    console.log(`created ${role} ${username}`);
-    return 0;
-  }, false);
+  return withLogWriter(
+    async ({ store }) => {
+      if (
+        !(await store.createStaffUser({ username, role, passwordHash: await hashPassword(line) }))
+      )
+        throw new CliError(`${username} exists already`);
+      await store.recordAudit({
+        at: Math.floor(Date.now() / 1000),
+        username: 'cli',
+        action: 'create-user',
+        target: `${username}:${role}`,
+      });
+      console.log(`created ${role} ${username}`);
+      return 0;
+    },
+    { exclusive: false, existing: false },
+  );
 }

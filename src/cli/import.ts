@@ -49,36 +49,39 @@ export const importCommand: Command = {
       throw new CliError(`cannot read ${file}`);
     }
     const rejectsPath = parsed.values.rejects ?? `${file}.rejects`;
-    return withLogWriter(async ({ store, origin, signer, witnesses }) => {
-      const bar = progressBar('importing');
-      const started = Date.now();
-      const summary = await importFile({
-        store,
-        origin,
-        signer,
-        witnesses,
-        file,
-        format,
-        rejectsPath,
-        batchSize: batch,
-        onProgress: bar.update,
-      });
-      bar.end();
-      const seconds = (Date.now() - started) / 1000;
-      const rate = Math.round(summary.imported / Math.max(seconds, 0.001));
-      console.log(`${file}: ${summary.lines.toLocaleString('en')} lines`);
-      if (summary.alreadyImported > 0)
+    return withLogWriter(
+      async ({ store, origin, signer, witnesses }) => {
+        const bar = progressBar('importing');
+        const started = Date.now();
+        const summary = await importFile({
+          store,
+          origin,
+          signer,
+          witnesses,
+          file,
+          format,
+          rejectsPath,
+          batchSize: batch,
+          onProgress: bar.update,
+        });
+        bar.end();
+        const seconds = (Date.now() - started) / 1000;
+        const rate = Math.round(summary.imported / Math.max(seconds, 0.001));
+        console.log(`${file}: ${summary.lines.toLocaleString('en')} lines`);
+        if (summary.alreadyImported > 0)
+          console.log(
+            `  ${summary.alreadyImported.toLocaleString('en')} lines were imported before and were not read again`,
+          );
         console.log(
-          `  ${summary.alreadyImported.toLocaleString('en')} lines were imported before and were not read again`,
+          `  ${summary.imported.toLocaleString('en')} records imported in ${seconds.toFixed(1)} s (${rate.toLocaleString('en')}/s)`,
         );
-      console.log(
-        `  ${summary.imported.toLocaleString('en')} records imported in ${seconds.toFixed(1)} s (${rate.toLocaleString('en')}/s)`,
-      );
-      console.log(
-        `  ${summary.rejected.toLocaleString('en')} records rejected${summary.rejected > 0 ? `, listed in ${rejectsPath}` : ''}`,
-      );
-      console.log(`  the log now has ${summary.treeSize.toLocaleString('en')} entries`);
-      return summary.rejected > 0 ? 1 : 0;
-    });
+        console.log(
+          `  ${summary.rejected.toLocaleString('en')} records rejected${summary.rejected > 0 ? `, listed in ${rejectsPath}` : ''}`,
+        );
+        console.log(`  the log now has ${summary.treeSize.toLocaleString('en')} entries`);
+        return summary.rejected > 0 ? 1 : 0;
+      },
+      { existing: false },
+    );
   },
 };

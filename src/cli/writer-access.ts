@@ -1,5 +1,7 @@
 // Commands that write to the log outside `tuidang serve` (import, admin): the store, signing key
 // and witnesses of the environment, and, with PostgreSQL, the sequencer's lock for the duration.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type NoteSigner, parseSignerKey, signerFromKey } from '../log/index.ts';
 import type { WitnessesOptions } from '../sequencer/witnesses.ts';
 import { loadSignerKey, readConfig } from '../server/config.ts';
@@ -11,15 +13,35 @@ export interface LogAccess {
   readonly store: Store;
   readonly origin: string;
   readonly signer: NoteSigner;
+  /** The signing key's seed, from which the site's other secrets derive. */
+  readonly seed: Uint8Array;
   readonly witnesses: WitnessesOptions | undefined;
 }
 
-/** `exclusive`: take the sequencer's lock (commands that append to the log); moderation need not. */
+export interface AccessOptions {
+  /** Take the sequencer's lock (commands that append to the log); moderation need not. */
+  readonly exclusive?: boolean;
+  /**
+   * Refuse to start a new registry (default): with SQLite, DATA_DIR must hold one already, so
+   * that a mistyped DATA_DIR is an error instead of a new empty log with a new signing key.
+   */
+  readonly existing?: boolean;
+}
+
 export async function withLogWriter<T>(
   work: (access: LogAccess) => Promise<T>,
-  exclusive = true,
+  { exclusive = true, existing = true }: AccessOptions = {},
 ): Promise<T> {
   const config = readConfig();
+  if (
+    existing &&
+    config.databaseUrl === undefined &&
+    config.dataDir !== ':memory:' &&
+    !existsSync(join(config.dataDir, 'tuidang.db'))
+  )
+    throw new CliError(
+      `there is no registry in ${config.dataDir} (no tuidang.db): set DATA_DIR to the registry's data directory, or DATABASE_URL`,
+    );
   const { skey } = loadSignerKey(config);
   const store = openStore(config);
   let lock: Awaited<ReturnType<PostgresStore['dedicatedClient']>> | undefined;
@@ -38,6 +60,7 @@ export async function withLogWriter<T>(
       store,
       origin: parseSignerKey(skey).name,
       signer: signerFromKey(skey),
+      seed: parseSignerKey(skey).key,
       witnesses: config.witnesses,
     });
   } finally {
