@@ -30,12 +30,48 @@ export function barChart(d: ChartData): Html {
     (i) =>
       html`<text x="${((i + 0.5) * step).toFixed(1)}" y="${height - 4}" text-anchor="middle">${d.rows[i]?.[0] ?? ''}</text>`,
   );
+  return figure(
+    d,
+    id,
+    width,
+    height,
+    html`${bars}
+${labels}`,
+  );
+}
+
+/**
+ * Categories (organisations, provinces): one horizontal bar per row with its label above it, so
+ * that long names stay legible on a narrow screen, and the figure at the end of the bar.
+ */
+export function categoryChart(d: ChartData): Html {
+  const id = `chart-${++chartIds}`;
+  const width = 400;
+  const row = 36;
+  const height = d.rows.length * row + 4;
+  const max = Math.max(1, ...d.rows.map(([, v]) => v));
+  const room = width - 70; // space for the longest bar and its figure after it
+  const body = d.rows.map(([label, v], i) => {
+    const w = Math.max(1, Math.round((v / max) * room));
+    const y = i * row;
+    return html`<text x="0" y="${y + 13}">${label}</text><rect class="bar" x="0" y="${y + 18}" width="${w}" height="12"><title>${label}: ${d.format(v)}</title></rect><text x="${w + 6}" y="${y + 29}">${d.format(v)}</text>`;
+  });
+  return figure(d, id, width, height, html`${body}`, 'chart categories');
+}
+
+function figure(
+  d: ChartData,
+  id: string,
+  width: number,
+  height: number,
+  content: Html,
+  kind = 'chart',
+): Html {
   return html`<figure>
-<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc">
+<svg class="${kind}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc">
 <title id="${id}-title">${d.title}</title>
 <desc id="${id}-desc">${d.description}</desc>
-${bars}
-${labels}
+${content}
 </svg>
 <figcaption>${d.title}</figcaption>
 <details><summary>${d.labelHeader} / ${d.valueHeader}</summary>

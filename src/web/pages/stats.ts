@@ -1,5 +1,5 @@
 import { CHANNELS, ORGS, REGIONS, type Tally, type Totals } from '../../registry/index.ts';
-import { barChart } from '../chart.ts';
+import { barChart, categoryChart } from '../chart.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
@@ -49,7 +49,7 @@ ${table(
   m['stats.byOrg'],
   rows.orgs.map(([o, a, b]) => [m[`org.${o}`], a, b]),
 )}
-${barChart({ title: m['stats.byOrg'], description: m['stats.byOrg'], labelHeader: m['statements.org'], valueHeader: m['chart.count'], rows: rows.orgs.map(([o, a, b]) => [m[`org.${o}`], a + b] as const), format: t.number })}
+${categoryChart({ title: m['stats.byOrg'], description: m['stats.byOrg'], labelHeader: m['statements.org'], valueHeader: m['chart.count'], rows: rows.orgs.map(([o, a, b]) => [m[`org.${o}`], a + b] as const), format: t.number })}
 ${table(
   t,
   m['stats.byChannel'],
@@ -64,7 +64,7 @@ ${table(
     b,
   ]),
 )}
-${rows.regions.length > 0 ? barChart({ title: m['stats.byRegion'], description: m['stats.byRegion'], labelHeader: m['declare.region'], valueHeader: m['chart.count'], rows: rows.regions.map(([c, a, b]) => [c === 'none' ? m['region.none'] : regionName(c, t.locale), a + b] as const), format: t.number }) : ''}
+${rows.regions.length > 0 ? categoryChart({ title: m['stats.byRegion'], description: m['stats.byRegion'], labelHeader: m['declare.region'], valueHeader: m['chart.count'], rows: rows.regions.map(([c, a, b]) => [c === 'none' ? m['region.none'] : regionName(c, t.locale), a + b] as const), format: t.number }) : ''}
 <h2>${m['stats.byMonth']}</h2>
 ${months.length > 0 ? barChart({ title: m['stats.byMonth'], description: m['home.chartDesc'](months.length), labelHeader: m['chart.month'], valueHeader: m['chart.count'], rows: months, format: t.number }) : ''}
 ${voided.length > 0 ? html`<h2>${m['stats.voided']}</h2><ul>${voided.map(([reason, n]) => html`<li>${reason}: ${t.number(n)}</li>`)}</ul>` : ''}
