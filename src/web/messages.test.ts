@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { catalogs, i18n, LOCALES, negotiate } from './i18n.ts';
 
@@ -25,6 +26,30 @@ test('the Chinese catalogs are translated, not copies of English', () => {
     );
     assert.deepEqual(same, [], `${l} copies English`);
   }
+});
+
+test('Traditional Chinese uses no Simplified-only characters (messages and reference figures)', () => {
+  // Common characters whose Traditional form differs; none belongs in zh-Hant text.
+  const simplified =
+    /[与这们个为会时说数对发过动开关门问间还进选计认证记让请号码页书总统设组织团队员经产业务从来国图实样点应该当万亿两网态备况头无于后里么没种写声条录决绝护报导称长]/u;
+  const source = readFileSync(new URL('./messages/zh-Hant.ts', import.meta.url), 'utf8');
+  const figures = JSON.parse(readFileSync(new URL('./figures.json', import.meta.url), 'utf8'));
+  const texts = [
+    ...source.split('\n').map((line, i) => [`zh-Hant.ts:${i + 1}`, line] as const),
+    ...JSON.stringify(figures, (k, v) =>
+      k === '' || typeof v !== 'string' || k === 'zh-Hant' ? v : undefined,
+    )
+      .split('"zh-Hant":')
+      .slice(1)
+      .map(
+        (t, i) => [`figures.json zh-Hant #${i + 1}`, t.slice(0, t.indexOf('"', 1) + 1)] as const,
+      ),
+  ];
+  assert.ok(texts.length > 100, 'read the catalog and the figures');
+  const bad = texts
+    .filter(([, t]) => simplified.test(t))
+    .map(([where, t]) => `${where}: ${t.trim()}`);
+  assert.deepEqual(bad, []);
 });
 
 test('numbers: exact figures and the natural Chinese form', () => {

@@ -95,7 +95,7 @@ export const zhHant: Messages = {
   'stats.total': '合計',
   'stats.treeSize': (n: string) => `日誌記錄：${n}`,
   'figures.title': '參考數字',
-  'figures.intro': '官方說法及其來源，与任何人都能核實的數字並列。',
+  'figures.intro': '官方說法及其來源，與任何人都能核實的數字並列。',
   'figures.claim': '說法',
   'figures.value': '數字',
   'figures.source': '來源',
