@@ -28,29 +28,39 @@ test('the Chinese catalogs are translated, not copies of English', () => {
   }
 });
 
-test('Traditional Chinese uses no Simplified-only characters (messages and reference figures)', () => {
-  // Common characters whose Traditional form differs; none belongs in zh-Hant text.
-  const simplified =
-    /[与这们个为会时说数对发过动开关门问间还进选计认证记让请号码页书总统设组织团队员经产业务从来国图实样点应该当万亿两网态备况头无于后里么没种写声条录决绝护报导称长]/u;
-  const source = readFileSync(new URL('./messages/zh-Hant.ts', import.meta.url), 'utf8');
-  const figures = JSON.parse(readFileSync(new URL('./figures.json', import.meta.url), 'utf8'));
-  const texts = [
-    ...source.split('\n').map((line, i) => [`zh-Hant.ts:${i + 1}`, line] as const),
-    ...JSON.stringify(figures, (k, v) =>
-      k === '' || typeof v !== 'string' || k === 'zh-Hant' ? v : undefined,
-    )
-      .split('"zh-Hant":')
-      .slice(1)
-      .map(
-        (t, i) => [`figures.json zh-Hant #${i + 1}`, t.slice(0, t.indexOf('"', 1) + 1)] as const,
-      ),
-  ];
-  assert.ok(texts.length > 100, 'read the catalog and the figures');
-  const bad = texts
-    .filter(([, t]) => simplified.test(t))
-    .map(([where, t]) => `${where}: ${t.trim()}`);
-  assert.deepEqual(bad, []);
-});
+// Common characters whose Simplified and Traditional forms differ, pair by pair.
+const SIMPLIFIED =
+  '与这们个为会时说数对发过动开关门问间还进选计认证记让请号码页书总统设组织团队员经产业务从来国图实样点应该当万亿两网态备况头无于后里么没种写声条录决绝护报导称长党';
+const TRADITIONAL =
+  '與這們個為會時說數對發過動開關門問間還進選計認證記讓請號碼頁書總統設組織團隊員經產業務從來國圖實樣點應該當萬億兩網態備況頭無於後裡麼沒種寫聲條錄決絕護報導稱長黨';
+
+for (const [locale, foreign] of [
+  ['zh-Hant', SIMPLIFIED],
+  ['zh-Hans', TRADITIONAL],
+] as const) {
+  test(`${locale} uses none of the other script's characters (messages and reference figures)`, () => {
+    assert.equal([...SIMPLIFIED].length, [...TRADITIONAL].length);
+    const source = readFileSync(new URL(`./messages/${locale}.ts`, import.meta.url), 'utf8');
+    const figures = JSON.parse(readFileSync(new URL('./figures.json', import.meta.url), 'utf8'));
+    const texts = [
+      ...source.split('\n').map((line, i) => [`${locale}.ts:${i + 1}`, line] as const),
+      ...JSON.stringify(figures, (k, v) =>
+        k === '' || typeof v !== 'string' || k === locale ? v : undefined,
+      )
+        .split(`"${locale}":`)
+        .slice(1)
+        .map(
+          (t, i) =>
+            [`figures.json ${locale} #${i + 1}`, t.slice(0, t.indexOf('"', 1) + 1)] as const,
+        ),
+    ];
+    assert.ok(texts.length > 100, 'read the catalog and the figures');
+    const bad = texts
+      .filter(([, t]) => [...t].some((c) => foreign.includes(c)))
+      .map(([where, t]) => `${where}: ${t.trim()}`);
+    assert.deepEqual(bad, []);
+  });
+}
 
 test('numbers: exact figures and the natural Chinese form', () => {
   assert.equal(i18n('en').number(398434766), '398,434,766');
