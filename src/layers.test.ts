@@ -15,7 +15,7 @@ const allowed: Record<string, readonly string[]> = {
   witness: ['log'],
   sequencer: ['log', 'registry', 'store'],
   verify: ['log', 'registry'],
-  web: ['log', 'registry'],
+  web: ['log', 'registry', 'verify'], // verify: the browser checks receipts with src/verify/receipt.ts
   server: ['log', 'registry', 'store', 'sequencer', 'verify', 'web', 'witness'],
   cli: ['log', 'registry', 'store', 'sequencer', 'verify', 'web', 'witness', 'server'],
 };

@@ -23,6 +23,7 @@ import {
   progressBar,
   readTilesOf,
   SourceError,
+  tiledLog,
   totalsDifferences,
   VerificationError,
   verifyLog,
@@ -263,7 +264,7 @@ async function checkReceipt(
       await verifyReceipt(
         r,
         [verifierFromKey(vkey)],
-        log ? { source: log, readTiles: readTilesOf(log) } : undefined,
+        log ? tiledLog(log, readTilesOf(log)) : undefined,
       ),
     );
   }

@@ -6,7 +6,9 @@ export {
   commitsTo,
   parseReceipts,
   type ReceiptFile,
+  type ReceiptLog,
   type ReceiptResult,
+  tiledLog,
   verifyReceipt,
 } from './receipt.ts';
 export {

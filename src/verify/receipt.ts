@@ -15,7 +15,7 @@ import { commitment, decodeEntry } from '../registry/index.ts';
 import type { LogSource } from './source.ts';
 import { checkSignatures, VerificationError } from './verify.ts';
 
-/** A receipt as the registry returns it (src/sequencer/prepare.ts). */
+/** A receipt as the registry returns it (src/registry/receipt.ts). */
 export type ReceiptFile = Receipt;
 
 /** The receipts in a file: one receipt, or the API's `{ receipts: [...] }`. */
@@ -61,10 +61,30 @@ export interface ReceiptResult {
   readonly current?: OpenedCheckpoint;
 }
 
+/** The current state of a log, as a receipt check needs it. */
+export interface ReceiptLog {
+  /** The log's current signed checkpoint. */
+  checkpoint(): Promise<string>;
+  /** A consistency proof between two tree sizes (unverified: it is checked against both roots). */
+  consistency(from: number, to: number): Promise<Uint8Array[]>;
+}
+
+/** A log read from its tiles (the CLI: a registry or a mirror). */
+export function tiledLog(source: LogSource, readTiles: ReadTiles): ReceiptLog {
+  return {
+    checkpoint: () => source.checkpoint(),
+    consistency: (from, to) => proveConsistency(readTiles, from, to),
+  };
+}
+
+/**
+ * Checks a receipt: signed by the log, its entry in its checkpoint; and, given the log, that
+ * checkpoint consistent with the log's current one. The CLI and the browser both run this.
+ */
 export async function verifyReceipt(
   r: ReceiptFile,
   logKeys: readonly NoteVerifier[],
-  log?: { source: LogSource; readTiles: ReadTiles },
+  log?: ReceiptLog,
 ): Promise<ReceiptResult> {
   const { checkpoint } = checkSignatures(r.checkpoint, { logKeys });
   if (checkpoint.treeSize !== r.treeSize)
@@ -88,7 +108,7 @@ export async function verifyReceipt(
     );
   }
   if (log === undefined) return { index: r.index, checkpoint };
-  const { checkpoint: current } = checkSignatures(await log.source.checkpoint(), { logKeys });
+  const { checkpoint: current } = checkSignatures(await log.checkpoint(), { logKeys });
   if (current.origin !== checkpoint.origin)
     throw new VerificationError(
       'log',
@@ -100,7 +120,7 @@ export async function verifyReceipt(
       `the log has ${current.treeSize} entries, fewer than the receipt's ${checkpoint.treeSize}`,
     );
   try {
-    const proof = await proveConsistency(log.readTiles, checkpoint.treeSize, current.treeSize);
+    const proof = await log.consistency(checkpoint.treeSize, current.treeSize);
     verifyConsistency(checkpoint.treeSize, current.treeSize, checkpoint.root, current.root, proof);
   } catch (e) {
     throw new VerificationError(

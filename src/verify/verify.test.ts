@@ -11,7 +11,7 @@ import { readConfig } from '../server/config.ts';
 import { type Registry, startRegistry } from '../server/registry.ts';
 import { buildWitnessApp, WitnessState } from '../witness/index.ts';
 import { mirror } from './mirror.ts';
-import { parseReceipts, verifyReceipt } from './receipt.ts';
+import { parseReceipts, tiledLog, verifyReceipt } from './receipt.ts';
 import { DirSource, HttpSource, readTilesOf } from './source.ts';
 import { totalsDifferences, VerificationError, verifyLog } from './verify.ts';
 
@@ -121,10 +121,11 @@ describe('a registry with two witnesses, and a mirror', () => {
     const source = await HttpSource.resolve(registry.url);
     for (const r of [receipts[0], receipts[350], receipts.at(-1)] as Receipt[]) {
       const [parsed] = parseReceipts(JSON.stringify(r));
-      const result = await verifyReceipt(parsed as Receipt, logKeys, {
-        source,
-        readTiles: readTilesOf(source),
-      });
+      const result = await verifyReceipt(
+        parsed as Receipt,
+        logKeys,
+        tiledLog(source, readTilesOf(source)),
+      );
       assert.equal(result.current?.treeSize, 730);
     }
     const tampered = { ...receipts[0], index: (receipts[0]?.index ?? 0) + 1 };

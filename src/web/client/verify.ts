@@ -1,29 +1,9 @@
 // The receipt pages' script. Pages work without it; with it, receipts are verified in the browser
-// by src/log: the checkpoint's signature, the entry's inclusion, and the checkpoint's consistency
-// with the log's current one.
-import {
-  decodeBase64,
-  hashLeaf,
-  type NoteVerifier,
-  openCheckpoint,
-  verifierFromKey,
-  verifyConsistency,
-  verifyInclusion,
-} from '../../log/index.ts';
-
-interface Receipt {
-  index: number;
-  entry: string;
-  treeSize: number;
-  inclusionProof: string[];
-  checkpoint: string;
-}
-
-const bytes = (s: string): Uint8Array => {
-  const b = decodeBase64(s);
-  if (b === undefined) throw new Error('not base64');
-  return b;
-};
+// by the same code as `tuidang verify --receipt` (src/verify/receipt.ts over src/log): the
+// checkpoint's signature, the entry's inclusion, and the checkpoint's consistency with the log's
+// current one.
+import { decodeBase64, verifierFromKey } from '../../log/index.ts';
+import { parseReceipts, type ReceiptLog, verifyReceipt } from '../../verify/receipt.ts';
 
 async function text(url: string): Promise<string> {
   const res = await fetch(url);
@@ -31,29 +11,20 @@ async function text(url: string): Promise<string> {
   return res.text();
 }
 
-async function verifyReceipt(r: Receipt, key: NoteVerifier): Promise<number> {
-  const cp = openCheckpoint(r.checkpoint, [key]);
-  if (cp.treeSize !== r.treeSize) throw new Error('treeSize does not match the checkpoint');
-  verifyInclusion(
-    r.index,
-    r.treeSize,
-    hashLeaf(bytes(r.entry)),
-    r.inclusionProof.map(bytes),
-    cp.root,
-  );
-  const current = openCheckpoint(await text('/log/checkpoint'), [key], cp.origin);
-  const res = await fetch(`/api/v1/proof/consistency?from=${cp.treeSize}&to=${current.treeSize}`);
-  if (!res.ok) throw new Error(`consistency proof: ${res.status}`);
-  const { consistencyProof } = (await res.json()) as { consistencyProof: string[] };
-  verifyConsistency(
-    cp.treeSize,
-    current.treeSize,
-    cp.root,
-    current.root,
-    consistencyProof.map(bytes),
-  );
-  return cp.treeSize;
-}
+/** The registry that served this page: its current checkpoint, and consistency proofs from its API. */
+const thisLog: ReceiptLog = {
+  checkpoint: () => text('/log/checkpoint'),
+  async consistency(from, to) {
+    const { consistencyProof } = JSON.parse(
+      await text(`/api/v1/proof/consistency?from=${from}&to=${to}`),
+    ) as { consistencyProof: string[] };
+    return consistencyProof.map((h) => {
+      const hash = decodeBase64(h);
+      if (hash === undefined) throw new Error('the consistency proof is not base64');
+      return hash;
+    });
+  },
+};
 
 async function check(source: HTMLTextAreaElement, out: HTMLElement): Promise<void> {
   const say = (message: string, ok: boolean | undefined) => {
@@ -63,12 +34,11 @@ async function check(source: HTMLTextAreaElement, out: HTMLElement): Promise<voi
   };
   say(out.dataset.verifying ?? '…', undefined);
   try {
-    const parsed = JSON.parse(source.value) as { receipts?: Receipt[] } & Receipt;
-    const receipts = parsed.receipts ?? [parsed];
+    const receipts = parseReceipts(source.value);
     const vkey = (await text('/log/vkey')).trim();
     const key = verifierFromKey(vkey);
     let size = 0;
-    for (const r of receipts) size = await verifyReceipt(r, key);
+    for (const r of receipts) size = (await verifyReceipt(r, [key], thisLog)).checkpoint.treeSize;
     say(
       (out.dataset.verified ?? '{size} {key}')
         .replace('{size}', String(size))
