@@ -43,6 +43,7 @@ export async function withLogWriter<T>(
       `there is no registry in ${config.dataDir} (no tuidang.db): set DATA_DIR to the registry's data directory, or DATABASE_URL`,
     );
   const { skey } = loadSignerKey(config);
+  const key = parseSignerKey(skey);
   const store = openStore(config);
   let lock: Awaited<ReturnType<PostgresStore['dedicatedClient']>> | undefined;
   try {
@@ -58,9 +59,9 @@ export async function withLogWriter<T>(
     }
     return await work({
       store,
-      origin: parseSignerKey(skey).name,
+      origin: key.name,
       signer: signerFromKey(skey),
-      seed: parseSignerKey(skey).key,
+      seed: key.key,
       witnesses: config.witnesses,
     });
   } finally {
