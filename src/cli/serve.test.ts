@@ -28,9 +28,17 @@ test('serve refuses a bad key or an unreachable database in one line, without a 
   writeFileSync(join(dir, 'log.key'), 'not a key\n');
   const cases: Array<[NodeJS.ProcessEnv, number, RegExp]> = [
     [{ DATA_DIR: dir, PORT: '0' }, 2, /log\.key: not a valid signer key/],
-    [{ TUIDANG_SIGNER_KEY: 'garbage', PORT: '0' }, 2, /^tuidang serve: TUIDANG_SIGNER_KEY: /],
     [
-      { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PORT: '0' },
+      { DATA_DIR: join(dir, 'unused'), TUIDANG_SIGNER_KEY: 'garbage', PORT: '0' },
+      2,
+      /^tuidang serve: TUIDANG_SIGNER_KEY: /,
+    ],
+    [
+      {
+        DATA_DIR: join(dir, 'key-only'),
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        PORT: '0',
+      },
       1,
       /cannot connect to PostgreSQL .*check DATABASE_URL/,
     ],
