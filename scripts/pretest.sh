@@ -16,7 +16,7 @@ if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "pretest: installing Debian's ${packages[*]} for the browser tests"
     export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null; }; then
+    if ! { apt-get update -qq && apt-get install -y -qq "${packages[@]}" >/dev/null; }; then
       echo "pretest: apt-get could not install ${packages[*]}" >&2
       exit 1
     fi
