@@ -10,12 +10,11 @@ import { logRoutes } from './log-routes.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics, metricsRoutes } from './metrics.ts';
 import type { Newsletter } from './newsletter.ts';
+import { sendNotFoundPage, staffRoutes, webRoutes } from './pages/index.ts';
 import type { ProofOfWork } from './pow.ts';
 import { errorHandler, notFound } from './problem.ts';
 import { RateLimitedError, RateLimiter } from './rate-limit.ts';
 import { problem } from './schemas.ts';
-import { staffRoutes } from './staff.ts';
-import { sendNotFoundPage, webRoutes } from './web-routes.ts';
 
 export interface AppOptions {
   readonly store: Store;
@@ -34,6 +33,8 @@ export interface AppOptions {
   readonly pow?: ProofOfWork | undefined;
   readonly newsletter?: Newsletter | undefined;
   readonly publicUrl?: string | undefined;
+  /** The clock of the staff pages, in milliseconds (tests move it instead of sleeping). */
+  readonly now?: () => number;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -94,7 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     publicUrl: opts.publicUrl,
   });
   await app.register(cookie);
-  staffRoutes(app, opts.store, opts.sequencer);
+  staffRoutes(app, { store: opts.store, sequencer: opts.sequencer, now: opts.now ?? Date.now });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,0 +1,45 @@
+// The web pages, served by the same server as the API and the log: one module per page area, each
+// route a few lines over the page helper (page.ts). Every page works without JavaScript; forms are
+// plain HTML forms. Visitors get no cookies; staff get one under /staff only.
+import type { FastifyInstance } from 'fastify';
+import { declareRoutes } from './declare.ts';
+import { eraseRoutes } from './erase.ts';
+import { homeRoutes } from './home.ts';
+import { newsletterRoutes } from './newsletter.ts';
+import type { StaffOptions, WebOptions } from './options.ts';
+import { pages } from './page.ts';
+import { receiptRoutes } from './receipt.ts';
+import { staffHomeRoutes } from './staff.ts';
+import { staffPages } from './staff-session.ts';
+import { statementRoutes } from './statements.ts';
+import { statsRoutes } from './stats.ts';
+import { volunteerRoutes } from './volunteer.ts';
+
+export type { FormPow, NewsletterService, StaffOptions, WebOptions } from './options.ts';
+export { sendNotFoundPage } from './page.ts';
+
+/** The public pages; forms are read as application/x-www-form-urlencoded. */
+export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      done(null, new URLSearchParams(body as string));
+    },
+  );
+  const p = pages(app);
+  homeRoutes(app, p, opts);
+  declareRoutes(p, opts);
+  receiptRoutes(p);
+  eraseRoutes(p, opts);
+  newsletterRoutes(p, opts);
+  statementRoutes(p, opts);
+  statsRoutes(p, opts);
+}
+
+/** The staff pages under /staff/ (after @fastify/cookie is registered). */
+export function staffRoutes(app: FastifyInstance, opts: StaffOptions): void {
+  const staff = staffPages(app, opts.store, opts.now ?? Date.now);
+  staffHomeRoutes(app, staff, opts);
+  volunteerRoutes(staff, opts);
+}

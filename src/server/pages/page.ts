@@ -1,0 +1,99 @@
+// What every page route shares, so that a route says only what its page needs: the visitor's
+// language (the /<lang>/ prefix of the address, else Accept-Language), the HTML response with its
+// headers, and a 404 page in the visitor's language for an unknown prefix.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  type I18n,
+  i18n,
+  layout,
+  localeFromPrefix,
+  negotiate,
+  notFoundPage,
+  type Page,
+} from '../../web/index.ts';
+
+/** A page with a status other than 200, and how long to wait before trying again. */
+export interface Rendered {
+  readonly page: Page;
+  readonly status: number;
+  readonly retryAfter?: number | undefined;
+}
+
+/** What a page route returns: a page (200), a page with its status, or a reply it sent itself. */
+export type PageResult = Page | Rendered | FastifyReply;
+
+export interface PageContext {
+  readonly req: FastifyRequest;
+  readonly reply: FastifyReply;
+  /** The page's language. */
+  readonly t: I18n;
+}
+
+export type PageHandler = (c: PageContext) => PageResult | Promise<PageResult>;
+
+export interface Pages {
+  /** A page at `path`; when it has a `:lang` parameter, an unknown language is a 404 page. */
+  get(path: string, handler: PageHandler): void;
+  post(path: string, handler: PageHandler): void;
+}
+
+export function rendered(page: Page, status: number, retryAfter?: number): Rendered {
+  return { page, status, retryAfter };
+}
+
+export function sendPage(reply: FastifyReply, t: I18n, page: Page, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .header('Cache-Control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(layout(t, page));
+}
+
+/** The language the visitor's browser asks for (pages without a /<lang>/ prefix). */
+export function visitorLocale(req: FastifyRequest): I18n {
+  return i18n(negotiate(req.headers['accept-language']));
+}
+
+/** The urlencoded body of a form post; empty when the body was something else. */
+export function formOf(req: FastifyRequest): URLSearchParams {
+  return req.body instanceof URLSearchParams ? req.body : new URLSearchParams();
+}
+
+const isReply = (result: PageResult, reply: FastifyReply): result is FastifyReply =>
+  result === reply;
+
+export function respond(c: PageContext, result: PageResult): FastifyReply {
+  if (isReply(result, c.reply)) return c.reply;
+  if ('status' in result) {
+    if (result.retryAfter !== undefined) c.reply.header('Retry-After', String(result.retryAfter));
+    return sendPage(c.reply, c.t, result.page, result.status);
+  }
+  return sendPage(c.reply, c.t, result);
+}
+
+export function pages(app: FastifyInstance): Pages {
+  const route =
+    (handler: PageHandler) =>
+    async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+      const lang = (req.params as { lang?: string }).lang;
+      if (lang === undefined) {
+        const c = { req, reply, t: visitorLocale(req) };
+        return respond(c, await handler(c));
+      }
+      const locale = localeFromPrefix(lang);
+      if (locale === undefined) return sendNotFoundPage(req, reply);
+      const c = { req, reply, t: i18n(locale) };
+      return respond(c, await handler(c));
+    };
+  return {
+    get: (path, handler) => app.get(path, { schema: { hide: true } }, route(handler)),
+    post: (path, handler) => app.post(path, { schema: { hide: true } }, route(handler)),
+  };
+}
+
+/** An HTML 404 page for addresses outside the API and the log. */
+export function sendNotFoundPage(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const segment = req.url.split('/')[1] ?? '';
+  const t = i18n(localeFromPrefix(segment) ?? negotiate(req.headers['accept-language']));
+  return sendPage(reply, t, notFoundPage(t), 404);
+}

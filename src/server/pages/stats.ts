@@ -1,0 +1,26 @@
+// The totals as a page and as CSV, and the published figures beside the verifiable count.
+import { headline } from '../../registry/index.ts';
+import { figuresPage, loadFigures, statsCsv, statsPage } from '../../web/index.ts';
+import type { WebOptions } from './options.ts';
+import type { Pages } from './page.ts';
+
+export function statsRoutes(p: Pages, { store }: WebOptions): void {
+  const figures = loadFigures();
+
+  p.get('/:lang/stats', async ({ t }) => {
+    const { totals, treeSize } = await store.state();
+    return statsPage(t, totals, treeSize);
+  });
+
+  p.get('/:lang/stats.csv', async ({ reply }) => {
+    const { totals } = await store.state();
+    return reply
+      .header('Content-Disposition', 'attachment; filename="tuidang-totals.csv"')
+      .type('text/csv; charset=utf-8')
+      .send(statsCsv(totals));
+  });
+
+  p.get('/:lang/figures', async ({ t }) =>
+    figuresPage(t, figures, headline((await store.state()).totals)),
+  );
+}

@@ -1,0 +1,106 @@
+// Volunteers declare on behalf of people who reached them by phone, in a centre or in person: the
+// declaration form (several people at once), or a CSV file of them. Each declaration is audited.
+import { parseSubmission, type Receipt, ValidationError } from '../../registry/index.ts';
+import {
+  csvDeclarations,
+  emptyDeclarant,
+  fieldErrors,
+  html,
+  readForm,
+  receiptPage,
+  toSubmission,
+  VOLUNTEER_CHANNELS,
+  type VolunteerChannel,
+  volunteerPage,
+} from '../../web/index.ts';
+import type { StaffOptions } from './options.ts';
+import { rendered } from './page.ts';
+import type { StaffPages } from './staff-session.ts';
+
+const channelOf = (v: string | null): VolunteerChannel =>
+  VOLUNTEER_CHANNELS.includes(v as VolunteerChannel) ? (v as VolunteerChannel) : 'phone';
+
+export function volunteerRoutes(
+  staff: StaffPages,
+  { store, sequencer, now = Date.now }: StaffOptions,
+): void {
+  const declared = async (username: string, receipts: readonly Receipt[]) =>
+    store.recordAudit({
+      at: Math.floor(now() / 1000),
+      username,
+      action: 'declare',
+      target: receipts.map((r) => r.index).join(','),
+    });
+
+  staff.get('/staff/declare', ({ t, session }) =>
+    volunteerPage(t, session.csrf, 'phone', [emptyDeclarant()]),
+  );
+
+  staff.post(
+    '/staff/declare',
+    ({ t, session, form }) =>
+      volunteerPage(
+        t,
+        session.csrf,
+        channelOf(form.get('channel')),
+        readForm(form).rows,
+        {},
+        t.m['staff.expired'],
+      ),
+    async ({ t, session, form }) => {
+      const channel = channelOf(form.get('channel'));
+      const { rows, action } = readForm(form);
+      if (action === 'add')
+        return volunteerPage(t, session.csrf, channel, [...rows, emptyDeclarant()]);
+      try {
+        const receipts = await sequencer.submit(
+          parseSubmission(toSubmission(rows, t.locale), channel),
+        );
+        await declared(session.username, receipts);
+        return receiptPage(t, receipts);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        const { errors, notice } = fieldErrors(t, e);
+        const page = volunteerPage(
+          t,
+          session.csrf,
+          channel,
+          rows,
+          errors,
+          notice ?? t.m['declare.errors'],
+        );
+        return rendered(page, 400);
+      }
+    },
+  );
+
+  staff.post(
+    '/staff/declare-csv',
+    ({ t, session, form }) =>
+      volunteerPage(
+        t,
+        session.csrf,
+        channelOf(form.get('channel')),
+        [emptyDeclarant()],
+        {},
+        t.m['staff.expired'],
+      ),
+    async ({ t, session, form }) => {
+      const channel = channelOf(form.get('channel'));
+      const csv = csvDeclarations(t, form.get('csv') ?? '', channel);
+      if ('error' in csv)
+        return rendered(
+          volunteerPage(t, session.csrf, channel, [emptyDeclarant()], {}, csv.error),
+          400,
+        );
+      const receipts = (
+        await Promise.all(csv.submissions.map((sub) => sequencer.submit(sub)))
+      ).flat();
+      if (receipts.length > 0) await declared(session.username, receipts);
+      const page = receiptPage(t, receipts);
+      if (csv.problems.length === 0) return page;
+      const notices = html`<ul class="notice">${csv.problems.map((p) => html`<li>${p}</li>`)}</ul>`;
+      return rendered({ ...page, body: html`${notices}${page.body}` }, 207);
+    },
+  );
+}

@@ -1,0 +1,38 @@
+// The public surface of src/web: pages as data (title, path, body), the layout that turns one into
+// a document, languages, and the mapping from forms to what src/registry validates. Routes live in
+// src/server/pages/; the browser scripts in src/web/client/ are bundled by bundle.ts.
+export { CLIENT_SCRIPTS, type ClientScript, clientScript } from './bundle.ts';
+export { atomFeed } from './feed.ts';
+export { type Html, html } from './html.ts';
+export {
+  type I18n,
+  i18n,
+  LOCALES,
+  type Locale,
+  localeFromPrefix,
+  negotiate,
+  PREFIX,
+} from './i18n.ts';
+export { layout, type Page } from './layout.ts';
+export { aboutPage } from './pages/about.ts';
+export {
+  type DeclarantForm,
+  declarePage,
+  emptyDeclarant,
+  type FieldErrors,
+  readForm,
+} from './pages/declare.ts';
+export { fieldErrors, toSubmission } from './pages/declare-form.ts';
+export { erasePage } from './pages/erase.ts';
+export { figuresPage, loadFigures } from './pages/figures.ts';
+export { homePage } from './pages/home.ts';
+export { messagePage, newsletterPage } from './pages/newsletter.ts';
+export { notFoundPage } from './pages/not-found.ts';
+export { receiptCheckPage, receiptPage } from './pages/receipt.ts';
+export { receiptsOf } from './pages/receipt-form.ts';
+export { loginPage, queuePage } from './pages/staff.ts';
+export { statementsPage } from './pages/statements.ts';
+export { statsCsv, statsPage } from './pages/stats.ts';
+export { VOLUNTEER_CHANNELS, type VolunteerChannel, volunteerPage } from './pages/volunteer.ts';
+export { type CsvDeclarations, csvDeclarations } from './pages/volunteer-form.ts';
+export { SITE_CSS } from './stylesheet.ts';
