@@ -12,8 +12,10 @@ import type { NodeCache, ReadTiles } from '../log/index.ts';
 import {
   type DeclarationEntry,
   decodeEntry,
+  encodeEntry,
   type Receipt,
   type Submission,
+  type VoidReason,
 } from '../registry/index.ts';
 import { type PostgresStore, SEQUENCER_LOCK, type SequencedRow } from '../store/postgres.ts';
 import { seal, unseal } from './idempotency.ts';
@@ -29,6 +31,7 @@ import {
   type SequencerOptions,
   sealRecord,
   unixNow,
+  voidEntries,
   withDefaults,
 } from './sequencer.ts';
 import { LogWriter } from './writer.ts';
@@ -171,6 +174,23 @@ export class ClusterSequencer implements Declarations {
       this.#sequencing = false;
     }
     if (this.#again) void this.#sequence();
+  }
+
+  /**
+   * Voids on the node that sequences, between two of its commits. Another node refuses with
+   * {@link NotSequencingError}: pending rows carry declarations only.
+   */
+  async void(targets: readonly number[], reason: VoidReason): Promise<number> {
+    while (this.#sequencing) await new Promise((r) => setTimeout(r, 10));
+    if (this.#lock === undefined || this.#closed) throw new NotSequencingError();
+    this.#sequencing = true;
+    try {
+      const entries = voidEntries(targets, reason, this.#opts.now());
+      return (await this.#writer.append(entries.map(encodeEntry), entries)).treeSize;
+    } finally {
+      this.#sequencing = false;
+      void this.#sequence();
+    }
   }
 
   submit(s: Submission, options: { idempotencyKey?: string | undefined } = {}): Promise<Receipt[]> {
@@ -375,6 +395,14 @@ export class ClusterSequencer implements Declarations {
     const listener = this.#listener;
     this.#listener = undefined;
     await Promise.all([lock?.end().catch(() => {}), listener?.end().catch(() => {})]);
+  }
+}
+
+/** A void asked of a node that does not sequence the log at the moment: nothing was written. */
+export class NotSequencingError extends Error {
+  override name = 'NotSequencingError';
+  constructor() {
+    super('this node does not write the log at the moment; nothing was voided: try again');
   }
 }
 

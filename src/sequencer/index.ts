@@ -1,4 +1,5 @@
 export type { Receipt } from '../registry/index.ts';
+export { NotSequencingError } from './cluster.ts';
 export { IdempotencyKeyError } from './idempotency.ts';
 export {
   type Declarations,
@@ -7,3 +8,4 @@ export {
   Sequencer,
   type SequencerOptions,
 } from './sequencer.ts';
+export { VoidError } from './writer.ts';

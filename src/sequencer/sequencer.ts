@@ -4,7 +4,14 @@
 // waiting request answered with its receipts. Batches grow with load by themselves; there is no
 // fixed tick, so throughput does not depend on how many clients wait.
 import type { NodeCache, NoteSigner } from '../log/index.ts';
-import type { Receipt, Submission } from '../registry/index.ts';
+import {
+  encodeEntry,
+  type Receipt,
+  type Submission,
+  utcDay,
+  type VoidEntry,
+  type VoidReason,
+} from '../registry/index.ts';
 import type { IdempotencyRecord, Store } from '../store/index.ts';
 import {
   checkKey,
@@ -53,9 +60,25 @@ export interface SequencerOptions {
 /** What the HTTP layer needs of a sequencer, on one machine or in a cluster. */
 export interface Declarations {
   submit(s: Submission, options?: { idempotencyKey?: string | undefined }): Promise<Receipt[]>;
+  /**
+   * Voids declarations while the log is served: one void entry for each target, with the reason,
+   * in one commit after those already waiting. Resolves with the new tree size; rejects with a
+   * `VoidError` (nothing written) if a target is not a declaration of the log or is voided already.
+   */
+  void(targets: readonly number[], reason: VoidReason): Promise<number>;
   close(): Promise<void>;
   /** Declarants accepted by this node and not answered yet. */
   readonly poolDepth: number;
+}
+
+/** The void entries for `targets`, dated today. */
+export function voidEntries(
+  targets: readonly number[],
+  reason: VoidReason,
+  now: Date,
+): VoidEntry[] {
+  const day = utcDay(now);
+  return targets.map((target) => ({ kind: 'void', day, target, reason }));
 }
 
 export interface IdempotencyInfo {
@@ -144,6 +167,12 @@ export class Sequencer implements Declarations {
   readonly #opts: Resolved;
   readonly #writer: LogWriter;
   #pool: Waiting[] = [];
+  /** Void requests, committed one by one between batches of declarations. */
+  #voids: Array<{
+    entries: VoidEntry[];
+    resolve: (treeSize: number) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   #pooled = 0;
   /** Requests with an idempotency key that are not answered yet, by key id. */
   readonly #inflight = new Map<string, { requestHash: string; promise: Promise<Receipt[]> }>();
@@ -201,8 +230,17 @@ export class Sequencer implements Declarations {
     });
   }
 
+  void(targets: readonly number[], reason: VoidReason): Promise<number> {
+    if (this.#closed) return Promise.reject(new Error('the sequencer is shut down'));
+    const entries = voidEntries(targets, reason, this.#opts.now());
+    return new Promise((resolve, reject) => {
+      this.#voids.push({ entries, resolve, reject });
+      this.#kick();
+    });
+  }
+
   #kick(): void {
-    if (this.#running || this.#pool.length === 0) return;
+    if (this.#running || (this.#pool.length === 0 && this.#voids.length === 0)) return;
     this.#running = true;
     this.#idle = new Promise((done) => {
       setTimeout(() => void this.#drain().finally(done), this.#opts.delayMs);
@@ -210,7 +248,16 @@ export class Sequencer implements Declarations {
   }
 
   async #drain(): Promise<void> {
-    while (this.#pool.length > 0) {
+    while (this.#pool.length > 0 || this.#voids.length > 0) {
+      const v = this.#voids.shift();
+      if (v !== undefined) {
+        try {
+          v.resolve((await this.#writer.append(v.entries.map(encodeEntry), v.entries)).treeSize);
+        } catch (e) {
+          v.reject(e);
+        }
+        continue;
+      }
       let take = 0;
       let n = 0;
       for (const w of this.#pool) {

@@ -68,3 +68,34 @@ test('a void entry takes its declaration out of the totals; the recount agrees; 
     assert.equal((await store.state()).treeSize, 302, `${what}: nothing written`);
   }
 });
+
+test('a running sequencer voids between its commits, while declarations go on', async () => {
+  const { Sequencer } = await import('./sequencer.ts');
+  const store = new MemoryStore();
+  const sequencer = await Sequencer.open(store, { origin: 'example.org/log', signer, delayMs: 0 });
+  const declare = () =>
+    sequencer.submit({
+      channel: 'web',
+      language: 'en',
+      declarants: [{ name: 'A', nameKind: 'alias', orgs: ['party'], publish: false }],
+    });
+  const first = await Promise.all(Array.from({ length: 5 }, declare));
+  const target = first[2]?.[0]?.index as number;
+  const [treeSize] = await Promise.all([
+    sequencer.void([target], 'flood'),
+    ...Array.from({ length: 5 }, declare),
+  ]);
+  assert.ok(treeSize >= 6);
+  const state = await store.state();
+  assert.equal(state.treeSize, 11);
+  assert.equal(headline(state.totals), 9);
+  assert.equal(await store.isVoided(target), true);
+  await assert.rejects(sequencer.void([target], 'flood'), (e: VoidError) => {
+    assert.equal(e.problem, 'voided');
+    assert.equal(e.target, target);
+    return true;
+  });
+  await assert.rejects(sequencer.void([99], 'flood'), VoidError);
+  assert.equal((await store.state()).treeSize, 11, 'refused voids write nothing');
+  await sequencer.close();
+});

@@ -98,10 +98,14 @@ export class LogWriter {
     for (const e of entries) {
       if (e.kind !== 'void') continue;
       if (!(Number.isSafeInteger(e.target) && e.target >= 0 && e.target < oldSize)) {
-        throw new VoidError(`entry ${e.target} is not in the log (it has ${oldSize} entries)`);
+        throw new VoidError(
+          `entry ${e.target} is not in the log (it has ${oldSize} entries)`,
+          e.target,
+          'missing',
+        );
       }
       if (targets.has(e.target) || (await this.#store.isVoided(e.target)))
-        throw new VoidError(`entry ${e.target} is voided already`);
+        throw new VoidError(`entry ${e.target} is voided already`, e.target, 'voided');
       const k = Math.floor(e.target / TILE_WIDTH);
       const width = Math.min(TILE_WIDTH, oldSize - k * TILE_WIDTH);
       const [bundle] = await overlay(
@@ -112,7 +116,7 @@ export class LogWriter {
         parseEntryBundle(bundle as Uint8Array, width)[e.target % TILE_WIDTH] as Uint8Array,
       );
       if (target.kind !== 'declaration')
-        throw new VoidError(`entry ${e.target} is itself a void entry`);
+        throw new VoidError(`entry ${e.target} is itself a void entry`, e.target, 'void');
       targets.set(e.target, target);
     }
     return targets;
@@ -210,6 +214,14 @@ export class LogWriter {
 /** A void entry that would make the log invalid: nothing was written. */
 export class VoidError extends Error {
   override name = 'VoidError';
+  /** The entry that cannot be voided, and why: not in the log, voided already, or a void entry. */
+  readonly target: number;
+  readonly problem: 'missing' | 'voided' | 'void';
+  constructor(message: string, target: number, problem: VoidError['problem']) {
+    super(message);
+    this.target = target;
+    this.problem = problem;
+  }
 }
 
 /** Reads each tile from the first map that holds it at least as wide, else from `fallback`. */

@@ -19,14 +19,19 @@ function countingSequencer(): { sequencer: Declarations; calls: number[] } {
     calls.push(1);
     return [];
   };
-  return { sequencer: { submit, close: async () => {}, poolDepth: 0 }, calls };
+  return { sequencer: { submit, close: async () => {}, poolDepth: 0, void: async () => 0 }, calls };
 }
 
 const logged: string[] = [];
 const logger = createLogger({ write: (line: string) => logged.push(line) });
 
 async function appWith(submit: Declarations['submit']) {
-  const sequencer: Declarations = { submit, close: async () => {}, poolDepth: 0 };
+  const sequencer: Declarations = {
+    submit,
+    close: async () => {},
+    poolDepth: 0,
+    void: async () => 0,
+  };
   return buildApp({
     store: new MemoryStore(),
     sequencer,
@@ -173,7 +178,12 @@ test('proof of work on the API: 403 with how to solve it, 201 with a solved chal
   const { deriveKey } = await import('altcha-lib/algorithms/sha');
   const { ProofOfWork } = await import('./pow.ts');
   const pow = new ProofOfWork({ seed: new Uint8Array(32).fill(3), cost: 300, waitSeconds: 3 });
-  const sequencer: Declarations = { submit: async () => [], close: async () => {}, poolDepth: 0 };
+  const sequencer: Declarations = {
+    submit: async () => [],
+    close: async () => {},
+    poolDepth: 0,
+    void: async () => 0,
+  };
   const app = await buildApp({
     store: new MemoryStore(),
     sequencer,

@@ -7,7 +7,12 @@ import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { hashPassword } from './password.ts';
 
-const sequencer: Declarations = { submit: async () => [], close: async () => {}, poolDepth: 0 };
+const sequencer: Declarations = {
+  submit: async () => [],
+  close: async () => {},
+  poolDepth: 0,
+  void: async () => 0,
+};
 const cookiesOf = (res: { headers: Record<string, unknown> }) => {
   const raw = res.headers['set-cookie'];
   return (Array.isArray(raw) ? raw : raw ? [raw] : []) as string[];

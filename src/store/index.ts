@@ -8,9 +8,12 @@ export { PostgresStore } from './postgres.ts';
 export { SqliteStore } from './sqlite.ts';
 export {
   type AuditEntry,
+  type AuditRecord,
   type Commit,
   type IdempotencyRecord,
   type LogState,
+  type ModerationQueue,
+  type SignInThrottle,
   STAFF_ROLES,
   type StaffRole,
   type StaffSession,

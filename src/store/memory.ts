@@ -8,11 +8,15 @@ import {
   type Publication,
   type PublicationQuery,
 } from '../registry/index.ts';
+import { countAttempt, type ThrottleRow, uncount } from './sign-in-throttle.ts';
 import {
   type AuditEntry,
+  type AuditRecord,
   type Commit,
   type IdempotencyRecord,
   type LogState,
+  type ModerationQueue,
+  type SignInThrottle,
   type StaffSession,
   type StaffUser,
   type Store,
@@ -32,6 +36,7 @@ export class MemoryStore implements Store {
   readonly #staff = new Map<string, StaffUser>();
   readonly #sessions = new Map<string, Omit<StaffSession, 'role'>>();
   readonly #audit: AuditEntry[] = [];
+  readonly #throttle = new Map<string, ThrottleRow>();
   /** When set, the next commit fails with this error and changes nothing. */
   failNextCommit: Error | undefined;
 
@@ -121,8 +126,49 @@ export class MemoryStore implements Store {
     this.#audit.push({ ...entry });
   }
 
-  async auditLog(limit: number): Promise<AuditEntry[]> {
-    return this.#audit.slice(-limit).reverse();
+  async auditLog(limit: number, before?: number): Promise<AuditRecord[]> {
+    const end = Math.min(this.#audit.length, (before ?? Number.MAX_SAFE_INTEGER) - 1);
+    return this.#audit
+      .slice(Math.max(0, end - limit), Math.max(0, end))
+      .map((e, i) => ({ ...e, id: Math.max(0, end - limit) + i + 1 }))
+      .reverse();
+  }
+
+  async moderationQueue(after: number, limit: number): Promise<ModerationQueue> {
+    const pending = this.#publications
+      .filter((p) => p.status === 'pending')
+      .sort((a, b) => a.index - b.index);
+    return {
+      total: pending.length,
+      page: pending
+        .filter((p) => p.index > after)
+        .slice(0, limit)
+        .map(({ ownerTag: _, ...p }) => structuredClone(p)),
+    };
+  }
+
+  async attemptSignIn(
+    keys: readonly string[],
+    now: number,
+    throttle: SignInThrottle,
+  ): Promise<number> {
+    const { wait, write } = countAttempt(this.#throttle, keys, now, throttle);
+    for (const row of write) this.#throttle.set(row.key, row);
+    return wait;
+  }
+
+  async forgiveSignIn(
+    reset: readonly string[],
+    undo: readonly string[],
+    throttle: SignInThrottle,
+  ): Promise<void> {
+    for (const key of reset) this.#throttle.delete(key);
+    for (const key of undo) {
+      const row = this.#throttle.get(key);
+      const kept = row && uncount(row, throttle);
+      if (kept) this.#throttle.set(key, kept);
+      else this.#throttle.delete(key);
+    }
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {

@@ -12,11 +12,15 @@ import {
   type PublicationStatus,
   type Totals,
 } from '../registry/index.ts';
+import { countAttempt, type ThrottleRow, uncount } from './sign-in-throttle.ts';
 import {
   type AuditEntry,
+  type AuditRecord,
   type Commit,
   type IdempotencyRecord,
   type LogState,
+  type ModerationQueue,
+  type SignInThrottle,
   type StaffRole,
   type StaffSession,
   type StaffUser,
@@ -64,6 +68,10 @@ const MIGRATIONS = [
   // Proof-of-work solutions and form tickets already used on some node (SHA-256 of the token).
   `CREATE TABLE spent_tokens (token_hash BYTEA PRIMARY KEY, expires BIGINT NOT NULL);
    CREATE INDEX spent_tokens_expires ON spent_tokens (expires);`,
+  // Staff sign-in throttling by keyed hashes of (account, address) and of the address alone.
+  `CREATE TABLE sign_in_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, at BIGINT NOT NULL, until BIGINT NOT NULL);
+   CREATE INDEX sign_in_throttle_at ON sign_in_throttle (at);
+   CREATE INDEX publications_status ON publications (status, idx);`,
 ];
 
 /** Advisory lock keys: one for migrations, one for the right to sequence. */
@@ -388,19 +396,137 @@ export class PostgresStore implements Store {
     );
   }
 
-  async auditLog(limit: number): Promise<AuditEntry[]> {
+  async auditLog(limit: number, before?: number): Promise<AuditRecord[]> {
     const { rows } = await this.#query<{
+      id: string;
       at: string;
       username: string;
       action: string;
       target: string;
-    }>('SELECT at, username, action, target FROM audit_log ORDER BY id DESC LIMIT $1', [limit]);
+    }>(
+      'SELECT id, at, username, action, target FROM audit_log WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $1',
+      [limit, before ?? null],
+    );
     return rows.map((e) => ({
+      id: Number(e.id),
       at: Number(e.at),
       username: e.username,
       action: e.action,
       target: e.target,
     }));
+  }
+
+  async moderationQueue(after: number, limit: number): Promise<ModerationQueue> {
+    const [count, page] = await Promise.all([
+      this.#query<{ total: string }>(
+        "SELECT count(*) AS total FROM publications WHERE status = 'pending'",
+      ),
+      this.#query<PublicationRow>(
+        `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE status = 'pending' AND idx > $1 ORDER BY idx LIMIT $2`,
+        [after, limit],
+      ),
+    ]);
+    return { total: Number(count.rows[0]?.total ?? 0), page: page.rows.map(toPublication) };
+  }
+
+  /** Runs `work` in a transaction on one connection. */
+  async #transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    await this.#ready;
+    const client = await this.pool.connect().catch((cause: unknown) => {
+      throw new StoreError('unavailable', `cannot reach PostgreSQL to ${what}`, { cause });
+    });
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e instanceof StoreError
+        ? e
+        : new StoreError('unavailable', `could not ${what}: ${(e as Error).message}`, {
+            cause: e,
+          });
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The throttle rows of `keys`, locked until the transaction ends (created if missing). */
+  static async #lockThrottle(
+    client: pg.PoolClient,
+    keys: readonly string[],
+  ): Promise<Map<string, ThrottleRow>> {
+    const sorted = [...new Set(keys)].sort(); // one lock order for every transaction: no deadlock
+    await client.query(
+      'INSERT INTO sign_in_throttle (key, failures, at, until) SELECT unnest($1::text[]), 0, 0, 0 ON CONFLICT DO NOTHING',
+      [sorted],
+    );
+    const { rows } = await client.query<{
+      key: string;
+      failures: number;
+      at: string;
+      until: string;
+    }>(
+      'SELECT key, failures, at, until FROM sign_in_throttle WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE',
+      [sorted],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.key,
+        { key: r.key, failures: r.failures, at: Number(r.at), until: Number(r.until) },
+      ]),
+    );
+  }
+
+  static async #writeThrottle(client: pg.PoolClient, rows: readonly ThrottleRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await client.query(
+      `UPDATE sign_in_throttle t SET failures = r.failures, at = r.at, until = r.until
+       FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) AS r(key, failures, at, until)
+       WHERE t.key = r.key`,
+      [
+        rows.map((r) => r.key),
+        rows.map((r) => r.failures),
+        rows.map((r) => r.at),
+        rows.map((r) => r.until),
+      ],
+    );
+  }
+
+  async attemptSignIn(
+    keys: readonly string[],
+    now: number,
+    throttle: SignInThrottle,
+  ): Promise<number> {
+    return this.#transaction('count a sign-in attempt', async (client) => {
+      await client.query('DELETE FROM sign_in_throttle WHERE at < $1 AND until < $2', [
+        now - throttle.forgetSeconds,
+        now,
+      ]);
+      const stored = await PostgresStore.#lockThrottle(client, keys);
+      const { wait, write } = countAttempt(stored, keys, now, throttle);
+      await PostgresStore.#writeThrottle(client, write);
+      return wait;
+    });
+  }
+
+  async forgiveSignIn(
+    reset: readonly string[],
+    undo: readonly string[],
+    throttle: SignInThrottle,
+  ): Promise<void> {
+    await this.#transaction('forgive a sign-in attempt', async (client) => {
+      const stored = await PostgresStore.#lockThrottle(client, [...reset, ...undo]);
+      const kept = undo.flatMap((key) => {
+        const row = stored.get(key);
+        const k = row && uncount(row, throttle);
+        return k ? [k] : [];
+      });
+      const gone = [...reset, ...undo.filter((key) => !kept.some((k) => k.key === key))];
+      await client.query('DELETE FROM sign_in_throttle WHERE key = ANY($1::text[])', [gone]);
+      await PostgresStore.#writeThrottle(client, kept);
+    });
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {
@@ -449,18 +575,8 @@ export class PostgresStore implements Store {
 
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const text = q.text?.trim().toLowerCase() || null;
-    const { rows } = await this.#query<{
-      idx: string;
-      name: string;
-      name_kind: 'real' | 'alias';
-      statement: string;
-      orgs: string[];
-      region: string | null;
-      day: string;
-      language: string;
-      status: PublicationStatus;
-    }>(
-      `SELECT idx, name, name_kind, statement, orgs, region, day, language, status FROM publications
+    const { rows } = await this.#query<PublicationRow>(
+      `SELECT ${PUBLICATION_COLUMNS} FROM publications
        WHERE ($1::text IS NULL OR strpos(lower(statement), $1) > 0 OR strpos(lower(name), $1) > 0)
          AND ($2::text IS NULL OR $2 = ANY(orgs)) AND ($3::text IS NULL OR region = $3)
          AND ($4::text IS NULL OR day LIKE $4) AND ($5::bigint IS NULL OR idx < $5) AND status = $7
@@ -475,17 +591,7 @@ export class PostgresStore implements Store {
         q.status ?? 'approved',
       ],
     );
-    return rows.map((r) => ({
-      index: Number(r.idx),
-      name: r.name,
-      nameKind: r.name_kind,
-      statement: r.statement,
-      orgs: r.orgs,
-      region: r.region ?? undefined,
-      day: r.day,
-      language: r.language,
-      status: r.status,
-    }));
+    return rows.map(toPublication);
   }
 
   async isVoided(index: number): Promise<boolean> {
@@ -665,6 +771,34 @@ export class PostgresStore implements Store {
     await this.#ready.catch(() => {});
     await this.pool.end();
   }
+}
+
+const PUBLICATION_COLUMNS = 'idx, name, name_kind, statement, orgs, region, day, language, status';
+
+interface PublicationRow {
+  idx: string;
+  name: string;
+  name_kind: 'real' | 'alias';
+  statement: string;
+  orgs: string[];
+  region: string | null;
+  day: string;
+  language: string;
+  status: PublicationStatus;
+}
+
+function toPublication(r: PublicationRow): Publication {
+  return {
+    index: Number(r.idx),
+    name: r.name,
+    nameKind: r.name_kind,
+    statement: r.statement,
+    orgs: r.orgs,
+    region: r.region ?? undefined,
+    day: r.day,
+    language: r.language,
+    status: r.status,
+  };
 }
 
 interface SubscriberRow {

@@ -11,11 +11,15 @@ import {
   type PublicationStatus,
   type Totals,
 } from '../registry/index.ts';
+import { countAttempt, type ThrottleRow, uncount } from './sign-in-throttle.ts';
 import {
   type AuditEntry,
+  type AuditRecord,
   type Commit,
   type IdempotencyRecord,
   type LogState,
+  type ModerationQueue,
+  type SignInThrottle,
   type StaffRole,
   type StaffSession,
   type StaffUser,
@@ -69,6 +73,10 @@ const MIGRATIONS = [
   `CREATE TABLE staff_users (username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL);
    CREATE TABLE staff_sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, csrf TEXT NOT NULL, expires INTEGER NOT NULL);
    CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, username TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL);`,
+  // Staff sign-in throttling by keyed hashes of (account, address) and of the address alone.
+  `CREATE TABLE sign_in_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, at INTEGER NOT NULL, until INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE INDEX sign_in_throttle_at ON sign_in_throttle (at);
+   CREATE INDEX publications_status ON publications (status, idx);`,
 ];
 
 export class SqliteStore implements Store {
@@ -274,17 +282,94 @@ export class SqliteStore implements Store {
       .run(e.at, e.username, e.action, e.target);
   }
 
-  async auditLog(limit: number): Promise<AuditEntry[]> {
+  async auditLog(limit: number, before?: number): Promise<AuditRecord[]> {
     return (
       this.#db
-        .prepare('SELECT at, username, action, target FROM audit_log ORDER BY id DESC LIMIT ?')
-        .all(limit) as unknown as AuditEntry[]
+        .prepare(
+          'SELECT id, at, username, action, target FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?',
+        )
+        .all(before ?? Number.MAX_SAFE_INTEGER, limit) as unknown as AuditRecord[]
     ).map((e) => ({
+      id: Number(e.id),
       at: Number(e.at),
       username: e.username,
       action: e.action,
       target: e.target,
     }));
+  }
+
+  async moderationQueue(after: number, limit: number): Promise<ModerationQueue> {
+    const { total } = this.#db
+      .prepare("SELECT count(*) AS total FROM publications WHERE status = 'pending'")
+      .get() as { total: number };
+    const rows = this.#db
+      .prepare(
+        `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE status = 'pending' AND idx > ? ORDER BY idx LIMIT ?`,
+      )
+      .all(after, limit) as unknown as PublicationRow[];
+    return { total: Number(total), page: rows.map(toPublication) };
+  }
+
+  async attemptSignIn(
+    keys: readonly string[],
+    now: number,
+    throttle: SignInThrottle,
+  ): Promise<number> {
+    // Synchronous from BEGIN to COMMIT: no other attempt of this process runs in between, and
+    // IMMEDIATE keeps other processes out.
+    const db = this.#db;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.prepare('DELETE FROM sign_in_throttle WHERE at < ?').run(now - throttle.forgetSeconds);
+      const read = db.prepare(
+        'SELECT key, failures, at, until FROM sign_in_throttle WHERE key = ?',
+      );
+      const stored = new Map<string, ThrottleRow>();
+      for (const key of keys) {
+        const row = read.get(key) as ThrottleRow | undefined;
+        if (row) stored.set(key, row);
+      }
+      const { wait, write } = countAttempt(stored, keys, now, throttle);
+      const put = db.prepare(
+        'INSERT OR REPLACE INTO sign_in_throttle (key, failures, at, until) VALUES (?, ?, ?, ?)',
+      );
+      for (const r of write) put.run(r.key, r.failures, r.at, r.until);
+      db.exec('COMMIT');
+      return wait;
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  async forgiveSignIn(
+    reset: readonly string[],
+    undo: readonly string[],
+    throttle: SignInThrottle,
+  ): Promise<void> {
+    const db = this.#db;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const remove = db.prepare('DELETE FROM sign_in_throttle WHERE key = ?');
+      for (const key of reset) remove.run(key);
+      for (const key of undo) {
+        const row = db
+          .prepare('SELECT key, failures, at, until FROM sign_in_throttle WHERE key = ?')
+          .get(key) as ThrottleRow | undefined;
+        const kept = row && uncount(row, throttle);
+        if (kept)
+          db.prepare('UPDATE sign_in_throttle SET failures = ?, until = ? WHERE key = ?').run(
+            kept.failures,
+            kept.until,
+            key,
+          );
+        else remove.run(key);
+      }
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
+    }
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {
@@ -373,29 +458,9 @@ export class SqliteStore implements Store {
     }
     where.push('status = ?');
     args.push(q.status ?? 'approved');
-    const sql = `SELECT idx, name, name_kind, statement, orgs, region, day, language, status FROM publications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ?`;
-    const rows = this.#db.prepare(sql).all(...args, q.limit) as Array<{
-      idx: number;
-      name: string;
-      name_kind: 'real' | 'alias';
-      statement: string;
-      orgs: string;
-      region: string | null;
-      day: string;
-      language: string;
-      status: PublicationStatus;
-    }>;
-    return rows.map((r) => ({
-      index: r.idx,
-      name: r.name,
-      nameKind: r.name_kind,
-      statement: r.statement,
-      orgs: r.orgs.split(','),
-      region: r.region ?? undefined,
-      day: r.day,
-      language: r.language,
-      status: r.status,
-    }));
+    const sql = `SELECT ${PUBLICATION_COLUMNS} FROM publications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idx DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...args, q.limit) as unknown as PublicationRow[];
+    return rows.map(toPublication);
   }
 
   async checkpointAt(treeSize: number): Promise<string | undefined> {
@@ -447,6 +512,34 @@ function migrate(db: DatabaseSync): void {
       throw new StoreError('corrupt', `migration ${v + 1} failed`, { cause: e });
     }
   }
+}
+
+const PUBLICATION_COLUMNS = 'idx, name, name_kind, statement, orgs, region, day, language, status';
+
+interface PublicationRow {
+  idx: number;
+  name: string;
+  name_kind: 'real' | 'alias';
+  statement: string;
+  orgs: string;
+  region: string | null;
+  day: string;
+  language: string;
+  status: PublicationStatus;
+}
+
+function toPublication(r: PublicationRow): Publication {
+  return {
+    index: r.idx,
+    name: r.name,
+    nameKind: r.name_kind,
+    statement: r.statement,
+    orgs: r.orgs.split(','),
+    region: r.region ?? undefined,
+    day: r.day,
+    language: r.language,
+    status: r.status,
+  };
 }
 
 interface SubscriberRow {

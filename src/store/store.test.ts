@@ -263,6 +263,100 @@ for (const [name, make] of backends) {
       await store.close();
     });
 
+    test('moderation queue: oldest first, paged after an index, with the number pending', async () => {
+      const { store } = make();
+      const { totals } = await store.state();
+      await store.commit({
+        oldSize: 0,
+        newSize: 0,
+        tiles: [],
+        checkpoint: 'x',
+        totals,
+        voided: [],
+        // A flood of newer publications after two older ones.
+        publications: [5, 9, ...Array.from({ length: 100 }, (_, i) => 200 + i)].map((index) => ({
+          index,
+          name: `n${index}`,
+          nameKind: 'alias',
+          statement: `s${index}`,
+          orgs: ['party'],
+          day: '2026-11-25',
+          language: 'en',
+        })),
+      });
+      await store.moderate(9, { status: 'approved' });
+      const first = await store.moderationQueue(-1, 20);
+      assert.equal(first.total, 101);
+      assert.deepEqual(
+        first.page.slice(0, 3).map((p) => [p.index, p.statement, p.status]),
+        [
+          [5, 's5', 'pending'],
+          [200, 's200', 'pending'],
+          [201, 's201', 'pending'],
+        ],
+      );
+      assert.equal(first.page.length, 20);
+      const next = await store.moderationQueue(first.page.at(-1)?.index ?? 0, 20);
+      assert.equal(next.page[0]?.index, 219);
+      assert.equal((await store.moderationQueue(299, 20)).page.length, 0);
+      await store.close();
+    });
+
+    test('audit log pages newest first by id', async () => {
+      const { store } = make();
+      for (let i = 1; i <= 7; i++)
+        await store.recordAudit({ at: i, username: 'mo', action: 'approve', target: String(i) });
+      const page = await store.auditLog(3);
+      assert.deepEqual(
+        page.map((e) => e.target),
+        ['7', '6', '5'],
+      );
+      const older = await store.auditLog(3, page.at(-1)?.id);
+      assert.deepEqual(
+        older.map((e) => e.target),
+        ['4', '3', '2'],
+      );
+      assert.deepEqual(
+        (await store.auditLog(3, older.at(-1)?.id)).map((e) => e.target),
+        ['1'],
+      );
+      await store.close();
+    });
+
+    test('sign-in throttle: check and count in one step, even for concurrent attempts', async () => {
+      const { store } = make();
+      // Three failures free, then a wait that doubles; per key.
+      const throttle = {
+        wait: (_key: string, failures: number) => (failures < 3 ? 0 : 2 ** (failures - 3) * 60),
+        forgetSeconds: 86_400,
+      };
+      const burst = (keys: string[], now: number) =>
+        Promise.all(Array.from({ length: 40 }, () => store.attemptSignIn(keys, now, throttle)));
+      const allowed = (waits: number[]) => waits.filter((w) => w === 0).length;
+      assert.equal(allowed(await burst(['pair:a', 'addr:a'], 1000)), 3, 'three tries, not 40');
+      assert.equal(await store.attemptSignIn(['pair:a'], 1030, throttle), 30);
+      assert.equal(await store.attemptSignIn(['pair:b'], 1030, throttle), 0, 'another key');
+      assert.equal(allowed(await burst(['pair:a', 'addr:a'], 1060)), 1, 'after the wait: one');
+      assert.equal(await store.attemptSignIn(['pair:a'], 1061, throttle), 119, 'then it doubles');
+      // A success forgets the account's failures and takes back the one counted on the address:
+      // its three earlier failures still make it wait 60 seconds from the last one.
+      await store.forgiveSignIn(['pair:a'], ['addr:a'], throttle);
+      assert.equal(await store.attemptSignIn(['pair:a'], 1062, throttle), 0);
+      assert.equal(await store.attemptSignIn(['addr:a'], 1062, throttle), 58);
+      await store.forgiveSignIn([], ['addr:a', 'addr:none'], throttle);
+      assert.equal(
+        await store.attemptSignIn(['addr:a'], 1062, throttle),
+        0,
+        'two failures are free',
+      );
+      assert.equal(
+        await store.attemptSignIn(['addr:a'], 1000 + 86_400 + 61, throttle),
+        0,
+        'failures are forgotten after a day',
+      );
+      await store.close();
+    });
+
     test('records voided indexes', async () => {
       const { store } = make();
       const { totals } = await store.state();

@@ -49,6 +49,29 @@ export interface AuditEntry {
   readonly target: string;
 }
 
+/** An audit entry as stored: `id` orders the log (a later action has a larger id). */
+export interface AuditRecord extends AuditEntry {
+  readonly id: number;
+}
+
+/**
+ * How staff sign-in attempts are throttled. Keys are opaque to the store (keyed hashes of an
+ * account and an address, never the address itself).
+ */
+export interface SignInThrottle {
+  /** Seconds a key must wait after its `failures`-th counted failure (0: the next may go on). */
+  wait(key: string, failures: number): number;
+  /** A key whose last failure is older than this many seconds starts again from nothing. */
+  readonly forgetSeconds: number;
+}
+
+/** One page of the moderation queue, and how many publications wait in all. */
+export interface ModerationQueue {
+  readonly total: number;
+  /** Pending publications, oldest (lowest index) first. */
+  readonly page: Publication[];
+}
+
 /** What a store keeps for an Idempotency-Key: nothing readable without the key itself. */
 export interface IdempotencyRecord {
   /** SHA-256 of the key, hex. */
@@ -123,7 +146,26 @@ export interface Store {
   staffSession(tokenHash: string, now: number): Promise<StaffSession | undefined>;
   deleteStaffSession(tokenHash: string): Promise<void>;
   recordAudit(entry: AuditEntry): Promise<void>;
-  auditLog(limit: number): Promise<AuditEntry[]>;
+  /** The audit log, newest first: at most `limit` entries, with an id below `before` if given. */
+  auditLog(limit: number, before?: number): Promise<AuditRecord[]>;
+  /** Pending publications with an index above `after`, oldest first, and the number pending. */
+  moderationQueue(after: number, limit: number): Promise<ModerationQueue>;
+  /**
+   * One staff sign-in attempt, as one atomic step, so that concurrent guesses cannot slip in
+   * between a check and a count: if any of `keys` must still wait at `now` (POSIX seconds),
+   * nothing changes and the longest wait in seconds is returned; otherwise the attempt counts as
+   * a failure of every key (until {@link forgiveSignIn} says it was not) and 0 is returned.
+   */
+  attemptSignIn(keys: readonly string[], now: number, throttle: SignInThrottle): Promise<number>;
+  /**
+   * After a successful sign-in: `reset` keys start again from nothing, and `undo` keys lose the
+   * failure that {@link attemptSignIn} counted for this attempt.
+   */
+  forgiveSignIn(
+    reset: readonly string[],
+    undo: readonly string[],
+    throttle: SignInThrottle,
+  ): Promise<void>;
   /** The last line of an import source already committed (0 if none): imports resume after it. */
   importCursor(source: string): Promise<number>;
   /** Publications matching a query (approved ones unless `q.status` says otherwise), newest first. */
