@@ -1,12 +1,15 @@
 // Commands that write to the log outside `tuidang serve` (import, admin): the store, signing key
 // and witnesses of the environment, and, with PostgreSQL, the sequencer's lock for the duration.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { type NoteSigner, parseSignerKey, signerFromKey } from '../log/index.ts';
 import type { WitnessesOptions } from '../sequencer/witnesses.ts';
 import { loadSignerKey, readConfig } from '../server/config.ts';
-import { openStore, PostgresStore, type Store } from '../store/index.ts';
-import { SEQUENCER_LOCK } from '../store/postgres.ts';
+import {
+  DATABASE_FILE,
+  hasDatabase,
+  openStore,
+  type SequencerLock,
+  type Store,
+} from '../store/index.ts';
 import { CliError } from './command.ts';
 
 export interface LogAccess {
@@ -37,22 +40,19 @@ export async function withLogWriter<T>(
     existing &&
     config.databaseUrl === undefined &&
     config.dataDir !== ':memory:' &&
-    !existsSync(join(config.dataDir, 'tuidang.db'))
+    !hasDatabase(config.dataDir)
   )
     throw new CliError(
-      `there is no registry in ${config.dataDir} (no tuidang.db): set DATA_DIR to the registry's data directory, or DATABASE_URL`,
+      `there is no registry in ${config.dataDir} (no ${DATABASE_FILE}): set DATA_DIR to the registry's data directory, or DATABASE_URL`,
     );
   const { skey } = loadSignerKey(config);
   const key = parseSignerKey(skey);
   const store = openStore(config);
-  let lock: Awaited<ReturnType<PostgresStore['dedicatedClient']>> | undefined;
+  let lock: SequencerLock | undefined;
   try {
-    if (exclusive && store instanceof PostgresStore) {
-      lock = await store.dedicatedClient();
-      const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
-        SEQUENCER_LOCK,
-      ]);
-      if (!rows[0]?.ok)
+    if (exclusive && store.shared) {
+      lock = await store.cluster.lockSequencer();
+      if (lock === undefined)
         throw new CliError(
           'a registry node is sequencing this log right now: stop the nodes, or try again',
         );
@@ -65,7 +65,7 @@ export async function withLogWriter<T>(
       witnesses: config.witnesses,
     });
   } finally {
-    await lock?.end().catch(() => {});
+    await lock?.release().catch(() => {});
     await store.close();
   }
 }

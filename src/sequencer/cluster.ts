@@ -7,7 +7,6 @@
 // If the sequencing node dies, its session ends and PostgreSQL frees the lock: another node takes
 // it within a second or two. Two nodes that both believe they sequence can never fork the log:
 // every commit locks the log's state row and checks the tree size it builds on.
-import type pg from 'pg';
 import type { NodeCache, ReadTiles } from '../log/index.ts';
 import {
   type DeclarationEntry,
@@ -17,7 +16,13 @@ import {
   type Submission,
   type VoidReason,
 } from '../registry/index.ts';
-import { type PostgresStore, SEQUENCER_LOCK, type SequencedRow } from '../store/postgres.ts';
+import type {
+  ClusterStore,
+  QueueListener,
+  SequencedRow,
+  SequencerLock,
+  Store,
+} from '../store/index.ts';
 import { seal, unseal } from './idempotency.ts';
 import { type Prepared, prepare, receiptCores, receipts, withIndexes } from './prepare.ts';
 import {
@@ -46,7 +51,8 @@ interface Waiting extends Prepared {
 }
 
 export class ClusterSequencer implements Declarations {
-  readonly #store: PostgresStore;
+  readonly #store: Store;
+  readonly #queue: ClusterStore;
   readonly #opts: Resolved;
   readonly #writer: LogWriter;
   readonly #waiting = new Map<number, Waiting>();
@@ -59,22 +65,22 @@ export class ClusterSequencer implements Declarations {
     reject: (e: unknown) => void;
   }> = [];
   #inserting = false;
-  #listener: pg.Client | undefined;
-  #lock: pg.Client | undefined;
+  #listener: QueueListener | undefined;
+  #lock: SequencerLock | undefined;
   #sequencing = false;
   #again = false;
   #collecting = false;
   #closed = false;
   #timers: NodeJS.Timeout[] = [];
 
-  private constructor(store: PostgresStore, opts: SequencerOptions) {
+  private constructor(store: Store, opts: SequencerOptions) {
     this.#store = store;
+    this.#queue = store.cluster;
     this.#opts = withDefaults(opts);
     this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses, opts.onCommit);
   }
 
-  static async open(store: PostgresStore, opts: SequencerOptions): Promise<ClusterSequencer> {
-    await store.ready();
+  static async open(store: Store, opts: SequencerOptions): Promise<ClusterSequencer> {
     const c = new ClusterSequencer(store, opts);
     await c.#listen();
     await c.#tryLead();
@@ -97,44 +103,26 @@ export class ClusterSequencer implements Declarations {
   }
 
   async #listen(): Promise<void> {
-    const client = await this.#store.dedicatedClient();
-    client.on('notification', (n) => {
-      if (n.channel === 'tuidang_sequenced') void this.#collect();
-      else if (n.channel === 'tuidang_pending') void this.#sequence();
+    // The store reconnects a lost listener; polling goes on meanwhile.
+    this.#listener = await this.#queue.listen({
+      sequenced: () => void this.#collect(),
+      pending: () => void this.#sequence(),
     });
-    client.on('end', () => {
-      // Polling goes on; reconnect so that answers stay fast.
-      if (this.#listener === client) this.#listener = undefined;
-      if (!this.#closed)
-        setTimeout(() => void this.#listen().catch(() => {}), LEAD_RETRY_MS).unref();
-    });
-    await client.query('LISTEN tuidang_sequenced');
-    await client.query('LISTEN tuidang_pending');
-    this.#listener = client;
   }
 
   async #tryLead(): Promise<void> {
     if (this.#lock !== undefined || this.#closed) return;
-    let client: pg.Client | undefined;
+    let lock: SequencerLock | undefined;
     try {
-      client = await this.#store.dedicatedClient();
-      const { rows } = await client.query<{ ok: boolean }>(
-        'SELECT pg_try_advisory_lock($1) AS ok',
-        [SEQUENCER_LOCK],
-      );
-      if (!rows[0]?.ok) {
-        await client.end();
-        return;
-      }
-      await this.#writer.reload();
-      const held = client;
-      held.on('end', () => {
-        if (this.#lock === held) this.#lock = undefined;
+      lock = await this.#queue.lockSequencer(() => {
+        if (this.#lock === lock) this.#lock = undefined;
       });
-      this.#lock = held;
+      if (lock === undefined) return;
+      await this.#writer.reload();
+      this.#lock = lock;
       void this.#sequence();
     } catch {
-      await client?.end().catch(() => {});
+      await lock?.release().catch(() => {});
     }
   }
 
@@ -149,7 +137,7 @@ export class ClusterSequencer implements Declarations {
     try {
       while (this.#lock !== undefined) {
         this.#again = false;
-        const rows = await this.#store.takePending(this.#opts.maxBatch);
+        const rows = await this.#queue.takePending(this.#opts.maxBatch);
         if (rows.length === 0) break;
         const entries = rows.flatMap((r) => r.entries);
         const declarations = entries.map((e) => {
@@ -214,12 +202,12 @@ export class ClusterSequencer implements Declarations {
     for (let waited = 0; waited < 30_000; waited += POLL_MS) {
       const replayed = await replayRecord(this.#store, info, unixNow(this.#opts));
       if (replayed !== undefined) return replayed;
-      const [row] = await this.#store.sequenced([], info.keyId);
+      const [row] = await this.#queue.sequenced([], info.keyId);
       if (row !== undefined) {
         if (row.requestHash !== info.requestHash) throw new IdempotencyConflictError();
         return this.#receiptsFromRow(row, info);
       }
-      const pending = await this.#store.pendingByKey(info.keyId);
+      const pending = await this.#queue.pendingByKey(info.keyId);
       if (pending !== undefined && pending.requestHash !== info.requestHash)
         throw new IdempotencyConflictError();
       if (pending === undefined && !known) return undefined;
@@ -278,7 +266,7 @@ export class ClusterSequencer implements Declarations {
     while (this.#toInsert.length > 0) {
       const batch = this.#toInsert.splice(0, this.#opts.maxBatch);
       try {
-        const ids = await this.#store.addPending(
+        const ids = await this.#queue.addPending(
           batch.map(({ prepared, idempotency }) => ({
             entries: prepared.entries,
             // The salts go to the shared table only sealed with the client's key, for its retries.
@@ -311,7 +299,7 @@ export class ClusterSequencer implements Declarations {
     if (this.#collecting || this.#waiting.size === 0) return;
     this.#collecting = true;
     try {
-      const rows = (await this.#store.sequenced([...this.#waiting.keys()])).filter((r) =>
+      const rows = (await this.#queue.sequenced([...this.#waiting.keys()])).filter((r) =>
         this.#waiting.has(r.id),
       );
       if (rows.length === 0) return;
@@ -347,7 +335,7 @@ export class ClusterSequencer implements Declarations {
       );
       const done = built.flatMap((b) => (b.status === 'fulfilled' ? [b.value] : []));
       // Publications are stored by the accepting node, which alone still holds the names.
-      await this.#store.finishPending(
+      await this.#queue.finishPending(
         done.map((d) => d.row.id),
         done.flatMap((d) => (d.record ? [d.record] : [])),
         done.flatMap((d) => withIndexes(d.w, d.row.indexes)),
@@ -394,7 +382,7 @@ export class ClusterSequencer implements Declarations {
     this.#lock = undefined;
     const listener = this.#listener;
     this.#listener = undefined;
-    await Promise.all([lock?.end().catch(() => {}), listener?.end().catch(() => {})]);
+    await Promise.all([lock?.release().catch(() => {}), listener?.close().catch(() => {})]);
   }
 }
 

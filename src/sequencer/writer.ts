@@ -40,9 +40,7 @@ export type CommitObserver = (entries: number, seconds: number, treeSize: number
 export type CommitExtras = (
   indexes: number[],
   treeSize: number,
-) => Pick<Commit, 'idempotency' | 'expireBefore' | 'publications' | 'importProgress'> & {
-  sequenced?: Array<{ id: number; indexes: number[] }>;
-};
+) => Pick<Commit, 'idempotency' | 'expireBefore' | 'publications' | 'importProgress' | 'sequenced'>;
 
 export class LogWriter {
   readonly #store: Store;
@@ -168,7 +166,7 @@ export class LogWriter {
       order.forEach((p, k) => {
         indexes[p] = oldSize + k;
       });
-      const { sequenced, ...more } = extras?.(indexes, result.treeSize) ?? {};
+      const more = extras?.(indexes, result.treeSize) ?? {};
       const commit: Commit = {
         oldSize,
         newSize: result.treeSize,
@@ -178,12 +176,7 @@ export class LogWriter {
         voided: [...targets.keys()],
         ...more,
       };
-      if (sequenced === undefined) await this.#store.commit(commit);
-      else
-        await (this.#store.commit as (c: Commit, s: typeof sequenced) => Promise<void>)(
-          commit,
-          sequenced,
-        );
+      await this.#store.commit(commit);
 
       const fresh = new TileMap();
       fresh.apply(result.tiles);

@@ -73,7 +73,7 @@ test('in a cluster, a solution or ticket spent on one node is refused by the oth
           cost: 200,
           waitSeconds: 3,
           now: () => now,
-          spendOnce: (token, expiresAtMs) => store.spendOnce(token, expiresAtMs),
+          spendOnce: (token, expiresAtMs) => store.cluster.spendOnce('pow', token, expiresAtMs),
         }),
     ) as [ProofOfWork, ProofOfWork];
     const payload = await solve(a);

@@ -11,7 +11,7 @@ import {
 } from '../log/index.ts';
 import { ClusterSequencer } from '../sequencer/cluster.ts';
 import { type Declarations, Sequencer } from '../sequencer/index.ts';
-import { openStore, PostgresStore, type Store } from '../store/index.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { type Config, loadSignerKey } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -47,10 +47,9 @@ export async function startRegistry(config: Config): Promise<Registry> {
   };
   let sequencer: Declarations;
   try {
-    sequencer =
-      store instanceof PostgresStore
-        ? await ClusterSequencer.open(store, options)
-        : await Sequencer.open(store, options);
+    sequencer = store.shared
+      ? await ClusterSequencer.open(store, options)
+      : await Sequencer.open(store, options);
   } catch (e) {
     await store.close().catch(() => {});
     throw e;
@@ -63,10 +62,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
       cost: config.pow.cost,
       waitSeconds: config.pow.waitSeconds,
       load: () => sequencer.poolDepth / 1000,
-      spendOnce:
-        store instanceof PostgresStore
-          ? (token, expiresAtMs) => store.spendOnce(token, expiresAtMs)
-          : undefined,
+      spendOnce: (token, expiresAtMs) => store.cluster.spendOnce('pow', token, expiresAtMs),
     });
   const app = await buildApp({
     store,

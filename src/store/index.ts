@@ -7,13 +7,28 @@ export { MemoryStore } from './memory.ts';
 export { PostgresStore } from './postgres.ts';
 export { SqliteStore } from './sqlite.ts';
 export {
+  backupDatabase,
+  DATABASE_FILE,
+  DATABASE_FILES,
+  databasePath,
+  hasDatabase,
+} from './sqlite-db.ts';
+export {
   type AuditEntry,
   type AuditRecord,
+  type ClusterStore,
   type Commit,
   type IdempotencyRecord,
   type LogState,
+  type LogStore,
   type ModerationQueue,
+  type PendingItem,
+  type PendingRow,
+  type QueueListener,
+  type SequencedRow,
+  type SequencerLock,
   type SignInThrottle,
+  type SiteStore,
   STAFF_ROLES,
   type StaffRole,
   type StaffSession,

@@ -1,5 +1,6 @@
-// The storage contract. Three implementations follow it (SQLite, the default; PostgreSQL; an
-// in-memory one for tests), and one test suite (store.test.ts) runs against each.
+// The storage contracts: the log's state, the site's state, and the cluster capability. Three
+// implementations follow them (SQLite, the default; PostgreSQL; an in-memory one for tests), and
+// one test suite per contract (log.test.ts, site.test.ts, cluster.test.ts) runs against each.
 import type { ReadTiles, TileData } from '../log/index.ts';
 import type { Moderation, Publication, PublicationQuery, Totals } from '../registry/index.ts';
 
@@ -105,6 +106,8 @@ export interface Commit {
   readonly idempotency?: readonly IdempotencyRecord[];
   /** Forget idempotency records that expired before this POSIX time. */
   readonly expireBefore?: number;
+  /** Queued submissions this commit logs (the cluster queue): marked sequenced, atomically. */
+  readonly sequenced?: ReadonlyArray<{ readonly id: number; readonly indexes: readonly number[] }>;
   /** Names and statements of declarants of this commit who consented to publication. */
   readonly publications?: readonly Publication[];
   /** For an import: the source file and the last of its lines this commit completes. */
@@ -112,7 +115,8 @@ export interface Commit {
 }
 
 /**
- * A log's durable state.
+ * A log's durable state: tiles, checkpoints, totals, voids, sealed idempotency records and import
+ * cursors. Everything a commit writes is here.
  *
  * - Durability: once `commit` resolves, the commit survives a crash of the process or the machine.
  * - Atomicity: a commit is applied whole or not at all; readers never see part of one.
@@ -122,21 +126,48 @@ export interface Commit {
  * - `readTiles` returns, for each tile asked, the stored version, which may be wider than asked
  *   (a later partial or the full tile); it throws `not-found` for a tile that is not stored.
  */
-export interface Store {
+export interface LogStore {
   state(): Promise<LogState>;
   readonly readTiles: ReadTiles;
   commit(c: Commit): Promise<void>;
   /** Whether a declaration was voided (a void entry already names it). */
   isVoided(index: number): Promise<boolean>;
+  /** The signed checkpoint of a past tree size, if the store kept it. */
+  checkpointAt(treeSize: number): Promise<string | undefined>;
   /**
-   * Records a subscription (pending, until confirmed before `expires`). An address already
-   * confirmed stays as it is; an earlier pending or unsubscribed one starts again.
+   * Replaces the stored note of a checkpoint by the same checkpoint with witness cosignatures
+   * added. The caller has verified them; the log's own signature and text must be unchanged.
+   * Throws `not-found` if no checkpoint of that size is stored.
    */
-  subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber>;
-  subscriber(id: number): Promise<Subscriber | undefined>;
-  setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean>;
-  /** Confirmed subscribers with an id above `afterId`, in id order. */
-  confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]>;
+  replaceCheckpoint(treeSize: number, note: string): Promise<void>;
+  /** The idempotency record of a key id, unless expired and forgotten. */
+  idempotency(keyId: string): Promise<IdempotencyRecord | undefined>;
+  /** The last line of an import source already committed (0 if none): imports resume after it. */
+  importCursor(source: string): Promise<number>;
+}
+
+/**
+ * What the web site keeps beside the log: publications and their moderation, staff accounts and
+ * sessions, the audit log, newsletter subscribers. None of it is part of the log, and all of it
+ * can be changed or erased.
+ */
+export interface SiteStore {
+  /**
+   * Publications matching a query (approved ones unless `q.status` says otherwise), newest first:
+   * approved ones by approval time, the others by index.
+   */
+  publications(q: PublicationQuery): Promise<Publication[]>;
+  /**
+   * Records a moderator's decision on a publication; false if there is none at that index.
+   * `at` (POSIX seconds) is the time of the decision: an approval keeps the first one.
+   */
+  moderate(index: number, decision: Moderation, at?: number): Promise<boolean>;
+  /**
+   * Erases a publication for good (the log's entry stays, and reveals nothing without the salt).
+   * With `ownerTag`, only if it is the one stored: the declarant proving it is theirs. On SQLite
+   * the freed pages are overwritten and the write-ahead log truncated before this resolves.
+   */
+  erasePublication(index: number, ownerTag?: Uint8Array): Promise<boolean>;
   /** Adds a staff account; false if the username is taken. */
   createStaffUser(user: StaffUser): Promise<boolean>;
   staffUser(username: string): Promise<StaffUser | undefined>;
@@ -166,26 +197,102 @@ export interface Store {
     undo: readonly string[],
     throttle: SignInThrottle,
   ): Promise<void>;
-  /** The last line of an import source already committed (0 if none): imports resume after it. */
-  importCursor(source: string): Promise<number>;
-  /** Publications matching a query (approved ones unless `q.status` says otherwise), newest first. */
-  publications(q: PublicationQuery): Promise<Publication[]>;
-  /** Records a moderator's decision on a publication; false if there is none at that index. */
-  moderate(index: number, decision: Moderation): Promise<boolean>;
   /**
-   * Erases a publication for good (the log's entry stays, and reveals nothing without the salt).
-   * With `ownerTag`, only if it is the one stored: the declarant proving it is theirs.
+   * Records a subscription (pending, until confirmed before `expires`). An address already
+   * confirmed stays as it is; an earlier pending or unsubscribed one starts again.
    */
-  erasePublication(index: number, ownerTag?: Uint8Array): Promise<boolean>;
-  /** The signed checkpoint of a past tree size, if the store kept it. */
-  checkpointAt(treeSize: number): Promise<string | undefined>;
+  subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber>;
+  subscriber(id: number): Promise<Subscriber | undefined>;
+  setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean>;
+  /** Confirmed subscribers with an id above `afterId`, in id order. */
+  confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]>;
+}
+
+/** A submission accepted by some node, waiting in the shared queue. */
+export interface PendingRow {
+  readonly id: number;
+  readonly entries: Uint8Array[];
+}
+
+/** A queued submission the sequencer has logged. */
+export interface SequencedRow {
+  readonly id: number;
+  readonly indexes: number[];
+  readonly treeSize: number;
+  readonly keyId: string | null;
+  readonly requestHash: string | null;
+  readonly sealed: Uint8Array | null;
+  readonly entries: Uint8Array[];
+}
+
+/** A submission to queue: its entries, and its sealed salts if it came with an Idempotency-Key. */
+export interface PendingItem {
+  readonly entries: readonly Uint8Array[];
+  readonly idem?: { keyId: string; requestHash: string; sealed: Uint8Array } | undefined;
+}
+
+/** The right to sequence, held until released or lost (the connection or process that held it ended). */
+export interface SequencerLock {
+  release(): Promise<void>;
+}
+
+/** A subscription to the queue's notices; polling stays the fallback. */
+export interface QueueListener {
+  close(): Promise<void>;
+}
+
+/**
+ * What lets several processes share one log: a queue of accepted submissions, the lock that makes
+ * one of them the sequencer, and a memory of single-use tokens. Every store has it; `Store.shared`
+ * says whether other processes may use the same store, so that sequencing must go through it.
+ *
+ * - The queue: any node adds; the lock holder takes the oldest unsequenced rows and marks them
+ *   sequenced in its commit (`Commit.sequenced`); the accepting node answers from its own memory
+ *   and finishes them. Rows record the node that added them, so that rows of a node that died
+ *   (no heartbeat since `staleBefore`) can be reclaimed once sequenced.
+ * - The lock lives as long as the process (or database session) that took it: if that ends, the
+ *   lock is free again and `onLost` is called where the process still runs.
+ */
+export interface ClusterStore {
+  /** Persists accepted submissions; the id of each, or undefined for a key id already queued. */
+  addPending(items: readonly PendingItem[]): Promise<Array<number | undefined>>;
+  /** The oldest submissions not yet sequenced, up to about `maxEntries` entries. */
+  takePending(maxEntries: number): Promise<PendingRow[]>;
+  /** Queued rows among `ids` (or with `keyId`) that have been sequenced. */
+  sequenced(ids: readonly number[], keyId?: string): Promise<SequencedRow[]>;
+  /** The queued row of an idempotency key id, sequenced or not. */
+  pendingByKey(keyId: string): Promise<{ id: number; requestHash: string } | undefined>;
+  /** Answered: forget the rows, and keep sealed receipts and publications, in one transaction. */
+  finishPending(
+    ids: readonly number[],
+    records?: readonly IdempotencyRecord[],
+    publications?: readonly Publication[],
+  ): Promise<void>;
+  /** Records that this node (this store object) is alive at `now` (POSIX seconds). */
+  heartbeat(now: number): Promise<void>;
   /**
-   * Replaces the stored note of a checkpoint by the same checkpoint with witness cosignatures
-   * added. The caller has verified them; the log's own signature and text must be unchanged.
+   * Deletes sequenced rows whose accepting node has sent no heartbeat since `staleBefore` (POSIX
+   * seconds): their receipts can no longer be delivered, and the rows hold entries and sealed
+   * salts. Returns how many rows were deleted.
    */
-  replaceCheckpoint(treeSize: number, note: string): Promise<void>;
-  /** The idempotency record of a key id, unless expired and forgotten. */
-  idempotency(keyId: string): Promise<IdempotencyRecord | undefined>;
+  reclaimPending(staleBefore: number): Promise<number>;
+  /** Takes the sequencer's lock if it is free; undefined if another holds it. */
+  lockSequencer(onLost?: () => void): Promise<SequencerLock | undefined>;
+  /** Calls `pending` when a node queued rows and `sequenced` when a commit sequenced some. */
+  listen(on: { pending?: () => void; sequenced?: () => void }): Promise<QueueListener>;
+  /**
+   * Records a single-use token (a solved proof-of-work challenge, a form ticket) of a `kind`:
+   * true the first time, false if this or any other node spent it before, also after a restart.
+   * Kept until `expiresAtMs` (POSIX milliseconds), and only as a hash.
+   */
+  spendOnce(kind: string, token: string, expiresAtMs: number): Promise<boolean>;
+}
+
+/** A store: the log's and the site's state, and the cluster capability. */
+export interface Store extends LogStore, SiteStore {
+  /** Whether other processes may use this store at the same time (PostgreSQL). */
+  readonly shared: boolean;
+  readonly cluster: ClusterStore;
   close(): Promise<void>;
 }
 

@@ -1,170 +1,35 @@
-// One suite for every Store implementation: the contract in store.ts, tested the same way.
+// The SiteStore contract (store.ts), one suite for every backend: publications and moderation,
+// staff accounts and sessions, the audit log, newsletter subscribers.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { freshSchema, postgresUrl } from '../../test/postgres.ts';
-import { ed25519Signer, integrate, signCheckpoint, treeRoot } from '../log/index.ts';
-import { emptyTotals, ownerTag } from '../registry/index.ts';
-import { MemoryStore } from './memory.ts';
-import { PostgresStore } from './postgres.ts';
-import { SqliteStore } from './sqlite.ts';
+import { append, backends, unreachablePostgres } from '../../test/stores.ts';
+import { ownerTag } from '../registry/index.ts';
 import { type Store, StoreError } from './store.ts';
 
-const signer = ed25519Signer('example.org/log', new Uint8Array(32).fill(1));
-const entries = (from: number, n: number) =>
-  Array.from({ length: n }, (_, i) => new TextEncoder().encode(`entry ${from + i}`));
-
-async function append(store: Store, n: number): Promise<Uint8Array> {
-  const { treeSize, totals: stored } = await store.state();
-  const totals = structuredClone(stored);
-  const r = await integrate(store.readTiles, treeSize, entries(treeSize, n));
-  totals.entries += n;
-  const checkpoint = signCheckpoint(
-    { origin: 'example.org/log', treeSize: r.treeSize, root: r.root },
-    signer,
-  );
-  await store.commit({
-    oldSize: treeSize,
-    newSize: r.treeSize,
-    tiles: r.tiles,
-    checkpoint,
-    totals,
-    voided: [],
-  });
-  return r.root;
-}
-
-const backends: Array<[string, () => { store: Store; reopen?: () => Store }]> = [
-  ['memory', () => ({ store: new MemoryStore() })],
-  [
-    'postgres',
-    () => {
-      const schema = freshSchema();
-      return {
-        store: new PostgresStore(postgresUrl, { schema }),
-        reopen: () => new PostgresStore(postgresUrl, { schema }),
-      };
-    },
-  ],
-  [
-    'sqlite',
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'tuidang-store-'));
-      return { store: new SqliteStore(dir), reopen: () => new SqliteStore(dir) };
-    },
-  ],
-];
+const pub = (
+  index: number,
+  statement: string,
+  orgs: string[],
+  region: string | undefined,
+  day: string,
+) =>
+  ({
+    index,
+    name: `n${index}`,
+    nameKind: 'alias',
+    statement,
+    orgs,
+    region,
+    day,
+    language: 'zh-Hans',
+    ownerTag: ownerTag(new Uint8Array(32).fill(index)),
+  }) as const;
 
 for (const [name, make] of backends) {
-  describe(`${name} store`, () => {
-    test('starts empty', async () => {
-      const { store } = make();
-      assert.deepEqual(await store.state(), {
-        treeSize: 0,
-        checkpoint: undefined,
-        totals: emptyTotals(),
-      });
-      await store.close();
-    });
-
-    test('commits tiles, checkpoint and totals together; tiles reproduce the root', async () => {
-      const { store, reopen } = make();
-      await append(store, 300);
-      const root = await append(store, 5);
-      const state = await store.state();
-      assert.equal(state.treeSize, 305);
-      assert.equal(state.totals.entries, 305);
-      assert.match(state.checkpoint ?? '', /^example\.org\/log\n305\n/);
-      assert.deepEqual(Buffer.from(await treeRoot(store.readTiles, 305)), Buffer.from(root));
-      if (reopen) {
-        await store.close();
-        const again = reopen();
-        assert.equal((await again.state()).treeSize, 305, 'durable across reopening');
-        assert.deepEqual(Buffer.from(await treeRoot(again.readTiles, 305)), Buffer.from(root));
-        await again.close();
-      }
-    });
-
-    test('refuses a commit that does not build on the stored tree size, and changes nothing', async () => {
-      const { store } = make();
-      await append(store, 3);
-      const before = await store.state();
-      const r = await integrate(store.readTiles, 3, entries(3, 1));
-      const checkpoint = signCheckpoint(
-        { origin: 'example.org/log', treeSize: 4, root: r.root },
-        signer,
-      );
-      await assert.rejects(
-        store.commit({
-          oldSize: 2,
-          newSize: 4,
-          tiles: r.tiles,
-          checkpoint,
-          totals: before.totals,
-          voided: [],
-        }),
-        (e: unknown) => e instanceof StoreError && e.code === 'conflict',
-      );
-      assert.deepEqual(await store.state(), before);
-      await store.close();
-    });
-
-    test("state shows each commit's totals, however often it was read before", async () => {
-      const { store } = make();
-      await append(store, 2);
-      for (let i = 0; i < 3; i++) assert.equal((await store.state()).totals.entries, 2);
-      await append(store, 3);
-      const state = await store.state();
-      assert.equal(state.treeSize, 5);
-      assert.equal(state.totals.entries, 5);
-      assert.match(state.checkpoint ?? '', /^example\.org\/log\n5\n/);
-      await store.close();
-    });
-
-    test('a missing tile is not-found', async () => {
-      const { store } = make();
-      await assert.rejects(
-        store.readTiles([{ level: 0, index: 0, width: 1 }]),
-        (e: unknown) => e instanceof StoreError && e.code === 'not-found',
-      );
-      await store.close();
-    });
-
+  describe(`${name} site store`, () => {
     test('publications: stored with their commit, found by text, organisation, province and year, newest first', async () => {
       const { store } = make();
-      const { totals } = await store.state();
-      const r = await integrate(store.readTiles, 0, entries(0, 3));
-      const checkpoint = signCheckpoint(
-        { origin: 'example.org/log', treeSize: 3, root: r.root },
-        signer,
-      );
-      const pub = (
-        index: number,
-        statement: string,
-        orgs: string[],
-        region: string | undefined,
-        day: string,
-      ) =>
-        ({
-          index,
-          name: `n${index}`,
-          nameKind: 'alias',
-          statement,
-          orgs,
-          region,
-          day,
-          language: 'zh-Hans',
-          ownerTag: ownerTag(new Uint8Array(32).fill(index)),
-        }) as const;
-      await store.commit({
-        oldSize: 0,
-        newSize: 3,
-        tiles: r.tiles,
-        checkpoint,
-        totals,
-        voided: [],
+      await append(store, 3, {
         publications: [
           pub(0, '我声明退出共青团', ['league'], 'CN-GD', '2025-03-01'),
           pub(2, 'I withdraw from the Party', ['party', 'league'], undefined, '2026-11-25'),
@@ -357,36 +222,57 @@ for (const [name, make] of backends) {
       await store.close();
     });
 
-    test('records voided indexes', async () => {
+    test('subscribers: pending until confirmed; a confirmed address stays; paged in id order', async () => {
       const { store } = make();
-      const { totals } = await store.state();
-      const r = await integrate(store.readTiles, 0, entries(0, 1));
-      const checkpoint = signCheckpoint(
-        { origin: 'example.org/log', treeSize: 1, root: r.root },
-        signer,
-      );
-      await store.commit({
-        oldSize: 0,
-        newSize: 1,
-        tiles: r.tiles,
-        checkpoint,
-        totals,
-        voided: [7],
+      const a = await store.subscribe('a@example.org', 'v1', 1000);
+      assert.deepEqual(a, {
+        id: a.id,
+        email: 'a@example.org',
+        status: 'pending',
+        termsVersion: 'v1',
+        expires: 1000,
       });
-      assert.equal(await store.isVoided(7), true);
-      assert.equal(await store.isVoided(0), false);
+      assert.deepEqual(await store.subscriber(a.id), a);
+      assert.equal(await store.subscriber(a.id + 1000), undefined);
+      const again = await store.subscribe('a@example.org', 'v2', 2000);
+      assert.equal(again.id, a.id, 'the same address keeps its id');
+      assert.deepEqual([again.status, again.termsVersion, again.expires], ['pending', 'v2', 2000]);
+      assert.equal(await store.setSubscriberStatus(a.id, 'confirmed'), true);
+      assert.equal(await store.setSubscriberStatus(a.id + 1000, 'confirmed'), false);
+      const kept = await store.subscribe('a@example.org', 'v3', 3000);
+      assert.deepEqual(
+        [kept.status, kept.termsVersion, kept.expires],
+        ['confirmed', 'v2', 2000],
+        'confirmed stays as it is',
+      );
+      const b = await store.subscribe('b@example.org', 'v1', 1000);
+      const c = await store.subscribe('c@example.org', 'v1', 1000);
+      await store.setSubscriberStatus(c.id, 'confirmed');
+      assert.equal((await store.subscriber(b.id))?.status, 'pending');
+      const ids = async (after: number, limit: number) =>
+        (await store.confirmedSubscribers(after, limit)).map((s) => s.email);
+      assert.deepEqual(await ids(0, 10), ['a@example.org', 'c@example.org']);
+      assert.deepEqual(await ids(0, 1), ['a@example.org']);
+      assert.deepEqual(await ids(a.id, 10), ['c@example.org']);
+      await store.setSubscriberStatus(a.id, 'unsubscribed');
+      assert.deepEqual(await ids(0, 10), ['c@example.org']);
+      const back = await store.subscribe('a@example.org', 'v4', 4000);
+      assert.deepEqual(
+        [back.id, back.status],
+        [a.id, 'pending'],
+        'an unsubscribed one starts again',
+      );
       await store.close();
     });
   });
 }
 
-test('memory store fault injection: a failed commit changes nothing', async () => {
-  const store = new MemoryStore();
-  await append(store, 2);
-  const before = await store.state();
-  store.failNextCommit = new Error('disk on fire');
-  await assert.rejects(append(store, 2), /disk on fire/);
-  assert.deepEqual(await store.state(), before);
-  await append(store, 2);
-  assert.equal((await store.state()).treeSize, 4);
+test('postgres: site methods fail as `unavailable` when the server cannot be reached', async () => {
+  const store = unreachablePostgres();
+  const unavailable = (e: unknown) => e instanceof StoreError && e.code === 'unavailable';
+  await assert.rejects(store.publications({ limit: 1 }), unavailable);
+  await assert.rejects(store.moderate(0, { status: 'approved' }), unavailable);
+  await assert.rejects(store.staffUser('mo'), unavailable);
+  await assert.rejects(store.subscribe('a@example.org', 'v1', 1), unavailable);
+  await store.close();
 });

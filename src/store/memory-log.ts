@@ -1,0 +1,108 @@
+// The log's state in memory, for tests, with fault injection: `failNextCommit` makes the next
+// commit throw before anything is applied, as a crashed transaction would.
+import { type Tile, TileMap } from '../log/index.ts';
+import { emptyTotals } from '../registry/index.ts';
+import type { MemoryQueue } from './memory-cluster.ts';
+import type { MemorySite } from './memory-site.ts';
+import {
+  type Commit,
+  type IdempotencyRecord,
+  type LogState,
+  type LogStore,
+  StoreError,
+} from './store.ts';
+
+export class MemoryLog implements LogStore {
+  readonly #tiles = new TileMap();
+  #state: LogState = { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
+  readonly #voided = new Set<number>();
+  readonly #checkpoints = new Map<number, string>();
+  readonly #idempotency = new Map<string, IdempotencyRecord>();
+  readonly #imports = new Map<string, number>();
+  readonly #site: MemorySite;
+  readonly #queue: MemoryQueue;
+  /** When set, the next commit fails with this error and changes nothing. */
+  failNextCommit: Error | undefined;
+
+  constructor(site: MemorySite, queue: MemoryQueue) {
+    this.#site = site;
+    this.#queue = queue;
+  }
+
+  async state(): Promise<LogState> {
+    return structuredClone(this.#state);
+  }
+
+  readonly readTiles = async (tiles: readonly Tile[]): Promise<Uint8Array[]> => {
+    try {
+      return [...(await this.#tiles.readTiles(tiles))];
+    } catch (cause) {
+      throw new StoreError('not-found', (cause as Error).message, { cause });
+    }
+  };
+
+  async commit(c: Commit): Promise<void> {
+    const fault = this.failNextCommit;
+    if (fault !== undefined) {
+      this.failNextCommit = undefined;
+      throw fault;
+    }
+    if (c.oldSize !== this.#state.treeSize) {
+      throw new StoreError(
+        'conflict',
+        `commit builds on tree size ${c.oldSize}, but the log has ${this.#state.treeSize} entries`,
+      );
+    }
+    // Every check before the first change, as a database's constraints would roll back.
+    for (const i of c.voided)
+      if (this.#voided.has(i)) throw new StoreError('conflict', `entry ${i} is voided already`);
+    for (const r of c.idempotency ?? [])
+      if (this.#idempotency.has(r.keyId))
+        throw new StoreError('conflict', 'idempotency key recorded twice');
+    this.#site.insert(c.publications ?? []);
+    this.#tiles.apply(c.tiles.map((t) => ({ tile: t.tile, data: Uint8Array.from(t.data) })));
+    for (const i of c.voided) this.#voided.add(i);
+    if (!this.#checkpoints.has(c.newSize)) this.#checkpoints.set(c.newSize, c.checkpoint);
+    if (c.importProgress) this.#imports.set(c.importProgress.source, c.importProgress.line);
+    for (const r of c.idempotency ?? []) this.#idempotency.set(r.keyId, structuredClone(r));
+    if (c.expireBefore !== undefined) {
+      for (const [k, r] of this.#idempotency)
+        if (r.expires < c.expireBefore) this.#idempotency.delete(k);
+    }
+    this.#queue.markSequenced(c.sequenced ?? [], c.newSize);
+    this.#state = structuredClone({
+      treeSize: c.newSize,
+      checkpoint: c.checkpoint,
+      totals: c.totals,
+    });
+  }
+
+  /** Keeps a sealed receipt unless one is kept for the key already (the queue's answers). */
+  keep(r: IdempotencyRecord): void {
+    if (!this.#idempotency.has(r.keyId)) this.#idempotency.set(r.keyId, structuredClone(r));
+  }
+
+  async isVoided(index: number): Promise<boolean> {
+    return this.#voided.has(index);
+  }
+
+  async checkpointAt(treeSize: number): Promise<string | undefined> {
+    return this.#checkpoints.get(treeSize);
+  }
+
+  async replaceCheckpoint(treeSize: number, note: string): Promise<void> {
+    if (!this.#checkpoints.has(treeSize))
+      throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+    this.#checkpoints.set(treeSize, note);
+    if (this.#state.treeSize === treeSize) this.#state = { ...this.#state, checkpoint: note };
+  }
+
+  async idempotency(keyId: string): Promise<IdempotencyRecord | undefined> {
+    const r = this.#idempotency.get(keyId);
+    return r === undefined ? undefined : structuredClone(r);
+  }
+
+  async importCursor(source: string): Promise<number> {
+    return this.#imports.get(source) ?? 0;
+  }
+}

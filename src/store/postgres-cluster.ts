@@ -1,0 +1,207 @@
+// The cluster capability on PostgreSQL: the shared `pending` queue, the sequencer's session
+// advisory lock (its key derived from the schema), LISTEN/NOTIFY, and the spent-token ledger.
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Publication } from '../registry/index.ts';
+import { lockKey, type PgDatabase } from './postgres-db.ts';
+import { insertIdempotency } from './postgres-log.ts';
+import { insertPublications } from './postgres-site.ts';
+import { spentTokenHash } from './spent.ts';
+import type {
+  ClusterStore,
+  IdempotencyRecord,
+  PendingItem,
+  PendingRow,
+  QueueListener,
+  SequencedRow,
+  SequencerLock,
+} from './store.ts';
+
+const RECONNECT_MS = 1000;
+
+export class PostgresCluster implements ClusterStore {
+  readonly #db: PgDatabase;
+  /** This process's name in `pending.node` and `nodes`. */
+  readonly #node = randomUUID();
+  #spends = 0;
+
+  constructor(db: PgDatabase) {
+    this.#db = db;
+  }
+
+  async addPending(items: readonly PendingItem[]): Promise<Array<number | undefined>> {
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+    const ids = (
+      await this.#db.query<{ id: string }>(
+        "SELECT nextval(pg_get_serial_sequence('pending', 'id')) AS id FROM generate_series(1, $1)",
+        [items.length],
+      )
+    ).rows.map((r) => Number(r.id));
+    const rows = items.map((it, i) => ({
+      id: ids[i],
+      e: it.entries.map(b64),
+      k: it.idem?.keyId ?? null,
+      h: it.idem?.requestHash ?? null,
+      s: it.idem ? b64(it.idem.sealed) : null,
+    }));
+    const { rows: added } = await this.#db.query<{ id: string }>(
+      `WITH added AS (
+         INSERT INTO pending (id, entries, key_id, request_hash, sealed, node)
+         SELECT x.id,
+                ARRAY(SELECT decode(v, 'base64') FROM jsonb_array_elements_text(x.e) WITH ORDINALITY AS a(v, n) ORDER BY n),
+                x.k, x.h, decode(x.s, 'base64'), $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, e jsonb, k text, h text, s text)
+         ON CONFLICT (key_id) DO NOTHING
+         RETURNING id)
+       SELECT id, pg_notify('tuidang_pending', '') FROM added`,
+      [JSON.stringify(rows), this.#node],
+    );
+    const inserted = new Set(added.map((r) => Number(r.id)));
+    return ids.map((id) => (inserted.has(id) ? id : undefined));
+  }
+
+  async takePending(maxEntries: number): Promise<PendingRow[]> {
+    const { rows } = await this.#db.query<{ id: string; entries: Buffer[] }>(
+      'SELECT id, entries FROM pending WHERE indexes IS NULL ORDER BY id LIMIT $1',
+      [maxEntries],
+    );
+    const out: PendingRow[] = [];
+    let n = 0;
+    for (const r of rows) {
+      if (out.length > 0 && n + r.entries.length > maxEntries) break;
+      out.push({ id: Number(r.id), entries: r.entries.map((b) => new Uint8Array(b)) });
+      n += r.entries.length;
+    }
+    return out;
+  }
+
+  async sequenced(ids: readonly number[], keyId?: string): Promise<SequencedRow[]> {
+    const { rows } = await this.#db.query<{
+      id: string;
+      indexes: string[];
+      tree_size: string;
+      key_id: string | null;
+      request_hash: string | null;
+      sealed: Buffer | null;
+      entries: Buffer[];
+    }>(
+      'SELECT id, indexes, tree_size, key_id, request_hash, sealed, entries FROM pending WHERE indexes IS NOT NULL AND (id = ANY($1::bigint[]) OR key_id = $2)',
+      [ids, keyId ?? null],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      indexes: r.indexes.map(Number),
+      treeSize: Number(r.tree_size),
+      keyId: r.key_id,
+      requestHash: r.request_hash,
+      sealed: r.sealed && new Uint8Array(r.sealed),
+      entries: r.entries.map((b) => new Uint8Array(b)),
+    }));
+  }
+
+  async pendingByKey(keyId: string): Promise<{ id: number; requestHash: string } | undefined> {
+    const { rows } = await this.#db.query<{ id: string; request_hash: string }>(
+      'SELECT id, request_hash FROM pending WHERE key_id = $1',
+      [keyId],
+    );
+    const r = rows[0];
+    return r && { id: Number(r.id), requestHash: r.request_hash };
+  }
+
+  finishPending(
+    ids: readonly number[],
+    records: readonly IdempotencyRecord[] = [],
+    publications: readonly Publication[] = [],
+  ): Promise<void> {
+    return this.#db.transaction('could not finish pending submissions', async (client) => {
+      await insertIdempotency(client, records, true);
+      await insertPublications(client, publications);
+      await client.query('DELETE FROM pending WHERE id = ANY($1::bigint[])', [ids]);
+    });
+  }
+
+  async heartbeat(now: number): Promise<void> {
+    await this.#db.query(
+      'INSERT INTO nodes (id, seen) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seen = GREATEST(nodes.seen, EXCLUDED.seen)',
+      [this.#node, now],
+    );
+  }
+
+  reclaimPending(staleBefore: number): Promise<number> {
+    return this.#db.transaction('could not reclaim pending submissions', async (client) => {
+      const r = await client.query(
+        `DELETE FROM pending p WHERE p.indexes IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = p.node AND n.seen >= $1)`,
+        [staleBefore],
+      );
+      await client.query('DELETE FROM nodes WHERE seen < $1', [staleBefore]);
+      return r.rowCount ?? 0;
+    });
+  }
+
+  async lockSequencer(onLost?: () => void): Promise<SequencerLock | undefined> {
+    const client = await this.#db.dedicatedClient();
+    let released = false;
+    try {
+      const { rows } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1::bigint) AS ok',
+        [lockKey('sequence', this.#db.schema)],
+      );
+      if (!rows[0]?.ok) {
+        await client.end();
+        return undefined;
+      }
+    } catch (e) {
+      await client.end().catch(() => {});
+      throw e;
+    }
+    // The lock is the session's: when the connection ends, for whatever reason, it is free again.
+    client.on('end', () => {
+      if (!released) onLost?.();
+    });
+    return {
+      async release() {
+        released = true;
+        await client.end().catch(() => {});
+      },
+    };
+  }
+
+  async listen(on: { pending?: () => void; sequenced?: () => void }): Promise<QueueListener> {
+    let closed = false;
+    let current: pg.Client | undefined;
+    const connect = async (): Promise<void> => {
+      const client = await this.#db.dedicatedClient();
+      client.on('notification', (n) => {
+        if (n.channel === 'tuidang_sequenced') on.sequenced?.();
+        else if (n.channel === 'tuidang_pending') on.pending?.();
+      });
+      client.on('end', () => {
+        // Polling goes on meanwhile; reconnect so that answers stay fast.
+        if (current === client) current = undefined;
+        if (!closed) setTimeout(() => void connect().catch(() => {}), RECONNECT_MS).unref();
+      });
+      await client.query('LISTEN tuidang_sequenced');
+      await client.query('LISTEN tuidang_pending');
+      if (closed) await client.end();
+      else current = client;
+    };
+    await connect();
+    return {
+      async close() {
+        closed = true;
+        await current?.end().catch(() => {});
+      },
+    };
+  }
+
+  async spendOnce(kind: string, token: string, expiresAtMs: number): Promise<boolean> {
+    if (++this.#spends % 1000 === 0)
+      await this.#db.query('DELETE FROM spent_tokens WHERE expires < $1', [Date.now()]);
+    const { rowCount } = await this.#db.query(
+      'INSERT INTO spent_tokens (token_hash, expires) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [spentTokenHash(kind, token), expiresAtMs],
+    );
+    return rowCount === 1;
+  }
+}

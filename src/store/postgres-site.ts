@@ -1,0 +1,172 @@
+// The site's state in PostgreSQL: publications and moderation, staff, sessions, audit log,
+// newsletter subscribers.
+import type pg from 'pg';
+import type {
+  Moderation,
+  Publication,
+  PublicationQuery,
+  PublicationStatus,
+} from '../registry/index.ts';
+import { PostgresStaff } from './postgres-staff.ts';
+import type { ModerationQueue, SiteStore, Subscriber } from './store.ts';
+import { type SubscriberRow, toSubscriber } from './subscriber-row.ts';
+
+export class PostgresSite extends PostgresStaff implements SiteStore {
+  async publications(q: PublicationQuery): Promise<Publication[]> {
+    const text = q.text?.trim().toLowerCase() || null;
+    const { rows } = await this.db.query<PublicationRow>(
+      `SELECT ${PUBLICATION_COLUMNS} FROM publications
+       WHERE ($1::text IS NULL OR strpos(lower(statement), $1) > 0 OR strpos(lower(name), $1) > 0)
+         AND ($2::text IS NULL OR $2 = ANY(orgs)) AND ($3::text IS NULL OR region = $3)
+         AND ($4::text IS NULL OR day LIKE $4) AND ($5::bigint IS NULL OR idx < $5) AND status = $7
+       ORDER BY idx DESC LIMIT $6`,
+      [
+        text,
+        q.org || null,
+        q.region || null,
+        q.year ? `${q.year}-%` : null,
+        q.before ?? null,
+        q.limit,
+        q.status ?? 'approved',
+      ],
+    );
+    return rows.map(toPublication);
+  }
+
+  async moderationQueue(after: number, limit: number): Promise<ModerationQueue> {
+    const [count, page] = await Promise.all([
+      this.db.query<{ total: string }>(
+        "SELECT count(*) AS total FROM publications WHERE status = 'pending'",
+      ),
+      this.db.query<PublicationRow>(
+        `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE status = 'pending' AND idx > $1 ORDER BY idx LIMIT $2`,
+        [after, limit],
+      ),
+    ]);
+    return { total: Number(count.rows[0]?.total ?? 0), page: page.rows.map(toPublication) };
+  }
+
+  async moderate(index: number, d: Moderation): Promise<boolean> {
+    const r = await this.db.query(
+      'UPDATE publications SET status = $2, name = coalesce($3, name), statement = coalesce($4, statement) WHERE idx = $1',
+      [index, d.status, d.name ?? null, d.statement ?? null],
+    );
+    if (r.rowCount === 1 && (d.name !== undefined || d.statement !== undefined))
+      await this.#vacuum();
+    return r.rowCount === 1;
+  }
+
+  async erasePublication(index: number, tag?: Uint8Array): Promise<boolean> {
+    const r =
+      tag === undefined
+        ? await this.db.query('DELETE FROM publications WHERE idx = $1', [index])
+        : await this.db.query('DELETE FROM publications WHERE idx = $1 AND owner_tag = $2', [
+            index,
+            Buffer.from(tag),
+          ]);
+    if (r.rowCount === 1) await this.#vacuum();
+    return r.rowCount === 1;
+  }
+
+  /**
+   * An erased or redacted text stays in the table's dead row versions until a vacuum removes
+   * them; vacuum now, rather than whenever autovacuum comes. What remains after this (the
+   * write-ahead log, freed pages not yet reused) is described in docs/operations.md.
+   */
+  async #vacuum(): Promise<void> {
+    await this.db.query('VACUUM publications');
+  }
+
+  async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {
+    const { rows } = await this.db.query<SubscriberRow>(
+      `INSERT INTO subscribers (email, status, terms_version, expires) VALUES ($1, 'pending', $2, $3)
+       ON CONFLICT (email) DO UPDATE SET status = 'pending', terms_version = EXCLUDED.terms_version, expires = EXCLUDED.expires
+       WHERE subscribers.status <> 'confirmed'
+       RETURNING *`,
+      [email, termsVersion, expires],
+    );
+    const row =
+      rows[0] ??
+      (await this.db.query<SubscriberRow>('SELECT * FROM subscribers WHERE email = $1', [email]))
+        .rows[0];
+    return toSubscriber(row as SubscriberRow);
+  }
+
+  async subscriber(id: number): Promise<Subscriber | undefined> {
+    const row = (
+      await this.db.query<SubscriberRow>('SELECT * FROM subscribers WHERE id = $1', [id])
+    ).rows[0];
+    return row && toSubscriber(row);
+  }
+
+  async setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean> {
+    return (
+      (await this.db.query('UPDATE subscribers SET status = $2 WHERE id = $1', [id, status]))
+        .rowCount === 1
+    );
+  }
+
+  async confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {
+    const { rows } = await this.db.query<SubscriberRow>(
+      "SELECT * FROM subscribers WHERE status = 'confirmed' AND id > $1 ORDER BY id LIMIT $2",
+      [afterId, limit],
+    );
+    return rows.map(toSubscriber);
+  }
+}
+
+/** Stores new publications (pending moderation), within the caller's transaction. */
+export async function insertPublications(
+  client: pg.PoolClient,
+  list: readonly Publication[] | undefined,
+): Promise<void> {
+  if (!list || list.length === 0) return;
+  await client.query(
+    `INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language, owner_tag)
+     SELECT x.idx, x.name, x.kind, x.statement, ARRAY(SELECT jsonb_array_elements_text(x.orgs)), x.region, x.day, x.language, decode(x.tag, 'hex')
+     FROM jsonb_to_recordset($1::jsonb) AS x(idx bigint, name text, kind text, statement text, orgs jsonb, region text, day text, language text, tag text)`,
+    [
+      JSON.stringify(
+        list.map((p) => ({
+          idx: p.index,
+          name: p.name,
+          kind: p.nameKind,
+          statement: p.statement,
+          orgs: p.orgs,
+          region: p.region ?? null,
+          day: p.day,
+          language: p.language,
+          tag: p.ownerTag ? Buffer.from(p.ownerTag).toString('hex') : null,
+        })),
+      ),
+    ],
+  );
+}
+
+const PUBLICATION_COLUMNS = 'idx, name, name_kind, statement, orgs, region, day, language, status';
+
+interface PublicationRow {
+  idx: string;
+  name: string;
+  name_kind: 'real' | 'alias';
+  statement: string;
+  orgs: string[];
+  region: string | null;
+  day: string;
+  language: string;
+  status: PublicationStatus;
+}
+
+function toPublication(r: PublicationRow): Publication {
+  return {
+    index: Number(r.idx),
+    name: r.name,
+    nameKind: r.name_kind,
+    statement: r.statement,
+    orgs: r.orgs,
+    region: r.region ?? undefined,
+    day: r.day,
+    language: r.language,
+    status: r.status,
+  };
+}

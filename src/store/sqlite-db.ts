@@ -1,0 +1,224 @@
+// The SQLite database of a store: one file in the data directory, opened via node:sqlite (no
+// native build, no server). The file names, the pragmas, the file modes and the migrations are
+// here; the SQL of each concern is in sqlite-log.ts, sqlite-site.ts and sqlite-cluster.ts.
+import { EventEmitter } from 'node:events';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { StoreError } from './store.ts';
+
+/** The database's file name in the data directory; SQLite adds `-wal` and `-shm` beside it. */
+export const DATABASE_FILE = 'tuidang.db';
+/** The file whose lock is the sequencer's lock (see SqliteCluster.lockSequencer). */
+export const LOCK_FILE = 'tuidang.lock';
+/** Files of the database that may hold what the registry stores. */
+export const DATABASE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`];
+
+/** The database's path in a data directory. */
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+/** Whether a data directory holds a registry's database. */
+export function hasDatabase(dataDir: string): boolean {
+  return existsSync(databasePath(dataDir));
+}
+
+/**
+ * The data directory with mode 0700 and `file` in it with mode 0600, whatever the umask: names
+ * and statements are in the database, and SQLite gives its -wal and -shm files the mode of the
+ * database file.
+ */
+export function privateFile(dataDir: string, file: string): string {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const path = join(dataDir, file);
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+  return path;
+}
+
+// Versioned migrations, applied in order at open; PRAGMA user_version records how many ran.
+const MIGRATIONS = [
+  `CREATE TABLE tiles (
+     level INTEGER NOT NULL,  -- -1 for entry bundles
+     idx   INTEGER NOT NULL,
+     width INTEGER NOT NULL,
+     data  BLOB NOT NULL,
+     PRIMARY KEY (level, idx)
+   ) WITHOUT ROWID;
+   CREATE TABLE checkpoints (tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+   CREATE TABLE totals (id INTEGER PRIMARY KEY CHECK (id = 1), tree_size INTEGER NOT NULL, json TEXT NOT NULL);
+   CREATE TABLE voided (idx INTEGER PRIMARY KEY);`,
+  `CREATE TABLE idempotency (
+     key_id       TEXT PRIMARY KEY,
+     request_hash TEXT NOT NULL,
+     tree_size    INTEGER NOT NULL,
+     sealed       BLOB NOT NULL,
+     expires      INTEGER NOT NULL
+   );
+   CREATE INDEX idempotency_expires ON idempotency (expires);`,
+  // Names and statements published with consent, apart from the log; erasable.
+  `CREATE TABLE publications (
+     idx       INTEGER PRIMARY KEY,
+     name      TEXT NOT NULL,
+     name_kind TEXT NOT NULL,
+     statement TEXT NOT NULL,
+     orgs      TEXT NOT NULL,
+     region    TEXT,
+     day       TEXT NOT NULL,
+     language  TEXT NOT NULL
+   );`,
+  'CREATE TABLE imports (source TEXT PRIMARY KEY, line INTEGER NOT NULL);',
+  // Moderation: publications are shown once approved; the owner tag lets a declarant erase theirs.
+  `ALTER TABLE publications ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+   ALTER TABLE publications ADD COLUMN owner_tag BLOB;`,
+  `CREATE TABLE subscribers (
+     id            INTEGER PRIMARY KEY AUTOINCREMENT,
+     email         TEXT NOT NULL UNIQUE,
+     status        TEXT NOT NULL,
+     terms_version TEXT NOT NULL,
+     expires       INTEGER NOT NULL
+   );`,
+  `CREATE TABLE staff_users (username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL);
+   CREATE TABLE staff_sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, csrf TEXT NOT NULL, expires INTEGER NOT NULL);
+   CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, username TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL);`,
+  // Staff sign-in throttling by keyed hashes of (account, address) and of the address alone.
+  `CREATE TABLE sign_in_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, at INTEGER NOT NULL, until INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE INDEX sign_in_throttle_at ON sign_in_throttle (at);
+   CREATE INDEX publications_status ON publications (status, idx);`,
+  // The cluster capability: a queue of accepted submissions (entries: a JSON array of base64),
+  // the nodes' heartbeats, and single-use tokens already spent (SHA-256 of kind and token).
+  `CREATE TABLE pending (
+     id           INTEGER PRIMARY KEY AUTOINCREMENT,
+     entries      TEXT NOT NULL,
+     key_id       TEXT UNIQUE,
+     request_hash TEXT,
+     sealed       BLOB,
+     indexes      TEXT,
+     tree_size    INTEGER,
+     node         TEXT
+   );
+   CREATE INDEX pending_waiting ON pending (id) WHERE indexes IS NULL;
+   CREATE TABLE nodes (id TEXT PRIMARY KEY, seen INTEGER NOT NULL);
+   CREATE TABLE spent_tokens (token_hash BLOB PRIMARY KEY, expires INTEGER NOT NULL);
+   CREATE INDEX spent_tokens_expires ON spent_tokens (expires);`,
+];
+
+/** An open database, and the in-process notices of its queue (other processes poll). */
+export class SqliteDatabase {
+  readonly db: DatabaseSync;
+  /** The data directory, or undefined for an in-memory database. */
+  readonly dir: string | undefined;
+  readonly notices = new EventEmitter<{ pending: []; sequenced: [] }>();
+
+  /** Opens (creating if needed) the database in `dir`, or an in-memory one for `:memory:`. */
+  constructor(dir: string) {
+    this.dir = dir === ':memory:' ? undefined : dir;
+    const db = new DatabaseSync(
+      this.dir === undefined ? ':memory:' : privateFile(this.dir, DATABASE_FILE),
+    );
+    this.db = db;
+    if (this.dir !== undefined) {
+      // Files an older version created with the umask's mode.
+      for (const f of DATABASE_FILES.slice(1)) {
+        const path = join(this.dir, f);
+        if (existsSync(path)) chmodSync(path, 0o600);
+      }
+    }
+    db.exec('PRAGMA journal_mode = WAL');
+    // synchronous = FULL: in WAL mode this fsyncs the log at every commit, so a commit that
+    // returned survives a power loss. NORMAL would only survive a process crash, and receipts
+    // promise that an acknowledged declaration is in the log for good.
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA busy_timeout = 5000');
+    // Deleted content is overwritten with zeros, so an erased name is not left in free space.
+    db.exec('PRAGMA secure_delete = ON');
+    migrate(db);
+  }
+
+  /**
+   * Runs `work` in one write transaction (BEGIN IMMEDIATE): committed if it returns, rolled back
+   * if it throws.
+   */
+  transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /**
+   * Copies the write-ahead log into the database file and truncates it to zero bytes: after an
+   * erasure, the WAL would otherwise keep the erased text in the frames written before it.
+   */
+  truncateWal(): void {
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+function migrate(db: DatabaseSync): void {
+  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number })
+    .user_version;
+  if (version > MIGRATIONS.length) {
+    throw new StoreError(
+      'corrupt',
+      `the database is at schema version ${version}, newer than this program (${MIGRATIONS.length}): upgrade tuidang`,
+    );
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(MIGRATIONS[v] as string);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw new StoreError('corrupt', `migration ${v + 1} failed`, { cause: e });
+    }
+  }
+}
+
+/**
+ * `tuidang backup`: a consistent copy of the database in `dataDir` to `file`, made while the
+ * registry serves. VACUUM INTO copies one read transaction's snapshot (WAL lets it run beside the
+ * server's writes), so the copy holds whole commits only. The copy is created with mode 0600, and
+ * never over an existing file. Returns the copy's tree size.
+ */
+export function backupDatabase(dataDir: string, file: string): number {
+  const path = databasePath(dataDir);
+  if (!existsSync(path)) throw new StoreError('not-found', `no database at ${path}: set DATA_DIR`);
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (cause) {
+    throw new StoreError('conflict', `${file} exists or cannot be created: choose a new file`, {
+      cause,
+    });
+  }
+  chmodSync(file, 0o600);
+  const db = new DatabaseSync(path);
+  try {
+    db.exec('PRAGMA busy_timeout = 10000');
+    db.prepare('VACUUM INTO ?').run(file);
+  } finally {
+    db.close();
+  }
+  const copy = new DatabaseSync(file, { readOnly: true });
+  try {
+    const row = copy.prepare('SELECT tree_size FROM totals').get() as
+      | { tree_size: number }
+      | undefined;
+    return row?.tree_size ?? 0;
+  } finally {
+    copy.close();
+  }
+}

@@ -1,0 +1,174 @@
+// The log's state in SQLite: tiles, checkpoints, totals, voids, idempotency records, import
+// cursors. A commit is one BEGIN IMMEDIATE transaction, so a second writer waits, then sees the
+// new tree size and is refused.
+import type { StatementSync } from 'node:sqlite';
+import type { Tile } from '../log/index.ts';
+import { emptyTotals, type Totals } from '../registry/index.ts';
+import { markSequenced } from './sqlite-cluster.ts';
+import type { SqliteDatabase } from './sqlite-db.ts';
+import { insertPublication } from './sqlite-site.ts';
+import {
+  type Commit,
+  type IdempotencyRecord,
+  type LogState,
+  type LogStore,
+  StoreError,
+} from './store.ts';
+
+export class SqliteLog implements LogStore {
+  readonly #db: SqliteDatabase;
+  readonly #getTile: StatementSync;
+  readonly #putTile: StatementSync;
+  readonly #putCheckpoint: StatementSync;
+  readonly #putTotals: StatementSync;
+  readonly #getState: StatementSync;
+  readonly #getSize: StatementSync;
+  // The parsed totals of the last state read, by tree size: the totals are a function of the
+  // entries, so while the size is the same they are too, and the pages that show them need not
+  // parse one JSON document per request. Readers treat totals as immutable.
+  #cachedTotals: { size: number; totals: Totals } | undefined;
+  readonly #putVoided: StatementSync;
+  readonly #isVoided: StatementSync;
+  readonly #getCheckpoint: StatementSync;
+  readonly #putIdempotency: StatementSync;
+  readonly #getIdempotency: StatementSync;
+  readonly #expireIdempotency: StatementSync;
+  readonly #putImport: StatementSync;
+  readonly #getImport: StatementSync;
+
+  constructor(database: SqliteDatabase) {
+    this.#db = database;
+    const db = database.db;
+    this.#getTile = db.prepare('SELECT width, data FROM tiles WHERE level = ? AND idx = ?');
+    this.#putTile = db.prepare(
+      'INSERT OR REPLACE INTO tiles (level, idx, width, data) VALUES (?, ?, ?, ?)',
+    );
+    this.#putCheckpoint = db.prepare(
+      'INSERT OR IGNORE INTO checkpoints (tree_size, note) VALUES (?, ?)',
+    );
+    this.#putTotals = db.prepare(
+      'INSERT OR REPLACE INTO totals (id, tree_size, json) VALUES (1, ?, ?)',
+    );
+    this.#getState = db.prepare(
+      'SELECT t.tree_size AS size, t.json AS json, c.note AS note FROM totals t LEFT JOIN checkpoints c ON c.tree_size = t.tree_size',
+    );
+    this.#getSize = db.prepare(
+      'SELECT t.tree_size AS size, c.note AS note FROM totals t LEFT JOIN checkpoints c ON c.tree_size = t.tree_size',
+    );
+    this.#putVoided = db.prepare('INSERT INTO voided (idx) VALUES (?)');
+    this.#isVoided = db.prepare('SELECT 1 FROM voided WHERE idx = ?');
+    this.#getCheckpoint = db.prepare('SELECT note FROM checkpoints WHERE tree_size = ?');
+    this.#putIdempotency = db.prepare(
+      'INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#getIdempotency = db.prepare(
+      'SELECT key_id, request_hash, tree_size, sealed, expires FROM idempotency WHERE key_id = ?',
+    );
+    this.#expireIdempotency = db.prepare('DELETE FROM idempotency WHERE expires < ?');
+    this.#putImport = db.prepare('INSERT OR REPLACE INTO imports (source, line) VALUES (?, ?)');
+    this.#getImport = db.prepare('SELECT line FROM imports WHERE source = ?');
+  }
+
+  async state(): Promise<LogState> {
+    const cached = this.#cachedTotals;
+    if (cached !== undefined) {
+      const head = this.#getSize.get() as { size: number; note: string | null } | undefined;
+      if (head?.size === cached.size) {
+        return { treeSize: head.size, checkpoint: head.note ?? undefined, totals: cached.totals };
+      }
+    }
+    const row = this.#getState.get() as
+      | { size: number; json: string; note: string | null }
+      | undefined;
+    if (row === undefined) return { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
+    const totals = deepFreeze(JSON.parse(row.json) as Totals);
+    this.#cachedTotals = { size: row.size, totals };
+    return { treeSize: row.size, checkpoint: row.note ?? undefined, totals };
+  }
+
+  readonly readTiles = async (tiles: readonly Tile[]): Promise<Uint8Array[]> =>
+    tiles.map((t) => {
+      const row = this.#getTile.get(t.level, t.index) as
+        | { width: number; data: Uint8Array }
+        | undefined;
+      if (row === undefined || row.width < t.width) {
+        throw new StoreError(
+          'not-found',
+          `tile ${t.level}/${t.index} of width ${t.width} is not stored`,
+        );
+      }
+      return row.data;
+    });
+
+  async commit(c: Commit): Promise<void> {
+    this.#db.transaction(() => {
+      const current = (this.#getState.get() as { size: number } | undefined)?.size ?? 0;
+      if (current !== c.oldSize) {
+        throw new StoreError(
+          'conflict',
+          `commit builds on tree size ${c.oldSize}, but the log has ${current} entries`,
+        );
+      }
+      for (const { tile, data } of c.tiles)
+        this.#putTile.run(tile.level, tile.index, tile.width, data);
+      this.#putCheckpoint.run(c.newSize, c.checkpoint);
+      this.#putTotals.run(c.newSize, JSON.stringify(c.totals));
+      for (const idx of c.voided) this.#putVoided.run(idx);
+      for (const r of c.idempotency ?? [])
+        this.#putIdempotency.run(r.keyId, r.requestHash, r.treeSize, r.sealed, r.expires);
+      if (c.expireBefore !== undefined) this.#expireIdempotency.run(c.expireBefore);
+      if (c.importProgress) this.#putImport.run(c.importProgress.source, c.importProgress.line);
+      for (const p of c.publications ?? []) insertPublication(this.#db.db, p);
+      for (const s of c.sequenced ?? []) markSequenced(this.#db.db, s, c.newSize);
+    });
+    if ((c.sequenced ?? []).length > 0) this.#db.notices.emit('sequenced');
+  }
+
+  async isVoided(index: number): Promise<boolean> {
+    return this.#isVoided.get(index) !== undefined;
+  }
+
+  async checkpointAt(treeSize: number): Promise<string | undefined> {
+    return (this.#getCheckpoint.get(treeSize) as { note: string } | undefined)?.note;
+  }
+
+  async replaceCheckpoint(treeSize: number, note: string): Promise<void> {
+    const r = this.#db.db
+      .prepare('UPDATE checkpoints SET note = ? WHERE tree_size = ?')
+      .run(note, treeSize);
+    if (r.changes !== 1)
+      throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+  }
+
+  async idempotency(keyId: string): Promise<IdempotencyRecord | undefined> {
+    const row = this.#getIdempotency.get(keyId) as
+      | {
+          key_id: string;
+          request_hash: string;
+          tree_size: number;
+          sealed: Uint8Array;
+          expires: number;
+        }
+      | undefined;
+    if (row === undefined) return undefined;
+    return {
+      keyId: row.key_id,
+      requestHash: row.request_hash,
+      treeSize: row.tree_size,
+      sealed: row.sealed,
+      expires: row.expires,
+    };
+  }
+
+  async importCursor(source: string): Promise<number> {
+    return (this.#getImport.get(source) as { line: number } | undefined)?.line ?? 0;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

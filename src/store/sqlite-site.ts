@@ -1,0 +1,161 @@
+// The site's state in SQLite: publications and moderation, staff, sessions, audit log, newsletter
+// subscribers.
+import type { DatabaseSync } from 'node:sqlite';
+import type {
+  Moderation,
+  Publication,
+  PublicationQuery,
+  PublicationStatus,
+} from '../registry/index.ts';
+import { SqliteStaff } from './sqlite-staff.ts';
+import type { ModerationQueue, SiteStore, Subscriber } from './store.ts';
+import { type SubscriberRow, toSubscriber } from './subscriber-row.ts';
+
+export class SqliteSite extends SqliteStaff implements SiteStore {
+  async publications(q: PublicationQuery): Promise<Publication[]> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (q.text?.trim()) {
+      where.push('(instr(lower(statement), ?) > 0 OR instr(lower(name), ?) > 0)');
+      args.push(q.text.trim().toLowerCase(), q.text.trim().toLowerCase());
+    }
+    if (q.org) {
+      where.push("(',' || orgs || ',') LIKE ?");
+      args.push(`%,${q.org},%`);
+    }
+    if (q.region) {
+      where.push('region = ?');
+      args.push(q.region);
+    }
+    if (q.year) {
+      where.push('day LIKE ?');
+      args.push(`${q.year}-%`);
+    }
+    if (q.before !== undefined) {
+      where.push('idx < ?');
+      args.push(q.before);
+    }
+    where.push('status = ?');
+    args.push(q.status ?? 'approved');
+    const sql = `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE ${where.join(' AND ')} ORDER BY idx DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, q.limit) as unknown as PublicationRow[];
+    return rows.map(toPublication);
+  }
+
+  async moderationQueue(after: number, limit: number): Promise<ModerationQueue> {
+    const { total } = this.db
+      .prepare("SELECT count(*) AS total FROM publications WHERE status = 'pending'")
+      .get() as { total: number };
+    const rows = this.db
+      .prepare(
+        `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE status = 'pending' AND idx > ? ORDER BY idx LIMIT ?`,
+      )
+      .all(after, limit) as unknown as PublicationRow[];
+    return { total: Number(total), page: rows.map(toPublication) };
+  }
+
+  async moderate(index: number, d: Moderation): Promise<boolean> {
+    const r = this.db
+      .prepare(
+        'UPDATE publications SET status = ?, name = coalesce(?, name), statement = coalesce(?, statement) WHERE idx = ?',
+      )
+      .run(d.status, d.name ?? null, d.statement ?? null, index);
+    // A redaction: the text it replaced must not stay in the write-ahead log.
+    if (r.changes === 1 && (d.name !== undefined || d.statement !== undefined))
+      this.database.truncateWal();
+    return r.changes === 1;
+  }
+
+  async erasePublication(index: number, tag?: Uint8Array): Promise<boolean> {
+    const r =
+      tag === undefined
+        ? this.db.prepare('DELETE FROM publications WHERE idx = ?').run(index)
+        : this.db
+            .prepare('DELETE FROM publications WHERE idx = ? AND owner_tag = ?')
+            .run(index, tag);
+    // secure_delete zeroed the row in the database's pages; the WAL still holds earlier copies.
+    if (r.changes === 1) this.database.truncateWal();
+    return r.changes === 1;
+  }
+
+  async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {
+    this.db
+      .prepare(
+        `INSERT INTO subscribers (email, status, terms_version, expires) VALUES (?, 'pending', ?, ?)
+         ON CONFLICT (email) DO UPDATE SET status = 'pending', terms_version = excluded.terms_version, expires = excluded.expires
+         WHERE subscribers.status <> 'confirmed'`,
+      )
+      .run(email, termsVersion, expires);
+    return toSubscriber(
+      this.db
+        .prepare('SELECT * FROM subscribers WHERE email = ?')
+        .get(email) as unknown as SubscriberRow,
+    );
+  }
+
+  async subscriber(id: number): Promise<Subscriber | undefined> {
+    const row = this.db.prepare('SELECT * FROM subscribers WHERE id = ?').get(id);
+    return row && toSubscriber(row as unknown as SubscriberRow);
+  }
+
+  async setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean> {
+    return (
+      this.db.prepare('UPDATE subscribers SET status = ? WHERE id = ?').run(status, id).changes ===
+      1
+    );
+  }
+
+  async confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM subscribers WHERE status = 'confirmed' AND id > ? ORDER BY id LIMIT ?",
+      )
+      .all(afterId, limit);
+    return rows.map((r) => toSubscriber(r as unknown as SubscriberRow));
+  }
+}
+
+/** Stores a new publication (pending moderation), within the caller's transaction. */
+export function insertPublication(db: DatabaseSync, p: Publication): void {
+  db.prepare(
+    'INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language, owner_tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(
+    p.index,
+    p.name,
+    p.nameKind,
+    p.statement,
+    p.orgs.join(','),
+    p.region ?? null,
+    p.day,
+    p.language,
+    p.ownerTag ?? null,
+  );
+}
+
+const PUBLICATION_COLUMNS = 'idx, name, name_kind, statement, orgs, region, day, language, status';
+
+interface PublicationRow {
+  idx: number;
+  name: string;
+  name_kind: 'real' | 'alias';
+  statement: string;
+  orgs: string;
+  region: string | null;
+  day: string;
+  language: string;
+  status: PublicationStatus;
+}
+
+function toPublication(r: PublicationRow): Publication {
+  return {
+    index: r.idx,
+    name: r.name,
+    nameKind: r.name_kind,
+    statement: r.statement,
+    orgs: r.orgs.split(','),
+    region: r.region ?? undefined,
+    day: r.day,
+    language: r.language,
+    status: r.status,
+  };
+}

@@ -1,0 +1,139 @@
+// Staff accounts, sessions, sign-in throttling and the audit log in SQLite (part of the site's
+// state: SqliteSite extends this).
+import type { DatabaseSync } from 'node:sqlite';
+import { countAttempt, type ThrottleRow, uncount } from './sign-in-throttle.ts';
+import type { SqliteDatabase } from './sqlite-db.ts';
+import type {
+  AuditEntry,
+  AuditRecord,
+  SignInThrottle,
+  StaffRole,
+  StaffSession,
+  StaffUser,
+} from './store.ts';
+
+export class SqliteStaff {
+  protected readonly database: SqliteDatabase;
+  protected readonly db: DatabaseSync;
+
+  constructor(database: SqliteDatabase) {
+    this.database = database;
+    this.db = database.db;
+  }
+
+  async createStaffUser(u: StaffUser): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          'INSERT OR IGNORE INTO staff_users (username, role, password_hash) VALUES (?, ?, ?)',
+        )
+        .run(u.username, u.role, u.passwordHash).changes === 1
+    );
+  }
+
+  async staffUser(username: string): Promise<StaffUser | undefined> {
+    const r = this.db
+      .prepare('SELECT username, role, password_hash FROM staff_users WHERE username = ?')
+      .get(username) as { username: string; role: StaffRole; password_hash: string } | undefined;
+    return r && { username: r.username, role: r.role, passwordHash: r.password_hash };
+  }
+
+  async createStaffSession(tokenHash: string, s: Omit<StaffSession, 'role'>): Promise<void> {
+    this.db
+      .prepare('DELETE FROM staff_sessions WHERE expires < ?')
+      .run(Math.floor(Date.now() / 1000));
+    this.db
+      .prepare(
+        'INSERT INTO staff_sessions (token_hash, username, csrf, expires) VALUES (?, ?, ?, ?)',
+      )
+      .run(tokenHash, s.username, s.csrf, s.expires);
+  }
+
+  async staffSession(tokenHash: string, now: number): Promise<StaffSession | undefined> {
+    const r = this.db
+      .prepare(
+        'SELECT s.username, u.role, s.csrf, s.expires FROM staff_sessions s JOIN staff_users u ON u.username = s.username WHERE s.token_hash = ? AND s.expires > ?',
+      )
+      .get(tokenHash, now) as
+      | { username: string; role: StaffRole; csrf: string; expires: number }
+      | undefined;
+    return r && { username: r.username, role: r.role, csrf: r.csrf, expires: Number(r.expires) };
+  }
+
+  async deleteStaffSession(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM staff_sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async recordAudit(e: AuditEntry): Promise<void> {
+    this.db
+      .prepare('INSERT INTO audit_log (at, username, action, target) VALUES (?, ?, ?, ?)')
+      .run(e.at, e.username, e.action, e.target);
+  }
+
+  async auditLog(limit: number, before?: number): Promise<AuditRecord[]> {
+    return (
+      this.db
+        .prepare(
+          'SELECT id, at, username, action, target FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?',
+        )
+        .all(before ?? Number.MAX_SAFE_INTEGER, limit) as unknown as AuditRecord[]
+    ).map((e) => ({
+      id: Number(e.id),
+      at: Number(e.at),
+      username: e.username,
+      action: e.action,
+      target: e.target,
+    }));
+  }
+
+  async attemptSignIn(
+    keys: readonly string[],
+    now: number,
+    throttle: SignInThrottle,
+  ): Promise<number> {
+    // Synchronous from BEGIN to COMMIT: no other attempt of this process runs in between, and
+    // IMMEDIATE keeps other processes out.
+    return this.database.transaction(() => {
+      this.db
+        .prepare('DELETE FROM sign_in_throttle WHERE at < ?')
+        .run(now - throttle.forgetSeconds);
+      const read = this.db.prepare(
+        'SELECT key, failures, at, until FROM sign_in_throttle WHERE key = ?',
+      );
+      const stored = new Map<string, ThrottleRow>();
+      for (const key of keys) {
+        const row = read.get(key) as ThrottleRow | undefined;
+        if (row) stored.set(key, row);
+      }
+      const { wait, write } = countAttempt(stored, keys, now, throttle);
+      const put = this.db.prepare(
+        'INSERT OR REPLACE INTO sign_in_throttle (key, failures, at, until) VALUES (?, ?, ?, ?)',
+      );
+      for (const r of write) put.run(r.key, r.failures, r.at, r.until);
+      return wait;
+    });
+  }
+
+  async forgiveSignIn(
+    reset: readonly string[],
+    undo: readonly string[],
+    throttle: SignInThrottle,
+  ): Promise<void> {
+    this.database.transaction(() => {
+      const remove = this.db.prepare('DELETE FROM sign_in_throttle WHERE key = ?');
+      const read = this.db.prepare(
+        'SELECT key, failures, at, until FROM sign_in_throttle WHERE key = ?',
+      );
+      for (const key of reset) remove.run(key);
+      for (const key of undo) {
+        const row = read.get(key) as ThrottleRow | undefined;
+        const kept = row && uncount(row, throttle);
+        if (kept)
+          this.db
+            .prepare('UPDATE sign_in_throttle SET failures = ?, until = ? WHERE key = ?')
+            .run(kept.failures, kept.until, key);
+        else remove.run(key);
+      }
+    });
+  }
+}
