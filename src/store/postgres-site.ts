@@ -12,6 +12,9 @@ import type { ModerationQueue, SiteStore, Subscriber } from './store.ts';
 import { type SubscriberRow, toSubscriber } from './subscriber-row.ts';
 
 export class PostgresSite extends PostgresStaff implements SiteStore {
+  #vacuuming: Promise<void> | undefined;
+  #nextVacuum: Promise<void> | undefined;
+
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const text = q.text?.trim().toLowerCase() || null;
     const { rows } = await this.db.query<PublicationRow>(
@@ -69,12 +72,27 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
   }
 
   /**
-   * An erased or redacted text stays in the table's dead row versions until a vacuum removes
-   * them; vacuum now, rather than whenever autovacuum comes. What remains after this (the
-   * write-ahead log, freed pages not yet reused) is described in docs/operations.md.
+   * An erased or redacted text stays in the table's dead row versions, and even a plain VACUUM
+   * leaves their bytes in the pages' free space until it is reused. VACUUM FULL writes the table
+   * anew and deletes the old files. It locks the table while it runs (about a second per 100,000
+   * publications), so erasures that arrive meanwhile share the next run. What remains after it
+   * (the write-ahead log, archives, backups) is described in docs/operations.md.
    */
-  async #vacuum(): Promise<void> {
-    await this.db.query('VACUUM publications');
+  #vacuum(): Promise<void> {
+    if (this.#nextVacuum !== undefined) return this.#nextVacuum;
+    const run: Promise<void> = (this.#vacuuming ?? Promise.resolve())
+      .catch(() => {})
+      .then(async () => {
+        this.#nextVacuum = undefined;
+        this.#vacuuming = run;
+        try {
+          await this.db.query('VACUUM (FULL) publications');
+        } finally {
+          if (this.#vacuuming === run) this.#vacuuming = undefined;
+        }
+      });
+    this.#nextVacuum = run;
+    return run;
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {

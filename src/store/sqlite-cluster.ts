@@ -153,6 +153,7 @@ export class SqliteCluster implements ClusterStore {
     try {
       lock.exec('PRAGMA busy_timeout = 0');
       lock.exec('PRAGMA locking_mode = EXCLUSIVE');
+      lock.exec('PRAGMA journal_mode = MEMORY'); // no journal file beside it
       lock.exec('BEGIN EXCLUSIVE');
       lock.exec('CREATE TABLE IF NOT EXISTS held (since INTEGER)');
       lock.exec('DELETE FROM held');

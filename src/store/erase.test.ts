@@ -1,0 +1,120 @@
+// Erased means gone: after an erasure or a redaction, the text is in no file of the store. On
+// SQLite every file of the data directory (the database, its write-ahead log and shared memory)
+// is searched; on PostgreSQL the table's own files (heap, TOAST, indexes), when the test can read
+// the server's data directory. The write-ahead log of PostgreSQL keeps the text until it is
+// recycled: docs/operations.md says so.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import pg from 'pg';
+import { postgresUrl } from '../../test/postgres.ts';
+import { append, backends } from '../../test/stores.ts';
+import { ownerTag } from '../registry/index.ts';
+import type { PostgresStore } from './postgres.ts';
+import type { Store } from './store.ts';
+
+/** Publications with unmistakable texts; returns which to erase, redact and keep. */
+async function publishAndErase(store: Store) {
+  const mark = () => randomBytes(6).toString('hex');
+  const texts = Array.from({ length: 30 }, (_, i) => ({
+    index: i,
+    name: `王${mark()}明`,
+    statement: `我声明退出共青团 ${mark()} ${'和平'.repeat(i * 20)}`,
+  }));
+  // Several commits and moderation rounds, so that earlier versions are in many pages and frames.
+  for (let k = 0; k < 3; k++) {
+    await append(store, 10, {
+      publications: texts.slice(10 * k, 10 * k + 10).map((t) => ({
+        ...t,
+        nameKind: 'real' as const,
+        orgs: ['league'],
+        day: '2026-11-25',
+        language: 'zh-Hans',
+        ownerTag: ownerTag(new Uint8Array(32).fill(t.index)),
+      })),
+    });
+    for (let i = 10 * k; i < 10 * k + 10; i += 2) await store.moderate(i, { status: 'approved' });
+  }
+  const erased = texts.filter((t) => t.index % 3 === 0);
+  const redacted = texts.filter((t) => t.index % 3 === 1);
+  const kept = texts.filter((t) => t.index % 3 === 2);
+  for (const t of erased) {
+    const byOwner = t.index % 2 === 0;
+    assert.equal(
+      await store.erasePublication(
+        t.index,
+        byOwner ? ownerTag(new Uint8Array(32).fill(t.index)) : undefined,
+      ),
+      true,
+    );
+  }
+  for (const t of redacted)
+    assert.equal(
+      await store.moderate(t.index, { status: 'approved', name: '[…]', statement: '[…]' }),
+      true,
+    );
+  return {
+    gone: [...erased.flatMap((t) => [t.name, t.statement]), ...redacted.map((t) => t.name)],
+    kept: kept.map((t) => t.name),
+  };
+}
+
+function found(files: readonly string[], texts: readonly string[]): string[] {
+  const contents = files.map((f) => readFileSync(f));
+  return texts.filter((t) => {
+    // The distinctive part of each text; a statement's long tail may be compressed or split.
+    const needle = Buffer.from(t.slice(0, 20));
+    return contents.some((c) => c.includes(needle));
+  });
+}
+
+test('sqlite: erased and redacted texts are in no file of the data directory', async () => {
+  const [, make] = backends.find(([n]) => n === 'sqlite') as (typeof backends)[number];
+  const { store, dir } = make();
+  const files = () => readdirSync(dir as string).map((f) => join(dir as string, f));
+  const { gone, kept } = await publishAndErase(store);
+  assert.deepEqual(found(files(), gone), [], 'while the store is open');
+  assert.equal(found(files(), kept).length, kept.length, 'the search finds what is kept');
+  await store.close();
+  assert.deepEqual(found(files(), gone), [], 'after closing');
+});
+
+test('postgres: erased and redacted texts are in none of the table files', async (t) => {
+  const [, make] = backends.find(([n]) => n === 'postgres') as (typeof backends)[number];
+  const store = make().store as PostgresStore;
+  const { gone, kept } = await publishAndErase(store);
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  try {
+    await admin.query('CHECKPOINT'); // the pages on disk, as after a clean stop
+    const { rows } = await admin.query<{ path: string }>(
+      `SELECT current_setting('data_directory') || '/' || pg_relation_filepath(c.oid) AS path
+       FROM pg_class c WHERE c.oid IN (
+         SELECT oid FROM pg_class WHERE relname = 'publications' AND relnamespace = $1::regnamespace
+         UNION SELECT reltoastrelid FROM pg_class WHERE relname = 'publications' AND relnamespace = $1::regnamespace
+         UNION SELECT indexrelid FROM pg_index WHERE indrelid = ($1 || '.publications')::regclass)`,
+      [store.schema],
+    );
+    const files: string[] = [];
+    for (const { path } of rows) {
+      try {
+        const dir = join(path, '..');
+        const base = path.slice(dir.length + 1);
+        for (const f of readdirSync(dir))
+          if (f === base || f.startsWith(`${base}.`) || f.startsWith(`${base}_`))
+            files.push(join(dir, f));
+      } catch {
+        t.skip('the server’s data directory cannot be read from here');
+        return;
+      }
+    }
+    assert.ok(files.length >= 2, `the table's files (${files.length})`);
+    assert.equal(found(files, kept).length, kept.length, 'the search finds what is kept');
+    assert.deepEqual(found(files, gone), []);
+  } finally {
+    await admin.end();
+    await store.close();
+  }
+});
