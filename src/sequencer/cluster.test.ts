@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
 import { ed25519Signer } from '../log/index.ts';
@@ -29,21 +30,23 @@ test('exactly one node sequences', () => {
   assert.deepEqual(nodes.map((n) => n.isLeader).sort(), [false, true]);
 });
 
+const sharedKey = randomBytes(16).toString('hex');
+
 test('both nodes answer; one key sent to both at once logs its entries once', async () => {
   const [a, b] = nodes as [ClusterSequencer, ClusterSequencer];
   const plain = await Promise.all([a.submit(family('p')), b.submit(family('q'))]);
   assert.equal(plain.flat().length, 6);
   const before = (await stores[0]?.state())?.treeSize ?? 0;
   const [ra, rb] = await Promise.all([
-    a.submit(family('k'), { idempotencyKey: 'shared-key' }),
-    b.submit(family('k'), { idempotencyKey: 'shared-key' }),
+    a.submit(family('k'), { idempotencyKey: sharedKey }),
+    b.submit(family('k'), { idempotencyKey: sharedKey }),
   ]);
   assert.equal(JSON.stringify(ra), JSON.stringify(rb));
   assert.equal((await stores[0]?.state())?.treeSize, before + 3);
-  const again = await b.submit(family('k'), { idempotencyKey: 'shared-key' });
+  const again = await b.submit(family('k'), { idempotencyKey: sharedKey });
   assert.equal(JSON.stringify(again), JSON.stringify(ra));
   await assert.rejects(
-    a.submit(family('other'), { idempotencyKey: 'shared-key' }),
+    a.submit(family('other'), { idempotencyKey: sharedKey }),
     IdempotencyConflictError,
   );
 });

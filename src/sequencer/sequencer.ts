@@ -118,7 +118,7 @@ export function idempotent(
   fresh: (info: IdempotencyInfo) => Promise<Receipt[]>,
 ): Promise<Receipt[]> {
   checkKey(key);
-  const info = { key, keyId: keyIdOf(key), requestHash: requestHashOf(request) };
+  const info = { key, keyId: keyIdOf(key), requestHash: requestHashOf(key, request) };
   const running = inflight.get(info.keyId);
   if (running !== undefined) {
     return running.requestHash === info.requestHash

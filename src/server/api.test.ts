@@ -1,6 +1,7 @@
 // HTTP round trips against a real server, on SQLite and on PostgreSQL: receipts verify with src/log against their
 // checkpoint, the served tiles reproduce the checkpoint's root, bad input stores nothing.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,7 +223,7 @@ function suite(env: () => Record<string, string>): void {
       language: 'en',
       declarants: [{ name: 'retry', nameKind: 'alias', orgs: ['party'] }],
     };
-    const headers = { 'content-type': 'application/json', 'idempotency-key': 'b6f7c1d2-retry' };
+    const headers = { 'content-type': 'application/json', 'idempotency-key': randomUUID() };
     const first = await post(body, headers);
     assert.equal(first.status, 201);
     const size = ((await (await fetch(`${base}/api/v1/stats`)).json()) as { treeSize: number })
@@ -239,6 +240,12 @@ function suite(env: () => Record<string, string>): void {
     assert.match(await conflict.text(), /different request/);
     const bad = await post(body, { ...headers, 'idempotency-key': 'has space' });
     assert.equal(bad.status, 400);
+    // A guessable key would let anyone who guesses it replay the receipts, with their salts.
+    for (const guessable of ['1', 'b6f7c1d2-retry', 'a'.repeat(40)]) {
+      const short = await post(body, { ...headers, 'idempotency-key': guessable });
+      assert.equal(short.status, 400);
+      assert.match(await short.text(), /at least 128 bits/);
+    }
   });
 }
 

@@ -101,7 +101,8 @@ export const declare = {
     properties: {
       'idempotency-key': {
         type: 'string',
-        description: 'Retry with the same key to get the same receipts',
+        description:
+          'A random key of at least 128 bits (32 random hex digits, 22 random base64url characters or a random UUID): retry with the same key to get the same receipts for 24 hours',
       },
       altcha: {
         type: 'string',

@@ -77,7 +77,10 @@ export interface ModerationQueue {
 export interface IdempotencyRecord {
   /** SHA-256 of the key, hex. */
   readonly keyId: string;
-  /** SHA-256 of the validated request, hex: the same key with another request is a conflict. */
+  /**
+   * HMAC of the validated request under a key derived from the Idempotency-Key, hex: the same key
+   * with another request is a conflict, and without the key it confirms no guessed request.
+   */
   readonly requestHash: string;
   /** Tree size of the receipts' checkpoint. */
   readonly treeSize: number;
