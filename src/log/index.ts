@@ -86,6 +86,7 @@ export {
   tileAt,
   tilePath,
 } from './tile.ts';
+export { TILE_TREE_SIZE, TileTreeCache, tileTree } from './tile-tree.ts';
 export { TileMap } from './tilemap.ts';
 export {
   type AddCheckpoint,

@@ -3,9 +3,12 @@
 // The code asks `readTiles` for exactly the tiles it needs, all at once, so the same functions
 // serve a database, a directory or an HTTP mirror (which can fetch them concurrently).
 import { LogError } from './errors.ts';
-import { HASH_SIZE, hashChildren } from './hash.ts';
+import { HASH_SIZE } from './hash.ts';
 import { consistencyRanges, foldRange, inclusionRanges, type Node, rangeNodes } from './merkle.ts';
-import { TILE_HEIGHT, TILE_WIDTH, type Tile, tileAt, tileHash } from './tile.ts';
+import { TILE_HEIGHT, TILE_WIDTH, type Tile, tileAt } from './tile.ts';
+import { type NodeCache, tileTree, tileTreeKey, treeNode } from './tile-tree.ts';
+
+export type { NodeCache } from './tile-tree.ts';
 
 /**
  * Reads hash tiles (or entry bundles). Returns one data buffer per requested tile, in order. A
@@ -14,12 +17,6 @@ import { TILE_HEIGHT, TILE_WIDTH, type Tile, tileAt, tileHash } from './tile.ts'
  */
 export type ReadTiles = (tiles: readonly Tile[]) => Promise<readonly Uint8Array[]>;
 
-/**
- * Computed subtree hashes, keyed by `height/index`. Pass one cache to all the proofs of one tree
- * size (e.g. the receipts of a batch) and each node is hashed once instead of once per proof.
- */
-export type NodeCache = Map<string, Uint8Array>;
-
 /** Hashes of complete subtrees of a tree of `treeSize`, read from the fewest tiles. */
 export async function readNodeHashes(
   readTiles: ReadTiles,
@@ -27,25 +24,30 @@ export async function readNodeHashes(
   nodes: readonly Node[],
   cache: NodeCache = new Map(),
 ): Promise<Uint8Array[]> {
-  const tiles = new Map<string, Tile>();
-  for (const node of nodes) {
+  // Each node lies inside one tile: level L = ⌊height/8⌋, r = height mod 8 rows above the tile's
+  // own hashes, at position k of that row.
+  const where = nodes.map((node) => {
     if ((node.index + 1) * 2 ** node.height > treeSize) {
       throw new LogError(
         'out-of-range',
         `subtree ${node.height}/${node.index} is not complete in a tree of size ${treeSize}`,
       );
     }
-    if (cache.has(`${node.height}/${node.index}`)) continue;
-    // The node's hash is the root of 2^r consecutive hashes in one tile of level L.
     const level = Math.floor(node.height / TILE_HEIGHT);
-    const first = node.index * 2 ** (node.height % TILE_HEIGHT);
-    const tileIndex = Math.floor(first / TILE_WIDTH);
-    const key = `${level}/${tileIndex}`;
-    if (!tiles.has(key)) tiles.set(key, tileAt(treeSize, level, tileIndex));
+    const r = node.height % TILE_HEIGHT;
+    const perTile = TILE_WIDTH >> r;
+    const tile = tileAt(treeSize, level, Math.floor(node.index / perTile));
+    return { key: tileTreeKey(tile), tile, r, k: node.index % perTile };
+  });
+  const trees = new Map<string, Uint8Array>();
+  const wanted: Tile[] = [];
+  for (const w of where) {
+    if (trees.has(w.key)) continue;
+    const tree = cache.get(w.key);
+    if (tree !== undefined) trees.set(w.key, tree);
+    else if (!wanted.some((t) => tileTreeKey(t) === w.key)) wanted.push(w.tile);
   }
-  const wanted = [...tiles.values()];
   const data = wanted.length === 0 ? [] : await readTiles(wanted);
-  const byKey = new Map<string, Uint8Array>();
   wanted.forEach((tile, i) => {
     const d = data[i];
     // Tile bytes may come from an untrusted mirror: check the size before indexing into them.
@@ -55,23 +57,11 @@ export async function readNodeHashes(
         `tile ${tile.level}/${tile.index} has ${d?.length ?? 0} bytes, expected at least ${tile.width * HASH_SIZE}`,
       );
     }
-    byKey.set(`${tile.level}/${tile.index}`, d);
+    const tree = tileTree(d, tile.width);
+    trees.set(tileTreeKey(tile), tree);
+    cache.set(tileTreeKey(tile), tree);
   });
-  const hashOf = (height: number, index: number): Uint8Array => {
-    const key = `${height}/${index}`;
-    let h = cache.get(key);
-    if (h !== undefined) return h;
-    if (height % TILE_HEIGHT === 0) {
-      const level = height / TILE_HEIGHT;
-      const d = byKey.get(`${level}/${Math.floor(index / TILE_WIDTH)}`) as Uint8Array;
-      h = tileHash(d, index % TILE_WIDTH);
-    } else {
-      h = hashChildren(hashOf(height - 1, 2 * index), hashOf(height - 1, 2 * index + 1));
-    }
-    cache.set(key, h);
-    return h;
-  };
-  return nodes.map((n) => hashOf(n.height, n.index));
+  return where.map((w) => treeNode(trees.get(w.key) as Uint8Array, w.r, w.k));
 }
 
 /** MTH(D[lo:hi]) for each range, reading every needed tile in one call. */
@@ -112,6 +102,7 @@ export async function proveConsistency(
   readTiles: ReadTiles,
   oldSize: number,
   newSize: number,
+  cache?: NodeCache,
 ): Promise<Uint8Array[]> {
-  return readRangeHashes(readTiles, newSize, consistencyRanges(oldSize, newSize));
+  return readRangeHashes(readTiles, newSize, consistencyRanges(oldSize, newSize), cache);
 }

@@ -1,9 +1,9 @@
 // JSON API under /api/v1/.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { encodeBase64, proveConsistency, proveInclusion } from '../log/index.ts';
-import { headline, parseSubmission } from '../registry/index.ts';
+import { parseSubmission } from '../registry/index.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
+import { LogReads } from './log-reads.ts';
 import type { ProofOfWork } from './pow.ts';
 import { HttpError } from './problem.ts';
 import * as schemas from './schemas.ts';
@@ -23,6 +23,7 @@ export function apiRoutes(
   pow: ProofOfWork | undefined,
   admit: (req: FastifyRequest) => void = () => {},
 ): void {
+  const reads = new LogReads(store.readTiles);
   if (pow) {
     app.get(
       '/api/v1/challenge',
@@ -50,9 +51,12 @@ export function apiRoutes(
     return reply.code(201).send({ receipts });
   });
 
-  app.get('/api/v1/stats', { schema: schemas.stats }, async () => {
-    const { treeSize, checkpoint, totals } = await store.state();
-    return { treeSize, total: headline(totals), totals, checkpoint: checkpoint ?? null };
+  app.get('/api/v1/stats', { schema: schemas.stats }, async (req, reply) => {
+    const { json, etag } = reads.stats(await store.state());
+    reply.header('ETag', etag).header('Cache-Control', 'no-cache');
+    if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+    // Already serialised: Fastify sends a buffer as it is.
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 
   app.get('/api/v1/proof/inclusion', { schema: schemas.inclusion }, async (req) => {
@@ -64,8 +68,7 @@ export function apiRoutes(
       throw new HttpError(400, `treeSize ${treeSize} is larger than the log (${current} entries).`);
     if (index >= treeSize)
       throw new HttpError(400, `index ${index} is not in a tree of size ${treeSize}.`);
-    const proof = await proveInclusion(store.readTiles, treeSize, index);
-    return { index, treeSize, inclusionProof: proof.map(encodeBase64) };
+    return { index, treeSize, inclusionProof: await reads.inclusion(treeSize, index) };
   });
 
   app.get('/api/v1/proof/consistency', { schema: schemas.consistency }, async (req) => {
@@ -76,8 +79,7 @@ export function apiRoutes(
     if (to > current)
       throw new HttpError(400, `to=${to} is larger than the log (${current} entries).`);
     if (from > to) throw new HttpError(400, `from=${from} must not be larger than to=${to}.`);
-    const proof = await proveConsistency(store.readTiles, from, to);
-    return { from, to, consistencyProof: proof.map(encodeBase64) };
+    return { from, to, consistencyProof: await reads.consistency(from, to) };
   });
 }
 

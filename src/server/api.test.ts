@@ -247,6 +247,26 @@ function suite(env: () => Record<string, string>): void {
       assert.match(await short.text(), /at least 128 bits/);
     }
   });
+
+  test('stats: an entity tag per tree size; a poller that sends it back gets 304 until the log grows', async () => {
+    const first = await fetch(`${base}/api/v1/stats`);
+    const etag = first.headers.get('etag') ?? '';
+    assert.match(etag, /^"[\w-]+"$/);
+    assert.match(first.headers.get('content-type') ?? '', /^application\/json/);
+    const { treeSize } = (await first.json()) as { treeSize: number };
+    const same = await fetch(`${base}/api/v1/stats`, { headers: { 'if-none-match': etag } });
+    assert.equal(same.status, 304);
+    assert.equal(await same.text(), '');
+    const added = await post({
+      language: 'en',
+      declarants: [{ name: 'etag', nameKind: 'alias', orgs: ['league'] }],
+    });
+    assert.equal(added.status, 201);
+    const grown = await fetch(`${base}/api/v1/stats`, { headers: { 'if-none-match': etag } });
+    assert.equal(grown.status, 200);
+    assert.notEqual(grown.headers.get('etag'), etag);
+    assert.equal(((await grown.json()) as { treeSize: number }).treeSize, treeSize + 1);
+  });
 }
 
 describe('on SQLite', () => suite(() => ({})));

@@ -151,6 +151,7 @@ export const stats = {
         checkpoint: { type: ['string', 'null'] },
       },
     },
+    304: { description: 'Unchanged since the ETag sent in If-None-Match', type: 'null' },
   },
 } as const;
 
