@@ -3,14 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import {
-  encodeEntry,
-  utcDay,
-  VOID_REASONS,
-  type VoidEntry,
-  type VoidReason,
-} from '../registry/index.ts';
-import { LogWriter, VoidError } from '../sequencer/writer.ts';
+import { VOID_REASONS, type VoidReason } from '../registry/index.ts';
+import { Sequencer, VoidError } from '../sequencer/index.ts';
 import { readConfig } from '../server/config.ts';
 import { Newsletter, smtpSender } from '../server/newsletter.ts';
 import { hashPassword } from '../server/password.ts';
@@ -38,7 +32,7 @@ newsletter --subject S --text FILE [--rate N]
           with a one-click unsubscribe link; TUIDANG_PUBLIC_URL gives the links' address
 
 It writes to the store of the environment (DATA_DIR or DATABASE_URL). With SQLite, stop
-"tuidang serve" first.`;
+"tuidang serve" first; while it runs, administrators void entries on its page /staff/void.`;
 
 export const admin: Command = {
   summary: 'operator actions: void entries, moderation, staff accounts, the newsletter',
@@ -71,20 +65,20 @@ export const admin: Command = {
     const indexes = targets.map((t) => (/^\d{1,15}$/.test(t) ? Number(t) : Number.NaN));
     if (indexes.length === 0 || indexes.some((n) => Number.isNaN(n)))
       throw new CliError('give the indexes of the entries to void');
+    // The same path as the administrators' page of a running server: Declarations.void.
     return withLogWriter(async ({ store, origin, signer, witnesses }) => {
-      const writer = new LogWriter(store, origin, signer, witnesses);
-      await writer.reload();
-      const day = utcDay(new Date());
-      const voids: VoidEntry[] = indexes.map((target) => ({ kind: 'void', day, target, reason }));
+      const sequencer = await Sequencer.open(store, { origin, signer, witnesses });
       try {
-        const done = await writer.append(voids.map(encodeEntry), voids);
+        const treeSize = await sequencer.void(indexes, reason);
         console.log(
-          `voided ${indexes.length} entr${indexes.length === 1 ? 'y' : 'ies'} (${reason}); the log now has ${done.treeSize.toLocaleString('en')} entries`,
+          `voided ${indexes.length} entr${indexes.length === 1 ? 'y' : 'ies'} (${reason}); the log now has ${treeSize.toLocaleString('en')} entries`,
         );
         return 0;
       } catch (e) {
         if (e instanceof VoidError) throw new CliError(`${e.message}; nothing was written`, 1);
         throw e;
+      } finally {
+        await sequencer.close();
       }
     });
   },

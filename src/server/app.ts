@@ -35,6 +35,8 @@ export interface AppOptions {
   readonly publicUrl?: string | undefined;
   /** The clock of the staff pages, in milliseconds (tests move it instead of sleeping). */
   readonly now?: () => number;
+  /** The key that hashes client addresses for the staff sign-in throttle (random when absent). */
+  readonly staffSecret?: Uint8Array | undefined;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -95,7 +97,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     publicUrl: opts.publicUrl,
   });
   await app.register(cookie);
-  staffRoutes(app, { store: opts.store, sequencer: opts.sequencer, now: opts.now ?? Date.now });
+  staffRoutes(app, {
+    store: opts.store,
+    sequencer: opts.sequencer,
+    now: opts.now ?? Date.now,
+    secret: opts.staffSecret,
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,4 +1,5 @@
 // Wires a running registry together: store, sequencer, HTTP server.
+import { hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -78,6 +79,9 @@ export async function startRegistry(config: Config): Promise<Registry> {
       : undefined,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
+    staffSecret: new Uint8Array(
+      hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff-sign-in/v1', 32),
+    ),
   });
   const address = await app.listen({ port: config.port, host: config.host });
   return {

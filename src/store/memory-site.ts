@@ -111,6 +111,7 @@ export class MemorySite implements SiteStore {
       .sort((a, b) => a.index - b.index);
     return {
       total: pending.length,
+      before: pending.filter((p) => p.index <= after).length,
       page: pending
         .filter((p) => p.index > after)
         .slice(0, limit)

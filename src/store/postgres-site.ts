@@ -38,15 +38,20 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
 
   async moderationQueue(after: number, limit: number): Promise<ModerationQueue> {
     const [count, page] = await Promise.all([
-      this.db.query<{ total: string }>(
-        "SELECT count(*) AS total FROM publications WHERE status = 'pending'",
+      this.db.query<{ total: string; before: string }>(
+        "SELECT count(*) AS total, count(*) FILTER (WHERE idx <= $1) AS before FROM publications WHERE status = 'pending'",
+        [after],
       ),
       this.db.query<PublicationRow>(
         `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE status = 'pending' AND idx > $1 ORDER BY idx LIMIT $2`,
         [after, limit],
       ),
     ]);
-    return { total: Number(count.rows[0]?.total ?? 0), page: page.rows.map(toPublication) };
+    return {
+      total: Number(count.rows[0]?.total ?? 0),
+      before: Number(count.rows[0]?.before ?? 0),
+      page: page.rows.map(toPublication),
+    };
   }
 
   async moderate(index: number, d: Moderation): Promise<boolean> {

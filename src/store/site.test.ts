@@ -161,8 +161,11 @@ for (const [name, make] of backends) {
         ],
       );
       assert.equal(first.page.length, 20);
+      assert.equal(first.before, 0);
       const next = await store.moderationQueue(first.page.at(-1)?.index ?? 0, 20);
       assert.equal(next.page[0]?.index, 219);
+      assert.equal(next.before, 20);
+      assert.equal(next.total, 101);
       assert.equal((await store.moderationQueue(299, 20)).page.length, 0);
       await store.close();
     });

@@ -43,15 +43,17 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
   }
 
   async moderationQueue(after: number, limit: number): Promise<ModerationQueue> {
-    const { total } = this.db
-      .prepare("SELECT count(*) AS total FROM publications WHERE status = 'pending'")
-      .get() as { total: number };
+    const { total, before } = this.db
+      .prepare(
+        "SELECT count(*) AS total, count(*) FILTER (WHERE idx <= ?) AS before FROM publications WHERE status = 'pending'",
+      )
+      .get(after) as { total: number; before: number };
     const rows = this.db
       .prepare(
         `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE status = 'pending' AND idx > ? ORDER BY idx LIMIT ?`,
       )
       .all(after, limit) as unknown as PublicationRow[];
-    return { total: Number(total), page: rows.map(toPublication) };
+    return { total: Number(total), before: Number(before), page: rows.map(toPublication) };
   }
 
   async moderate(index: number, d: Moderation): Promise<boolean> {

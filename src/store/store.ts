@@ -69,6 +69,8 @@ export interface SignInThrottle {
 /** One page of the moderation queue, and how many publications wait in all. */
 export interface ModerationQueue {
   readonly total: number;
+  /** How many pending publications come before this page (index at most `after`). */
+  readonly before: number;
   /** Pending publications, oldest (lowest index) first. */
   readonly page: Publication[];
 }

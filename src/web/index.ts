@@ -30,9 +30,26 @@ export { messagePage, newsletterPage } from './pages/newsletter.ts';
 export { notFoundPage } from './pages/not-found.ts';
 export { receiptCheckPage, receiptPage } from './pages/receipt.ts';
 export { receiptsOf } from './pages/receipt-form.ts';
-export { loginPage, queuePage } from './pages/staff.ts';
+export {
+  type AuditRow,
+  auditPage,
+  confirmModerationPage,
+  loginPage,
+  type QueueView,
+  queuePage,
+  type StaffView,
+  staffMessagePage,
+  voidPage,
+} from './pages/staff.ts';
+export { parseIndex, parseIndexList, parseVoidReason } from './pages/staff-form.ts';
 export { statementsPage } from './pages/statements.ts';
 export { statsCsv, statsPage } from './pages/stats.ts';
 export { VOLUNTEER_CHANNELS, type VolunteerChannel, volunteerPage } from './pages/volunteer.ts';
-export { type CsvDeclarations, csvDeclarations } from './pages/volunteer-form.ts';
+export {
+  CSV_MAX_BYTES,
+  CSV_MAX_ROWS,
+  type CsvDeclarations,
+  type CsvRow,
+  csvDeclarations,
+} from './pages/volunteer-form.ts';
 export { SITE_CSS } from './stylesheet.ts';

@@ -1,6 +1,7 @@
 // The web pages, served by the same server as the API and the log: one module per page area, each
 // route a few lines over the page helper (page.ts). Every page works without JavaScript; forms are
 // plain HTML forms. Visitors get no cookies; staff get one under /staff only.
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { declareRoutes } from './declare.ts';
 import { eraseRoutes } from './erase.ts';
@@ -10,6 +11,7 @@ import type { StaffOptions, WebOptions } from './options.ts';
 import { pages } from './page.ts';
 import { receiptRoutes } from './receipt.ts';
 import { staffHomeRoutes } from './staff.ts';
+import { staffAdminRoutes } from './staff-admin.ts';
 import { staffPages } from './staff-session.ts';
 import { statementRoutes } from './statements.ts';
 import { statsRoutes } from './stats.ts';
@@ -40,6 +42,7 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
 /** The staff pages under /staff/ (after @fastify/cookie is registered). */
 export function staffRoutes(app: FastifyInstance, opts: StaffOptions): void {
   const staff = staffPages(app, opts.store, opts.now ?? Date.now);
-  staffHomeRoutes(app, staff, opts);
+  staffHomeRoutes(app, staff, { ...opts, secret: opts.secret ?? randomBytes(32) });
   volunteerRoutes(staff, opts);
+  staffAdminRoutes(staff, opts);
 }

@@ -43,4 +43,9 @@ export interface StaffOptions {
   readonly sequencer: Declarations;
   /** The clock, in milliseconds (sessions, sign-in waits and the audit log). */
   readonly now?: () => number;
+  /**
+   * The key of the hashes that stand for client addresses in the sign-in throttle (derived from
+   * the signing key, so that every node shares it); a random one per process when absent.
+   */
+  readonly secret?: Uint8Array | undefined;
 }

@@ -1,6 +1,6 @@
 // Staff sign-in state: password sign-in (argon2id), sessions kept in the store under the hash of
 // their token, cookies HttpOnly and SameSite=Strict (Secure behind HTTPS) on /staff only, a CSRF
-// token on every form, and a growing wait after failed sign-ins. Visitors never get a cookie.
+// token on every form (sign-in throttling: staff-throttle.ts). Visitors never get a cookie.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StaffSession, Store } from '../../store/index.ts';
@@ -23,23 +23,6 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export const same = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 export const newToken = (bytes: number) => randomBytes(bytes).toString('base64url');
-
-/** Failed sign-ins per username: after three, each failure doubles the wait (at most 15 minutes). */
-export class Backoff {
-  readonly #failures = new Map<string, { count: number; until: number }>();
-  wait(username: string, now: number): number {
-    const f = this.#failures.get(username);
-    return f && f.until > now ? Math.ceil((f.until - now) / 1000) : 0;
-  }
-  fail(username: string, now: number): void {
-    const count = (this.#failures.get(username)?.count ?? 0) + 1;
-    const seconds = count < 3 ? 0 : Math.min(900, 2 ** (count - 3));
-    this.#failures.set(username, { count, until: now + seconds * 1000 });
-  }
-  succeed(username: string): void {
-    this.#failures.delete(username);
-  }
-}
 
 export function staffCookie(req: FastifyRequest, name: string, value: string, maxAge: number) {
   return {

@@ -1,14 +1,23 @@
 // The staff pages under /staff/: sign-in, the moderation queue and sign-out. Every action is in
-// the audit log (who, what, when, which entry: never a declarant's personal data).
+// the audit log (who, what, when, which entry: never a declarant's personal data). Actions answer
+// with a redirect to a page that says what was done (post/redirect/get); reject and erase ask
+// first.
 import type { FastifyInstance } from 'fastify';
-import { MAX_NAME, MAX_STATEMENT } from '../../registry/index.ts';
-import type { StaffSession } from '../../store/index.ts';
-import { type I18n, queuePage } from '../../web/index.ts';
+import { MAX_NAME, MAX_STATEMENT, type Publication } from '../../registry/index.ts';
+import type { Store } from '../../store/index.ts';
+import {
+  confirmModerationPage,
+  type I18n,
+  type Page,
+  parseIndex,
+  queuePage,
+  type StaffView,
+  staffMessagePage,
+} from '../../web/index.ts';
 import { verifyPassword } from '../password.ts';
 import type { StaffOptions } from './options.ts';
-import { formOf, pages } from './page.ts';
+import { formOf, pages, rendered } from './page.ts';
 import {
-  Backoff,
   hashToken,
   LOGIN_COOKIE,
   newToken,
@@ -19,33 +28,59 @@ import {
   showLogin,
   staffCookie,
 } from './staff-session.ts';
+import { SIGN_IN_THROTTLE, signInKeys } from './staff-throttle.ts';
 
 // Hashed when the username is unknown, so that timing does not tell which usernames exist.
 const NO_USER_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
-const MODERATIONS = ['approve', 'reject', 'erase', 'redact'];
+const MODERATIONS = ['approve', 'reject', 'erase', 'redact'] as const;
+type Moderation = (typeof MODERATIONS)[number];
+/** Publications on one page of the queue. */
+const QUEUE_PAGE = 20;
+/** Most publications one action may name (a page's worth of bulk approval, and more). */
+export const MAX_BULK = 200;
 
 export function staffHomeRoutes(
   app: FastifyInstance,
   staff: StaffPages,
-  { store, now = Date.now }: StaffOptions,
+  { store, now = Date.now, secret }: StaffOptions & { secret: Uint8Array },
 ): void {
   const p = pages(app);
-  const backoff = new Backoff();
   const seconds = () => Math.floor(now() / 1000);
-  const queue = async (t: I18n, s: StaffSession, notice?: string) =>
-    queuePage(
+  const queue = async (
+    t: I18n,
+    v: StaffView,
+    after: number,
+    notice?: { text: string; error?: boolean },
+  ): Promise<Page> => {
+    const q = await store.moderationQueue(after, QUEUE_PAGE);
+    return queuePage(
       t,
-      s.username,
-      s.csrf,
-      await store.publications({ status: 'pending', limit: 50 }),
+      v,
+      {
+        total: q.total,
+        offset: q.before,
+        page: q.page,
+        after,
+        more: q.before + q.page.length < q.total,
+      },
       notice,
     );
+  };
 
-  staff.get('/staff/', async ({ reply, t, session }) =>
+  staff.get('/staff/', async ({ req, reply, t, session }) => {
     // Volunteers declare on behalf of others; they do not moderate.
-    session.role === 'volunteer' ? reply.code(303).redirect('/staff/declare') : queue(t, session),
-  );
+    if (session.role === 'volunteer') return reply.code(303).redirect('/staff/declare');
+    const query = req.query as Record<string, string | string[] | undefined>;
+    const one = (k: string) => (typeof query[k] === 'string' ? query[k] : undefined);
+    const after = one('after') === undefined ? -1 : parseIndex(one('after'));
+    if (after === undefined)
+      return rendered(
+        await queue(t, session, -1, { text: t.m['staff.badIndex'], error: true }),
+        400,
+      );
+    return queue(t, session, after, doneNotice(t, one('done'), one('n'), one('missing')));
+  });
   app.get('/staff', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/staff/'));
 
   p.post('/staff/login', async (c) => {
@@ -55,15 +90,15 @@ export function staffHomeRoutes(
     if (!expected || !same(expected, body.get('csrf') ?? ''))
       return showLogin(c, t.m['staff.expired'], 403);
     const username = (body.get('username') ?? '').trim().slice(0, 64);
-    const wait = backoff.wait(username, now());
-    if (wait > 0) return { ...showLogin(c, t.m['staff.wait'](wait), 429), retryAfter: wait };
+    // Counted before the password is checked, in one step with the check of the wait: a burst of
+    // guesses gets no more password checks than one guess after another would.
+    const keys = signInKeys(secret, username, req.ip);
+    const wait = await store.attemptSignIn([keys.pair, keys.address], seconds(), SIGN_IN_THROTTLE);
+    if (wait > 0) return { ...showLogin(c, t.m['staff.throttled'](wait), 429), retryAfter: wait };
     const user = await store.staffUser(username);
     const ok = await verifyPassword(body.get('password') ?? '', user?.passwordHash ?? NO_USER_HASH);
-    if (!user || !ok) {
-      backoff.fail(username, now());
-      return showLogin(c, t.m['staff.loginFailed'], 401);
-    }
-    backoff.succeed(username);
+    if (!user || !ok) return showLogin(c, t.m['staff.loginFailed'], 401);
+    await store.forgiveSignIn([keys.pair], [keys.address], SIGN_IN_THROTTLE);
     const token = newToken(32);
     await store.createStaffSession(hashToken(token), {
       username,
@@ -79,36 +114,58 @@ export function staffHomeRoutes(
 
   staff.post(
     '/staff/moderate',
-    ({ t, session }) => queue(t, session, t.m['staff.expired']),
+    ({ t, session }) => queue(t, session, -1, { text: t.m['staff.expired'], error: true }),
     async ({ reply, t, session, form }) => {
+      const refuse = async (text: string, status = 400) =>
+        rendered(await queue(t, session, -1, { text, error: true }), status);
       if (session.role === 'volunteer')
-        return { page: await queue(t, session, t.m['staff.forbidden']), status: 403 };
-      const index = Number(form.get('index'));
-      const action = form.get('action') ?? '';
-      if (!Number.isSafeInteger(index) || !MODERATIONS.includes(action))
-        return { page: await queue(t, session), status: 400 };
+        return rendered(
+          staffMessagePage(t, session, t.m['staff.title'], t.m['staff.forbidden']),
+          403,
+        );
+      const action = MODERATIONS.find((a) => a === form.get('action'));
+      if (action === undefined) return refuse(t.m['staff.badAction']);
+      const raw = form.getAll('index');
+      if (raw.length === 0) return refuse(t.m['staff.noneSelected']);
+      const parsed = raw.map(parseIndex);
+      if (parsed.some((i) => i === undefined)) return refuse(t.m['staff.badIndex']);
+      const indexes = [...new Set(parsed as number[])];
+      if (indexes.length > MAX_BULK) return refuse(t.m['void.tooMany'](MAX_BULK));
+      if (action === 'redact' && indexes.length !== 1) return refuse(t.m['staff.badAction']);
+      if ((action === 'reject' || action === 'erase') && form.get('confirm') !== 'yes') {
+        const found = await pendingAt(store, indexes);
+        const missing = indexes.filter((i) => !found.some((f) => f.index === i));
+        return confirmModerationPage(t, session, action, found, missing);
+      }
       const edited = (field: 'name' | 'statement') => {
         const v = form.get(field)?.normalize('NFC').trim();
         return action === 'redact' && v
           ? { [field]: [...v].slice(0, field === 'name' ? MAX_NAME : MAX_STATEMENT).join('') }
           : {};
       };
-      const done =
-        action === 'erase'
-          ? await store.erasePublication(index)
-          : await store.moderate(index, {
-              status: action === 'reject' ? 'rejected' : 'approved',
-              ...edited('name'),
-              ...edited('statement'),
-            });
-      if (done)
+      const done: number[] = [];
+      for (const index of indexes) {
+        const ok =
+          action === 'erase'
+            ? await store.erasePublication(index)
+            : await store.moderate(index, {
+                status: action === 'reject' ? 'rejected' : 'approved',
+                ...edited('name'),
+                ...edited('statement'),
+              });
+        if (ok) done.push(index);
+      }
+      if (done.length > 0)
         await store.recordAudit({
           at: seconds(),
           username: session.username,
           action,
-          target: String(index),
+          target: done.join(','),
         });
-      return reply.code(303).redirect('/staff/');
+      const missing = indexes.length - done.length;
+      return reply
+        .code(303)
+        .redirect(`/staff/?done=${action}&n=${done.length}${missing ? `&missing=${missing}` : ''}`);
     },
   );
 
@@ -126,4 +183,33 @@ export function staffHomeRoutes(
     c.reply.clearCookie(SESSION_COOKIE, { path: '/staff' });
     return c.reply.code(303).redirect('/staff/');
   });
+}
+
+/** The pending publications at these indexes (those no longer pending are left out). */
+async function pendingAt(store: Store, indexes: readonly number[]): Promise<Publication[]> {
+  const found = await Promise.all(
+    indexes.map(async (index) => {
+      const [p] = await store.publications({ status: 'pending', before: index + 1, limit: 1 });
+      return p?.index === index ? [p] : [];
+    }),
+  );
+  return found.flat();
+}
+
+/** The message after an action, from the redirect's query (ignored when malformed). */
+function doneNotice(
+  t: I18n,
+  done: string | undefined,
+  n: string | undefined,
+  missing: string | undefined,
+): { text: string } | undefined {
+  const action = MODERATIONS.find((a): a is Moderation => a === done);
+  const count = parseIndex(n);
+  if (action === undefined || count === undefined) return undefined;
+  const gone = parseIndex(missing);
+  const text = [
+    ...(count > 0 || !gone ? [t.m[`staff.done.${action}`](count)] : []),
+    ...(gone ? [t.m['staff.done.missing'](gone)] : []),
+  ].join(' ');
+  return { text };
 }

@@ -33,7 +33,7 @@ export function volunteerRoutes(
     });
 
   staff.get('/staff/declare', ({ t, session }) =>
-    volunteerPage(t, session.csrf, 'phone', [emptyDeclarant()]),
+    volunteerPage(t, session, 'phone', [emptyDeclarant()]),
   );
 
   staff.post(
@@ -41,7 +41,7 @@ export function volunteerRoutes(
     ({ t, session, form }) =>
       volunteerPage(
         t,
-        session.csrf,
+        session,
         channelOf(form.get('channel')),
         readForm(form).rows,
         {},
@@ -50,8 +50,7 @@ export function volunteerRoutes(
     async ({ t, session, form }) => {
       const channel = channelOf(form.get('channel'));
       const { rows, action } = readForm(form);
-      if (action === 'add')
-        return volunteerPage(t, session.csrf, channel, [...rows, emptyDeclarant()]);
+      if (action === 'add') return volunteerPage(t, session, channel, [...rows, emptyDeclarant()]);
       try {
         const receipts = await sequencer.submit(
           parseSubmission(toSubmission(rows, t.locale), channel),
@@ -63,7 +62,7 @@ export function volunteerRoutes(
         const { errors, notice } = fieldErrors(t, e);
         const page = volunteerPage(
           t,
-          session.csrf,
+          session,
           channel,
           rows,
           errors,
@@ -79,7 +78,7 @@ export function volunteerRoutes(
     ({ t, session, form }) =>
       volunteerPage(
         t,
-        session.csrf,
+        session,
         channelOf(form.get('channel')),
         [emptyDeclarant()],
         {},
@@ -89,18 +88,29 @@ export function volunteerRoutes(
       const channel = channelOf(form.get('channel'));
       const csv = csvDeclarations(t, form.get('csv') ?? '', channel);
       if ('error' in csv)
-        return rendered(
-          volunteerPage(t, session.csrf, channel, [emptyDeclarant()], {}, csv.error),
-          400,
-        );
-      const receipts = (
-        await Promise.all(csv.submissions.map((sub) => sequencer.submit(sub)))
-      ).flat();
+        return rendered(volunteerPage(t, session, channel, [emptyDeclarant()], {}, csv.error), 400);
+      // Each row is its own submission (not a family). Some may fail (the registry is busy, the
+      // database unreachable): the answer then names them, and holds the receipts of the others,
+      // which the audit row lists too.
+      const settled = await Promise.allSettled(
+        csv.rows.map((row) => sequencer.submit(row.submission)),
+      );
+      const receipts = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+      const failed = csv.rows.filter((_, i) => settled[i]?.status === 'rejected');
       if (receipts.length > 0) await declared(session.username, receipts);
+      const total = csv.rows.length + csv.problems.length;
+      const summary = html`<ul>${[
+        t.m['volunteer.recorded'](t.number(receipts.length), t.number(total)),
+        ...failed.map((row) => t.m['volunteer.notRecorded'](row.line)),
+        ...csv.problems,
+      ].map((p) => html`<li>${p}</li>`)}</ul>`;
+      if (receipts.length === 0) {
+        const page = volunteerPage(t, session, channel, [emptyDeclarant()], {}, summary);
+        return failed.length > 0 ? rendered(page, 503, 1) : rendered(page, 400);
+      }
       const page = receiptPage(t, receipts);
-      if (csv.problems.length === 0) return page;
-      const notices = html`<ul class="notice">${csv.problems.map((p) => html`<li>${p}</li>`)}</ul>`;
-      return rendered({ ...page, body: html`${notices}${page.body}` }, 207);
+      const body = html`<div class="notice" role="status">${summary}</div>${page.body}`;
+      return rendered({ ...page, body }, failed.length + csv.problems.length > 0 ? 207 : 200);
     },
   );
 }

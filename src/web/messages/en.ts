@@ -197,6 +197,100 @@ export const en = {
   'staff.edit': 'Edit before approving (remove what could endanger someone)',
   'notFound.title': 'Page not found',
   'notFound.text': 'There is nothing at this address.',
+  // Staff pages: moderation queue, confirmations, audit log, voids, CSV limits (src/web/pages/staff.ts, volunteer.ts)
+  'staff.nav.queue': 'Moderation',
+  'staff.nav.audit': 'Audit log',
+  'staff.nav.void': 'Void entries',
+  'staff.count': (total: string, from: string, to: string) =>
+    `${total} waiting, oldest first. Shown here: ${from} to ${to}.`,
+  'staff.newer': 'Newer ones',
+  'staff.oldest': 'Back to the oldest',
+  'staff.select': (index: string) => `Select #${index}`,
+  'staff.approveSelected': 'Approve the selected ones',
+  'staff.done.approve': (n: number) =>
+    n === 1 ? 'One statement approved.' : `${n} statements approved.`,
+  'staff.done.reject': (n: number) =>
+    n === 1 ? 'One statement rejected.' : `${n} statements rejected.`,
+  'staff.done.erase': (n: number) =>
+    n === 1 ? 'One statement erased for good.' : `${n} statements erased for good.`,
+  'staff.done.redact': (n: number) =>
+    n === 1 ? 'The edited statement is approved.' : `${n} edited statements approved.`,
+  'staff.done.missing': (n: number) =>
+    n === 1
+      ? 'One was no longer waiting: another moderator may have dealt with it.'
+      : `${n} were no longer waiting: another moderator may have dealt with them.`,
+  'staff.confirm.reject': 'Reject these statements?',
+  'staff.confirm.rejectText':
+    'They will not be shown on the site. The declarations stay counted in the log.',
+  'staff.confirm.rejectYes': 'Yes, reject',
+  'staff.confirm.erase': 'Erase these statements for good?',
+  'staff.confirm.eraseText':
+    'The names and statements are deleted and cannot be brought back. The declarations stay counted in the log.',
+  'staff.confirm.eraseYes': 'Yes, erase for good',
+  'staff.confirm.gone': (index: string) => `#${index} is no longer waiting.`,
+  'staff.cancel': 'Cancel',
+  'staff.badIndex': 'An entry number must be written in digits only, such as 73.',
+  'staff.noneSelected': 'Select at least one statement first.',
+  'staff.badAction': 'This action does not exist. Use the buttons of the list.',
+  'staff.adminOnly': 'This page is for administrators.',
+  'staff.throttled': (seconds: number) =>
+    `Too many failed attempts from this connection: please wait ${seconds} seconds and try again.`,
+  'audit.title': 'Audit log',
+  'audit.intro':
+    'Every staff action: who, what, when and on which entry. It never holds a name or a statement.',
+  'audit.when': 'When (UTC)',
+  'audit.who': 'Who',
+  'audit.what': 'What',
+  'audit.target': 'Entries',
+  'audit.older': 'Older',
+  'audit.newest': 'Back to the newest',
+  'audit.none': 'Nothing recorded yet.',
+  'audit.action.login': 'signed in',
+  'audit.action.logout': 'signed out',
+  'audit.action.approve': 'approved',
+  'audit.action.reject': 'rejected',
+  'audit.action.erase': 'erased',
+  'audit.action.redact': 'edited and approved',
+  'audit.action.declare': 'declared for others',
+  'audit.action.void': 'voided',
+  'audit.action.create-user': 'created an account',
+  'void.title': 'Void entries',
+  'void.intro':
+    'Voiding adds a public entry to the log that names the voided entry and the reason. Nothing is deleted: the totals drop at once, and anyone who recounts the log sees the correction.',
+  'void.indexes': 'Entry numbers, separated by spaces or commas',
+  'void.reason': 'Reason',
+  'void.reason.flood': 'flood of fake declarations',
+  'void.reason.duplicate': 'duplicate',
+  'void.reason.test': 'test entry',
+  'void.reason.error': 'entered in error',
+  'void.reason.request': 'at the declarant’s request',
+  'void.continue': 'Continue',
+  'void.confirm': 'Void these entries?',
+  'void.confirmText': (reason: string) =>
+    `The log will say, for everyone to see, that these entries are void (reason: ${reason}). This cannot be undone.`,
+  'void.confirmYes': 'Yes, void them',
+  'void.done': (n: number, size: string) =>
+    `${n === 1 ? 'One entry' : `${n} entries`} voided. The log now has ${size} entries.`,
+  'void.badIndexes':
+    'Write the entry numbers in digits, separated by spaces or commas, for example: 12, 40.',
+  'void.tooMany': (max: number) => `At most ${max} entries at a time.`,
+  'void.badReason': 'Choose one of the reasons in the list.',
+  'void.missing': (index: string) => `Entry ${index} is not in the log. Nothing was voided.`,
+  'void.already': (index: string) => `Entry ${index} is voided already. Nothing was voided.`,
+  'void.isVoid': (index: string) => `Entry ${index} is itself a void entry. Nothing was voided.`,
+  'void.notHere':
+    'This server is not the one writing the log at the moment, so nothing was voided. Please try again in a moment.',
+  'volunteer.limits': (rows: string, kb: string) =>
+    `At most ${rows} people and ${kb} KB in one upload.`,
+  'volunteer.tooLarge': (kb: string) =>
+    `This CSV is larger than ${kb} KB, so nothing was recorded. Please split it into several uploads.`,
+  'volunteer.tooManyRows': (rows: string) =>
+    `This CSV has more than ${rows} people, so nothing was recorded. Please split it into uploads of at most ${rows}.`,
+  'volunteer.recorded': (n: string, total: string) =>
+    `${n} of ${total} people were recorded. Their receipts are below: print them.`,
+  'volunteer.notRecorded': (line: number) =>
+    `Line ${line} was not recorded: the registry could not take it just then. Please upload this line again.`,
+  'volunteer.nothingRecorded': 'Nothing was recorded.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

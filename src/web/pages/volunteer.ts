@@ -2,13 +2,15 @@ import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
 import { type DeclarantForm, declarantRow, type FieldErrors } from './declare.ts';
+import { type StaffView, staffNav } from './staff.ts';
+import { CSV_MAX_BYTES, CSV_MAX_ROWS } from './volunteer-form.ts';
 
 export const VOLUNTEER_CHANNELS = ['phone', 'centre', 'volunteer'] as const;
 export type VolunteerChannel = (typeof VOLUNTEER_CHANNELS)[number];
 
 export function volunteerPage(
   t: I18n,
-  csrf: string,
+  v: StaffView,
   channel: VolunteerChannel,
   rows: readonly DeclarantForm[],
   errors: FieldErrors = {},
@@ -20,11 +22,12 @@ export function volunteerPage(
   return {
     title: m['volunteer.title'],
     path: '/',
-    body: html`<h1>${m['volunteer.title']}</h1>
+    body: html`${staffNav(t, v, 'declare')}
+<h1>${m['volunteer.title']}</h1>
 <p>${m['volunteer.intro']}</p>
 ${notice ? html`<div class="notice" role="alert">${notice}</div>` : ''}
 <form method="post" action="/staff/declare" novalidate>
-<input type="hidden" name="csrf" value="${csrf}">
+<input type="hidden" name="csrf" value="${v.csrf}">
 <input type="hidden" name="rows" value="${rows.length}">
 ${channels}
 ${rows.map((d, i) => declarantRow(t, d, i, errors))}
@@ -33,11 +36,11 @@ ${rows.map((d, i) => declarantRow(t, d, i, errors))}
 </form>
 <h2>${m['volunteer.batch']}</h2>
 <form method="post" action="/staff/declare-csv">
-<input type="hidden" name="csrf" value="${csrf}">
+<input type="hidden" name="csrf" value="${v.csrf}">
 ${channels}
 <label for="csv">CSV</label>
 <textarea id="csv" name="csv" class="mono" rows="8" aria-describedby="csv-help"></textarea>
-<p id="csv-help">${m['volunteer.batchHelp']}</p>
+<p id="csv-help">${m['volunteer.batchHelp']} ${m['volunteer.limits'](t.number(CSV_MAX_ROWS), t.number(CSV_MAX_BYTES / 1024))}</p>
 <p><button type="submit">${m['volunteer.batchSubmit']}</button></p>
 </form>`,
   };

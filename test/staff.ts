@@ -1,0 +1,87 @@
+// Staff sessions for HTTP tests: the sign-in form's CSRF cookie and token, a signed-in session,
+// and form posts with it.
+import type { FastifyInstance } from 'fastify';
+
+type Response = Awaited<ReturnType<FastifyInstance['inject']>>;
+
+export const cookiesOf = (res: { headers: Record<string, unknown> }): string[] => {
+  const raw = res.headers['set-cookie'];
+  return (Array.isArray(raw) ? raw : raw ? [raw] : []) as string[];
+};
+export const cookieValue = (cookies: string[], name: string): string =>
+  cookies.map((c) => new RegExp(`^${name}=([^;]*)`).exec(c)?.[1]).find(Boolean) ?? '';
+export const csrfIn = (html: string): string => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** The sign-in form's cookie and token, to post one or many attempts with. */
+export async function signInForm(app: FastifyInstance): Promise<{ cookie: string; csrf: string }> {
+  const page = await app.inject({
+    method: 'GET',
+    url: '/staff/',
+    headers: { 'accept-language': 'en' },
+  });
+  return {
+    cookie: `tuidang_login=${cookieValue(cookiesOf(page), 'tuidang_login')}`,
+    csrf: csrfIn(page.body),
+  };
+}
+
+export async function attemptSignIn(
+  app: FastifyInstance,
+  form: { cookie: string; csrf: string },
+  username: string,
+  password: string,
+  remoteAddress = '203.0.113.7',
+): Promise<Response> {
+  return app.inject({
+    method: 'POST',
+    url: '/staff/login',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: form.cookie,
+      'accept-language': 'en',
+    },
+    remoteAddress,
+    payload: new URLSearchParams({ csrf: form.csrf, username, password }).toString(),
+  });
+}
+
+/** A signed-in staff member: get pages and post forms with the session's cookie and token. */
+export interface Staff {
+  get(url: string): Promise<Response>;
+  post(url: string, fields: Record<string, string | string[]>): Promise<Response>;
+  readonly csrf: string;
+}
+
+export async function signIn(
+  app: FastifyInstance,
+  username: string,
+  password: string,
+  remoteAddress = '203.0.113.7',
+): Promise<Staff> {
+  const res = await attemptSignIn(app, await signInForm(app), username, password, remoteAddress);
+  if (res.statusCode !== 303) throw new Error(`sign-in of ${username} failed: ${res.statusCode}`);
+  const cookie = `tuidang_staff=${cookieValue(cookiesOf(res), 'tuidang_staff')}`;
+  const get = (url: string) =>
+    app.inject({ method: 'GET', url, headers: { cookie, 'accept-language': 'en' } });
+  const csrf = csrfIn((await get('/staff/declare')).body);
+  return {
+    csrf,
+    get,
+    post: (url, fields) => {
+      const body = new URLSearchParams();
+      body.append('csrf', csrf);
+      for (const [k, v] of Object.entries(fields))
+        for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+      return app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+          'accept-language': 'en',
+        },
+        payload: body.toString(),
+      });
+    },
+  };
+}
