@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Acknowledged } from '../../test/acknowledged.ts';
 import { auditLog } from '../../test/audit.ts';
 import { runCli as tuidang } from '../../test/cli.ts';
 import { startServer } from '../../test/server-process.ts';
@@ -21,7 +22,7 @@ test('online backup under load; restore; every receipt acknowledged before the b
     TUIDANG_SIGNER_KEY: key.skey,
   };
   const server = await startServer(env);
-  const acknowledged: Array<{ receipt: Receipt; at: number }> = [];
+  const acknowledged = new Acknowledged();
   let stop = false;
   const clients = Array.from({ length: 8 }, async (_, c) => {
     for (let i = 0; !stop; i++) {
@@ -33,17 +34,17 @@ test('online backup under load; restore; every receipt acknowledged before the b
           declarants: [{ name: `b${c}-${i}`, nameKind: 'alias', orgs: ['party'] }],
         }),
       });
-      const at = Date.now();
-      for (const receipt of ((await res.json()) as { receipts: Receipt[] }).receipts)
-        acknowledged.push({ receipt, at });
+      acknowledged.add(((await res.json()) as { receipts: Receipt[] }).receipts);
     }
   });
-  await new Promise((r) => setTimeout(r, 500));
+  await acknowledged.more(100);
   const file = join(mkdtempSync(join(tmpdir(), 'tuidang-backup-file-')), 'copy.db');
-  const startedAt = Date.now();
+  // Receipts acknowledged before the backup started must be in the copy.
+  const before = acknowledged.receipts.slice();
   const made = await tuidang(env, 'backup', file);
   assert.equal(made.code, 0, made.stderr);
-  await new Promise((r) => setTimeout(r, 300));
+  // And the log grows on after the backup, so the copy is a snapshot of an earlier state.
+  await acknowledged.more(100);
   stop = true;
   await Promise.all(clients);
   await server.kill('SIGTERM');
@@ -54,7 +55,6 @@ test('online backup under load; restore; every receipt acknowledged before the b
   copyFileSync(file, join(restored.DATA_DIR, 'tuidang.db'));
   const revived = await startServer(restored);
   try {
-    const before = acknowledged.filter((a) => a.at < startedAt).map((a) => a.receipt);
     assert.ok(before.length > 0);
     const { treeSize } = await auditLog(
       revived.url,
@@ -62,7 +62,7 @@ test('online backup under load; restore; every receipt acknowledged before the b
       before.map((r) => r.checkpoint),
     );
     assert.ok(treeSize >= before.length);
-    assert.ok(treeSize < acknowledged.length, 'the copy is a snapshot, not the final log');
+    assert.ok(treeSize < acknowledged.count, 'the copy is a snapshot, not the final log');
   } finally {
     await revived.kill('SIGTERM');
   }

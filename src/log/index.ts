@@ -87,7 +87,7 @@ export {
   tilePath,
 } from './tile.ts';
 export { TILE_TREE_SIZE, TileTreeCache, tileTree } from './tile-tree.ts';
-export { TileMap } from './tilemap.ts';
+export { nextEdge, TileMap } from './tilemap.ts';
 export {
   type AddCheckpoint,
   formatAddCheckpoint,

@@ -2,7 +2,7 @@
 // by the in-memory store, and by clients that assemble a tree from downloaded tiles.
 import { LogError } from './errors.ts';
 import type { ReadTiles } from './proof.ts';
-import type { Tile, TileData } from './tile.ts';
+import { edgeTiles, type Tile, type TileData } from './tile.ts';
 
 export class TileMap {
   readonly #tiles = new Map<string, TileData>();
@@ -36,4 +36,18 @@ export class TileMap {
 
 function key(t: Tile): string {
   return `${t.level}/${t.index}`;
+}
+
+/**
+ * The right-edge tiles of a tree of `treeSize` leaves, all that the next integration reads: each
+ * from `written` (the tiles an integration up to `treeSize` just produced) or, where it did not
+ * change, from `previous` (the edge before that integration).
+ */
+export function nextEdge(previous: TileMap, written: TileMap, treeSize: number): TileMap {
+  const edge = new TileMap();
+  for (const tile of edgeTiles(treeSize)) {
+    const t = written.get(tile) ?? previous.get(tile);
+    if (t !== undefined) edge.apply([t]);
+  }
+  return edge;
 }

@@ -29,26 +29,24 @@ import {
   type Declarations,
   IdempotencyConflictError,
   type IdempotencyInfo,
+  type Inflight,
   idempotent,
   PoolFullError,
   type Resolved,
   replayRecord,
   type SequencerOptions,
+  SequencingError,
   sealRecord,
   unixNow,
   voidEntries,
+  type Waiting,
   withDefaults,
 } from './sequencer.ts';
+import { count, FailureRun, reportFailure } from './telemetry.ts';
 import { LogWriter } from './writer.ts';
 
 const POLL_MS = 200;
 const LEAD_RETRY_MS = 1000;
-
-interface Waiting extends Prepared {
-  readonly idempotency: IdempotencyInfo | undefined;
-  readonly resolve: (r: Receipt[]) => void;
-  readonly reject: (e: unknown) => void;
-}
 
 export class ClusterSequencer implements Declarations {
   readonly #store: Store;
@@ -56,7 +54,7 @@ export class ClusterSequencer implements Declarations {
   readonly #opts: Resolved;
   readonly #writer: LogWriter;
   readonly #waiting = new Map<number, Waiting>();
-  readonly #inflight = new Map<string, { requestHash: string; promise: Promise<Receipt[]> }>();
+  readonly #inflight: Inflight = new Map();
   #waitingDeclarants = 0;
   #toInsert: Array<{
     prepared: Prepared;
@@ -72,12 +70,17 @@ export class ClusterSequencer implements Declarations {
   #collecting = false;
   #closed = false;
   #timers: NodeJS.Timeout[] = [];
+  readonly #commitFailures: FailureRun;
+  readonly #answerFailures: FailureRun;
 
   private constructor(store: Store, opts: SequencerOptions) {
     this.#store = store;
     this.#queue = store.cluster;
     this.#opts = withDefaults(opts);
-    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses, opts.onCommit);
+    const t = this.#opts.telemetry;
+    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses, t);
+    this.#commitFailures = new FailureRun(t, 'commit');
+    this.#answerFailures = new FailureRun(t, 'answer');
   }
 
   static async open(store: Store, opts: SequencerOptions): Promise<ClusterSequencer> {
@@ -134,12 +137,14 @@ export class ClusterSequencer implements Declarations {
       return;
     }
     this.#sequencing = true;
+    let entries: Uint8Array[] = [];
     try {
       while (this.#lock !== undefined) {
         this.#again = false;
+        entries = [];
         const rows = await this.#queue.takePending(this.#opts.maxBatch);
         if (rows.length === 0) break;
-        const entries = rows.flatMap((r) => r.entries);
+        entries = rows.flatMap((r) => r.entries);
         const declarations = entries.map((e) => {
           const d = decodeEntry(e);
           if (d.kind !== 'declaration') throw new Error('a pending submission holds a void entry');
@@ -155,9 +160,17 @@ export class ClusterSequencer implements Declarations {
           });
           return { sequenced, expireBefore: now };
         });
+        this.#commitFailures.succeeded('commits succeed');
       }
-    } catch {
-      // A failed commit logged nothing; the writer reloaded. The next poll or notice tries again.
+    } catch (e) {
+      // A failed commit logged nothing; the writer starts again from the store next time.
+      this.#commitFailures.failed(
+        entries.length === 0
+          ? 'reading the pending submissions failed'
+          : `commit of ${count(entries.length, 'pending entry', 'pending entries')} at tree size ${this.#writer.treeSize} failed`,
+        e,
+        `retrying in ${POLL_MS} ms`,
+      );
     } finally {
       this.#sequencing = false;
     }
@@ -182,11 +195,9 @@ export class ClusterSequencer implements Declarations {
   }
 
   submit(s: Submission, options: { idempotencyKey?: string | undefined } = {}): Promise<Receipt[]> {
-    const key = options.idempotencyKey;
-    if (key === undefined) return this.#accept(s, undefined);
     return idempotent(
       this.#inflight,
-      key,
+      options.idempotencyKey,
       s,
       (info) => this.#earlier(info, false),
       (info) => this.#accept(s, info),
@@ -288,7 +299,15 @@ export class ClusterSequencer implements Declarations {
           b.resolve(ids[i]);
         });
       } catch (e) {
-        for (const b of batch) b.reject(e);
+        reportFailure(
+          this.#opts.telemetry,
+          'pending',
+          `storing ${count(batch.length, 'accepted submission', 'accepted submissions')} in the pending queue failed`,
+          e,
+          'nothing of them was logged; their requests were answered with an error',
+        );
+        const failed = new SequencingError(false, { cause: e });
+        for (const b of batch) b.reject(failed);
       }
     }
     this.#inserting = false;
@@ -340,15 +359,29 @@ export class ClusterSequencer implements Declarations {
         done.flatMap((d) => (d.record ? [d.record] : [])),
         done.flatMap((d) => withIndexes(d.w, d.row.indexes)),
       );
+      const failed = built.flatMap((b) => (b.status === 'rejected' ? [b.reason] : []));
+      if (failed.length > 0)
+        reportFailure(
+          this.#opts.telemetry,
+          'answer',
+          `building the receipts of ${count(failed.length, 'sequenced submission', 'sequenced submissions')} failed`,
+          failed[0],
+          'their requests were answered with an error although their entries are logged (a retry with the same Idempotency-Key gets the receipts)',
+        );
       built.forEach((b, i) => {
         const row = rows[i] as SequencedRow;
         const w = this.#waiting.get(row.id) as Waiting;
         this.#settle(row.id, w);
         if (b.status === 'fulfilled') w.resolve(b.value.answer);
-        else w.reject(b.reason);
+        else w.reject(new SequencingError(true, { cause: b.reason }));
       });
-    } catch {
-      // The database is unreachable: the next poll tries again.
+      this.#answerFailures.succeeded('answering waiting requests works');
+    } catch (e) {
+      this.#answerFailures.failed(
+        `answering ${count(this.#waiting.size, 'waiting request', 'waiting requests')} failed`,
+        e,
+        `retrying in ${POLL_MS} ms`,
+      );
     } finally {
       this.#collecting = false;
     }

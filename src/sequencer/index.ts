@@ -7,5 +7,7 @@ export {
   PoolFullError,
   Sequencer,
   type SequencerOptions,
+  SequencingError,
 } from './sequencer.ts';
+export type { Stage, Telemetry, WriteMetrics } from './telemetry.ts';
 export { VoidError } from './writer.ts';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import pino from 'pino';
 import {
   decodeBase64,
   ed25519PrivateKey,
@@ -7,7 +8,10 @@ import {
   ed25519Verifier,
   hashLeaf,
   openCheckpoint,
+  proveConsistency,
+  proveInclusion,
   rawPublicKey,
+  verifyConsistency,
   verifyInclusion,
 } from '../log/index.ts';
 import {
@@ -18,7 +22,8 @@ import {
   type Receipt,
 } from '../registry/index.ts';
 import { MemoryStore } from '../store/index.ts';
-import { PoolFullError, Sequencer } from './sequencer.ts';
+import { PoolFullError, Sequencer, SequencingError } from './sequencer.ts';
+import type { Stage } from './telemetry.ts';
 
 const seed = new Uint8Array(32).fill(3);
 const signer = ed25519Signer('example.org/log', seed);
@@ -57,18 +62,17 @@ test('concurrent submissions are grouped into few commits, and every receipt ver
     return commit(c);
   };
   const seq = await Sequencer.open(store, { origin: 'example.org/log', signer, delayMs: 1 });
-  const results = await Promise.all(
-    Array.from({ length: 200 }, (_, k) => seq.submit(family((k % 3) + 1, `p${k}`))),
-  );
+  const sizes = Array.from({ length: 200 }, (_, k) => (k % 3) + 1);
+  const results = await Promise.all(sizes.map((n, k) => seq.submit(family(n, `p${k}`))));
+  results.forEach((rs, k) => {
+    assert.equal(rs.length, sizes[k], `request ${k} has one receipt per declarant`);
+  });
   const all = results.flat();
-  assert.equal(
-    all.length,
-    results.reduce((n, r) => n + r.length, 0),
-  );
-  assert.equal(
-    new Set(all.map((r) => r.index)).size,
-    all.length,
-    'every declarant has its own index',
+  const declarants = sizes.reduce((a, b) => a + b, 0);
+  assert.deepEqual(
+    all.map((r) => r.index).sort((a, b) => a - b),
+    Array.from({ length: declarants }, (_, i) => i),
+    'every declarant has its own index, and no index is skipped',
   );
   results.forEach((rs, k) => {
     rs.forEach((r, i) => {
@@ -77,8 +81,23 @@ test('concurrent submissions are grouped into few commits, and every receipt ver
   });
   assert.ok(commits < 20, `${commits} commits for 200 concurrent submissions`);
   const state = await store.state();
-  assert.equal(state.treeSize, all.length);
-  assert.equal(headline(state.totals), all.length);
+  assert.equal(state.treeSize, declarants);
+  assert.equal(headline(state.totals), declarants);
+  // Every receipt holds in the committed tree: its entry is at its index in the final tree, and its
+  // checkpoint is an earlier state of that tree.
+  const final = openCheckpoint(state.checkpoint as string, [verifier], 'example.org/log');
+  for (const r of all) {
+    const proof = await proveInclusion(store.readTiles, final.treeSize, r.index);
+    verifyInclusion(r.index, final.treeSize, hashLeaf(b64(r.entry)), proof, final.root);
+    const cp = openCheckpoint(r.checkpoint, [verifier], 'example.org/log');
+    verifyConsistency(
+      cp.treeSize,
+      final.treeSize,
+      cp.root,
+      final.root,
+      await proveConsistency(store.readTiles, cp.treeSize, final.treeSize),
+    );
+  }
   // A family shares one group id; singles have none.
   const groups = results.map((rs) => rs.map((r) => decodeEntry(b64(r.entry))));
   for (const g of groups) {
@@ -93,13 +112,35 @@ test('concurrent submissions are grouped into few commits, and every receipt ver
   await seq.close();
 });
 
-test('a failed commit rejects its requests, acknowledges nothing, and the next commit succeeds', async () => {
+test('a failed commit rejects its requests, is logged once and counted, acknowledges nothing, and the next commit succeeds', async () => {
   const store = new MemoryStore();
-  const seq = await Sequencer.open(store, { origin: 'example.org/log', signer, delayMs: 0 });
+  const lines: string[] = [];
+  const failures: Stage[] = [];
+  const seq = await Sequencer.open(store, {
+    origin: 'example.org/log',
+    signer,
+    delayMs: 0,
+    logger: pino({ base: null }, { write: (l: string) => lines.push(l) }),
+    metrics: { failure: (stage) => failures.push(stage) },
+  });
   await seq.submit(family(1, 'a'));
   store.failNextCommit = new Error('disk full');
-  await assert.rejects(seq.submit(family(2, 'b')), /disk full/);
+  await assert.rejects(
+    seq.submit(family(2, 'b')),
+    (e) =>
+      e instanceof SequencingError && !e.recorded && (e.cause as Error).message === 'disk full',
+  );
   assert.equal((await store.state()).treeSize, 1);
+  assert.deepEqual(failures, ['commit']);
+  assert.equal(lines.length, 1);
+  const line = JSON.parse(lines[0] as string);
+  assert.equal(line.level, 50);
+  assert.equal(line.stage, 'commit');
+  assert.equal(
+    line.msg,
+    'commit of 2 entries at tree size 1 failed: disk full; nothing of it was logged; its 1 request was answered with an error',
+  );
+  assert.doesNotMatch(lines[0] as string, /b-0|b-1/, 'no name in the log line');
   const [r] = await seq.submit(family(1, 'c'));
   assert.ok(r);
   assert.equal(r.index, 1);

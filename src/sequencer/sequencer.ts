@@ -3,6 +3,7 @@
 // pool (up to a batch limit): entries, tiles, totals and the signed checkpoint. Only then is each
 // waiting request answered with its receipts. Batches grow with load by themselves; there is no
 // fixed tick, so throughput does not depend on how many clients wait.
+import type { Logger } from 'pino';
 import type { NodeCache, NoteSigner } from '../log/index.ts';
 import {
   encodeEntry,
@@ -22,8 +23,9 @@ import {
   unseal,
 } from './idempotency.ts';
 import { type Prepared, prepare, receiptCores, receipts, withIndexes } from './prepare.ts';
+import { count, reportFailure, type Telemetry, telemetry, type WriteMetrics } from './telemetry.ts';
 import type { WitnessesOptions } from './witnesses.ts';
-import { type CommitObserver, LogWriter } from './writer.ts';
+import { type Appended, LogWriter } from './writer.ts';
 
 /** The Idempotency-Key was used before for another request: the caller should answer 409. */
 export class IdempotencyConflictError extends Error {
@@ -32,6 +34,26 @@ export class IdempotencyConflictError extends Error {
     super(
       'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
     );
+  }
+}
+
+/**
+ * A request could not be answered with its receipts: its commit failed (`recorded` false: nothing
+ * of it was logged), or its receipts could not be built after the commit (`recorded` true). The
+ * sequencer has logged the failure once, with what it affected; the caller answers (500) without
+ * logging it again.
+ */
+export class SequencingError extends Error {
+  override name = 'SequencingError';
+  readonly recorded: boolean;
+  constructor(recorded: boolean, options: { cause: unknown }) {
+    super(
+      recorded
+        ? 'the entries were logged, but their receipts could not be built'
+        : 'the commit failed: nothing was logged',
+      options,
+    );
+    this.recorded = recorded;
   }
 }
 
@@ -53,8 +75,10 @@ export interface SequencerOptions {
   readonly now?: () => Date;
   /** Witnesses to ask for cosignatures of every new checkpoint. */
   readonly witnesses?: WitnessesOptions | undefined;
-  /** Told of every commit (metrics). */
-  readonly onCommit?: CommitObserver | undefined;
+  /** Where failures are logged (JSON lines on stdout by default). */
+  readonly logger?: Logger | undefined;
+  /** Told of every commit and every failure (for /metrics). */
+  readonly metrics?: Partial<WriteMetrics> | undefined;
 }
 
 /** What the HTTP layer needs of a sequencer, on one machine or in a cluster. */
@@ -87,36 +111,52 @@ export interface IdempotencyInfo {
   readonly requestHash: string;
 }
 
-interface Waiting extends Prepared {
+/** A request waiting for its receipts. */
+export interface Waiting extends Prepared {
   readonly idempotency: IdempotencyInfo | undefined;
   readonly resolve: (r: Receipt[]) => void;
   readonly reject: (e: unknown) => void;
 }
 
-export type Resolved = Required<Omit<SequencerOptions, 'now' | 'witnesses' | 'onCommit'>> & {
+export type Resolved = Required<
+  Omit<SequencerOptions, 'now' | 'witnesses' | 'logger' | 'metrics'>
+> & {
   now: () => Date;
+  telemetry: Telemetry;
 };
 
 export function withDefaults(opts: SequencerOptions): Resolved {
-  return { maxBatch: 4096, maxPool: 65536, delayMs: 2, now: () => new Date(), ...opts };
+  return {
+    maxBatch: 4096,
+    maxPool: 65536,
+    delayMs: 2,
+    now: () => new Date(),
+    ...opts,
+    telemetry: telemetry({ logger: opts.logger, metrics: opts.metrics }),
+  };
 }
 
 export function unixNow(opts: Resolved): number {
   return Math.floor(opts.now().getTime() / 1000);
 }
 
+/** Requests with an idempotency key that are not answered yet, by key id. */
+export type Inflight = Map<string, { requestHash: string; promise: Promise<Receipt[]> }>;
+
 /**
- * Runs `fresh` for a request with an idempotency key unless an earlier request with the key is in
- * flight (then its answer is shared) or answered (then `replay` rebuilds it). Another request
- * under a known key is an {@link IdempotencyConflictError}.
+ * Both sequencers' `submit`: runs `fresh` for a request without an idempotency key, and for one
+ * with a key unless an earlier request with the key is in flight (then its answer is shared) or
+ * answered (then `lookup` rebuilds it). Another request under a known key is an
+ * {@link IdempotencyConflictError}.
  */
 export function idempotent(
-  inflight: Map<string, { requestHash: string; promise: Promise<Receipt[]> }>,
-  key: string,
+  inflight: Inflight,
+  key: string | undefined,
   request: Submission,
   lookup: (info: IdempotencyInfo) => Promise<Receipt[] | undefined>,
-  fresh: (info: IdempotencyInfo) => Promise<Receipt[]>,
+  fresh: (info: IdempotencyInfo | undefined) => Promise<Receipt[]>,
 ): Promise<Receipt[]> {
+  if (key === undefined) return fresh(undefined);
   checkKey(key);
   const info = { key, keyId: keyIdOf(key), requestHash: requestHashOf(key, request) };
   const running = inflight.get(info.keyId);
@@ -174,8 +214,7 @@ export class Sequencer implements Declarations {
     reject: (e: unknown) => void;
   }> = [];
   #pooled = 0;
-  /** Requests with an idempotency key that are not answered yet, by key id. */
-  readonly #inflight = new Map<string, { requestHash: string; promise: Promise<Receipt[]> }>();
+  readonly #inflight: Inflight = new Map();
   #running = false;
   #closed = false;
   #idle: Promise<void> = Promise.resolve();
@@ -183,7 +222,13 @@ export class Sequencer implements Declarations {
   private constructor(store: Store, opts: SequencerOptions) {
     this.#store = store;
     this.#opts = withDefaults(opts);
-    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses, opts.onCommit);
+    this.#writer = new LogWriter(
+      store,
+      opts.origin,
+      opts.signer,
+      opts.witnesses,
+      this.#opts.telemetry,
+    );
   }
 
   /** A sequencer over `store`, starting from its latest commit. */
@@ -206,11 +251,9 @@ export class Sequencer implements Declarations {
    * idempotency key, a repeated request gets the receipts of the first, and adds nothing.
    */
   submit(s: Submission, options: { idempotencyKey?: string | undefined } = {}): Promise<Receipt[]> {
-    const key = options.idempotencyKey;
-    if (key === undefined) return this.#enqueue(s, undefined);
     return idempotent(
       this.#inflight,
-      key,
+      options.idempotencyKey,
       s,
       (info) => replayRecord(this.#store, info, unixNow(this.#opts)),
       (info) => this.#enqueue(s, info),
@@ -273,9 +316,12 @@ export class Sequencer implements Declarations {
   }
 
   async #commit(batch: Waiting[]): Promise<void> {
+    const oldSize = this.#writer.treeSize;
+    const entries = batch.reduce((n, w) => n + w.entries.length, 0);
+    let appended: Appended;
     try {
       const now = unixNow(this.#opts);
-      const appended = await this.#writer.append(
+      appended = await this.#writer.append(
         batch.flatMap((w) => w.entries),
         batch.flatMap((w) => w.declarations),
         (indexes, treeSize) => {
@@ -293,6 +339,19 @@ export class Sequencer implements Declarations {
           return { idempotency, expireBefore: now, publications };
         },
       );
+    } catch (e) {
+      reportFailure(
+        this.#opts.telemetry,
+        'commit',
+        `commit of ${count(entries, 'entry', 'entries')} at tree size ${oldSize} failed`,
+        e,
+        `nothing of it was logged; its ${count(batch.length, 'request was', 'requests were')} answered with an error`,
+      );
+      const failed = new SequencingError(false, { cause: e });
+      for (const w of batch) w.reject(failed);
+      return;
+    }
+    try {
       const cache: NodeCache = new Map();
       const answers = await Promise.all(
         perRequest(appended.indexes, batch).map((mine, i) => {
@@ -310,7 +369,16 @@ export class Sequencer implements Declarations {
         w.resolve(answers[i] as Receipt[]);
       });
     } catch (e) {
-      for (const w of batch) w.reject(e);
+      // Reading back tiles the store has just written: the entries are logged all the same.
+      reportFailure(
+        this.#opts.telemetry,
+        'answer',
+        `building the receipts of tree size ${appended.treeSize} failed`,
+        e,
+        `${count(batch.length, 'request was', 'requests were')} answered with an error although the entries are logged (a retry with the same Idempotency-Key gets the receipts)`,
+      );
+      const failed = new SequencingError(true, { cause: e });
+      for (const w of batch) w.reject(failed);
     }
   }
 

@@ -15,6 +15,7 @@ import {
   type ReadTiles,
   verifierFromKey,
 } from '../log/index.ts';
+import { FailureRun, type Telemetry } from './telemetry.ts';
 
 export interface WitnessConfig {
   /** The witness's submission prefix: requests go to `<url>/add-checkpoint`. */
@@ -65,11 +66,13 @@ class Witness {
   #running = false;
   #next: Job | undefined;
   readonly #readTiles: ReadTiles;
+  readonly #failures: FailureRun;
 
-  constructor(config: WitnessConfig, readTiles: ReadTiles) {
+  constructor(config: WitnessConfig, readTiles: ReadTiles, t: Telemetry) {
     this.url = config.url;
     this.verifier = verifierFromKey(config.vkey);
     this.#readTiles = readTiles;
+    this.#failures = new FailureRun(t, 'witness');
   }
 
   /** Queues a checkpoint; a newer one replaces one still waiting (which gets no cosignature). */
@@ -87,8 +90,20 @@ class Witness {
     while (this.#next !== undefined) {
       const job = this.#next;
       this.#next = undefined;
-      const sig = await this.#request(job).catch(() => undefined);
-      this.healthy = sig !== undefined;
+      let sig: NoteSignature | undefined;
+      try {
+        sig = await this.#request(job);
+        this.healthy = true;
+        this.#failures.succeeded(`witness ${this.url} cosigns`);
+      } catch (e) {
+        this.healthy = false;
+        this.#failures.failed(
+          `witness ${this.url} did not cosign the checkpoint of tree size ${job.size}`,
+          e,
+          'checkpoints go out without its cosignature until it answers',
+          { witness: this.url },
+        );
+      }
       for (const d of job.done) d(sig);
     }
     this.#running = false;
@@ -109,11 +124,14 @@ class Witness {
       this.size = Number(text.trim());
       return this.#request(job, true);
     }
-    if (res.status !== 200) return undefined;
+    if (res.status !== 200)
+      throw new Error(`it answered ${res.status}: ${text.slice(0, 200).trim()}`);
     // Keep only a valid cosignature of this witness on this very checkpoint.
     const opened = openNote(job.note + text, [this.verifier]);
     this.size = job.size;
-    return opened.verified[0];
+    const sig = opened.verified[0];
+    if (sig === undefined) throw new Error('its answer holds no valid cosignature of its key');
+    return sig;
   }
 }
 
@@ -121,9 +139,9 @@ export class Witnesses {
   readonly #witnesses: Witness[];
   readonly #opts: WitnessesOptions;
 
-  constructor(opts: WitnessesOptions, readTiles: ReadTiles) {
+  constructor(opts: WitnessesOptions, readTiles: ReadTiles, t: Telemetry) {
     this.#opts = { ...opts, quorum: Math.min(opts.quorum, opts.witnesses.length) };
-    this.#witnesses = opts.witnesses.map((w) => new Witness(w, readTiles));
+    this.#witnesses = opts.witnesses.map((w) => new Witness(w, readTiles, t));
   }
 
   /**

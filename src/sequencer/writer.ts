@@ -1,11 +1,11 @@
 // The one writer of a log: appends a batch of entries in one commit. It keeps what the next
 // commit needs in memory (tree size, totals, the right-edge tiles), and starts again from the
-// store whenever a commit fails, since the store is the truth.
+// store before the commit after one that failed, since the store is the truth.
 import {
   ENTRIES_LEVEL,
-  edgeTiles,
   integrate,
   type NoteSigner,
+  nextEdge,
   parseEntryBundle,
   type ReadTiles,
   signCheckpoint,
@@ -21,6 +21,7 @@ import {
 } from '../registry/index.ts';
 import type { Commit, Store } from '../store/index.ts';
 import { randomBytesFromPool } from './random.ts';
+import { reportFailure, type Telemetry, telemetry } from './telemetry.ts';
 import { Witnesses, type WitnessesOptions } from './witnesses.ts';
 
 export interface Appended {
@@ -33,9 +34,6 @@ export interface Appended {
   readonly readTiles: ReadTiles;
 }
 
-/** Told of every commit: how many entries, how long it took, the new tree size (for metrics). */
-export type CommitObserver = (entries: number, seconds: number, treeSize: number) => void;
-
 /** What a caller adds to the commit once it knows the indexes: idempotency records, and so on. */
 export type CommitExtras = (
   indexes: number[],
@@ -46,29 +44,29 @@ export class LogWriter {
   readonly #store: Store;
   readonly #origin: string;
   readonly #signer: NoteSigner;
+  readonly #witnesses: Witnesses | undefined;
+  readonly #t: Telemetry;
   #treeSize = 0;
   #totals!: Totals;
   /** The right-edge tiles at the current tree size: all that integration reads. */
   #edge = new TileMap();
-
-  readonly #witnesses: Witnesses | undefined;
-
-  readonly #onCommit: CommitObserver | undefined;
+  /** A commit failed: what is in memory may not be what is stored. */
+  #stale = true;
 
   constructor(
     store: Store,
     origin: string,
     signer: NoteSigner,
     witnesses?: WitnessesOptions,
-    onCommit?: CommitObserver,
+    t: Telemetry = telemetry(),
   ) {
-    this.#onCommit = onCommit;
     this.#store = store;
     this.#origin = origin;
     this.#signer = signer;
+    this.#t = t;
     this.#witnesses =
       witnesses && witnesses.witnesses.length > 0
-        ? new Witnesses(witnesses, store.readTiles)
+        ? new Witnesses(witnesses, store.readTiles, t)
         : undefined;
   }
 
@@ -81,6 +79,8 @@ export class LogWriter {
     const state = await this.#store.state();
     this.#treeSize = state.treeSize;
     this.#totals = state.totals;
+    this.#stale = false;
+    this.#t.metrics.treeSize(state.treeSize);
   }
 
   /**
@@ -128,21 +128,30 @@ export class LogWriter {
     try {
       await this.#store.replaceCheckpoint(treeSize, cosigned);
       return cosigned;
-    } catch {
-      return checkpoint; // the log-signed checkpoint stands; the entries are logged either way
+    } catch (e) {
+      reportFailure(
+        this.#t,
+        'cosign',
+        `storing the cosigned checkpoint of tree size ${treeSize} failed`,
+        e,
+        'the checkpoint stays as the log signed it, without cosignatures (the entries are logged)',
+      );
+      return checkpoint;
     }
   }
 
   /**
    * Appends `entries` (with their decoded `declarations`, for the totals) in one durable commit.
    * Entries are shuffled before they get indexes, so that order within a batch says nothing about
-   * who arrived when. Throws if the commit fails; nothing is then logged.
+   * who arrived when. Throws if the commit fails; nothing is then logged, and the next append
+   * starts again from the store. The caller logs the failure: it knows what it affects.
    */
   async append(
     entries: readonly Uint8Array[],
     declarations: readonly Entry[],
     extras?: CommitExtras,
   ): Promise<Appended> {
+    if (this.#stale) await this.reload();
     const order = shuffledPositions(entries.length);
     const oldSize = this.#treeSize;
     const started = performance.now();
@@ -180,15 +189,11 @@ export class LogWriter {
 
       const fresh = new TileMap();
       fresh.apply(result.tiles);
-      const edge = new TileMap();
-      for (const tile of edgeTiles(result.treeSize)) {
-        const t = fresh.get(tile) ?? this.#edge.get(tile);
-        if (t !== undefined) edge.apply([t]);
-      }
+      const edge = nextEdge(this.#edge, fresh, result.treeSize);
       this.#treeSize = result.treeSize;
       this.#totals = totals;
       this.#edge = edge;
-      this.#onCommit?.(entries.length, (performance.now() - started) / 1000, result.treeSize);
+      this.#t.metrics.commit(entries.length, (performance.now() - started) / 1000, result.treeSize);
       return {
         oldSize,
         treeSize: result.treeSize,
@@ -198,7 +203,7 @@ export class LogWriter {
       };
     } catch (e) {
       // The store may have moved on (another writer) or be half-known: start again from it.
-      await this.reload().catch(() => {});
+      this.#stale = true;
       throw e;
     }
   }

@@ -7,23 +7,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Acknowledged } from '../../test/acknowledged.ts';
 import { auditLog } from '../../test/audit.ts';
 import { startServer } from '../../test/server-process.ts';
-import { decodeBase64 } from '../log/index.ts';
 import type { Receipt } from '../sequencer/index.ts';
 
 const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 20);
 const CLIENTS = 16;
-const _b64 = (s: string) => decodeBase64(s) as Uint8Array;
 
 test(`SIGKILL under load, ${ROUNDS} rounds: nothing acknowledged is lost, no fork`, {
   timeout: 600_000,
 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tuidang-crash-'));
   const env = { DATA_DIR: dataDir, TUIDANG_ORIGIN: 'crash.example/log' };
-  const acknowledged: Receipt[] = [];
-  const checkpoints = new Set<string>();
+  const acknowledged = new Acknowledged();
   let sent = 0;
 
   for (let round = 0; round < ROUNDS; round++) {
@@ -48,29 +45,30 @@ test(`SIGKILL under load, ${ROUNDS} rounds: nothing acknowledged is lost, no for
             body: JSON.stringify(body),
           });
           if (res.status !== 201) continue;
-          const { receipts } = (await res.json()) as { receipts: Receipt[] };
-          for (const r of receipts) {
-            acknowledged.push(r);
-            checkpoints.add(r.checkpoint);
-          }
+          acknowledged.add(((await res.json()) as { receipts: Receipt[] }).receipts);
         } catch {
           return; // the server died under us: this request was never acknowledged
         }
       }
     });
-    await sleep(40 + Math.random() * 200);
+    // Killed at a random moment: after a random number of answers, while requests are in flight.
+    await acknowledged.more(1 + Math.floor(Math.random() * 40));
     await server.kill('SIGKILL');
     stop = true;
     await Promise.all(clients);
   }
-  assert.ok(acknowledged.length > ROUNDS, `only ${acknowledged.length} acknowledged declarations`);
+  assert.ok(acknowledged.count > ROUNDS, `only ${acknowledged.count} acknowledged declarations`);
 
   // Restart once more and audit the whole log.
   const server = await startServer(env);
   try {
-    const { treeSize } = await auditLog(server.url, acknowledged, checkpoints);
+    const { treeSize } = await auditLog(
+      server.url,
+      acknowledged.receipts,
+      acknowledged.checkpoints,
+    );
     console.log(
-      `# ${ROUNDS} kills, ${sent} requests, ${acknowledged.length} acknowledged declarants, final tree size ${treeSize}`,
+      `# ${ROUNDS} kills, ${sent} requests, ${acknowledged.count} acknowledged declarants, final tree size ${treeSize}`,
     );
   } finally {
     await server.kill('SIGTERM');

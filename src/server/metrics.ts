@@ -2,11 +2,11 @@
 // codes only: never a name, a statement, an address or anything a person typed.
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { WriteMetrics } from '../sequencer/index.ts';
 
-export interface Metrics {
+/** The registry, and the write path's counts (the sequencer calls these). */
+export interface Metrics extends WriteMetrics {
   readonly registry: Registry;
-  /** Record one commit of the sequencer. */
-  commit(entries: number, seconds: number, treeSize: number): void;
 }
 
 export function createMetrics(poolDepth: () => number): Metrics {
@@ -37,12 +37,40 @@ export function createMetrics(poolDepth: () => number): Metrics {
       this.set(poolDepth());
     },
   });
+  const failures = new Counter({
+    name: 'tuidang_write_failures_total',
+    help: 'Failures of the write path by stage (each is also logged, with what it affected)',
+    labelNames: ['stage'],
+    registers: [registry],
+  });
+  const leader = new Gauge({
+    name: 'tuidang_sequencer_leader',
+    help: 'Whether this node sequences the log (1) or not (0)',
+    registers: [registry],
+  });
+  const reclaimed = new Counter({
+    name: 'tuidang_pending_reclaimed_total',
+    help: 'Submissions of nodes that died before answering, logged and then removed from the pending queue',
+    registers: [registry],
+  });
   return {
     registry,
     commit(entries, seconds, treeSize) {
       batch.observe(entries);
       latency.observe(seconds);
       size.set(treeSize);
+    },
+    failure(stage) {
+      failures.inc({ stage });
+    },
+    leader(leading) {
+      leader.set(leading ? 1 : 0);
+    },
+    treeSize(n) {
+      size.set(n);
+    },
+    reclaimed(rows) {
+      reclaimed.inc(rows);
     },
   };
 }

@@ -19,7 +19,8 @@ test('a declaration and a failure: useful metrics, no name, statement or address
     origin: 'obs.example/log',
     signer: ed25519Signer('obs.example/log', new Uint8Array(32).fill(9)),
     delayMs: 0,
-    onCommit: metrics.commit,
+    logger,
+    metrics,
   });
   depth = () => sequencer.poolDepth;
   const app = await buildApp({
@@ -75,7 +76,17 @@ test('a declaration and a failure: useful metrics, no name, statement or address
   assert.match(text, /tuidang_sequencer_pool_depth 0/);
 
   const log = lines.join('');
-  assert.match(log, /unexpected error/, 'the failure is logged');
+  assert.match(
+    text,
+    /tuidang_write_failures_total\{stage="commit"\} 1/,
+    'the failed commit is counted',
+  );
+  const failures = lines.filter((l) => l.includes('disk full'));
+  assert.equal(failures.length, 1, `the failure is logged once: ${failures.join('')}`);
+  assert.match(
+    failures[0] ?? '',
+    /commit of 1 entry at tree size 1 failed: disk full; nothing of it was logged; its 1 request was answered with an error/,
+  );
   for (const output of [log, text]) {
     for (const s of [secret.name, secret.statement, '198.51.100.23', '203.0.113.77'])
       assert.equal(output.includes(s), false, `${s} leaked`);

@@ -8,6 +8,7 @@ import {
   IdempotencyConflictError,
   IdempotencyKeyError,
   PoolFullError,
+  SequencingError,
 } from '../sequencer/index.ts';
 import { StoreError } from '../store/index.ts';
 import { RateLimitedError } from './rate-limit.ts';
@@ -95,14 +96,9 @@ function handle(
     return send(reply, 400, error.message);
   if (error instanceof StoreError && error.code === 'not-found')
     return send(reply, 404, error.message);
-  if (error instanceof StoreError && error.code === 'unavailable') {
+  if (isUnavailable(error)) {
     logger.error({ err: error }, 'database unavailable');
-    reply.header('Retry-After', '5');
-    return send(
-      reply,
-      503,
-      'The database cannot be reached just now. Please try again in a moment.',
-    );
+    return unavailable(reply);
   }
   const fe = error as FastifyError;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -119,6 +115,16 @@ function handle(
               : error.message;
     return send(reply, fe.statusCode, detail);
   }
+  // The sequencer has logged it already, with what it affected.
+  if (error instanceof SequencingError && isUnavailable(error.cause)) return unavailable(reply);
+  if (error instanceof SequencingError)
+    return send(
+      reply,
+      500,
+      error.recorded
+        ? 'Your declaration was recorded, but its receipt could not be made. Send the same request again with the same Idempotency-Key to get it.'
+        : 'Something went wrong on our side; nothing was recorded. Please try again later.',
+    );
   // Unexpected: log the error itself (never the request: it may hold a name or an address).
   logger.error({ err: error }, 'unexpected error');
   return send(
@@ -126,6 +132,15 @@ function handle(
     500,
     'Something went wrong on our side; nothing was recorded. Please try again later.',
   );
+}
+
+function isUnavailable(e: unknown): boolean {
+  return e instanceof StoreError && e.code === 'unavailable';
+}
+
+function unavailable(reply: FastifyReply): FastifyReply {
+  reply.header('Retry-After', '5');
+  return send(reply, 503, 'The database cannot be reached just now. Please try again in a moment.');
 }
 
 export function notFound(_request: FastifyRequest, reply: FastifyReply): FastifyReply {

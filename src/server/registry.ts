@@ -44,7 +44,8 @@ export async function startRegistry(config: Config): Promise<Registry> {
     signer: signerFromKey(skey),
     delayMs: config.sequenceDelayMs,
     witnesses: config.witnesses,
-    onCommit: metrics.commit,
+    logger,
+    metrics,
   };
   let sequencer: Declarations;
   try {

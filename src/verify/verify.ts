@@ -10,6 +10,7 @@ import {
   integrate,
   LogError,
   type NoteVerifier,
+  nextEdge,
   type OpenedCheckpoint,
   openCheckpoint,
   parseEntryBundle,
@@ -138,14 +139,9 @@ export async function verifyLog(source: LogSource, opts: VerifyOptions): Promise
 
   const integrateUpTo = async (entries: Uint8Array[], level0: Uint8Array, k: number) => {
     const r = await integrate(edge.readTiles, built, entries);
-    const next = new TileMap();
     const fresh = new TileMap();
     fresh.apply(r.tiles);
-    for (const tile of edgeTiles(r.treeSize)) {
-      const t = fresh.get(tile) ?? edge.get(tile);
-      if (t) next.apply([t]);
-    }
-    edge = next;
+    edge = nextEdge(edge, fresh, r.treeSize);
     built = r.treeSize;
     for (const t of r.tiles) {
       if (t.tile.level === ENTRIES_LEVEL) continue;
