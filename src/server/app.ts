@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Declarations } from '../sequencer/index.ts';
+import type { WitnessConfig } from '../sequencer/witnesses.ts';
 import type { Store } from '../store/index.ts';
 import { apiRoutes } from './api-routes.ts';
 import { logRoutes } from './log-routes.ts';
@@ -33,6 +34,8 @@ export interface AppOptions {
   readonly pow?: ProofOfWork | undefined;
   readonly newsletter?: Newsletter | undefined;
   readonly publicUrl?: string | undefined;
+  /** The witnesses configured, for the about page (the sequencer asks them to cosign). */
+  readonly witnesses?: readonly WitnessConfig[] | undefined;
   /** The clock of the staff pages, in milliseconds (tests move it instead of sleeping). */
   readonly now?: () => number;
   /** The key that hashes client addresses for the staff sign-in throttle (random when absent). */
@@ -95,6 +98,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     pow: opts.pow,
     newsletter: opts.newsletter,
     publicUrl: opts.publicUrl,
+    witnesses: opts.witnesses,
   });
   await app.register(cookie);
   staffRoutes(app, {

@@ -79,6 +79,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
       ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key)
       : undefined,
     publicUrl: config.publicUrl,
+    witnesses: config.witnesses?.witnesses,
     trustProxy: config.trustProxy,
     staffSecret: new Uint8Array(
       hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff-sign-in/v1', 32),

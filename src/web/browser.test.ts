@@ -9,7 +9,10 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../test/browser.ts';
 import { readConfig } from '../server/config.ts';
 import { type Registry, startRegistry } from '../server/registry.ts';
-import { LOCALES, PREFIX } from './i18n.ts';
+import { catalogs, LOCALES, PREFIX } from './i18n.ts';
+
+const hans = catalogs['zh-Hans'];
+const hant = catalogs['zh-Hant'];
 
 const axe = readFileSync(
   new URL('../../node_modules/axe-core/axe.min.js', import.meta.url),
@@ -51,8 +54,8 @@ describe('without JavaScript', () => {
     const page = await context.newPage();
     const before = await total(page, 'zh-hans');
     await page.goto(`${registry.url}/zh-hans/declare`);
-    await page.getByRole('button', { name: '添加家人' }).click();
-    await page.getByRole('button', { name: '添加家人' }).click();
+    await page.getByRole('button', { name: hans['declare.add'] }).click();
+    await page.getByRole('button', { name: hans['declare.add'] }).click();
     const people = [
       ['王大明', '中国共产党'],
       ['王小红', '共青团'],
@@ -65,8 +68,8 @@ describe('without JavaScript', () => {
     }
     await page.getByRole('group', { name: '第 2 人' }).getByRole('radio', { name: '化名' }).check();
     await page.waitForTimeout(1100); // without JavaScript, the form's ticket needs a second
-    await page.getByRole('button', { name: '声明', exact: true }).click();
-    await page.getByRole('heading', { name: '您的声明已记入日志' }).waitFor();
+    await page.getByRole('button', { name: hans['declare.submit'], exact: true }).click();
+    await page.getByRole('heading', { name: hans['receipt.title'] }).waitFor();
     assert.equal(await page.locator('main table tbody tr').count(), 3);
     const receipt = JSON.parse(await page.locator('#receipt-json').inputValue()) as {
       receipts: unknown[];
@@ -237,16 +240,16 @@ describe('with JavaScript, the form', () => {
       }
     });
     await page.goto(`${registry.url}/zh-hant/declare`);
-    await page.getByRole('button', { name: '添加家人' }).click();
-    await page.getByRole('button', { name: '添加家人' }).click();
+    await page.getByRole('button', { name: hant['declare.add'] }).click();
+    await page.getByRole('button', { name: hant['declare.add'] }).click();
     assert.equal(posts, 0, 'rows are added without a round trip');
     for (const i of [1, 2, 3]) {
       const person = page.getByRole('group', { name: `第 ${i} 人` });
       await person.getByLabel('姓名', { exact: true }).fill(`林${i}`);
       await person.getByRole('checkbox', { name: '少先隊' }).check();
     }
-    await page.getByRole('button', { name: '聲明', exact: true }).click();
-    await page.getByRole('heading', { name: '您的聲明已記入日誌' }).waitFor();
+    await page.getByRole('button', { name: hant['declare.submit'], exact: true }).click();
+    await page.getByRole('heading', { name: hant['receipt.title'] }).waitFor();
     assert.match(
       new URLSearchParams(body).get('altcha') ?? '',
       /^[A-Za-z0-9+/]+=*$/,

@@ -1,5 +1,8 @@
-// Builds /static/live.js and /static/verify.js with esbuild when the server starts (a few tens of milliseconds), so that
-// `npm start` needs no separate build step. node:crypto is replaced by the browser shim.
+// The scripts the site serves, built with esbuild when the server starts (a few tens of
+// milliseconds each), so that `npm start` needs no separate build step:
+// - /static/live.js, declare.js, verify.js for the pages (node:crypto replaced by the browser shim);
+// - /log/tuidang-verify.mjs, the single-file verifier anyone can run with Node.js 18 or later.
+import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
 
 export const CLIENT_SCRIPTS = ['live', 'declare', 'verify'] as const;
@@ -24,4 +27,46 @@ export function clientScript(name: ClientScript): Promise<string> {
   }).then((r) => r.outputFiles[0]?.text ?? '');
   bundles.set(name, bundled);
   return bundled;
+}
+
+/** The verifier's file name, and where a registry or a mirror serves it. */
+export const VERIFIER_FILE = 'tuidang-verify.mjs';
+export const VERIFIER_PATH = `/log/${VERIFIER_FILE}`;
+
+export interface Verifier {
+  readonly bytes: Uint8Array;
+  /** SHA-256 of the bytes, in hex: what /about prints and `npm run build:verifier` reproduces. */
+  readonly sha256: string;
+}
+
+const root = new URL('../../', import.meta.url).pathname;
+let verifier: Promise<Verifier> | undefined;
+
+/**
+ * `tuidang verify` (src/cli/verify-standalone.ts with src/verify, src/log and src/registry) as one
+ * ES module for Node.js 18 and later. The same source gives the same bytes: paths in the output are
+ * relative to the repository, nothing depends on the time or the machine, and it is not minified,
+ * so that anyone can read what they run.
+ */
+export function buildVerifier(): Promise<Verifier> {
+  verifier ??= build({
+    absWorkingDir: root,
+    entryPoints: ['src/cli/verify-standalone.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node18',
+    write: false,
+    charset: 'utf8',
+    // crypto.hash is newer than Node 18: src/cli/node18-crypto.ts falls back to createHash.
+    alias: { 'node:crypto': './src/cli/node18-crypto.ts' },
+    legalComments: 'inline',
+    banner: {
+      js: '#!/usr/bin/env node\n// tuidang-verify.mjs: recounts a tuidang registry from its log, or checks a receipt.\n// Run: node tuidang-verify.mjs https://registry.example (--help for the options).\n// Built from the tuidang repository by `npm run build:verifier`; needs Node.js 18 or later.',
+    },
+  }).then((r) => {
+    const bytes = r.outputFiles[0]?.contents ?? new Uint8Array();
+    return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+  return verifier;
 }

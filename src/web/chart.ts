@@ -1,43 +1,110 @@
 // Server-rendered SVG bar charts with a title and description for screen readers, and the same
 // data as a table beside them (in a <details> element) for anyone who cannot see the chart.
+//
+// Sizes are in SVG units drawn at about one CSS pixel on a phone (the viewBox is as wide as a
+// 390 px screen leaves for it) and at most 1.5 times that on a wide screen (site.css), so that
+// text of 13 units is never smaller than 12 px. Series are stacked (declarations made here above
+// imported history) and named in a legend.
 import { type Html, html } from './html.ts';
 
 export interface ChartData {
   readonly title: string;
   readonly description: string;
   readonly labelHeader: string;
-  readonly valueHeader: string;
-  readonly rows: ReadonlyArray<readonly [string, number]>;
+  /** The summary that opens the table of the same figures. */
+  readonly tableSummary: string;
+  /** Each series, in the order of the values in a row: its name, and its colour in site.css. */
+  readonly series: ReadonlyArray<{ readonly name: string; readonly tone: 'here' | 'history' }>;
+  readonly rows: ReadonlyArray<readonly [label: string, ...values: number[]]>;
   readonly format: (n: number) => string;
+  /** Show the table open (where it is the page's only table of these figures). */
+  readonly open?: boolean;
 }
+
+const WIDTH = 340;
+const FONT = 13;
+/** Width of a character of the chart's text in SVG units (digits, Latin; a CJK one is about 13). */
+const charWidth = (s: string) =>
+  [...s].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e80 ? FONT : FONT * 0.62), 0);
 
 let chartIds = 0;
 
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+const valuesOf = (row: readonly [string, ...number[]]) => row.slice(1) as number[];
+
+/** Stacked rectangles of one bar or row, each with its series and figure in a tooltip. */
+function segments(
+  d: ChartData,
+  row: readonly [string, ...number[]],
+  place: (start: number, length: number) => { x: number; y: number; w: number; h: number },
+  scale: number,
+): Html[] {
+  let start = 0;
+  return valuesOf(row).map((v, s) => {
+    // However small beside the others, a count that is not zero stays visible.
+    const length = v === 0 ? 0 : Math.max(2, v * scale);
+    const r = place(start, length);
+    start += length;
+    if (v === 0) return html``;
+    const series = d.series[s];
+    return html`<rect class="bar ${series?.tone}" x="${r.x.toFixed(1)}" y="${r.y.toFixed(1)}" width="${r.w.toFixed(1)}" height="${r.h.toFixed(1)}"><title>${row[0]}, ${series?.name}: ${d.format(v)}</title></rect>`;
+  });
+}
+
+/** The series' names with their colours: even a chart of one bar says what it counts. */
+function legend(d: ChartData, y: number): Html {
+  let x = 0;
+  return html`${d.series.map(({ name, tone }) => {
+    const item = html`<rect class="bar ${tone}" x="${x.toFixed(1)}" y="${y - 10}" width="12" height="12"/><text x="${(x + 17).toFixed(1)}" y="${y}">${name}</text>`;
+    x += 17 + charWidth(name) + 16;
+    return item;
+  })}`;
+}
+
+/** Counts over time: one stacked column per month or year, oldest first. */
 export function barChart(d: ChartData): Html {
   const id = `chart-${++chartIds}`;
-  const width = 640;
-  const height = 200;
-  const max = Math.max(1, ...d.rows.map(([, v]) => v));
+  const top = 24;
+  const plot = 130; // height of the tallest bar
+  const valueRow = 18; // room above each bar for its figure
+  const height = top + valueRow + plot + 22;
+  const base = top + valueRow + plot;
+  const max = Math.max(1, ...d.rows.map((r) => sum(valuesOf(r))));
   // At least twelve slots, so that a young log shows narrow bars, not one wide block.
-  const step = width / Math.max(12, d.rows.length);
-  const bars = d.rows.map(([label, v], i) => {
-    const h = Math.round((v / max) * (height - 30));
-    return html`<rect class="bar" x="${(i * step + step * 0.1).toFixed(1)}" y="${height - 20 - h}" width="${(step * 0.8).toFixed(1)}" height="${h}"><title>${label}: ${d.format(v)}</title></rect>`;
+  const step = WIDTH / Math.max(12, d.rows.length);
+  // A label under a bar, centred and kept inside the chart; from the newest back, each one that
+  // would touch the label after it is left out (the table has every figure).
+  const labelX = new Map<number, number>();
+  let room = WIDTH + 6;
+  for (let i = d.rows.length - 1; i >= 0; i--) {
+    const w = charWidth(d.rows[i]?.[0] ?? '');
+    const x = Math.min(Math.max((i + 0.5) * step, w / 2), WIDTH - w / 2);
+    if (x + w / 2 + 6 > room) continue;
+    labelX.set(i, x);
+    room = x - w / 2;
+  }
+  // The figure above each labelled bar, when all of them fit.
+  const figures = d.rows.every((r) => charWidth(d.format(sum(valuesOf(r)))) <= step * 0.95);
+  const columns = d.rows.map((row, i) => {
+    const x = i * step + step * 0.1;
+    const total = sum(valuesOf(row));
+    const lx = labelX.get(i);
+    return html`${segments(
+      d,
+      row,
+      (start, length) => ({ x, y: base - start - length, w: step * 0.8, h: length }),
+      plot / max,
+    )}${
+      lx === undefined
+        ? ''
+        : html`<text x="${lx.toFixed(1)}" y="${height - 4}" text-anchor="middle">${row[0]}</text>`
+    }${
+      figures || d.rows.length === 1
+        ? html`<text class="figure" x="${((i + 0.5) * step).toFixed(1)}" y="${(base - (total / max) * plot - 5).toFixed(1)}" text-anchor="middle">${d.format(total)}</text>`
+        : ''
+    }`;
   });
-  // A label under each bar while they fit; past twelve, under the first and the last only.
-  const labelled = d.rows.length <= 12 ? d.rows.map((_, i) => i) : [0, d.rows.length - 1];
-  const labels = labelled.map(
-    (i) =>
-      html`<text x="${((i + 0.5) * step).toFixed(1)}" y="${height - 4}" text-anchor="middle">${d.rows[i]?.[0] ?? ''}</text>`,
-  );
-  return figure(
-    d,
-    id,
-    width,
-    height,
-    html`${bars}
-${labels}`,
-  );
+  return figure(d, id, height, html`${legend(d, 14)}${columns}`);
 }
 
 /**
@@ -46,37 +113,34 @@ ${labels}`,
  */
 export function categoryChart(d: ChartData): Html {
   const id = `chart-${++chartIds}`;
-  const width = 400;
-  const row = 36;
-  const height = d.rows.length * row + 4;
-  const max = Math.max(1, ...d.rows.map(([, v]) => v));
-  const room = width - 70; // space for the longest bar and its figure after it
-  const body = d.rows.map(([label, v], i) => {
-    const w = Math.max(1, Math.round((v / max) * room));
-    const y = i * row;
-    return html`<text x="0" y="${y + 13}">${label}</text><rect class="bar" x="0" y="${y + 18}" width="${w}" height="12"><title>${label}: ${d.format(v)}</title></rect><text x="${w + 6}" y="${y + 29}">${d.format(v)}</text>`;
+  const top = 24;
+  const row = 38;
+  const height = top + d.rows.length * row + 4;
+  const max = Math.max(1, ...d.rows.map((r) => sum(valuesOf(r))));
+  const room = WIDTH - 80; // space for the longest bar and its figure after it
+  const body = d.rows.map((r, i) => {
+    const y = top + i * row;
+    const total = sum(valuesOf(r));
+    const w = Math.max(1, (total / max) * room);
+    return html`<text x="0" y="${y + 14}">${r[0]}</text>${
+      total === 0
+        ? html`<rect class="bar" x="0" y="${y + 19}" width="1" height="13"><title>${r[0]}: ${d.format(0)}</title></rect>`
+        : segments(d, r, (start, length) => ({ x: start, y: y + 19, w: length, h: 13 }), room / max)
+    }<text x="${(w + 6).toFixed(1)}" y="${y + 30}">${d.format(total)}</text>`;
   });
-  return figure(d, id, width, height, html`${body}`, 'chart categories');
+  return figure(d, id, height, html`${legend(d, 14)}${body}`, 'chart categories');
 }
 
-function figure(
-  d: ChartData,
-  id: string,
-  width: number,
-  height: number,
-  content: Html,
-  kind = 'chart',
-): Html {
+function figure(d: ChartData, id: string, height: number, content: Html, kind = 'chart'): Html {
   return html`<figure>
-<svg class="${kind}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc">
-<title id="${id}-title">${d.title}</title>
+<figcaption id="${id}-title">${d.title}</figcaption>
+<svg class="${kind}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title" aria-describedby="${id}-desc">
 <desc id="${id}-desc">${d.description}</desc>
 ${content}
 </svg>
-<figcaption>${d.title}</figcaption>
-<details><summary>${d.labelHeader} / ${d.valueHeader}</summary>
-<table><thead><tr><th scope="col">${d.labelHeader}</th><th scope="col" class="num">${d.valueHeader}</th></tr></thead>
-<tbody>${d.rows.map(([label, v]) => html`<tr><td>${label}</td><td class="num">${d.format(v)}</td></tr>`)}</tbody></table>
+<details${d.open ? html` open` : ''}><summary>${d.tableSummary}</summary>
+<table><thead><tr><th scope="col">${d.labelHeader}</th>${d.series.map((s) => html`<th scope="col" class="num">${s.name}</th>`)}</tr></thead>
+<tbody>${d.rows.map((r) => html`<tr><th scope="row">${r[0]}</th>${valuesOf(r).map((v) => html`<td class="num">${d.format(v)}</td>`)}</tr>`)}</tbody></table>
 </details>
 </figure>`;
 }

@@ -1,9 +1,10 @@
 // Languages of the site: chosen by the URL (/en/, /zh-hans/, /zh-hant/); Accept-Language only
-// picks where / sends a first-time visitor. Numbers go through Intl, including the natural Chinese
-// form (3.98 亿) beside the exact figure.
+// picks where / sends a first-time visitor. Numbers go through Intl: the exact figure, and from
+// 10,000 up the natural short form beside it (约 3.98亿), see numbers.ts.
 import { en, type Messages } from './messages/en.ts';
 import { zhHans } from './messages/zh-Hans.ts';
 import { zhHant } from './messages/zh-Hant.ts';
+import { shortCount } from './numbers.ts';
 
 export const LOCALES = ['zh-Hans', 'zh-Hant', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -16,7 +17,7 @@ export const PREFIX: Record<Locale, string> = {
   'zh-Hant': 'zh-hant',
   en: 'en',
 };
-const INTL: Record<Locale, string> = { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en' };
+export const INTL: Record<Locale, string> = { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en' };
 /** Each language's name in itself, for the switcher. */
 export const NATIVE_NAME: Record<Locale, string> = {
   'zh-Hans': '简体中文',
@@ -52,23 +53,24 @@ export interface I18n {
   readonly m: Messages;
   /** The exact number, grouped for the locale. */
   number(n: number): string;
-  /** The short natural form (3.98 亿, 398M). */
-  compact(n: number): string;
+  /** The short form marked as approximate (约 3.98亿, about 398M), only from 10,000 up. */
+  approx(n: number): string | undefined;
   /** `/en/path` for this locale. */
   path(p: string): string;
 }
 
 export function i18n(locale: Locale): I18n {
   const exact = new Intl.NumberFormat(INTL[locale]);
-  const short = new Intl.NumberFormat(INTL[locale], {
-    notation: 'compact',
-    maximumSignificantDigits: 3,
-  });
+  const short = shortCount(INTL[locale]);
+  const m = catalogs[locale];
   return {
     locale,
-    m: catalogs[locale],
+    m,
     number: (n) => exact.format(n),
-    compact: (n) => short.format(n),
+    approx: (n) => {
+      const s = short(n);
+      return s === undefined ? undefined : m['home.approx'](s);
+    },
     path: (p) => `/${PREFIX[locale]}${p}`,
   };
 }

@@ -1,7 +1,15 @@
 // The public surface of src/web: pages as data (title, path, body), the layout that turns one into
 // a document, languages, and the mapping from forms to what src/registry validates. Routes live in
 // src/server/pages/; the browser scripts in src/web/client/ are bundled by bundle.ts.
-export { CLIENT_SCRIPTS, type ClientScript, clientScript } from './bundle.ts';
+export {
+  buildVerifier,
+  CLIENT_SCRIPTS,
+  type ClientScript,
+  clientScript,
+  VERIFIER_FILE,
+  VERIFIER_PATH,
+  type Verifier,
+} from './bundle.ts';
 export { atomFeed } from './feed.ts';
 export { type Html, html } from './html.ts';
 export {
@@ -14,7 +22,8 @@ export {
   PREFIX,
 } from './i18n.ts';
 export { layout, type Page } from './layout.ts';
-export { aboutPage } from './pages/about.ts';
+export { aboutPage, type Deployment } from './pages/about.ts';
+export { recountCommands, type Site } from './pages/check.ts';
 export {
   type DeclarantForm,
   declarePage,

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import * as OpenCC from 'opencc-js';
 import { catalogs, i18n, LOCALES, negotiate } from './i18n.ts';
+import { REGION_NAMES } from './regions-names.ts';
 
 test('every message key exists in every language, with the same kind (text or function)', () => {
   const keys = new Set(LOCALES.flatMap((l) => Object.keys(catalogs[l])));
@@ -62,12 +64,57 @@ for (const [locale, foreign] of [
   });
 }
 
-test('numbers: exact figures and the natural Chinese form', () => {
+/**
+ * Words OpenCC's Taiwan-phrase conversion changes that Taiwan and Hong Kong readers write as they
+ * are here, each with the reason. Keep this list short: anything else it changes is a mistake.
+ */
+const OPENCC_KEEP: ReadonlyArray<readonly [word: string, why: string]> = [
+  ['聲明', 'a public statement (OpenCC gives 宣告, the programming sense of "declare")'],
+];
+
+test('zh-Hant reads as Taiwan and Hong Kong write: OpenCC (Simplified → Traditional, Taiwan phrases) changes nothing outside a reviewed list', () => {
+  const toTaiwan = OpenCC.Converter({ from: 'cn', to: 'twp' });
+  // Kept words become private-use characters, which OpenCC passes through, then come back.
+  const keep = (s: string) =>
+    OPENCC_KEEP.reduce((t, [w], i) => t.replaceAll(w, String.fromCharCode(0xe000 + i)), s);
+  const figures = JSON.parse(readFileSync(new URL('./figures.json', import.meta.url), 'utf8')) as {
+    figures: Array<Record<string, Record<string, string> | unknown>>;
+  };
+  const texts: Array<[string, string]> = [
+    ...Object.entries(catalogs['zh-Hant']).map(([k, v]): [string, string] => [
+      k,
+      typeof v === 'string' ? v : String((v as (...a: unknown[]) => unknown)('3', '3', '3')),
+    ]),
+    ...Object.entries(REGION_NAMES).map(([k, v]): [string, string] => [k, v[2]]),
+    ...figures.figures.flatMap((f, i) =>
+      Object.entries(f)
+        .filter((e): e is [string, Record<string, string>] => typeof e[1] === 'object')
+        .map(([k, t]): [string, string] => [`figures #${i + 1} ${k}`, t['zh-Hant'] ?? '']),
+    ),
+  ];
+  assert.ok(texts.length > 200, 'read the catalog, the province names and the figures');
+  const changed = texts
+    .map(([where, s]) => [where, keep(s), toTaiwan(keep(s))] as const)
+    .filter(([, s, t]) => s !== t)
+    .map(([where, s, t]) => `${where}: ${s} → ${t}`);
+  assert.deepEqual(changed, []);
+});
+
+test('numbers: the exact figure, and a short form only from 10,000 up, marked as approximate', () => {
   assert.equal(i18n('en').number(398434766), '398,434,766');
-  assert.equal(i18n('zh-Hans').compact(398434766), '3.98亿');
-  assert.equal(i18n('zh-Hant').compact(398434766), '3.98億');
-  assert.equal(i18n('en').m['home.total'](1), 'person has declared their withdrawal');
-  assert.equal(i18n('en').m['home.total'](2), 'people have declared their withdrawal');
+  assert.equal(i18n('zh-Hans').approx(398434766), '约 3.98亿');
+  assert.equal(i18n('zh-Hant').approx(398434766), '約 3.98億');
+  assert.equal(i18n('zh-Hans').approx(12345), '约 1.23万');
+  assert.equal(i18n('en').approx(12345), 'about 12.3K');
+  // Never rounded up: a short form must not claim more than was counted.
+  assert.equal(i18n('zh-Hans').approx(19999), '约 1.99万');
+  for (const l of LOCALES) {
+    assert.equal(i18n(l).approx(9999), undefined, `${l}: below 10,000 the exact figure is enough`);
+    assert.equal(i18n(l).approx(1005), undefined);
+  }
+  assert.equal(i18n('en').m['home.total'](1, '1'), '1 person has declared their withdrawal');
+  assert.equal(i18n('en').m['home.total'](2, '2'), '2 people have declared their withdrawal');
+  assert.equal(i18n('zh-Hans').m['home.total'](1005, '1,005'), '已有 1,005 人声明三退');
 });
 
 test('Accept-Language picks the first default, by preference', () => {

@@ -1,7 +1,7 @@
 // Province names for the region codes of docs/log-format.md, in each language of the site.
 import type { Locale } from './i18n.ts';
 
-const NAMES: Record<string, [string, string, string]> = {
+export const REGION_NAMES: Record<string, readonly [en: string, hans: string, hant: string]> = {
   'CN-AH': ['Anhui', '安徽', '安徽'],
   'CN-BJ': ['Beijing', '北京', '北京'],
   'CN-CQ': ['Chongqing', '重庆', '重慶'],
@@ -39,7 +39,7 @@ const NAMES: Record<string, [string, string, string]> = {
 };
 
 export function regionName(code: string, locale: Locale): string {
-  const names = NAMES[code];
+  const names = REGION_NAMES[code];
   if (names === undefined) return code;
   return locale === 'en' ? names[0] : locale === 'zh-Hans' ? names[1] : names[2];
 }

@@ -1,20 +1,60 @@
 // The way in: / sends a first-time visitor to their language, the home and about pages, and the
-// static assets every page uses.
+// static assets every page uses, the single-file verifier among them.
 import type { FastifyInstance } from 'fastify';
+import { openNote, verifierFromKey } from '../../log/index.ts';
 import {
   aboutPage,
+  buildVerifier,
   CLIENT_SCRIPTS,
   clientScript,
   homePage,
   negotiate,
   PREFIX,
   SITE_CSS,
+  type Site,
+  VERIFIER_FILE,
+  VERIFIER_PATH,
 } from '../../web/index.ts';
 import type { WebOptions } from './options.ts';
 import type { Pages } from './page.ts';
 
-export function homeRoutes(app: FastifyInstance, p: Pages, { store, origin }: WebOptions): void {
-  const site = origin.split('/')[0] ?? origin;
+/**
+ * The address the pages print: TUIDANG_PUBLIC_URL, else the one the server listens on (HOST and
+ * PORT), which is right for local use only.
+ */
+export function siteUrl(app: FastifyInstance, publicUrl: string | undefined): string {
+  if (publicUrl !== undefined) return publicUrl;
+  const a = app.server.address();
+  if (a === null || typeof a === 'string') return 'http://localhost';
+  return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+}
+
+/** Whether a witness's cosignature on the checkpoint verifies. */
+function cosigned(checkpoint: string | undefined, vkey: string): boolean {
+  if (checkpoint === undefined) return false;
+  try {
+    openNote(checkpoint, [verifierFromKey(vkey)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): void {
+  const { store } = opts;
+  const site = async (): Promise<Site> => ({
+    url: siteUrl(app, opts.publicUrl),
+    verifier: { path: VERIFIER_PATH, file: VERIFIER_FILE, sha256: (await buildVerifier()).sha256 },
+  });
+
+  // The verifier sits beside the log's files, where `tuidang mirror` copies it and a mirror serves it.
+  app.get(VERIFIER_PATH, { schema: { hide: true } }, async (_req, reply) =>
+    reply
+      .header('Cache-Control', 'public, max-age=300')
+      .header('Content-Disposition', `attachment; filename="${VERIFIER_FILE}"`)
+      .type('text/javascript; charset=utf-8')
+      .send(Buffer.from((await buildVerifier()).bytes)),
+  );
 
   app.get('/', { schema: { hide: true } }, async (req, reply) =>
     reply
@@ -44,7 +84,16 @@ export function homeRoutes(app: FastifyInstance, p: Pages, { store, origin }: We
 
   p.get('/:lang/', async ({ t }) => {
     const { totals } = await store.state();
-    return homePage(t, totals, await store.publications({ limit: 5 }), site);
+    return homePage(t, totals, await store.publications({ limit: 5 }), await site());
   });
-  p.get('/:lang/about', ({ t }) => aboutPage(t, site));
+  p.get('/:lang/about', async ({ t }) => {
+    const { checkpoint } = await store.state();
+    return aboutPage(t, await site(), {
+      witnesses: (opts.witnesses ?? []).map((w) => ({
+        ...w,
+        cosigned: cosigned(checkpoint, w.vkey),
+      })),
+      newsletter: opts.newsletter !== undefined,
+    });
+  });
 }

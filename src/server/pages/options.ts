@@ -1,6 +1,7 @@
 // What the page routes are given by the app (src/server/app.ts).
 import type { FastifyRequest } from 'fastify';
 import type { Declarations } from '../../sequencer/index.ts';
+import type { WitnessConfig } from '../../sequencer/witnesses.ts';
 import type { Store } from '../../store/index.ts';
 
 export interface WebOptions {
@@ -14,8 +15,13 @@ export interface WebOptions {
   readonly pow?: FormPow | undefined;
   /** The newsletter, when SMTP is configured. */
   readonly newsletter?: NewsletterService | undefined;
-  /** The site's public address for links in mails; else taken from the request. */
+  /**
+   * The site's public address (TUIDANG_PUBLIC_URL), for links in mails and the commands the pages
+   * show; else the address the server listens on, for local use.
+   */
   readonly publicUrl?: string | undefined;
+  /** The witnesses configured (TUIDANG_WITNESSES): /about lists them, and which cosigned. */
+  readonly witnesses?: readonly WitnessConfig[] | undefined;
 }
 
 /** What the newsletter pages need (src/server/newsletter.ts). */

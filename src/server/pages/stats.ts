@@ -1,5 +1,4 @@
 // The totals as a page and as CSV, and the published figures beside the verifiable count.
-import { headline } from '../../registry/index.ts';
 import { figuresPage, loadFigures, statsCsv, statsPage } from '../../web/index.ts';
 import type { WebOptions } from './options.ts';
 import type { Pages } from './page.ts';
@@ -20,7 +19,5 @@ export function statsRoutes(p: Pages, { store }: WebOptions): void {
       .send(statsCsv(totals));
   });
 
-  p.get('/:lang/figures', async ({ t }) =>
-    figuresPage(t, figures, headline((await store.state()).totals)),
-  );
+  p.get('/:lang/figures', async ({ t }) => figuresPage(t, figures, (await store.state()).totals));
 }

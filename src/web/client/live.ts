@@ -1,20 +1,20 @@
 // The home page's script: the total follows the log (it polls the small checkpoint, and the totals
-// only when the log grew). Without it the figure is as fresh as the page.
+// only when the log grew), and so does the approximate short form beside it. Without it the
+// figures are as fresh as the page.
+import { shortCount } from '../numbers.ts';
+
 async function text(url: string): Promise<string> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return res.text();
 }
 
-function followTotal(el: HTMLElement): void {
+function followTotal(el: HTMLElement, approx: HTMLElement | null): void {
   let size = -1;
-  const format = new Intl.NumberFormat(
-    document.documentElement.lang === 'en'
-      ? 'en'
-      : document.documentElement.lang === 'zh-Hant'
-        ? 'zh-TW'
-        : 'zh-CN',
-  );
+  const lang = document.documentElement.lang;
+  const locale = lang === 'en' ? 'en' : lang === 'zh-Hant' ? 'zh-TW' : 'zh-CN';
+  const format = new Intl.NumberFormat(locale);
+  const short = shortCount(locale);
   setInterval(async () => {
     try {
       const note = await text('/log/checkpoint');
@@ -23,8 +23,22 @@ function followTotal(el: HTMLElement): void {
       const first = size < 0;
       size = treeSize;
       if (first) return;
-      const stats = (await (await fetch('/api/v1/stats')).json()) as { total: number };
+      const stats = (await (await fetch('/api/v1/stats')).json()) as {
+        total: number;
+        totals: { registered: { declarants: number }; imported: { declarants: number } };
+      };
       el.textContent = format.format(stats.total);
+      for (const part of ['registered', 'imported'] as const) {
+        const figure = document.getElementById(`total-${part}`);
+        if (figure) figure.textContent = format.format(stats.totals[part].declarants);
+      }
+      el.dataset.total = String(stats.total);
+      const s = short(stats.total);
+      if (approx) {
+        approx.hidden = s === undefined;
+        approx.textContent =
+          s === undefined ? '' : (approx.dataset.template ?? '').replace('{n}', s);
+      }
     } catch {
       // Offline or busy: the page keeps the figure it has.
     }
@@ -32,4 +46,4 @@ function followTotal(el: HTMLElement): void {
 }
 
 const total = document.getElementById('total');
-if (total) followTotal(total);
+if (total) followTotal(total, document.getElementById('total-approx'));

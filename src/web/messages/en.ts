@@ -26,22 +26,22 @@ export const en = {
   'channel.import': 'Historical records',
   'region.none': 'Not given',
   'home.title': 'Withdrawals, counted in the open',
-  'home.total': (n: number) =>
+  'home.total': (n: number, figure: string) =>
     plural.select(n) === 'one'
-      ? 'person has declared their withdrawal'
-      : 'people have declared their withdrawal',
+      ? `${figure} person has declared their withdrawal`
+      : `${figure} people have declared their withdrawal`,
   'home.totalNote':
-    'Every one of them is an entry in a public log that anyone can download and recount.',
+    'These are declarations, not verified people: someone could declare twice. Each one is an entry in a public register that anyone can download and recount.',
   'home.byOrg': 'By organisation left',
   'home.check': 'Check this number yourself',
   'home.checkText':
-    'Download the log and recount it with one command. No names are in the log: each entry holds only a sealed commitment.',
+    'Download the verifier (one file; it runs on Node.js 18 or later) and recount the whole register with one command. The register holds no names: each entry holds only a check code from which no one can work back to a name.',
   'home.declare': 'Declare your withdrawal',
   'home.latest': 'Latest statements',
   'home.noStatements': 'No statements have been published yet.',
   'home.chart': 'Declarations per month',
-  'home.chartDesc': (months: number) =>
-    `A bar for each of the last ${months} months with declarations.`,
+  'home.chartDesc': (bars: number) =>
+    `One bar for each of the ${bars} months since the first declaration: imported history and declarations made on this site apart.`,
   'chart.month': 'Month',
   'chart.count': 'Declarations',
   'declare.title': 'Declare your withdrawal',
@@ -103,7 +103,7 @@ export const en = {
   'stats.byRegion': 'By province',
   'stats.byMonth': 'By month',
   'stats.csv': 'Download as CSV',
-  'stats.total': 'Total',
+  'stats.total': 'All declarations',
   'stats.treeSize': (n: string) => `Log entries: ${n}`,
   'figures.title': 'Reference figures',
   'figures.intro': 'Official claims, with their sources, next to the count that anyone can verify.',
@@ -111,19 +111,20 @@ export const en = {
   'figures.value': 'Figure',
   'figures.source': 'Source',
   'figures.date': 'As of',
-  'figures.verifiable': 'Verifiable withdrawals in this registry',
+  'figures.verifiable': 'Declarations in this registry, verifiable by anyone',
   'about.title': 'About this registry',
   'about.how': 'How it works',
   'about.howText':
-    'Each person who declares becomes one entry in an append-only Merkle log, published as files anyone can copy. The log is signed, and independent witnesses countersign it, so it cannot show different histories to different people or rewrite the past without being caught.',
+    'Each person who declares becomes one entry in a public register to which entries can only be added, published as files anyone can copy (an append-only Merkle log). Every state of the register is signed, so that nobody can rewrite its past or show different people different registers without the verifier noticing.',
   'about.verify': 'How to verify',
-  'about.verifyText': 'Install Node.js, then recount everything, or check a receipt:',
+  'about.verifyText':
+    'Download the verifier (one file; it needs nothing but Node.js 18 or later), then recount everything, or check a receipt:',
   'about.stored': 'What is stored, and for how long',
   'about.storedText':
-    'Public, forever: for each person the day, the organisations left, the channel, the province if given, and a commitment that reveals nothing without the receipt. Private, until you ask us to erase it: your name and statement, only if you agreed to publication. Never: IP addresses, browser details, the time of day, or a copy of your receipt.',
+    'Public, forever: for each person the day, the organisations left, the channel, the province if given, and a check code from which no one can work back to a name without the receipt. Private, until you ask us to erase it: your name and statement, only if you agreed to publication. Never: IP addresses, browser details, the time of day, or a copy of your receipt.',
   'about.threats': 'The risks we designed for',
   'about.threatsText':
-    'We assume a powerful adversary that may seize our server, flood the registry with fake declarations, or claim the numbers are invented. A seized server reveals no names except those published with consent. Fake entries can be voided, but only by a new public entry that says so. And the numbers can be checked by anyone.',
+    'We assume a powerful adversary that may seize our server, flood the registry with fake declarations, or claim the numbers are invented. Fake entries can be voided, but only by a new public entry that says which and why. And the numbers can be checked by anyone.',
   'footer.privacy': 'No cookies, no trackers, no third-party resources.',
   'footer.code': 'This site works without JavaScript.',
   'statements.title': 'Statements',
@@ -291,6 +292,53 @@ export const en = {
   'volunteer.notRecorded': (line: number) =>
     `Line ${line} was not recorded: the registry could not take it just then. Please upload this line again.`,
   'volunteer.nothingRecorded': 'Nothing was recorded.',
+  // Home, statistics, figures and about pages: what the total counts, the verifier, the witnesses
+  // and what a seized server holds.
+  'home.approx': (short: string) => `about ${short}`,
+  'home.registeredNote':
+    'since this site opened: on the web, by phone, through volunteers and service centres',
+  'home.importedNote': 'records from before this site, imported by its operators',
+  'home.chartYears': 'Declarations per year',
+  'home.chartYearsDesc': (bars: number) =>
+    `One bar for each of the ${bars} years since the first declaration: imported history and declarations made on this site apart.`,
+  'chart.table': 'The figures as a table',
+  'stats.channel': 'Channel',
+  'stats.region': 'Province',
+  'chart.year': 'Year',
+  'stats.voidReason': (reason: string) =>
+    ({
+      flood: 'part of a flood of fake declarations',
+      duplicate: 'a duplicate',
+      test: 'a test',
+      error: 'entered in error',
+      request: "at the declarant's request",
+    })[reason] ?? reason,
+  'about.verifier': 'Download the verifier (tuidang-verify.mjs)',
+  'about.verifierHash': 'Its SHA-256 checksum:',
+  'about.verifierBuild':
+    'The same file, byte for byte, comes out of the source code: in the repository, this command builds it and prints the same checksum:',
+  'about.witnesses': 'Independent witnesses',
+  'about.witnessesText':
+    'Each witness keeps the last state of the register it has seen and cosigns a new one only if it extends it: with witnesses, the register cannot show different people different histories.',
+  'about.noWitness':
+    'No independent witness yet: for now, only this site signs the register. The verifier remembers the state it checked and fails loudly if a later one rewrites it; run it again from time to time.',
+  'about.witnessCosigned': 'cosigned the latest state',
+  'about.witnessMissing': 'has not cosigned the latest state',
+  'about.seized': 'If the server is seized',
+  'about.seizedHolds': 'Whoever takes this server finds on it:',
+  'about.holds.log':
+    'in its database, the public register itself (no more than anyone can download)',
+  'about.holds.publications':
+    'the names and statements of people who agreed to publication: published, waiting for review or not approved, until they are erased',
+  'about.holds.staff':
+    'staff accounts (usernames and password hashes) and the record of what staff did',
+  'about.holds.newsletter': 'the email addresses of newsletter subscribers',
+  'about.holds.key':
+    'the signing key: with it someone else could sign new states of the register, but not rewrite one that the verifier or a witness has seen without it being noticed',
+  'about.seizedNever': 'The server never holds:',
+  'about.never.unpublished': 'the names and statements of people who did not agree to publication',
+  'about.never.receipts': 'receipts, or the secret in them that ties an entry to a person',
+  'about.never.ip': 'IP addresses, browser details or the time of day of a declaration',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -1,24 +1,66 @@
 import { html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
+import { checkBlock, commandBlock, type Site } from './check.ts';
 
-export function aboutPage(t: I18n, site: string): Page {
+/** What this deployment is, as its configuration and its latest checkpoint say: no claim beyond. */
+export interface Deployment {
+  /** The witnesses configured (TUIDANG_WITNESSES), and whether each cosigned the latest checkpoint. */
+  readonly witnesses: ReadonlyArray<{
+    readonly url: string;
+    readonly vkey: string;
+    readonly cosigned: boolean;
+  }>;
+  /** Whether the newsletter is on (SMTP_URL): then the database holds subscribers' addresses. */
+  readonly newsletter: boolean;
+}
+
+export function aboutPage(t: I18n, site: Site, deployment: Deployment): Page {
   const { m } = t;
+  const holds = [
+    m['about.holds.log'],
+    m['about.holds.publications'],
+    m['about.holds.staff'],
+    ...(deployment.newsletter ? [m['about.holds.newsletter']] : []),
+    m['about.holds.key'],
+  ];
+  const never = [
+    m['about.never.unpublished'],
+    m['about.never.receipts'],
+    m['about.never.ip'],
+    ...(deployment.newsletter ? [] : [m['about.holds.newsletter']]),
+  ];
   return {
     title: m['about.title'],
     path: '/about',
     body: html`<h1>${m['about.title']}</h1>
 <h2>${m['about.how']}</h2>
 <p>${m['about.howText']}</p>
-<h2>${m['about.verify']}</h2>
+<h2 id="witnesses">${m['about.witnesses']}</h2>
+${
+  deployment.witnesses.length === 0
+    ? html`<p id="no-witness">${m['about.noWitness']}</p>`
+    : html`<p>${m['about.witnessesText']}</p>
+<ul class="witnesses">${deployment.witnesses.map(
+        (w) =>
+          html`<li><code>${w.url}</code><br><code class="key">${w.vkey}</code><br><span class="${w.cosigned ? 'ok' : 'bad'}">${w.cosigned ? m['about.witnessCosigned'] : m['about.witnessMissing']}</span></li>`,
+      )}</ul>`
+}
+<h2 id="verify">${m['about.verify']}</h2>
 <p>${m['about.verifyText']}</p>
-<pre><code>npx tuidang verify https://${site}
-npx tuidang verify --receipt receipt.json --log https://${site}
-npx tuidang mirror https://${site} ./mirror</code></pre>
-<p><a href="${t.path('/receipt')}">${m['nav.receipt']}</a> · <a href="/api/openapi.json">API</a> · <a href="/log/checkpoint">checkpoint</a></p>
+${checkBlock(t, site, true)}
+<p>${m['about.verifierHash']}<br><code class="key" id="verifier-sha256">${site.verifier.sha256}</code></p>
+<p>${m['about.verifierBuild']}</p>
+${commandBlock(['npm run build:verifier'])}
+<p><a href="${t.path('/receipt')}">${m['nav.receipt']}</a></p>
 <h2>${m['about.stored']}</h2>
 <p>${m['about.storedText']}</p>
 <p><a href="${t.path('/erase')}">${m['erase.link']}</a></p>
+<h2 id="seized">${m['about.seized']}</h2>
+<p>${m['about.seizedHolds']}</p>
+<ul>${holds.map((h) => html`<li>${h}</li>`)}</ul>
+<p>${m['about.seizedNever']}</p>
+<ul>${never.map((h) => html`<li>${h}</li>`)}</ul>
 <h2>${m['about.threats']}</h2>
 <p>${m['about.threatsText']}</p>`,
   };

@@ -1,43 +1,55 @@
 import { ORGS, type Publication, type Totals } from '../../registry/index.ts';
-import { barChart } from '../chart.ts';
-import { html } from '../html.ts';
+import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
+import { checkBlock, type Site } from './check.ts';
+import { overTimeChart } from './over-time.ts';
 import { statementList } from './statements.ts';
 
-/** Declarations per month (registered here), from the per-day totals. */
-export function perMonth(totals: Totals): Array<[string, number]> {
-  const months = new Map<string, number>();
-  for (const [day, n] of Object.entries(totals.registered.days))
-    months.set(day.slice(0, 7), (months.get(day.slice(0, 7)) ?? 0) + n);
-  return [...months.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+/**
+ * The headline: the exact total inside the sentence that says what it is, and from 10,000 up the
+ * short form marked as approximate. live.js keeps both up to date from the log.
+ */
+export function headline(t: I18n, total: number): Html {
+  const marker = '\u0000';
+  const [before = '', after = ''] = t.m['home.total'](total, marker).split(marker);
+  const approx = t.approx(total);
+  return html`<p class="total">${before}<strong id="total" data-total="${total}">${t.number(total)}</strong>${after}</p>
+<p class="approx" id="total-approx" data-template="${t.m['home.approx']('{n}')}"${approx === undefined ? html` hidden` : ''}>${approx ?? ''}</p>`;
+}
+
+/** Imported history and declarations made here, apart, each with what it is. */
+export function totalParts(t: I18n, totals: Totals): Html {
+  const { m } = t;
+  return html`<ul class="parts">
+<li><strong id="total-registered">${t.number(totals.registered.declarants)}</strong> ${m['stats.registered']}<small>${m['home.registeredNote']}</small></li>
+<li><strong id="total-imported">${t.number(totals.imported.declarants)}</strong> ${m['stats.imported']}<small>${m['home.importedNote']}</small></li>
+</ul>`;
 }
 
 export function homePage(
   t: I18n,
   totals: Totals,
   latest: readonly Publication[],
-  origin: string,
+  site: Site,
 ): Page {
   const { m } = t;
   const total = totals.registered.declarants + totals.imported.declarants;
-  const months = perMonth(totals).slice(-24);
-  const site = new URL(`https://${origin}`).host;
   return {
     title: m['home.title'],
     path: '/',
     script: 'live',
     body: html`<h1>${m['home.title']}</h1>
-<p class="total" id="total" data-total="${total}">${t.number(total)}</p>
-<p class="total-natural">${t.locale === 'en' ? '' : t.compact(total)} ${m['home.total'](total)}</p>
+${headline(t, total)}
+${totalParts(t, totals)}
 <p class="lead">${m['home.totalNote']}</p>
 <p><a class="button" href="${t.path('/declare')}">${m['home.declare']}</a></p>
 <h2>${m['home.byOrg']}</h2>
 <ul class="orgs">${ORGS.map((o) => html`<li>${m[`org.${o}`]}<strong>${t.number((totals.registered.orgs[o] ?? 0) + (totals.imported.orgs[o] ?? 0))}</strong></li>`)}</ul>
-${months.length > 0 ? barChart({ title: m['home.chart'], description: m['home.chartDesc'](months.length), labelHeader: m['chart.month'], valueHeader: m['chart.count'], rows: months, format: t.number }) : ''}
+${overTimeChart(t, totals)}
 <h2>${m['home.check']}</h2>
 <p>${m['home.checkText']}</p>
-<pre><code>npx tuidang verify https://${site}</code></pre>
+${checkBlock(t, site)}
 <p><a href="${t.path('/about')}">${m['about.verify']}</a></p>
 <h2>${m['home.latest']}</h2>
 ${latest.length === 0 ? html`<p>${m['home.noStatements']}</p>` : statementList(t, latest)}`,

@@ -1,19 +1,22 @@
 import { CHANNELS, ORGS, REGIONS, type Tally, type Totals } from '../../registry/index.ts';
-import { barChart, categoryChart } from '../chart.ts';
+import { categoryChart } from '../chart.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
 import { regionName } from '../regions-names.ts';
-import { perMonth } from './home.ts';
+import { headline, totalParts } from './home.ts';
+import { overTimeChart, SERIES } from './over-time.ts';
 
+/** One dimension: the caption names it, the first column holds its values, the others the counts. */
 function table(
   t: I18n,
   caption: string,
+  column: string,
   rows: ReadonlyArray<readonly [string, number, number]>,
 ): Html {
   const { m } = t;
   return html`<table><caption>${caption}</caption>
-<thead><tr><th scope="col">${caption}</th><th scope="col" class="num">${m['stats.registered']}</th><th scope="col" class="num">${m['stats.imported']}</th></tr></thead>
+<thead><tr><th scope="col">${column}</th><th scope="col" class="num">${m['stats.registered']}</th><th scope="col" class="num">${m['stats.imported']}</th></tr></thead>
 <tbody>${rows.map(([label, a, b]) => html`<tr><th scope="row">${label}</th><td class="num">${t.number(a)}</td><td class="num">${t.number(b)}</td></tr>`)}</tbody></table>`;
 }
 
@@ -36,38 +39,44 @@ export function statsPage(t: I18n, totals: Totals, treeSize: number): Page {
   const { m } = t;
   const rows = statsRows(totals);
   const voided = Object.entries(totals.voided);
-  const months = perMonth(totals);
+  const region = (c: string) => (c === 'none' ? m['region.none'] : regionName(c, t.locale));
+  // Organisations and provinces as charts with their table beside them (one title for both);
+  // imported history stacked under declarations made here.
+  const chart = (
+    title: string,
+    column: string,
+    list: ReadonlyArray<readonly [string, number, number]>,
+  ) =>
+    categoryChart({
+      title,
+      description: title,
+      labelHeader: column,
+      tableSummary: m['chart.table'],
+      series: SERIES(t),
+      rows: list.map(([label, here, imported]) => [label, imported, here] as const),
+      format: t.number,
+      open: true,
+    });
+  const orgs = rows.orgs.map(([o, a, b]) => [m[`org.${o}`], a, b] as const);
+  const regions = rows.regions.map(([c, a, b]) => [region(c), a, b] as const);
   return {
     title: m['stats.title'],
     path: '/stats',
     body: html`<h1>${m['stats.title']}</h1>
+${headline(t, totals.registered.declarants + totals.imported.declarants)}
+${totalParts(t, totals)}
 <p>${m['stats.what']}</p>
 <p>${m['stats.treeSize'](t.number(treeSize))}</p>
-${table(t, m['stats.total'], [[m['stats.total'], totals.registered.declarants, totals.imported.declarants]])}
-${table(
-  t,
-  m['stats.byOrg'],
-  rows.orgs.map(([o, a, b]) => [m[`org.${o}`], a, b]),
-)}
-${categoryChart({ title: m['stats.byOrg'], description: m['stats.byOrg'], labelHeader: m['statements.org'], valueHeader: m['chart.count'], rows: rows.orgs.map(([o, a, b]) => [m[`org.${o}`], a + b] as const), format: t.number })}
+${chart(m['stats.byOrg'], m['statements.org'], orgs)}
 ${table(
   t,
   m['stats.byChannel'],
+  m['stats.channel'],
   rows.channels.map(([c, a, b]) => [m[`channel.${c}`], a, b]),
 )}
-${table(
-  t,
-  m['stats.byRegion'],
-  rows.regions.map(([c, a, b]) => [
-    c === 'none' ? m['region.none'] : regionName(c, t.locale),
-    a,
-    b,
-  ]),
-)}
-${rows.regions.length > 0 ? categoryChart({ title: m['stats.byRegion'], description: m['stats.byRegion'], labelHeader: m['declare.region'], valueHeader: m['chart.count'], rows: rows.regions.map(([c, a, b]) => [c === 'none' ? m['region.none'] : regionName(c, t.locale), a + b] as const), format: t.number }) : ''}
-<h2>${m['stats.byMonth']}</h2>
-${months.length > 0 ? barChart({ title: m['stats.byMonth'], description: m['home.chartDesc'](months.length), labelHeader: m['chart.month'], valueHeader: m['chart.count'], rows: months, format: t.number }) : ''}
-${voided.length > 0 ? html`<h2>${m['stats.voided']}</h2><ul>${voided.map(([reason, n]) => html`<li>${reason}: ${t.number(n)}</li>`)}</ul>` : ''}
+${regions.length > 0 ? chart(m['stats.byRegion'], m['stats.region'], regions) : ''}
+${overTimeChart(t, totals)}
+${voided.length > 0 ? html`<h2>${m['stats.voided']}</h2><ul>${voided.map(([reason, n]) => html`<li>${m['stats.voidReason'](reason)}: ${t.number(n)}</li>`)}</ul>` : ''}
 <p><a href="${t.path('/stats.csv')}" download>${m['stats.csv']}</a></p>`,
   };
 }
