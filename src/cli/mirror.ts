@@ -6,13 +6,15 @@ import {
   mirror,
   progressBar,
   SourceError,
+  VERIFIER_FILE,
   VerificationError,
 } from '../verify/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
 const help = `usage: tuidang mirror <url> <dir> [--vkey VKEY] [--witness VKEY …] [--quorum N]
 
-Copies a log's checkpoint, tiles and entry bundles into <dir>, fetching only what is new. Any static
+Copies a log's checkpoint, tiles and entry bundles into <dir>, fetching only what is new, and the
+single-file verifier the registry serves beside them (tuidang-verify.mjs). Any static
 file server can serve the directory at the same paths (so can "tuidang serve --static <dir>").
 The new checkpoint is published only after the whole copy verified and is consistent with the
 checkpoint the mirror had: a mirror never serves an unverified or inconsistent checkpoint.
@@ -61,6 +63,11 @@ export const mirrorCommand: Command = {
       const size = result.checkpoint.treeSize;
       console.log(
         `${result.checkpoint.origin}: mirrored and verified ${size.toLocaleString('en')} entries (${(size - result.previousSize).toLocaleString('en')} new) in ${dir}`,
+      );
+      console.log(
+        result.verifierSha256
+          ? `copied the verifier ${VERIFIER_FILE} (SHA-256 ${result.verifierSha256}; npm run build:verifier in the source gives the same)`
+          : `the log serves no ${VERIFIER_FILE}: the mirror has none`,
       );
       return 0;
     } catch (e) {

@@ -24,7 +24,8 @@ Configuration comes from the environment:
   TRUST_PROXY              behind a reverse proxy: true, the number of proxies, or their addresses
   SMTP_URL                 the SMTP server for the newsletter (without it, no newsletter)
   NEWSLETTER_FROM          the newsletter's sender (default tuidang <newsletter@localhost>)
-  TUIDANG_PUBLIC_URL       the site's public address, for links in mails (default: from requests)
+  TUIDANG_PUBLIC_URL       the site's public address, for links in mails and the commands the pages
+                           print (set it when public; default http://HOST:PORT, for local use)
   TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
   TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)

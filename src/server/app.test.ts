@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { PoolFullError } from '../sequencer/index.ts';
 import type { Declarations } from '../sequencer/sequencer.ts';
 import { MemoryStore, StoreError } from '../store/index.ts';
+import { catalogs } from '../web/i18n.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 
@@ -149,7 +150,7 @@ test('rate limits: per address, 429 with Retry-After for the API and the form; l
     remoteAddress: '198.51.100.7',
   });
   assert.equal(form.statusCode, 429);
-  assert.match(form.body, /请等待 60 秒/);
+  assert.ok(form.body.includes(catalogs['zh-Hans']['declare.tooMany'](60)));
   assert.equal(calls.length, 8, 'limited requests never reached the sequencer');
 });
 

@@ -3,7 +3,7 @@
 // directory's tlog-tiles layout can be read.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parseTilePath, TILE_WIDTH } from '../log/index.ts';
-import { DirSource, SourceError } from '../verify/index.ts';
+import { DirSource, SourceError, VERIFIER_FILE } from '../verify/index.ts';
 
 export async function buildStaticApp(dir: string): Promise<FastifyInstance> {
   const source = new DirSource(dir);
@@ -32,6 +32,16 @@ export async function buildStaticApp(dir: string): Promise<FastifyInstance> {
     return vkey
       ? reply.type('text/plain; charset=utf-8').send(`${vkey}\n`)
       : missing(reply, 'vkey');
+  });
+  app.get(`/log/${VERIFIER_FILE}`, async (_req, reply) => {
+    const bytes = await source.file(VERIFIER_FILE);
+    return bytes
+      ? reply
+          .header('Cache-Control', 'public, max-age=300')
+          .header('Content-Disposition', `attachment; filename="${VERIFIER_FILE}"`)
+          .type('text/javascript; charset=utf-8')
+          .send(Buffer.from(bytes))
+      : missing(reply, VERIFIER_FILE);
   });
   app.get('/log/tile/*', async (req, reply) => {
     const path = `tile/${(req.params as { '*': string })['*']}`;

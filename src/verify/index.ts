@@ -1,5 +1,5 @@
 export { configDir, type KnownLog, KnownLogs } from './known.ts';
-export { type MirrorResult, mirror } from './mirror.ts';
+export { type MirrorResult, mirror, VERIFIER_FILE } from './mirror.ts';
 export { progressBar } from './progress.ts';
 export {
   type Claim,

@@ -77,6 +77,11 @@ export class DirSource implements LogSource {
     return b && new TextDecoder().decode(b).trim();
   }
 
+  /** A file beside the log (the verifier), or undefined. `name` is ours, never a visitor's. */
+  async file(name: string): Promise<Uint8Array | undefined> {
+    return readOptional(join(this.#dir, name));
+  }
+
   async tile(t: Tile): Promise<Uint8Array> {
     const exact = await readOptional(join(this.#dir, tilePath(t)));
     if (exact !== undefined) return exact;
@@ -134,6 +139,12 @@ export class HttpSource implements LogSource {
   async vkey(): Promise<string | undefined> {
     const res = await fetchWithRetry(`${this.#log}/vkey`);
     return res.status === 200 ? (await res.text()).trim() : undefined;
+  }
+
+  /** A file the log serves beside its tiles (the verifier), or undefined if it serves none. */
+  async file(name: string): Promise<Uint8Array | undefined> {
+    const res = await fetchWithRetry(`${this.#log}/${name}`);
+    return res.status === 200 ? new Uint8Array(await res.arrayBuffer()) : undefined;
   }
 
   async stats() {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../test/browser.ts';
+import { importHistory } from '../../test/history.ts';
 import { readConfig } from '../server/config.ts';
 import { type Registry, startRegistry } from '../server/registry.ts';
 import { catalogs, LOCALES, PREFIX } from './i18n.ts';
@@ -24,16 +25,18 @@ mkdirSync(shots, { recursive: true });
 let registry: Registry;
 let browser: Browser;
 before(async () => {
-  registry = await startRegistry(
-    readConfig({
-      PORT: '0',
-      DATA_DIR: join(tmpdir(), `tuidang-web-${process.pid}-${Date.now()}`),
-      TUIDANG_ORIGIN: 'web.example/log',
-      // Proof of work on, as in production, but light: a cheap challenge and a one-second ticket.
-      TUIDANG_POW_COST: '2000',
-      TUIDANG_POW_WAIT: '1',
-    }),
-  );
+  const env = {
+    PORT: '0',
+    DATA_DIR: join(tmpdir(), `tuidang-web-${process.pid}-${Date.now()}`, 'data'),
+    TUIDANG_ORIGIN: 'web.example/log',
+    // Proof of work on, as in production, but light: a cheap challenge and a one-second ticket.
+    TUIDANG_POW_COST: '2000',
+    TUIDANG_POW_WAIT: '1',
+  };
+  // Imported history, as a real registry has: the charts show it beside declarations made here.
+  mkdirSync(env.DATA_DIR, { recursive: true });
+  await importHistory(env, 1200);
+  registry = await startRegistry(readConfig(env));
   browser = await launchBrowser();
 });
 after(async () => {
@@ -273,7 +276,7 @@ describe('every page in every language', () => {
     '/newsletter',
   ];
   for (const locale of LOCALES) {
-    test(`${locale}: 200, no console errors, no axe-core violations, screenshots`, async () => {
+    test(`${locale}: 200, no console errors, no axe-core violations, nothing wider than a phone, chart text of 12 px or more, screenshots`, async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       const errors: string[] = [];
@@ -300,6 +303,18 @@ describe('every page in every language', () => {
           [1280, 800],
         ] as const) {
           await page.setViewportSize({ width: w, height: h });
+          const width = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(width <= w, `${url} is ${width} px wide in a ${w} px window`);
+          // Chart text as drawn: the font size times the scale of the SVG on the screen.
+          const sizes = await page.evaluate(() =>
+            [...document.querySelectorAll('svg.chart text')].map(
+              (el) =>
+                Number.parseFloat(getComputedStyle(el).fontSize) *
+                ((el as SVGGraphicsElement).getScreenCTM()?.a ?? 0),
+            ),
+          );
+          const small = sizes.filter((px) => px < 12);
+          assert.deepEqual(small, [], `${url} at ${w} px: chart text under 12 px`);
           await page.screenshot({
             path: join(
               shots,

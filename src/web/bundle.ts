@@ -4,6 +4,7 @@
 // - /log/tuidang-verify.mjs, the single-file verifier anyone can run with Node.js 18 or later.
 import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
+import { VERIFIER_FILE } from '../verify/index.ts';
 
 export const CLIENT_SCRIPTS = ['live', 'declare', 'verify'] as const;
 export type ClientScript = (typeof CLIENT_SCRIPTS)[number];
@@ -29,8 +30,8 @@ export function clientScript(name: ClientScript): Promise<string> {
   return bundled;
 }
 
-/** The verifier's file name, and where a registry or a mirror serves it. */
-export const VERIFIER_FILE = 'tuidang-verify.mjs';
+export { VERIFIER_FILE };
+/** Where a registry or a mirror serves the verifier: beside the log's files. */
 export const VERIFIER_PATH = `/log/${VERIFIER_FILE}`;
 
 export interface Verifier {
@@ -48,8 +49,8 @@ let verifier: Promise<Verifier> | undefined;
  * relative to the repository, nothing depends on the time or the machine, and it is not minified,
  * so that anyone can read what they run.
  */
-export function buildVerifier(): Promise<Verifier> {
-  verifier ??= build({
+export async function bundleVerifier(): Promise<Verifier> {
+  const r = await build({
     absWorkingDir: root,
     entryPoints: ['src/cli/verify-standalone.ts'],
     bundle: true,
@@ -64,9 +65,13 @@ export function buildVerifier(): Promise<Verifier> {
     banner: {
       js: '#!/usr/bin/env node\n// tuidang-verify.mjs: recounts a tuidang registry from its log, or checks a receipt.\n// Run: node tuidang-verify.mjs https://registry.example (--help for the options).\n// Built from the tuidang repository by `npm run build:verifier`; needs Node.js 18 or later.',
     },
-  }).then((r) => {
-    const bytes = r.outputFiles[0]?.contents ?? new Uint8Array();
-    return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
+  const bytes = r.outputFiles[0]?.contents ?? new Uint8Array();
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The verifier this server serves: built once, on first use. */
+export function buildVerifier(): Promise<Verifier> {
+  verifier ??= bundleVerifier();
   return verifier;
 }

@@ -3,6 +3,7 @@
 // src/server/pages/; the browser scripts in src/web/client/ are bundled by bundle.ts.
 export {
   buildVerifier,
+  bundleVerifier,
   CLIENT_SCRIPTS,
   type ClientScript,
   clientScript,

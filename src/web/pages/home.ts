@@ -23,7 +23,7 @@ export function totalParts(t: I18n, totals: Totals): Html {
   const { m } = t;
   return html`<ul class="parts">
 <li><strong id="total-registered">${t.number(totals.registered.declarants)}</strong> ${m['stats.registered']}<small>${m['home.registeredNote']}</small></li>
-<li><strong id="total-imported">${t.number(totals.imported.declarants)}</strong> ${m['stats.imported']}<small>${m['home.importedNote']}</small></li>
+<li class="history"><strong id="total-imported">${t.number(totals.imported.declarants)}</strong> ${m['stats.imported']}<small>${m['home.importedNote']}</small></li>
 </ul>`;
 }
 
