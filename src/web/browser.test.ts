@@ -37,6 +37,15 @@ before(async () => {
   mkdirSync(env.DATA_DIR, { recursive: true });
   await importHistory(env, 1200);
   registry = await startRegistry(readConfig(env));
+  // The first requests build the scripts and the verifier: not while a test counts seconds.
+  for (const path of [
+    '/en/',
+    '/en/about',
+    '/en/declare',
+    '/static/declare.js',
+    '/static/verify.js',
+  ])
+    await (await fetch(`${registry.url}${path}`)).arrayBuffer();
   browser = await launchBrowser();
 });
 after(async () => {
