@@ -153,6 +153,9 @@ test('bulk approve, then a message; reject and erase ask first, then say what th
       ['mo', 'approve', '4,6'],
     ],
   );
+  const out = await mo.post('/staff/logout', {});
+  assert.equal(out.headers.location, '/staff/?out=1');
+  assert.match((await mo.get('/staff/?out=1')).body, /You are signed out\./);
 });
 
 test('the audit log is a page for administrators, 50 a page, newest first', async () => {

@@ -85,7 +85,10 @@ export function staffPages(app: FastifyInstance, store: Store, now: () => number
     get: (path, handler) =>
       p.get(path, async (c) => {
         const s = await signedIn(c);
-        return s ? handler(s) : showLogin(c);
+        if (s) return handler(s);
+        // After signing out (post/redirect/get), the sign-in form says so.
+        const out = (c.req.query as Record<string, unknown>).out === '1';
+        return showLogin(c, out ? c.t.m['staff.signedOut'] : undefined);
       }),
     post: (path, expired, handler) =>
       p.post(path, async (c) => {

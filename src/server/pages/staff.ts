@@ -181,7 +181,7 @@ export function staffHomeRoutes(
       });
     }
     c.reply.clearCookie(SESSION_COOKIE, { path: '/staff' });
-    return c.reply.code(303).redirect('/staff/');
+    return c.reply.code(303).redirect(s ? '/staff/?out=1' : '/staff/');
   });
 }
 

@@ -339,6 +339,7 @@ export const en = {
   'about.never.unpublished': 'the names and statements of people who did not agree to publication',
   'about.never.receipts': 'receipts, or the secret in them that ties an entry to a person',
   'about.never.ip': 'IP addresses, browser details or the time of day of a declaration',
+  'staff.signedOut': 'You are signed out.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

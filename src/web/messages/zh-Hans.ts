@@ -310,4 +310,5 @@ export const zhHans: Messages = {
   'about.never.unpublished': '没有同意公开的人的姓名和声明',
   'about.never.receipts': '回执，以及回执里能把记录和本人对上的秘密部分',
   'about.never.ip': 'IP 地址、浏览器资料，以及声明的具体时刻',
+  'staff.signedOut': '您已退出登录。',
 };

@@ -312,4 +312,5 @@ export const zhHant: Messages = {
   'about.never.unpublished': '沒有同意公開的人的姓名和聲明',
   'about.never.receipts': '回執，以及回執裡能把紀錄和本人對上的秘密部分',
   'about.never.ip': 'IP 位址、瀏覽器資料，以及聲明的確切時刻',
+  'staff.signedOut': '您已登出。',
 };

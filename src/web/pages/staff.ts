@@ -130,7 +130,7 @@ ${
   found.length > 0
     ? html`<form method="post" action="/staff/moderate">${csrfField(v.csrf)}<input type="hidden" name="action" value="${action}"><input type="hidden" name="confirm" value="yes">
 ${found.map((p) => html`<input type="hidden" name="index" value="${p.index}">`)}
-<p><button type="submit">${m[`staff.confirm.${action}Yes`]}</button> <a href="/staff/">${m['staff.cancel']}</a></p></form>`
+<p class="actions"><button type="submit">${m[`staff.confirm.${action}Yes`]}</button> <a href="/staff/">${m['staff.cancel']}</a></p></form>`
     : html`<p><a href="/staff/">${m['staff.cancel']}</a></p>`
 }`,
   };
@@ -200,7 +200,7 @@ export function voidPage(
 <p>${m['void.confirmText'](reasonName(confirm.reason))}</p>
 <ul class="mono">${confirm.indexes.map((i) => html`<li>#${i}</li>`)}</ul>
 <form method="post" action="/staff/void">${csrfField(v.csrf)}<input type="hidden" name="indexes" value="${confirm.indexes.join(' ')}"><input type="hidden" name="reason" value="${confirm.reason}"><input type="hidden" name="confirm" value="yes">
-<p><button type="submit">${m['void.confirmYes']}</button> <a href="/staff/void">${m['staff.cancel']}</a></p></form>`
+<p class="actions"><button type="submit">${m['void.confirmYes']}</button> <a href="/staff/void">${m['staff.cancel']}</a></p></form>`
     : html`<h1>${m['void.title']}</h1>
 <p>${m['void.intro']}</p>
 ${notice ? notices(notice.text, notice.error ? 'alert' : 'status') : ''}
