@@ -38,6 +38,7 @@ export {
 } from './entry.ts';
 export { type ImportRecord, parseImportRecord, RecordError } from './import-record.ts';
 export {
+  byListOrder,
   type Moderation,
   matches,
   ownerTag,

@@ -35,6 +35,11 @@ export interface Publication {
   readonly language: string;
   /** Moderation state; new publications are pending. */
   readonly status?: PublicationStatus;
+  /**
+   * POSIX seconds of the first approval (undefined before it, and for publications approved
+   * before the time was kept). Approved publications are listed newest approval first.
+   */
+  readonly approvedAt?: number | undefined;
   /** {@link ownerTag} of the declarant's salt (stored, never returned by queries). */
   readonly ownerTag?: Uint8Array;
 }
@@ -52,8 +57,13 @@ export interface PublicationQuery {
   readonly org?: string | undefined;
   readonly region?: string | undefined;
   readonly year?: number | undefined;
-  /** Only publications with an index below this (pages go from newest to oldest). */
+  /** Only publications with an index below this. */
   readonly before?: number | undefined;
+  /**
+   * Only publications approved before this one (its approval time and index): the next page of
+   * a list of approved publications, which goes from the newest approval to the oldest.
+   */
+  readonly olderThan?: { readonly approvedAt: number; readonly index: number } | undefined;
   /** Which publications: the public sees `approved` only (the default). */
   readonly status?: PublicationStatus | undefined;
   readonly limit: number;
@@ -68,6 +78,21 @@ export function matches(p: Publication, q: PublicationQuery): boolean {
     (!q.region || p.region === q.region) &&
     (!q.year || p.day.startsWith(`${q.year}-`)) &&
     (q.before === undefined || p.index < q.before) &&
+    (q.olderThan === undefined || olderThan(p, q.olderThan)) &&
     (p.status ?? 'pending') === (q.status ?? 'approved')
   );
+}
+
+/** Whether `p` comes after `cursor` in the order of approved publications (newest first). */
+function olderThan(p: Publication, cursor: { approvedAt: number; index: number }): boolean {
+  const at = p.approvedAt ?? 0;
+  return at < cursor.approvedAt || (at === cursor.approvedAt && p.index < cursor.index);
+}
+
+/**
+ * The order of a list of publications: approved ones by approval time, newest first (the index
+ * breaks ties); the others by index, newest first.
+ */
+export function byListOrder(a: Publication, b: Publication): number {
+  return (b.approvedAt ?? 0) - (a.approvedAt ?? 0) || b.index - a.index;
 }

@@ -1,20 +1,22 @@
 // The site's state in memory, for tests.
 import {
+  byListOrder,
   type Moderation,
   matches,
   type Publication,
   type PublicationQuery,
 } from '../registry/index.ts';
 import { countAttempt, type ThrottleRow, uncount } from './sign-in-throttle.ts';
-import type {
-  AuditEntry,
-  AuditRecord,
-  ModerationQueue,
-  SignInThrottle,
-  SiteStore,
-  StaffSession,
-  StaffUser,
-  Subscriber,
+import {
+  type AuditEntry,
+  type AuditRecord,
+  type ModerationQueue,
+  type SignInThrottle,
+  type SiteStore,
+  type StaffSession,
+  type StaffUser,
+  type Subscriber,
+  unixNow,
 } from './store.ts';
 
 export class MemorySite implements SiteStore {
@@ -37,18 +39,19 @@ export class MemorySite implements SiteStore {
   async publications(q: PublicationQuery): Promise<Publication[]> {
     return this.#publications
       .filter((p) => matches(p, q))
-      .sort((a, b) => b.index - a.index)
+      .sort((q.status ?? 'approved') === 'approved' ? byListOrder : (a, b) => b.index - a.index)
       .slice(0, q.limit)
       .map(({ ownerTag: _, ...p }) => structuredClone(p));
   }
 
-  async moderate(index: number, decision: Moderation): Promise<boolean> {
+  async moderate(index: number, decision: Moderation, now = unixNow()): Promise<boolean> {
     const at = this.#publications.findIndex((p) => p.index === index);
     const p = this.#publications[at];
     if (p === undefined) return false;
     this.#publications[at] = {
       ...p,
       status: decision.status,
+      approvedAt: p.approvedAt ?? (decision.status === 'approved' ? now : undefined),
       name: decision.name ?? p.name,
       statement: decision.statement ?? p.statement,
     };

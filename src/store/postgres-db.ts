@@ -52,6 +52,11 @@ const MIGRATIONS = [
   // of a node that died are reclaimed once sequenced.
   `ALTER TABLE pending ADD COLUMN node TEXT;
    CREATE TABLE nodes (id TEXT PRIMARY KEY, seen BIGINT NOT NULL);`,
+  // When each publication was first approved: approved ones are listed newest approval first.
+  // Those approved before count as approved at 0, in their old order (by index).
+  `ALTER TABLE publications ADD COLUMN approved_at BIGINT;
+   UPDATE publications SET approved_at = 0 WHERE status = 'approved';
+   CREATE INDEX publications_approved ON publications (status, approved_at, idx);`,
 ];
 
 /**

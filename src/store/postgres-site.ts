@@ -8,7 +8,7 @@ import type {
   PublicationStatus,
 } from '../registry/index.ts';
 import { PostgresStaff } from './postgres-staff.ts';
-import type { ModerationQueue, SiteStore, Subscriber } from './store.ts';
+import { type ModerationQueue, type SiteStore, type Subscriber, unixNow } from './store.ts';
 import { type SubscriberRow, toSubscriber } from './subscriber-row.ts';
 
 export class PostgresSite extends PostgresStaff implements SiteStore {
@@ -22,7 +22,9 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
        WHERE ($1::text IS NULL OR strpos(lower(statement), $1) > 0 OR strpos(lower(name), $1) > 0)
          AND ($2::text IS NULL OR $2 = ANY(orgs)) AND ($3::text IS NULL OR region = $3)
          AND ($4::text IS NULL OR day LIKE $4) AND ($5::bigint IS NULL OR idx < $5) AND status = $7
-       ORDER BY idx DESC LIMIT $6`,
+         AND ($8::bigint IS NULL OR (coalesce(approved_at, 0), idx) < ($8, $9::bigint))
+       ORDER BY CASE WHEN status = 'approved' THEN coalesce(approved_at, 0) ELSE 0 END DESC, idx DESC
+       LIMIT $6`,
       [
         text,
         q.org || null,
@@ -31,6 +33,8 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
         q.before ?? null,
         q.limit,
         q.status ?? 'approved',
+        q.olderThan?.approvedAt ?? null,
+        q.olderThan?.index ?? null,
       ],
     );
     return rows.map(toPublication);
@@ -54,10 +58,12 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
     };
   }
 
-  async moderate(index: number, d: Moderation): Promise<boolean> {
+  async moderate(index: number, d: Moderation, at = unixNow()): Promise<boolean> {
     const r = await this.db.query(
-      'UPDATE publications SET status = $2, name = coalesce($3, name), statement = coalesce($4, statement) WHERE idx = $1',
-      [index, d.status, d.name ?? null, d.statement ?? null],
+      `UPDATE publications SET status = $2, name = coalesce($3, name), statement = coalesce($4, statement),
+       approved_at = CASE WHEN $2 = 'approved' THEN coalesce(approved_at, $5) ELSE approved_at END
+       WHERE idx = $1`,
+      [index, d.status, d.name ?? null, d.statement ?? null, at],
     );
     if (r.rowCount === 1 && (d.name !== undefined || d.statement !== undefined))
       await this.#vacuum();
@@ -166,7 +172,8 @@ export async function insertPublications(
   );
 }
 
-const PUBLICATION_COLUMNS = 'idx, name, name_kind, statement, orgs, region, day, language, status';
+const PUBLICATION_COLUMNS =
+  'idx, name, name_kind, statement, orgs, region, day, language, status, approved_at';
 
 interface PublicationRow {
   idx: string;
@@ -178,6 +185,7 @@ interface PublicationRow {
   day: string;
   language: string;
   status: PublicationStatus;
+  approved_at: string | null;
 }
 
 function toPublication(r: PublicationRow): Publication {
@@ -191,5 +199,6 @@ function toPublication(r: PublicationRow): Publication {
     day: r.day,
     language: r.language,
     status: r.status,
+    approvedAt: Number(r.approved_at) || undefined,
   };
 }

@@ -39,8 +39,8 @@ for (const [name, make] of backends) {
         (await store.publications({ limit: 10, ...q })).map((p) => p.index);
       assert.deepEqual(await find({}), [], 'nothing is shown before moderation');
       assert.deepEqual(await find({ status: 'pending' }), [2, 0]);
-      assert.equal(await store.moderate(0, { status: 'approved' }), true);
-      assert.equal(await store.moderate(2, { status: 'approved' }), true);
+      assert.equal(await store.moderate(0, { status: 'approved' }, 1000), true);
+      assert.equal(await store.moderate(2, { status: 'approved' }, 2000), true);
       assert.equal(await store.moderate(1, { status: 'approved' }), false, 'no publication at 1');
       assert.deepEqual(await find({}), [2, 0]);
       assert.deepEqual(await find({ text: '共青团' }), [0]);
@@ -63,6 +63,7 @@ for (const [name, make] of backends) {
         day: '2025-03-01',
         language: 'zh-Hans',
         status: 'approved',
+        approvedAt: 1000,
       });
       // A moderator redacts one and rejects the other; the declarant erases theirs with the salt.
       assert.equal(
@@ -222,6 +223,52 @@ for (const [name, make] of backends) {
         0,
         'failures are forgotten after a day',
       );
+      await store.close();
+    });
+
+    test('approved publications: newest approval first, paged by approval, with their approval time', async () => {
+      const { store } = make();
+      await append(store, 5, {
+        publications: [0, 1, 2, 3, 4].map((i) =>
+          pub(i, `s${i}`, ['party'], undefined, '2026-11-25'),
+        ),
+      });
+      // Approved in another order than declared; 0 and 3 in the same second.
+      await store.moderate(2, { status: 'approved' }, 100);
+      await store.moderate(0, { status: 'approved' }, 200);
+      await store.moderate(3, { status: 'approved' }, 200);
+      await store.moderate(1, { status: 'approved' }, 50);
+      await store.moderate(4, { status: 'rejected' }, 300);
+      const list = async (q: {
+        olderThan?: { approvedAt: number; index: number };
+        limit?: number;
+      }) => (await store.publications({ limit: 10, ...q })).map((p) => [p.index, p.approvedAt]);
+      assert.deepEqual(await list({}), [
+        [3, 200],
+        [0, 200],
+        [2, 100],
+        [1, 50],
+      ]);
+      assert.deepEqual(await list({ limit: 2 }), [
+        [3, 200],
+        [0, 200],
+      ]);
+      assert.deepEqual(await list({ olderThan: { approvedAt: 200, index: 0 } }), [
+        [2, 100],
+        [1, 50],
+      ]);
+      assert.deepEqual(await list({ olderThan: { approvedAt: 200, index: 3 } }), [
+        [0, 200],
+        [2, 100],
+        [1, 50],
+      ]);
+      // A redaction approves again: the first approval time stays. A rejection keeps it too.
+      await store.moderate(1, { status: 'approved', statement: '[…]' }, 400);
+      assert.deepEqual((await list({}))[3], [1, 50]);
+      const [rejected] = await store.publications({ limit: 1, status: 'rejected' });
+      assert.equal(rejected?.approvedAt, undefined, 'never approved');
+      await store.moderate(4, { status: 'approved' }, 500);
+      assert.deepEqual((await list({}))[0], [4, 500], 'approved after a rejection: new');
       await store.close();
     });
 

@@ -103,6 +103,11 @@ const MIGRATIONS = [
    CREATE TABLE nodes (id TEXT PRIMARY KEY, seen INTEGER NOT NULL);
    CREATE TABLE spent_tokens (token_hash BLOB PRIMARY KEY, expires INTEGER NOT NULL);
    CREATE INDEX spent_tokens_expires ON spent_tokens (expires);`,
+  // When each publication was first approved: approved ones are listed newest approval first.
+  // Those approved before count as approved at 0, in their old order (by index).
+  `ALTER TABLE publications ADD COLUMN approved_at INTEGER;
+   UPDATE publications SET approved_at = 0 WHERE status = 'approved';
+   CREATE INDEX publications_approved ON publications (status, approved_at, idx);`,
 ];
 
 /** An open database, and the in-process notices of its queue (other processes poll). */

@@ -8,7 +8,7 @@ import type {
   PublicationStatus,
 } from '../registry/index.ts';
 import { SqliteStaff } from './sqlite-staff.ts';
-import type { ModerationQueue, SiteStore, Subscriber } from './store.ts';
+import { type ModerationQueue, type SiteStore, type Subscriber, unixNow } from './store.ts';
 import { type SubscriberRow, toSubscriber } from './subscriber-row.ts';
 
 export class SqliteSite extends SqliteStaff implements SiteStore {
@@ -35,9 +35,15 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
       where.push('idx < ?');
       args.push(q.before);
     }
+    if (q.olderThan !== undefined) {
+      where.push('(coalesce(approved_at, 0), idx) < (?, ?)');
+      args.push(q.olderThan.approvedAt, q.olderThan.index);
+    }
+    const status = q.status ?? 'approved';
     where.push('status = ?');
-    args.push(q.status ?? 'approved');
-    const sql = `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE ${where.join(' AND ')} ORDER BY idx DESC LIMIT ?`;
+    args.push(status);
+    const order = status === 'approved' ? 'coalesce(approved_at, 0) DESC, idx DESC' : 'idx DESC';
+    const sql = `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, q.limit) as unknown as PublicationRow[];
     return rows.map(toPublication);
   }
@@ -56,12 +62,14 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
     return { total: Number(total), before: Number(before), page: rows.map(toPublication) };
   }
 
-  async moderate(index: number, d: Moderation): Promise<boolean> {
+  async moderate(index: number, d: Moderation, at = unixNow()): Promise<boolean> {
     const r = this.db
       .prepare(
-        'UPDATE publications SET status = ?, name = coalesce(?, name), statement = coalesce(?, statement) WHERE idx = ?',
+        `UPDATE publications SET status = ?, name = coalesce(?, name), statement = coalesce(?, statement),
+         approved_at = CASE WHEN ? = 'approved' THEN coalesce(approved_at, ?) ELSE approved_at END
+         WHERE idx = ?`,
       )
-      .run(d.status, d.name ?? null, d.statement ?? null, index);
+      .run(d.status, d.name ?? null, d.statement ?? null, d.status, at, index);
     // A redaction: the text it replaced must not stay in the write-ahead log.
     if (r.changes === 1 && (d.name !== undefined || d.statement !== undefined))
       this.database.truncateWal();
@@ -134,7 +142,8 @@ export function insertPublication(db: DatabaseSync, p: Publication): void {
   );
 }
 
-const PUBLICATION_COLUMNS = 'idx, name, name_kind, statement, orgs, region, day, language, status';
+const PUBLICATION_COLUMNS =
+  'idx, name, name_kind, statement, orgs, region, day, language, status, approved_at';
 
 interface PublicationRow {
   idx: number;
@@ -146,6 +155,7 @@ interface PublicationRow {
   day: string;
   language: string;
   status: PublicationStatus;
+  approved_at: number | null;
 }
 
 function toPublication(r: PublicationRow): Publication {
@@ -159,5 +169,6 @@ function toPublication(r: PublicationRow): Publication {
     day: r.day,
     language: r.language,
     status: r.status,
+    approvedAt: r.approved_at || undefined,
   };
 }

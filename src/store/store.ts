@@ -311,3 +311,8 @@ export class StoreError extends Error {
     this.code = code;
   }
 }
+
+/** The time now, in POSIX seconds (what the stores record when a caller gives no time). */
+export function unixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
