@@ -1,10 +1,10 @@
 // The cluster capability in memory, for tests: the queue, the lock and the spent tokens of one
 // store object, shared by the sequencers that use it (several "nodes" in one process).
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import type { Publication } from '../registry/index.ts';
 import type { MemoryLog } from './memory-log.ts';
 import type { MemorySite } from './memory-site.ts';
+import { QueueNotices } from './notices.ts';
 import type {
   ClusterStore,
   IdempotencyRecord,
@@ -29,7 +29,7 @@ interface QueuedRow {
 /** The queue's rows, shared with the log's commit, which marks them sequenced. */
 export class MemoryQueue {
   readonly rows = new Map<number, QueuedRow>();
-  readonly notices = new EventEmitter<{ pending: []; sequenced: [] }>();
+  readonly notices = new QueueNotices();
   nextId = 1;
 
   markSequenced(
@@ -156,16 +156,7 @@ export class MemoryCluster implements ClusterStore {
   }
 
   async listen(on: { pending?: () => void; sequenced?: () => void }): Promise<QueueListener> {
-    const pending = () => on.pending?.();
-    const sequenced = () => on.sequenced?.();
-    this.#queue.notices.on('pending', pending);
-    this.#queue.notices.on('sequenced', sequenced);
-    return {
-      close: async () => {
-        this.#queue.notices.off('pending', pending);
-        this.#queue.notices.off('sequenced', sequenced);
-      },
-    };
+    return this.#queue.notices.listen(on);
   }
 
   async spendOnce(kind: string, token: string, expiresAtMs: number): Promise<boolean> {

@@ -6,7 +6,7 @@ import {
   type Publication,
   type PublicationQuery,
 } from '../registry/index.ts';
-import { countAttempt, type ThrottleRow, uncount } from './sign-in-throttle.ts';
+import { countAttempt, forgiveAttempt, type ThrottleRow } from './sign-in-throttle.ts';
 import {
   type AuditEntry,
   type AuditRecord,
@@ -137,13 +137,9 @@ export class MemorySite implements SiteStore {
     undo: readonly string[],
     throttle: SignInThrottle,
   ): Promise<void> {
-    for (const key of reset) this.#throttle.delete(key);
-    for (const key of undo) {
-      const row = this.#throttle.get(key);
-      const kept = row && uncount(row, throttle);
-      if (kept) this.#throttle.set(key, kept);
-      else this.#throttle.delete(key);
-    }
+    const { remove, write } = forgiveAttempt(this.#throttle, reset, undo, throttle);
+    for (const key of remove) this.#throttle.delete(key);
+    for (const row of write) this.#throttle.set(row.key, row);
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {

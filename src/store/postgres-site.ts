@@ -1,15 +1,16 @@
 // The site's state in PostgreSQL: publications and moderation, staff, sessions, audit log,
 // newsletter subscribers.
 import type pg from 'pg';
-import type {
-  Moderation,
-  Publication,
-  PublicationQuery,
-  PublicationStatus,
-} from '../registry/index.ts';
+import type { Moderation, Publication, PublicationQuery } from '../registry/index.ts';
 import { PostgresStaff } from './postgres-staff.ts';
+import {
+  PUBLICATION_COLUMNS,
+  type PublicationRow,
+  type SubscriberRow,
+  toPublication,
+  toSubscriber,
+} from './rows.ts';
 import { type ModerationQueue, type SiteStore, type Subscriber, unixNow } from './store.ts';
-import { type SubscriberRow, toSubscriber } from './subscriber-row.ts';
 
 export class PostgresSite extends PostgresStaff implements SiteStore {
   #vacuuming: Promise<void> | undefined;
@@ -170,35 +171,4 @@ export async function insertPublications(
       ),
     ],
   );
-}
-
-const PUBLICATION_COLUMNS =
-  'idx, name, name_kind, statement, orgs, region, day, language, status, approved_at';
-
-interface PublicationRow {
-  idx: string;
-  name: string;
-  name_kind: 'real' | 'alias';
-  statement: string;
-  orgs: string[];
-  region: string | null;
-  day: string;
-  language: string;
-  status: PublicationStatus;
-  approved_at: string | null;
-}
-
-function toPublication(r: PublicationRow): Publication {
-  return {
-    index: Number(r.idx),
-    name: r.name,
-    nameKind: r.name_kind,
-    statement: r.statement,
-    orgs: r.orgs,
-    region: r.region ?? undefined,
-    day: r.day,
-    language: r.language,
-    status: r.status,
-    approvedAt: Number(r.approved_at) || undefined,
-  };
 }

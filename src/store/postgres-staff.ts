@@ -2,7 +2,8 @@
 // site's state: PostgresSite extends this).
 import type pg from 'pg';
 import type { PgDatabase } from './postgres-db.ts';
-import { countAttempt, type ThrottleRow, uncount } from './sign-in-throttle.ts';
+import { type AuditRow, toAuditRecord } from './rows.ts';
+import { countAttempt, forgiveAttempt, type ThrottleRow } from './sign-in-throttle.ts';
 import type {
   AuditEntry,
   AuditRecord,
@@ -69,23 +70,11 @@ export class PostgresStaff {
   }
 
   async auditLog(limit: number, before?: number): Promise<AuditRecord[]> {
-    const { rows } = await this.db.query<{
-      id: string;
-      at: string;
-      username: string;
-      action: string;
-      target: string;
-    }>(
+    const { rows } = await this.db.query<AuditRow>(
       'SELECT id, at, username, action, target FROM audit_log WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $1',
       [limit, before ?? null],
     );
-    return rows.map((e) => ({
-      id: Number(e.id),
-      at: Number(e.at),
-      username: e.username,
-      action: e.action,
-      target: e.target,
-    }));
+    return rows.map(toAuditRecord);
   }
 
   async attemptSignIn(
@@ -112,14 +101,9 @@ export class PostgresStaff {
   ): Promise<void> {
     await this.db.transaction('could not forgive a sign-in attempt', async (client) => {
       const stored = await lockThrottle(client, [...reset, ...undo]);
-      const kept = undo.flatMap((key) => {
-        const row = stored.get(key);
-        const k = row && uncount(row, throttle);
-        return k ? [k] : [];
-      });
-      const gone = [...reset, ...undo.filter((key) => !kept.some((k) => k.key === key))];
-      await client.query('DELETE FROM sign_in_throttle WHERE key = ANY($1::text[])', [gone]);
-      await writeThrottle(client, kept);
+      const { remove, write } = forgiveAttempt(stored, reset, undo, throttle);
+      await client.query('DELETE FROM sign_in_throttle WHERE key = ANY($1::text[])', [remove]);
+      await writeThrottle(client, write);
     });
   }
 }

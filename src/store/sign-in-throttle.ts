@@ -43,3 +43,22 @@ export function uncount(row: ThrottleRow, throttle: SignInThrottle): ThrottleRow
   if (failures <= 0) return undefined;
   return { ...row, failures, until: row.at + throttle.wait(row.key, failures) };
 }
+
+/**
+ * After a successful sign-in: the `reset` keys start again from nothing, and the `undo` keys lose
+ * the failure counted for this attempt. The keys to delete and the rows to write.
+ */
+export function forgiveAttempt(
+  stored: ReadonlyMap<string, ThrottleRow>,
+  reset: readonly string[],
+  undo: readonly string[],
+  throttle: SignInThrottle,
+): { remove: string[]; write: ThrottleRow[] } {
+  const write = undo.flatMap((key) => {
+    const row = reset.includes(key) ? undefined : stored.get(key);
+    const kept = row && uncount(row, throttle);
+    return kept ? [kept] : [];
+  });
+  const remove = [...reset, ...undo.filter((key) => !write.some((k) => k.key === key))];
+  return { remove, write };
+}

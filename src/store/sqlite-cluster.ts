@@ -172,16 +172,7 @@ export class SqliteCluster implements ClusterStore {
   }
 
   async listen(on: { pending?: () => void; sequenced?: () => void }): Promise<QueueListener> {
-    const pending = () => on.pending?.();
-    const sequenced = () => on.sequenced?.();
-    this.#database.notices.on('pending', pending);
-    this.#database.notices.on('sequenced', sequenced);
-    return {
-      close: async () => {
-        this.#database.notices.off('pending', pending);
-        this.#database.notices.off('sequenced', sequenced);
-      },
-    };
+    return this.#database.notices.listen(on);
   }
 
   async spendOnce(kind: string, token: string, expiresAtMs: number): Promise<boolean> {

@@ -1,10 +1,10 @@
 // The SQLite database of a store: one file in the data directory, opened via node:sqlite (no
 // native build, no server). The file names, the pragmas, the file modes and the migrations are
 // here; the SQL of each concern is in sqlite-log.ts, sqlite-site.ts and sqlite-cluster.ts.
-import { EventEmitter } from 'node:events';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { QueueNotices } from './notices.ts';
 import { StoreError } from './store.ts';
 
 /** The database's file name in the data directory; SQLite adds `-wal` and `-shm` beside it. */
@@ -115,7 +115,7 @@ export class SqliteDatabase {
   readonly db: DatabaseSync;
   /** The data directory, or undefined for an in-memory database. */
   readonly dir: string | undefined;
-  readonly notices = new EventEmitter<{ pending: []; sequenced: [] }>();
+  readonly notices = new QueueNotices();
 
   /** Opens (creating if needed) the database in `dir`, or an in-memory one for `:memory:`. */
   constructor(dir: string) {

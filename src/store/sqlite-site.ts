@@ -1,15 +1,16 @@
 // The site's state in SQLite: publications and moderation, staff, sessions, audit log, newsletter
 // subscribers.
 import type { DatabaseSync } from 'node:sqlite';
-import type {
-  Moderation,
-  Publication,
-  PublicationQuery,
-  PublicationStatus,
-} from '../registry/index.ts';
+import type { Moderation, Publication, PublicationQuery } from '../registry/index.ts';
+import {
+  PUBLICATION_COLUMNS,
+  type PublicationRow,
+  type SubscriberRow,
+  toPublication,
+  toSubscriber,
+} from './rows.ts';
 import { SqliteStaff } from './sqlite-staff.ts';
 import { type ModerationQueue, type SiteStore, type Subscriber, unixNow } from './store.ts';
-import { type SubscriberRow, toSubscriber } from './subscriber-row.ts';
 
 export class SqliteSite extends SqliteStaff implements SiteStore {
   async publications(q: PublicationQuery): Promise<Publication[]> {
@@ -140,35 +141,4 @@ export function insertPublication(db: DatabaseSync, p: Publication): void {
     p.language,
     p.ownerTag ?? null,
   );
-}
-
-const PUBLICATION_COLUMNS =
-  'idx, name, name_kind, statement, orgs, region, day, language, status, approved_at';
-
-interface PublicationRow {
-  idx: number;
-  name: string;
-  name_kind: 'real' | 'alias';
-  statement: string;
-  orgs: string;
-  region: string | null;
-  day: string;
-  language: string;
-  status: PublicationStatus;
-  approved_at: number | null;
-}
-
-function toPublication(r: PublicationRow): Publication {
-  return {
-    index: r.idx,
-    name: r.name,
-    nameKind: r.name_kind,
-    statement: r.statement,
-    orgs: r.orgs.split(','),
-    region: r.region ?? undefined,
-    day: r.day,
-    language: r.language,
-    status: r.status,
-    approvedAt: r.approved_at || undefined,
-  };
 }

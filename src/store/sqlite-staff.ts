@@ -1,7 +1,8 @@
 // Staff accounts, sessions, sign-in throttling and the audit log in SQLite (part of the site's
 // state: SqliteSite extends this).
 import type { DatabaseSync } from 'node:sqlite';
-import { countAttempt, type ThrottleRow, uncount } from './sign-in-throttle.ts';
+import { type AuditRow, toAuditRecord } from './rows.ts';
+import { countAttempt, forgiveAttempt, type ThrottleRow } from './sign-in-throttle.ts';
 import type { SqliteDatabase } from './sqlite-db.ts';
 import type {
   AuditEntry,
@@ -71,19 +72,12 @@ export class SqliteStaff {
   }
 
   async auditLog(limit: number, before?: number): Promise<AuditRecord[]> {
-    return (
-      this.db
-        .prepare(
-          'SELECT id, at, username, action, target FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?',
-        )
-        .all(before ?? Number.MAX_SAFE_INTEGER, limit) as unknown as AuditRecord[]
-    ).map((e) => ({
-      id: Number(e.id),
-      at: Number(e.at),
-      username: e.username,
-      action: e.action,
-      target: e.target,
-    }));
+    const rows = this.db
+      .prepare(
+        'SELECT id, at, username, action, target FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?',
+      )
+      .all(before ?? Number.MAX_SAFE_INTEGER, limit) as unknown as AuditRow[];
+    return rows.map(toAuditRecord);
   }
 
   async attemptSignIn(
@@ -97,15 +91,7 @@ export class SqliteStaff {
       this.db
         .prepare('DELETE FROM sign_in_throttle WHERE at < ?')
         .run(now - throttle.forgetSeconds);
-      const read = this.db.prepare(
-        'SELECT key, failures, at, until FROM sign_in_throttle WHERE key = ?',
-      );
-      const stored = new Map<string, ThrottleRow>();
-      for (const key of keys) {
-        const row = read.get(key) as ThrottleRow | undefined;
-        if (row) stored.set(key, row);
-      }
-      const { wait, write } = countAttempt(stored, keys, now, throttle);
+      const { wait, write } = countAttempt(this.#throttleRows(keys), keys, now, throttle);
       const put = this.db.prepare(
         'INSERT OR REPLACE INTO sign_in_throttle (key, failures, at, until) VALUES (?, ?, ?, ?)',
       );
@@ -120,20 +106,30 @@ export class SqliteStaff {
     throttle: SignInThrottle,
   ): Promise<void> {
     this.database.transaction(() => {
-      const remove = this.db.prepare('DELETE FROM sign_in_throttle WHERE key = ?');
-      const read = this.db.prepare(
-        'SELECT key, failures, at, until FROM sign_in_throttle WHERE key = ?',
+      const { remove, write } = forgiveAttempt(
+        this.#throttleRows([...reset, ...undo]),
+        reset,
+        undo,
+        throttle,
       );
-      for (const key of reset) remove.run(key);
-      for (const key of undo) {
-        const row = read.get(key) as ThrottleRow | undefined;
-        const kept = row && uncount(row, throttle);
-        if (kept)
-          this.db
-            .prepare('UPDATE sign_in_throttle SET failures = ?, until = ? WHERE key = ?')
-            .run(kept.failures, kept.until, key);
-        else remove.run(key);
-      }
+      const drop = this.db.prepare('DELETE FROM sign_in_throttle WHERE key = ?');
+      for (const key of remove) drop.run(key);
+      const put = this.db.prepare(
+        'INSERT OR REPLACE INTO sign_in_throttle (key, failures, at, until) VALUES (?, ?, ?, ?)',
+      );
+      for (const r of write) put.run(r.key, r.failures, r.at, r.until);
     });
+  }
+
+  #throttleRows(keys: readonly string[]): Map<string, ThrottleRow> {
+    const read = this.db.prepare(
+      'SELECT key, failures, at, until FROM sign_in_throttle WHERE key = ?',
+    );
+    const stored = new Map<string, ThrottleRow>();
+    for (const key of keys) {
+      const row = read.get(key) as ThrottleRow | undefined;
+      if (row) stored.set(key, { ...row });
+    }
+    return stored;
   }
 }
