@@ -3,7 +3,7 @@
 //
 // Sizes are in SVG units drawn at about one CSS pixel on a phone (the viewBox is as wide as a
 // 390 px screen leaves for it) and at most 1.5 times that on a wide screen (site.css), so that
-// text of 13 units is never smaller than 12 px. Series are stacked (declarations made here above
+// text of 13 units is never smaller than 12 px. Series are stacked (declarations made here, then
 // imported history) and named in a legend.
 import { type Html, html } from './html.ts';
 

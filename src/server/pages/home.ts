@@ -47,6 +47,11 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
     verifier: { path: VERIFIER_PATH, file: VERIFIER_FILE, sha256: (await buildVerifier()).sha256 },
   });
 
+  // Browsers ask for an icon on their own; the site has none, and says so without an error.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_req, reply) =>
+    reply.code(204).header('Cache-Control', 'public, max-age=86400').send(),
+  );
+
   // The verifier sits beside the log's files, where `tuidang mirror` copies it and a mirror serves it.
   app.get(VERIFIER_PATH, { schema: { hide: true } }, async (_req, reply) =>
     reply

@@ -8,7 +8,7 @@ import type { I18n } from '../i18n.ts';
 
 export interface OverTime {
   readonly unit: 'month' | 'year';
-  /** [month or year, imported, made here], oldest first, from the first period with declarations. */
+  /** [month or year, made here, imported], oldest first, from the first period with declarations. */
   readonly rows: ReadonlyArray<readonly [string, number, number]>;
 }
 
@@ -47,8 +47,8 @@ export function overTime(totals: Totals): OverTime {
       months.set(day.slice(0, 7), m);
     }
   };
-  add(totals.imported.days, 0);
-  add(totals.registered.days, 1);
+  add(totals.registered.days, 0);
+  add(totals.imported.days, 1);
   const sorted = [...months.keys()].sort();
   const first = sorted[0];
   const last = sorted.at(-1);
@@ -88,8 +88,8 @@ export function overTimeChart(t: I18n, totals: Totals): Html {
   });
 }
 
-/** Imported history and declarations made here, in the order of the rows' values. */
+/** Declarations made here and imported history, in the order of the rows' values. */
 export const SERIES = (t: I18n): ChartData['series'] => [
-  { name: t.m['stats.imported'], tone: 'history' },
   { name: t.m['stats.registered'], tone: 'here' },
+  { name: t.m['stats.imported'], tone: 'history' },
 ];

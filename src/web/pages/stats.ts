@@ -41,7 +41,7 @@ export function statsPage(t: I18n, totals: Totals, treeSize: number): Page {
   const voided = Object.entries(totals.voided);
   const region = (c: string) => (c === 'none' ? m['region.none'] : regionName(c, t.locale));
   // Organisations and provinces as charts with their table beside them (one title for both);
-  // imported history stacked under declarations made here.
+  // declarations made here and imported history stacked, in the tables' order.
   const chart = (
     title: string,
     column: string,
@@ -53,7 +53,7 @@ export function statsPage(t: I18n, totals: Totals, treeSize: number): Page {
       labelHeader: column,
       tableSummary: m['chart.table'],
       series: SERIES(t),
-      rows: list.map(([label, here, imported]) => [label, imported, here] as const),
+      rows: list,
       format: t.number,
       open: true,
     });
