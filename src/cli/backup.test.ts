@@ -11,6 +11,7 @@ import { runCli as tuidang } from '../../test/cli.ts';
 import { startServer } from '../../test/server-process.ts';
 import { generateKey } from '../log/index.ts';
 import type { Receipt } from '../sequencer/index.ts';
+import { databasePath } from '../store/index.ts';
 
 test('online backup under load; restore; every receipt acknowledged before the backup is there', {
   timeout: 120_000,
@@ -52,7 +53,7 @@ test('online backup under load; restore; every receipt acknowledged before the b
   assert.equal(again.code, 2, 'refuses to overwrite');
 
   const restored = { ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'tuidang-restored-')) };
-  copyFileSync(file, join(restored.DATA_DIR, 'tuidang.db'));
+  copyFileSync(file, databasePath(restored.DATA_DIR));
   const revived = await startServer(restored);
   try {
     assert.ok(before.length > 0);

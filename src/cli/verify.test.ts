@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { runCli } from '../../test/cli.ts';
 import { startServer } from '../../test/server-process.ts';
 import { generateKey } from '../log/index.ts';
+import { databasePath } from '../store/index.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'tuidang-home-'));
 const env = {
@@ -82,7 +83,7 @@ test('a receipt: in its checkpoint, consistent with the log, and it commits to t
 });
 
 test('published totals that differ from the log: exit 1 and a table of the differences', async () => {
-  const db = new DatabaseSync(join(dataDir, 'tuidang.db'));
+  const db = new DatabaseSync(databasePath(dataDir));
   const row = db.prepare('SELECT json FROM totals').get() as { json: string };
   const totals = JSON.parse(row.json);
   totals.registered.declarants += 1000000;

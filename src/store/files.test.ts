@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { append } from '../../test/stores.ts';
 import { SqliteStore } from './sqlite.ts';
-import { backupDatabase, DATABASE_FILES } from './sqlite-db.ts';
+import { backupDatabase, DATABASE_FILES, LOCK_FILE } from './sqlite-db.ts';
 
 const umask = process.umask(0o022);
 after(() => process.umask(umask));
@@ -25,7 +25,7 @@ test('a new data directory is 0700 and its files 0600 under umask 022', async ()
   assert.equal(mode(dir), '700');
   assert.deepEqual(
     modes(dir),
-    Object.fromEntries([...DATABASE_FILES, 'tuidang.lock'].map((f) => [f, '600'])),
+    Object.fromEntries([...DATABASE_FILES, LOCK_FILE].map((f) => [f, '600'])),
   );
   const copy = join(mkdtempSync(join(tmpdir(), 'tuidang-backup-')), 'copy.db');
   assert.equal(backupDatabase(dir, copy), 3);
