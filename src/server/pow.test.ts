@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
-import { PostgresStore } from '../store/index.ts';
+import { PostgresStore, SqliteStore } from '../store/index.ts';
 import { ProofOfWork } from './pow.ts';
 
 const seed = new Uint8Array(32).fill(4);
@@ -87,4 +90,30 @@ test('in a cluster, a solution or ticket spent on one node is refused by the oth
   } finally {
     for (const s of stores) await s.close();
   }
+});
+
+test('with SQLite, a solution or ticket spent before a restart is refused after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuidang-pow-'));
+  let now = Date.now();
+  const start = (store: SqliteStore) =>
+    new ProofOfWork({
+      seed,
+      cost: 200,
+      waitSeconds: 3,
+      now: () => now,
+      spendOnce: (token, expiresAtMs) => store.cluster.spendOnce('pow', token, expiresAtMs),
+    });
+  const before = new SqliteStore(dir);
+  const first = start(before);
+  const payload = await solve(first);
+  const ticket = first.ticket();
+  now += 3_000;
+  assert.equal(await first.checkSolution(payload), true);
+  assert.equal(await first.checkTicket(ticket), 'ok');
+  await before.close();
+  const after = new SqliteStore(dir);
+  const restarted = start(after);
+  assert.equal(await restarted.checkSolution(payload), false, 'the solution, after a restart');
+  assert.equal(await restarted.checkTicket(ticket), 'invalid', 'the ticket, after a restart');
+  await after.close();
 });
