@@ -8,7 +8,9 @@ import { test } from 'node:test';
 
 const src = new URL('.', import.meta.url).pathname;
 
+// src/errors (the one error model) imports nothing and may be used by every folder.
 const allowed: Record<string, readonly string[]> = {
+  errors: [],
   log: [],
   registry: ['log'],
   store: ['log', 'registry'],
@@ -39,13 +41,31 @@ test('each folder of src imports only from the folders below it', () => {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/from '(\.[^']+)'/g)) {
       const target = relative(src, join(file, '..', m[1] as string)).split('/')[0] as string;
-      if (target !== folder && !mayUse.includes(target) && !target.startsWith('..'))
+      if (
+        target !== folder &&
+        target !== 'errors' &&
+        !mayUse.includes(target) &&
+        !target.startsWith('..')
+      )
         broken.push(`${relative(src, file)} imports ${m[1]}`);
     }
     for (const m of text.matchAll(/from '([^.'][^']*)'/g))
-      if (folder === 'log' && m[1] !== 'node:crypto')
+      if ((folder === 'log' || folder === 'errors') && m[1] !== 'node:crypto')
         broken.push(`${relative(src, file)} imports ${m[1]}: src/log may use only node:crypto`);
   }
   assert.ok(checked > 80, `read the sources (${checked})`);
   assert.deepEqual([...new Set(broken)], []);
+});
+
+test('every error thrown on purpose is a kind of TuidangError (src/errors)', () => {
+  const broken: string[] = [];
+  for (const file of sources(src)) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(
+      /throw new (Error|TypeError|RangeError)\(|class \w+ extends Error\b/g,
+    ))
+      if (!file.includes('/errors/') || !m[0].includes('extends'))
+        broken.push(`${relative(src, file)}: ${m[0]}`);
+  }
+  assert.deepEqual(broken, [], 'use TuidangError (or one of its kinds) with a code');
 });

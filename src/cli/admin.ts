@@ -75,7 +75,8 @@ export const admin: Command = {
         );
         return 0;
       } catch (e) {
-        if (e instanceof VoidError) throw new CliError(`${e.message}; nothing was written`, 1);
+        if (e instanceof VoidError)
+          throw new VoidError(`${e.message}; nothing was written`, e.target, e.problem);
         throw e;
       } finally {
         await sequencer.close();

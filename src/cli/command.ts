@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { TuidangError } from '../errors/index.ts';
 
 export interface Command {
   readonly summary: string;
@@ -6,13 +7,11 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-/** A failure the user can act on: printed as one line, no stack trace. */
-export class CliError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 2) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
+/** A wrong option or argument: printed as one line with the usage, exit code 2 (src/errors). */
+export class CliError extends TuidangError<'usage'> {
+  override name = 'CliError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('usage', message, options);
   }
 }
 

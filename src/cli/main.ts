@@ -1,10 +1,9 @@
 // `tuidang <command>`: one entry point for operators, auditors and witnesses.
 
-import { ConfigError } from '../server/config.ts';
-import { StoreError } from '../store/index.ts';
+import { outcomeOf, TuidangError } from '../errors/index.ts';
 import { admin } from './admin.ts';
 import { backup } from './backup.ts';
-import { CliError, type Command } from './command.ts';
+import type { Command } from './command.ts';
 import { importCommand } from './import.ts';
 import { keygen } from './keygen.ts';
 import { mirrorCommand } from './mirror.ts';
@@ -44,21 +43,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(args);
   } catch (e) {
-    if (e instanceof CliError) {
-      console.error(`tuidang ${name}: ${e.message}`);
-      return e.exitCode;
-    }
-    // A setting in the environment is wrong: say which, as for a wrong option.
-    if (e instanceof ConfigError) {
-      console.error(`tuidang ${name}: ${e.message}`);
-      return 2;
-    }
-    // The database cannot be reached or is not what this program expects: one line, no trace.
-    if (e instanceof StoreError && (e.code === 'unavailable' || e.code === 'corrupt')) {
-      console.error(`tuidang ${name}: ${e.message}`);
-      return 1;
-    }
-    throw e;
+    // A setting, an argument, the database, a log: whatever failed on purpose says so in one line,
+    // with the exit code of its kind (src/errors). Anything else is a fault, with its stack trace.
+    if (!(e instanceof TuidangError)) throw e;
+    console.error(`tuidang ${name}: ${e.message}`);
+    return outcomeOf(e).exit;
   }
 }
 

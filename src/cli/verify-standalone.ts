@@ -2,7 +2,7 @@
 // anyone with Node.js 18 or later (src/web/bundle.ts builds it; every registry and mirror serves
 // it at /log/tuidang-verify.mjs). Usage as for `tuidang verify`:
 //   node tuidang-verify.mjs https://registry.example
-import { CliError } from './command.ts';
+import { outcomeOf, TuidangError } from '../errors/index.ts';
 import { verify } from './verify.ts';
 
 const [major = 0] = process.versions.node.split('.').map(Number);
@@ -13,7 +13,7 @@ if (major < 18) {
 try {
   process.exitCode = await verify.run(process.argv.slice(2));
 } catch (e) {
-  if (!(e instanceof CliError)) throw e;
+  if (!(e instanceof TuidangError)) throw e;
   console.error(`tuidang-verify: ${e.message}`);
-  process.exitCode = e.exitCode;
+  process.exitCode = outcomeOf(e).exit;
 }

@@ -134,3 +134,21 @@ test('a log that rewrote what was verified before: exit 1, FORK', async () => {
     await fork.kill('SIGTERM');
   }
 });
+
+test('a receipt whose checkpoint or proof is malformed: exit 1 and one line, no stack trace', async () => {
+  const receipt = (await declare(1)) as { receipts: Array<Record<string, unknown>> };
+  const good = receipt.receipts[0] as Record<string, unknown>;
+  for (const broken of [
+    { checkpoint: 'not a signed note' },
+    { checkpoint: `${String(good.checkpoint).split('\n')[0]}\nx\ny\n\n— nobody AAAA\n` },
+    { inclusionProof: ['not base64!'] },
+    { entry: 'AAAA' },
+  ]) {
+    const file = join(home, 'broken-receipt.json');
+    writeFileSync(file, JSON.stringify({ receipts: [{ ...good, ...broken }] }));
+    const res = await tuidang('verify', '--receipt', file, '--vkey', key.vkey);
+    assert.equal(res.code, 1, `${JSON.stringify(broken)}: ${res.stderr}`);
+    assert.match(res.stderr, /^VERIFICATION FAILED/);
+    assert.doesNotMatch(res.stderr, /\n\s+at /);
+  }
+});

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { outcomeOf, TuidangError } from '../errors/index.ts';
 import {
   encodeBase64,
   LogError,
@@ -22,7 +23,6 @@ import {
   parseReceipts,
   progressBar,
   readTilesOf,
-  SourceError,
   tiledLog,
   totalsDifferences,
   VerificationError,
@@ -302,22 +302,15 @@ async function checkReceipt(
 }
 
 async function failure(e: unknown, json: boolean): Promise<number> {
-  if (e instanceof VerificationError) {
-    // A bad tile must not stay in the cache, or every later run would fail on it again.
-    if (e.where.startsWith('tile/')) await lastSource?.forget?.(e.where).catch(() => {});
-    if (json)
-      console.log(JSON.stringify({ verified: false, where: e.where, error: e.message }, null, 2));
-    else console.error(`VERIFICATION FAILED at ${e.message}`);
-    return 1;
-  }
-  if (e instanceof SourceError || e instanceof CliError) {
-    if (json) console.log(JSON.stringify({ verified: false, error: e.message }, null, 2));
-    else console.error(`tuidang verify: ${e.message}`);
-    return 2;
-  }
-  if (e instanceof LogError && e.code === 'malformed-key') {
-    console.error(`tuidang verify: ${e.message}`);
-    return 2;
-  }
-  throw e;
+  // Every error thrown on purpose (a receipt's malformed checkpoint, a tile that does not verify,
+  // an unreachable log) is one line; its exit code comes from its kind (src/errors).
+  if (!(e instanceof TuidangError)) throw e;
+  const where = e instanceof VerificationError ? e.where : undefined;
+  // A bad tile must not stay in the cache, or every later run would fail on it again.
+  if (where?.startsWith('tile/')) await lastSource?.forget?.(where).catch(() => {});
+  const exit = outcomeOf(e).exit;
+  if (json) console.log(JSON.stringify({ verified: false, where, error: e.message }, null, 2));
+  else if (exit === 1) console.error(`VERIFICATION FAILED${where ? ' at' : ':'} ${e.message}`);
+  else console.error(`tuidang verify: ${e.message}`);
+  return exit;
 }

@@ -1,3 +1,5 @@
+import { TuidangError } from '../errors/index.ts';
+
 /**
  * One error type for everything `src/log/` rejects. Callers switch on `code`, never on the message;
  * the message says what was wrong in words an operator can act on.
@@ -12,12 +14,9 @@ export type LogErrorCode =
   | 'bad-proof' // inclusion or consistency proof does not verify
   | 'out-of-range'; // an index or size outside the tree
 
-export class LogError extends Error {
-  readonly code: LogErrorCode;
-
+export class LogError extends TuidangError<LogErrorCode> {
   constructor(code: LogErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'LogError';
-    this.code = code;
   }
 }

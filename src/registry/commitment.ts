@@ -2,6 +2,7 @@
 // With the 32-byte random salt, which only the declarant's receipt holds, the commitment reveals
 // nothing; with it, the declarant can prove which entry is theirs and what they declared.
 import { hash, randomBytes } from 'node:crypto';
+import { TuidangError } from '../errors/index.ts';
 
 export const COMMITMENT_TAG = 'tuidang/commitment/v1\n';
 export const SALT_SIZE = 32;
@@ -40,7 +41,7 @@ export function commitment(
   nameKind: NameKind,
   statement: string | undefined,
 ): Uint8Array {
-  if (salt.length !== SALT_SIZE) throw new Error('salt must be 32 bytes');
+  if (salt.length !== SALT_SIZE) throw new TuidangError('internal', 'salt must be 32 bytes');
   const n = name.normalize('NFC');
   const st = (statement ?? '').normalize('NFC');
   if (4 * (n.length + st.length) > scratch.length - TAG.length - SALT_SIZE - 7) {

@@ -2,6 +2,7 @@
 // attacker-controlled JSON: every field is checked, unknown fields are refused, and each problem is
 // reported with the field it concerns, in words a person understands.
 
+import { TuidangError } from '../errors/index.ts';
 import type { NameKind } from './commitment.ts';
 import { CHANNELS, type Channel, ORGS, type Org } from './entry.ts';
 import { parseRegion, type Region } from './regions.ts';
@@ -45,11 +46,11 @@ export type ProblemCode =
   | 'too-many'
   | 'invalid';
 
-export class ValidationError extends Error {
+export class ValidationError extends TuidangError<'invalid-submission'> {
   override name = 'ValidationError';
   readonly problems: readonly FieldProblem[];
   constructor(problems: FieldProblem[]) {
-    super(problems.map((p) => `${p.pointer || '/'}: ${p.detail}`).join('; '));
+    super('invalid-submission', problems.map((p) => `${p.pointer || '/'}: ${p.detail}`).join('; '));
     this.problems = problems;
   }
 }

@@ -1,6 +1,7 @@
 // The log entry: one per declarant, public, and holding nothing that identifies anyone.
 // The format is documented byte by byte in docs/log-format.md; change both together, and add a
 // version rather than change the meaning of an existing one.
+import { TuidangError } from '../errors/index.ts';
 import { type Region, regionByte, regionFromByte } from './regions.ts';
 
 export const ENTRY_VERSION = 1;
@@ -41,8 +42,11 @@ export interface VoidEntry {
 export type Entry = DeclarationEntry | VoidEntry;
 
 /** Thrown for bytes that are not a valid entry; entries from a mirror are attacker-controlled. */
-export class EntryFormatError extends Error {
+export class EntryFormatError extends TuidangError<'malformed-entry'> {
   override name = 'EntryFormatError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('malformed-entry', message, options);
+  }
 }
 
 // Days repeat across entries (a log spans a few thousand of them): convert each once.

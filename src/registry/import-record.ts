@@ -1,6 +1,7 @@
 // A historical record to import: one declarant with the day they declared. Records come from old
 // files, attacker-controlled or just messy: each problem is reported with a reason, never skipped.
 
+import { TuidangError } from '../errors/index.ts';
 import { MAX_NAME, MAX_STATEMENT } from './declaration.ts';
 import { dayNumber, EntryFormatError, ORGS, type Org } from './entry.ts';
 import { parseRegion, type Region } from './regions.ts';
@@ -15,8 +16,11 @@ export interface ImportRecord {
   readonly publish: boolean;
 }
 
-export class RecordError extends Error {
+export class RecordError extends TuidangError<'invalid-record'> {
   override name = 'RecordError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid-record', message, options);
+  }
 }
 
 const FIELDS = ['day', 'orgs', 'region', 'name', 'nameKind', 'statement', 'publish'];

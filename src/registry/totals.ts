@@ -1,6 +1,7 @@
 // Totals are a pure function of the log's entries: the server keeps them up to date entry by entry
 // in the same transaction as the entries, and `tuidang verify` recomputes them from the raw log.
 // Both use this file, so they agree by construction; the tests check that they agree in fact.
+import { TuidangError } from '../errors/index.ts';
 import {
   CHANNELS,
   type DeclarationEntry,
@@ -75,14 +76,17 @@ export function addEntry(t: Totals, e: Entry, target?: DeclarationEntry): void {
     return;
   }
   if (target === undefined)
-    throw new Error(`void entry for index ${e.target} needs the entry it voids`);
+    throw new TuidangError('internal', `void entry for index ${e.target} needs the entry it voids`);
   count(t, target, -1);
   bump(t.voided, e.reason, 1);
 }
 
 /** Thrown when a log's entries break a rule that totals depend on (e.g. a void of a void). */
-export class TallyError extends Error {
+export class TallyError extends TuidangError<'bad-void'> {
   override name = 'TallyError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('bad-void', message, options);
+  }
 }
 
 /**

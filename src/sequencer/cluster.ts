@@ -7,6 +7,7 @@
 // If the sequencing node dies, its session ends and PostgreSQL frees the lock: another node takes
 // it within a second or two. Two nodes that both believe they sequence can never fork the log:
 // every commit locks the log's state row and checks the tree size it builds on.
+import { TuidangError } from '../errors/index.ts';
 import type { NodeCache, ReadTiles } from '../log/index.ts';
 import {
   type DeclarationEntry,
@@ -147,7 +148,8 @@ export class ClusterSequencer implements Declarations {
         entries = rows.flatMap((r) => r.entries);
         const declarations = entries.map((e) => {
           const d = decodeEntry(e);
-          if (d.kind !== 'declaration') throw new Error('a pending submission holds a void entry');
+          if (d.kind !== 'declaration')
+            throw new TuidangError('corrupt', 'a pending submission holds a void entry');
           return d as DeclarationEntry;
         });
         const now = unixNow(this.#opts);
@@ -236,12 +238,12 @@ export class ClusterSequencer implements Declarations {
     const cores = receiptCores(row.entries, salts, row.indexes);
     const checkpoint = await this.#store.checkpointAt(row.treeSize);
     if (checkpoint === undefined)
-      throw new Error(`no checkpoint stored for tree size ${row.treeSize}`);
+      throw new TuidangError('corrupt', `no checkpoint stored for tree size ${row.treeSize}`);
     return receipts(this.#store.readTiles, row.treeSize, checkpoint, cores);
   }
 
   async #accept(s: Submission, idempotency: IdempotencyInfo | undefined): Promise<Receipt[]> {
-    if (this.#closed) throw new Error('the sequencer is shut down');
+    if (this.#closed) throw new TuidangError('shutting-down', 'the sequencer is shut down');
     if (this.#waitingDeclarants + s.declarants.length > this.#opts.maxPool)
       throw new PoolFullError('too many declarations are waiting');
     const prepared = prepare(s, this.#opts.now());
@@ -257,7 +259,8 @@ export class ClusterSequencer implements Declarations {
       // Another node took this key at the same moment: answer as a retry of that request.
       this.#waitingDeclarants -= prepared.entries.length;
       const answer = idempotency && (await this.#earlier(idempotency, true));
-      if (answer === undefined) throw new Error('the submission could not be stored; please retry');
+      if (answer === undefined)
+        throw new TuidangError('unavailable', 'the submission could not be stored; please retry');
       return answer;
     }
     const answer = new Promise<Receipt[]>((resolve, reject) => {
@@ -334,7 +337,7 @@ export class ClusterSequencer implements Declarations {
             checkpoints.set(row.treeSize, this.#store.checkpointAt(row.treeSize));
           const checkpoint = await checkpoints.get(row.treeSize);
           if (checkpoint === undefined)
-            throw new Error(`no checkpoint stored for tree size ${row.treeSize}`);
+            throw new TuidangError('corrupt', `no checkpoint stored for tree size ${row.treeSize}`);
           if (!caches.has(row.treeSize)) caches.set(row.treeSize, new Map());
           const cores = receiptCores(w.entries, w.salts, row.indexes);
           const answer = await receipts(
@@ -420,10 +423,13 @@ export class ClusterSequencer implements Declarations {
 }
 
 /** A void asked of a node that does not sequence the log at the moment: nothing was written. */
-export class NotSequencingError extends Error {
+export class NotSequencingError extends TuidangError<'not-sequencing'> {
   override name = 'NotSequencingError';
   constructor() {
-    super('this node does not write the log at the moment; nothing was voided: try again');
+    super(
+      'not-sequencing',
+      'this node does not write the log at the moment; nothing was voided: try again',
+    );
   }
 }
 

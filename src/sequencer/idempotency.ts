@@ -15,6 +15,7 @@ import {
   hkdfSync,
   randomBytes,
 } from 'node:crypto';
+import { TuidangError } from '../errors/index.ts';
 
 export type { IdempotencyRecord } from '../store/index.ts';
 
@@ -26,8 +27,11 @@ const REQUEST_INFO = 'tuidang/idempotency/request/v1';
 /** The least a key must carry: as much as the salts it protects could be guessed. */
 export const MIN_KEY_BITS = 128;
 
-export class IdempotencyKeyError extends Error {
+export class IdempotencyKeyError extends TuidangError<'idempotency-key'> {
   override name = 'IdempotencyKeyError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('idempotency-key', message, options);
+  }
 }
 
 export interface SealedReceipt {

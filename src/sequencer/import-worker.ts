@@ -1,10 +1,11 @@
 // The worker thread of an import: reads and prepares batches, sends each with its entries packed in
 // one transferred buffer, and stays at most two batches ahead of the thread that commits them.
 import { parentPort, workerData } from 'node:worker_threads';
+import { TuidangError } from '../errors/index.ts';
 import { type ReadOptions, readBatches } from './import-reader.ts';
 
 const port = parentPort;
-if (port === null) throw new Error('import-worker.ts runs as a worker thread');
+if (port === null) throw new TuidangError('internal', 'import-worker.ts runs as a worker thread');
 let inFlight = 0;
 let wake: (() => void) | undefined;
 port.on('message', () => {

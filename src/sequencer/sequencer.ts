@@ -4,6 +4,7 @@
 // waiting request answered with its receipts. Batches grow with load by themselves; there is no
 // fixed tick, so throughput does not depend on how many clients wait.
 import type { Logger } from 'pino';
+import { TuidangError } from '../errors/index.ts';
 import type { NodeCache, NoteSigner } from '../log/index.ts';
 import {
   encodeEntry,
@@ -28,10 +29,11 @@ import type { WitnessesOptions } from './witnesses.ts';
 import { type Appended, LogWriter } from './writer.ts';
 
 /** The Idempotency-Key was used before for another request: the caller should answer 409. */
-export class IdempotencyConflictError extends Error {
+export class IdempotencyConflictError extends TuidangError<'idempotency-conflict'> {
   override name = 'IdempotencyConflictError';
   constructor() {
     super(
+      'idempotency-conflict',
       'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
     );
   }
@@ -43,11 +45,18 @@ export class IdempotencyConflictError extends Error {
  * sequencer has logged the failure once, with what it affected; the caller answers (500) without
  * logging it again.
  */
-export class SequencingError extends Error {
+export class SequencingError extends TuidangError<
+  'commit-failed' | 'receipts-failed' | 'commit-unavailable'
+> {
   override name = 'SequencingError';
   readonly recorded: boolean;
   constructor(recorded: boolean, options: { cause: unknown }) {
     super(
+      options.cause instanceof TuidangError && options.cause.code === 'unavailable'
+        ? 'commit-unavailable'
+        : recorded
+          ? 'receipts-failed'
+          : 'commit-failed',
       recorded
         ? 'the entries were logged, but their receipts could not be built'
         : 'the commit failed: nothing was logged',
@@ -58,9 +67,11 @@ export class SequencingError extends Error {
 }
 
 /** The pool is full: the caller should answer 503 with Retry-After. */
-export class PoolFullError extends Error {
+export class PoolFullError extends TuidangError<'pool-full'> {
   override name = 'PoolFullError';
-  readonly retryAfterSeconds = 1;
+  constructor(message: string) {
+    super('pool-full', message, { retryAfterSeconds: 1 });
+  }
 }
 
 export interface SequencerOptions {
@@ -183,7 +194,7 @@ export async function replayRecord(
   if (record.requestHash !== info.requestHash) throw new IdempotencyConflictError();
   const checkpoint = await store.checkpointAt(record.treeSize);
   if (checkpoint === undefined)
-    throw new Error(`no checkpoint stored for tree size ${record.treeSize}`);
+    throw new TuidangError('corrupt', `no checkpoint stored for tree size ${record.treeSize}`);
   return receipts(store.readTiles, record.treeSize, checkpoint, unseal(info.key, record.sealed));
 }
 

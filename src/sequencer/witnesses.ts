@@ -3,6 +3,7 @@
 // last cosigned; a witness that falls behind skips to the newest. The sequencer waits for a quorum
 // at most `timeoutMs`, and never for a witness that is failing: a witness that is down never stops
 // declarations, it only leaves checkpoints without its cosignature until it answers again.
+import { TuidangError } from '../errors/index.ts';
 import {
   formatAddCheckpoint,
   formatNote,
@@ -41,12 +42,13 @@ export function parseWitnesses(value: string): WitnessConfig[] {
     .map((pair) => {
       const [url = '', vkey = '', ...rest] = pair.split(/\s+/);
       if (!/^https?:\/\/\S+$/.test(url) || vkey === '' || rest.length > 0) {
-        throw new Error(
+        throw new TuidangError(
+          'config',
           `witness "${pair}" must be "URL VKEY", e.g. "https://witness.example/ witness.example+1234abcd+BA…"`,
         );
       }
       if (parseVerifierKey(vkey).type !== 0x04)
-        throw new Error(`witness key ${vkey} is not a cosignature/v1 key`);
+        throw new TuidangError('config', `witness key ${vkey} is not a cosignature/v1 key`);
       return { url: url.replace(/\/+$/, ''), vkey };
     });
 }
@@ -125,12 +127,16 @@ class Witness {
       return this.#request(job, true);
     }
     if (res.status !== 200)
-      throw new Error(`it answered ${res.status}: ${text.slice(0, 200).trim()}`);
+      throw new TuidangError(
+        'unreachable',
+        `it answered ${res.status}: ${text.slice(0, 200).trim()}`,
+      );
     // Keep only a valid cosignature of this witness on this very checkpoint.
     const opened = openNote(job.note + text, [this.verifier]);
     this.size = job.size;
     const sig = opened.verified[0];
-    if (sig === undefined) throw new Error('its answer holds no valid cosignature of its key');
+    if (sig === undefined)
+      throw new TuidangError('bad-signature', 'its answer holds no valid cosignature of its key');
     return sig;
   }
 }

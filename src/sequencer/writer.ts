@@ -1,6 +1,7 @@
 // The one writer of a log: appends a batch of entries in one commit. It keeps what the next
 // commit needs in memory (tree size, totals, the right-edge tiles), and starts again from the
 // store before the commit after one that failed, since the store is the truth.
+import { TuidangError } from '../errors/index.ts';
 import {
   ENTRIES_LEVEL,
   integrate,
@@ -210,13 +211,13 @@ export class LogWriter {
 }
 
 /** A void entry that would make the log invalid: nothing was written. */
-export class VoidError extends Error {
+export class VoidError extends TuidangError<'invalid-void'> {
   override name = 'VoidError';
   /** The entry that cannot be voided, and why: not in the log, voided already, or a void entry. */
   readonly target: number;
   readonly problem: 'missing' | 'voided' | 'void';
   constructor(message: string, target: number, problem: VoidError['problem']) {
-    super(message);
+    super('invalid-void', message);
     this.target = target;
     this.problem = problem;
   }

@@ -1,6 +1,7 @@
 // Configuration from the environment, checked at start with messages that say what to fix.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TuidangError } from '../errors/index.ts';
 import { generateKey, parseSignerKey } from '../log/index.ts';
 import {
   parseWitnesses,
@@ -32,8 +33,11 @@ export interface Config {
   readonly witnesses: WitnessesOptions | undefined;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends TuidangError<'config'> {
   override name = 'ConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config', message, options);
+  }
 }
 
 function int(

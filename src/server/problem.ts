@@ -1,24 +1,25 @@
 // The one place where errors become HTTP responses: RFC 9457 problem details, a sentence a person
-// can act on, never a stack trace. Unexpected errors are logged without request data.
+// can act on, never a stack trace. The status of each error comes from the table in src/errors;
+// unexpected errors are logged without request data.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { LogError } from '../log/index.ts';
+import { outcomeOf, publicMessage, TuidangError } from '../errors/index.ts';
 import { ValidationError } from '../registry/index.ts';
-import {
-  IdempotencyConflictError,
-  IdempotencyKeyError,
-  PoolFullError,
-  SequencingError,
-} from '../sequencer/index.ts';
-import { StoreError } from '../store/index.ts';
-import { RateLimitedError } from './rate-limit.ts';
 
-export class HttpError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'HttpError';
-    this.status = status;
+const CODE_OF_STATUS = {
+  400: 'bad-request',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  415: 'unsupported-media-type',
+} as const;
+type RequestCode = (typeof CODE_OF_STATUS)[keyof typeof CODE_OF_STATUS];
+
+/** A request the routes refuse, by its HTTP status (the table in src/errors maps it back). */
+export class HttpError extends TuidangError<RequestCode> {
+  override name = 'HttpError';
+  constructor(status: keyof typeof CODE_OF_STATUS, message: string) {
+    super(CODE_OF_STATUS[status], message);
   }
 }
 
@@ -30,8 +31,10 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -62,46 +65,13 @@ function handle(
   _request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
-  if (error instanceof ValidationError) {
-    return send(
-      reply,
-      400,
-      error.problems.length === 1
-        ? `${error.problems[0]?.pointer}: ${error.problems[0]?.detail}`
-        : 'Some fields are not valid.',
-      {
-        errors: error.problems,
-      },
-    );
-  }
-  if (error instanceof HttpError) return send(reply, error.status, error.message);
-  if (error instanceof IdempotencyKeyError) return send(reply, 400, error.message);
-  if (error instanceof IdempotencyConflictError) return send(reply, 409, error.message);
-  if (error instanceof RateLimitedError) {
-    reply.header('Retry-After', String(error.retryAfterSeconds));
-    return send(reply, 429, error.message);
-  }
-  if (error instanceof PoolFullError) {
-    reply.header('Retry-After', String(error.retryAfterSeconds));
-    return send(
-      reply,
-      503,
-      'The registry is busy. Please try again in a moment; nothing was recorded.',
-    );
-  }
-  if (
-    error instanceof LogError &&
-    (error.code === 'out-of-range' || error.code === 'malformed-tile')
-  )
-    return send(reply, 400, error.message);
-  if (error instanceof StoreError && error.code === 'not-found')
-    return send(reply, 404, error.message);
-  if (isUnavailable(error)) {
-    logger.error({ err: error }, 'database unavailable');
-    return unavailable(reply);
-  }
   const fe = error as FastifyError;
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+  if (
+    !(error instanceof TuidangError) &&
+    typeof fe.statusCode === 'number' &&
+    fe.statusCode >= 400 &&
+    fe.statusCode < 500
+  ) {
     // Fastify's own client errors: bad JSON, body too large, wrong content type.
     const detail =
       fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
@@ -115,32 +85,24 @@ function handle(
               : error.message;
     return send(reply, fe.statusCode, detail);
   }
-  // The sequencer has logged it already, with what it affected.
-  if (error instanceof SequencingError && isUnavailable(error.cause)) return unavailable(reply);
-  if (error instanceof SequencingError)
+  const outcome = outcomeOf(error);
+  // Log the error itself, never the request: it may hold a name or an address.
+  if (outcome.log)
+    logger.error(
+      { err: error },
+      error instanceof TuidangError ? `${error.code}: ${error.message}` : 'unexpected error',
+    );
+  if (outcome.retryAfter !== undefined) reply.header('Retry-After', String(outcome.retryAfter));
+  if (error instanceof ValidationError)
     return send(
       reply,
-      500,
-      error.recorded
-        ? 'Your declaration was recorded, but its receipt could not be made. Send the same request again with the same Idempotency-Key to get it.'
-        : 'Something went wrong on our side; nothing was recorded. Please try again later.',
+      outcome.status,
+      error.problems.length === 1
+        ? `${error.problems[0]?.pointer}: ${error.problems[0]?.detail}`
+        : 'Some fields are not valid.',
+      { errors: error.problems },
     );
-  // Unexpected: log the error itself (never the request: it may hold a name or an address).
-  logger.error({ err: error }, 'unexpected error');
-  return send(
-    reply,
-    500,
-    'Something went wrong on our side; nothing was recorded. Please try again later.',
-  );
-}
-
-function isUnavailable(e: unknown): boolean {
-  return e instanceof StoreError && e.code === 'unavailable';
-}
-
-function unavailable(reply: FastifyReply): FastifyReply {
-  reply.header('Retry-After', '5');
-  return send(reply, 503, 'The database cannot be reached just now. Please try again in a moment.');
+  return send(reply, outcome.status, publicMessage(error));
 }
 
 export function notFound(_request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -2,6 +2,7 @@
 // lives in memory and changes every UTC day: nothing is stored, nothing can be linked across days,
 // and a seized server holds no address at all.
 import { createHmac, randomBytes } from 'node:crypto';
+import { TuidangError } from '../errors/index.ts';
 
 export class RateLimiter {
   readonly #limit: number;
@@ -45,13 +46,13 @@ export class RateLimiter {
 }
 
 /** Too many requests from one address: 429 with Retry-After. */
-export class RateLimitedError extends Error {
+export class RateLimitedError extends TuidangError<'rate-limited'> {
   override name = 'RateLimitedError';
-  readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number) {
     super(
+      'rate-limited',
       `Too many declarations from your connection. Please wait ${retryAfterSeconds} seconds; nothing was recorded.`,
+      { retryAfterSeconds },
     );
-    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -18,6 +18,7 @@ import {
   type Subscriber,
   unixNow,
 } from './store.ts';
+import { StoreError } from './store.ts';
 
 export class MemorySite implements SiteStore {
   readonly #publications: Publication[] = [];
@@ -31,7 +32,7 @@ export class MemorySite implements SiteStore {
   insert(list: readonly Publication[]): void {
     for (const p of list) {
       if (this.#publications.some((q) => q.index === p.index))
-        throw new Error(`a publication at index ${p.index} is stored already`);
+        throw new StoreError('conflict', `a publication at index ${p.index} is stored already`);
     }
     for (const p of list) this.#publications.push({ ...structuredClone(p), status: 'pending' });
   }

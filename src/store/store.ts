@@ -1,6 +1,7 @@
 // The storage contracts: the log's state, the site's state, and the cluster capability. Three
 // implementations follow them (SQLite, the default; PostgreSQL; an in-memory one for tests), and
 // one test suite per contract (log.test.ts, site.test.ts, cluster.test.ts) runs against each.
+import { TuidangError } from '../errors/index.ts';
 import type { ReadTiles, TileData } from '../log/index.ts';
 import type { Moderation, Publication, PublicationQuery, Totals } from '../registry/index.ts';
 
@@ -303,12 +304,10 @@ export interface Store extends LogStore, SiteStore {
 
 export type StoreErrorCode = 'conflict' | 'not-found' | 'unavailable' | 'corrupt';
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
+export class StoreError extends TuidangError<StoreErrorCode> {
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'StoreError';
-    this.code = code;
   }
 }
 

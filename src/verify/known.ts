@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { TuidangError } from '../errors/index.ts';
 import { writeAtomically } from './source.ts';
 
 export interface KnownLog {
@@ -29,7 +30,9 @@ export class KnownLogs {
       k.#logs = JSON.parse(await readFile(k.#file, 'utf8')) as Record<string, KnownLog>;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw new Error(`cannot read ${k.#file}: ${(e as Error).message}`);
+        throw new TuidangError('io', `cannot read ${k.#file}: ${(e as Error).message}`, {
+          cause: e,
+        });
     }
     return k;
   }

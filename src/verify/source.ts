@@ -3,6 +3,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TuidangError } from '../errors/index.ts';
 import {
   ENTRIES_LEVEL,
   encodeEntryBundle,
@@ -14,8 +15,11 @@ import {
 } from '../log/index.ts';
 
 /** The log could not be read (network, missing file): exit code 2, not a verification failure. */
-export class SourceError extends Error {
+export class SourceError extends TuidangError<'unreachable'> {
   override name = 'SourceError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unreachable', message, options);
+  }
 }
 
 export interface LogSource {

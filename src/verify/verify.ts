@@ -2,6 +2,7 @@
 // root, every entry's format, and the totals recounted from the entries. Memory stays small: the
 // tree is rebuilt bundle by bundle keeping only its right edge, and each served tile is compared
 // with the rebuilt one as soon as it is complete.
+import { TuidangError } from '../errors/index.ts';
 import {
   ENTRIES_LEVEL,
   edgeTiles,
@@ -30,11 +31,11 @@ import {
 import type { LogSource } from './source.ts';
 
 /** The log is not what it claims: exit code 1. `where` names the checkpoint, tile or entry. */
-export class VerificationError extends Error {
+export class VerificationError extends TuidangError<'verification-failed'> {
   override name = 'VerificationError';
   readonly where: string;
-  constructor(where: string, message: string) {
-    super(`${where}: ${message}`);
+  constructor(where: string, message: string, options?: { cause?: unknown }) {
+    super('verification-failed', `${where}: ${message}`, options);
     this.where = where;
   }
 }

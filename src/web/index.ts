@@ -32,7 +32,7 @@ export {
   type FieldErrors,
   readForm,
 } from './pages/declare.ts';
-export { fieldErrors, toSubmission } from './pages/declare-form.ts';
+export { fieldErrors, formProblem, toSubmission } from './pages/declare-form.ts';
 export { erasePage } from './pages/erase.ts';
 export { figuresPage, loadFigures } from './pages/figures.ts';
 export { homePage } from './pages/home.ts';

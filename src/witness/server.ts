@@ -2,6 +2,7 @@
 // and the consistency proof against what it recorded, records the new checkpoint durably, and
 // answers with a cosignature/v1 line. Status codes exactly as the spec says.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { outcomeOf, TuidangError } from '../errors/index.ts';
 import {
   equalBytes,
   formatSignature,
@@ -23,14 +24,11 @@ export interface WitnessOptions {
   readonly state: WitnessState;
 }
 
-class Refusal extends Error {
-  readonly status: number;
-  readonly contentType: string;
-  constructor(status: number, message: string, contentType = 'text/plain; charset=utf-8') {
-    super(message);
-    this.status = status;
-    this.contentType = contentType;
-  }
+/** A request the spec says to refuse; its HTTP status comes from the table in src/errors. */
+class Refusal extends TuidangError<
+  'bad-request' | 'unknown-log' | 'bad-signature' | 'size-conflict' | 'bad-proof'
+> {
+  override name = 'Refusal';
 }
 
 /** Checks one add-checkpoint request and, if it passes, returns the cosignature line. */
@@ -44,26 +42,27 @@ export function addCheckpoint(body: string, opts: WitnessOptions): string {
     const note = parseNote(request.checkpoint);
     ({ origin, treeSize: size, root } = parseCheckpoint(note.text));
   } catch (e) {
-    throw new Refusal(400, e instanceof LogError ? `${e.message}\n` : 'malformed request\n');
+    throw new Refusal(
+      'bad-request',
+      e instanceof LogError ? `${e.message}\n` : 'malformed request\n',
+    );
   }
   const verifiers = opts.logs.get(origin);
   if (verifiers === undefined)
-    throw new Refusal(404, `unknown log origin ${JSON.stringify(origin)}\n`);
+    throw new Refusal('unknown-log', `unknown log origin ${JSON.stringify(origin)}\n`);
   let text: string;
   try {
     text = openNote(request.checkpoint, verifiers).text;
   } catch {
-    throw new Refusal(403, 'the checkpoint has no valid signature from the log key\n');
+    throw new Refusal('bad-signature', 'the checkpoint has no valid signature from the log key\n');
   }
   if (request.oldSize > size)
-    throw new Refusal(400, 'old size is larger than the checkpoint size\n');
+    throw new Refusal('bad-request', 'old size is larger than the checkpoint size\n');
   opts.state.update(origin, (current) => {
     const currentSize = current?.size ?? 0;
-    if (request.oldSize !== currentSize)
-      throw new Refusal(409, `${currentSize}\n`, 'text/x.tlog.size');
+    if (request.oldSize !== currentSize) throw new Refusal('size-conflict', `${currentSize}\n`);
     if (current !== undefined && request.oldSize === size) {
-      if (!equalBytes(current.root, root))
-        throw new Refusal(409, `${currentSize}\n`, 'text/x.tlog.size');
+      if (!equalBytes(current.root, root)) throw new Refusal('size-conflict', `${currentSize}\n`);
     } else if (request.oldSize > 0 || request.proof.length > 0) {
       try {
         verifyConsistency(
@@ -74,7 +73,7 @@ export function addCheckpoint(body: string, opts: WitnessOptions): string {
           request.proof,
         );
       } catch {
-        throw new Refusal(422, 'the consistency proof does not verify\n');
+        throw new Refusal('bad-proof', 'the consistency proof does not verify\n');
       }
     }
     return { next: { size, root: Uint8Array.from(root) }, result: undefined };
@@ -91,7 +90,11 @@ export async function buildWitnessApp(opts: WitnessOptions): Promise<FastifyInst
       const line = addCheckpoint(typeof req.body === 'string' ? req.body : '', opts);
       return reply.code(200).type('text/plain; charset=utf-8').send(line);
     } catch (e) {
-      if (e instanceof Refusal) return reply.code(e.status).type(e.contentType).send(e.message);
+      if (e instanceof Refusal)
+        return reply
+          .code(outcomeOf(e).status)
+          .type(e.code === 'size-conflict' ? 'text/x.tlog.size' : 'text/plain; charset=utf-8')
+          .send(e.message);
       console.error(`witness: unexpected error: ${(e as Error).message}`);
       return reply.code(500).type('text/plain; charset=utf-8').send('internal error\n');
     }

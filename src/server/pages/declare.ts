@@ -1,19 +1,19 @@
 // The declaration form: the same validation as the API (src/registry), then the receipt page.
-import { parseSubmission, ValidationError } from '../../registry/index.ts';
-import { PoolFullError } from '../../sequencer/index.ts';
+import { parseSubmission } from '../../registry/index.ts';
 import {
   type DeclarantForm,
   declarePage,
   emptyDeclarant,
   type FieldErrors,
-  fieldErrors,
+  formProblem,
   type I18n,
   readForm,
   receiptPage,
   toSubmission,
 } from '../../web/index.ts';
+import { RateLimitedError } from '../rate-limit.ts';
 import type { WebOptions } from './options.ts';
-import { type Pages, rendered } from './page.ts';
+import { failed, type Pages, rendered } from './page.ts';
 
 export function declareRoutes(p: Pages, { sequencer, pow, admit }: WebOptions): void {
   const form = (t: I18n, rows: DeclarantForm[], notice?: string, errors: FieldErrors = {}) =>
@@ -39,17 +39,12 @@ export function declareRoutes(p: Pages, { sequencer, pow, admit }: WebOptions): 
         }
       }
       const wait = admit?.(req);
-      if (wait !== undefined)
-        return rendered(form(t, rows, t.m['declare.tooMany'](wait)), 429, wait);
+      if (wait !== undefined) throw new RateLimitedError(wait);
       return receiptPage(t, await sequencer.submit(submission));
     } catch (e) {
-      if (e instanceof ValidationError) {
-        const { errors, notice } = fieldErrors(t, e);
-        return rendered(form(t, rows, notice ?? t.m['declare.errors'], errors), 400);
-      }
-      if (e instanceof PoolFullError)
-        return rendered(form(t, rows, t.m['declare.busy']), 503, e.retryAfterSeconds);
-      throw e;
+      const problem = formProblem(t, e);
+      if (problem === undefined) throw e;
+      return failed(form(t, rows, problem.notice, problem.errors), e);
     }
   });
 }

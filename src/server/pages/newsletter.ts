@@ -3,8 +3,9 @@
 import type { FastifyRequest } from 'fastify';
 import { validEmail } from '../../registry/index.ts';
 import { messagePage, newsletterPage } from '../../web/index.ts';
+import { RateLimitedError } from '../rate-limit.ts';
 import type { WebOptions } from './options.ts';
-import { formOf, type Pages, rendered } from './page.ts';
+import { failed, formOf, type Pages, rendered } from './page.ts';
 
 /** A numeric query parameter, or -1 (which matches nothing). */
 const numberParam = (v: unknown) =>
@@ -30,7 +31,10 @@ export function newsletterRoutes(p: Pages, { newsletter, admit, publicUrl }: Web
     if (errors.email || errors.consent) return rendered(newsletterPage(t, true, form, errors), 400);
     const wait = admit?.(req);
     if (wait !== undefined)
-      return rendered(newsletterPage(t, true, form, {}, t.m['declare.tooMany'](wait)), 429, wait);
+      return failed(
+        newsletterPage(t, true, form, {}, t.m['declare.tooMany'](wait)),
+        new RateLimitedError(wait),
+      );
     await newsletter.subscribe(form.email, base(req), (link) => ({
       subject: t.m['mail.confirmSubject'],
       text: t.m['mail.confirmBody'](link),

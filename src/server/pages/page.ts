@@ -2,6 +2,7 @@
 // language (the /<lang>/ prefix of the address, else Accept-Language), the HTML response with its
 // headers, and a 404 page in the visitor's language for an unknown prefix.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { outcomeOf } from '../../errors/index.ts';
 import {
   type I18n,
   i18n,
@@ -38,6 +39,12 @@ export interface Pages {
 }
 
 export function rendered(page: Page, status: number, retryAfter?: number): Rendered {
+  return { page, status, retryAfter };
+}
+
+/** A page shown for an error: its status and Retry-After from the table in src/errors. */
+export function failed(page: Page, e: unknown): Rendered {
+  const { status, retryAfter } = outcomeOf(e);
   return { page, status, retryAfter };
 }
 

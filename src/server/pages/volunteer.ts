@@ -1,10 +1,10 @@
 // Volunteers declare on behalf of people who reached them by phone, in a centre or in person: the
 // declaration form (several people at once), or a CSV file of them. Each declaration is audited.
-import { parseSubmission, type Receipt, ValidationError } from '../../registry/index.ts';
+import { parseSubmission, type Receipt } from '../../registry/index.ts';
 import {
   csvDeclarations,
   emptyDeclarant,
-  fieldErrors,
+  formProblem,
   html,
   readForm,
   receiptPage,
@@ -14,7 +14,7 @@ import {
   volunteerPage,
 } from '../../web/index.ts';
 import type { StaffOptions } from './options.ts';
-import { rendered } from './page.ts';
+import { failed, rendered } from './page.ts';
 import type { StaffPages } from './staff-session.ts';
 
 const channelOf = (v: string | null): VolunteerChannel =>
@@ -58,17 +58,10 @@ export function volunteerRoutes(
         await declared(session.username, receipts);
         return receiptPage(t, receipts);
       } catch (e) {
-        if (!(e instanceof ValidationError)) throw e;
-        const { errors, notice } = fieldErrors(t, e);
-        const page = volunteerPage(
-          t,
-          session,
-          channel,
-          rows,
-          errors,
-          notice ?? t.m['declare.errors'],
-        );
-        return rendered(page, 400);
+        const problem = formProblem(t, e);
+        if (problem === undefined) throw e;
+        const { errors, notice } = problem;
+        return failed(volunteerPage(t, session, channel, rows, errors, notice), e);
       }
     },
   );

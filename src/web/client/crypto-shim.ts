@@ -3,6 +3,7 @@
 // receipt verifier in the browser runs the very same src/log code as the server and the CLI.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { TuidangError } from '../../errors/index.ts';
 import { SPKI_PREFIX } from '../../log/der.ts';
 
 interface ShimKey {
@@ -25,7 +26,7 @@ function publicKey(raw: Uint8Array): ShimKey {
 }
 
 export function hash(algorithm: string, data: Uint8Array | string): Uint8Array {
-  if (algorithm !== 'sha256') throw new Error(`unsupported hash ${algorithm}`);
+  if (algorithm !== 'sha256') throw new TuidangError('internal', `unsupported hash ${algorithm}`);
   return sha256(typeof data === 'string' ? new TextEncoder().encode(data) : data);
 }
 

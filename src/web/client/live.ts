@@ -1,11 +1,13 @@
 // The home page's script: the total follows the log (it polls the small checkpoint, and the totals
 // only when the log grew), and so does the approximate short form beside it. Without it the
 // figures are as fresh as the page.
+
+import { TuidangError } from '../../errors/index.ts';
 import { shortCount } from '../numbers.ts';
 
 async function text(url: string): Promise<string> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  if (!res.ok) throw new TuidangError('unreachable', `${url}: ${res.status}`);
   return res.text();
 }
 

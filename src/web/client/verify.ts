@@ -2,12 +2,13 @@
 // by the same code as `tuidang verify --receipt` (src/verify/receipt.ts over src/log): the
 // checkpoint's signature, the entry's inclusion, and the checkpoint's consistency with the log's
 // current one.
+import { TuidangError } from '../../errors/index.ts';
 import { decodeBase64, verifierFromKey } from '../../log/index.ts';
 import { parseReceipts, type ReceiptLog, verifyReceipt } from '../../verify/receipt.ts';
 
 async function text(url: string): Promise<string> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  if (!res.ok) throw new TuidangError('unreachable', `${url}: ${res.status}`);
   return res.text();
 }
 
@@ -20,7 +21,8 @@ const thisLog: ReceiptLog = {
     ) as { consistencyProof: string[] };
     return consistencyProof.map((h) => {
       const hash = decodeBase64(h);
-      if (hash === undefined) throw new Error('the consistency proof is not base64');
+      if (hash === undefined)
+        throw new TuidangError('bad-proof', 'the consistency proof is not base64');
       return hash;
     });
   },

@@ -1,6 +1,7 @@
 // The declaration form as data: the rows a visitor filled become the same JSON submission the API
 // takes (validated by src/registry), and validation problems come back as messages by field.
-import type { ValidationError } from '../../registry/index.ts';
+import { TuidangError } from '../../errors/index.ts';
+import { ValidationError } from '../../registry/index.ts';
 import type { I18n } from '../i18n.ts';
 import type { DeclarantForm, FieldErrors } from './declare.ts';
 
@@ -41,4 +42,23 @@ export function fieldErrors(t: I18n, e: ValidationError): { errors: FieldErrors;
     else notice = text;
   }
   return notice === undefined ? { errors } : { errors, notice };
+}
+
+/**
+ * What the form says when a declaration failed in a way the visitor can act on: invalid fields, a
+ * busy registry, too many declarations from one connection. Undefined for any other failure.
+ */
+export function formProblem(
+  t: I18n,
+  e: unknown,
+): { errors: FieldErrors; notice: string } | undefined {
+  if (e instanceof ValidationError) {
+    const { errors, notice } = fieldErrors(t, e);
+    return { errors, notice: notice ?? t.m['declare.errors'] };
+  }
+  if (!(e instanceof TuidangError)) return undefined;
+  if (e.code === 'pool-full') return { errors: {}, notice: t.m['declare.busy'] };
+  if (e.code === 'rate-limited')
+    return { errors: {}, notice: t.m['declare.tooMany'](e.retryAfterSeconds ?? 60) };
+  return undefined;
 }

@@ -1,0 +1,9 @@
+export {
+  type ErrorCode,
+  type ErrorOptions,
+  OUTCOMES,
+  type Outcome,
+  outcomeOf,
+  publicMessage,
+  TuidangError,
+} from './errors.ts';
