@@ -15,10 +15,10 @@ import {
   type SiteStore,
   type StaffSession,
   type StaffUser,
+  StoreError,
   type Subscriber,
   unixNow,
 } from './store.ts';
-import { StoreError } from './store.ts';
 
 export class MemorySite implements SiteStore {
   readonly #publications: Publication[] = [];
