@@ -103,6 +103,60 @@ describe('a registry with imported history and declarations made here', () => {
     assert.match(en, /<strong id="total" data-total="1005">1,005<\/strong> people have declared/);
   });
 
+  test('latest statements are the latest approved, and the feed is dated by approval', async () => {
+    const res = await fetch(`${registry.url}/api/v1/declarations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        language: 'zh-Hans',
+        declarants: [
+          {
+            name: '新来的',
+            nameKind: 'alias',
+            orgs: ['party'],
+            statement: '今天声明三退。',
+            publish: true,
+          },
+        ],
+      }),
+    });
+    assert.equal(res.status, 201);
+    const pending = await registry.store.publications({ status: 'pending', limit: 10 });
+    const byName = (name: string) => pending.find((p) => p.name === name)?.index ?? -1;
+    // Imported history (declared in 2005 and 2013) and today's declaration, approved in an order
+    // of their own: the lists follow the approvals, not the days of declaration.
+    assert.ok(
+      await registry.store.moderate(byName('历史0'), { status: 'approved' }, 1_000_000_000),
+    );
+    assert.ok(
+      await registry.store.moderate(byName('新来的'), { status: 'approved' }, 1_700_000_000),
+    );
+    assert.ok(
+      await registry.store.moderate(byName('历史500'), { status: 'approved' }, 1_800_000_000),
+    );
+    for (const locale of LOCALES) {
+      const home = await get(`${registry.url}/${PREFIX[locale]}/`);
+      const latest = [...home.matchAll(/<footer>([^<·]*)/g)].map((m) => m[1]?.trim());
+      const alias = catalogs[locale]['statements.byAlias'];
+      assert.deepEqual(
+        latest.slice(0, 3),
+        [alias('历史500'), alias('新来的'), alias('历史0')],
+        locale,
+      );
+      const feed = await get(`${registry.url}/${PREFIX[locale]}/statements/feed.xml`);
+      assert.match(feed, /<feed[^>]*>\s*<id>https:\/\/claims\.example\//);
+      assert.equal(/<updated>([^<]*)<\/updated>/.exec(feed)?.[1], '2027-01-15T08:00:00.000Z');
+      const entries = [...feed.matchAll(/<title>([^<]*)<\/title>\s*<updated>([^<]*)</g)].map(
+        (m) => [m[1], m[2]],
+      );
+      assert.deepEqual(entries.slice(1), [
+        ['历史500', '2027-01-15T08:00:00.000Z'],
+        ['新来的', '2023-11-14T22:13:20.000Z'],
+        ['历史0', '2001-09-09T01:46:40.000Z'],
+      ]);
+    }
+  });
+
   test('the charts cover imported history and declarations made here, told apart', async () => {
     for (const locale of LOCALES) {
       const m = catalogs[locale];

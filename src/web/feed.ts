@@ -1,4 +1,6 @@
-// An Atom feed (RFC 4287) of published statements, for readers and news sites.
+// An Atom feed (RFC 4287) of published statements, for readers and news sites: newest approval
+// first, each entry dated by its approval (when it was published), not by the declaration's day,
+// which for imported history can be twenty years earlier.
 import escapeHtml from 'escape-html';
 import type { Publication } from '../registry/index.ts';
 import type { I18n } from './i18n.ts';
@@ -7,14 +9,16 @@ export function atomFeed(t: I18n, base: string, list: readonly Publication[]): s
   const { m } = t;
   const x = (s: string) => escapeHtml(s);
   const self = `${base}${t.path('/statements/feed.xml')}`;
-  const updated = `${list[0]?.day ?? '2004-12-03'}T00:00:00Z`;
+  const published = (p: Publication) =>
+    p.approvedAt ? new Date(p.approvedAt * 1000).toISOString() : `${p.day}T00:00:00Z`;
+  const updated = list.length === 0 ? '2004-12-03T00:00:00Z' : list.map(published).sort().at(-1);
   const entries = list.map(
     (p) => `<entry>
 <id>${x(`${base}/log#${p.index}`)}</id>
 <title>${x(p.name)}</title>
-<updated>${x(p.day)}T00:00:00Z</updated>
+<updated>${x(published(p))}</updated>
 <author><name>${x(p.name)}</name></author>
-<link href="${x(`${base}${t.path('/statements')}?before=${p.index + 1}`)}"/>
+<link href="${x(`${base}${t.path('/statements')}?at=${p.approvedAt ?? 0}&before=${p.index + 1}`)}"/>
 <content type="text">${x(p.statement)}</content>
 </entry>`,
   );

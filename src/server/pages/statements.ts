@@ -5,20 +5,29 @@ import type { Pages } from './page.ts';
 
 const PAGE_SIZE = 20;
 
-/** The search form's fields; anything out of range is no filter. */
+const whole = (v: string | undefined) =>
+  v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
+
+/**
+ * The search form's fields; anything out of range is no filter. A later page starts after the
+ * last publication of the one before: its approval time (`at`) and entry number (`before`).
+ */
 function statementQuery(q: Record<string, string | undefined>) {
-  const year = Number(q.year);
-  const before = Number(q.before);
+  const year = whole(q.year);
+  const before = whole(q.before);
+  const at = whole(q.at);
   return {
     text: q.q?.slice(0, 100) || undefined,
     org: q.org || undefined,
     region: q.region || undefined,
-    year: Number.isInteger(year) && year > 2000 ? year : undefined,
-    before: Number.isSafeInteger(before) && before > 0 ? before : undefined,
+    year: year !== undefined && year > 2000 ? year : undefined,
+    ...(before !== undefined && at !== undefined
+      ? { olderThan: { approvedAt: at, index: before } }
+      : { before: before !== undefined && before > 0 ? before : undefined }),
   };
 }
 
-export function statementRoutes(p: Pages, { store }: WebOptions): void {
+export function statementRoutes(p: Pages, { store, publicUrl }: WebOptions): void {
   p.get('/:lang/statements', async ({ req, t }) => {
     const q = statementQuery(req.query as Record<string, string | undefined>);
     const list = await store.publications({ ...q, limit: PAGE_SIZE + 1 });
@@ -29,6 +38,12 @@ export function statementRoutes(p: Pages, { store }: WebOptions): void {
     reply
       .header('Cache-Control', 'public, max-age=60')
       .type('application/atom+xml; charset=utf-8')
-      .send(atomFeed(t, `${req.protocol}://${req.host}`, await store.publications({ limit: 50 }))),
+      .send(
+        atomFeed(
+          t,
+          publicUrl ?? `${req.protocol}://${req.host}`,
+          await store.publications({ limit: 50 }),
+        ),
+      ),
   );
 }

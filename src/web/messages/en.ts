@@ -304,6 +304,8 @@ export const en = {
   'chart.table': 'The figures as a table',
   'stats.channel': 'Channel',
   'stats.region': 'Province',
+  'statements.byAlias': (name: string) => `${name} (alias)`,
+  'list.separator': ', ',
   'chart.year': 'Year',
   'stats.voidReason': (reason: string) =>
     ({

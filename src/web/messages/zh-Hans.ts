@@ -277,6 +277,8 @@ export const zhHans: Messages = {
   'chart.table': '以表格列出数字',
   'stats.channel': '声明途径',
   'stats.region': '省份',
+  'statements.byAlias': (name: string) => `${name}（化名）`,
+  'list.separator': '、',
   'chart.year': '年份',
   'stats.voidReason': (reason: string) =>
     ({

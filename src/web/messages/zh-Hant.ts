@@ -279,6 +279,8 @@ export const zhHant: Messages = {
   'chart.table': '以表格列出數字',
   'stats.channel': '聲明途徑',
   'stats.region': '省份',
+  'statements.byAlias': (name: string) => `${name}（化名）`,
+  'list.separator': '、',
   'chart.year': '年份',
   'stats.voidReason': (reason: string) =>
     ({

@@ -13,7 +13,7 @@ export function statementList(t: I18n, list: readonly Publication[]): Html {
     (
       p,
     ) => html`<blockquote lang="${/[\u3400-\u9fff]/.test(p.statement) ? (t.locale === 'en' ? 'zh' : t.locale) : t.locale}"><p>${p.statement}</p>
-<footer>${p.name}${p.nameKind === 'alias' ? html` (${m['statements.alias']})` : ''} · ${p.orgs.map((o) => m[`org.${o as 'party'}`]).join(', ')}${p.region ? html` · ${regionName(p.region, t.locale)}` : ''} · <time datetime="${p.day}">${p.day}</time></footer></blockquote>`,
+<footer>${p.nameKind === 'alias' ? m['statements.byAlias'](p.name) : p.name} · ${p.orgs.map((o) => m[`org.${o as 'party'}`]).join(m['list.separator'])}${p.region ? html` · ${regionName(p.region, t.locale)}` : ''} · <time datetime="${p.day}">${p.day}</time></footer></blockquote>`,
   )}`;
 }
 
@@ -28,13 +28,17 @@ export function statementsPage(
     { length: new Date().getUTCFullYear() - 2003 },
     (_, i) => new Date().getUTCFullYear() - i,
   );
-  const params = (before?: number) => {
+  // The next page starts after the last one shown, in the list's order (newest approval first).
+  const params = (last?: Publication) => {
     const p = new URLSearchParams();
     if (q.text) p.set('q', q.text);
     if (q.org) p.set('org', q.org);
     if (q.region) p.set('region', q.region);
     if (q.year) p.set('year', String(q.year));
-    if (before !== undefined) p.set('before', String(before));
+    if (last !== undefined) {
+      p.set('at', String(last.approvedAt ?? 0));
+      p.set('before', String(last.index));
+    }
     return p.toString();
   };
   return {
@@ -49,7 +53,7 @@ export function statementsPage(
 <p><button type="submit">${m['statements.filter']}</button></p>
 </form>
 ${list.length === 0 ? html`<p>${m['statements.none']}</p>` : statementList(t, list)}
-<p>${q.before !== undefined ? html`<a href="${t.path('/statements')}?${params()}">${m['statements.newer']}</a> ` : ''}${more ? html`<a href="${t.path('/statements')}?${params(list.at(-1)?.index)}">${m['statements.older']}</a>` : ''}</p>
+<p>${q.olderThan !== undefined || q.before !== undefined ? html`<a href="${t.path('/statements')}?${params()}">${m['statements.newer']}</a> ` : ''}${more ? html`<a href="${t.path('/statements')}?${params(list.at(-1))}">${m['statements.older']}</a>` : ''}</p>
 <p><a href="${t.path('/statements/feed.xml')}">${m['statements.feed']}</a></p>`,
   };
 }
