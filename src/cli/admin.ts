@@ -20,7 +20,8 @@ const help = `usage: tuidang admin void <index> [<index> …] --reason REASON
 void      voids entries of the log by appending one "void" entry for each, naming the entry and
           the reason (one of: ${VOID_REASONS.join(', ')}). Nothing is deleted: the correction is
           public and auditable, and the totals drop at once.
-pending   lists the names and statements waiting for moderation (declarants who consented)
+pending   lists the names and statements waiting for moderation (declarants who consented),
+          the oldest first
 approve   shows them on /statements; reject keeps them hidden
 redact    replaces the name or the statement with an edited text, and approves it
 erase     deletes a publication for good (the log's entry stays and reveals nothing)
@@ -105,11 +106,13 @@ async function moderate(action: string, targets: string[], values: Values): Prom
     async ({ store }) => {
       if (action === 'pending') {
         const limit = Number(values.limit ?? 50);
-        const list = await store.publications({
-          status: 'pending',
-          limit: Number.isInteger(limit) && limit > 0 ? limit : 50,
-        });
+        // Oldest first, as on /staff/: a flood of new ones does not hide the older ones.
+        const { total, page: list } = await store.moderationQueue(
+          -1,
+          Number.isInteger(limit) && limit > 0 ? limit : 50,
+        );
         if (list.length === 0) console.log('nothing is waiting for moderation');
+        else console.log(`${total} waiting, the oldest first:\n`);
         for (const p of list)
           console.log(
             `#${p.index}  ${p.day}  ${p.name}${p.nameKind === 'alias' ? ' (alias)' : ''}\n    ${p.statement.replaceAll('\n', '\n    ')}\n`,
