@@ -1,6 +1,10 @@
 // Staff sessions for HTTP tests: the sign-in form's CSRF cookie and token, a signed-in session,
 // and form posts with it.
 import type { FastifyInstance } from 'fastify';
+import type { Receipt } from '../src/registry/index.ts';
+import type { Declarations } from '../src/sequencer/index.ts';
+import { hashPassword } from '../src/server/password.ts';
+import type { StaffRole, Store } from '../src/store/index.ts';
 
 type Response = Awaited<ReturnType<FastifyInstance['inject']>>;
 
@@ -11,6 +15,36 @@ export const cookiesOf = (res: { headers: Record<string, unknown> }): string[] =
 export const cookieValue = (cookies: string[], name: string): string =>
   cookies.map((c) => new RegExp(`^${name}=([^;]*)`).exec(c)?.[1]).find(Boolean) ?? '';
 export const csrfIn = (html: string): string => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** A sequencer for pages that never log anything. */
+export const noSequencer: Declarations = {
+  submit: async () => [],
+  close: async () => {},
+  poolDepth: 0,
+  void: async () => 0,
+};
+
+/** Staff accounts, each with the password `<name> password 12`. */
+export async function addStaff(
+  store: Store,
+  ...accounts: ReadonlyArray<readonly [string, StaffRole]>
+): Promise<void> {
+  for (const [username, role] of accounts)
+    await store.createStaffUser({
+      username,
+      role,
+      passwordHash: await hashPassword(`${username} password 12`),
+    });
+}
+
+/** The receipts in a receipt page (its JSON for download). */
+export const receiptsIn = (html: string): Receipt[] =>
+  JSON.parse(
+    (/<textarea id="receipt-json"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1] ?? '{}').replaceAll(
+      '&quot;',
+      '"',
+    ),
+  ).receipts ?? [];
 
 /** The sign-in form's cookie and token, to post one or many attempts with. */
 export async function signInForm(app: FastifyInstance): Promise<{ cookie: string; csrf: string }> {

@@ -2,21 +2,16 @@
 // that says exactly what was recorded, with its receipts and an audit row, even when some rows fail.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { signIn } from '../../test/staff.ts';
+import { addStaff, receiptsIn, signIn } from '../../test/staff.ts';
 import { ed25519Signer } from '../log/index.ts';
-import { type Declarations, PoolFullError, type Receipt, Sequencer } from '../sequencer/index.ts';
+import { type Declarations, PoolFullError, Sequencer } from '../sequencer/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
-import { hashPassword } from './password.ts';
 
 async function setUp(wrap: (real: Sequencer) => Declarations = (s) => s) {
   const store = new MemoryStore();
-  await store.createStaffUser({
-    username: 'vo',
-    role: 'volunteer',
-    passwordHash: await hashPassword('volunteer password'),
-  });
+  await addStaff(store, ['vo', 'volunteer']);
   const real = await Sequencer.open(store, {
     origin: 'v.example/log',
     signer: ed25519Signer('v.example/log', new Uint8Array(32).fill(8)),
@@ -28,16 +23,8 @@ async function setUp(wrap: (real: Sequencer) => Declarations = (s) => s) {
     vkey: 'v.example/log+00000000+AQ==',
     logger: createLogger({ write: () => {} }),
   });
-  return { store, real, vo: await signIn(app, 'vo', 'volunteer password') };
+  return { store, real, vo: await signIn(app, 'vo', 'vo password 12') };
 }
-
-const receiptsIn = (html: string) =>
-  (JSON.parse(
-    (/<textarea id="receipt-json"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1] ?? '{}').replaceAll(
-      '&quot;',
-      '"',
-    ),
-  ).receipts ?? []) as Receipt[];
 
 test('an 80,000-row CSV is refused before anything is written, with the stated maximum', async () => {
   const { store, real, vo } = await setUp();

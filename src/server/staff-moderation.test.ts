@@ -2,20 +2,13 @@
 // before reject and erase, a message after every action, strict entry numbers; the audit page.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Staff, signIn } from '../../test/staff.ts';
+import { addStaff, noSequencer, type Staff, signIn } from '../../test/staff.ts';
 import type { Publication } from '../registry/index.ts';
-import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
-import { hashPassword } from './password.ts';
 
-const sequencer: Declarations = {
-  submit: async () => [],
-  close: async () => {},
-  poolDepth: 0,
-  void: async () => 0,
-};
+const sequencer = noSequencer;
 
 const publication = (index: number): Publication => ({
   index,
@@ -41,15 +34,7 @@ async function publish(store: Store, indexes: number[]): Promise<void> {
 
 async function setUp(): Promise<{ store: MemoryStore; mo: Staff; admin: Staff }> {
   const store = new MemoryStore();
-  for (const [username, role] of [
-    ['mo', 'moderator'],
-    ['ad', 'admin'],
-  ] as const)
-    await store.createStaffUser({
-      username,
-      role,
-      passwordHash: await hashPassword(`${username} password 12`),
-    });
+  await addStaff(store, ['mo', 'moderator'], ['ad', 'admin']);
   const app = await buildApp({
     store,
     sequencer,

@@ -6,19 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
-import { attemptSignIn, signInForm } from '../../test/staff.ts';
-import type { Declarations } from '../sequencer/index.ts';
+import { attemptSignIn, noSequencer, signInForm } from '../../test/staff.ts';
 import { MemoryStore, PostgresStore, SqliteStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { hashPassword } from './password.ts';
 
-const sequencer: Declarations = {
-  submit: async () => [],
-  close: async () => {},
-  poolDepth: 0,
-  void: async () => 0,
-};
+const sequencer = noSequencer;
 const ATTACKER = '203.0.113.7';
 const MODERATOR = '198.51.100.20';
 

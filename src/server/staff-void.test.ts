@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
-import { signIn } from '../../test/staff.ts';
+import { addStaff, signIn } from '../../test/staff.ts';
 import { ed25519Signer } from '../log/index.ts';
 import { headline } from '../registry/index.ts';
 import { ClusterSequencer } from '../sequencer/cluster.ts';
@@ -14,7 +14,6 @@ import { type Declarations, Sequencer } from '../sequencer/index.ts';
 import { PostgresStore, SqliteStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
-import { hashPassword } from './password.ts';
 
 const options = {
   origin: 'v.example/log',
@@ -43,15 +42,7 @@ for (const [name, make] of backends) {
   describe(`voids from the web (${name})`, () => {
     test('an administrator voids with a reason while declarations go on; mistakes write nothing', async () => {
       const { store, sequencer } = await make();
-      for (const [username, role] of [
-        ['ad', 'admin'],
-        ['mo', 'moderator'],
-      ] as const)
-        await store.createStaffUser({
-          username,
-          role,
-          passwordHash: await hashPassword(`${username} password 12`),
-        });
+      await addStaff(store, ['ad', 'admin'], ['mo', 'moderator']);
       const app = await buildApp({
         store,
         sequencer,

@@ -1,25 +1,14 @@
 // Staff sign-in and moderation over HTTP: cookies, CSRF, backoff, roles, the audit log.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Declarations } from '../sequencer/index.ts';
+import { cookiesOf, cookieValue, csrfIn, noSequencer, receiptsIn } from '../../test/staff.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { hashPassword } from './password.ts';
 
-const sequencer: Declarations = {
-  submit: async () => [],
-  close: async () => {},
-  poolDepth: 0,
-  void: async () => 0,
-};
-const cookiesOf = (res: { headers: Record<string, unknown> }) => {
-  const raw = res.headers['set-cookie'];
-  return (Array.isArray(raw) ? raw : raw ? [raw] : []) as string[];
-};
-const value = (cookies: string[], name: string) =>
-  cookies.map((c) => new RegExp(`^${name}=([^;]*)`).exec(c)?.[1]).find(Boolean) ?? '';
-const csrfIn = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+const sequencer = noSequencer;
+const value = cookieValue;
 
 test('staff: sign in with a CSRF-protected form, moderate, every action audited, sign out', async () => {
   const store = new MemoryStore();
@@ -263,13 +252,6 @@ test('volunteers declare on behalf of others, one by one or from CSV, and get th
   });
   assert.equal(form.statusCode, 200);
   const csrf = csrfIn(form.body);
-  const receiptsIn = (html: string) =>
-    (JSON.parse(
-      (/<textarea id="receipt-json"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1] ?? '{}').replaceAll(
-        '&quot;',
-        '"',
-      ),
-    ).receipts ?? []) as Array<{ entry: string; index: number }>;
 
   const one = await app.inject({
     method: 'POST',
