@@ -1,6 +1,7 @@
 // The site in a real browser (Debian's Chromium via playwright-core), as visitors use it: with
 // JavaScript off (Tor Browser "safest") and on. Screenshots go to screenshots/ (not committed).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -270,6 +271,49 @@ describe('with JavaScript, the form', () => {
     assert.equal(await page.locator('main table tbody tr').count(), 3);
     await context.close();
   });
+});
+
+describe('the claims, as a visitor on a phone sees them', () => {
+  for (const locale of LOCALES) {
+    test(`${locale}: one headline, its parts adding up to it, commands that wrap only at spaces, the verifier's checksum`, async () => {
+      const m = catalogs[locale];
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      await page.goto(`${registry.url}/${PREFIX[locale]}/`);
+      const figure = async (id: string) =>
+        Number(((await page.locator(`#${id}`).textContent()) ?? '').replace(/\D/g, ''));
+      const total = await figure('total');
+      assert.equal(total, await treeSize(), 'the headline is the exact total (no voids here)');
+      assert.equal(total, (await figure('total-registered')) + (await figure('total-imported')));
+      assert.ok(
+        total < 10_000 && (await page.locator('#total-approx').isHidden()),
+        'no short form under 10,000',
+      );
+      assert.match(
+        (await page.locator('p.total').textContent()) ?? '',
+        new RegExp(m['home.total'](total, '\\S+').replace(/[()]/g, '.')),
+      );
+      await page.goto(`${registry.url}/${PREFIX[locale]}/about`);
+      // Each word of a command is one box on one line: nothing breaks inside an address.
+      const broken = await page.evaluate(() =>
+        [...document.querySelectorAll('pre.commands span')]
+          .filter((s) => s.getClientRects().length !== 1)
+          .map((s) => s.textContent),
+      );
+      assert.deepEqual(broken, []);
+      assert.ok(
+        ((await page.locator('#no-witness').textContent()) ?? '').includes(m['about.noWitness']),
+      );
+      const href = (await page.locator('a[download]').getAttribute('href')) ?? '';
+      const served = await page.request.get(`${registry.url}${href}`);
+      assert.equal(served.status(), 200);
+      const sha = createHash('sha256')
+        .update(await served.body())
+        .digest('hex');
+      assert.equal(await page.locator('#verifier-sha256').textContent(), sha);
+      await context.close();
+    });
+  }
 });
 
 describe('every page in every language', () => {
