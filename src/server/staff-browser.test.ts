@@ -76,20 +76,24 @@ test('a moderator on a phone without JavaScript: approve several, erase one afte
   await page.waitForURL(`${url}/staff/`);
   await noWiderThanWindow(page, 'the queue');
   assert.equal(await page.locator('article').count(), 20);
-  assert.match(await page.locator('article').first().innerText(), /聲明 0/, 'the oldest first');
+  assert.match(
+    (await page.locator('article').first().textContent()) ?? '',
+    /聲明 0/,
+    'the oldest first',
+  );
 
   await page.locator('input[form="bulk"]').nth(0).check();
   await page.locator('input[form="bulk"]').nth(2).check();
   await page.click('button[form="bulk"]');
   await page.waitForURL(/done=approve&n=2/);
   assert.equal(
-    (await page.locator('main p.notice').innerText()).trim(),
+    ((await page.locator('main p.notice').textContent()) ?? '').trim(),
     hant['staff.done.approve'](2),
   );
   assert.equal((await store.publications({ limit: 10 })).length, 2);
 
   await page.locator('article').first().locator('button[value="erase"]').click();
-  assert.equal(await page.locator('h1').innerText(), hant['staff.confirm.erase']);
+  assert.equal((await page.locator('h1').textContent()) ?? '', hant['staff.confirm.erase']);
   await noWiderThanWindow(page, 'the confirmation');
   assert.equal((await store.moderationQueue(-1, 100)).total, 23, 'asked, not done');
   await page.click('form[action="/staff/moderate"] button[type="submit"]');
@@ -101,17 +105,17 @@ test('a moderator on a phone without JavaScript: approve several, erase one afte
   await page.fill('#indexes', '3');
   await page.selectOption('#reason', 'test');
   await page.click('form[action="/staff/void"] button');
-  assert.equal(await page.locator('h1').innerText(), hant['void.confirm']);
+  assert.equal((await page.locator('h1').textContent()) ?? '', hant['void.confirm']);
   await page.click('form[action="/staff/void"] button');
   await page.waitForURL(/\/staff\/void\?done=1/);
   assert.equal(
-    (await page.locator('main p.notice').innerText()).trim(),
+    ((await page.locator('main p.notice').textContent()) ?? '').trim(),
     hant['void.done'](1, '26'),
   );
   assert.equal(await store.isVoided(3), true);
 
   await page.goto(`${url}/staff/audit`);
   await noWiderThanWindow(page, 'the audit log');
-  assert.match(await page.locator('tbody tr').first().innerText(), /3 \(test\)/);
+  assert.match((await page.locator('tbody tr').first().textContent()) ?? '', /3 \(test\)/);
   await context.close();
 });
