@@ -1,7 +1,7 @@
 // `tuidang verify` as a user runs it: exit codes, the remembered checkpoint, a table of
 // differences when the published totals do not match the log.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -150,5 +150,57 @@ test('a receipt whose checkpoint or proof is malformed: exit 1 and one line, no 
     assert.equal(res.code, 1, `${JSON.stringify(broken)}: ${res.stderr}`);
     assert.match(res.stderr, /^VERIFICATION FAILED/);
     assert.doesNotMatch(res.stderr, /\n\s+at /);
+  }
+});
+
+test('the tile cache: its size said before verifying, kept under --cache DIR, none with --no-cache', async () => {
+  const big = await startServer({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'tuidang-cache-')),
+    TUIDANG_ORIGIN: 'cli.example/log',
+    TUIDANG_SIGNER_KEY: generateKey('cli.example/log').skey,
+    RATE_LIMIT: '0',
+  });
+  try {
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${big.url}/api/v1/declarations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          language: 'en',
+          declarants: Array.from({ length: 50 }, (_, k) => ({
+            name: `f${i}-${k}`,
+            nameKind: 'alias',
+            orgs: ['league'],
+          })),
+        }),
+      });
+      assert.equal(res.status, 201);
+    }
+    const cache = join(home, 'tiles');
+    const kept = await tuidang('verify', big.url, '--cache', cache, '--no-remember');
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.match(kept.stdout, /300 entries verified/);
+    const said = kept.stderr.match(
+      /keeping the downloaded tiles in (\S+): about (\d+) KiB for 300 entries/,
+    );
+    assert.ok(said, kept.stderr);
+    // One full bundle (256 entries) and one full level-0 tile: some 20 to 40 KiB.
+    assert.ok(Number(said[2]) >= 16 && Number(said[2]) <= 48, said[2]);
+    assert.ok(said[1]?.startsWith(cache));
+    assert.ok(existsSync(join(said[1] as string, 'tile/entries/000')));
+    assert.ok(existsSync(join(said[1] as string, 'tile/0/000')));
+
+    const bare = await tuidang('verify', big.url, '--no-cache', '--no-remember', '--json');
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.equal(JSON.parse(bare.stdout).treeSize, 300);
+    assert.doesNotMatch(bare.stderr, /keeping the downloaded tiles/);
+    const defaults = join(home, 'cache', 'tuidang');
+    for (const d of existsSync(defaults) ? readdirSync(defaults) : [])
+      assert.ok(!existsSync(join(defaults, d, 'tile/entries/000')), 'no tile kept by default');
+
+    const both = await tuidang('verify', big.url, '--no-cache', '--cache', cache);
+    assert.equal(both.code, 2);
+  } finally {
+    await big.kill('SIGTERM');
   }
 });

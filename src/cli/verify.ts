@@ -6,27 +6,30 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { outcomeOf, TuidangError } from '../errors/index.ts';
 import {
+  ENTRIES_LEVEL,
   encodeBase64,
+  HASH_SIZE,
   LogError,
   type NoteVerifier,
   parseCheckpoint,
   parseNote,
   parseVerifierKey,
+  TILE_WIDTH,
   verifierFromKey,
 } from '../log/index.ts';
 import {
   commitsTo,
-  DirSource,
-  HttpSource,
   KnownLogs,
   type LogSource,
+  openSource,
   parseReceipts,
   progressBar,
   readTilesOf,
+  type SourceSpec,
   tiledLog,
   totalsDifferences,
   VerificationError,
-  verifyLog,
+  verifyLogInWorker,
   verifyReceipt,
 } from '../verify/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
@@ -53,7 +56,9 @@ options:
   --name NAME        with --receipt: also check that the entry commits to this name…
   --alias            …given as an alias (default: a real name)
   --statement TEXT   …and this statement
-  --cache DIR        where downloaded tiles are kept (default ~/.cache/tuidang); makes reruns fast
+  --cache DIR        where downloaded full tiles are kept (default ~/.cache/tuidang): about 90
+                     bytes per entry, said before it starts; makes reruns fast
+  --no-cache         keep no tiles on disk
   --json             print the result as JSON on standard output
   --no-remember      do not record the key or the verified checkpoint
 
@@ -69,6 +74,7 @@ const options = {
   alias: { type: 'boolean' },
   statement: { type: 'string' },
   cache: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   json: { type: 'boolean' },
   'no-remember': { type: 'boolean' },
 } as const;
@@ -96,18 +102,30 @@ function keysFrom(values: Values): { witnesses: NoteVerifier[]; quorum: number }
 
 let lastSource: LogSource | undefined;
 
-async function sourceFor(target: string, cache: string | undefined): Promise<LogSource> {
-  lastSource = await openSource(target, cache);
+async function sourceFor(target: string, values: Values): Promise<LogSource> {
+  lastSource = await openSource(specFor(target, values));
   return lastSource;
 }
 
-async function openSource(target: string, cache: string | undefined): Promise<LogSource> {
-  if (/^https?:\/\//.test(target)) {
-    const dir = cache ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tuidang');
-    const perLog = join(dir, createHash('sha256').update(target).digest('hex').slice(0, 16));
-    return HttpSource.resolve(target, { cacheDir: perLog });
-  }
-  return new DirSource(target);
+/** Where to read: a URL (tiles kept under the cache directory unless --no-cache) or a mirror. */
+function specFor(target: string, values: Values): SourceSpec {
+  if (!/^https?:\/\//.test(target)) return { dir: target };
+  if (values['no-cache']) return { url: target };
+  const dir =
+    values.cache ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tuidang');
+  const perLog = join(dir, createHash('sha256').update(target).digest('hex').slice(0, 16));
+  return { url: target, cacheDir: perLog };
+}
+
+/**
+ * What the tile cache will hold once the log is verified: the full entry bundles (their size
+ * estimated from the first one) and the full hash tiles (32 bytes per entry and per node above).
+ */
+async function cacheEstimate(source: LogSource, treeSize: number): Promise<number> {
+  const full = Math.floor(treeSize / TILE_WIDTH) * TILE_WIDTH;
+  if (full === 0) return 0;
+  const first = await source.tile({ level: ENTRIES_LEVEL, index: 0, width: TILE_WIDTH });
+  return (full * first.length) / TILE_WIDTH + (full * HASH_SIZE * TILE_WIDTH) / (TILE_WIDTH - 1);
 }
 
 /** The log key: given, remembered for the origin, or published by the log (trusted on first use). */
@@ -150,8 +168,11 @@ export const verify: Command = {
       const [target, ...extra] = parsed.positionals;
       if (target === undefined || extra.length > 0)
         throw new CliError(`give one registry URL or mirror directory\n\n${help}`);
-      const source = await sourceFor(target, values.cache);
-      const { witnesses, quorum } = keysFrom(values);
+      if (values['no-cache'] && values.cache !== undefined)
+        throw new CliError('give --cache DIR or --no-cache, not both');
+      const spec = specFor(target, values);
+      const source = await sourceFor(target, values);
+      const { quorum } = keysFrom(values);
       const stats = await source.stats();
       const { vkey, origin } = await logKey(source, values, known, say);
       const remembered = known?.get(origin);
@@ -159,20 +180,33 @@ export const verify: Command = {
         size: remembered.verified.size,
         root: Buffer.from(remembered.verified.root, 'base64'),
       };
+      if (spec.cacheDir !== undefined) {
+        const size = parseCheckpoint(
+          parseNote(stats?.checkpoint ?? (await source.checkpoint())).text,
+        ).treeSize;
+        const bytes = await cacheEstimate(source, size);
+        say(
+          `keeping the downloaded tiles in ${spec.cacheDir}: about ${formatBytes(bytes)} for ${size.toLocaleString('en')} entries (--no-cache keeps none, --cache DIR puts them elsewhere)`,
+        );
+      }
       const bar = json
         ? progressBar('', { isTTY: false } as NodeJS.WriteStream)
         : progressBar('verifying');
       const started = Date.now();
-      let result: Awaited<ReturnType<typeof verifyLog>>;
+      let result: Awaited<ReturnType<typeof verifyLogInWorker>>;
       try {
-        result = await verifyLog(source, {
-          logKeys: [verifierFromKey(vkey)],
-          witnesses,
-          quorum,
-          previous,
-          ...(stats?.checkpoint ? { checkpoint: stats.checkpoint } : {}),
-          onProgress: bar.update,
-        });
+        // In a worker of bounded heap: the verifier's memory does not grow with the log.
+        result = await verifyLogInWorker(
+          spec,
+          {
+            logKeys: [vkey],
+            witnesses: values.witness ?? [],
+            quorum,
+            previous,
+            ...(stats?.checkpoint ? { checkpoint: stats.checkpoint } : {}),
+          },
+          bar.update,
+        );
       } finally {
         bar.end();
       }
@@ -245,7 +279,7 @@ async function checkReceipt(
     throw new CliError(`cannot read ${values.receipt}: ${(e as Error).message}`);
   }
   const receipts = parseReceipts(text);
-  const log = values.log ? await sourceFor(values.log, values.cache) : undefined;
+  const log = values.log ? await sourceFor(values.log, values) : undefined;
   const origin = parseCheckpoint(parseNote(receipts[0]?.checkpoint ?? '').text).origin;
   let vkey = values.vkey ?? known?.get(origin)?.vkey;
   if (!vkey && log) vkey = (await logKey(log, values, known, say)).vkey;
@@ -313,4 +347,10 @@ async function failure(e: unknown, json: boolean): Promise<number> {
   else if (exit === 1) console.error(`VERIFICATION FAILED${where ? ' at' : ':'} ${e.message}`);
   else console.error(`tuidang verify: ${e.message}`);
   return exit;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(0)} MiB`;
+  return `${Math.ceil(n / 2 ** 10)} KiB`;
 }

@@ -1,3 +1,9 @@
+export {
+  openSource,
+  type SourceSpec,
+  verifyLogInWorker,
+  type WorkerVerifyOptions,
+} from './in-worker.ts';
 export { configDir, type KnownLog, KnownLogs } from './known.ts';
 export { type MirrorResult, mirror, VERIFIER_FILE } from './mirror.ts';
 export { progressBar } from './progress.ts';

@@ -13,6 +13,7 @@ import {
   type Tile,
   tilePath,
 } from '../log/index.ts';
+import { getBytes } from './http.ts';
 
 /** The log could not be read (network, missing file): exit code 2, not a verification failure. */
 export class SourceError extends TuidangError<'unreachable'> {
@@ -178,9 +179,14 @@ export class HttpSource implements LogSource {
 
   async #get(path: string): Promise<Uint8Array> {
     const url = `${this.#log}/${path}`;
-    const res = await fetchWithRetry(url);
+    let res: Awaited<ReturnType<typeof getBytes>>;
+    try {
+      res = await getBytes(url);
+    } catch (e) {
+      throw new SourceError(`cannot fetch ${url}: ${(e as Error).message}`);
+    }
     if (res.status !== 200) throw new SourceError(`${url} answered ${res.status}`);
-    return new Uint8Array(await res.arrayBuffer());
+    return res.body;
   }
 }
 

@@ -10,6 +10,7 @@ import type { Receipt } from '../sequencer/index.ts';
 import { readConfig } from '../server/config.ts';
 import { type Registry, startRegistry } from '../server/registry.ts';
 import { buildWitnessApp, WitnessState } from '../witness/index.ts';
+import { verifyLogInWorker } from './in-worker.ts';
 import { mirror } from './mirror.ts';
 import { parseReceipts, tiledLog, verifyReceipt } from './receipt.ts';
 import { DirSource, HttpSource, readTilesOf } from './source.ts';
@@ -172,6 +173,22 @@ describe('tampering is caught and located', () => {
       });
     });
   }
+
+  test('in a worker of bounded memory: the same recount, and the same failures', async () => {
+    const inWorker = await verifyLogInWorker({ url: registry.url }, { logKeys: [logKey.vkey] });
+    const here = await verifyLog(await HttpSource.resolve(registry.url), { logKeys });
+    assert.equal(inWorker.checkpoint.treeSize, here.checkpoint.treeSize);
+    assert.deepEqual(inWorker.totals, here.totals);
+    const [what, file, offset, where] = cases[0] as (typeof cases)[number];
+    await assert.rejects(
+      verifyLogInWorker({ dir: tampered(file, offset) }, { logKeys: [logKey.vkey] }),
+      (e: unknown) => {
+        assert.ok(e instanceof VerificationError, `${what}: ${e}`);
+        assert.match(e.where, where);
+        return true;
+      },
+    );
+  });
 
   test('a validly signed fork is caught against the checkpoint verified before', async () => {
     const before = await verifyLog(new DirSource(clean), { logKeys });

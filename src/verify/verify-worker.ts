@@ -1,0 +1,43 @@
+// The worker thread of `verifyLogInWorker` (src/verify/in-worker.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { verifierFromKey } from '../log/index.ts';
+import {
+  openSource,
+  type SourceSpec,
+  type WorkerMessage,
+  type WorkerVerifyOptions,
+} from './in-worker.ts';
+import { VerificationError, verifyLog } from './verify.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('verify-worker.ts runs as a worker thread');
+const { spec, opts } = workerData as { spec: SourceSpec; opts: WorkerVerifyOptions };
+const send = (m: WorkerMessage) => port.postMessage(m);
+let reported = 0;
+try {
+  const source = await openSource(spec);
+  const result = await verifyLog(source, {
+    logKeys: opts.logKeys.map((k) => verifierFromKey(k)),
+    witnesses: (opts.witnesses ?? []).map((k) => verifierFromKey(k)),
+    quorum: opts.quorum ?? 0,
+    previous: opts.previous,
+    ...(opts.checkpoint === undefined ? {} : { checkpoint: opts.checkpoint }),
+    onProgress: (done, total) => {
+      // A message per bundle would cost more than the bundle: report every 64k entries.
+      if (done - reported >= 65_536 || done === total) {
+        reported = done;
+        send({ progress: done, total });
+      }
+    },
+  });
+  send({ note: result.note, totals: result.totals });
+} catch (e) {
+  const err = e as Error;
+  send({
+    error: {
+      name: err.name,
+      message: err.message,
+      ...(e instanceof VerificationError ? { where: e.where } : {}),
+    },
+  });
+}
