@@ -3,6 +3,7 @@
 // long, allocation-heavy run grow far past what it keeps alive (hundreds of megabytes); a worker's
 // resource limits make it collect instead.
 import { Worker } from 'node:worker_threads';
+import { TuidangError } from '../errors/index.ts';
 import { verifierFromKey } from '../log/index.ts';
 import type { Totals } from '../registry/index.ts';
 import { DirSource, HttpSource, type LogSource, SourceError } from './source.ts';
@@ -60,11 +61,16 @@ export async function verifyLogInWorker(
       worker.on('error', (e: Error & { code?: string }) =>
         reject(
           e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new Error(`the verifier ran out of its ${LIMITS.maxOldGenerationSizeMb} MiB heap`)
+            ? new TuidangError(
+                'internal',
+                `the verifier ran out of its ${LIMITS.maxOldGenerationSizeMb} MiB heap`,
+              )
             : e,
         ),
       );
-      worker.on('exit', (code) => reject(new Error(`the verifier thread exited (${code})`)));
+      worker.on('exit', (code) =>
+        reject(new TuidangError('internal', `the verifier thread exited (${code})`)),
+      );
     });
     // The worker checked the signatures; opening the note again here gives the caller the
     // checkpoint as objects of this thread.
@@ -86,7 +92,5 @@ function rebuild(e: { name: string; message: string; where?: string }): Error {
     return v;
   }
   if (e.name === 'SourceError') return new SourceError(e.message);
-  const other = new Error(e.message);
-  other.name = e.name;
-  return other;
+  return new TuidangError('internal', `${e.name}: ${e.message}`);
 }

@@ -1,5 +1,6 @@
 // The worker thread of `verifyLogInWorker` (src/verify/in-worker.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import { TuidangError } from '../errors/index.ts';
 import { verifierFromKey } from '../log/index.ts';
 import {
   openSource,
@@ -10,7 +11,7 @@ import {
 import { VerificationError, verifyLog } from './verify.ts';
 
 const port = parentPort;
-if (port === null) throw new Error('verify-worker.ts runs as a worker thread');
+if (port === null) throw new TuidangError('internal', 'verify-worker.ts runs as a worker thread');
 const { spec, opts } = workerData as { spec: SourceSpec; opts: WorkerVerifyOptions };
 const send = (m: WorkerMessage) => port.postMessage(m);
 let reported = 0;
