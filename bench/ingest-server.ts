@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { readConfig, startRegistry } from '../src/server/index.ts';
+import { readConfig } from '../src/config/index.ts';
+import { startRegistry } from '../src/server/index.ts';
 
 const mode = process.argv[2];
 if (mode === 'bare') {

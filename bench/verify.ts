@@ -20,7 +20,14 @@ import {
   TileMap,
   tilePath,
 } from '../src/log/index.ts';
-import { CHANNELS, dayString, encodeEntry, ORGS, REGIONS } from '../src/registry/index.ts';
+import {
+  CHANNELS,
+  dayString,
+  encodeEntry,
+  headline,
+  ORGS,
+  REGIONS,
+} from '../src/registry/index.ts';
 import { DirSource, verifyLog, writeAtomically } from '../src/verify/index.ts';
 
 function entries(n: number): Uint8Array[] {
@@ -151,7 +158,7 @@ if (process.argv[2] === '--child') {
     const t = performance.now();
     const result = await verifyLog(new DirSource(dir), { logKeys: [key] });
     seconds = (performance.now() - t) / 1000;
-    recounted = result.totals.registered.declarants + result.totals.imported.declarants;
+    recounted = headline(result.totals);
   }
   sample();
   clearInterval(sampler);

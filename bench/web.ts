@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
+import { readConfig } from '../src/config/index.ts';
 import {
   generateKey,
   integrate,
@@ -13,7 +14,7 @@ import {
   signerFromKey,
 } from '../src/log/index.ts';
 import { CHANNELS, dayString, encodeEntry, ORGS, REGIONS, Recount } from '../src/registry/index.ts';
-import { readConfig, startRegistry } from '../src/server/index.ts';
+import { startRegistry } from '../src/server/index.ts';
 import { SqliteStore } from '../src/store/index.ts';
 
 async function firstByte(url: string): Promise<number> {

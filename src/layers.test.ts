@@ -1,4 +1,5 @@
-// The dependency rule of the component table (DESIGN.md, README "Layout"): data flows one way, and
+// The architecture as a test (docs/architecture.md): data flows one way between the folders of
+// src, each folder is used only through its index.ts, database drivers stay in src/store, and
 // src/log stays free of I/O so the browser and the CLI verify with the same code. A folder may
 // import only from the folders listed for it here; tests may import anything.
 import assert from 'node:assert/strict';
@@ -14,13 +15,31 @@ const allowed: Record<string, readonly string[]> = {
   log: [],
   registry: ['log'],
   store: ['log', 'registry'],
-  witness: ['log'],
+  witness: ['log', 'store'],
   sequencer: ['log', 'registry', 'store'],
+  config: ['log', 'sequencer'],
   verify: ['log', 'registry'],
   web: ['log', 'registry', 'verify'], // verify: the browser checks receipts with src/verify/receipt.ts
-  server: ['log', 'registry', 'store', 'sequencer', 'verify', 'web', 'witness'],
-  cli: ['log', 'registry', 'store', 'sequencer', 'verify', 'web', 'witness', 'server'],
+  server: ['config', 'log', 'registry', 'store', 'sequencer', 'verify', 'web', 'witness'],
+  cli: ['config', 'log', 'registry', 'store', 'sequencer', 'verify', 'web', 'witness', 'server'],
 };
+
+/** Node's and npm's database drivers: only src/store may import them. */
+const DRIVERS = [
+  'pg',
+  'pg-pool',
+  'pg-cursor',
+  'node:sqlite',
+  'sqlite',
+  'sqlite3',
+  'better-sqlite3',
+];
+
+/**
+ * The browser scripts are bundled alone: they take a file of another folder directly where its
+ * index.ts would bring Node-only modules (node:fs, node:os) into the bundle.
+ */
+const BROWSER = 'web/client/';
 
 function* sources(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -30,31 +49,57 @@ function* sources(dir: string): Generator<string> {
   }
 }
 
+/** Each source file with its folder and the modules it imports (static, type-only or dynamic). */
+function* imports(): Generator<{ file: string; folder: string; specifier: string }> {
+  for (const path of sources(src)) {
+    const file = relative(src, path);
+    const folder = file.split('/')[0] as string;
+    const text = readFileSync(path, 'utf8');
+    for (const m of text.matchAll(/(?:from |import\()'([^']+)'/g))
+      yield { file, folder, specifier: m[1] as string };
+  }
+}
+
+/** The path inside src that a relative specifier of `file` names. */
+const resolved = (file: string, specifier: string) => join(file, '..', specifier);
+
 test('each folder of src imports only from the folders below it', () => {
   const broken: string[] = [];
-  let checked = 0;
-  for (const file of sources(src)) {
-    const folder = relative(src, file).split('/')[0] as string;
+  const files = new Set<string>();
+  for (const { file, folder, specifier } of imports()) {
     const mayUse = allowed[folder];
     if (mayUse === undefined) continue; // src/*.ts itself
-    checked++;
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/from '(\.[^']+)'/g)) {
-      const target = relative(src, join(file, '..', m[1] as string)).split('/')[0] as string;
-      if (
-        target !== folder &&
-        target !== 'errors' &&
-        !mayUse.includes(target) &&
-        !target.startsWith('..')
-      )
-        broken.push(`${relative(src, file)} imports ${m[1]}`);
-    }
-    for (const m of text.matchAll(/from '([^.'][^']*)'/g))
-      if ((folder === 'log' || folder === 'errors') && m[1] !== 'node:crypto')
-        broken.push(`${relative(src, file)} imports ${m[1]}: src/log may use only node:crypto`);
+    files.add(file);
+    if (specifier.startsWith('.')) {
+      const target = resolved(file, specifier).split('/')[0] as string;
+      if (target !== folder && target !== 'errors' && !mayUse.includes(target))
+        broken.push(`${file} imports ${specifier}`);
+    } else if ((folder === 'log' && specifier !== 'node:crypto') || folder === 'errors')
+      broken.push(
+        `${file} imports ${specifier}: src/log may use only node:crypto, src/errors nothing`,
+      );
   }
-  assert.ok(checked > 80, `read the sources (${checked})`);
+  assert.ok(files.size > 80, `read the sources (${files.size})`);
   assert.deepEqual([...new Set(broken)], []);
+});
+
+test('database drivers (pg, node:sqlite) only in src/store/', () => {
+  const broken = [...imports()]
+    .filter(({ folder, specifier }) => folder !== 'store' && DRIVERS.includes(specifier))
+    .map(({ file, specifier }) => `${file} imports ${specifier}`);
+  assert.deepEqual(broken, []);
+});
+
+test('other folders import a folder only through its index.ts', () => {
+  const broken: string[] = [];
+  for (const { file, folder, specifier } of imports()) {
+    if (!specifier.startsWith('.') || file.startsWith(BROWSER)) continue;
+    const target = resolved(file, specifier);
+    const targetFolder = target.split('/')[0] as string;
+    if (targetFolder !== folder && target !== `${targetFolder}/index.ts`)
+      broken.push(`${file} imports ${specifier}`);
+  }
+  assert.deepEqual(broken, []);
 });
 
 test('every error thrown on purpose is a kind of TuidangError (src/errors)', () => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../test/cli.ts';
+import { readConfig } from '../config/index.ts';
 import { generateKey } from '../log/index.ts';
-import { readConfig } from '../server/config.ts';
-import { startRegistry } from '../server/registry.ts';
+import { startRegistry } from '../server/index.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'tuidang-admin-home-'));
 const dataDir = mkdtempSync(join(tmpdir(), 'tuidang-admin-'));

@@ -3,11 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { readConfig } from '../config/index.ts';
 import { VOID_REASONS, type VoidReason } from '../registry/index.ts';
 import { Sequencer, VoidError } from '../sequencer/index.ts';
-import { readConfig } from '../server/config.ts';
-import { Newsletter, smtpSender } from '../server/newsletter.ts';
-import { hashPassword } from '../server/password.ts';
+import { hashPassword, Newsletter, smtpSender } from '../server/index.ts';
 import { STAFF_ROLES, type StaffRole } from '../store/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 import { withLogWriter } from './writer-access.ts';

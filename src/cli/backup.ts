@@ -1,7 +1,7 @@
 // `tuidang backup <file>`: an online, consistent copy of the SQLite database while it serves.
 // VACUUM INTO copies one read transaction's snapshot (WAL lets it run beside the server's writes),
 // so the copy holds whole commits only: every receipt acknowledged before the backup started.
-import { readConfig } from '../server/config.ts';
+import { readConfig } from '../config/index.ts';
 import { backupDatabase, DATABASE_FILE, databasePath, StoreError } from '../store/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 

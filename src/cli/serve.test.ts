@@ -9,7 +9,7 @@ import { help } from './serve.ts';
 
 test('serve --help lists every environment variable of the README and of the configuration', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const config = readFileSync(new URL('../server/config.ts', import.meta.url), 'utf8');
+  const config = readFileSync(new URL('../config/config.ts', import.meta.url), 'utf8');
   const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## The site'));
   const documented = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1] as string);
   const read = [...config.matchAll(/env\.([A-Z_]{3,})|'([A-Z][A-Z_]{3,})'/g)].map(

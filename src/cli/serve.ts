@@ -1,6 +1,6 @@
 // `tuidang serve`: runs the registry.
-import { readConfig, startRegistry } from '../server/index.ts';
-import { buildStaticApp } from '../server/static.ts';
+import { readConfig } from '../config/index.ts';
+import { buildStaticApp, startRegistry } from '../server/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
 export const help = `usage: tuidang serve [--static DIR]

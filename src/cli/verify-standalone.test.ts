@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../../test/cli.ts';
 import { importHistory } from '../../test/history.ts';
-import { readConfig } from '../server/config.ts';
-import { type Registry, startRegistry } from '../server/registry.ts';
+import { readConfig } from '../config/index.ts';
+import { type Registry, startRegistry } from '../server/index.ts';
 
 /** A Node.js other than the project's, between 18 and 23, as a reader's machine would have. */
 function systemNode(): string | undefined {

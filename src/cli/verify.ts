@@ -17,6 +17,7 @@ import {
   TILE_WIDTH,
   verifierFromKey,
 } from '../log/index.ts';
+import { headline } from '../registry/index.ts';
 import {
   commitsTo,
   KnownLogs,
@@ -236,7 +237,7 @@ export const verify: Command = {
           ),
         );
       } else {
-        const total = result.totals.registered.declarants + result.totals.imported.declarants;
+        const total = headline(result.totals);
         console.log(
           `${origin}: ${result.checkpoint.treeSize.toLocaleString('en')} entries verified up to the signed root in ${seconds.toFixed(1)} s`,
         );

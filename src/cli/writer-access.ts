@@ -1,8 +1,9 @@
 // Commands that write to the log outside `tuidang serve` (import, admin): the store, signing key
 // and witnesses of the environment, and, with PostgreSQL, the sequencer's lock for the duration.
+
+import { loadSignerKey, readConfig } from '../config/index.ts';
 import { type NoteSigner, parseSignerKey, signerFromKey } from '../log/index.ts';
-import type { WitnessesOptions } from '../sequencer/witnesses.ts';
-import { loadSignerKey, readConfig } from '../server/config.ts';
+import type { WitnessesOptions } from '../sequencer/index.ts';
 import {
   DATABASE_FILE,
   hasDatabase,

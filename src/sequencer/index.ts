@@ -1,6 +1,7 @@
 export type { Receipt } from '../registry/index.ts';
-export { NotSequencingError } from './cluster.ts';
+export { ClusterSequencer, NotSequencingError } from './cluster.ts';
 export { IdempotencyKeyError } from './idempotency.ts';
+export { importFile } from './importer.ts';
 export {
   type Declarations,
   IdempotencyConflictError,
@@ -10,4 +11,5 @@ export {
   SequencingError,
 } from './sequencer.ts';
 export type { Stage, Telemetry, WriteMetrics } from './telemetry.ts';
+export { parseWitnesses, type WitnessConfig, type WitnessesOptions } from './witnesses.ts';
 export { VoidError } from './writer.ts';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { readConfig } from '../config/index.ts';
 import {
   decodeBase64,
   hashLeaf,
@@ -20,8 +21,7 @@ import {
 } from '../log/index.ts';
 import { decodeEntry, tally } from '../registry/index.ts';
 import type { Receipt } from '../sequencer/index.ts';
-import { readConfig } from './config.ts';
-import { type Registry, startRegistry } from './registry.ts';
+import { type Registry, startRegistry } from './start.ts';
 
 let registry: Registry;
 let base: string;

@@ -1,3 +1,5 @@
 export { type AppOptions, buildApp } from './app.ts';
-export { type Config, ConfigError, loadSignerKey, readConfig } from './config.ts';
-export { type Registry, startRegistry } from './registry.ts';
+export { Newsletter, smtpSender } from './newsletter.ts';
+export { hashPassword } from './password.ts';
+export { type Registry, startRegistry } from './start.ts';
+export { buildStaticApp } from './static.ts';

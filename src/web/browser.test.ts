@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../test/browser.ts';
 import { importHistory } from '../../test/history.ts';
-import { readConfig } from '../server/config.ts';
-import { type Registry, startRegistry } from '../server/registry.ts';
+import { readConfig } from '../config/index.ts';
+import { type Registry, startRegistry } from '../server/index.ts';
 import { catalogs, LOCALES, PREFIX } from './i18n.ts';
 
 const hans = catalogs['zh-Hans'];

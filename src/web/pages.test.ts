@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { readConfig } from '../server/config.ts';
-import { type Registry, startRegistry } from '../server/registry.ts';
+import { readConfig } from '../config/index.ts';
+import { type Registry, startRegistry } from '../server/index.ts';
 
 let registry: Registry;
 before(async () => {

@@ -1,2 +1,2 @@
+export { type Latest, WitnessState } from '../store/index.ts';
 export { addCheckpoint, buildWitnessApp, type WitnessOptions } from './server.ts';
-export { type Latest, WitnessState } from './state.ts';

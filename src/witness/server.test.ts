@@ -20,8 +20,8 @@ import {
   TileMap,
   verifierFromKey,
 } from '../log/index.ts';
+import { WitnessState } from '../store/index.ts';
 import { buildWitnessApp } from './server.ts';
-import { WitnessState } from './state.ts';
 
 const seed = (n: number) => new Uint8Array(32).fill(n);
 const origin = 'example.org/log';

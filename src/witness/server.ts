@@ -15,7 +15,7 @@ import {
   parseNote,
   verifyConsistency,
 } from '../log/index.ts';
-import type { WitnessState } from './state.ts';
+import type { WitnessState } from '../store/index.ts';
 
 export interface WitnessOptions {
   readonly signer: NoteSigner;

@@ -1,7 +1,6 @@
 // What the page routes are given by the app (src/server/app.ts).
 import type { FastifyRequest } from 'fastify';
-import type { Declarations } from '../../sequencer/index.ts';
-import type { WitnessConfig } from '../../sequencer/witnesses.ts';
+import type { Declarations, WitnessConfig } from '../../sequencer/index.ts';
 import type { Store } from '../../store/index.ts';
 
 export interface WebOptions {

@@ -1,4 +1,9 @@
-import { ORGS, type Publication, type Totals } from '../../registry/index.ts';
+import {
+  headline as headlineTotal,
+  ORGS,
+  type Publication,
+  type Totals,
+} from '../../registry/index.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
@@ -34,7 +39,7 @@ export function homePage(
   site: Site,
 ): Page {
   const { m } = t;
-  const total = totals.registered.declarants + totals.imported.declarants;
+  const total = headlineTotal(totals);
   return {
     title: m['home.title'],
     path: '/',

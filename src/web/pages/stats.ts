@@ -1,4 +1,11 @@
-import { CHANNELS, ORGS, REGIONS, type Tally, type Totals } from '../../registry/index.ts';
+import {
+  CHANNELS,
+  headline as headlineTotal,
+  ORGS,
+  REGIONS,
+  type Tally,
+  type Totals,
+} from '../../registry/index.ts';
 import { categoryChart } from '../chart.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
@@ -63,7 +70,7 @@ export function statsPage(t: I18n, totals: Totals, treeSize: number): Page {
     title: m['stats.title'],
     path: '/stats',
     body: html`<h1>${m['stats.title']}</h1>
-${headline(t, totals.registered.declarants + totals.imported.declarants)}
+${headline(t, headlineTotal(totals))}
 ${totalParts(t, totals)}
 <p>${m['stats.what']}</p>
 <p>${m['stats.treeSize'](t.number(treeSize))}</p>

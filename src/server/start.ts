@@ -2,6 +2,7 @@
 import { hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { type Config, loadSignerKey } from '../config/index.ts';
 import {
   ED25519,
   ed25519PrivateKey,
@@ -10,11 +11,9 @@ import {
   rawPublicKey,
   signerFromKey,
 } from '../log/index.ts';
-import { ClusterSequencer } from '../sequencer/cluster.ts';
-import { type Declarations, Sequencer } from '../sequencer/index.ts';
+import { ClusterSequencer, type Declarations, Sequencer } from '../sequencer/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
-import { type Config, loadSignerKey } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { Newsletter, smtpSender } from './newsletter.ts';

@@ -1,6 +1,6 @@
-// A witness's memory: the latest cosigned tree size and root of each log, in SQLite. The check of
-// the old size and the update are one transaction, and it is durable before the witness answers
-// (c2sp.org/tlog-witness: otherwise two requests could roll the recorded size back).
+// A witness's memory (src/witness): the latest cosigned tree size and root of each log, in
+// SQLite. The check of the old size and the update are one transaction, and it is durable before
+// the witness answers (c2sp.org/tlog-witness: otherwise two requests could roll the size back).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';

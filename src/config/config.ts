@@ -3,11 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TuidangError } from '../errors/index.ts';
 import { generateKey, parseSignerKey } from '../log/index.ts';
-import {
-  parseWitnesses,
-  type WitnessConfig,
-  type WitnessesOptions,
-} from '../sequencer/witnesses.ts';
+import { parseWitnesses, type WitnessConfig, type WitnessesOptions } from '../sequencer/index.ts';
 
 export interface Config {
   readonly port: number;

@@ -1,0 +1,3 @@
+// The public surface of src/config: the settings every entry point reads (`tuidang serve`, the
+// CLI's admin, import and backup commands, tests), checked once with messages that say what to fix.
+export { type Config, ConfigError, loadSignerKey, readConfig } from './config.ts';
