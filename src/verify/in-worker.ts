@@ -3,7 +3,7 @@
 // long, allocation-heavy run grow far past what it keeps alive (hundreds of megabytes); a worker's
 // resource limits make it collect instead.
 import { Worker } from 'node:worker_threads';
-import { TuidangError } from '../errors/index.ts';
+import { type ErrorCode, TuidangError } from '../errors/index.ts';
 import { verifierFromKey } from '../log/index.ts';
 import type { Totals } from '../registry/index.ts';
 import { DirSource, HttpSource, type LogSource, SourceError } from './source.ts';
@@ -39,7 +39,7 @@ const LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 12 };
 export type WorkerMessage =
   | { readonly progress: number; readonly total: number }
   | { readonly note: string; readonly totals: Totals }
-  | { readonly error: { name: string; message: string; where?: string } };
+  | { readonly error: WorkerError };
 
 /** Verifies the log of `spec` as {@link verifyLog} does, in a worker thread of bounded memory. */
 export async function verifyLogInWorker(
@@ -85,12 +85,26 @@ export async function verifyLogInWorker(
   }
 }
 
-function rebuild(e: { name: string; message: string; where?: string }): Error {
+interface WorkerError {
+  readonly name: string;
+  readonly message: string;
+  readonly where?: string;
+  /** The code of a TuidangError, so that it stays one on this side (src/errors). */
+  readonly code?: ErrorCode;
+}
+
+function rebuild(e: WorkerError): Error {
   if (e.name === 'VerificationError' && e.where !== undefined) {
     const v = new VerificationError(e.where, '');
     v.message = e.message;
     return v;
   }
   if (e.name === 'SourceError') return new SourceError(e.message);
-  return new TuidangError('internal', `${e.name}: ${e.message}`);
+  // A kind of TuidangError stays one (its code decides the exit code); anything else is a fault.
+  const other =
+    e.code === undefined
+      ? new TuidangError('internal', `${e.name}: ${e.message}`)
+      : new TuidangError(e.code, e.message);
+  other.name = e.name;
+  return other;
 }

@@ -39,6 +39,7 @@ try {
       name: err.name,
       message: err.message,
       ...(e instanceof VerificationError ? { where: e.where } : {}),
+      ...(e instanceof TuidangError ? { code: e.code } : {}),
     },
   });
 }
