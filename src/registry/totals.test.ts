@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbDeclaration } from '../../test/arbitraries.ts';
 import { type DeclarationEntry, decodeEntry, type Entry, encodeEntry } from './entry.ts';
-import { addEntry, emptyTotals, headline, TallyError, tally } from './totals.ts';
+import { addEntry, emptyTotals, headline, Recount, TallyError, tally } from './totals.ts';
 
 /** A random log: declarations, and voids of earlier declarations not yet voided. */
 const arbLog = fc
@@ -72,4 +72,29 @@ test('a void of a void, of a later entry, or a second void is a broken log', () 
   assert.deepEqual(ok.voided, { test: 1 });
   assert.equal(ok.registered.orgs.league, 1);
   assert.deepEqual(ok.registered.days, { '2026-01-01': 1 });
+});
+
+test('a recount that keeps nothing per entry, given each void target, counts the same', () => {
+  fc.assert(
+    fc.property(arbLog, (log) => {
+      const lean = new Recount({ keep: false });
+      for (const e of log) lean.add(e, e.kind === 'void' ? log[e.target] : undefined);
+      assert.deepEqual(lean.totals, tally(log));
+    }),
+  );
+  const d: Entry = {
+    kind: 'declaration',
+    day: '2026-01-01',
+    orgs: ['party'],
+    channel: 'web',
+    commitment: new Uint8Array(32),
+  };
+  const v: Entry = { kind: 'void', day: '2026-01-02', target: 0, reason: 'test' };
+  const lean = new Recount({ keep: false });
+  lean.add(d);
+  assert.throws(() => lean.add(v), TallyError, 'a void whose target was not looked up');
+  assert.throws(() => lean.add(v, v), TallyError, 'a void of a void');
+  lean.add(v, d);
+  assert.throws(() => lean.add(v, d), TallyError, 'a second void');
+  assert.equal(headline(lean.totals), 0);
 });

@@ -91,36 +91,53 @@ export class TallyError extends TuidangError<'bad-void'> {
 
 /**
  * Totals recomputed from scratch, entry by entry in log order, checking every void: its target
- * must be an earlier declaration that no earlier void named. Memory grows with the log (the
- * declarations a later void may name are kept in compact form), about 12 bytes an entry.
+ * must be an earlier declaration that no earlier void named. By default the declarations a later
+ * void may name are kept in compact form, about 8 bytes an entry, so memory grows with the log;
+ * with `{ keep: false }` nothing is kept per entry and the caller passes each void's target (a
+ * verifier looks it up in the log: voids are rare, and 400 M entries would need 3 GB).
  */
 export class Recount {
   readonly totals = emptyTotals();
   // Per index: the day, orgs, channel and region of a declaration, packed; 0 for a void.
-  #packed = new Float64Array(1024);
+  #packed: Float64Array | undefined;
   readonly #voided = new Set<number>();
 
-  add(e: Entry): void {
+  constructor(opts: { keep?: boolean } = {}) {
+    this.#packed = opts.keep === false ? undefined : new Float64Array(1024);
+  }
+
+  /**
+   * Adds the next entry. For a void, `target` is the entry it names if the caller looked it up
+   * (required with `{ keep: false }`; undefined if it is not in the log): it must be a declaration.
+   */
+  add(e: Entry, target?: Entry): void {
     const index = this.totals.entries;
-    if (index >= this.#packed.length) {
-      const grown = new Float64Array(this.#packed.length * 2);
-      grown.set(this.#packed);
+    const packed = this.#packed;
+    if (packed !== undefined && index >= packed.length) {
+      const grown = new Float64Array(packed.length * 2);
+      grown.set(packed);
       this.#packed = grown;
     }
     if (e.kind === 'declaration') {
-      this.#packed[index] = pack(e);
+      if (this.#packed !== undefined) this.#packed[index] = pack(e);
       addEntry(this.totals, e);
       return;
     }
-    const target = e.target < index ? this.#packed[e.target] : 0;
-    if (!target)
+    let named: DeclarationEntry | undefined;
+    if (e.target < index) {
+      if (this.#packed !== undefined) {
+        const p = this.#packed[e.target];
+        named = p ? unpack(p) : undefined;
+      } else if (target?.kind === 'declaration') named = target;
+    }
+    if (named === undefined)
       throw new TallyError(
         `entry ${index} voids entry ${e.target}, which is not an earlier declaration`,
       );
     if (this.#voided.has(e.target))
       throw new TallyError(`entry ${index} voids entry ${e.target} a second time`);
     this.#voided.add(e.target);
-    addEntry(this.totals, e, unpack(target));
+    addEntry(this.totals, e, named);
   }
 }
 

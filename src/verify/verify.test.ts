@@ -6,14 +6,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readConfig } from '../config/index.ts';
-import { COSIGNATURE_V1, generateKey, signerFromKey, verifierFromKey } from '../log/index.ts';
+import {
+  COSIGNATURE_V1,
+  generateKey,
+  integrate,
+  signCheckpoint,
+  signerFromKey,
+  TileMap,
+  tilePath,
+  verifierFromKey,
+} from '../log/index.ts';
+import { type Entry, encodeEntry, tally } from '../registry/index.ts';
 import type { Receipt } from '../sequencer/index.ts';
 import { type Registry, startRegistry } from '../server/index.ts';
 import { buildWitnessApp, WitnessState } from '../witness/index.ts';
 import { verifyLogInWorker } from './in-worker.ts';
 import { mirror } from './mirror.ts';
 import { parseReceipts, tiledLog, verifyReceipt } from './receipt.ts';
-import { DirSource, HttpSource, readTilesOf } from './source.ts';
+import { DirSource, HttpSource, readTilesOf, writeAtomically } from './source.ts';
 import { totalsDifferences, VerificationError, verifyLog } from './verify.ts';
 
 const origin = 'e2e.example/log';
@@ -202,5 +212,47 @@ describe('tampering is caught and located', () => {
       }),
       /FORK/,
     );
+  });
+});
+
+test('voids are recounted with their targets read again from the log, in an earlier bundle or the same', async () => {
+  const declaration = (i: number): Entry => ({
+    kind: 'declaration',
+    day: '2020-01-01',
+    orgs: i % 2 ? ['party'] : ['league'],
+    channel: 'web',
+    commitment: new Uint8Array(32).fill(i % 251),
+  });
+  const log: Entry[] = Array.from({ length: 300 }, (_, i) => declaration(i));
+  log.push({ kind: 'void', day: '2020-01-02', target: 5, reason: 'duplicate' });
+  log.push({ kind: 'void', day: '2020-01-02', target: 290, reason: 'error' });
+  const dir = tmp('voids');
+  const r = await integrate(new TileMap().readTiles, 0, log.map(encodeEntry));
+  for (const t of r.tiles) await writeAtomically(join(dir, tilePath(t.tile)), t.data);
+  const note = signCheckpoint(
+    { origin, treeSize: r.treeSize, root: r.root },
+    signerFromKey(logKey.skey),
+  );
+  await writeAtomically(join(dir, 'checkpoint'), note);
+  const result = await verifyLog(new DirSource(dir), { logKeys });
+  assert.deepEqual(result.totals, tally(log));
+  assert.equal(result.totals.registered.declarants, 298);
+
+  // A void of a void is a broken log, wherever its target is.
+  const broken = [
+    ...log,
+    { kind: 'void', day: '2020-01-03', target: 300, reason: 'test' } as Entry,
+  ];
+  const b = await integrate(new TileMap().readTiles, 0, broken.map(encodeEntry));
+  const badDir = tmp('voids-broken');
+  for (const t of b.tiles) await writeAtomically(join(badDir, tilePath(t.tile)), t.data);
+  await writeAtomically(
+    join(badDir, 'checkpoint'),
+    signCheckpoint({ origin, treeSize: b.treeSize, root: b.root }, signerFromKey(logKey.skey)),
+  );
+  await assert.rejects(verifyLog(new DirSource(badDir), { logKeys }), (e: unknown) => {
+    assert.ok(e instanceof VerificationError, String(e));
+    assert.equal(e.where, 'entry 302');
+    return true;
   });
 });
