@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../test/browser.ts';
 import { importHistory } from '../../test/history.ts';
+import { PUBLIC_PAGES } from '../../test/pages.ts';
 import { readConfig } from '../config/index.ts';
 import { type Registry, startRegistry } from '../server/index.ts';
 import { catalogs, LOCALES, PREFIX } from './i18n.ts';
@@ -317,17 +318,7 @@ describe('the claims, as a visitor on a phone sees them', () => {
 });
 
 describe('every page in every language', () => {
-  const paths = [
-    '/',
-    '/declare',
-    '/statements',
-    '/stats',
-    '/figures',
-    '/about',
-    '/receipt',
-    '/erase',
-    '/newsletter',
-  ];
+  const paths = PUBLIC_PAGES;
   for (const locale of LOCALES) {
     test(`${locale}: 200, no console errors, no axe-core violations, nothing wider than a phone, chart text of 12 px or more, screenshots`, async () => {
       const context = await browser.newContext();

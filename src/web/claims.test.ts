@@ -9,24 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { importHistory } from '../../test/history.ts';
+import { PUBLIC_PAGES } from '../../test/pages.ts';
 import { readConfig } from '../config/index.ts';
 import { COSIGNATURE_V1, generateKey, signerFromKey, verifierFromKey } from '../log/index.ts';
 import { type Registry, startRegistry } from '../server/index.ts';
 import { buildWitnessApp, WitnessState } from '../witness/index.ts';
 import { bundleVerifier, VERIFIER_PATH } from './bundle.ts';
 import { catalogs, i18n, LOCALES, PREFIX } from './i18n.ts';
-
-const PAGES = [
-  '/',
-  '/declare',
-  '/statements',
-  '/stats',
-  '/figures',
-  '/about',
-  '/receipt',
-  '/erase',
-  '/newsletter',
-];
 
 const get = async (url: string) => {
   const res = await fetch(url);
@@ -207,7 +196,7 @@ describe('a registry with imported history and declarations made here', () => {
     // Names of things (software, formats, protocols), said as they are in Chinese too.
     const allowed = new Set(['Node', 'js', 'JavaScript', 'Cookie', 'IP', 'CSV', 'Atom', 'SHA']);
     for (const locale of ['zh-Hans', 'zh-Hant'] as const) {
-      for (const path of PAGES) {
+      for (const path of PUBLIC_PAGES) {
         const page = await get(`${registry.url}/${PREFIX[locale]}${path}`);
         const words = [...visibleText(page).matchAll(/[A-Za-z]+/g)]
           .map((w) => w[0])
