@@ -25,6 +25,13 @@ const OUR_SIDE = {
   log: true,
 } as const;
 
+const DATABASE_DOWN = {
+  status: 503,
+  exit: 1,
+  retryAfter: 5,
+  detail: 'The database cannot be reached just now. Please try again in a moment.',
+} as const;
+
 export const OUTCOMES = {
   // A request or an argument that is not what it must be.
   'bad-request': { status: 400, exit: 2 },
@@ -46,21 +53,10 @@ export const OUTCOMES = {
   },
   'shutting-down': { status: 503, exit: 1, retryAfter: 5 },
   'not-sequencing': { status: 503, exit: 1, retryAfter: 1 },
-  unavailable: {
-    status: 503,
-    exit: 1,
-    retryAfter: 5,
-    detail: 'The database cannot be reached just now. Please try again in a moment.',
-    log: true,
-  },
+  unavailable: { ...DATABASE_DOWN, log: true },
   // A commit that failed: the sequencer has logged it once already, with what it affected.
   'commit-failed': { status: 500, exit: 1, detail: OUR_SIDE.detail },
-  'commit-unavailable': {
-    status: 503,
-    exit: 1,
-    retryAfter: 5,
-    detail: 'The database cannot be reached just now. Please try again in a moment.',
-  },
+  'commit-unavailable': DATABASE_DOWN,
   'receipts-failed': {
     status: 500,
     exit: 1,

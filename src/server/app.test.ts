@@ -208,3 +208,32 @@ test('proof of work on the API: 403 with how to solve it, 201 with a solved chal
   assert.equal((await post(payload)).statusCode, 201);
   assert.equal((await post(payload)).statusCode, 403, 'a solution is used once');
 });
+
+test('a page that fails is an HTML page in its language, with the status and Retry-After of the error', async () => {
+  for (const [failure, status, retryAfter, text] of [
+    [new Error('disk exploded'), 500, undefined, catalogs['zh-Hant']['errorPage.ourSide']],
+    [
+      new StoreError('unavailable', 'connection refused'),
+      503,
+      '5',
+      catalogs['zh-Hant']['errorPage.busy'],
+    ],
+  ] as const) {
+    logged.length = 0;
+    const store = new MemoryStore();
+    store.state = () => Promise.reject(failure);
+    const app = await buildApp({
+      store,
+      sequencer: countingSequencer().sequencer,
+      vkey: 'example.org/log+00000000+AQ==',
+      logger,
+    });
+    const res = await app.inject({ method: 'GET', url: '/zh-hant/stats' });
+    assert.equal(res.statusCode, status);
+    assert.equal(res.headers['retry-after'], retryAfter);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.ok(res.body.includes(text), res.body);
+    assert.doesNotMatch(res.body, /disk exploded|connection refused|at /);
+    assert.equal(logged.length, 1, 'logged once, for the operator');
+  }
+});

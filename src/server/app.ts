@@ -10,7 +10,7 @@ import { logRoutes } from './log-routes.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics, metricsRoutes } from './metrics.ts';
 import type { Newsletter } from './newsletter.ts';
-import { sendNotFoundPage, staffRoutes, webRoutes } from './pages/index.ts';
+import { sendErrorPage, sendNotFoundPage, staffRoutes, webRoutes } from './pages/index.ts';
 import type { ProofOfWork } from './pow.ts';
 import { errorHandler, notFound } from './problem.ts';
 import { RateLimitedError, RateLimiter } from './rate-limit.ts';
@@ -62,7 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('Access-Control-Allow-Origin', '*'); // the log and API are public data
   });
   const logger = opts.logger ?? createLogger();
-  app.setErrorHandler(errorHandler(logger));
+  app.setErrorHandler(errorHandler(logger, sendErrorPage));
   metricsRoutes(app, opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth));
   app.setNotFoundHandler((req, reply) =>
     /^\/(api|log)\//.test(req.url) ? notFound(req, reply) : sendNotFoundPage(req, reply),

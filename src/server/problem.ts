@@ -50,13 +50,43 @@ function send(
     .send({ type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extra });
 }
 
-/** The error handler, logging unexpected errors to `logger` (never the request). */
-export function errorHandler(logger: Logger) {
-  return (
-    error: FastifyError | Error,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): FastifyReply => handle(logger, error, request, reply);
+/** How a page request that failed is answered: an HTML page with this status. */
+export type ErrorPage = (req: FastifyRequest, reply: FastifyReply, status: number) => FastifyReply;
+
+/**
+ * The error handler, logging unexpected errors to `logger` (never the request). Requests outside
+ * the API and the log get `page` (HTML in the visitor's language) instead of a problem document.
+ */
+export function errorHandler(logger: Logger, page?: ErrorPage) {
+  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (page === undefined || /^\/(api|log)\//.test(request.url))
+      return handle(logger, error, request, reply);
+    const status = handlePage(logger, error, reply);
+    return page(request, reply, status);
+  };
+}
+
+/** Logs and sets Retry-After as for the API; the status of the page. */
+function handlePage(logger: Logger, error: FastifyError | Error, reply: FastifyReply): number {
+  const fe = error as FastifyError;
+  if (!(error instanceof TuidangError) && clientError(fe)) return fe.statusCode as number;
+  return report(logger, error, reply).status;
+}
+
+const clientError = (fe: FastifyError) =>
+  typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500;
+
+/** What the table says of `error`: logged if it must be, Retry-After set if it has one. */
+function report(logger: Logger, error: Error, reply: FastifyReply) {
+  const outcome = outcomeOf(error);
+  // Log the error itself, never the request: it may hold a name or an address.
+  if (outcome.log)
+    logger.error(
+      { err: error },
+      error instanceof TuidangError ? `${error.code}: ${error.message}` : 'unexpected error',
+    );
+  if (outcome.retryAfter !== undefined) reply.header('Retry-After', String(outcome.retryAfter));
+  return outcome;
 }
 
 function handle(
@@ -66,12 +96,7 @@ function handle(
   reply: FastifyReply,
 ): FastifyReply {
   const fe = error as FastifyError;
-  if (
-    !(error instanceof TuidangError) &&
-    typeof fe.statusCode === 'number' &&
-    fe.statusCode >= 400 &&
-    fe.statusCode < 500
-  ) {
+  if (!(error instanceof TuidangError) && clientError(fe)) {
     // Fastify's own client errors: bad JSON, body too large, wrong content type.
     const detail =
       fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
@@ -83,16 +108,9 @@ function handle(
             : fe.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError
               ? 'The request body is not valid JSON.'
               : error.message;
-    return send(reply, fe.statusCode, detail);
+    return send(reply, fe.statusCode as number, detail);
   }
-  const outcome = outcomeOf(error);
-  // Log the error itself, never the request: it may hold a name or an address.
-  if (outcome.log)
-    logger.error(
-      { err: error },
-      error instanceof TuidangError ? `${error.code}: ${error.message}` : 'unexpected error',
-    );
-  if (outcome.retryAfter !== undefined) reply.header('Retry-After', String(outcome.retryAfter));
+  const outcome = report(logger, error, reply);
   if (error instanceof ValidationError)
     return send(
       reply,

@@ -34,6 +34,7 @@ export {
 } from './pages/declare.ts';
 export { fieldErrors, formProblem, toSubmission } from './pages/declare-form.ts';
 export { erasePage } from './pages/erase.ts';
+export { type ErrorKind, errorPage } from './pages/error.ts';
 export { figuresPage, loadFigures } from './pages/figures.ts';
 export { homePage } from './pages/home.ts';
 export { messagePage, newsletterPage } from './pages/newsletter.ts';

@@ -18,7 +18,7 @@ import { statsRoutes } from './stats.ts';
 import { volunteerRoutes } from './volunteer.ts';
 
 export type { FormPow, NewsletterService, StaffOptions, WebOptions } from './options.ts';
-export { sendNotFoundPage } from './page.ts';
+export { sendErrorPage, sendNotFoundPage } from './page.ts';
 
 /** The public pages; forms are read as application/x-www-form-urlencoded. */
 export function webRoutes(app: FastifyInstance, opts: WebOptions): void {

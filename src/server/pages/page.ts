@@ -4,6 +4,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { outcomeOf } from '../../errors/index.ts';
 import {
+  type ErrorKind,
+  errorPage,
   type I18n,
   i18n,
   layout,
@@ -98,9 +100,26 @@ export function pages(app: FastifyInstance): Pages {
   };
 }
 
+/** The language of a page's address, else the one the visitor's browser asks for. */
+function addressLocale(req: FastifyRequest): I18n {
+  const segment = req.url.split('/')[1] ?? '';
+  return i18n(localeFromPrefix(segment) ?? negotiate(req.headers['accept-language']));
+}
+
 /** An HTML 404 page for addresses outside the API and the log. */
 export function sendNotFoundPage(req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const segment = req.url.split('/')[1] ?? '';
-  const t = i18n(localeFromPrefix(segment) ?? negotiate(req.headers['accept-language']));
+  const t = addressLocale(req);
   return sendPage(reply, t, notFoundPage(t), 404);
+}
+
+/** The HTML page of a page request that failed (src/server/problem.ts chose the status). */
+export function sendErrorPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+): FastifyReply {
+  const t = addressLocale(req);
+  const kind: ErrorKind =
+    status === 429 || status === 503 ? 'busy' : status >= 500 ? 'ourSide' : 'request';
+  return sendPage(reply, t, errorPage(t, kind), status);
 }

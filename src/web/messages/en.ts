@@ -342,6 +342,13 @@ export const en = {
   'about.never.receipts': 'receipts, or the secret in them that ties an entry to a person',
   'about.never.ip': 'IP addresses, browser details or the time of day of a declaration',
   'staff.signedOut': 'You are signed out.',
+  // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)
+  'errorPage.title': 'Something went wrong',
+  'errorPage.busy':
+    'The site is busy just now. Please try again in a moment; nothing was recorded.',
+  'errorPage.ourSide':
+    'Something went wrong on our side; nothing was recorded. Please try again later.',
+  'errorPage.request': 'This request could not be handled. Please go back and try again.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -313,4 +313,9 @@ export const zhHans: Messages = {
   'about.never.receipts': '回执，以及回执里能把记录和本人对上的秘密部分',
   'about.never.ip': 'IP 地址、浏览器资料，以及声明的具体时刻',
   'staff.signedOut': '您已退出登录。',
+  // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)
+  'errorPage.title': '出错了',
+  'errorPage.busy': '网站现在很忙，请稍后再试。这次没有记录任何内容。',
+  'errorPage.ourSide': '我们这边出了问题，这次没有记录任何内容。请稍后再试。',
+  'errorPage.request': '无法处理这个请求。请返回上一页再试一次。',
 };

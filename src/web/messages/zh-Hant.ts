@@ -315,4 +315,9 @@ export const zhHant: Messages = {
   'about.never.receipts': '回執，以及回執裡能把紀錄和本人對上的秘密部分',
   'about.never.ip': 'IP 位址、瀏覽器資料，以及聲明的確切時刻',
   'staff.signedOut': '您已登出。',
+  // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)
+  'errorPage.title': '出錯了',
+  'errorPage.busy': '網站現在很忙，請稍後再試。這次沒有記錄任何內容。',
+  'errorPage.ourSide': '我們這邊出了問題，這次沒有記錄任何內容。請稍後再試。',
+  'errorPage.request': '無法處理這個請求。請回到上一頁再試一次。',
 };
