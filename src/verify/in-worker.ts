@@ -33,6 +33,15 @@ export interface WorkerVerifyOptions {
   readonly checkpoint?: string;
 }
 
+/**
+ * The worker's script: verify-worker.ts, or for the single-file verifier (tuidang-verify.mjs) that
+ * file itself, which serves as the worker when it runs off the main thread.
+ */
+let workerScript = new URL('./verify-worker.ts', import.meta.url);
+export function useWorkerScript(url: URL): void {
+  workerScript = url;
+}
+
 /** Heap limits of the worker: what it keeps alive is a few megabytes at any size. */
 const LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 12 };
 
@@ -47,7 +56,7 @@ export async function verifyLogInWorker(
   opts: WorkerVerifyOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<VerifyResult> {
-  const worker = new Worker(new URL('./verify-worker.ts', import.meta.url), {
+  const worker = new Worker(workerScript, {
     workerData: { spec, opts },
     resourceLimits: LIMITS,
   });

@@ -1,6 +1,7 @@
 export {
   openSource,
   type SourceSpec,
+  useWorkerScript,
   verifyLogInWorker,
   type WorkerVerifyOptions,
 } from './in-worker.ts';
