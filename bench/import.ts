@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
+import { importFile } from '../src/import/index.ts';
 import { generateKey, signerFromKey } from '../src/log/index.ts';
 import { REGIONS } from '../src/registry/index.ts';
-import { importFile } from '../src/sequencer/importer.ts';
 import { SqliteStore } from '../src/store/index.ts';
 
 const ORG_SETS = [

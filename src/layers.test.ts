@@ -17,11 +17,23 @@ const allowed: Record<string, readonly string[]> = {
   store: ['log', 'registry'],
   witness: ['log', 'store'],
   sequencer: ['log', 'registry', 'store'],
+  import: ['log', 'registry', 'store', 'sequencer'],
   config: ['log', 'sequencer'],
   verify: ['log', 'registry'],
   web: ['log', 'registry', 'verify'], // verify: the browser checks receipts with src/verify/receipt.ts
   server: ['config', 'log', 'registry', 'store', 'sequencer', 'verify', 'web', 'witness'],
-  cli: ['config', 'log', 'registry', 'store', 'sequencer', 'verify', 'web', 'witness', 'server'],
+  cli: [
+    'config',
+    'log',
+    'registry',
+    'store',
+    'sequencer',
+    'import',
+    'verify',
+    'web',
+    'witness',
+    'server',
+  ],
 };
 
 /** Node's and npm's database drivers: only src/store may import them. */

@@ -1,6 +1,6 @@
 // `tuidang import <file>`: historical records into the log as `import` entries.
 import { access } from 'node:fs/promises';
-import { importFile } from '../sequencer/index.ts';
+import { importFile } from '../import/index.ts';
 import { progressBar } from '../verify/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 import { withLogWriter } from './writer-access.ts';

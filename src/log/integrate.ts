@@ -29,13 +29,20 @@ export interface Integration {
 /**
  * Appends `entries` to the tree of `oldSize` leaves. `readTiles` is called once, for the partial
  * tiles and entry bundle on the right edge of the old tree, and must return them at exactly the
- * old tree's widths (the latest partial tiles, as a store keeps them).
+ * old tree's widths (the latest partial tiles, as a store keeps them). `leafHashes`, if given, are
+ * the entries' leaf hashes computed elsewhere (an import hashes them on other threads).
  */
 export async function integrate(
   readTiles: ReadTiles,
   oldSize: number,
   entries: readonly Uint8Array[],
+  leafHashes?: readonly Uint8Array[],
 ): Promise<Integration> {
+  if (leafHashes !== undefined && leafHashes.length !== entries.length)
+    throw new LogError(
+      'out-of-range',
+      `${leafHashes.length} leaf hashes for ${entries.length} entries`,
+    );
   if (!Number.isSafeInteger(oldSize) || oldSize < 0)
     throw new LogError('out-of-range', `bad tree size ${oldSize}`);
   const treeSize = oldSize + entries.length;
@@ -60,10 +67,10 @@ export async function integrate(
   if (bundle !== undefined) parseEntryBundle(bundle.data, bundle.tile.width); // checks width
   for (const t of bundleTiles(oldSize, entries, bundle?.data)) tiles.push(t);
 
-  const leafHashes = entries.map(hashLeaf);
+  const leaves = leafHashes ?? entries.map(hashLeaf);
   // Walk up the levels. `added` holds the new hashes at node height 8·level.
   const rootParts: Uint8Array[][] = [];
-  let added: Uint8Array[] = leafHashes;
+  let added: readonly Uint8Array[] = leaves;
   for (let level = 0; nodesAtLevel(treeSize, level) > 0; level++) {
     const oldN = nodesAtLevel(oldSize, level);
     const newN = nodesAtLevel(treeSize, level);
@@ -103,7 +110,7 @@ export async function integrate(
     added = next;
   }
   const root = foldRange(rootParts.reverse().flat());
-  return { treeSize, root, tiles, leafHashes };
+  return { treeSize, root, tiles, leafHashes: [...leaves] };
 }
 
 function bundleTiles(

@@ -51,6 +51,7 @@ export type { Receipt } from './receipt.ts';
 export { parseRegion, REGIONS, type Region } from './regions.ts';
 export {
   addEntry,
+  addTotals,
   emptyTotals,
   headline,
   Recount,

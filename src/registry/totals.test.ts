@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbDeclaration } from '../../test/arbitraries.ts';
 import { type DeclarationEntry, decodeEntry, type Entry, encodeEntry } from './entry.ts';
-import { addEntry, emptyTotals, headline, Recount, TallyError, tally } from './totals.ts';
+import {
+  addEntry,
+  addTotals,
+  emptyTotals,
+  headline,
+  Recount,
+  TallyError,
+  tally,
+} from './totals.ts';
 
 /** A random log: declarations, and voids of earlier declarations not yet voided. */
 const arbLog = fc
@@ -97,4 +105,14 @@ test('a recount that keeps nothing per entry, given each void target, counts the
   lean.add(v, d);
   assert.throws(() => lean.add(v, d), TallyError, 'a second void');
   assert.equal(headline(lean.totals), 0);
+});
+
+test('totals of batches counted apart add up to the totals of the whole', () => {
+  fc.assert(
+    fc.property(fc.array(arbDeclaration, { maxLength: 60 }), fc.nat(60), (log, cut) => {
+      const sum = tally(log.slice(0, cut));
+      addTotals(sum, tally(log.slice(cut)));
+      assert.deepEqual(sum, tally(log));
+    }),
+  );
 });

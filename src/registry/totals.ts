@@ -81,6 +81,19 @@ export function addEntry(t: Totals, e: Entry, target?: DeclarationEntry): void {
   bump(t.voided, e.reason, 1);
 }
 
+/** Adds totals counted apart (an import's batch, counted on another thread) into `t`. */
+export function addTotals(t: Totals, more: Totals): void {
+  t.entries += more.entries;
+  for (const kind of ['registered', 'imported'] as const) {
+    const into = t[kind];
+    const from = more[kind];
+    into.declarants += from.declarants;
+    for (const part of ['orgs', 'channels', 'days', 'regions'] as const)
+      for (const [key, n] of Object.entries(from[part])) if (n !== 0) bump(into[part], key, n);
+  }
+  for (const [reason, n] of Object.entries(more.voided)) bump(t.voided, reason, n);
+}
+
 /** Thrown when a log's entries break a rule that totals depend on (e.g. a void of a void). */
 export class TallyError extends TuidangError<'bad-void'> {
   override name = 'TallyError';

@@ -1,7 +1,7 @@
 export type { Receipt } from '../registry/index.ts';
 export { ClusterSequencer, NotSequencingError } from './cluster.ts';
 export { IdempotencyKeyError } from './idempotency.ts';
-export { importFile } from './importer.ts';
+export { randomBytesFromPool } from './random.ts';
 export {
   type Declarations,
   IdempotencyConflictError,
@@ -12,4 +12,4 @@ export {
 } from './sequencer.ts';
 export type { Stage, Telemetry, WriteMetrics } from './telemetry.ts';
 export { parseWitnesses, type WitnessConfig, type WitnessesOptions } from './witnesses.ts';
-export { VoidError } from './writer.ts';
+export { LogWriter, type PreparedDeclarations, VoidError } from './writer.ts';

@@ -15,6 +15,7 @@ import {
 } from '../log/index.ts';
 import {
   addEntry,
+  addTotals,
   type DeclarationEntry,
   decodeEntry,
   type Entry,
@@ -149,25 +150,33 @@ export class LogWriter {
    */
   async append(
     entries: readonly Uint8Array[],
-    declarations: readonly Entry[],
+    declarations: readonly Entry[] | PreparedDeclarations,
     extras?: CommitExtras,
   ): Promise<Appended> {
     if (this.#stale) await this.reload();
-    const order = shuffledPositions(entries.length);
+    const prepared = Array.isArray(declarations)
+      ? undefined
+      : (declarations as PreparedDeclarations);
+    const order = prepared ? entries.map((_, i) => i) : shuffledPositions(entries.length);
     const oldSize = this.#treeSize;
     const started = performance.now();
     try {
-      const targets = await this.#voidTargets(declarations, oldSize);
+      const targets = prepared
+        ? new Map<number, DeclarationEntry>()
+        : await this.#voidTargets(declarations as readonly Entry[], oldSize);
       const result = await integrate(
         overlay([this.#edge], this.#store.readTiles),
         oldSize,
-        order.map((p) => entries[p] as Uint8Array),
+        prepared ? entries : order.map((p) => entries[p] as Uint8Array),
+        prepared?.leafHashes,
       );
       const totals = structuredClone(this.#totals);
-      for (const p of order) {
-        const e = declarations[p] as Entry;
-        addEntry(totals, e, e.kind === 'void' ? targets.get(e.target) : undefined);
-      }
+      if (prepared) addTotals(totals, prepared.added);
+      else
+        for (const p of order) {
+          const e = (declarations as readonly Entry[])[p] as Entry;
+          addEntry(totals, e, e.kind === 'void' ? targets.get(e.target) : undefined);
+        }
       const checkpoint = signCheckpoint(
         { origin: this.#origin, treeSize: result.treeSize, root: result.root },
         this.#signer,
@@ -208,6 +217,15 @@ export class LogWriter {
       throw e;
     }
   }
+}
+
+/**
+ * Declarations prepared on other threads (an import): already in random order, with their leaf
+ * hashes and the totals they add. No void among them.
+ */
+export interface PreparedDeclarations {
+  readonly leafHashes: readonly Uint8Array[];
+  readonly added: Totals;
 }
 
 /** A void entry that would make the log invalid: nothing was written. */

@@ -123,3 +123,31 @@ test('CSV with a header: orgs separated by semicolons, empty cells absent, malfo
   assert.deepEqual([summary.imported, summary.rejected], [2, 1]);
   assert.match(readFileSync(`${path}.rejects`, 'utf8'), /^3\torgs is required/);
 });
+
+test('NDJSON over several workers in small chunks: the same entries, rejects with their own lines, in order', async () => {
+  const lines: string[] = [];
+  for (let i = 1; i <= 500; i++) {
+    if (i % 50 === 0) lines.push('');
+    else if (i % 77 === 0) lines.push('{oops');
+    else lines.push(`{"day":"2015-03-${String((i % 28) + 1).padStart(2, '0')}","orgs":["party"]}`);
+  }
+  const path = file('many.ndjson', `${lines.join('\r\n')}\r\n`);
+  const store = new MemoryStore();
+  const summary = await run(store, path, { batchSize: 7, workers: 3 });
+  assert.deepEqual([summary.lines, summary.rejected, summary.imported], [500, 16, 484]);
+  const rejected = readFileSync(`${path}.rejects`, 'utf8').trim().split('\n');
+  assert.deepEqual(
+    rejected.map((r) => Number(r.split('\t')[0])),
+    [50, 77, 100, 150, 154, 200, 231, 250, 300, 308, 350, 385, 400, 450, 462, 500],
+  );
+  const entries = await logEntries(store);
+  assert.equal(entries.length, 484);
+  assert.deepEqual((await store.state()).totals, tally(entries));
+  const days = entries.map((e) => (e.kind === 'declaration' ? e.day : '')).sort();
+  const expected = lines
+    .filter((l) => l.startsWith('{"'))
+    .map((l) => JSON.parse(l).day)
+    .sort();
+  assert.deepEqual(days, expected);
+  assert.equal((await run(store, path, { batchSize: 7, workers: 3 })).imported, 0);
+});

@@ -1,0 +1,201 @@
+// Importing historical records as `import` entries with their original day. Worker threads read,
+// validate, hash and count the records (src/import/reader.ts, batch.ts), several at once for
+// NDJSON, while this thread integrates the tree above the leaves and commits: every core at work.
+// Each commit records the last line it completes, so that an interrupted import resumes after it
+// and a repeated one adds nothing. Bad records go to a reject file with their line number and the
+// reason, written only once their batch committed.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { appendFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { NoteSigner } from '../log/index.ts';
+import { utcDay } from '../registry/index.ts';
+import { LogWriter, type WitnessesOptions } from '../sequencer/index.ts';
+import type { Store } from '../store/index.ts';
+import { type PackedBatch, unpackBatch } from './batch.ts';
+import { lineChunks } from './chunks.ts';
+import type { ReadOptions } from './reader.ts';
+
+export interface ImportOptions {
+  readonly store: Store;
+  readonly origin: string;
+  readonly signer: NoteSigner;
+  readonly witnesses?: WitnessesOptions | undefined;
+  readonly file: string;
+  /** `ndjson` (one JSON object a line) or `csv` (a header row with the same field names). */
+  readonly format: 'ndjson' | 'csv';
+  readonly rejectsPath: string;
+  readonly batchSize?: number;
+  /** Records cannot be dated after this day (default: today, UTC). */
+  readonly today?: string;
+  readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Threads that parse, validate and hash NDJSON records (default: one per core, 2 to 4). */
+  readonly workers?: number;
+}
+
+function defaultWorkers(): number {
+  return Math.min(4, Math.max(2, availableParallelism()));
+}
+
+export interface ImportSummary {
+  readonly source: string;
+  readonly lines: number;
+  readonly imported: number;
+  readonly rejected: number;
+  /** Lines committed by an earlier run of the same file, not read again. */
+  readonly alreadyImported: number;
+  readonly treeSize: number;
+}
+
+/** The file's identity: the SHA-256 of its content (a renamed copy is the same source). */
+async function sourceId(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return `sha256:${h.digest('hex')}`;
+}
+
+const WORKER = new URL('./worker.ts', import.meta.url);
+
+interface FromWorker {
+  readonly seq: number;
+  readonly batch: PackedBatch;
+}
+
+/** Collects the batches workers send, to hand them on in order. */
+class Arrivals {
+  readonly #batches = new Map<number, PackedBatch>();
+  #failure: unknown;
+  #ended = false;
+  #wake: (() => void) | undefined;
+
+  listen(worker: Worker): void {
+    worker.on('message', (m: FromWorker | null) => {
+      if (m === null) this.#ended = true;
+      else this.#batches.set(m.seq, m.batch);
+      this.#wake?.();
+    });
+    worker.on('error', (e) => {
+      this.#failure = e;
+      this.#wake?.();
+    });
+  }
+
+  /** Batch `seq`, once it came; undefined once the worker said there are no more. */
+  async take(seq: number): Promise<PackedBatch | undefined> {
+    for (;;) {
+      if (this.#failure !== undefined) throw this.#failure;
+      const batch = this.#batches.get(seq);
+      if (batch !== undefined) {
+        this.#batches.delete(seq);
+        return batch;
+      }
+      if (this.#ended) return undefined;
+      await new Promise<void>((r) => {
+        this.#wake = r;
+      });
+    }
+  }
+}
+
+/** CSV: one worker reads and prepares the whole file; each batch taken is acknowledged. */
+async function* fromFileWorker(options: ReadOptions): AsyncGenerator<PackedBatch> {
+  const worker = new Worker(WORKER, { workerData: { mode: 'file', options } });
+  const arrivals = new Arrivals();
+  arrivals.listen(worker);
+  try {
+    for (let seq = 0; ; seq++) {
+      const batch = await arrivals.take(seq);
+      if (batch === undefined) return;
+      yield batch;
+      worker.postMessage('ack');
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * NDJSON: this thread cuts the file into chunks of whole lines and deals them out to `count`
+ * workers, which parse, validate, hash and count them in parallel; batches come back in order.
+ */
+async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGenerator<PackedBatch> {
+  const workers = Array.from(
+    { length: count },
+    () => new Worker(WORKER, { workerData: { mode: 'chunks', today: options.today } }),
+  );
+  const arrivals = new Arrivals();
+  for (const w of workers) arrivals.listen(w);
+  const chunks = lineChunks(options.file, options.skip, options.batchSize);
+  let sent = 0;
+  let done = false;
+  try {
+    for (let seq = 0; ; seq++) {
+      // Keep two chunks queued at each worker, so none waits while this thread commits.
+      while (!done && sent - seq < 2 * count) {
+        const next = await chunks.next();
+        if (next.done) done = true;
+        else {
+          const chunk = next.value;
+          (workers[sent % count] as Worker).postMessage({ seq: sent, chunk }, [
+            chunk.text.buffer as ArrayBuffer,
+          ]);
+          sent++;
+        }
+      }
+      if (seq === sent) return;
+      yield (await arrivals.take(seq)) as PackedBatch;
+    }
+  } finally {
+    await chunks.return(undefined);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
+  const { store } = opts;
+  const total = (await stat(opts.file)).size;
+  const source = await sourceId(opts.file);
+  const cursor = await store.importCursor(source);
+  const writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses);
+  await writer.reload();
+  const options: ReadOptions = {
+    file: opts.file,
+    format: opts.format,
+    skip: cursor,
+    today: opts.today ?? utcDay(new Date()),
+    batchSize: opts.batchSize ?? 16384,
+  };
+  const batches =
+    opts.format === 'csv'
+      ? fromFileWorker(options)
+      : fromChunkWorkers(options, opts.workers ?? defaultWorkers());
+  let imported = 0;
+  let rejected = 0;
+  let lastLine = cursor;
+  for await (const b of batches) {
+    const { entries, leafHashes } = unpackBatch(b);
+    if (entries.length > 0 || b.lastLine > lastLine) {
+      await writer.append(entries, { leafHashes, added: b.added }, (indexes) => ({
+        importProgress: { source, line: b.lastLine },
+        publications: b.publications.map((p) => ({ ...p, index: indexes[p.index] as number })),
+      }));
+    }
+    imported += entries.length;
+    lastLine = b.lastLine;
+    if (b.rejects.length > 0) {
+      rejected += b.rejects.length;
+      const rejects = [...b.rejects].sort((x, y) => x.line - y.line);
+      await appendFile(opts.rejectsPath, rejects.map((r) => r.text).join(''));
+    }
+    opts.onProgress?.(b.bytesRead, total);
+  }
+  return {
+    source,
+    lines: lastLine,
+    imported,
+    rejected,
+    alreadyImported: cursor,
+    treeSize: writer.treeSize,
+  };
+}

@@ -1,0 +1,1 @@
+export { type ImportOptions, type ImportSummary, importFile } from './importer.ts';
