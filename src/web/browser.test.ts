@@ -359,6 +359,19 @@ describe('every page in every language', () => {
           );
           const small = sizes.filter((px) => px < 12);
           assert.deepEqual(small, [], `${url} at ${w} px: chart text under 12 px`);
+          // And all of it inside its chart: no legend or label cut off at the edge.
+          const outside = await page.evaluate(() =>
+            [...document.querySelectorAll('svg.chart')].flatMap((svg) => {
+              const width = (svg as SVGSVGElement).viewBox.baseVal.width;
+              return [...svg.querySelectorAll('text')]
+                .filter((el) => {
+                  const box = (el as SVGGraphicsElement).getBBox();
+                  return box.x < -2 || box.x + box.width > width + 2; // glyphs overhang a little
+                })
+                .map((el) => el.textContent);
+            }),
+          );
+          assert.deepEqual(outside, [], `${url}: chart text cut off`);
           await page.screenshot({
             path: join(
               shots,

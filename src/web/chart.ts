@@ -51,20 +51,31 @@ function segments(
   });
 }
 
-/** The series' names with their colours: even a chart of one bar says what it counts. */
-function legend(d: ChartData, y: number): Html {
+/**
+ * The series' names with their colours (even a chart of one bar says what it counts), on as many
+ * lines as they need; `height` is the room they take above the chart.
+ */
+function legend(d: ChartData): { markup: Html; height: number } {
   let x = 0;
-  return html`${d.series.map(({ name, tone }) => {
+  let y = 14;
+  const items = d.series.map(({ name, tone }) => {
+    const w = 17 + charWidth(name);
+    if (x > 0 && x + w > WIDTH) {
+      x = 0;
+      y += 20;
+    }
     const item = html`<rect class="bar ${tone}" x="${x.toFixed(1)}" y="${y - 10}" width="12" height="12"/><text x="${(x + 17).toFixed(1)}" y="${y}">${name}</text>`;
-    x += 17 + charWidth(name) + 16;
+    x += w + 16;
     return item;
-  })}`;
+  });
+  return { markup: html`${items}`, height: y + 10 };
 }
 
 /** Counts over time: one stacked column per month or year, oldest first. */
 export function barChart(d: ChartData): Html {
   const id = `chart-${++chartIds}`;
-  const top = 24;
+  const key = legend(d);
+  const top = key.height;
   const plot = 130; // height of the tallest bar
   const valueRow = 18; // room above each bar for its figure
   const height = top + valueRow + plot + 22;
@@ -104,7 +115,7 @@ export function barChart(d: ChartData): Html {
         : ''
     }`;
   });
-  return figure(d, id, height, html`${legend(d, 14)}${columns}`);
+  return figure(d, id, height, html`${key.markup}${columns}`);
 }
 
 /**
@@ -113,7 +124,8 @@ export function barChart(d: ChartData): Html {
  */
 export function categoryChart(d: ChartData): Html {
   const id = `chart-${++chartIds}`;
-  const top = 24;
+  const key = legend(d);
+  const top = key.height;
   const row = 38;
   const height = top + d.rows.length * row + 4;
   const max = Math.max(1, ...d.rows.map((r) => sum(valuesOf(r))));
@@ -128,7 +140,7 @@ export function categoryChart(d: ChartData): Html {
         : segments(d, r, (start, length) => ({ x: start, y: y + 19, w: length, h: 13 }), room / max)
     }<text x="${(w + 6).toFixed(1)}" y="${y + 30}">${d.format(total)}</text>`;
   });
-  return figure(d, id, height, html`${legend(d, 14)}${body}`, 'chart categories');
+  return figure(d, id, height, html`${key.markup}${body}`, 'chart categories');
 }
 
 function figure(d: ChartData, id: string, height: number, content: Html, kind = 'chart'): Html {
