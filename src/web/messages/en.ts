@@ -337,9 +337,11 @@ export const en = {
   'about.holds.newsletter': 'the email addresses of newsletter subscribers',
   'about.holds.key':
     'the signing key: with it someone else could sign new states of the register, but not rewrite one that the verifier or a witness has seen without it being noticed',
+  'about.holds.sealed':
+    'for 24 hours, the receipts of declarations sent through the API with an idempotency key, sealed with that key, which it does not hold: unreadable without it',
   'about.seizedNever': 'The server never holds:',
   'about.never.unpublished': 'the names and statements of people who did not agree to publication',
-  'about.never.receipts': 'receipts, or the secret in them that ties an entry to a person',
+  'about.never.receipts': 'receipts in readable form, or the secret in them that ties an entry to a person',
   'about.never.ip': 'IP addresses, browser details or the time of day of a declaration',
   'staff.signedOut': 'You are signed out.',
   // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)

@@ -308,9 +308,11 @@ export const zhHans: Messages = {
   'about.holds.newsletter': '邮件简报订阅者的电子邮件地址',
   'about.holds.key':
     '本站的签名密钥：拿到它的人可以冒名签发登记册的新版本，但改写核对程序或见证方见过的版本，一定会被发现',
+  'about.holds.sealed':
+    '通过接口带幂等键提交的声明，其回执会以该键加密保存 24 小时；服务器不保存这个键，没有它谁也读不出回执',
   'about.seizedNever': '服务器上从来没有：',
   'about.never.unpublished': '未同意公开者的姓名和声明',
-  'about.never.receipts': '回执，以及回执里能把记录和本人对上的秘密部分',
+  'about.never.receipts': '可以读取的回执，以及回执里能把记录和本人对上的秘密部分',
   'about.never.ip': 'IP 地址、浏览器资料，以及声明的具体时刻',
   'staff.signedOut': '您已退出登录。',
   // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)

@@ -310,9 +310,11 @@ export const zhHant: Messages = {
   'about.holds.newsletter': '電子報訂閱者的電子郵件地址',
   'about.holds.key':
     '本站的簽章金鑰：拿到它的人可以冒名簽發登記冊的新版本，但改寫核對程式或見證者見過的版本，一定會被發現',
+  'about.holds.sealed':
+    '透過介面帶冪等鍵送出的聲明，其回執會以該鍵加密存放 24 小時；伺服器不存放這個鍵，沒有它誰也讀不出回執',
   'about.seizedNever': '伺服器上從來沒有：',
   'about.never.unpublished': '未同意公開者的姓名和聲明',
-  'about.never.receipts': '回執，以及回執裡能把紀錄和本人對上的秘密部分',
+  'about.never.receipts': '可以讀取的回執，以及回執裡能把紀錄和本人對上的秘密部分',
   'about.never.ip': 'IP 位址、瀏覽器資料，以及聲明的確切時刻',
   'staff.signedOut': '您已登出。',
   // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)

@@ -21,6 +21,7 @@ export function aboutPage(t: I18n, site: Site, deployment: Deployment): Page {
     m['about.holds.log'],
     m['about.holds.publications'],
     m['about.holds.staff'],
+    m['about.holds.sealed'],
     ...(deployment.newsletter ? [m['about.holds.newsletter']] : []),
     m['about.holds.key'],
   ];
