@@ -56,4 +56,4 @@ export function openStore(config: {
   }
   return config.dataDir === ':memory:' ? new MemoryStore() : new SqliteStore(config.dataDir);
 }
-export { type Latest, WitnessState } from './witness-state.ts';
+export { type Latest, WITNESS_DATABASE_FILE, WitnessState } from './witness-state.ts';

@@ -1,9 +1,12 @@
-// A witness's memory (src/witness): the latest cosigned tree size and root of each log, in
-// SQLite. The check of the old size and the update are one transaction, and it is durable before
-// the witness answers (c2sp.org/tlog-witness: otherwise two requests could roll the size back).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// A witness's memory (`tuidang witness`, src/witness/): the latest cosigned tree size and root of
+// each log, in SQLite. The check of the old size and the update are one transaction, and it is
+// durable before the witness answers (c2sp.org/tlog-witness: otherwise two requests could roll
+// the recorded size back).
 import { DatabaseSync } from 'node:sqlite';
+import { privateFile } from './sqlite-db.ts';
+
+/** The witness's database file in its data directory. */
+export const WITNESS_DATABASE_FILE = 'witness.db';
 
 export interface Latest {
   readonly size: number;
@@ -16,12 +19,8 @@ export class WitnessState {
   readonly #put;
 
   constructor(dir: string) {
-    let path = ':memory:';
-    if (dir !== ':memory:') {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      path = join(dir, 'witness.db');
-    }
-    this.#db = new DatabaseSync(path);
+    // 0700 and 0600 whatever the umask, like the registry's own files.
+    this.#db = new DatabaseSync(dir === ':memory:' ? dir : privateFile(dir, WITNESS_DATABASE_FILE));
     this.#db.exec('PRAGMA journal_mode = WAL');
     this.#db.exec('PRAGMA synchronous = FULL'); // a cosignature promises the state survives
     this.#db.exec(
