@@ -341,7 +341,8 @@ export const en = {
     'for 24 hours, the receipts of declarations sent through the API with an idempotency key, sealed with that key, which it does not hold: unreadable without it',
   'about.seizedNever': 'The server never holds:',
   'about.never.unpublished': 'the names and statements of people who did not agree to publication',
-  'about.never.receipts': 'receipts in readable form, or the secret in them that ties an entry to a person',
+  'about.never.receipts':
+    'receipts in readable form, or the secret in them that ties an entry to a person',
   'about.never.ip': 'IP addresses, browser details or the time of day of a declaration',
   'staff.signedOut': 'You are signed out.',
   // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)
