@@ -32,7 +32,7 @@ function record(i: number): { day: string; orgs: string[]; region?: string } {
   return r;
 }
 
-async function writeRecords(path: string, n: number): Promise<void> {
+export async function writeRecords(path: string, n: number): Promise<void> {
   const out = createWriteStream(path);
   let buf = '';
   for (let i = 0; i < n; i++) {

@@ -18,6 +18,11 @@ const benchmarks: Record<string, { about: string; run: (args: string[]) => Promi
     about: 'import 10,000,000 historical records vs. a raw insert of the same rows into SQLite',
     run: async (a) => (await import('./import.ts')).run(a),
   },
+  scale: {
+    about:
+      'a log of --size entries (default 100,000,000, built once through tuidang import, kept in BENCH_CACHE) beside 1,000,000: proofs, stats, pages, declarations, RSS, verify',
+    run: async (a) => (await import('./scale.ts')).run(a),
+  },
   log: {
     about: 'integrate 1,000,000 entries of 50 bytes vs. a plain SHA-256 loop',
     run: async (a) => (await import('./log.ts')).run(a),

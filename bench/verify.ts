@@ -30,7 +30,7 @@ import {
 } from '../src/registry/index.ts';
 import { DirSource, verifyLog, writeAtomically } from '../src/verify/index.ts';
 
-function entries(n: number): Uint8Array[] {
+export function entries(n: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   const commitment = new Uint8Array(32);
   for (let i = 0; i < n; i++) {
@@ -56,7 +56,7 @@ function entries(n: number): Uint8Array[] {
  * Every leaf and node hash of the tree, with nothing else: leaves folded into a stack of complete
  * subtrees as they come (the fastest way, in memory and time), then the stack folded into the root.
  */
-function plainLoop(list: Uint8Array[]): Uint8Array {
+export function plainLoop(list: Uint8Array[]): Uint8Array {
   const leaf = new Uint8Array(1 + 64);
   const node = new Uint8Array(65);
   node[0] = 1;
