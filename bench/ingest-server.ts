@@ -17,7 +17,13 @@ if (mode === 'bare') {
 } else if (mode === 'registry') {
   const dataDir = process.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tuidang-bench-'));
   const registry = await startRegistry(
-    readConfig({ ...process.env, PORT: '0', DATA_DIR: dataDir, TUIDANG_POW: 'off' }),
+    readConfig({
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      TUIDANG_POW: 'off',
+      TUIDANG_PUBLISH_INTERVAL: '0',
+    }),
   );
   console.log(registry.url);
   process.on('message', async (m) => {

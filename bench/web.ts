@@ -100,6 +100,7 @@ export async function run(argv: string[]): Promise<void> {
   const registry = await startRegistry(
     readConfig({
       TUIDANG_POW: 'off',
+      TUIDANG_PUBLISH_INTERVAL: '0',
       PORT: '0',
       DATA_DIR: dir,
       TUIDANG_ORIGIN: parseSignerKey(key.skey).name,

@@ -15,8 +15,9 @@ export interface ServerProcess {
 
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [main, 'serve'], {
-    // Tests declare through the API without solving proofs of work unless they ask for them.
-    env: { ...process.env, PORT: '0', TUIDANG_POW: 'off', ...env },
+    // Tests declare through the API without solving proofs of work, and read what they declared at
+    // once (every commit published), unless they ask for proofs of work or a publication cadence.
+    env: { ...process.env, PORT: '0', TUIDANG_POW: 'off', TUIDANG_PUBLISH_INTERVAL: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

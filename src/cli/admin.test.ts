@@ -21,7 +21,10 @@ const env = {
 };
 
 const tuidang = (...args: string[]) => runCli(env, ...args);
-const start = () => startRegistry(readConfig({ ...env, PORT: '0', TUIDANG_POW: 'off' }));
+const start = () =>
+  startRegistry(
+    readConfig({ ...env, PORT: '0', TUIDANG_POW: 'off', TUIDANG_PUBLISH_INTERVAL: '0' }),
+  );
 
 test('admin void: the entry leaves the totals, the correction is in the log, verify recounts it', async () => {
   let registry = await start();

@@ -17,6 +17,9 @@ Configuration comes from the environment:
   TUIDANG_ORIGIN           the log's origin and key name (default localhost/tuidang)
   TUIDANG_SIGNER_KEY       the signing key itself, instead of DATA_DIR/log.key
   SEQUENCE_DELAY           milliseconds a commit may wait to gather more declarations (default 2)
+  TUIDANG_PUBLISH_INTERVAL seconds between publications of the log: the public checkpoint, tiles
+                           and totals move only then, receipts are answered at once (default 60;
+                           0 publishes every commit at once, giving away when each entry was made)
   RATE_LIMIT               declarations a minute from one address (default 30; 0: no limit)
   TUIDANG_POW              proof of work on declarations: on (default) or off
   TUIDANG_POW_COST         hashes a client computes on average when idle (default 5000)

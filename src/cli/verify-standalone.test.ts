@@ -44,6 +44,7 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tuidang-standalone-'));
   const env = {
     TUIDANG_POW: 'off',
+    TUIDANG_PUBLISH_INTERVAL: '0',
     PORT: '0',
     DATA_DIR: join(dir, 'data'),
     TUIDANG_ORIGIN: 'standalone.example/log',

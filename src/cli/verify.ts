@@ -318,6 +318,7 @@ async function checkReceipt(
             index: r.index,
             treeSize: r.checkpoint.treeSize,
             consistentWith: r.current?.treeSize ?? null,
+            publishedTreeSize: (r.current ?? r.awaitingPublication)?.treeSize ?? null,
           })),
         },
         null,
@@ -329,6 +330,10 @@ async function checkReceipt(
       console.log(
         `entry ${r.index} is in checkpoint ${r.checkpoint.treeSize} of ${r.checkpoint.origin}, signed by the log${r.current ? `, and still in the log's current checkpoint (${r.current.treeSize})` : ''}`,
       );
+      if (r.awaitingPublication)
+        console.log(
+          `the public log is still at its last publication (${r.awaitingPublication.treeSize} entries): the registry publishes on a fixed schedule, and entry ${r.index} appears in the public log at the next publication; check again then`,
+        );
     }
     if (claimed) console.log(`entry ${claimed.index} commits to the name and statement given`);
     if (!log) console.log('give --log URL to check that the log still holds it');

@@ -13,6 +13,11 @@ export interface Config {
   readonly databaseSchema: string | undefined;
   readonly origin: string;
   readonly sequenceDelayMs: number;
+  /**
+   * Seconds between publications of the log (TUIDANG_PUBLISH_INTERVAL): the checkpoint, tiles and
+   * totals the public sees move only then. 0 publishes every commit at once.
+   */
+  readonly publishIntervalSeconds: number;
   /** The signing key itself (TUIDANG_SIGNER_KEY), instead of the key file in the data directory. */
   readonly signerKey: string | undefined;
   /** Declarations per minute from one address (RATE_LIMIT); 0 turns the limit off. */
@@ -63,6 +68,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     origin,
     sequenceDelayMs: int(env, 'SEQUENCE_DELAY', 2, 0, 10000),
+    publishIntervalSeconds: int(env, 'TUIDANG_PUBLISH_INTERVAL', 60, 0, 86400),
     witnesses: readWitnesses(env),
     rateLimit: int(env, 'RATE_LIMIT', 30, 0, 1_000_000),
     pow: readPow(env),

@@ -122,7 +122,7 @@ export class ClusterSequencer implements Declarations {
         if (this.#lock === lock) this.#lock = undefined;
       });
       if (lock === undefined) return;
-      await this.#writer.reload();
+      await this.#writer.start();
       this.#lock = lock;
       void this.#sequence();
     } catch {

@@ -1,6 +1,7 @@
 export type { Receipt } from '../registry/index.ts';
 export { ClusterSequencer, NotSequencingError } from './cluster.ts';
 export { IdempotencyKeyError } from './idempotency.ts';
+export { type Clock, Publisher, publishedView, systemClock } from './publisher.ts';
 export { randomBytesFromPool } from './random.ts';
 export {
   type Declarations,
@@ -10,6 +11,6 @@ export {
   type SequencerOptions,
   SequencingError,
 } from './sequencer.ts';
-export type { Stage, Telemetry, WriteMetrics } from './telemetry.ts';
+export { type Stage, type Telemetry, telemetry, type WriteMetrics } from './telemetry.ts';
 export { parseWitnesses, type WitnessConfig, type WitnessesOptions } from './witnesses.ts';
 export { LogWriter, type PreparedDeclarations, VoidError } from './writer.ts';

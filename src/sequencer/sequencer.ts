@@ -245,7 +245,7 @@ export class Sequencer implements Declarations {
   /** A sequencer over `store`, starting from its latest commit. */
   static async open(store: Store, opts: SequencerOptions): Promise<Sequencer> {
     const s = new Sequencer(store, opts);
-    await s.#writer.reload();
+    await s.#writer.start();
     return s;
   }
 

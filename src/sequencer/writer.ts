@@ -76,6 +76,31 @@ export class LogWriter {
     return this.#treeSize;
   }
 
+  /**
+   * Starts a log writer that serves: from the store's state, and for a store that holds no
+   * checkpoint yet, with the signed checkpoint of the empty tree. An empty log is a log, which
+   * anyone can fetch and verify from the first start, and which every later checkpoint extends.
+   */
+  async start(): Promise<void> {
+    const state = await this.#store.state();
+    if (state.checkpoint === undefined && state.treeSize === 0) {
+      const empty = await integrate(this.#store.readTiles, 0, []);
+      const checkpoint = signCheckpoint(
+        { origin: this.#origin, treeSize: 0, root: empty.root },
+        this.#signer,
+      );
+      await this.#store.commit({
+        oldSize: 0,
+        newSize: 0,
+        tiles: [],
+        checkpoint,
+        totals: state.totals,
+        voided: [],
+      });
+    }
+    await this.reload();
+  }
+
   async reload(): Promise<void> {
     this.#edge = new TileMap();
     const state = await this.#store.state();

@@ -35,6 +35,7 @@ function suite(env: () => Record<string, string>): void {
         DATA_DIR: dataDir,
         TUIDANG_ORIGIN: 'test.example/log',
         TUIDANG_POW: 'off',
+        TUIDANG_PUBLISH_INTERVAL: '0',
         ...env(),
       }),
     );

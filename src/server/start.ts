@@ -11,7 +11,14 @@ import {
   rawPublicKey,
   signerFromKey,
 } from '../log/index.ts';
-import { ClusterSequencer, type Declarations, Sequencer } from '../sequencer/index.ts';
+import {
+  ClusterSequencer,
+  type Declarations,
+  Publisher,
+  publishedView,
+  Sequencer,
+  telemetry,
+} from '../sequencer/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
@@ -23,6 +30,8 @@ export interface Registry {
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly sequencer: Declarations;
+  /** What the public sees of the log: the state at the last publication. */
+  readonly publisher: Publisher;
   readonly vkey: string;
   readonly url: string;
   readonly keyCreated: boolean;
@@ -56,6 +65,11 @@ export async function startRegistry(config: Config): Promise<Registry> {
     throw e;
   }
   depth = () => sequencer.poolDepth;
+  // The public reads the log as of the last publication; receipts are answered at once.
+  const publisher = await Publisher.start(store, {
+    intervalMs: config.publishIntervalSeconds * 1000,
+    telemetry: telemetry({ logger, metrics }),
+  });
   const pow =
     config.pow &&
     new ProofOfWork({
@@ -66,7 +80,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
       spendOnce: (token, expiresAtMs) => store.cluster.spendOnce('pow', token, expiresAtMs),
     });
   const app = await buildApp({
-    store,
+    store: publishedView(store, publisher),
     sequencer,
     vkey,
     origin: config.origin,
@@ -92,7 +106,9 @@ export async function startRegistry(config: Config): Promise<Registry> {
     vkey,
     url: address,
     keyCreated: created,
+    publisher,
     async close() {
+      publisher.close();
       await sequencer.close();
       await app.close();
       await store.close();

@@ -59,6 +59,12 @@ export interface ReceiptResult {
   readonly checkpoint: OpenedCheckpoint;
   /** The current checkpoint the receipt's was proved consistent with, if a log was given. */
   readonly current?: OpenedCheckpoint;
+  /**
+   * The log's published checkpoint, when it is older than the receipt's: the registry publishes
+   * on a fixed schedule (timing privacy), and the entry appears in the public log at the next
+   * publication. The receipt itself checked out against its own signed checkpoint.
+   */
+  readonly awaitingPublication?: OpenedCheckpoint;
 }
 
 /** The current state of a log, as a receipt check needs it. */
@@ -115,10 +121,7 @@ export async function verifyReceipt(
       `the log is ${current.origin}, the receipt is for ${checkpoint.origin}`,
     );
   if (current.treeSize < checkpoint.treeSize)
-    throw new VerificationError(
-      'log',
-      `the log has ${current.treeSize} entries, fewer than the receipt's ${checkpoint.treeSize}`,
-    );
+    return { index: r.index, checkpoint, awaitingPublication: current };
   try {
     const proof = await log.consistency(checkpoint.treeSize, current.treeSize);
     verifyConsistency(checkpoint.treeSize, current.treeSize, checkpoint.root, current.root, proof);

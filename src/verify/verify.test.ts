@@ -43,6 +43,7 @@ async function startLog(dataDir: string, signerKey: string, witnesses = ''): Pro
   const r = await startRegistry(
     readConfig({
       TUIDANG_POW: 'off',
+      TUIDANG_PUBLISH_INTERVAL: '0',
       PORT: '0',
       DATA_DIR: dataDir,
       TUIDANG_ORIGIN: origin,

@@ -34,6 +34,7 @@ before(async () => {
     // Proof of work on, as in production, but light: a cheap challenge and a one-second ticket.
     TUIDANG_POW_COST: '2000',
     TUIDANG_POW_WAIT: '1',
+    TUIDANG_PUBLISH_INTERVAL: '0',
   };
   // Imported history, as a real registry has: the charts show it beside declarations made here.
   mkdirSync(env.DATA_DIR, { recursive: true });

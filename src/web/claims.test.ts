@@ -53,6 +53,7 @@ describe('a registry with imported history and declarations made here', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tuidang-claims-'));
     const env = {
       TUIDANG_POW: 'off',
+      TUIDANG_PUBLISH_INTERVAL: '0',
       PORT: '0',
       DATA_DIR: join(dir, 'data'),
       TUIDANG_ORIGIN: 'claims.example/log',
@@ -218,6 +219,7 @@ describe('/about from the live configuration', () => {
     const registry = await startRegistry(
       readConfig({
         TUIDANG_POW: 'off',
+        TUIDANG_PUBLISH_INTERVAL: '0',
         PORT: '0',
         DATA_DIR: dir,
         TUIDANG_ORIGIN: 'about.example/log',

@@ -13,6 +13,7 @@ before(async () => {
   registry = await startRegistry(
     readConfig({
       TUIDANG_POW: 'off',
+      TUIDANG_PUBLISH_INTERVAL: '0',
       PORT: '0',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'tuidang-pages-')),
       TUIDANG_ORIGIN: 'pages.example/log',

@@ -40,9 +40,15 @@ async function check(source: HTMLTextAreaElement, out: HTMLElement): Promise<voi
     const vkey = (await text('/log/vkey')).trim();
     const key = verifierFromKey(vkey);
     let size = 0;
-    for (const r of receipts) size = (await verifyReceipt(r, [key], thisLog)).checkpoint.treeSize;
+    let awaiting = false;
+    for (const r of receipts) {
+      const result = await verifyReceipt(r, [key], thisLog);
+      size = result.checkpoint.treeSize;
+      awaiting ||= result.awaitingPublication !== undefined;
+    }
+    // Newer than the last publication: verified against its own checkpoint; public at the next one.
     say(
-      (out.dataset.verified ?? '{size} {key}')
+      ((awaiting ? out.dataset.awaiting : undefined) ?? out.dataset.verified ?? '{size} {key}')
         .replace('{size}', String(size))
         .replace('{key}', vkey.split('+')[0] ?? vkey),
       true,
