@@ -64,6 +64,11 @@ export interface PublicationQuery {
    * a list of approved publications, which goes from the newest approval to the oldest.
    */
   readonly olderThan?: { readonly approvedAt: number; readonly index: number } | undefined;
+  /**
+   * How many of the matching publications to skip. The public pages page by position: a link with
+   * an entry's index would tell which commit, and so roughly when, a statement was made.
+   */
+  readonly offset?: number | undefined;
   /** Which publications: the public sees `approved` only (the default). */
   readonly status?: PublicationStatus | undefined;
   readonly limit: number;

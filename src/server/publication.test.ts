@@ -127,3 +127,43 @@ test('an interval of 0 publishes every commit at once', async () => {
   r.publisher.close();
   await r.sequencer.close();
 });
+
+test('published statements do not carry their entry number: feed ids and page links', async () => {
+  const store = new MemoryStore();
+  const logger = pino({ level: 'silent' });
+  const sequencer = await Sequencer.open(store, {
+    origin,
+    signer: ed25519Signer(origin, seed),
+    delayMs: 0,
+    logger,
+  });
+  const app = await buildApp({ store, sequencer, vkey, logger });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/declarations',
+    payload: {
+      language: 'en',
+      declarants: Array.from({ length: 21 }, (_, i) => ({
+        name: `Person ${i}`,
+        nameKind: 'alias',
+        orgs: ['party'],
+        statement: `statement ${i}`,
+        publish: true,
+      })),
+    },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  for (const r of (res.json() as { receipts: Receipt[] }).receipts)
+    assert.ok(await store.moderate(r.index, { status: 'approved' }));
+  const first = (await app.inject({ method: 'GET', url: '/en/statements' })).body;
+  assert.match(first, /href="\/en\/statements\?page=2"/, 'the next page goes by position');
+  assert.doesNotMatch(first, /before=|at=/);
+  const second = (await app.inject({ method: 'GET', url: '/en/statements?page=2' })).body;
+  assert.equal(second.match(/<blockquote/g)?.length, 1, 'the 21st statement is on page 2');
+  const feed = (await app.inject({ method: 'GET', url: '/en/statements/feed.xml' })).body;
+  assert.equal(feed.match(/<entry>/g)?.length, 21);
+  assert.doesNotMatch(feed, /\/log#|before=/);
+  const ids = [...feed.matchAll(/<id>([^<]*statements#[0-9a-f]{32})<\/id>/g)].map((m) => m[1]);
+  assert.equal(new Set(ids).size, 21, 'every statement has its own stable id');
+  await sequencer.close();
+});

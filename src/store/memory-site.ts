@@ -41,7 +41,7 @@ export class MemorySite implements SiteStore {
     return this.#publications
       .filter((p) => matches(p, q))
       .sort((q.status ?? 'approved') === 'approved' ? byListOrder : (a, b) => b.index - a.index)
-      .slice(0, q.limit)
+      .slice(q.offset ?? 0, (q.offset ?? 0) + q.limit)
       .map(({ ownerTag: _, ...p }) => structuredClone(p));
   }
 

@@ -25,7 +25,7 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
          AND ($4::text IS NULL OR day LIKE $4) AND ($5::bigint IS NULL OR idx < $5) AND status = $7
          AND ($8::bigint IS NULL OR (coalesce(approved_at, 0), idx) < ($8, $9::bigint))
        ORDER BY CASE WHEN status = 'approved' THEN coalesce(approved_at, 0) ELSE 0 END DESC, idx DESC
-       LIMIT $6`,
+       LIMIT $6 OFFSET $10`,
       [
         text,
         q.org || null,
@@ -36,6 +36,7 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
         q.status ?? 'approved',
         q.olderThan?.approvedAt ?? null,
         q.olderThan?.index ?? null,
+        q.offset ?? 0,
       ],
     );
     return rows.map(toPublication);

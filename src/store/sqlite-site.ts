@@ -44,8 +44,10 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
     where.push('status = ?');
     args.push(status);
     const order = status === 'approved' ? 'coalesce(approved_at, 0) DESC, idx DESC' : 'idx DESC';
-    const sql = `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, q.limit) as unknown as PublicationRow[];
+    const sql = `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    const rows = this.db
+      .prepare(sql)
+      .all(...args, q.limit, q.offset ?? 0) as unknown as PublicationRow[];
     return rows.map(toPublication);
   }
 

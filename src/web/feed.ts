@@ -1,6 +1,7 @@
 // An Atom feed (RFC 4287) of published statements, for readers and news sites: newest approval
 // first, each entry dated by its approval (when it was published), not by the declaration's day,
 // which for imported history can be twenty years earlier.
+import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import type { Publication } from '../registry/index.ts';
 import type { I18n } from './i18n.ts';
@@ -14,11 +15,11 @@ export function atomFeed(t: I18n, base: string, list: readonly Publication[]): s
   const updated = list.length === 0 ? '2004-12-03T00:00:00Z' : list.map(published).sort().at(-1);
   const entries = list.map(
     (p) => `<entry>
-<id>${x(`${base}/log#${p.index}`)}</id>
+<id>${x(entryId(base, p))}</id>
 <title>${x(p.name)}</title>
 <updated>${x(published(p))}</updated>
 <author><name>${x(p.name)}</name></author>
-<link href="${x(`${base}${t.path('/statements')}?at=${p.approvedAt ?? 0}&before=${p.index + 1}`)}"/>
+<link href="${x(`${base}${t.path('/statements')}`)}"/>
 <content type="text">${x(p.statement)}</content>
 </entry>`,
   );
@@ -32,4 +33,16 @@ export function atomFeed(t: I18n, base: string, list: readonly Publication[]): s
 ${entries.join('\n')}
 </feed>
 `;
+}
+
+/**
+ * A stable id for a statement that does not give its entry number (which would tell which commit,
+ * and so roughly when, it was made): a hash of what the feed shows anyway.
+ */
+function entryId(base: string, p: Publication): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([p.name, p.statement, p.day, p.orgs, p.region ?? null]))
+    .digest('hex')
+    .slice(0, 32);
+  return `${base}/statements#${digest}`;
 }

@@ -4,34 +4,38 @@ import type { WebOptions } from './options.ts';
 import type { Pages } from './page.ts';
 
 const PAGE_SIZE = 20;
+/** Deeper pages cost the database more; a search narrows the list instead. */
+const MAX_PAGE = 500;
 
 const whole = (v: string | undefined) =>
   v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
 
 /**
- * The search form's fields; anything out of range is no filter. A later page starts after the
- * last publication of the one before: its approval time (`at`) and entry number (`before`).
+ * The search form's fields and the page (from 1); anything out of range is no filter. Pages go by
+ * position, never by entry number: a published statement does not say which entry is its.
  */
 function statementQuery(q: Record<string, string | undefined>) {
   const year = whole(q.year);
-  const before = whole(q.before);
-  const at = whole(q.at);
+  const page = whole(q.page);
   return {
     text: q.q?.slice(0, 100) || undefined,
     org: q.org || undefined,
     region: q.region || undefined,
     year: year !== undefined && year > 2000 ? year : undefined,
-    ...(before !== undefined && at !== undefined
-      ? { olderThan: { approvedAt: at, index: before } }
-      : { before: before !== undefined && before > 0 ? before : undefined }),
+    page: page !== undefined && page >= 1 && page <= MAX_PAGE ? page : 1,
   };
 }
 
 export function statementRoutes(p: Pages, { store, publicUrl }: WebOptions): void {
   p.get('/:lang/statements', async ({ req, t }) => {
     const q = statementQuery(req.query as Record<string, string | undefined>);
-    const list = await store.publications({ ...q, limit: PAGE_SIZE + 1 });
-    return statementsPage(t, list.slice(0, PAGE_SIZE), q, list.length > PAGE_SIZE);
+    const list = await store.publications({
+      ...q,
+      offset: (q.page - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE + 1,
+    });
+    const more = list.length > PAGE_SIZE && q.page < MAX_PAGE;
+    return statementsPage(t, list.slice(0, PAGE_SIZE), q, more);
   });
 
   p.get('/:lang/statements/feed.xml', async ({ req, reply, t }) =>

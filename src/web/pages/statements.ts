@@ -5,7 +5,10 @@ import type { Page } from '../layout.ts';
 import { regionName } from '../regions-names.ts';
 
 /** What a visitor filters statements by (the store's query, without its page size). */
-export type StatementQuery = Omit<PublicationQuery, 'limit'>;
+export type StatementQuery = Omit<PublicationQuery, 'limit' | 'before' | 'olderThan' | 'offset'> & {
+  /** The page, from 1, newest approval first. Pages go by position, never by entry number. */
+  readonly page: number;
+};
 
 export function statementList(t: I18n, list: readonly Publication[]): Html {
   const { m } = t;
@@ -28,17 +31,14 @@ export function statementsPage(
     { length: new Date().getUTCFullYear() - 2003 },
     (_, i) => new Date().getUTCFullYear() - i,
   );
-  // The next page starts after the last one shown, in the list's order (newest approval first).
-  const params = (last?: Publication) => {
+  // Pages by position, newest approval first: never by entry number (see StatementQuery).
+  const params = (page: number) => {
     const p = new URLSearchParams();
     if (q.text) p.set('q', q.text);
     if (q.org) p.set('org', q.org);
     if (q.region) p.set('region', q.region);
     if (q.year) p.set('year', String(q.year));
-    if (last !== undefined) {
-      p.set('at', String(last.approvedAt ?? 0));
-      p.set('before', String(last.index));
-    }
+    if (page > 1) p.set('page', String(page));
     return p.toString();
   };
   return {
@@ -53,7 +53,7 @@ export function statementsPage(
 <p><button type="submit">${m['statements.filter']}</button></p>
 </form>
 ${list.length === 0 ? html`<p>${m['statements.none']}</p>` : statementList(t, list)}
-<p>${q.olderThan !== undefined || q.before !== undefined ? html`<a href="${t.path('/statements')}?${params()}">${m['statements.newer']}</a> ` : ''}${more ? html`<a href="${t.path('/statements')}?${params(list.at(-1))}">${m['statements.older']}</a>` : ''}</p>
+<p>${q.page > 1 ? html`<a href="${t.path('/statements')}?${params(q.page - 1)}">${m['statements.newer']}</a> ` : ''}${more ? html`<a href="${t.path('/statements')}?${params(q.page + 1)}">${m['statements.older']}</a>` : ''}</p>
 <p><a href="${t.path('/statements/feed.xml')}">${m['statements.feed']}</a></p>`,
   };
 }
