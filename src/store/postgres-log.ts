@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Tile } from '../log/index.ts';
 import { emptyTotals, type Totals } from '../registry/index.ts';
 import type { PgDatabase } from './postgres-db.ts';
-import { insertPublications } from './postgres-site.ts';
+import { NEW_PUBLICATION_COLUMNS, publicationRows, publicationsJson } from './postgres-site.ts';
 import {
   type Commit,
   type IdempotencyRecord,
@@ -51,58 +51,30 @@ export class PostgresLog implements LogStore {
     });
   };
 
+  /**
+   * One transaction in three round trips: BEGIN with the lock of the totals row (fencing: the lock
+   * serialises commits, and the size check refuses a stale writer), then every write of the
+   * commit as one statement of data-modifying CTEs, then COMMIT. (Issued one by one, the writes
+   * were up to ten round trips, each a wait for the database.)
+   */
   commit(c: Commit): Promise<void> {
-    return this.#db.transaction('commit failed', async (client) => {
-      // Fencing: the row lock serialises commits, and the size check refuses a stale writer.
-      const { rows } = await client.query<{ tree_size: string }>(
-        'SELECT tree_size FROM totals WHERE id = 1 FOR UPDATE',
-      );
-      const current = Number(rows[0]?.tree_size ?? 0);
-      if (current !== c.oldSize)
-        throw new StoreError(
-          'conflict',
-          `commit builds on tree size ${c.oldSize}, but the log has ${current} entries`,
-        );
-      await client.query(
-        `INSERT INTO tiles (level, idx, width, data) SELECT * FROM unnest($1::int[], $2::bigint[], $3::int[], $4::bytea[])
-         ON CONFLICT (level, idx) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data`,
-        [
-          c.tiles.map((t) => t.tile.level),
-          c.tiles.map((t) => t.tile.index),
-          c.tiles.map((t) => t.tile.width),
-          c.tiles.map((t) => Buffer.from(t.data)),
-        ],
-      );
-      await client.query(
-        'INSERT INTO checkpoints (tree_size, note) VALUES ($1, $2) ON CONFLICT (tree_size) DO NOTHING',
-        [c.newSize, c.checkpoint],
-      );
-      await client.query(
-        'INSERT INTO totals (id, tree_size, json) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET tree_size = EXCLUDED.tree_size, json = EXCLUDED.json',
-        [c.newSize, JSON.stringify(c.totals)],
-      );
-      if (c.voided.length > 0)
-        await client.query('INSERT INTO voided (idx) SELECT unnest($1::bigint[])', [c.voided]);
-      await insertIdempotency(client, c.idempotency ?? [], false);
-      await insertPublications(client, c.publications);
-      if (c.importProgress) {
-        await client.query(
-          'INSERT INTO imports (source, line) VALUES ($1, $2) ON CONFLICT (source) DO UPDATE SET line = EXCLUDED.line',
-          [c.importProgress.source, c.importProgress.line],
-        );
-      }
-      if (c.expireBefore !== undefined)
-        await client.query('DELETE FROM idempotency WHERE expires < $1', [c.expireBefore]);
-      const sequenced = c.sequenced ?? [];
-      if (sequenced.length > 0) {
-        await client.query(
-          `UPDATE pending SET indexes = ARRAY(SELECT jsonb_array_elements_text(x.idx)::bigint), tree_size = $2
-           FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, idx jsonb) WHERE pending.id = x.id`,
-          [JSON.stringify(sequenced.map((q) => ({ id: q.id, idx: q.indexes }))), c.newSize],
-        );
-        await client.query(`NOTIFY tuidang_sequenced, '${c.newSize}'`);
-      }
-    });
+    return this.#db.transaction(
+      'commit failed',
+      async (client) => {
+        const [, locked] = (await client.query(
+          'SELECT tree_size FROM totals WHERE id = 1 FOR UPDATE',
+        )) as unknown as [unknown, pg.QueryResult<{ tree_size: string }>];
+        const current = Number(locked.rows[0]?.tree_size ?? 0);
+        if (current !== c.oldSize)
+          throw new StoreError(
+            'conflict',
+            `commit builds on tree size ${c.oldSize}, but the log has ${current} entries`,
+          );
+        const { text, values } = commitStatement(c);
+        await client.query(text, values);
+      },
+      { lockWithBegin: true },
+    );
   }
 
   async isVoided(index: number): Promise<boolean> {
@@ -178,4 +150,58 @@ export async function insertIdempotency(
       records.map((r) => r.expires),
     ],
   );
+}
+
+/** The writes of a commit as one statement: each a data-modifying CTE, all run to completion. */
+function commitStatement(c: Commit): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const $ = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const writes = [
+    `INSERT INTO tiles (level, idx, width, data)
+     SELECT * FROM unnest(${$(c.tiles.map((t) => t.tile.level))}::int[], ${$(c.tiles.map((t) => t.tile.index))}::bigint[],
+                          ${$(c.tiles.map((t) => t.tile.width))}::int[], ${$(c.tiles.map((t) => Buffer.from(t.data)))}::bytea[])
+     ON CONFLICT (level, idx) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data`,
+    `INSERT INTO checkpoints (tree_size, note) VALUES (${$(c.newSize)}, ${$(c.checkpoint)})
+     ON CONFLICT (tree_size) DO NOTHING`,
+    `INSERT INTO totals (id, tree_size, json) VALUES (1, ${$(c.newSize)}, ${$(JSON.stringify(c.totals))})
+     ON CONFLICT (id) DO UPDATE SET tree_size = EXCLUDED.tree_size, json = EXCLUDED.json`,
+  ];
+  if (c.voided.length > 0)
+    writes.push(`INSERT INTO voided (idx) SELECT unnest(${$(c.voided)}::bigint[])`);
+  const idempotency = c.idempotency ?? [];
+  if (idempotency.length > 0)
+    writes.push(
+      `INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires)
+       SELECT * FROM unnest(${$(idempotency.map((r) => r.keyId))}::text[], ${$(idempotency.map((r) => r.requestHash))}::text[],
+                            ${$(idempotency.map((r) => r.treeSize))}::bigint[], ${$(idempotency.map((r) => Buffer.from(r.sealed)))}::bytea[],
+                            ${$(idempotency.map((r) => r.expires))}::bigint[])`,
+    );
+  if (c.publications && c.publications.length > 0)
+    writes.push(
+      `INSERT INTO publications ${NEW_PUBLICATION_COLUMNS} ${publicationRows($(publicationsJson(c.publications)))}`,
+    );
+  if (c.importProgress)
+    writes.push(
+      `INSERT INTO imports (source, line) VALUES (${$(c.importProgress.source)}, ${$(c.importProgress.line)})
+       ON CONFLICT (source) DO UPDATE SET line = EXCLUDED.line`,
+    );
+  // Rows inserted by this same statement are not seen by this DELETE: new records never expired.
+  if (c.expireBefore !== undefined)
+    writes.push(`DELETE FROM idempotency WHERE expires < ${$(c.expireBefore)}`);
+  const sequenced = c.sequenced ?? [];
+  if (sequenced.length > 0)
+    writes.push(
+      `UPDATE pending SET indexes = ARRAY(SELECT jsonb_array_elements_text(x.idx)::bigint), tree_size = ${$(c.newSize)}
+       FROM jsonb_to_recordset(${$(JSON.stringify(sequenced.map((q) => ({ id: q.id, idx: q.indexes }))))}::jsonb) AS x(id bigint, idx jsonb)
+       WHERE pending.id = x.id`,
+    );
+  // pg_notify, like NOTIFY, is delivered when the transaction commits.
+  const result =
+    sequenced.length > 0
+      ? `SELECT pg_notify('tuidang_sequenced', ${$(String(c.newSize))})`
+      : 'SELECT 1';
+  return { text: `WITH ${writes.map((w, i) => `w${i} AS (${w})`).join(',\n')}\n${result}`, values };
 }

@@ -146,6 +146,29 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
   }
 }
 
+/** The columns a new publication fills, and its rows from a JSON list (`publicationsJson`). */
+export const NEW_PUBLICATION_COLUMNS =
+  '(idx, name, name_kind, statement, orgs, region, day, language, owner_tag)';
+export const publicationRows = (param: string) =>
+  `SELECT x.idx, x.name, x.kind, x.statement, ARRAY(SELECT jsonb_array_elements_text(x.orgs)), x.region, x.day, x.language, decode(x.tag, 'hex')
+   FROM jsonb_to_recordset(${param}::jsonb) AS x(idx bigint, name text, kind text, statement text, orgs jsonb, region text, day text, language text, tag text)`;
+
+export function publicationsJson(list: readonly Publication[]): string {
+  return JSON.stringify(
+    list.map((p) => ({
+      idx: p.index,
+      name: p.name,
+      kind: p.nameKind,
+      statement: p.statement,
+      orgs: p.orgs,
+      region: p.region ?? null,
+      day: p.day,
+      language: p.language,
+      tag: p.ownerTag ? Buffer.from(p.ownerTag).toString('hex') : null,
+    })),
+  );
+}
+
 /** Stores new publications (pending moderation), within the caller's transaction. */
 export async function insertPublications(
   client: pg.PoolClient,
@@ -153,23 +176,7 @@ export async function insertPublications(
 ): Promise<void> {
   if (!list || list.length === 0) return;
   await client.query(
-    `INSERT INTO publications (idx, name, name_kind, statement, orgs, region, day, language, owner_tag)
-     SELECT x.idx, x.name, x.kind, x.statement, ARRAY(SELECT jsonb_array_elements_text(x.orgs)), x.region, x.day, x.language, decode(x.tag, 'hex')
-     FROM jsonb_to_recordset($1::jsonb) AS x(idx bigint, name text, kind text, statement text, orgs jsonb, region text, day text, language text, tag text)`,
-    [
-      JSON.stringify(
-        list.map((p) => ({
-          idx: p.index,
-          name: p.name,
-          kind: p.nameKind,
-          statement: p.statement,
-          orgs: p.orgs,
-          region: p.region ?? null,
-          day: p.day,
-          language: p.language,
-          tag: p.ownerTag ? Buffer.from(p.ownerTag).toString('hex') : null,
-        })),
-      ),
-    ],
+    `INSERT INTO publications ${NEW_PUBLICATION_COLUMNS} ${publicationRows('$1')}`,
+    [publicationsJson(list)],
   );
 }
