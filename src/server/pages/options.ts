@@ -53,4 +53,9 @@ export interface StaffOptions {
    * the signing key, so that every node shares it); a random one per process when absent.
    */
   readonly secret?: Uint8Array | undefined;
+  /**
+   * Who a client is for the sign-in throttle: its address as the server sees it, widened to what
+   * one subscriber controls (an IPv6 /64); the exact address when absent.
+   */
+  readonly clientKey?: ((req: FastifyRequest) => string) | undefined;
 }

@@ -43,7 +43,7 @@ export const MAX_BULK = 200;
 export function staffHomeRoutes(
   app: FastifyInstance,
   staff: StaffPages,
-  { store, now = Date.now, secret }: StaffOptions & { secret: Uint8Array },
+  { store, now = Date.now, secret, clientKey }: StaffOptions & { secret: Uint8Array },
 ): void {
   const p = pages(app);
   const seconds = () => Math.floor(now() / 1000);
@@ -92,7 +92,7 @@ export function staffHomeRoutes(
     const username = (body.get('username') ?? '').trim().slice(0, 64);
     // Counted before the password is checked, in one step with the check of the wait: a burst of
     // guesses gets no more password checks than one guess after another would.
-    const keys = signInKeys(secret, username, req.ip);
+    const keys = signInKeys(secret, username, clientKey?.(req) ?? req.ip);
     const wait = await store.attemptSignIn([keys.pair, keys.address], seconds(), SIGN_IN_THROTTLE);
     if (wait > 0) return { ...showLogin(c, t.m['staff.throttled'](wait), 429), retryAfter: wait };
     const user = await store.staffUser(username);
