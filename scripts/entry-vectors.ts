@@ -52,12 +52,25 @@ declare(
     region: 'CN-GD',
   },
 );
-declare('member of a family (group id)', '小红', 'alias', undefined, 3, {
-  day: '2025-01-01',
-  orgs: ['league'],
-  channel: 'volunteer',
-  region: 'CN-SC',
-  groupId: group,
+declare(
+  'member of a family (group id, as entries written before 2026-11 carry)',
+  '小红',
+  'alias',
+  undefined,
+  3,
+  {
+    day: '2025-01-01',
+    orgs: ['league'],
+    channel: 'volunteer',
+    region: 'CN-SC',
+    groupId: group,
+  },
+);
+declare('declarant overseas (region 35, ZZ)', 'Chen', 'real', undefined, 5, {
+  day: '2026-11-25',
+  orgs: ['league', 'pioneers'],
+  channel: 'web',
+  region: 'ZZ',
 });
 declare('historical import', 'Zhang', 'alias', undefined, 4, {
   day: '2009-05-01',

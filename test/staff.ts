@@ -37,14 +37,11 @@ export async function addStaff(
     });
 }
 
-/** The receipts in a receipt page (its JSON for download). */
+/** The receipts in a receipt page: one per person, each in its own text (src/web/pages/receipt.ts). */
 export const receiptsIn = (html: string): Receipt[] =>
-  JSON.parse(
-    (/<textarea id="receipt-json"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1] ?? '{}').replaceAll(
-      '&quot;',
-      '"',
-    ),
-  ).receipts ?? [];
+  [...html.matchAll(/<textarea id="person-\d+-text"[^>]*>([^<]*)<\/textarea>/g)].map(
+    (m) => JSON.parse((m[1] ?? '').replaceAll('&quot;', '"')) as Receipt,
+  );
 
 /** The sign-in form's cookie and token, to post one or many attempts with. */
 export async function signInForm(app: FastifyInstance): Promise<{ cookie: string; csrf: string }> {

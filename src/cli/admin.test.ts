@@ -92,7 +92,7 @@ test('moderation: consented statements wait, an operator approves or redacts, th
       });
       const page = await res.text();
       return (
-        /<textarea id="receipt-json"[^>]*>([^<]*)<\/textarea>/.exec(page)?.[1] ?? ''
+        /<textarea id="person-1-text"[^>]*>([^<]*)<\/textarea>/.exec(page)?.[1] ?? ''
       ).replaceAll('&quot;', '"');
     };
     const receiptA = await declare('Alpha', 'first statement');
@@ -106,7 +106,7 @@ test('moderation: consented statements wait, an operator approves or redacts, th
     const pending = await tuidang('admin', 'pending');
     assert.equal(pending.code, 0, pending.stderr);
     assert.match(pending.stdout, /Alpha \(alias\)\n\s+first statement/);
-    const indexA = Number(JSON.parse(receiptA).receipts[0].index);
+    const indexA = Number(JSON.parse(receiptA).index);
     const indexB = Number(/#(\d+)\s+\S+\s+Beta/.exec(pending.stdout)?.[1]);
     assert.equal((await tuidang('admin', 'approve', String(indexA))).code, 0);
     assert.equal(
@@ -119,17 +119,27 @@ test('moderation: consented statements wait, an operator approves or redacts, th
     assert.match(visible, /second statement \[…\]/);
     assert.doesNotMatch(visible, /138/);
 
-    // The declarant removes their own publication with the receipt; another receipt removes nothing.
-    const erase = (receipt: string) =>
-      fetch(`${registry.url}/en/erase`, {
+    // The declarant removes their own publication with the receipt, after a confirmation page;
+    // another receipt removes nothing.
+    const post = (path: string, form: Record<string, string>) =>
+      fetch(`${registry.url}/en/${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ receipt }).toString(),
+        body: new URLSearchParams(form).toString(),
       }).then((r) => r.text());
+    const erase = async (receipt: string) => {
+      const confirm = await post('erase', { receipt });
+      assert.match(confirm, /Remove this name and statement\?/);
+      const code = /<input type="hidden" name="code" value="([^"]+)">/.exec(confirm)?.[1] ?? '';
+      return post('erase/confirm', { code });
+    };
     const forged = JSON.parse(receiptA);
-    forged.receipts[0].index = indexB;
-    assert.match(await erase(JSON.stringify(forged)), /Nothing published matches this receipt/);
-    assert.match(await erase(receiptA), /Your name and statement were removed/);
+    forged.index = indexB;
+    assert.match(await erase(JSON.stringify(forged)), /Nothing is published for this receipt/);
+    assert.match(
+      await erase(receiptA),
+      /The name and statement published for entry \d+ were removed/,
+    );
     const after = (await shown()).join('\n');
     assert.doesNotMatch(after, /first statement/);
     assert.match(after, /second statement/);

@@ -204,3 +204,56 @@ test('the tile cache: its size said before verifying, kept under --cache DIR, no
     await big.kill('SIGTERM');
   }
 });
+
+test('--name alone checks a declaration without a statement, and says which field is missing', async () => {
+  const post = async (declarant: Record<string, unknown>) => {
+    const res = await fetch(`${server.url}/api/v1/declarations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ language: 'en', declarants: [declarant] }),
+    });
+    const file = join(home, `receipt-${declarant.name}.json`);
+    writeFileSync(file, JSON.stringify(await res.json()));
+    return file;
+  };
+  const plain = await post({ name: 'Lin Ming', nameKind: 'real', orgs: ['league'] });
+  const ok = await tuidang('verify', '--receipt', plain, '--name', 'Lin Ming');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /commits to the name \(and to no statement\) given/);
+  const asAlias = await tuidang('verify', '--receipt', plain, '--name', 'Lin Ming', '--alias');
+  assert.equal(asAlias.code, 1);
+  assert.match(asAlias.stderr, /as a real name: leave out --alias/);
+  const extra = await tuidang(
+    'verify',
+    '--receipt',
+    plain,
+    '--name',
+    'Lin Ming',
+    '--statement',
+    'x',
+  );
+  assert.equal(extra.code, 1);
+  assert.match(extra.stderr, /with no statement: leave out --statement/);
+
+  const said = await post({
+    name: 'Lin Hua',
+    nameKind: 'alias',
+    orgs: ['party'],
+    statement: 'I leave the Party.',
+  });
+  const missing = await tuidang('verify', '--receipt', said, '--name', 'Lin Hua', '--alias');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /had a statement, which is then needed too: .*--statement/);
+  const full = await tuidang(
+    'verify',
+    '--receipt',
+    said,
+    '--name',
+    'Lin Hua',
+    '--alias',
+    '--statement',
+    'I leave the Party.',
+  );
+  assert.equal(full.code, 0, full.stderr);
+  assert.match(full.stdout, /commits to the name and statement given/);
+});

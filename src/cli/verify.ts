@@ -19,12 +19,14 @@ import {
 } from '../log/index.ts';
 import { headline } from '../registry/index.ts';
 import {
+  type Claim,
   commitsTo,
   KnownLogs,
   type LogSource,
   openSource,
   parseReceipts,
   progressBar,
+  type ReceiptFile,
   readTilesOf,
   type SourceSpec,
   tiledLog,
@@ -45,7 +47,8 @@ mirror (then the recount is printed). The last verified checkpoint is remembered
 fails loudly if the log no longer extends it (a fork).
 
 With --receipt: checks that the receipt's entry is in its signed checkpoint, and with --log that
-this checkpoint is consistent with the log's current one.
+this checkpoint is consistent with the log's current one (a receipt newer than the log's last
+publication is checked against its own checkpoint, and the entry appears at the next one).
 
 options:
   --vkey VKEY        the log's verifier key; without it, the key remembered for the log's origin,
@@ -56,7 +59,8 @@ options:
   --log URL          with --receipt: the log to check the receipt against
   --name NAME        with --receipt: also check that the entry commits to this name…
   --alias            …given as an alias (default: a real name)
-  --statement TEXT   …and this statement
+  --statement TEXT   …and this statement (leave it out if the declaration had none; if it had
+                     one, the check says so)
   --cache DIR        where downloaded full tiles are kept (default ~/.cache/tuidang): about 90
                      bytes per entry, said before it starts; makes reruns fast
   --no-cache         keep no tiles on disk
@@ -305,10 +309,7 @@ async function checkReceipt(
   }
   const claimed = claim && receipts.find((r) => commitsTo(r, claim));
   if (claim && claimed === undefined)
-    throw new VerificationError(
-      'receipt',
-      'no entry of this receipt commits to the name and statement given',
-    );
+    throw new VerificationError('receipt', claimMismatch(receipts, claim));
   if (json) {
     console.log(
       JSON.stringify(
@@ -335,10 +336,43 @@ async function checkReceipt(
           `the public log is still at its last publication (${r.awaitingPublication.treeSize} entries): the registry publishes on a fixed schedule, and entry ${r.index} appears in the public log at the next publication; check again then`,
         );
     }
-    if (claimed) console.log(`entry ${claimed.index} commits to the name and statement given`);
+    if (claimed)
+      console.log(
+        `entry ${claimed.index} commits to the name${claim?.statement === undefined ? ' (and to no statement)' : ' and statement'} given`,
+      );
     if (!log) console.log('give --log URL to check that the log still holds it');
   }
   return 0;
+}
+
+/**
+ * Why no receipt commits to the name (and statement) given, saying which field to change: the
+ * commitment covers the name, whether it is an alias, and the statement (empty when there was none).
+ */
+function claimMismatch(receipts: readonly ReceiptFile[], claim: Claim): string {
+  const other: Claim['nameKind'] = claim.nameKind === 'real' ? 'alias' : 'real';
+  const tries: Array<[Claim, (index: number) => string]> = [
+    [
+      { ...claim, nameKind: other },
+      (i) =>
+        `entry ${i} commits to this name as ${other === 'alias' ? 'an alias: add --alias' : 'a real name: leave out --alias'}`,
+    ],
+  ];
+  if (claim.statement !== undefined) {
+    for (const nameKind of [claim.nameKind, other])
+      tries.push([
+        { name: claim.name, nameKind },
+        (i) =>
+          `entry ${i} commits to this name with no statement: leave out --statement${nameKind === claim.nameKind ? '' : nameKind === 'alias' ? ' and add --alias' : ' and --alias'}`,
+      ]);
+  }
+  for (const [variant, say] of tries) {
+    const r = receipts.find((x) => commitsTo(x, variant));
+    if (r) return say(r.index);
+  }
+  return claim.statement === undefined
+    ? 'no entry of this receipt commits to this name alone: either the name is not exactly as declared, or the declaration had a statement, which is then needed too: give it exactly as written with --statement'
+    : 'no entry of this receipt commits to this name and statement: both must be exactly as declared (with --alias if the name was an alias)';
 }
 
 async function failure(e: unknown, json: boolean): Promise<number> {

@@ -57,7 +57,7 @@ test('decoding rejects anything but the one defined meaning of each byte', () =>
     mutate(4, 8),
     mutate(5, 0),
     mutate(5, 6),
-    mutate(6, 35),
+    mutate(6, 36),
     mutate(7, 2),
     good.subarray(1),
     new Uint8Array(),

@@ -47,7 +47,12 @@ export {
   type PublicationQuery,
   type PublicationStatus,
 } from './publication.ts';
-export type { Receipt } from './receipt.ts';
+export {
+  formatReceiptCode,
+  parseReceiptCode,
+  type Receipt,
+  type ReceiptCode,
+} from './receipt.ts';
 export { parseRegion, REGIONS, type Region } from './regions.ts';
 export {
   addEntry,

@@ -1,5 +1,7 @@
-// Province-level divisions of China, ISO 3166-2:CN. The position in this list (from 1) is the region
-// byte of a log entry: never reorder it, only append. 0 means "not given".
+// Regions of a declaration: the province-level divisions of ISO 3166-2:CN (provinces, autonomous
+// regions, municipalities, and Taiwan, Hong Kong and Macau under their ISO codes), then ZZ for
+// "overseas or other". The position in this list (from 1) is the region byte of a log entry: never
+// reorder it, only append. 0 means "not given". Names shown to people are in src/web.
 export const REGIONS = [
   ['CN-AH', 34], // Anhui
   ['CN-BJ', 11], // Beijing
@@ -35,6 +37,7 @@ export const REGIONS = [
   ['CN-XZ', 54], // Tibet
   ['CN-YN', 53], // Yunnan
   ['CN-ZJ', 33], // Zhejiang
+  ['ZZ', 0], // overseas or other (a user-assigned ISO 3166 code; no numeric form)
 ] as const;
 
 export type Region = (typeof REGIONS)[number][0];
@@ -42,7 +45,8 @@ export type Region = (typeof REGIONS)[number][0];
 const byCode = new Map<string, Region>();
 for (const [code, numeric] of REGIONS) {
   byCode.set(code, code);
-  byCode.set(`CN-${numeric}`, code); // the older numeric codes, found in historical records
+  // The older numeric codes, found in historical records.
+  if (numeric !== 0) byCode.set(`CN-${numeric}`, code);
 }
 
 /** The region for an ISO 3166-2:CN code (letters, or the older numeric form), or undefined. */

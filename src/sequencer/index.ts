@@ -1,6 +1,6 @@
 export type { Receipt } from '../registry/index.ts';
 export { ClusterSequencer, NotSequencingError } from './cluster.ts';
-export { IdempotencyKeyError } from './idempotency.ts';
+export { IdempotencyKeyError, keyIdOf } from './idempotency.ts';
 export { type Clock, Publisher, publishedView, systemClock } from './publisher.ts';
 export { randomBytesFromPool } from './random.ts';
 export {

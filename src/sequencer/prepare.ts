@@ -21,13 +21,16 @@ export interface Prepared {
   readonly publications: Array<Omit<Publication, 'index'> | undefined>;
 }
 
-/** Entries for the declarants of a submission, each with a fresh salt; a family shares a group id. */
+/**
+ * Entries for the declarants of a submission, each with a fresh salt. A family declaring together
+ * gets no group id (docs/log-format.md): each member has a receipt of their own, and a public id
+ * tying their entries together would only tell the world the size and day of a household.
+ */
 export function prepare(s: Submission, now: Date): Prepared {
   const day = utcDay(now);
   const n = s.declarants.length;
-  // One draw from the random source per submission: salts, then the group id of a family.
-  const random = randomBytesFromPool(SALT_SIZE * n + (n > 1 ? 16 : 0));
-  const groupId = n > 1 ? new Uint8Array(random.subarray(SALT_SIZE * n)) : undefined;
+  // One draw from the random source per submission.
+  const random = randomBytesFromPool(SALT_SIZE * n);
   const salts: Uint8Array[] = [];
   const declarations = s.declarants.map((d, i): DeclarationEntry => {
     const salt = new Uint8Array(random.subarray(i * SALT_SIZE, (i + 1) * SALT_SIZE));
@@ -38,7 +41,6 @@ export function prepare(s: Submission, now: Date): Prepared {
       orgs: d.orgs,
       channel: s.channel,
       region: d.region,
-      groupId,
       commitment: commitment(salt, d.name, d.nameKind, d.statement),
     };
   });

@@ -93,6 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     store: opts.store,
     sequencer: opts.sequencer,
     origin: opts.origin ?? 'localhost/tuidang',
+    vkey: opts.vkey,
     admit,
     pow: opts.pow,
     newsletter: opts.newsletter,

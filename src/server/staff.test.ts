@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cookiesOf, cookieValue, csrfIn, noSequencer, receiptsIn } from '../../test/staff.ts';
 import { MemoryStore } from '../store/index.ts';
+import { en } from '../web/messages/en.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { hashPassword } from './password.ts';
@@ -251,6 +252,9 @@ test('volunteers declare on behalf of others, one by one or from CSV, and get th
     headers: { cookie, 'accept-language': 'en' },
   });
   assert.equal(form.statusCode, 200);
+  // The consent is the caller's, asked by the volunteer; no name kind is chosen for them.
+  assert.ok(form.body.includes(en['form.publishCaller']));
+  assert.doesNotMatch(form.body, /type="radio"[^>]* checked/);
   const csrf = csrfIn(form.body);
 
   const one = await app.inject({

@@ -12,9 +12,12 @@ export {
   type Claim,
   commitsTo,
   parseReceipts,
+  ReceiptError,
   type ReceiptFile,
   type ReceiptLog,
+  type ReceiptProblem,
   type ReceiptResult,
+  receiptFromCode,
   tiledLog,
   verifyReceipt,
 } from './receipt.ts';

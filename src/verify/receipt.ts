@@ -2,21 +2,51 @@
 // the log, that checkpoint is consistent with the log's current one (the entry is still there).
 import {
   decodeBase64,
+  ENTRIES_LEVEL,
+  encodeBase64,
   hashLeaf,
   type NoteVerifier,
   type OpenedCheckpoint,
+  parseEntryBundle,
   proveConsistency,
+  proveInclusion,
   type ReadTiles,
+  TILE_WIDTH,
+  tileAt,
   verifyConsistency,
   verifyInclusion,
 } from '../log/index.ts';
 import type { Receipt } from '../registry/index.ts';
-import { commitment, decodeEntry } from '../registry/index.ts';
+import { commitment, decodeEntry, type ReceiptCode } from '../registry/index.ts';
+import { checkSignatures, VerificationError } from './signatures.ts';
 import type { LogSource } from './source.ts';
-import { checkSignatures, VerificationError } from './verify.ts';
 
 /** A receipt as the registry returns it (src/registry/receipt.ts). */
 export type ReceiptFile = Receipt;
+
+/**
+ * What is wrong with a receipt, for messages in a person's language (the browser check and the
+ * pages show these, never the English detail).
+ */
+export type ReceiptProblem =
+  /** Not a receipt at all: not JSON, a field missing, not base64. */
+  | 'malformed'
+  /** The checkpoint is not signed by the log's key. */
+  | 'not-signed'
+  /** The entry is not in the receipt's own checkpoint (altered entry, index or proof). */
+  | 'not-included'
+  /** The receipt is from another log than the one it is checked against. */
+  | 'other-log'
+  /** The log's current checkpoint does not contain the receipt's: the log changed its history. */
+  | 'inconsistent';
+
+export class ReceiptError extends VerificationError {
+  readonly problem: ReceiptProblem;
+  constructor(where: string, problem: ReceiptProblem, message: string) {
+    super(where, message);
+    this.problem = problem;
+  }
+}
 
 /** The receipts in a file: one receipt, or the API's `{ receipts: [...] }`. */
 export function parseReceipts(text: string): ReceiptFile[] {
@@ -24,11 +54,11 @@ export function parseReceipts(text: string): ReceiptFile[] {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new VerificationError('receipt', 'the file is not JSON');
+    throw new ReceiptError('receipt', 'malformed', 'the file is not JSON');
   }
-  const list = (json as { receipts?: unknown }).receipts ?? [json];
+  const list = (json as { receipts?: unknown } | null)?.receipts ?? [json];
   if (!Array.isArray(list) || list.length === 0)
-    throw new VerificationError('receipt', 'no receipt in the file');
+    throw new ReceiptError('receipt', 'malformed', 'no receipt in the file');
   for (const r of list as ReceiptFile[]) {
     const ok =
       typeof r === 'object' &&
@@ -40,8 +70,9 @@ export function parseReceipts(text: string): ReceiptFile[] {
       typeof r.checkpoint === 'string' &&
       Array.isArray(r.inclusionProof);
     if (!ok)
-      throw new VerificationError(
+      throw new ReceiptError(
         'receipt',
+        'malformed',
         'a receipt needs index, entry, salt, treeSize, inclusionProof and checkpoint',
       );
   }
@@ -50,7 +81,7 @@ export function parseReceipts(text: string): ReceiptFile[] {
 
 const bytes = (s: string, what: string) => {
   const b = decodeBase64(s);
-  if (b === undefined) throw new VerificationError('receipt', `${what} is not base64`);
+  if (b === undefined) throw new ReceiptError('receipt', 'malformed', `${what} is not base64`);
   return b;
 };
 
@@ -92,10 +123,11 @@ export async function verifyReceipt(
   logKeys: readonly NoteVerifier[],
   log?: ReceiptLog,
 ): Promise<ReceiptResult> {
-  const { checkpoint } = checkSignatures(r.checkpoint, { logKeys });
+  const { checkpoint } = signed(r.checkpoint, logKeys, 'receipt');
   if (checkpoint.treeSize !== r.treeSize)
-    throw new VerificationError(
+    throw new ReceiptError(
       'receipt',
+      'not-included',
       `treeSize ${r.treeSize} is not the checkpoint's (${checkpoint.treeSize})`,
     );
   const entry = bytes(r.entry, 'entry');
@@ -108,30 +140,69 @@ export async function verifyReceipt(
       checkpoint.root,
     );
   } catch (e) {
-    throw new VerificationError(
+    throw new ReceiptError(
       'receipt',
+      'not-included',
       `entry ${r.index} is not in the checkpoint: ${(e as Error).message}`,
     );
   }
   if (log === undefined) return { index: r.index, checkpoint };
-  const { checkpoint: current } = checkSignatures(await log.checkpoint(), { logKeys });
+  const { checkpoint: current } = signed(await log.checkpoint(), logKeys, 'log');
   if (current.origin !== checkpoint.origin)
-    throw new VerificationError(
+    throw new ReceiptError(
       'log',
+      'other-log',
       `the log is ${current.origin}, the receipt is for ${checkpoint.origin}`,
     );
+  // Never compare with an older checkpoint as if it were the log's last word: the entry is proved
+  // in the receipt's own signed checkpoint, and the log shows it from its next publication on.
   if (current.treeSize < checkpoint.treeSize)
     return { index: r.index, checkpoint, awaitingPublication: current };
   try {
     const proof = await log.consistency(checkpoint.treeSize, current.treeSize);
     verifyConsistency(checkpoint.treeSize, current.treeSize, checkpoint.root, current.root, proof);
   } catch (e) {
-    throw new VerificationError(
+    throw new ReceiptError(
       'log',
+      'inconsistent',
       `the receipt's checkpoint is not consistent with the log's current one: ${(e as Error).message}`,
     );
   }
   return { index: r.index, checkpoint, current };
+}
+
+/**
+ * The whole receipt for a receipt code (entry number and salt), rebuilt from a log: the entry from
+ * its bundle, a proof of inclusion in the given checkpoint. Undefined if the log has no such entry.
+ */
+export async function receiptFromCode(
+  code: ReceiptCode,
+  readTiles: ReadTiles,
+  treeSize: number,
+  checkpoint: string,
+): Promise<ReceiptFile | undefined> {
+  if (code.index >= treeSize) return undefined;
+  const tile = tileAt(treeSize, ENTRIES_LEVEL, Math.floor(code.index / TILE_WIDTH));
+  const [bundle] = await readTiles([tile]);
+  const entry = bundle && parseEntryBundle(bundle)[code.index % TILE_WIDTH];
+  if (entry === undefined) return undefined;
+  return {
+    index: code.index,
+    entry: encodeBase64(entry),
+    salt: encodeBase64(code.salt),
+    treeSize,
+    inclusionProof: (await proveInclusion(readTiles, treeSize, code.index)).map(encodeBase64),
+    checkpoint,
+  };
+}
+
+/** Signature check of a checkpoint, with the problem named for a person. */
+function signed(note: string, logKeys: readonly NoteVerifier[], where: string) {
+  try {
+    return checkSignatures(note, { logKeys });
+  } catch (e) {
+    throw new ReceiptError(where, 'not-signed', (e as Error).message);
+  }
 }
 
 export interface Claim {

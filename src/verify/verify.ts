@@ -2,7 +2,6 @@
 // root, every entry's format, and the totals recounted from the entries. Memory stays small: the
 // tree is rebuilt bundle by bundle keeping only its right edge, and each served tile is compared
 // with the rebuilt one as soon as it is complete.
-import { TuidangError } from '../errors/index.ts';
 import {
   ENTRIES_LEVEL,
   edgeTiles,
@@ -10,11 +9,8 @@ import {
   equalBytes,
   hashLeaf,
   integrate,
-  LogError,
-  type NoteVerifier,
   nextEdge,
   type OpenedCheckpoint,
-  openCheckpoint,
   parseEntryBundle,
   proveInclusion,
   TILE_WIDTH,
@@ -31,29 +27,18 @@ import {
   TallyError,
   type Totals,
 } from '../registry/index.ts';
+import { checkSignatures, type SignatureOptions, VerificationError } from './signatures.ts';
 import { type LogSource, readTilesOf } from './source.ts';
 
-/** The log is not what it claims: exit code 1. `where` names the checkpoint, tile or entry. */
-export class VerificationError extends TuidangError<'verification-failed'> {
-  override name = 'VerificationError';
-  readonly where: string;
-  constructor(where: string, message: string, options?: { cause?: unknown }) {
-    super('verification-failed', `${where}: ${message}`, options);
-    this.where = where;
-  }
-}
+// Defined apart, so that the browser's receipt check does not bundle the log readers.
+export { checkSignatures, VerificationError };
 
 export interface Previous {
   readonly size: number;
   readonly root: Uint8Array;
 }
 
-export interface VerifyOptions {
-  /** The log's verifier(s). */
-  readonly logKeys: readonly NoteVerifier[];
-  /** Witness verifiers, and how many of them must have cosigned. */
-  readonly witnesses?: readonly NoteVerifier[];
-  readonly quorum?: number;
+export interface VerifyOptions extends SignatureOptions {
   /** A checkpoint verified before: the new one must be consistent with it. */
   readonly previous?: Previous | undefined;
   /** Verify this checkpoint instead of the source's (a mirror checks before it publishes). */
@@ -67,36 +52,6 @@ export interface VerifyResult {
   readonly note: string;
   readonly cosigners: string[];
   readonly totals: Totals;
-}
-
-/** Opens a checkpoint: a valid log signature, and at least `quorum` valid witness cosignatures. */
-export function checkSignatures(
-  note: string,
-  opts: VerifyOptions,
-): { checkpoint: OpenedCheckpoint; cosigners: string[] } {
-  const witnesses = opts.witnesses ?? [];
-  let checkpoint: OpenedCheckpoint;
-  try {
-    checkpoint = openCheckpoint(note, [...opts.logKeys, ...witnesses]);
-  } catch (e) {
-    throw new VerificationError('checkpoint', e instanceof LogError ? e.message : String(e));
-  }
-  const logNames = new Set(opts.logKeys.map((k) => `${k.name}/${k.keyId}`));
-  const verified = checkpoint.note.verified;
-  if (!verified.some((s) => logNames.has(`${s.name}/${s.keyId}`))) {
-    throw new VerificationError('checkpoint', 'not signed by the log key');
-  }
-  const witnessIds = new Set(witnesses.map((k) => `${k.name}/${k.keyId}`));
-  const cosigners = [
-    ...new Set(verified.filter((s) => witnessIds.has(`${s.name}/${s.keyId}`)).map((s) => s.name)),
-  ];
-  if (cosigners.length < (opts.quorum ?? 0)) {
-    throw new VerificationError(
-      'checkpoint',
-      `cosigned by ${cosigners.length} of the given witnesses, ${opts.quorum} required`,
-    );
-  }
-  return { checkpoint, cosigners };
 }
 
 export async function verifyLog(source: LogSource, opts: VerifyOptions): Promise<VerifyResult> {

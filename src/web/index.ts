@@ -29,17 +29,29 @@ export {
   type DeclarantForm,
   declarePage,
   emptyDeclarant,
+  errorSummary,
   type FieldErrors,
+  type FilledForm,
+  FORM_KEY_SECONDS,
+  familyFields,
+  filledRows,
+  formKeyTime,
+  newFormKey,
   readForm,
 } from './pages/declare.ts';
 export { fieldErrors, formProblem, toSubmission } from './pages/declare-form.ts';
-export { erasePage } from './pages/erase.ts';
+export { type EraseTarget, eraseConfirmPage, erasePage } from './pages/erase.ts';
 export { type ErrorKind, errorPage } from './pages/error.ts';
 export { figuresPage, loadFigures } from './pages/figures.ts';
 export { homePage } from './pages/home.ts';
 export { messagePage, newsletterPage } from './pages/newsletter.ts';
 export { notFoundPage } from './pages/not-found.ts';
-export { receiptCheckPage, receiptPage } from './pages/receipt.ts';
+export {
+  type CheckAnswer,
+  type PersonReceipt,
+  receiptCheckPage,
+  receiptPage,
+} from './pages/receipt.ts';
 export { receiptsOf } from './pages/receipt-form.ts';
 export {
   type AuditRow,

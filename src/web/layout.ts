@@ -11,6 +11,12 @@ export interface Page {
   readonly body: Html;
   /** The page's script, if any: /static/<name>.js. */
   readonly script?: ClientScript;
+  /**
+   * Cache-Control, `no-store` unless said. The declaration form says `private, no-cache`: the
+   * back button then shows it as it was, with its submission key, so that sending it again answers
+   * the same receipts instead of declaring twice.
+   */
+  readonly cache?: string;
 }
 
 const NAV = [

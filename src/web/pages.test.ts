@@ -73,7 +73,7 @@ test('the receipt download returns the posted receipt as a file and keeps nothin
   });
   assert.equal(res.status, 200);
   const json =
-    /<textarea id="receipt-json"[^>]*>([^<]*)<\/textarea>/
+    /<textarea id="person-1-text"[^>]*>([^<]*)<\/textarea>/
       .exec(await res.text())?.[1]
       ?.replaceAll('&quot;', '"') ?? '';
   const download = await fetch(`${registry.url}/en/receipt/download`, {

@@ -1,4 +1,7 @@
-// Province names for the region codes of docs/log-format.md, in each language of the site.
+// Region names for the region codes of docs/log-format.md, in each language of the site. Taiwan,
+// Hong Kong and Macau keep their ISO codes in the log, but are named as themselves, never as
+// provinces; ZZ is "overseas or other".
+import { REGIONS } from '../registry/index.ts';
 import type { Locale } from './i18n.ts';
 
 export const REGION_NAMES: Record<string, readonly [en: string, hans: string, hant: string]> = {
@@ -21,7 +24,7 @@ export const REGION_NAMES: Record<string, readonly [en: string, hans: string, ha
   'CN-JS': ['Jiangsu', '江苏', '江蘇'],
   'CN-JX': ['Jiangxi', '江西', '江西'],
   'CN-LN': ['Liaoning', '辽宁', '遼寧'],
-  'CN-MO': ['Macao', '澳门', '澳門'],
+  'CN-MO': ['Macau', '澳门', '澳門'],
   'CN-NM': ['Inner Mongolia', '内蒙古', '內蒙古'],
   'CN-NX': ['Ningxia', '宁夏', '寧夏'],
   'CN-QH': ['Qinghai', '青海', '青海'],
@@ -36,10 +39,28 @@ export const REGION_NAMES: Record<string, readonly [en: string, hans: string, ha
   'CN-XZ': ['Tibet', '西藏', '西藏'],
   'CN-YN': ['Yunnan', '云南', '雲南'],
   'CN-ZJ': ['Zhejiang', '浙江', '浙江'],
+  ZZ: ['Overseas / other', '海外／其他', '海外／其他'],
 };
 
 export function regionName(code: string, locale: Locale): string {
   const names = REGION_NAMES[code];
   if (names === undefined) return code;
   return locale === 'en' ? names[0] : locale === 'zh-Hans' ? names[1] : names[2];
+}
+
+const COLLATION: Record<Locale, string> = { en: 'en', 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW' };
+const sorted = new Map<Locale, string[]>();
+
+/** The region codes in the order of their names in the locale ("overseas / other" last). */
+export function regionsByName(locale: Locale): readonly string[] {
+  let list = sorted.get(locale);
+  if (list === undefined) {
+    const collator = new Intl.Collator(COLLATION[locale]);
+    list = REGIONS.map(([c]) => c as string)
+      .filter((c) => c !== 'ZZ')
+      .sort((a, b) => collator.compare(regionName(a, locale), regionName(b, locale)));
+    list.push('ZZ');
+    sorted.set(locale, list);
+  }
+  return list;
 }

@@ -1,50 +1,54 @@
-// The declaration form: the same validation as the API (src/registry), then the receipt page.
-import { parseSubmission } from '../../registry/index.ts';
+// The declaration form: the same validation as the API (src/registry), then the receipt page. The
+// same form sent again answers the same receipts (submit-form.ts).
 import {
   type DeclarantForm,
   declarePage,
   emptyDeclarant,
   type FieldErrors,
-  formProblem,
   type I18n,
   readForm,
   receiptPage,
-  toSubmission,
 } from '../../web/index.ts';
-import { RateLimitedError } from '../rate-limit.ts';
 import type { WebOptions } from './options.ts';
-import { failed, type Pages, rendered } from './page.ts';
+import { type Pages, rendered } from './page.ts';
+import { SubmissionKeys, submitForm } from './submit-form.ts';
 
-export function declareRoutes(p: Pages, { sequencer, pow, admit }: WebOptions): void {
-  const form = (t: I18n, rows: DeclarantForm[], notice?: string, errors: FieldErrors = {}) =>
-    declarePage(t, rows, errors, notice, pow ? { ticket: pow.ticket() } : undefined);
+export function declareRoutes(p: Pages, { store, sequencer, pow, admit }: WebOptions): void {
+  const keys = new SubmissionKeys(store);
+  const form = (
+    t: I18n,
+    rows: DeclarantForm[],
+    notice?: string,
+    errors: FieldErrors = {},
+    key?: string,
+  ) => declarePage(t, rows, errors, notice, pow ? { ticket: pow.ticket() } : undefined, key);
 
   p.get('/:lang/declare', ({ t }) => form(t, [emptyDeclarant()]));
 
   p.post('/:lang/declare', async ({ req, t }) => {
     if (!(req.body instanceof URLSearchParams))
       return rendered(declarePage(t, [emptyDeclarant()]), 415);
-    const { rows, action, honeypot, altcha, ticket } = readForm(req.body);
-    if (action === 'add') return form(t, [...rows, emptyDeclarant()]);
+    const filled = readForm(req.body);
     // The hidden field is filled by bots, not people: refuse without saying why.
-    if (honeypot !== '') return rendered(form(t, rows, t.m['declare.rejected']), 400);
-    try {
-      const submission = parseSubmission(toSubmission(rows, t.locale), 'web');
-      if (pow && !(await pow.checkSolution(altcha))) {
-        const verdict = await pow.checkTicket(ticket);
-        if (verdict !== 'ok') {
-          const notice =
-            verdict === 'early' ? t.m['declare.wait'](pow.waitSeconds) : t.m['declare.rejected'];
-          return rendered(form(t, rows, notice), 400);
-        }
+    if (filled.honeypot !== '')
+      return rendered(form(t, filled.rows, t.m['declare.rejected'], {}, filled.key), 400);
+    const outcome = await submitForm({ sequencer, keys }, t, filled, 'web', async () => {
+      if (pow && !(await pow.checkSolution(filled.altcha))) {
+        const verdict = await pow.checkTicket(filled.ticket);
+        if (verdict !== 'ok')
+          return {
+            notice:
+              verdict === 'early' ? t.m['declare.wait'](pow.waitSeconds) : t.m['declare.rejected'],
+            status: 400,
+          };
       }
       const wait = admit?.(req);
-      if (wait !== undefined) throw new RateLimitedError(wait);
-      return receiptPage(t, await sequencer.submit(submission));
-    } catch (e) {
-      const problem = formProblem(t, e);
-      if (problem === undefined) throw e;
-      return failed(form(t, rows, problem.notice, problem.errors), e);
-    }
+      return wait === undefined
+        ? undefined
+        : { notice: t.m['declare.tooMany'](wait), status: 429, retryAfter: wait };
+    });
+    if (outcome.kind === 'receipts') return receiptPage(t, outcome.people);
+    const page = form(t, outcome.rows, outcome.notice, outcome.errors, outcome.key);
+    return rendered(page, outcome.status, outcome.retryAfter);
   });
 }

@@ -1,27 +1,28 @@
-// Erasing a publication: the declarant proves it is theirs with the receipt's salt, whose owner
-// tag must match the one stored with the publication.
-import { decodeBase64 } from '../../log/index.ts';
-import { ownerTag, SALT_SIZE } from '../../registry/index.ts';
-import { erasePage, receiptsOf } from '../../web/index.ts';
+// Erasing a publication: the receipt (text or code) on a first page, what will be removed on a
+// second, and only then the erasure, for that one person. The salt proves the publication is
+// theirs: its owner tag must match the one stored with it.
+import { eraseConfirmPage, erasePage } from '../../web/index.ts';
 import type { WebOptions } from './options.ts';
-import { type Pages, rendered } from './page.ts';
+import { formOf, type Pages, rendered } from './page.ts';
+import { eraseByCode, eraseTargets } from './receipt-checks.ts';
 
 export function eraseRoutes(p: Pages, { store }: WebOptions): void {
   p.get('/:lang/erase', ({ t }) => erasePage(t));
 
   p.post('/:lang/erase', async ({ req, t }) => {
-    const receipts = receiptsOf(req.body);
-    if (receipts === undefined) return rendered(erasePage(t, t.m['erase.none']), 400);
-    let erased = 0;
-    for (const r of receipts) {
-      const salt = decodeBase64(r.salt);
-      if (
-        salt !== undefined &&
-        salt.length === SALT_SIZE &&
-        (await store.erasePublication(r.index, ownerTag(salt)))
-      )
-        erased++;
-    }
-    return erasePage(t, erased > 0 ? t.m['erase.done'](erased) : t.m['erase.none']);
+    const input = formOf(req).get('receipt') ?? '';
+    const targets = await eraseTargets(store, input);
+    if (targets === undefined)
+      return rendered(erasePage(t, { text: t.m['check.malformed'], ok: false }, input), 400);
+    return eraseConfirmPage(t, targets);
+  });
+
+  p.post('/:lang/erase/confirm', async ({ req, t }) => {
+    const done = await eraseByCode(store, formOf(req).get('code') ?? '');
+    if (done === undefined)
+      return rendered(erasePage(t, { text: t.m['check.malformed'], ok: false }), 400);
+    return done.erased
+      ? erasePage(t, { text: t.m['erase.doneOne'](t.number(done.index)), ok: true })
+      : rendered(erasePage(t, { text: t.m['erase.nothing'], ok: false }), 404);
   });
 }

@@ -32,7 +32,7 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
   const p = pages(app);
   homeRoutes(app, p, opts);
   declareRoutes(p, opts);
-  receiptRoutes(p);
+  receiptRoutes(p, opts);
   eraseRoutes(p, opts);
   newsletterRoutes(p, opts);
   statementRoutes(p, opts);

@@ -8,6 +8,8 @@ export interface WebOptions {
   readonly sequencer: Declarations;
   /** The log's origin, e.g. `registry.example/log`: its host names the site in examples. */
   readonly origin: string;
+  /** The log's verifier key: the receipt check without JavaScript verifies signatures with it. */
+  readonly vkey: string;
   /** Seconds the client must wait before declaring again, or undefined when it may declare. */
   readonly admit?: (req: FastifyRequest) => number | undefined;
   /** Proof of work for the form (pow.ts), if required. */

@@ -53,7 +53,7 @@ export function failed(page: Page, e: unknown): Rendered {
 export function sendPage(reply: FastifyReply, t: I18n, page: Page, status = 200): FastifyReply {
   return reply
     .code(status)
-    .header('Cache-Control', 'no-store')
+    .header('Cache-Control', page.cache ?? 'no-store')
     .type('text/html; charset=utf-8')
     .send(layout(t, page));
 }

@@ -1,21 +1,31 @@
-// The receipt check page, and the download that sends a receipt straight back as a file.
+// Checking a receipt (a POST: the receipt never lands in an address or the browser's history), and
+// the download that sends receipts straight back as a file: one person's, or a family's in one.
 import { receiptCheckPage, receiptsOf } from '../../web/index.ts';
-import { type Pages, rendered } from './page.ts';
+import type { WebOptions } from './options.ts';
+import { formOf, type Pages, rendered } from './page.ts';
+import { checkReceiptInput } from './receipt-checks.ts';
 
-export function receiptRoutes(p: Pages): void {
+export function receiptRoutes(p: Pages, opts: WebOptions): void {
   p.get('/:lang/receipt', ({ t }) => receiptCheckPage(t));
+
+  p.post('/:lang/receipt', async ({ req, t }) => {
+    const input = formOf(req).get('receipt') ?? '';
+    const answer = await checkReceiptInput(opts, t, input);
+    return rendered(receiptCheckPage(t, answer, input), answer.ok ? 200 : 400);
+  });
 
   // The receipt comes back from the visitor's own page and goes straight back as a file.
   p.post('/:lang/receipt/download', ({ req, reply, t }) => {
     const receipts = receiptsOf(req.body);
     if (receipts === undefined) return rendered(receiptCheckPage(t), 400);
+    const one = receipts.length === 1 ? receipts[0] : undefined;
+    const name = one
+      ? `receipt-${one.index}`
+      : `receipts-${receipts.map((r) => r.index).join('-')}`;
     return reply
       .header('Cache-Control', 'no-store')
-      .header(
-        'Content-Disposition',
-        `attachment; filename="receipt-${receipts[0]?.index ?? 'tuidang'}.json"`,
-      )
+      .header('Content-Disposition', `attachment; filename="${name.slice(0, 100)}.json"`)
       .type('application/json; charset=utf-8')
-      .send(`${JSON.stringify({ receipts }, null, 2)}\n`);
+      .send(`${JSON.stringify(one ?? { receipts }, null, 2)}\n`);
   });
 }

@@ -1,21 +1,20 @@
 // Volunteers declare on behalf of people who reached them by phone, in a centre or in person: the
 // declaration form (several people at once), or a CSV file of them. Each declaration is audited.
-import { parseSubmission, type Receipt } from '../../registry/index.ts';
+import type { Receipt } from '../../registry/index.ts';
 import {
   csvDeclarations,
   emptyDeclarant,
-  formProblem,
   html,
   readForm,
   receiptPage,
-  toSubmission,
   VOLUNTEER_CHANNELS,
   type VolunteerChannel,
   volunteerPage,
 } from '../../web/index.ts';
 import type { StaffOptions } from './options.ts';
-import { failed, rendered } from './page.ts';
+import { rendered } from './page.ts';
 import type { StaffPages } from './staff-session.ts';
+import { SubmissionKeys, submitForm } from './submit-form.ts';
 
 const channelOf = (v: string | null): VolunteerChannel =>
   VOLUNTEER_CHANNELS.includes(v as VolunteerChannel) ? (v as VolunteerChannel) : 'phone';
@@ -24,6 +23,7 @@ export function volunteerRoutes(
   staff: StaffPages,
   { store, sequencer, now = Date.now }: StaffOptions,
 ): void {
+  const keys = new SubmissionKeys(store);
   const declared = async (username: string, receipts: readonly Receipt[]) =>
     store.recordAudit({
       at: Math.floor(now() / 1000),
@@ -49,20 +49,32 @@ export function volunteerRoutes(
       ),
     async ({ t, session, form }) => {
       const channel = channelOf(form.get('channel'));
-      const { rows, action } = readForm(form);
-      if (action === 'add') return volunteerPage(t, session, channel, [...rows, emptyDeclarant()]);
-      try {
-        const receipts = await sequencer.submit(
-          parseSubmission(toSubmission(rows, t.locale), channel),
+      // No anti-flood checks for signed-in volunteers; the same form sent again is answered with
+      // the same receipts, as on the public form.
+      const outcome = await submitForm(
+        { sequencer, keys },
+        t,
+        readForm(form),
+        channel,
+        async () => undefined,
+      );
+      if (outcome.kind === 'receipts') {
+        await declared(
+          session.username,
+          outcome.people.map((p) => p.receipt),
         );
-        await declared(session.username, receipts);
-        return receiptPage(t, receipts);
-      } catch (e) {
-        const problem = formProblem(t, e);
-        if (problem === undefined) throw e;
-        const { errors, notice } = problem;
-        return failed(volunteerPage(t, session, channel, rows, errors, notice), e);
+        return receiptPage(t, outcome.people);
       }
+      const page = volunteerPage(
+        t,
+        session,
+        channel,
+        outcome.rows,
+        outcome.errors,
+        outcome.notice,
+        outcome.key,
+      );
+      return rendered(page, outcome.status, outcome.retryAfter);
     },
   );
 
@@ -88,7 +100,15 @@ export function volunteerRoutes(
       const settled = await Promise.allSettled(
         csv.rows.map((row) => sequencer.submit(row.submission)),
       );
-      const receipts = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+      const people = settled.flatMap((r, i) =>
+        r.status === 'fulfilled'
+          ? r.value.map((receipt, k) => ({
+              name: csv.rows[i]?.submission.declarants[k]?.name ?? '',
+              receipt,
+            }))
+          : [],
+      );
+      const receipts = people.map((p) => p.receipt);
       const failed = csv.rows.filter((_, i) => settled[i]?.status === 'rejected');
       if (receipts.length > 0) await declared(session.username, receipts);
       const total = csv.rows.length + csv.problems.length;
@@ -101,7 +121,7 @@ export function volunteerRoutes(
         const page = volunteerPage(t, session, channel, [emptyDeclarant()], {}, summary);
         return failed.length > 0 ? rendered(page, 503, 1) : rendered(page, 400);
       }
-      const page = receiptPage(t, receipts);
+      const page = receiptPage(t, people);
       const body = html`<div class="notice" role="status">${summary}</div>${page.body}`;
       return rendered({ ...page, body }, failed.length + csv.problems.length > 0 ? 207 : 200);
     },

@@ -352,6 +352,83 @@ export const en = {
   'errorPage.ourSide':
     'Something went wrong on our side; nothing was recorded. Please try again later.',
   'errorPage.request': 'This request could not be handled. Please go back and try again.',
+  // The declaration form, the receipt and its print view, checking a receipt, erasing (receipts
+  // per person).
+  'form.region': 'Region (optional)',
+  'form.publishPerson':
+    "Publish this person's name and statement (after review). Tick only if they agree.",
+  'form.publishCaller':
+    'Asked by me, this person agreed that their name and statement may be published (after review)',
+  'form.remove': (n: number) => `Remove person ${n}`,
+  'form.errorTitle': 'There is a problem',
+  'form.errorAt': (person: number, message: string) => `Person ${person}: ${message}`,
+  'form.sentTwice':
+    'This form was already sent, and what it held then is registered. The changes made since were not recorded. To declare for someone else, fill in this new form.',
+  'form.expired':
+    'This form is more than a day old. If it was sent then, that declaration is registered. Nothing was recorded now: to declare, fill in this new form.',
+  'error.chooseNameKind': 'Choose whether this is a real name or an alias.',
+  'receipt.headOne': 'Your declaration is registered',
+  'receipt.headMany': (n: number) => `${n} declarations are registered`,
+  'receipt.sentenceOne': (entry: string) =>
+    `Your declaration is registered as entry ${entry} of the public register.`,
+  'receipt.sentenceMany': (n: number, entries: string) =>
+    `The declarations of ${n} people are registered as entries ${entries} of the public register. Each person has a receipt of their own below.`,
+  'receipt.keepTitle': 'Keep the receipt',
+  'receipt.keepProves':
+    'A receipt proves that the declaration is in the public register. It is the only link between a person and their entry: we keep no copy.',
+  'receipt.keepWhere':
+    'Print it or download it, and keep it where no one else will look: not on a shared phone or computer. Each person keeps their own.',
+  'receipt.keepDestroy':
+    'Destroying it is safe: the declaration stays counted. Only, no one can then show which entry it was, or remove a published name.',
+  'receipt.print': 'Print the receipts',
+  'receipt.printNoScript': "To print them, use your browser's Print command.",
+  'receipt.downloadAll': 'Download all receipts (one file)',
+  'receipt.downloadOne': 'Download this receipt',
+  'receipt.entryNumber': (entry: string) => `Entry ${entry}`,
+  'receipt.code': 'Receipt code (to type in by hand if needed)',
+  'receipt.technical': 'The receipt as text (for the verifier)',
+  'receipt.qr': (entry: string) => `QR code with the whole receipt of entry ${entry}`,
+  'receipt.paper': (entry: string) =>
+    `This paper proves that entry ${entry} of the public register is this declaration. It is the only link between the person and the entry: keep it where no one else will look. Destroying it is safe; the declaration stays counted.`,
+  'receipt.eraseOne': 'Remove this published name and statement',
+  'check.checking': 'Checking in your browser…',
+  'check.ok': (entry: string, size: string) =>
+    `Checked in your browser: entry ${entry} is in the public register (${size} entries), signed by the registry.`,
+  'check.pending': (entry: string) =>
+    `Checked in your browser: entry ${entry} is signed by the registry. It appears in the public register at the next publication, within a few minutes.`,
+  'check.malformed':
+    'This is not a whole receipt: a part is missing or was changed. Copy all of its text again.',
+  'check.notSigned':
+    'This receipt is not signed by this registry: it is from another site, or it was altered.',
+  'check.notIncluded':
+    'This receipt does not match the register: its entry, its number or its proof was changed.',
+  'check.otherLog': 'This receipt is from another register.',
+  'check.inconsistent':
+    'Warning: the register no longer holds the history this receipt was signed in. Keep the receipt and tell others: this is what checking is for.',
+  'check.unreachable':
+    'The check could not reach the registry. Try again later; the receipt itself is not affected.',
+  'check.input': 'Receipt text or receipt code',
+  'check.intro':
+    'Paste a receipt, or type the receipt code from the paper, to check that its entry is in the public register.',
+  'check.resultOk': (entry: string, signed: string, latest: string, origin: string) =>
+    `Entry ${entry} is in the register as signed at ${signed} entries (${origin}), and that signed state is consistent with the latest one, at ${latest} entries.`,
+  'check.resultPending': (entry: string, signed: string) =>
+    `Entry ${entry} is in the register as signed at ${signed} entries. It appears in the published register at the next publication, within a few minutes.`,
+  'check.resultCode':
+    'The receipt was rebuilt from its code and the register: the code holds the entry number and the secret part.',
+  'check.independent':
+    'This answer comes from the registry itself. An independent check need not trust it: check in your browser with JavaScript on (the calculation runs on your device), or with the standalone verifier on your own computer:',
+  'erase.introPerson':
+    'Paste the receipt of the person whose published name and statement should be removed, or type the receipt code from the paper. You will see what is removed before anything is.',
+  'erase.confirmTitle': 'Remove this name and statement?',
+  'erase.confirmText': (entry: string) =>
+    `This removes for good what is published for entry ${entry}. Only this person's publication is removed; others who declared with them keep theirs. The entry stays counted.`,
+  'erase.confirmButton': 'Yes, remove it',
+  'erase.cancel': 'No, keep it',
+  'erase.doneOne': (entry: string) =>
+    `The name and statement published for entry ${entry} were removed.`,
+  'erase.nothing':
+    'Nothing is published for this receipt: it may have been removed already, or the declaration had no statement to publish.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -320,4 +320,70 @@ export const zhHans: Messages = {
   'errorPage.busy': '网站现在很忙，请稍后再试。这次没有记录任何内容。',
   'errorPage.ourSide': '我们这边出了问题，这次没有记录任何内容。请稍后再试。',
   'errorPage.request': '无法处理这个请求。请返回上一页再试一次。',
+  // The declaration form, the receipt and its print view, checking a receipt, erasing (receipts
+  // per person).
+  'form.region': '地区（选填）',
+  'form.publishPerson': '公开此人的姓名和声明（经审核后）。请在本人同意时才勾选。',
+  'form.publishCaller': '经我询问，本人同意公开其姓名和声明（经审核后）',
+  'form.remove': (n: number) => `删去第 ${n} 人`,
+  'form.errorTitle': '有几处需要修改',
+  'form.errorAt': (person: number, message: string) => `第 ${person} 人：${message}`,
+  'form.sentTwice':
+    '这份表格已经提交过，当时填写的内容已经登记；之后所做的修改没有记录。如要为其他人声明，请填写这份新表格。',
+  'form.expired':
+    '这份表格已超过一天。如果当时已经提交，那份声明已经登记。这次没有记录任何内容：如要声明，请填写这份新表格。',
+  'error.chooseNameKind': '请选择这是真名还是化名。',
+  'receipt.headOne': '您的声明已经登记',
+  'receipt.headMany': (n: number) => `${n} 份声明已经登记`,
+  'receipt.sentenceOne': (entry: string) => `您的声明已登记为公开登记册的第 ${entry} 条记录。`,
+  'receipt.sentenceMany': (n: number, entries: string) =>
+    `${n} 人的声明已登记为公开登记册的第 ${entries} 条记录。下面每人各有一张自己的回执。`,
+  'receipt.keepTitle': '保存好回执',
+  'receipt.keepProves':
+    '回执能证明声明在公开登记册里。它是一个人和自己那条记录之间唯一的联系：我们不留副本。',
+  'receipt.keepWhere':
+    '请打印或下载，放在别人不会翻看的地方，不要存在与他人共用的手机或电脑上。每人保管自己的一张。',
+  'receipt.keepDestroy':
+    '销毁回执是安全的：声明照样计入总数。只是之后谁也无法指出是哪条记录，也无法删除已公开的姓名。',
+  'receipt.print': '打印回执',
+  'receipt.printNoScript': '要打印，请使用浏览器菜单里的“打印”。',
+  'receipt.downloadAll': '下载全部回执（一个文件）',
+  'receipt.downloadOne': '下载这张回执',
+  'receipt.entryNumber': (entry: string) => `第 ${entry} 条记录`,
+  'receipt.code': '回执码（必要时可以手动输入）',
+  'receipt.technical': '回执全文（供核对程序使用）',
+  'receipt.qr': (entry: string) => `二维码，内含第 ${entry} 条记录的完整回执`,
+  'receipt.paper': (entry: string) =>
+    `这张纸证明公开登记册的第 ${entry} 条记录就是这份声明。它是本人和这条记录之间唯一的联系：请放在别人不会翻看的地方。销毁它是安全的，声明照样计入总数。`,
+  'receipt.eraseOne': '删除这份已公开的姓名和声明',
+  'check.checking': '正在您的浏览器里核对……',
+  'check.ok': (entry: string, size: string) =>
+    `已在您的浏览器里核对无误：第 ${entry} 条记录在公开登记册里（共 ${size} 条），有登记处的签名。`,
+  'check.pending': (entry: string) =>
+    `已在您的浏览器里核对：第 ${entry} 条记录有登记处的签名。下一次发布时（几分钟之内）它就会出现在公开登记册里。`,
+  'check.malformed': '这不是一张完整的回执：缺了一部分，或者被改动过。请重新复制回执的全部文字。',
+  'check.notSigned': '这张回执没有本登记处的签名：它来自别的网站，或者被改动过。',
+  'check.notIncluded': '这张回执与登记册对不上：记录、编号或证明被改动过。',
+  'check.otherLog': '这张回执来自另一本登记册。',
+  'check.inconsistent':
+    '警告：登记册已经不再包含签发这张回执时的历史。请保存好回执，并告诉其他人：核对正是为了发现这种情况。',
+  'check.unreachable': '核对时无法连上登记处。请稍后再试；回执本身不受影响。',
+  'check.input': '回执全文或回执码',
+  'check.intro': '粘贴回执，或输入纸上的回执码，核对这条记录是否在公开登记册里。',
+  'check.resultOk': (entry: string, signed: string, latest: string, origin: string) =>
+    `第 ${entry} 条记录在登记册有 ${signed} 条记录时签发的版本里（${origin}），而这个签发的版本与最新版本（${latest} 条记录）前后一致。`,
+  'check.resultPending': (entry: string, signed: string) =>
+    `第 ${entry} 条记录在登记册有 ${signed} 条记录时签发的版本里。下一次发布时（几分钟之内）它就会出现在公开登记册里。`,
+  'check.resultCode': '回执是根据回执码和登记册重新拼出来的：回执码含有记录编号和回执的秘密部分。',
+  'check.independent':
+    '这个结果来自登记处自己的服务器。独立核对不必信任它：打开 JavaScript，在您的浏览器里核对（计算在您自己的设备上进行），或者在自己的电脑上用独立的核对程序：',
+  'erase.introPerson':
+    '请粘贴要删除其公开姓名和声明的那个人的回执，或输入纸上的回执码。删除之前，您会先看到要删除的内容。',
+  'erase.confirmTitle': '删除这份姓名和声明吗？',
+  'erase.confirmText': (entry: string) =>
+    `这会永久删除第 ${entry} 条记录公开的内容。只删除这一个人的；与此人一起声明的人，公开的内容不受影响。这条记录仍然计入总数。`,
+  'erase.confirmButton': '确定删除',
+  'erase.cancel': '不删除',
+  'erase.doneOne': (entry: string) => `第 ${entry} 条记录公开的姓名和声明已删除。`,
+  'erase.nothing': '这张回执没有公开的内容：可能已经删除，或者这份声明没有可公开的声明内容。',
 };

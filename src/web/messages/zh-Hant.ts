@@ -322,4 +322,70 @@ export const zhHant: Messages = {
   'errorPage.busy': '網站現在很忙，請稍後再試。這次沒有記錄任何內容。',
   'errorPage.ourSide': '我們這邊出了問題，這次沒有記錄任何內容。請稍後再試。',
   'errorPage.request': '無法處理這個請求。請回到上一頁再試一次。',
+  // The declaration form, the receipt and its print view, checking a receipt, erasing (receipts
+  // per person).
+  'form.region': '地區（選填）',
+  'form.publishPerson': '公開此人的姓名和聲明（經審核後）。請在本人同意時才勾選。',
+  'form.publishCaller': '經我詢問，本人同意公開其姓名和聲明（經審核後）',
+  'form.remove': (n: number) => `刪去第 ${n} 人`,
+  'form.errorTitle': '有幾處需要修改',
+  'form.errorAt': (person: number, message: string) => `第 ${person} 人：${message}`,
+  'form.sentTwice':
+    '這份表格已經送出過，當時填寫的內容已經登記；之後所做的修改沒有記錄。如要為其他人聲明，請填寫這份新表格。',
+  'form.expired':
+    '這份表格已超過一天。如果當時已經送出，那份聲明已經登記。這次沒有記錄任何內容：如要聲明，請填寫這份新表格。',
+  'error.chooseNameKind': '請選擇這是真名還是化名。',
+  'receipt.headOne': '您的聲明已經登記',
+  'receipt.headMany': (n: number) => `${n} 份聲明已經登記`,
+  'receipt.sentenceOne': (entry: string) => `您的聲明已登記為公開登記冊的第 ${entry} 筆紀錄。`,
+  'receipt.sentenceMany': (n: number, entries: string) =>
+    `${n} 人的聲明已登記為公開登記冊的第 ${entries} 筆紀錄。下面每人各有一張自己的回執。`,
+  'receipt.keepTitle': '保管好回執',
+  'receipt.keepProves':
+    '回執能證明聲明在公開登記冊裡。它是一個人和自己那筆紀錄之間唯一的連結：我們不留副本。',
+  'receipt.keepWhere':
+    '請列印或下載，放在別人不會翻看的地方，不要存在與他人共用的手機或電腦上。每人保管自己的一張。',
+  'receipt.keepDestroy':
+    '銷毀回執是安全的：聲明照樣計入總數。只是之後誰也無法指出是哪筆紀錄，也無法刪除已公開的姓名。',
+  'receipt.print': '列印回執',
+  'receipt.printNoScript': '要列印，請使用瀏覽器選單裡的「列印」。',
+  'receipt.downloadAll': '下載全部回執（一個檔案）',
+  'receipt.downloadOne': '下載這張回執',
+  'receipt.entryNumber': (entry: string) => `第 ${entry} 筆紀錄`,
+  'receipt.code': '回執碼（必要時可以手動輸入）',
+  'receipt.technical': '回執全文（供核對程式使用）',
+  'receipt.qr': (entry: string) => `QR 碼，內含第 ${entry} 筆紀錄的完整回執`,
+  'receipt.paper': (entry: string) =>
+    `這張紙證明公開登記冊的第 ${entry} 筆紀錄就是這份聲明。它是本人和這筆紀錄之間唯一的連結：請放在別人不會翻看的地方。銷毀它是安全的，聲明照樣計入總數。`,
+  'receipt.eraseOne': '刪除這份已公開的姓名和聲明',
+  'check.checking': '正在您的瀏覽器裡核對……',
+  'check.ok': (entry: string, size: string) =>
+    `已在您的瀏覽器裡核對無誤：第 ${entry} 筆紀錄在公開登記冊裡（共 ${size} 筆），有登記處的簽章。`,
+  'check.pending': (entry: string) =>
+    `已在您的瀏覽器裡核對：第 ${entry} 筆紀錄有登記處的簽章。下一次發布時（幾分鐘之內）它就會出現在公開登記冊裡。`,
+  'check.malformed': '這不是一張完整的回執：缺了一部分，或者被改動過。請重新複製回執的全部文字。',
+  'check.notSigned': '這張回執沒有本登記處的簽章：它來自別的網站，或者被改動過。',
+  'check.notIncluded': '這張回執與登記冊對不上：紀錄、編號或證明被改動過。',
+  'check.otherLog': '這張回執來自另一本登記冊。',
+  'check.inconsistent':
+    '警告：登記冊已經不再包含簽發這張回執時的歷史。請保管好回執，並告訴其他人：核對正是為了發現這種情況。',
+  'check.unreachable': '核對時無法連上登記處。請稍後再試；回執本身不受影響。',
+  'check.input': '回執全文或回執碼',
+  'check.intro': '貼上回執，或輸入紙上的回執碼，核對這筆紀錄是否在公開登記冊裡。',
+  'check.resultOk': (entry: string, signed: string, latest: string, origin: string) =>
+    `第 ${entry} 筆紀錄在登記冊有 ${signed} 筆紀錄時簽發的版本裡（${origin}），而這個簽發的版本與最新版本（${latest} 筆紀錄）前後一致。`,
+  'check.resultPending': (entry: string, signed: string) =>
+    `第 ${entry} 筆紀錄在登記冊有 ${signed} 筆紀錄時簽發的版本裡。下一次發布時（幾分鐘之內）它就會出現在公開登記冊裡。`,
+  'check.resultCode': '回執是根據回執碼和登記冊重新拼出來的：回執碼含有紀錄編號和回執的秘密部分。',
+  'check.independent':
+    '這個結果來自登記處自己的伺服器。獨立核對不必信任它：開啟 JavaScript，在您的瀏覽器裡核對（計算在您自己的裝置上進行），或者在自己的電腦上用獨立的核對程式：',
+  'erase.introPerson':
+    '請貼上要刪除其公開姓名和聲明的那個人的回執，或輸入紙上的回執碼。刪除之前，您會先看到要刪除的內容。',
+  'erase.confirmTitle': '刪除這份姓名和聲明嗎？',
+  'erase.confirmText': (entry: string) =>
+    `這會永久刪除第 ${entry} 筆紀錄公開的內容。只刪除這一個人的；與此人一起聲明的人，公開的內容不受影響。這筆紀錄仍然計入總數。`,
+  'erase.confirmButton': '確定刪除',
+  'erase.cancel': '不刪除',
+  'erase.doneOne': (entry: string) => `第 ${entry} 筆紀錄公開的姓名和聲明已刪除。`,
+  'erase.nothing': '這張回執沒有公開的內容：可能已經刪除，或者這份聲明沒有可公開的聲明內容。',
 };

@@ -38,7 +38,7 @@ export function fieldErrors(t: I18n, e: ValidationError): { errors: FieldErrors;
               : p.code === 'too-many'
                 ? t.m['error.tooMany'](p.max ?? 0)
                 : t.m['error.invalid'];
-    if (m) errors[`d${m[1]}.${m[2]}`] ??= text;
+    if (m) errors[`d${m[1]}.${m[2]}`] ??= m[2] === 'nameKind' ? t.m['error.chooseNameKind'] : text;
     else notice = text;
   }
   return notice === undefined ? { errors } : { errors, notice };

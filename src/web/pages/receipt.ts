@@ -1,64 +1,146 @@
-// The receipt, shown once after declaring: the server keeps no copy of it (it holds the salts).
-// It can be copied, printed, or downloaded (the download form posts it back; nothing is stored).
-// With JavaScript, /static/app.js verifies it in the browser with the same src/log code.
+// The receipt page, the answer to a declaration: one sentence that says what happened, advice on
+// keeping the receipt, then one receipt per person in the order they were entered, each with the
+// name typed (shown here, never stored without consent), a QR code holding the whole receipt, the
+// receipt code to type in by hand, a download and, folded away, the receipt's text. Printed, each
+// person's receipt is a page of its own. The server keeps no copy (a sealed one for a day, to
+// answer the same form sent again). With JavaScript, /static/verify.js checks every receipt in the
+// browser with the same code as `tuidang verify --receipt`.
 import { decodeBase64 } from '../../log/index.ts';
-import type { Receipt } from '../../registry/index.ts';
-import { decodeEntry } from '../../registry/index.ts';
-import { html } from '../html.ts';
+import { decodeEntry, formatReceiptCode, type Receipt } from '../../registry/index.ts';
+import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
+import { qrSvg } from '../qr.ts';
 
-/** Where the script reports, with its messages in the page's language ({size}, {key}, {why}). */
-function verifyMessages(t: I18n) {
-  const { m } = t;
-  return html`<div id="verify" aria-live="polite" data-verifying="${m['receipt.verifying']}" data-verified="${m['receipt.verified'](-1, '{key}').replace('-1', '{size}')}" data-failed="${m['receipt.failed']('{why}')}"></div>`;
+/** A person's receipt, with the name typed in the form (for this page only). */
+export interface PersonReceipt {
+  readonly name: string;
+  readonly receipt: Receipt;
 }
 
-function verifyPanel(t: I18n, receiptJson: string) {
+/** The script's messages in the page's language, as data attributes ({entry} and {size} filled in). */
+export function checkMessages(t: I18n): Html {
   const { m } = t;
-  return html`${verifyMessages(t)}
-<noscript><p>${m['receipt.noScript']}</p><pre><code>npx tuidang verify --receipt receipt.json --log ${'<url>'}</code></pre></noscript>
-<textarea id="receipt-json" class="mono" name="receipt" rows="8" readonly aria-label="${m['receipt.json']}">${receiptJson}</textarea>`;
+  return html` data-checking="${m['check.checking']}" data-ok="${m['check.ok']('{entry}', '{size}')}" data-pending="${m['check.pending']('{entry}')}" data-malformed="${m['check.malformed']}" data-not-signed="${m['check.notSigned']}" data-not-included="${m['check.notIncluded']}" data-other-log="${m['check.otherLog']}" data-inconsistent="${m['check.inconsistent']}" data-unreachable="${m['check.unreachable']}"`;
 }
 
-export function receiptPage(t: I18n, receipts: readonly Receipt[]): Page {
+/** A list of entry numbers in the page's language: "1,012, 1,013 and 1,014". */
+function entryList(t: I18n, indexes: readonly number[]): string {
+  return new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(indexes.map(t.number));
+}
+
+function personCard(t: I18n, p: PersonReceipt, i: number, total: number): Html {
   const { m } = t;
-  const json = JSON.stringify({ receipts }, null, 2);
+  const r = p.receipt;
+  const entry = t.number(r.index);
+  const e = decodeEntry(decodeBase64(r.entry) ?? new Uint8Array());
+  const orgs =
+    e.kind === 'declaration'
+      ? e.orgs.map((o) => m[`org.${o}`]).join(t.locale === 'en' ? ', ' : '、')
+      : '';
+  const salt = decodeBase64(r.salt) ?? new Uint8Array();
+  const text = JSON.stringify(r);
+  const id = `person-${i + 1}`;
+  return html`<section class="receipt-card" id="${id}" aria-labelledby="${id}-name">
+<p class="paper-site">${m['site.name']}</p>
+<h2 id="${id}-name"><span class="who">${total > 1 ? html`${m['declare.person'](i + 1)} · ` : ''}${p.name}</span></h2>
+<dl class="facts">
+<div><dt>${m['receipt.entry']}</dt><dd class="num">${entry}</dd></div>
+<div><dt>${m['receipt.day']}</dt><dd>${e.day}</dd></div>
+<div><dt>${m['receipt.orgs']}</dt><dd>${orgs}</dd></div>
+</dl>
+<div class="qr-box">${qrSvg(text, m['receipt.qr'](entry))}</div>
+<p class="code-label" id="${id}-code-label">${m['receipt.code']}</p>
+<p class="receipt-code mono" aria-labelledby="${id}-code-label">${formatReceiptCode(r.index, salt)}</p>
+<p class="paper-advice">${m['receipt.paper'](entry)}</p>
+<p class="check" id="${id}-check" role="status" data-entry="${entry}"></p>
+<form method="post" action="${t.path('/receipt/download')}" class="screen-only">
+<input type="hidden" name="receipt" value="${text}">
+<button type="submit" class="secondary">${m['receipt.downloadOne']}</button>
+</form>
+<details class="screen-only"><summary>${m['receipt.technical']}</summary>
+<textarea id="${id}-text" class="mono receipt-text" rows="8" readonly aria-label="${m['receipt.technical']}" data-check="${id}-check">${text}</textarea>
+</details>
+</section>`;
+}
+
+export function receiptPage(t: I18n, people: readonly PersonReceipt[]): Page {
+  const { m } = t;
+  const n = people.length;
+  const indexes = people.map((p) => p.receipt.index);
+  const all = JSON.stringify({ receipts: people.map((p) => p.receipt) });
   return {
-    title: m['receipt.title'],
+    title: n === 1 ? m['receipt.headOne'] : m['receipt.headMany'](n),
     path: '/receipt',
     script: 'verify',
-    body: html`<h1>${m['receipt.title']}</h1>
-<p class="notice">${m['receipt.keep']}</p>
-<table><thead><tr><th scope="col">${m['receipt.entry']}</th><th scope="col">${m['receipt.day']}</th><th scope="col">${m['receipt.orgs']}</th></tr></thead>
-<tbody>${receipts.map((r) => {
-      const e = decodeEntry(decodeBase64(r.entry) ?? new Uint8Array());
-      return html`<tr><td class="num">${t.number(r.index)}</td><td>${e.day}</td><td>${e.kind === 'declaration' ? e.orgs.map((o) => m[`org.${o}`]).join(', ') : ''}</td></tr>`;
-    })}</tbody></table>
-<form method="post" action="${t.path('/receipt/download')}">
-<label for="receipt-json">${m['receipt.json']}</label>
-${verifyPanel(t, json)}
-<p><button type="submit">${m['receipt.download']}</button></p>
-</form>
-<p><a href="${t.path('/erase')}">${m['erase.link']}</a></p>`,
+    body: html`<div class="receipt-page" id="receipts"${checkMessages(t)}>
+<h1>${n === 1 ? m['receipt.headOne'] : m['receipt.headMany'](n)}</h1>
+<p class="lead">${n === 1 ? m['receipt.sentenceOne'](t.number(indexes[0] ?? 0)) : m['receipt.sentenceMany'](n, entryList(t, indexes))}</p>
+<section class="keep" aria-labelledby="keep-title">
+<h2 id="keep-title">${m['receipt.keepTitle']}</h2>
+<ul>
+<li>${m['receipt.keepProves']}</li>
+<li>${m['receipt.keepWhere']}</li>
+<li>${m['receipt.keepDestroy']}</li>
+</ul>
+<div class="actions screen-only">
+<button type="button" id="print" hidden>${m['receipt.print']}</button>
+<noscript><p>${m['receipt.printNoScript']}</p></noscript>
+${n > 1 ? html`<form method="post" action="${t.path('/receipt/download')}"><input type="hidden" name="receipt" value="${all}"><button type="submit" class="secondary">${m['receipt.downloadAll']}</button></form>` : ''}
+</div>
+</section>
+${people.map((p, i) => personCard(t, p, i, n))}
+<p class="screen-only"><a href="${t.path('/erase')}">${m['erase.link']}</a> · <a href="${t.path('/receipt')}">${m['receipt.checkTitle']}</a></p>
+</div>`,
   };
 }
 
-/** The page to paste a receipt and check it (in the browser; or with the CLI it explains). */
-export function receiptCheckPage(t: I18n): Page {
+/** What the no-JavaScript check found, for its answer page. */
+export type CheckAnswer =
+  | {
+      readonly ok: true;
+      readonly index: number;
+      readonly signedAt: number;
+      /** The latest checkpoint it is consistent with, or undefined if not published yet. */
+      readonly latest: number | undefined;
+      readonly origin: string;
+      /** Rebuilt from a receipt code and the register. */
+      readonly fromCode: boolean;
+    }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * The page to check a receipt: pasted (its text, or the code from the paper) and sent by POST, so
+ * that it never lands in an address or the browser's history. With JavaScript the check runs in
+ * the browser instead.
+ */
+export function receiptCheckPage(t: I18n, answer?: CheckAnswer, input = ''): Page {
   const { m } = t;
+  const result =
+    answer === undefined
+      ? ''
+      : answer.ok
+        ? html`<div class="notice" role="status" id="check-answer">
+<p class="ok">${answer.latest === undefined ? m['check.resultPending'](t.number(answer.index), t.number(answer.signedAt)) : m['check.resultOk'](t.number(answer.index), t.number(answer.signedAt), t.number(answer.latest), answer.origin)}</p>
+${answer.fromCode ? html`<p>${m['check.resultCode']}</p>` : ''}
+<p>${m['check.independent']}</p>
+</div>`
+        : html`<div class="notice" role="alert" id="check-answer"><p class="bad">${answer.message}</p></div>`;
   return {
     title: m['receipt.checkTitle'],
     path: '/receipt',
     script: 'verify',
     body: html`<h1>${m['receipt.checkTitle']}</h1>
-<p>${m['receipt.checkIntro']}</p>
-<form id="check-form" method="get" action="${t.path('/receipt')}">
-${verifyMessages(t)}
-<label for="receipt-input">${m['receipt.json']}</label>
-<textarea id="receipt-input" class="mono" name="receipt" rows="10"></textarea>
+<p>${m['check.intro']}</p>
+${result}
+<form id="check-form" method="post" action="${t.path('/receipt')}"${checkMessages(t)}>
+<label for="receipt-input">${m['check.input']}</label>
+<textarea id="receipt-input" class="mono" name="receipt" rows="8" autocomplete="off" spellcheck="false">${input}</textarea>
+<p class="check" id="receipt-input-check" role="status"></p>
 <p><button type="submit">${m['receipt.checkButton']}</button></p>
 </form>
-<p>${m['receipt.noScript']}</p><pre><code>npx tuidang verify --receipt receipt.json --log https://…</code></pre>`,
+<h2>${m['about.verify']}</h2>
+<p>${m['receipt.noScript']}</p>
+<pre><code>npx tuidang verify --receipt receipt.json --log https://…</code></pre>`,
   };
 }

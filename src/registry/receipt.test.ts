@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { formatReceiptCode, parseReceiptCode } from './receipt.ts';
+
+const arbSalt = fc.uint8Array({ minLength: 32, maxLength: 32 });
+
+test('a receipt code reads back as its entry number and salt', () => {
+  fc.assert(
+    fc.property(fc.maxSafeNat(), arbSalt, (index, salt) => {
+      const code = formatReceiptCode(index, salt);
+      assert.match(code, /^\d+(-[0-9A-HJKMNP-TV-Z]{4}){14}$/);
+      assert.deepEqual(parseReceiptCode(code), { index, salt });
+    }),
+  );
+});
+
+test('as a person retypes it: lower case, spaces, O for 0, I or L for 1, thousands separators', () => {
+  const salt = new Uint8Array(32).map((_, i) => i * 7);
+  const code = formatReceiptCode(1013, salt);
+  const body = code.slice('1013-'.length);
+  const typed = `1,013 ${body.replace(/-/g, ' ').toLowerCase().replace(/0/g, 'o').replace(/1/g, 'l')}`;
+  assert.deepEqual(parseReceiptCode(typed), { index: 1013, salt });
+});
+
+test('a mistyped character, two swapped characters or a wrong entry number is caught', () => {
+  fc.assert(
+    fc.property(fc.nat(1e9), arbSalt, fc.nat(55), (index, salt, at) => {
+      const code = formatReceiptCode(index, salt);
+      const groups = code.split('-');
+      const body = groups.slice(1).join('');
+      const changed = body.slice(0, at) + (body[at] === 'A' ? 'B' : 'A') + body.slice(at + 1);
+      assert.equal(parseReceiptCode(`${index}-${changed}`), undefined, 'one character');
+      if (body[at] !== body[at + 1] && at < 55) {
+        const swapped = body.slice(0, at) + body[at + 1] + body[at] + body.slice(at + 2);
+        assert.equal(parseReceiptCode(`${index}-${swapped}`), undefined, 'two swapped');
+      }
+      assert.equal(parseReceiptCode(`${index + 1}-${body}`), undefined, 'entry number');
+    }),
+    // A fixed seed: the check group catches a random mistake with probability 1 − 2⁻²⁰.
+    { numRuns: 300, seed: 20261125 },
+  );
+  for (const bad of ['', '1013', 'ABCD-1234', '{"index": 1}', `1-${'A'.repeat(57)}`])
+    assert.equal(parseReceiptCode(bad), undefined, bad);
+});

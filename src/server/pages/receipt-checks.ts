@@ -1,0 +1,141 @@
+// Checking a receipt without JavaScript, and erasing the publication of the person it names: the
+// receipt comes in a POST body (never in an address), as its text or as the code from the paper.
+import { decodeBase64, proveConsistency, verifierFromKey } from '../../log/index.ts';
+import {
+  decodeEntry,
+  formatReceiptCode,
+  type Org,
+  ownerTag,
+  parseReceiptCode,
+  type ReceiptCode,
+  SALT_SIZE,
+} from '../../registry/index.ts';
+import type { Store } from '../../store/index.ts';
+import {
+  parseReceipts,
+  ReceiptError,
+  type ReceiptFile,
+  type ReceiptLog,
+  receiptFromCode,
+  verifyReceipt,
+} from '../../verify/index.ts';
+import type { CheckAnswer, EraseTarget, I18n } from '../../web/index.ts';
+
+export interface ReceiptDeps {
+  readonly store: Store;
+  /** The log's verifier key. */
+  readonly vkey: string;
+}
+
+/** What a person pasted: receipts (their text), a receipt code, or neither. */
+export function readReceiptInput(
+  text: string,
+): { receipts: ReceiptFile[] } | { code: ReceiptCode } | undefined {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      return { receipts: parseReceipts(trimmed) };
+    } catch {
+      return undefined;
+    }
+  }
+  const code = parseReceiptCode(trimmed);
+  return code && { code };
+}
+
+const PROBLEM = {
+  malformed: 'check.malformed',
+  'not-signed': 'check.notSigned',
+  'not-included': 'check.notIncluded',
+  'other-log': 'check.otherLog',
+  inconsistent: 'check.inconsistent',
+} as const;
+
+/** The registry's own check of a receipt: in its signed checkpoint, consistent with the latest. */
+export async function checkReceiptInput(
+  { store, vkey }: ReceiptDeps,
+  t: I18n,
+  text: string,
+): Promise<CheckAnswer> {
+  const input = readReceiptInput(text);
+  if (input === undefined) return { ok: false, message: t.m['check.malformed'] };
+  const state = await store.state();
+  if (state.checkpoint === undefined) return { ok: false, message: t.m['check.notIncluded'] };
+  const latest = state.checkpoint;
+  const log: ReceiptLog = {
+    checkpoint: async () => latest,
+    consistency: (from, to) => proveConsistency(store.readTiles, from, to),
+  };
+  let receipt: ReceiptFile | undefined;
+  if ('code' in input) {
+    receipt = await receiptFromCode(input.code, store.readTiles, state.treeSize, latest);
+    if (receipt === undefined) return { ok: false, message: t.m['check.notIncluded'] };
+  } else receipt = input.receipts[0] as ReceiptFile;
+  try {
+    const result = await verifyReceipt(receipt, [verifierFromKey(vkey)], log);
+    return {
+      ok: true,
+      index: result.index,
+      signedAt: result.checkpoint.treeSize,
+      latest: result.current?.treeSize,
+      origin: result.checkpoint.origin,
+      fromCode: 'code' in input,
+    };
+  } catch (e) {
+    if (e instanceof ReceiptError) return { ok: false, message: t.m[PROBLEM[e.problem]] };
+    throw e;
+  }
+}
+
+/** The entry and salt of each receipt pasted (one person, or each of a family's file). */
+function codesOf(input: NonNullable<ReturnType<typeof readReceiptInput>>): ReceiptCode[] {
+  if ('code' in input) return [input.code];
+  return input.receipts.flatMap((r) => {
+    const salt = decodeBase64(r.salt);
+    return salt && salt.length === SALT_SIZE ? [{ index: r.index, salt }] : [];
+  });
+}
+
+/**
+ * What the confirmation page shows for each receipt pasted: the entry (from the log) and, when it
+ * is public, the published text. Nothing that is not public already is shown: anyone can type an
+ * entry number with a made-up code, and only erasing checks the salt.
+ */
+export async function eraseTargets(store: Store, text: string): Promise<EraseTarget[] | undefined> {
+  const input = readReceiptInput(text);
+  if (input === undefined) return undefined;
+  const { treeSize, checkpoint } = await store.state();
+  const targets: EraseTarget[] = [];
+  for (const code of codesOf(input)) {
+    const rebuilt =
+      checkpoint === undefined
+        ? undefined
+        : await receiptFromCode(code, store.readTiles, treeSize, checkpoint);
+    const entry = rebuilt && decodeEntry(decodeBase64(rebuilt.entry) ?? new Uint8Array());
+    const [published] = await store.publications({ before: code.index + 1, limit: 1 });
+    targets.push({
+      index: code.index,
+      code: formatReceiptCode(code.index, code.salt),
+      day: entry?.day,
+      orgs: entry?.kind === 'declaration' ? (entry.orgs as readonly Org[]) : undefined,
+      published:
+        published?.index === code.index
+          ? { name: published.name, statement: published.statement }
+          : undefined,
+    });
+  }
+  return targets.length > 0 ? targets : undefined;
+}
+
+/** Erases the publication of the receipt code's entry if the code's salt proves it is theirs. */
+export async function eraseByCode(
+  store: Store,
+  text: string,
+): Promise<{ index: number; erased: boolean } | undefined> {
+  const code = parseReceiptCode(text);
+  if (code === undefined) return undefined;
+  return {
+    index: code.index,
+    erased: await store.erasePublication(code.index, ownerTag(code.salt)),
+  };
+}
