@@ -34,6 +34,7 @@ before(async () => {
       TUIDANG_ORIGIN: 'receipts.example/log',
       TUIDANG_POW_COST: '2000',
       TUIDANG_POW_WAIT: '1',
+      TUIDANG_PUBLISH_INTERVAL: '0', // publish every commit; the cadence has a test of its own
     }),
   );
   browser = await launchBrowser();
@@ -395,6 +396,53 @@ describe('checking a receipt', () => {
       await context.close();
     });
   }
+});
+
+describe('a receipt newer than the last publication', () => {
+  test('is checked against its own checkpoint, and says its entry appears at the next publication', async () => {
+    const hourly = await startRegistry(
+      readConfig({
+        PORT: '0',
+        DATA_DIR: join(home, 'hourly'),
+        TUIDANG_ORIGIN: 'hourly.example/log',
+        TUIDANG_POW: 'off',
+        TUIDANG_PUBLISH_INTERVAL: '3600',
+      }),
+    );
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${hourly.url}/zh-hant/declare`);
+      await fillPeople(page, [{ name: '林小明', kind: 'alias', org: 'league' }]);
+      await page.locator('button[value="declare"]').click();
+      const check = page.locator('#person-1-check');
+      await page.locator('#person-1-check[data-state="pending"]').waitFor();
+      const receipt = JSON.parse(await page.locator('#person-1-text').inputValue()) as {
+        index: number;
+        treeSize: number;
+      };
+      const hant = catalogs['zh-Hant'];
+      assert.equal(await check.textContent(), hant['check.pending'](String(receipt.index)));
+      // Without JavaScript, the registry's own answer says the same.
+      const answer = await (
+        await fetch(`${hourly.url}/zh-hant/receipt`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            receipt: await page.locator('#person-1-text').inputValue(),
+          }).toString(),
+        })
+      ).text();
+      assert.ok(
+        answer.includes(
+          hant['check.resultPending'](String(receipt.index), String(receipt.treeSize)),
+        ),
+      );
+      await context.close();
+    } finally {
+      await hourly.close();
+    }
+  });
 });
 
 describe('the form', () => {

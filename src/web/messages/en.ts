@@ -338,7 +338,7 @@ export const en = {
   'about.holds.key':
     'the signing key: with it someone else could sign new states of the register, but not rewrite one that the verifier or a witness has seen without it being noticed',
   'about.holds.sealed':
-    'for 24 hours, the receipts of declarations sent through the API with an idempotency key, sealed with that key, which it does not hold: unreadable without it',
+    "for 24 hours, the receipts of declarations sent by the form (or through the API with an idempotency key), so that the same form sent twice gets the same receipts: sealed with that form's key, which the server does not hold, so unreadable without it",
   'about.seizedNever': 'The server never holds:',
   'about.never.unpublished': 'the names and statements of people who did not agree to publication',
   'about.never.receipts':
