@@ -112,16 +112,16 @@ export async function eraseTargets(store: Store, text: string): Promise<EraseTar
         ? undefined
         : await receiptFromCode(code, store.readTiles, treeSize, checkpoint);
     const entry = rebuilt && decodeEntry(decodeBase64(rebuilt.entry) ?? new Uint8Array());
-    const [published] = await store.publications({ before: code.index + 1, limit: 1 });
+    // Approved publications come newest approval first: look among those up to this entry.
+    const published = (await store.publications({ before: code.index + 1, limit: 200 })).find(
+      (p) => p.index === code.index,
+    );
     targets.push({
       index: code.index,
       code: formatReceiptCode(code.index, code.salt),
       day: entry?.day,
       orgs: entry?.kind === 'declaration' ? (entry.orgs as readonly Org[]) : undefined,
-      published:
-        published?.index === code.index
-          ? { name: published.name, statement: published.statement }
-          : undefined,
+      published: published && { name: published.name, statement: published.statement },
     });
   }
   return targets.length > 0 ? targets : undefined;
