@@ -172,6 +172,9 @@ describe('a registry with imported history and declarations made here', () => {
         ]);
         assert.doesNotMatch(page, /npx tuidang|localhost/);
       }
+      // No page points to a package of that name: it is not published, anyone could take it.
+      for (const path of PUBLIC_PAGES)
+        assert.doesNotMatch(await get(`${registry.url}/${PREFIX[locale]}${path}`), /npx /);
     }
   });
 

@@ -88,7 +88,8 @@ export const en = {
   'receipt.verified': (size: number, key: string) =>
     `Verified in your browser: included in checkpoint ${size}, signed by ${key}.`,
   'receipt.failed': (why: string) => `This receipt does not verify: ${why}`,
-  'receipt.noScript': 'To check a receipt on your own computer, install Node.js and run:',
+  'receipt.noScript':
+    'To check a receipt on your own computer (with Node.js 18 or later), download the verifier and run the commands shown on the About page:',
   'receipt.checkTitle': 'Check a receipt',
   'receipt.checkIntro': 'Paste a receipt to check that its entry is in the log.',
   'receipt.checkButton': 'Check',

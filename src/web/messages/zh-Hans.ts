@@ -81,7 +81,8 @@ export const zhHans: Messages = {
   'receipt.verified': (size: number, key: string) =>
     `已在您的浏览器里核对无误：登记册有 ${size} 条记录时签发的版本收录了这条记录，签名方为 ${key}。`,
   'receipt.failed': (why: string) => `这张回执没有通过核对：${why}`,
-  'receipt.noScript': '要在自己的电脑上核对回执，请安装 Node.js，然后运行：',
+  'receipt.noScript':
+    '要在自己的电脑上核对回执（需要 Node.js 18 或更新版本），请下载核对程序，按“关于本站”页上的命令运行：',
   'receipt.checkTitle': '核对回执',
   'receipt.checkIntro': '粘贴回执，核对这条记录是否在登记册里。',
   'receipt.checkButton': '核对',

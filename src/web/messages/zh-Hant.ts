@@ -82,7 +82,8 @@ export const zhHant: Messages = {
   'receipt.verified': (size: number, key: string) =>
     `已在您的瀏覽器裡核對無誤：登記冊有 ${size} 筆紀錄時簽發的版本收錄了這筆紀錄，簽署者為 ${key}。`,
   'receipt.failed': (why: string) => `這張回執沒有通過核對：${why}`,
-  'receipt.noScript': '要在自己的電腦上核對回執，請安裝 Node.js，然後執行：',
+  'receipt.noScript':
+    '要在自己的電腦上核對回執（需要 Node.js 18 或更新版本），請下載核對程式，按「關於本站」頁上的指令執行：',
   'receipt.checkTitle': '核對回執',
   'receipt.checkIntro': '貼上回執，核對這筆紀錄是否在登記冊裡。',
   'receipt.checkButton': '核對',

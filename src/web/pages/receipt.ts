@@ -140,7 +140,6 @@ ${result}
 <p><button type="submit">${m['receipt.checkButton']}</button></p>
 </form>
 <h2>${m['about.verify']}</h2>
-<p>${m['receipt.noScript']}</p>
-<pre><code>npx tuidang verify --receipt receipt.json --log https://…</code></pre>`,
+<p>${m['receipt.noScript']} <a href="${t.path('/about#verify')}">${m['about.verify']}</a></p>`,
   };
 }
