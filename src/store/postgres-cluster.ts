@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Publication } from '../registry/index.ts';
 import { lockKey, type PgDatabase } from './postgres-db.ts';
-import { insertIdempotency } from './postgres-log.ts';
-import { insertPublications } from './postgres-site.ts';
+import { idempotencyInsert, parameters } from './postgres-log.ts';
+import { NEW_PUBLICATION_COLUMNS, publicationRows, publicationsJson } from './postgres-site.ts';
 import { spentTokenHash } from './spent.ts';
 import type {
   ClusterStore,
@@ -29,35 +29,37 @@ export class PostgresCluster implements ClusterStore {
     this.#db = db;
   }
 
+  /** One statement: ids from the sequence, the rows, and the wake-up of the sequencer. */
   async addPending(items: readonly PendingItem[]): Promise<Array<number | undefined>> {
     const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-    const ids = (
-      await this.#db.query<{ id: string }>(
-        "SELECT nextval(pg_get_serial_sequence('pending', 'id')) AS id FROM generate_series(1, $1)",
-        [items.length],
-      )
-    ).rows.map((r) => Number(r.id));
     const rows = items.map((it, i) => ({
-      id: ids[i],
+      i,
       e: it.entries.map(b64),
       k: it.idem?.keyId ?? null,
       h: it.idem?.requestHash ?? null,
       s: it.idem ? b64(it.idem.sealed) : null,
     }));
-    const { rows: added } = await this.#db.query<{ id: string }>(
-      `WITH added AS (
+    // nextval makes `x` volatile, so it is evaluated once, however often it is read.
+    const { rows: got } = await this.#db.query<{ i: number; id: string; inserted: boolean }>(
+      `WITH x AS (
+         SELECT nextval(pg_get_serial_sequence('pending', 'id')) AS id, r.*
+         FROM jsonb_to_recordset($1::jsonb) AS r(i int, e jsonb, k text, h text, s text)),
+       added AS (
          INSERT INTO pending (id, entries, key_id, request_hash, sealed, node)
          SELECT x.id,
                 ARRAY(SELECT decode(v, 'base64') FROM jsonb_array_elements_text(x.e) WITH ORDINALITY AS a(v, n) ORDER BY n),
                 x.k, x.h, decode(x.s, 'base64'), $2
-         FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, e jsonb, k text, h text, s text)
+         FROM x
          ON CONFLICT (key_id) DO NOTHING
          RETURNING id)
-       SELECT id, pg_notify('tuidang_pending', '') FROM added`,
+       SELECT x.i, x.id, x.id IN (SELECT id FROM added) AS inserted,
+              CASE WHEN x.i = 0 AND EXISTS (SELECT 1 FROM added) THEN pg_notify('tuidang_pending', '') END
+       FROM x`,
       [JSON.stringify(rows), this.#node],
     );
-    const inserted = new Set(added.map((r) => Number(r.id)));
-    return ids.map((id) => (inserted.has(id) ? id : undefined));
+    const out: Array<number | undefined> = items.map(() => undefined);
+    for (const r of got) if (r.inserted) out[r.i] = Number(r.id);
+    return out;
   }
 
   async takePending(maxEntries: number): Promise<PendingRow[]> {
@@ -108,16 +110,23 @@ export class PostgresCluster implements ClusterStore {
     return r && { id: Number(r.id), requestHash: r.request_hash };
   }
 
-  finishPending(
+  /** One statement, so atomic and one round trip: receipts and publications kept, rows gone. */
+  async finishPending(
     ids: readonly number[],
     records: readonly IdempotencyRecord[] = [],
     publications: readonly Publication[] = [],
   ): Promise<void> {
-    return this.#db.transaction('could not finish pending submissions', async (client) => {
-      await insertIdempotency(client, records, true);
-      await insertPublications(client, publications);
-      await client.query('DELETE FROM pending WHERE id = ANY($1::bigint[])', [ids]);
-    });
+    const { values, $ } = parameters();
+    const writes = [`DELETE FROM pending WHERE id = ANY(${$(ids)}::bigint[])`];
+    if (records.length > 0) writes.push(idempotencyInsert(records, $, true));
+    if (publications.length > 0)
+      writes.push(
+        `INSERT INTO publications ${NEW_PUBLICATION_COLUMNS} ${publicationRows($(publicationsJson(publications)))}`,
+      );
+    await this.#db.query(
+      `WITH ${writes.map((w, i) => `w${i} AS (${w})`).join(',\n')} SELECT 1`,
+      values,
+    );
   }
 
   async heartbeat(now: number): Promise<void> {

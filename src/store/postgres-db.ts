@@ -157,20 +157,14 @@ export class PgDatabase {
    * Runs `work` in one transaction: committed if it returns, rolled back if it throws. A
    * StoreError from `work` passes as it is; any other error becomes `unavailable`, with `what`.
    */
-  async transaction<T>(
-    what: string,
-    work: (client: pg.PoolClient) => Promise<T>,
-    opts: { lockWithBegin?: boolean } = {},
-  ): Promise<T> {
+  async transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     await this.#ready;
     const client = await this.pool.connect().catch((cause: unknown) => {
       throw new StoreError('unavailable', `${what}: ${(cause as Error).message}`, { cause });
     });
     try {
-      // With `lockWithBegin`, work's first query is sent in one round trip with BEGIN (the simple
-      // query protocol takes several statements, without parameters): work must expect it.
-      if (!opts.lockWithBegin) await client.query('BEGIN');
-      const result = await work(opts.lockWithBegin ? beginWithFirst(client) : client);
+      await client.query('BEGIN');
+      const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (e) {
@@ -201,19 +195,4 @@ export class PgDatabase {
     await this.#ready.catch(() => {});
     await this.pool.end();
   }
-}
-
-/** A client whose next query (without parameters) is sent as `BEGIN; <query>`, in one round trip. */
-function beginWithFirst(client: pg.PoolClient): pg.PoolClient {
-  let first = true;
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop !== 'query') return Reflect.get(target, prop, receiver);
-      return (text: string, ...rest: unknown[]) => {
-        if (!first) return (target.query as (...a: unknown[]) => unknown)(text, ...rest);
-        first = false;
-        return target.query(`BEGIN; ${text}`);
-      };
-    },
-  });
 }

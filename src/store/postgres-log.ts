@@ -1,6 +1,5 @@
 // The log's state in PostgreSQL: tiles, checkpoints, totals, voids, idempotency records, import
-// cursors. A commit is one transaction that locks the totals row first (see `commit`).
-import type pg from 'pg';
+// cursors. A commit is one statement, fenced on the totals row (see `commit`).
 import type { Tile } from '../log/index.ts';
 import { emptyTotals, type Totals } from '../registry/index.ts';
 import type { PgDatabase } from './postgres-db.ts';
@@ -52,29 +51,24 @@ export class PostgresLog implements LogStore {
   };
 
   /**
-   * One transaction in three round trips: BEGIN with the lock of the totals row (fencing: the lock
-   * serialises commits, and the size check refuses a stale writer), then every write of the
-   * commit as one statement of data-modifying CTEs, then COMMIT. (Issued one by one, the writes
-   * were up to ten round trips, each a wait for the database.)
+   * One statement, so one round trip and atomic without a transaction around it. Fencing: its
+   * first part moves the totals row from `oldSize` to `newSize` (or creates it, for the first
+   * commit of an empty log); every other write is conditional on that having happened. The row
+   * lock serialises concurrent commits, and a stale writer, which finds another size once the
+   * lock is its own, writes nothing and gets `conflict`. (Issued one by one in a transaction, the
+   * writes were up to twelve round trips, each a wait for the database.)
    */
-  commit(c: Commit): Promise<void> {
-    return this.#db.transaction(
-      'commit failed',
-      async (client) => {
-        const [, locked] = (await client.query(
-          'SELECT tree_size FROM totals WHERE id = 1 FOR UPDATE',
-        )) as unknown as [unknown, pg.QueryResult<{ tree_size: string }>];
-        const current = Number(locked.rows[0]?.tree_size ?? 0);
-        if (current !== c.oldSize)
-          throw new StoreError(
-            'conflict',
-            `commit builds on tree size ${c.oldSize}, but the log has ${current} entries`,
-          );
-        const { text, values } = commitStatement(c);
-        await client.query(text, values);
-      },
-      { lockWithBegin: true },
+  async commit(c: Commit): Promise<void> {
+    const { text, values } = commitStatement(c);
+    const { rows } = await this.#db.query<{ fenced: boolean; current: string | null }>(
+      text,
+      values,
     );
+    if (rows[0]?.fenced !== true)
+      throw new StoreError(
+        'conflict',
+        `commit builds on tree size ${c.oldSize}, but the log has ${Number(rows[0]?.current ?? 0)} entries`,
+      );
   }
 
   async isVoided(index: number): Promise<boolean> {
@@ -128,80 +122,93 @@ export class PostgresLog implements LogStore {
   }
 }
 
-/**
- * Stores sealed receipts. In a commit a key recorded twice is a conflict (the transaction fails);
- * when a node finishes queued rows, a record another node stored first is kept (`ignoreTaken`).
- */
-export async function insertIdempotency(
-  client: pg.PoolClient,
-  records: readonly IdempotencyRecord[],
-  ignoreTaken: boolean,
-): Promise<void> {
-  if (records.length === 0) return;
-  await client.query(
-    `INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[], $5::bigint[])
-     ${ignoreTaken ? 'ON CONFLICT (key_id) DO NOTHING' : ''}`,
-    [
-      records.map((r) => r.keyId),
-      records.map((r) => r.requestHash),
-      records.map((r) => r.treeSize),
-      records.map((r) => Buffer.from(r.sealed)),
-      records.map((r) => r.expires),
-    ],
-  );
+/** Numbers a statement's parameters as they are added: `$(value)` is its placeholder. */
+export function parameters(): { values: unknown[]; $: (v: unknown) => string } {
+  const values: unknown[] = [];
+  return {
+    values,
+    $: (v) => {
+      values.push(v);
+      return `$${values.length}`;
+    },
+  };
 }
 
-/** The writes of a commit as one statement: each a data-modifying CTE, all run to completion. */
+/**
+ * The INSERT of sealed receipts. In a commit a key recorded twice is a conflict (the statement
+ * fails); when a node finishes queued rows, a record another node stored first is kept
+ * (`ignoreTaken`). `where` makes it conditional.
+ */
+export function idempotencyInsert(
+  records: readonly IdempotencyRecord[],
+  $: (v: unknown) => string,
+  ignoreTaken: boolean,
+  where = 'TRUE',
+): string {
+  return `INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires)
+     SELECT * FROM unnest(${$(records.map((r) => r.keyId))}::text[], ${$(records.map((r) => r.requestHash))}::text[],
+                          ${$(records.map((r) => r.treeSize))}::bigint[], ${$(records.map((r) => Buffer.from(r.sealed)))}::bytea[],
+                          ${$(records.map((r) => r.expires))}::bigint[])
+     WHERE ${where}
+     ${ignoreTaken ? 'ON CONFLICT (key_id) DO NOTHING' : ''}`;
+}
+
+/** The writes of a commit as one statement of data-modifying CTEs, fenced (see `commit`). */
 function commitStatement(c: Commit): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const $ = (v: unknown) => {
-    values.push(v);
-    return `$${values.length}`;
-  };
+  const { values, $ } = parameters();
+  const oldSize = $(c.oldSize);
+  const newSize = $(c.newSize);
+  const totals = $(JSON.stringify(c.totals));
+  const fence = [
+    `moved AS (UPDATE totals SET tree_size = ${newSize}, json = ${totals}
+       WHERE id = 1 AND tree_size = ${oldSize} RETURNING 1)`,
+    `created AS (INSERT INTO totals (id, tree_size, json)
+       SELECT 1, ${newSize}, ${totals} WHERE ${oldSize}::bigint = 0 AND NOT EXISTS (SELECT 1 FROM totals)
+       ON CONFLICT (id) DO NOTHING RETURNING 1)`,
+    'ok AS (SELECT 1 FROM moved UNION ALL SELECT 1 FROM created)',
+  ];
+  const ok = 'EXISTS (SELECT 1 FROM ok)';
   const writes = [
     `INSERT INTO tiles (level, idx, width, data)
      SELECT * FROM unnest(${$(c.tiles.map((t) => t.tile.level))}::int[], ${$(c.tiles.map((t) => t.tile.index))}::bigint[],
                           ${$(c.tiles.map((t) => t.tile.width))}::int[], ${$(c.tiles.map((t) => Buffer.from(t.data)))}::bytea[])
+     WHERE ${ok}
      ON CONFLICT (level, idx) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data`,
-    `INSERT INTO checkpoints (tree_size, note) VALUES (${$(c.newSize)}, ${$(c.checkpoint)})
+    `INSERT INTO checkpoints (tree_size, note) SELECT ${newSize}, ${$(c.checkpoint)} WHERE ${ok}
      ON CONFLICT (tree_size) DO NOTHING`,
-    `INSERT INTO totals (id, tree_size, json) VALUES (1, ${$(c.newSize)}, ${$(JSON.stringify(c.totals))})
-     ON CONFLICT (id) DO UPDATE SET tree_size = EXCLUDED.tree_size, json = EXCLUDED.json`,
   ];
   if (c.voided.length > 0)
-    writes.push(`INSERT INTO voided (idx) SELECT unnest(${$(c.voided)}::bigint[])`);
+    writes.push(`INSERT INTO voided (idx) SELECT unnest(${$(c.voided)}::bigint[]) WHERE ${ok}`);
   const idempotency = c.idempotency ?? [];
-  if (idempotency.length > 0)
-    writes.push(
-      `INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires)
-       SELECT * FROM unnest(${$(idempotency.map((r) => r.keyId))}::text[], ${$(idempotency.map((r) => r.requestHash))}::text[],
-                            ${$(idempotency.map((r) => r.treeSize))}::bigint[], ${$(idempotency.map((r) => Buffer.from(r.sealed)))}::bytea[],
-                            ${$(idempotency.map((r) => r.expires))}::bigint[])`,
-    );
+  if (idempotency.length > 0) writes.push(idempotencyInsert(idempotency, $, false, ok));
   if (c.publications && c.publications.length > 0)
     writes.push(
-      `INSERT INTO publications ${NEW_PUBLICATION_COLUMNS} ${publicationRows($(publicationsJson(c.publications)))}`,
+      `INSERT INTO publications ${NEW_PUBLICATION_COLUMNS} ${publicationRows($(publicationsJson(c.publications)))} WHERE ${ok}`,
     );
   if (c.importProgress)
     writes.push(
-      `INSERT INTO imports (source, line) VALUES (${$(c.importProgress.source)}, ${$(c.importProgress.line)})
+      `INSERT INTO imports (source, line) SELECT ${$(c.importProgress.source)}, ${$(c.importProgress.line)} WHERE ${ok}
        ON CONFLICT (source) DO UPDATE SET line = EXCLUDED.line`,
     );
   // Rows inserted by this same statement are not seen by this DELETE: new records never expired.
   if (c.expireBefore !== undefined)
-    writes.push(`DELETE FROM idempotency WHERE expires < ${$(c.expireBefore)}`);
+    writes.push(`DELETE FROM idempotency WHERE expires < ${$(c.expireBefore)} AND ${ok}`);
   const sequenced = c.sequenced ?? [];
   if (sequenced.length > 0)
     writes.push(
-      `UPDATE pending SET indexes = ARRAY(SELECT jsonb_array_elements_text(x.idx)::bigint), tree_size = ${$(c.newSize)}
+      `UPDATE pending SET indexes = ARRAY(SELECT jsonb_array_elements_text(x.idx)::bigint), tree_size = ${newSize}
        FROM jsonb_to_recordset(${$(JSON.stringify(sequenced.map((q) => ({ id: q.id, idx: q.indexes }))))}::jsonb) AS x(id bigint, idx jsonb)
-       WHERE pending.id = x.id`,
+       WHERE pending.id = x.id AND ${ok}`,
     );
-  // pg_notify, like NOTIFY, is delivered when the transaction commits.
-  const result =
+  // pg_notify, like NOTIFY, is delivered when the statement's transaction commits.
+  const notify =
     sequenced.length > 0
-      ? `SELECT pg_notify('tuidang_sequenced', ${$(String(c.newSize))})`
-      : 'SELECT 1';
-  return { text: `WITH ${writes.map((w, i) => `w${i} AS (${w})`).join(',\n')}\n${result}`, values };
+      ? `, CASE WHEN ${ok} THEN pg_notify('tuidang_sequenced', ${$(String(c.newSize))}) END AS notified`
+      : '';
+  const ctes = [...fence, ...writes.map((w, i) => `w${i} AS (${w})`)];
+  return {
+    text: `WITH ${ctes.join(',\n')}
+SELECT ${ok} AS fenced, (SELECT tree_size FROM totals WHERE id = 1) AS current${notify}`,
+    values,
+  };
 }

@@ -1,6 +1,5 @@
 // The site's state in PostgreSQL: publications and moderation, staff, sessions, audit log,
 // newsletter subscribers.
-import type pg from 'pg';
 import type { Moderation, Publication, PublicationQuery } from '../registry/index.ts';
 import { PostgresStaff } from './postgres-staff.ts';
 import {
@@ -166,17 +165,5 @@ export function publicationsJson(list: readonly Publication[]): string {
       language: p.language,
       tag: p.ownerTag ? Buffer.from(p.ownerTag).toString('hex') : null,
     })),
-  );
-}
-
-/** Stores new publications (pending moderation), within the caller's transaction. */
-export async function insertPublications(
-  client: pg.PoolClient,
-  list: readonly Publication[] | undefined,
-): Promise<void> {
-  if (!list || list.length === 0) return;
-  await client.query(
-    `INSERT INTO publications ${NEW_PUBLICATION_COLUMNS} ${publicationRows('$1')}`,
-    [publicationsJson(list)],
   );
 }
