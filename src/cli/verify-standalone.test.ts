@@ -83,6 +83,10 @@ test("in an empty directory, /about's commands download the verifier and recount
     .update(readFileSync(join(dir, 'tuidang-verify.mjs')))
     .digest('hex');
   assert.ok(about.includes(sha), 'the file downloaded is the one whose checksum /about prints');
+  const usage = await run('node tuidang-verify.mjs --help', dir, node);
+  assert.equal(usage.code, 0, usage.stderr);
+  assert.match(usage.stdout, /^usage: node tuidang-verify\.mjs <url \| dir>/);
+  assert.doesNotMatch(usage.stdout, /tuidang verify/, 'its own name in every example');
   const recount = await run(commands[1] as string, dir, node);
   assert.equal(recount.code, 0, recount.stderr);
   assert.match(

@@ -8,7 +8,7 @@ import { outcomeOf, TuidangError } from '../errors/index.ts';
 import { useWorkerScript } from '../verify/index.ts';
 // Off the main thread, this module does the verification thread's work; on it, nothing.
 import '../verify/verify-worker.ts';
-import { verify } from './verify.ts';
+import { help, verify } from './verify.ts';
 
 const [major = 0] = process.versions.node.split('.').map(Number);
 if (isMainThread) {
@@ -17,8 +17,12 @@ if (isMainThread) {
     process.exit(2);
   }
   useWorkerScript(new URL(import.meta.url));
+  const args = process.argv.slice(2);
   try {
-    process.exitCode = await verify.run(process.argv.slice(2));
+    // The options are `tuidang verify`'s; the command that runs them here is this file.
+    if (args.includes('--help') || args.includes('-h'))
+      console.log(help.replaceAll('tuidang verify', 'node tuidang-verify.mjs'));
+    else process.exitCode = await verify.run(args);
   } catch (e) {
     if (!(e instanceof TuidangError)) throw e;
     console.error(`tuidang-verify: ${e.message}`);

@@ -37,7 +37,7 @@ import {
 } from '../verify/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
-const help = `usage: tuidang verify <url | dir> [options]
+export const help = `usage: tuidang verify <url | dir> [options]
        tuidang verify --receipt FILE [--log url] [options]
 
 Checks a registry's log: the checkpoint's signature and witness cosignatures, every tile and entry
