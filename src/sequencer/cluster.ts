@@ -47,7 +47,17 @@ import { count, FailureRun, reportFailure } from './telemetry.ts';
 import { LogWriter } from './writer.ts';
 
 const POLL_MS = 200;
-const LEAD_RETRY_MS = 1000;
+/**
+ * How often a node that does not sequence tries to take the lock. With PostgreSQL freeing the lock
+ * as soon as the sequencing process dies, this bounds the takeover: at most this, plus starting the
+ * writer, one commit and one answer (the failover test measures it, well under 1.5 s).
+ */
+const LEAD_RETRY_MS = 250;
+/** Every node says it is alive this often; a node silent for STALE_SECONDS is taken for dead. */
+const HEARTBEAT_MS = 5000;
+const STALE_SECONDS = 60;
+/** How often the sequencing node removes the sequenced rows of dead nodes. */
+const RECLAIM_MS = 30_000;
 
 export class ClusterSequencer implements Declarations {
   readonly #store: Store;
@@ -70,9 +80,15 @@ export class ClusterSequencer implements Declarations {
   #again = false;
   #collecting = false;
   #closed = false;
+  /** A #tryLead is under way (timers must not start a second one meanwhile). */
+  #leading = false;
+  #reclaimMs = RECLAIM_MS;
   #timers: NodeJS.Timeout[] = [];
   readonly #commitFailures: FailureRun;
   readonly #answerFailures: FailureRun;
+  readonly #leadFailures: FailureRun;
+  readonly #heartbeatFailures: FailureRun;
+  readonly #reclaimFailures: FailureRun;
 
   private constructor(store: Store, opts: SequencerOptions) {
     this.#store = store;
@@ -82,16 +98,29 @@ export class ClusterSequencer implements Declarations {
     this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses, t);
     this.#commitFailures = new FailureRun(t, 'commit');
     this.#answerFailures = new FailureRun(t, 'answer');
+    this.#leadFailures = new FailureRun(t, 'lead');
+    this.#heartbeatFailures = new FailureRun(t, 'heartbeat');
+    this.#reclaimFailures = new FailureRun(t, 'reclaim');
+    t.metrics.leader(false);
   }
 
-  static async open(store: Store, opts: SequencerOptions): Promise<ClusterSequencer> {
+  /** `reclaimMs`: how often the sequencing node reclaims rows of dead nodes (tests shorten it). */
+  static async open(
+    store: Store,
+    opts: SequencerOptions,
+    { reclaimMs = RECLAIM_MS }: { reclaimMs?: number } = {},
+  ): Promise<ClusterSequencer> {
     const c = new ClusterSequencer(store, opts);
+    c.#reclaimMs = reclaimMs;
     await c.#listen();
+    await c.#heartbeat();
     await c.#tryLead();
     c.#timers.push(
       setInterval(() => void c.#collect(), POLL_MS),
       setInterval(() => void c.#tryLead(), LEAD_RETRY_MS),
       setInterval(() => void c.#sequence(), POLL_MS),
+      setInterval(() => void c.#heartbeat(), HEARTBEAT_MS),
+      setInterval(() => void c.#reclaim(), reclaimMs),
     );
     for (const t of c.#timers) t.unref();
     return c;
@@ -115,18 +144,79 @@ export class ClusterSequencer implements Declarations {
   }
 
   async #tryLead(): Promise<void> {
-    if (this.#lock !== undefined || this.#closed) return;
+    if (this.#lock !== undefined || this.#closed || this.#leading) return;
+    this.#leading = true;
     let lock: SequencerLock | undefined;
     try {
       lock = await this.#queue.lockSequencer(() => {
-        if (this.#lock === lock) this.#lock = undefined;
+        if (this.#lock !== lock) return;
+        this.#lock = undefined;
+        this.#opts.telemetry.metrics.leader(false);
+        this.#opts.telemetry.logger.warn(
+          { leader: false },
+          'this node no longer sequences the log: its database session ended; another node takes over',
+        );
       });
+      this.#leadFailures.succeeded('taking the sequencer lock works');
       if (lock === undefined) return;
       await this.#writer.start();
       this.#lock = lock;
+      this.#opts.telemetry.metrics.leader(true);
+      this.#opts.telemetry.logger.info(
+        { leader: true, treeSize: this.#writer.treeSize },
+        `this node now sequences the log, from tree size ${this.#writer.treeSize}`,
+      );
       void this.#sequence();
-    } catch {
-      await lock?.release().catch(() => {});
+    } catch (e) {
+      // The lock is released (if it was taken) so that another node may sequence.
+      await lock?.release();
+      this.#leadFailures.failed(
+        lock === undefined
+          ? 'trying to take the sequencer lock failed'
+          : 'starting to sequence failed after taking the lock',
+        e,
+        `trying again in ${LEAD_RETRY_MS} ms`,
+      );
+    } finally {
+      this.#leading = false;
+    }
+  }
+
+  /** Tells the other nodes that this one is alive (its pending rows are not to be reclaimed). */
+  async #heartbeat(): Promise<void> {
+    try {
+      await this.#queue.heartbeat(unixNow(this.#opts));
+      this.#heartbeatFailures.succeeded('heartbeats work');
+    } catch (e) {
+      this.#heartbeatFailures.failed(
+        'recording that this node is alive failed',
+        e,
+        `trying again in ${HEARTBEAT_MS} ms; after ${STALE_SECONDS} s without one, the sequencing node takes this node for dead and removes its answered-for rows`,
+      );
+    }
+  }
+
+  /**
+   * As the leader: removes the sequenced rows of nodes that died before answering. Their
+   * declarants' receipts can no longer be delivered, and the rows hold entries and sealed salts.
+   */
+  async #reclaim(): Promise<void> {
+    if (this.#lock === undefined) return;
+    try {
+      const rows = await this.#queue.reclaimPending(unixNow(this.#opts) - STALE_SECONDS);
+      this.#reclaimFailures.succeeded('reclaiming pending rows works');
+      if (rows === 0) return;
+      this.#opts.telemetry.metrics.reclaimed(rows);
+      this.#opts.telemetry.logger.warn(
+        { reclaimed: rows },
+        `removed ${count(rows, 'sequenced submission', 'sequenced submissions')} of nodes that stopped before answering: the entries are logged, their receipts could not be delivered`,
+      );
+    } catch (e) {
+      this.#reclaimFailures.failed(
+        'removing the pending rows of stopped nodes failed',
+        e,
+        `trying again in ${this.#reclaimMs} ms`,
+      );
     }
   }
 
@@ -416,9 +506,14 @@ export class ClusterSequencer implements Declarations {
     while (this.#sequencing) await new Promise((r) => setTimeout(r, 10));
     const lock = this.#lock;
     this.#lock = undefined;
+    if (lock !== undefined) {
+      this.#opts.telemetry.metrics.leader(false);
+      this.#opts.telemetry.logger.info({ leader: false }, 'this node stops sequencing the log');
+    }
     const listener = this.#listener;
     this.#listener = undefined;
-    await Promise.all([lock?.release().catch(() => {}), listener?.close().catch(() => {})]);
+    // Both end a database connection and never throw: a connection that is gone is closed anyway.
+    await Promise.all([lock?.release(), listener?.close()]);
   }
 }
 

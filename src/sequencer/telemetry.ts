@@ -16,6 +16,7 @@ export type Stage =
   | 'answer' // building or storing answers for sequenced submissions (cluster)
   | 'lead' // taking or keeping the sequencer lock (cluster)
   | 'listen' // the notification connection (cluster)
+  | 'heartbeat' // telling the other nodes this one is alive (cluster)
   | 'reclaim' // removing the pending rows of a node that died (cluster)
   | 'publish'; // reading the state to publish
 

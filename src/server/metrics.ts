@@ -9,7 +9,11 @@ export interface Metrics extends WriteMetrics {
   readonly registry: Registry;
 }
 
-export function createMetrics(poolDepth: () => number): Metrics {
+/**
+ * `treeSize`, when given, is read at every scrape: every node of a cluster then reports the log's
+ * size, not only the one that commits (without it, the size of this node's last commit).
+ */
+export function createMetrics(poolDepth: () => number, treeSize?: () => Promise<number>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const batch = new Histogram({
@@ -26,8 +30,16 @@ export function createMetrics(poolDepth: () => number): Metrics {
   });
   const size = new Gauge({
     name: 'tuidang_log_tree_size',
-    help: 'Entries in the log',
+    help: 'Entries in the log (committed, published or not)',
     registers: [registry],
+    async collect() {
+      if (treeSize === undefined) return;
+      try {
+        this.set(await treeSize());
+      } catch {
+        // The database is unreachable: the last value stands, and the write path logs the outage.
+      }
+    },
   });
   new Gauge({
     name: 'tuidang_sequencer_pool_depth',

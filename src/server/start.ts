@@ -46,7 +46,10 @@ export async function startRegistry(config: Config): Promise<Registry> {
   const store = openStore(config);
   const logger = createLogger();
   let depth = () => 0;
-  const metrics = createMetrics(() => depth());
+  const metrics = createMetrics(
+    () => depth(),
+    async () => (await store.state()).treeSize,
+  );
   const options = {
     origin: config.origin,
     signer: signerFromKey(skey),
