@@ -57,7 +57,7 @@ test('a declaration and a failure: useful metrics, no name, statement or address
     method: 'POST',
     url: '/en/declare',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: `rows=1&d0.name=${encodeURIComponent(secret.name)}&d0.statement=${encodeURIComponent(secret.statement)}&d0.orgs=league&action=declare`,
+    payload: `rows=1&d0.name=${encodeURIComponent(secret.name)}&d0.statement=${encodeURIComponent(secret.statement)}&d0.nameKind=real&d0.orgs=league&action=declare`,
     remoteAddress: '198.51.100.23',
   });
   assert.equal(form.statusCode, 200);
