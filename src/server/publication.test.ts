@@ -62,7 +62,7 @@ async function registry(intervalMs: number) {
   };
   const publicSize = async () =>
     openCheckpoint((await get('/log/checkpoint')).body, logKeys).treeSize;
-  return { app, clock, get, declare, log, publicSize, sequencer, publisher };
+  return { app, store, clock, get, declare, log, publicSize, sequencer, publisher };
 }
 
 test('an empty log has a signed checkpoint of size 0 from the first start', async () => {
@@ -129,15 +129,7 @@ test('an interval of 0 publishes every commit at once', async () => {
 });
 
 test('published statements do not carry their entry number: feed ids and page links', async () => {
-  const store = new MemoryStore();
-  const logger = pino({ level: 'silent' });
-  const sequencer = await Sequencer.open(store, {
-    origin,
-    signer: ed25519Signer(origin, seed),
-    delayMs: 0,
-    logger,
-  });
-  const app = await buildApp({ store, sequencer, vkey, logger });
+  const { app, store, sequencer, publisher } = await registry(0);
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/declarations',
@@ -165,5 +157,6 @@ test('published statements do not carry their entry number: feed ids and page li
   assert.doesNotMatch(feed, /\/log#|before=/);
   const ids = [...feed.matchAll(/<id>([^<]*statements#[0-9a-f]{32})<\/id>/g)].map((m) => m[1]);
   assert.equal(new Set(ids).size, 21, 'every statement has its own stable id');
+  publisher.close();
   await sequencer.close();
 });
