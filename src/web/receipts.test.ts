@@ -195,6 +195,57 @@ describe('a family of three: nothing lost or doubled by a reload, the same form 
   });
 });
 
+describe('a double click without JavaScript: two sends of one form at once', () => {
+  const freshForm = async () => {
+    const html = await (await fetch(`${registry.url}/en/declare`)).text();
+    const field = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+    return new URLSearchParams({
+      rows: '1',
+      key: field('key'),
+      ticket: field('ticket'),
+      altcha: '',
+      'd0.name': 'Double',
+      'd0.nameKind': 'alias',
+      'd0.orgs': 'party',
+      action: 'declare',
+    }).toString();
+  };
+  const sendTwice = (body: string) =>
+    Promise.all(
+      [0, 1].map(async () => {
+        const res = await fetch(`${registry.url}/en/declare`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+        return {
+          status: res.status,
+          code: /class="receipt-code[^>]*>([^<]+)</.exec(await res.text())?.[1],
+        };
+      }),
+    );
+
+  test('declare once and answer both with the same receipt', async () => {
+    const body = await freshForm();
+    await new Promise((r) => setTimeout(r, 1100)); // the form's ticket matures
+    const start = await treeSize();
+    const [a, b] = await sendTwice(body);
+    assert.deepEqual([a?.status, b?.status], [200, 200]);
+    assert.ok(a?.code);
+    assert.equal(a?.code, b?.code);
+    assert.equal(await treeSize(), start + 1);
+  });
+
+  test('a form the anti-flood check refuses is refused twice: the second send is no way around it', async () => {
+    const body = await freshForm(); // sent at once: its ticket is not mature yet
+    const start = await treeSize();
+    const [a, b] = await sendTwice(body);
+    assert.deepEqual([a?.status, b?.status], [400, 400]);
+    assert.equal(await treeSize(), start);
+  });
+});
+
 describe('the print view', () => {
   test('printed to PDF: each entry number and receipt code; each QR code holds that receipt, which the verifier accepts', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
