@@ -358,7 +358,7 @@ describe('erasing', () => {
     // The code on the paper, typed in: a confirmation page shows what goes, and nothing goes yet.
     await page.goto(`${registry.url}/en/erase`);
     await page.getByLabel('Receipt text or receipt code').fill(one.code.toLowerCase());
-    await page.getByRole('button', { name: 'Remove them' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Remove this name and statement?' }).waitFor();
     assert.match((await page.locator('main').textContent()) ?? '', /I leave the Party/);
     assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /I leave the League/);

@@ -421,6 +421,7 @@ export const en = {
     'This answer comes from the registry itself. An independent check need not trust it: check in your browser with JavaScript on (the calculation runs on your device), or with the standalone verifier on your own computer:',
   'erase.introPerson':
     'Paste the receipt of the person whose published name and statement should be removed, or type the receipt code from the paper. You will see what is removed before anything is.',
+  'erase.next': 'Continue',
   'erase.confirmTitle': 'Remove this name and statement?',
   'erase.confirmText': (entry: string) =>
     `This removes for good what is published for entry ${entry}. Only this person's publication is removed; others who declared with them keep theirs. The entry stays counted.`,

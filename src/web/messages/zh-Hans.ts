@@ -380,6 +380,7 @@ export const zhHans: Messages = {
     '这个结果来自登记处自己的服务器。独立核对不必信任它：打开 JavaScript，在您的浏览器里核对（计算在您自己的设备上进行），或者在自己的电脑上用独立的核对程序：',
   'erase.introPerson':
     '请粘贴要删除其公开姓名和声明的那个人的回执，或输入纸上的回执码。删除之前，您会先看到要删除的内容。',
+  'erase.next': '下一步',
   'erase.confirmTitle': '删除这份姓名和声明吗？',
   'erase.confirmText': (entry: string) =>
     `这会永久删除第 ${entry} 条记录公开的内容。只删除这一个人的；与此人一起声明的人，公开的内容不受影响。这条记录仍然计入总数。`,

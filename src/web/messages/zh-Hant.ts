@@ -382,6 +382,7 @@ export const zhHant: Messages = {
     '這個結果來自登記處自己的伺服器。獨立核對不必信任它：開啟 JavaScript，在您的瀏覽器裡核對（計算在您自己的裝置上進行），或者在自己的電腦上用獨立的核對程式：',
   'erase.introPerson':
     '請貼上要刪除其公開姓名和聲明的那個人的回執，或輸入紙上的回執碼。刪除之前，您會先看到要刪除的內容。',
+  'erase.next': '下一步',
   'erase.confirmTitle': '刪除這份姓名和聲明嗎？',
   'erase.confirmText': (entry: string) =>
     `這會永久刪除第 ${entry} 筆紀錄公開的內容。只刪除這一個人的；與此人一起聲明的人，公開的內容不受影響。這筆紀錄仍然計入總數。`,

@@ -17,7 +17,7 @@ ${notice ? html`<p class="notice" role="${notice.ok ? 'status' : 'alert'}">${not
 <form method="post" action="${t.path('/erase')}">
 <label for="erase-receipt">${m['check.input']}</label>
 <textarea id="erase-receipt" class="mono" name="receipt" rows="8" autocomplete="off" spellcheck="false">${input}</textarea>
-<p><button type="submit">${m['erase.button']}</button></p>
+<p><button type="submit">${m['erase.next']}</button></p>
 </form>`,
   };
 }
