@@ -17,7 +17,7 @@ import {
   TILE_WIDTH,
   verifierFromKey,
 } from '../log/index.ts';
-import { headline } from '../registry/index.ts';
+import { headline, parseReceiptCode } from '../registry/index.ts';
 import {
   type Claim,
   commitsTo,
@@ -28,6 +28,7 @@ import {
   progressBar,
   type ReceiptFile,
   readTilesOf,
+  receiptFromCode,
   type SourceSpec,
   tiledLog,
   totalsDifferences,
@@ -55,7 +56,8 @@ options:
                      or the one the log publishes, trusted on first use and remembered
   --witness VKEY     a witness's verifier key (repeat for several)
   --quorum N         cosignatures required from those witnesses (default: all given)
-  --receipt FILE     a receipt (JSON, as the registry returned it)
+  --receipt FILE     a receipt (JSON, as the registry returned it), or the receipt code printed
+                     on paper (with --log: the receipt is rebuilt from the log)
   --log URL          with --receipt: the log to check the receipt against
   --name NAME        with --receipt: also check that the entry commits to this name…
   --alias            …given as an alias (default: a real name)
@@ -277,14 +279,28 @@ async function checkReceipt(
   say: (s: string) => void,
   json: boolean,
 ): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(values.receipt as string, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read ${values.receipt}: ${(e as Error).message}`);
-  }
-  const receipts = parseReceipts(text);
   const log = values.log ? await sourceFor(values.log, values) : undefined;
+  // The receipt code from the paper (entry number and salt) stands for the whole receipt, rebuilt
+  // from the log: its entry, and a proof of inclusion in the log's checkpoint.
+  const code = parseReceiptCode(values.receipt as string);
+  let receipts: ReceiptFile[];
+  if (code !== undefined) {
+    if (!log) throw new CliError('a receipt code needs --log URL: the receipt is rebuilt from it');
+    const checkpoint = await log.checkpoint();
+    const treeSize = parseCheckpoint(parseNote(checkpoint).text).treeSize;
+    const rebuilt = await receiptFromCode(code, readTilesOf(log), treeSize, checkpoint);
+    if (rebuilt === undefined)
+      throw new VerificationError('receipt', `the log has no entry ${code.index}`);
+    receipts = [rebuilt];
+  } else {
+    let text: string;
+    try {
+      text = await readFile(values.receipt as string, 'utf8');
+    } catch (e) {
+      throw new CliError(`cannot read ${values.receipt}: ${(e as Error).message}`);
+    }
+    receipts = parseReceipts(text);
+  }
   const origin = parseCheckpoint(parseNote(receipts[0]?.checkpoint ?? '').text).origin;
   let vkey = values.vkey ?? known?.get(origin)?.vkey;
   if (!vkey && log) vkey = (await logKey(log, values, known, say)).vkey;

@@ -330,6 +330,22 @@ describe('the print view', () => {
       assert.equal(verified.code, 0, verified.stderr);
       assert.match(verified.stdout, /commits to the name \(and to no statement\) given/);
     }
+    // The code printed beside the QR code, typed back in, stands for the whole receipt.
+    const [first] = people;
+    assert.ok(first);
+    const typed = await runCli(
+      { HOME: home },
+      'verify',
+      '--receipt',
+      first.code.toLowerCase(),
+      '--log',
+      registry.url,
+      '--name',
+      'Lin Ming',
+      '--alias',
+    );
+    assert.equal(typed.code, 0, typed.stderr);
+    assert.match(typed.stdout, /commits to the name \(and to no statement\) given/);
     await context.close();
   });
 });
