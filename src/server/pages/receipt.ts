@@ -1,17 +1,20 @@
 // Checking a receipt (a POST: the receipt never lands in an address or the browser's history), and
 // the download that sends receipts straight back as a file: one person's, or a family's in one.
+import type { FastifyRequest } from 'fastify';
 import { receiptCheckPage, receiptsOf } from '../../web/index.ts';
 import type { WebOptions } from './options.ts';
 import { formOf, type Pages, rendered } from './page.ts';
 import { checkReceiptInput } from './receipt-checks.ts';
 
 export function receiptRoutes(p: Pages, opts: WebOptions): void {
-  p.get('/:lang/receipt', ({ t }) => receiptCheckPage(t));
+  // The address in the command shown: the configured public one, else the one asked for.
+  const site = (req: FastifyRequest) => opts.publicUrl ?? `${req.protocol}://${req.host}`;
+  p.get('/:lang/receipt', ({ req, t }) => receiptCheckPage(t, undefined, '', site(req)));
 
   p.post('/:lang/receipt', async ({ req, t }) => {
     const input = formOf(req).get('receipt') ?? '';
     const answer = await checkReceiptInput(opts, t, input);
-    return rendered(receiptCheckPage(t, answer, input), answer.ok ? 200 : 400);
+    return rendered(receiptCheckPage(t, answer, input, site(req)), answer.ok ? 200 : 400);
   });
 
   // The receipt comes back from the visitor's own page and goes straight back as a file.

@@ -7,10 +7,12 @@
 // browser with the same code as `tuidang verify --receipt`.
 import { decodeBase64 } from '../../log/index.ts';
 import { decodeEntry, formatReceiptCode, type Receipt } from '../../registry/index.ts';
+import { VERIFIER_FILE, VERIFIER_PATH } from '../bundle.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
 import { qrSvg } from '../qr.ts';
+import { commandBlock } from './check.ts';
 
 /** A person's receipt, with the name typed in the form (for this page only). */
 export interface PersonReceipt {
@@ -114,7 +116,12 @@ export type CheckAnswer =
  * that it never lands in an address or the browser's history. With JavaScript the check runs in
  * the browser instead.
  */
-export function receiptCheckPage(t: I18n, answer?: CheckAnswer, input = ''): Page {
+export function receiptCheckPage(
+  t: I18n,
+  answer?: CheckAnswer,
+  input = '',
+  origin = 'https://…',
+): Page {
   const { m } = t;
   const result =
     answer === undefined
@@ -140,6 +147,8 @@ ${result}
 <p><button type="submit">${m['receipt.checkButton']}</button></p>
 </form>
 <h2>${m['about.verify']}</h2>
-<p>${m['receipt.noScript']} <a href="${t.path('/about#verify')}">${m['about.verify']}</a></p>`,
+<p>${m['receipt.noScript']} <a href="${t.path('/about#verify')}">${m['about.verify']}</a></p>
+<p><a class="button secondary" href="${VERIFIER_PATH}" download="${VERIFIER_FILE}">${m['about.verifier']}</a></p>
+${commandBlock([`node ${VERIFIER_FILE} --receipt receipt.json --log ${origin}`])}`,
   };
 }
