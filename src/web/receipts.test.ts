@@ -505,6 +505,16 @@ describe('a receipt newer than the last publication', () => {
           hant['check.resultPending'](String(receipt.index), String(receipt.treeSize)),
         ),
       );
+      // Its code alone holds no signed checkpoint: the entry is expected, not yet checkable.
+      const code = (await page.locator('#person-1 .receipt-code').textContent()) ?? '';
+      const byCode = await (
+        await fetch(`${hourly.url}/zh-hant/receipt`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ receipt: code }).toString(),
+        })
+      ).text();
+      assert.ok(byCode.includes(hant['check.notYet'](String(receipt.index))));
       await context.close();
     } finally {
       await hourly.close();

@@ -68,6 +68,10 @@ export async function checkReceiptInput(
   };
   let receipt: ReceiptFile | undefined;
   if ('code' in input) {
+    // A code holds no signed checkpoint: an entry the public log does not show yet cannot be
+    // checked, only expected at the next publication.
+    if (input.code.index >= state.treeSize)
+      return { ok: false, message: t.m['check.notYet'](t.number(input.code.index)) };
     receipt = await receiptFromCode(input.code, store.readTiles, state.treeSize, latest);
     if (receipt === undefined) return { ok: false, message: t.m['check.notIncluded'] };
   } else receipt = input.receipts[0] as ReceiptFile;

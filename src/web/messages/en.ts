@@ -408,6 +408,8 @@ export const en = {
     'Warning: the register no longer holds the history this receipt was signed in. Keep the receipt and tell others: this is what checking is for.',
   'check.unreachable':
     'The check could not reach the registry. Try again later; the receipt itself is not affected.',
+  'check.notYet': (entry: string) =>
+    `The public register has no entry ${entry} yet. If it was declared in the last few minutes, it appears at the next publication: check again then.`,
   'check.input': 'Receipt text or receipt code',
   'check.intro':
     'Paste a receipt, or type the receipt code from the paper, to check that its entry is in the public register.',

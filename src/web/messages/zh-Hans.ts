@@ -369,6 +369,8 @@ export const zhHans: Messages = {
   'check.inconsistent':
     '警告：登记册已经不再包含签发这张回执时的历史。请保存好回执，并告诉其他人：核对正是为了发现这种情况。',
   'check.unreachable': '核对时无法连上登记处。请稍后再试；回执本身不受影响。',
+  'check.notYet': (entry: string) =>
+    `公开登记册里还没有第 ${entry} 条记录。如果是几分钟内刚声明的，下一次发布时就会出现，请到时再核对。`,
   'check.input': '回执全文或回执码',
   'check.intro': '粘贴回执，或输入纸上的回执码，核对这条记录是否在公开登记册里。',
   'check.resultOk': (entry: string, signed: string, latest: string, origin: string) =>

@@ -371,6 +371,8 @@ export const zhHant: Messages = {
   'check.inconsistent':
     '警告：登記冊已經不再包含簽發這張回執時的歷史。請保管好回執，並告訴其他人：核對正是為了發現這種情況。',
   'check.unreachable': '核對時無法連上登記處。請稍後再試；回執本身不受影響。',
+  'check.notYet': (entry: string) =>
+    `公開登記冊裡還沒有第 ${entry} 筆紀錄。如果是幾分鐘內剛聲明的，下一次發布時就會出現，請到時再核對。`,
   'check.input': '回執全文或回執碼',
   'check.intro': '貼上回執，或輸入紙上的回執碼，核對這筆紀錄是否在公開登記冊裡。',
   'check.resultOk': (entry: string, signed: string, latest: string, origin: string) =>
