@@ -20,15 +20,19 @@ Configuration comes from the environment:
   TUIDANG_PUBLISH_INTERVAL seconds between publications of the log: the public checkpoint, tiles
                            and totals move only then, receipts are answered at once (default 60;
                            0 publishes every commit at once, giving away when each entry was made)
-  RATE_LIMIT               declarations a minute from one address (default 30; 0: no limit)
+  RATE_LIMIT               declarants a minute from one client (default 30, up to 50 at once; 0: no limit)
+  RATE_LIMIT_IPV6_PREFIX   the IPv6 prefix length that is one client (default 64)
+  CONNECTIONS_PER_ADDRESS  open connections one address may hold (default 64; 0: no cap)
   TUIDANG_POW              proof of work on declarations: on (default) or off
-  TUIDANG_POW_COST         hashes a client computes on average when idle (default 5000)
-  TUIDANG_POW_WAIT         seconds a form without JavaScript must be open (default 3)
-  TRUST_PROXY              behind a reverse proxy: true, the number of proxies, or their addresses
+  TUIDANG_POW_COST         hashes per declarant a client computes on average when idle (default 5000)
+  TUIDANG_POW_WAIT         seconds per declarant a form without JavaScript must be open (default 3)
+  TRUST_PROXY              behind a reverse proxy: the number of proxies, or their addresses
   SMTP_URL                 the SMTP server for the newsletter (without it, no newsletter)
   NEWSLETTER_FROM          the newsletter's sender (default tuidang <newsletter@localhost>)
-  TUIDANG_PUBLIC_URL       the site's public address, for links in mails and the commands the pages
-                           print (set it when public; default http://HOST:PORT, for local use)
+  TUIDANG_PUBLIC_URL       the site's public address, for links in mails, the feed and the commands the
+                           pages print (needed with SMTP_URL; default http://HOST:PORT, for local use)
+  METRICS_LISTEN           host:port of a separate, private listener for the metrics
+  METRICS_TOKEN            serve /metrics to requests with "Authorization: Bearer <token>"
   TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
   TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)

@@ -20,13 +20,21 @@ export interface Config {
   readonly publishIntervalSeconds: number;
   /** The signing key itself (TUIDANG_SIGNER_KEY), instead of the key file in the data directory. */
   readonly signerKey: string | undefined;
-  /** Declarations per minute from one address (RATE_LIMIT); 0 turns the limit off. */
+  /** Declarants per minute from one client (RATE_LIMIT); 0 turns the limit off. */
   readonly rateLimit: number;
-  /** Fastify's trustProxy (TRUST_PROXY): whose X-Forwarded-For names the client. */
-  readonly trustProxy: boolean | number | string;
+  /** The prefix length that names one IPv6 client (RATE_LIMIT_IPV6_PREFIX, default 64). */
+  readonly ipv6Prefix: number;
+  /** Open connections one address may hold (CONNECTIONS_PER_ADDRESS, default 64; 0: no cap). */
+  readonly connectionsPerAddress: number;
+  /** Where the metrics are served: a bearer token for /metrics, and/or a private listen address. */
+  readonly metricsToken: string | undefined;
+  readonly metricsListen: { readonly host: string; readonly port: number } | undefined;
+  /** The reverse proxies in front (TRUST_PROXY): how many, or their addresses. */
+  readonly trustProxy: false | number | string;
   /** Proof of work on declarations (TUIDANG_POW=off turns it off, for local use and tests). */
   readonly pow: { readonly cost: number; readonly waitSeconds: number } | undefined;
-  /** SMTP server for the newsletter (SMTP_URL), sender (NEWSLETTER_FROM), links' base (TUIDANG_PUBLIC_URL). */
+  /** SMTP server for the newsletter (SMTP_URL), sender (NEWSLETTER_FROM), links' base
+   * (TUIDANG_PUBLIC_URL, required with SMTP_URL: links never come from a request's Host). */
   readonly smtpUrl: string | undefined;
   readonly newsletterFrom: string;
   readonly publicUrl: string | undefined;
@@ -60,6 +68,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const origin = env.TUIDANG_ORIGIN || 'localhost/tuidang';
   if (/[\s+]/.test(origin))
     throw new ConfigError(`TUIDANG_ORIGIN=${origin} must contain no spaces and no "+"`);
+  const publicUrl = readPublicUrl(env.TUIDANG_PUBLIC_URL);
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl !== undefined && publicUrl === undefined)
+    throw new ConfigError(
+      "SMTP_URL is set but TUIDANG_PUBLIC_URL is not: set it to the site's public address (e.g. https://registry.example) for the links in mails",
+    );
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(metricsToken))
+    throw new ConfigError('METRICS_TOKEN must be at least 16 printable characters without spaces');
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -71,13 +88,41 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publishIntervalSeconds: int(env, 'TUIDANG_PUBLISH_INTERVAL', 60, 0, 86400),
     witnesses: readWitnesses(env),
     rateLimit: int(env, 'RATE_LIMIT', 30, 0, 1_000_000),
+    ipv6Prefix: int(env, 'RATE_LIMIT_IPV6_PREFIX', 64, 32, 128),
+    connectionsPerAddress: int(env, 'CONNECTIONS_PER_ADDRESS', 64, 0, 1_000_000),
+    metricsToken,
+    metricsListen: readListen(env.METRICS_LISTEN),
     pow: readPow(env),
-    smtpUrl: env.SMTP_URL || undefined,
+    smtpUrl,
     newsletterFrom: env.NEWSLETTER_FROM || 'tuidang <newsletter@localhost>',
-    publicUrl: env.TUIDANG_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    publicUrl,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
   };
+}
+
+function readPublicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      `TUIDANG_PUBLIC_URL=${raw} is not a URL such as https://registry.example`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError(`TUIDANG_PUBLIC_URL=${raw} must start with https:// (or http://)`);
+  return raw.replace(/\/+$/, '');
+}
+
+function readListen(raw: string | undefined): Config['metricsListen'] {
+  if (raw === undefined || raw === '') return undefined;
+  const m = /^(.+):(\d{1,5})$/.exec(raw);
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535)
+    throw new ConfigError(`METRICS_LISTEN=${raw} must be host:port, e.g. 127.0.0.1:9464`);
+  return { host: (m[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function readPow(env: NodeJS.ProcessEnv): Config['pow'] {
@@ -90,9 +135,13 @@ function readPow(env: NodeJS.ProcessEnv): Config['pow'] {
   };
 }
 
-function readTrustProxy(raw: string | undefined): boolean | number | string {
+function readTrustProxy(raw: string | undefined): false | number | string {
   if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
+  // "true" would take the leftmost X-Forwarded-For entry, which the client itself writes.
+  if (raw === 'true')
+    throw new ConfigError(
+      'TRUST_PROXY=true would believe any address a client writes in X-Forwarded-For: set the number of proxies in front (e.g. TRUST_PROXY=1) or their addresses',
+    );
   if (/^\d+$/.test(raw)) return Number(raw); // that many proxies in front
   return raw; // addresses or subnets of the proxies, comma-separated
 }

@@ -6,6 +6,7 @@ import { TuidangError } from '../errors/index.ts';
 import type { NameKind } from './commitment.ts';
 import { CHANNELS, type Channel, ORGS, type Org } from './entry.ts';
 import { parseRegion, type Region } from './regions.ts';
+import { MAX_MARKS, textProblem } from './text.ts';
 
 export const LANGUAGES = ['zh-Hans', 'zh-Hant', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -44,6 +45,8 @@ export type ProblemCode =
   | 'control'
   | 'choose-org'
   | 'too-many'
+  | 'marks'
+  | 'no-letter'
   | 'invalid';
 
 export class ValidationError extends TuidangError<'invalid-submission'> {
@@ -57,8 +60,6 @@ export class ValidationError extends TuidangError<'invalid-submission'> {
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-// Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise text.
-const FORBIDDEN_CHARS = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
 
 function unknownFields(
   o: Record<string, unknown>,
@@ -88,14 +89,30 @@ function text(
   }
   const s = v.normalize('NFC');
   const length = [...s].length;
-  if (!s.isWellFormed())
-    problems.push({ pointer: at, detail: `${what} contains invalid characters`, code: 'control' });
-  else if (what === 'name' && FORBIDDEN_CHARS.test(s))
-    problems.push({ pointer: at, detail: `${what} contains control characters`, code: 'control' });
-  else if (what !== 'name' && FORBIDDEN_CHARS.test(s.replace(/[\n\r\t]/g, '')))
-    problems.push({ pointer: at, detail: `${what} contains control characters`, code: 'control' });
+  const problem = s.isWellFormed()
+    ? textProblem(s, what === 'name' ? 'name' : 'statement')
+    : 'characters';
+  if (problem === 'characters')
+    problems.push({
+      pointer: at,
+      detail: `${what} contains characters that cannot be shown or used (control, invisible or private-use characters)`,
+      code: 'control',
+    });
   else if (s.trim() === '' && required)
     problems.push({ pointer: at, detail: `${what} is required`, code: 'required' });
+  else if (problem === 'marks')
+    problems.push({
+      pointer: at,
+      detail: `${what} stacks more than ${MAX_MARKS} accents or marks on one character`,
+      code: 'marks',
+      max: MAX_MARKS,
+    });
+  else if (problem === 'letter')
+    problems.push({
+      pointer: at,
+      detail: `${what} must contain at least one letter or character`,
+      code: 'no-letter',
+    });
   else if (length > max)
     problems.push({
       pointer: at,

@@ -1,11 +1,13 @@
 // JSON API under /api/v1/.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseSubmission } from '../registry/index.ts';
+import type { FastifyInstance } from 'fastify';
+import { MAX_DECLARANTS, parseSubmission } from '../registry/index.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
+import type { Admission } from './app.ts';
 import { LogReads } from './log-reads.ts';
 import type { ProofOfWork } from './pow.ts';
 import { HttpError } from './problem.ts';
+import { RateLimitedError } from './rate-limit.ts';
 import * as schemas from './schemas.ts';
 
 function size(value: unknown, name: string): number {
@@ -21,15 +23,17 @@ export function apiRoutes(
   store: Store,
   sequencer: Declarations,
   pow: ProofOfWork | undefined,
-  admit: (req: FastifyRequest) => void = () => {},
+  admission?: Admission,
 ): void {
   const reads = new LogReads(store.readTiles);
   if (pow) {
-    app.get(
-      '/api/v1/challenge',
-      { schema: { summary: 'A proof-of-work challenge (ALTCHA) to solve before declaring' } },
-      async (_req, reply) => reply.header('Cache-Control', 'no-store').send(await pow.challenge()),
-    );
+    app.get('/api/v1/challenge', { schema: schemas.challenge }, async (req, reply) => {
+      const raw = (req.query as Record<string, string | undefined>).declarants;
+      const n = raw === undefined ? 1 : size(raw, 'declarants');
+      if (n < 1 || n > MAX_DECLARANTS)
+        throw new HttpError(400, `declarants must be from 1 to ${MAX_DECLARANTS}.`);
+      return reply.header('Cache-Control', 'no-store').send(await pow.challenge(n));
+    });
   }
 
   app.post('/api/v1/declarations', { schema: schemas.declare }, async (req, reply) => {
@@ -37,13 +41,19 @@ export function apiRoutes(
     if (req.body instanceof URLSearchParams)
       throw new HttpError(415, 'Send the body as application/json.');
     const submission = parseSubmission(req.body, 'web');
-    admit(req);
-    if (pow && !(await pow.checkSolution(headerValue(req.headers.altcha)))) {
+    const n = submission.declarants.length;
+    // Budget first without spending it, then the work, then the budget: a request that did no
+    // work spends no one's budget (a Tor exit or a NAT is shared by many real declarants).
+    const wait = admission?.check(req, n);
+    if (wait !== undefined) throw new RateLimitedError(wait);
+    if (pow && !(await pow.checkSolution(headerValue(req.headers.altcha), n))) {
       throw new HttpError(
         403,
-        'Declaring needs a proof of work: solve a challenge from GET /api/v1/challenge and send it, base64-encoded as {"challenge","solution"}, in the Altcha header.',
+        `Declaring needs a proof of work: solve a challenge from GET /api/v1/challenge?declarants=${n} and send it, base64-encoded as {"challenge","solution"}, in the Altcha header.`,
       );
     }
+    const waitAfter = admission?.take(req, n);
+    if (waitAfter !== undefined) throw new RateLimitedError(waitAfter);
     const key = req.headers['idempotency-key'];
     if (Array.isArray(key))
       throw new HttpError(400, 'Send one Idempotency-Key header, not several.');

@@ -1,5 +1,11 @@
-// Prometheus metrics at /metrics (prom-client). Labels are route templates, methods and status
-// codes only: never a name, a statement, an address or anything a person typed.
+// Prometheus metrics (prom-client). Labels are route templates, methods and status codes only:
+// never a name, a statement, an address or anything a person typed. They are served only where
+// the operator allows it: on a separate listen address (METRICS_LISTEN, e.g. 127.0.0.1:9464) or at
+// /metrics with a bearer token (METRICS_TOKEN); otherwise nowhere. Even then, the outcomes of staff
+// sign-ins and of erasures are not counted by status: a series of 401s and 303s on /staff/login
+// would tell anyone who can read the metrics when a password was guessed.
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { WriteMetrics } from '../sequencer/index.ts';
@@ -87,10 +93,28 @@ export function createMetrics(poolDepth: () => number, treeSize?: () => Promise<
   };
 }
 
-export function metricsRoutes(app: FastifyInstance, metrics: Metrics): void {
+// Routes whose outcome by status would say something about a person or an account.
+const QUIET_ROUTES = /^\/staff(\/|$)|\/erase$/;
+
+/** The status label of a response: its code, except on quiet routes (5xx stays visible). */
+export function statusLabel(route: string, status: number): string {
+  if (!QUIET_ROUTES.test(route)) return String(status);
+  return status >= 500 ? '5xx' : 'any';
+}
+
+export interface MetricsAccess {
+  /** Serve /metrics on the app to requests bearing this token (METRICS_TOKEN). */
+  readonly token?: string | undefined;
+}
+
+export function metricsRoutes(
+  app: FastifyInstance,
+  metrics: Metrics,
+  access: MetricsAccess = {},
+): void {
   const requests = new Counter({
     name: 'tuidang_http_requests_total',
-    help: 'HTTP requests by route template, method and status',
+    help: 'HTTP requests by route template, method and status (staff and erase routes: 5xx or any)',
     labelNames: ['route', 'method', 'status'],
     registers: [metrics.registry],
   });
@@ -104,13 +128,44 @@ export function metricsRoutes(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', async (req, reply) => {
     // The route template (e.g. /:lang/declare), never the URL a person typed.
     const route = req.routeOptions.url ?? 'unmatched';
-    requests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    requests.inc({ route, method: req.method, status: statusLabel(route, reply.statusCode) });
     duration.observe({ route }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
-    reply
+  const token = access.token;
+  if (token === undefined || token === '') return;
+  const expected = Buffer.from(`Bearer ${token}`);
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return reply.callNotFound();
+    return reply
       .header('Cache-Control', 'no-store')
       .type(metrics.registry.contentType)
-      .send(await metrics.registry.metrics()),
-  );
+      .send(await metrics.registry.metrics());
+  });
+}
+
+/** A separate HTTP server for the metrics alone, on an address the operator keeps private. */
+export async function metricsServer(metrics: Metrics, host: string, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) =>
+        res
+          .writeHead(200, {
+            'content-type': metrics.registry.contentType,
+            'cache-control': 'no-store',
+          })
+          .end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
 }

@@ -1,12 +1,51 @@
 // The newsletter: double opt-in by mail, one-click unsubscribe (RFC 8058) in every mail, and
 // sending to confirmed subscribers at a bounded rate. Links carry HMAC tokens derived from the
-// signing key, so nothing secret is stored and any node can check them. Addresses are never logged.
+// signing key, so nothing secret is stored and any node can check them. Addresses are never logged:
+// an SMTP error names the recipient in its message and fields, so it is replaced by a MailError
+// that carries only the SMTP codes. Anyone can type anyone's address into the form, so an address
+// gets at most one confirmation mail a day (the form's page is the same either way).
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 
 export const TERMS_VERSION = '1';
 const CONFIRM_SECONDS = 48 * 3600;
+/** At most one confirmation mail per address in this period. */
+export const CONFIRMATION_PERIOD_SECONDS = 24 * 3600;
+
+/** A mail that was not sent. Carries no address: only what the SMTP server's codes say. */
+export class MailError extends Error {
+  override name = 'MailError';
+  /** The server refused the recipient (a 5xx to RCPT TO): the address, not the service, is wrong. */
+  readonly rejected: boolean;
+  readonly smtpCode: string | undefined;
+  readonly responseCode: number | undefined;
+  constructor(rejected: boolean, smtpCode?: string, responseCode?: number) {
+    super(
+      `${rejected ? 'the SMTP server refused the recipient' : 'the mail could not be handed to the SMTP server'} (${[smtpCode, responseCode].filter((x) => x !== undefined).join(' ') || 'no code'})`,
+    );
+    this.rejected = rejected;
+    this.smtpCode = smtpCode;
+    this.responseCode = responseCode;
+  }
+}
+
+/** A nodemailer error as a MailError: its message, `rejected` and `rejectedErrors` name the
+ * recipient, so none of them is kept. */
+export function mailError(e: unknown): MailError {
+  const err = (typeof e === 'object' && e !== null ? e : {}) as {
+    code?: unknown;
+    responseCode?: unknown;
+    command?: unknown;
+  };
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  const response = typeof err.responseCode === 'number' ? err.responseCode : undefined;
+  const rejected =
+    code === 'EENVELOPE' ||
+    (response !== undefined && response >= 500 && /RCPT/i.test(String(err.command)));
+  return new MailError(rejected, code, response);
+}
 
 export interface Mail {
   readonly to: string;
@@ -21,14 +60,26 @@ export type SendMail = (mail: Mail) => Promise<void>;
 export function smtpSender(url: string, from: string): SendMail {
   const transport = nodemailer.createTransport(url);
   return async (mail) => {
-    await transport.sendMail({
-      from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      headers: mail.headers,
-    });
+    try {
+      await transport.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        headers: mail.headers,
+      });
+    } catch (e) {
+      throw mailError(e);
+    }
   };
+}
+
+export interface NewsletterOptions {
+  readonly now?: () => number;
+  /** Failures are logged here, by SMTP code only. */
+  readonly logger?: Logger | undefined;
+  /** A ledger shared by the nodes (the store's): true the first time a token is spent. */
+  readonly spendOnce?: ((token: string, expiresAtMs: number) => Promise<boolean>) | undefined;
 }
 
 export class Newsletter {
@@ -36,14 +87,24 @@ export class Newsletter {
   readonly #send: SendMail;
   readonly #key: Buffer;
   readonly #now: () => number;
+  readonly #logger: Logger | undefined;
+  readonly #spendOnce: (token: string, expiresAtMs: number) => Promise<boolean>;
 
-  constructor(store: Store, send: SendMail, seed: Uint8Array, now: () => number = Date.now) {
+  constructor(
+    store: Store,
+    send: SendMail,
+    seed: Uint8Array,
+    options: NewsletterOptions | (() => number) = {},
+  ) {
+    const opts = typeof options === 'function' ? { now: options } : options;
     this.#store = store;
     this.#send = send;
     this.#key = Buffer.from(
       hkdfSync('sha256', seed, new Uint8Array(0), 'tuidang/newsletter/v1', 32),
     );
-    this.#now = now;
+    this.#now = opts.now ?? Date.now;
+    this.#logger = opts.logger;
+    this.#spendOnce = opts.spendOnce ?? memoryLedger(this.#now);
   }
 
   #token(purpose: string): string {
@@ -68,21 +129,39 @@ export class Newsletter {
     return `${base}/newsletter/unsubscribe?id=${id}&t=${this.#token(`unsubscribe:${id}`)}`;
   }
 
-  /** Records the address as pending and mails it a confirmation link valid 48 hours. */
+  /**
+   * Records the address as pending and mails it a confirmation link valid 48 hours, unless the
+   * address had one in the last 24 hours (then nothing changes: the link already sent stays
+   * valid). Throws a MailError if the mail cannot be sent.
+   */
   async subscribe(
     email: string,
     base: string,
     mail: (link: string) => { subject: string; text: string },
   ): Promise<void> {
-    const expires = Math.floor(this.#now() / 1000) + CONFIRM_SECONDS;
-    const sub = await this.#store.subscribe(email.trim(), TERMS_VERSION, expires);
+    const address = email.trim();
+    const now = this.#now();
+    // Keyed by an HMAC of the address: the ledger learns nothing it could give back.
+    const once = `m:${this.#token(`confirmation-mail:${address.toLowerCase()}`)}`;
+    if (!(await this.#spendOnce(once, now + CONFIRMATION_PERIOD_SECONDS * 1000))) return;
+    const expires = Math.floor(now / 1000) + CONFIRM_SECONDS;
+    const sub = await this.#store.subscribe(address, TERMS_VERSION, expires);
     if (sub.status === 'confirmed') return; // says nothing more: the page is the same either way
     const link = `${base}/newsletter/confirm?id=${sub.id}&e=${sub.expires}&t=${this.#token(`confirm:${sub.id}:${sub.expires}`)}`;
-    await this.#send({
-      to: sub.email,
-      ...mail(link),
-      headers: this.unsubscribeHeaders(base, sub.id),
-    });
+    try {
+      await this.#send({
+        to: sub.email,
+        ...mail(link),
+        headers: this.unsubscribeHeaders(base, sub.id),
+      });
+    } catch (e) {
+      const err = e instanceof MailError ? e : mailError(e);
+      this.#logger?.warn(
+        { smtpCode: err.smtpCode, responseCode: err.responseCode, rejected: err.rejected },
+        'newsletter: a confirmation mail was not sent',
+      );
+      throw err;
+    }
   }
 
   async confirm(id: number, expires: number, token: string): Promise<boolean> {
@@ -115,12 +194,23 @@ export class Newsletter {
       for (const sub of batch) {
         const started = this.#now();
         const footer = `\n\n--\n${this.unsubscribeUrl(base, sub.id)}`;
-        await this.#send({
-          to: sub.email,
-          subject,
-          text: text + footer,
-          headers: this.unsubscribeHeaders(base, sub.id),
-        });
+        try {
+          await this.#send({
+            to: sub.email,
+            subject,
+            text: text + footer,
+            headers: this.unsubscribeHeaders(base, sub.id),
+          });
+        } catch (e) {
+          const err = e instanceof MailError ? e : mailError(e);
+          if (!err.rejected) throw err; // the server, not this address: stop
+          this.#logger?.warn(
+            { responseCode: err.responseCode },
+            'newsletter: a subscriber was refused',
+          );
+          after = sub.id;
+          continue;
+        }
         sent++;
         onProgress?.(sent);
         const wait = 1000 / perSecond - (this.#now() - started);
@@ -129,4 +219,17 @@ export class Newsletter {
       }
     }
   }
+}
+
+/** One node's spend-once ledger, for stores that keep none. */
+function memoryLedger(now: () => number) {
+  const spent = new Map<string, number>();
+  return async (token: string, expiresAtMs: number): Promise<boolean> => {
+    const t = now();
+    if (spent.size > 10_000) for (const [k, e] of spent) if (e <= t) spent.delete(k);
+    const until = spent.get(token);
+    if (until !== undefined && until > t) return false;
+    spent.set(token, expiresAtMs);
+    return true;
+  };
 }

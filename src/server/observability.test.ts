@@ -29,6 +29,7 @@ test('a declaration and a failure: useful metrics, no name, statement or address
     vkey: 'obs.example/log+00000000+AQ==',
     logger,
     metrics,
+    metricsToken: 'an-operator-token-0123456789',
   });
   const secret = { name: 'Wang Secretname', statement: 'a statement nobody may log' };
   const body = {
@@ -62,7 +63,13 @@ test('a declaration and a failure: useful metrics, no name, statement or address
   });
   assert.equal(form.statusCode, 200);
 
-  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const text = (
+    await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: 'Bearer an-operator-token-0123456789' },
+    })
+  ).body;
   assert.match(
     text,
     /tuidang_http_requests_total\{route="\/api\/v1\/declarations",method="POST",status="201"\} 1/,

@@ -11,8 +11,10 @@ import { ProofOfWork } from './pow.ts';
 
 const seed = new Uint8Array(32).fill(4);
 
-async function solve(pow: ProofOfWork): Promise<string> {
-  const challenge = await pow.challenge();
+const client = '192.0.2.1';
+
+async function solve(pow: ProofOfWork, declarants = 1): Promise<string> {
+  const challenge = await pow.challenge(declarants);
   const solution = await solveChallenge({ challenge, deriveKey });
   assert.ok(solution, 'solved');
   return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
@@ -47,18 +49,53 @@ test('a solved challenge is accepted once; forged, altered or foreign ones are r
 test('tickets: refused before the wait, accepted once after it, refused when forged or stale', async () => {
   let now = 1_800_000_000_000;
   const pow = new ProofOfWork({ seed, cost: 200, waitSeconds: 3, now: () => now });
-  const ticket = pow.ticket();
-  assert.equal(await pow.checkTicket(ticket), 'early');
+  const ticket = pow.ticket(client);
+  assert.deepEqual(await pow.checkTicket(ticket, client), { verdict: 'early', seconds: 3 });
   now += 3_000;
-  assert.equal(await pow.checkTicket(ticket), 'ok');
-  assert.equal(await pow.checkTicket(ticket), 'invalid', 'used');
-  const t2 = pow.ticket();
+  assert.deepEqual(await pow.checkTicket(ticket, client), { verdict: 'ok' });
+  assert.deepEqual(await pow.checkTicket(ticket, client), { verdict: 'invalid' }, 'used');
+  const t2 = pow.ticket(client);
   const forged = `${t2.slice(0, -2)}${t2.endsWith('AA') ? 'AB' : 'AA'}`;
   now += 5_000;
-  assert.equal(await pow.checkTicket(forged), 'invalid');
+  assert.deepEqual(await pow.checkTicket(forged, client), { verdict: 'invalid' });
   now += 3_600_000;
-  assert.equal(await pow.checkTicket(t2), 'invalid', 'stale');
-  assert.equal(await pow.checkTicket(undefined), 'invalid');
+  assert.deepEqual(await pow.checkTicket(t2, client), { verdict: 'invalid' }, 'stale');
+  assert.deepEqual(await pow.checkTicket(undefined, client), { verdict: 'invalid' });
+});
+
+test('a ticket is bound to the client and the form it was issued for', async () => {
+  let now = 1_800_000_000_000;
+  const pow = new ProofOfWork({ seed, cost: 200, waitSeconds: 3, now: () => now });
+  const ticket = pow.ticket(client);
+  now += 10_000;
+  assert.deepEqual(await pow.checkTicket(ticket, '198.51.100.9'), { verdict: 'moved' });
+  assert.deepEqual(await pow.checkTicket(ticket, client, 1, 'newsletter'), { verdict: 'moved' });
+  assert.deepEqual(await pow.checkTicket(ticket, client), { verdict: 'ok' });
+});
+
+test('the wait grows with the declarants: a ticket buys time per person, not per request', async () => {
+  let now = 1_800_000_000_000;
+  const pow = new ProofOfWork({ seed, cost: 200, waitSeconds: 3, now: () => now });
+  const ticket = pow.ticket(client);
+  now += 3_000;
+  assert.deepEqual(await pow.checkTicket(ticket, client, 50), { verdict: 'early', seconds: 147 });
+  now += 147_000;
+  assert.deepEqual(await pow.checkTicket(ticket, client, 50), { verdict: 'ok' });
+});
+
+test('the work grows with the declarants: a solution for one does not pass for two', async () => {
+  const pow = new ProofOfWork({ seed, cost: 200, waitSeconds: 3 });
+  assert.equal(await pow.checkSolution(await solve(pow), 2), false);
+  assert.equal(await pow.checkSolution(await solve(pow, 5), 5), true);
+  assert.equal(await pow.checkSolution(await solve(pow, 5), 3), true, 'more work than needed');
+  // The counter to find (the work) is drawn from [cost·n/2, cost·n].
+  const counters = await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      const c = await pow.challenge(40);
+      return (await solveChallenge({ challenge: c, deriveKey }))?.counter ?? 0;
+    }),
+  );
+  for (const c of counters) assert.ok(c >= 4000 && c <= 8000, `counter ${c}`);
 });
 
 test('in a cluster, a solution or ticket spent on one node is refused by the others', async () => {
@@ -82,11 +119,11 @@ test('in a cluster, a solution or ticket spent on one node is refused by the oth
     const payload = await solve(a);
     assert.equal(await b.checkSolution(payload), true, 'first use, on node b');
     assert.equal(await a.checkSolution(payload), false, 'replayed on node a');
-    const ticket = a.ticket();
+    const ticket = a.ticket(client);
     now += 3_000;
-    assert.equal(await a.checkTicket(ticket), 'ok');
-    assert.equal(await b.checkTicket(ticket), 'invalid', 'replayed on node b');
-    assert.equal(await b.checkTicket(b.ticket()), 'early');
+    assert.deepEqual(await a.checkTicket(ticket, client), { verdict: 'ok' });
+    assert.deepEqual(await b.checkTicket(ticket, client), { verdict: 'invalid' }, 'replayed on b');
+    assert.equal((await b.checkTicket(b.ticket(client), client)).verdict, 'early');
   } finally {
     for (const s of stores) await s.close();
   }
@@ -106,14 +143,18 @@ test('with SQLite, a solution or ticket spent before a restart is refused after 
   const before = new SqliteStore(dir);
   const first = start(before);
   const payload = await solve(first);
-  const ticket = first.ticket();
+  const ticket = first.ticket(client);
   now += 3_000;
   assert.equal(await first.checkSolution(payload), true);
-  assert.equal(await first.checkTicket(ticket), 'ok');
+  assert.deepEqual(await first.checkTicket(ticket, client), { verdict: 'ok' });
   await before.close();
   const after = new SqliteStore(dir);
   const restarted = start(after);
   assert.equal(await restarted.checkSolution(payload), false, 'the solution, after a restart');
-  assert.equal(await restarted.checkTicket(ticket), 'invalid', 'the ticket, after a restart');
+  assert.deepEqual(
+    await restarted.checkTicket(ticket, client),
+    { verdict: 'invalid' },
+    'after a restart',
+  );
   await after.close();
 });

@@ -1,11 +1,13 @@
 // Proof of work against floods (ALTCHA, via altcha-lib). With JavaScript, the browser (or an API
-// client) solves a SHA-256 challenge whose cost rises with the load. Without JavaScript (Tor
-// Browser "safest"), the form carries a signed ticket instead, and is accepted only after it has
-// been open a few seconds: it costs a flood time rather than CPU, and the per-address rate limit
-// bounds what time can buy. Tickets and solutions are single-use. The secrets derive from the
-// log's signing key, so every node of a cluster accepts what another issued; with a shared ledger
-// (PostgreSQL's spent_tokens) a token spent on one node is refused on every other.
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+// client) solves a SHA-256 challenge whose cost grows with the number of declarants it is for and
+// with the load. Without JavaScript (Tor Browser "safest"), the form carries a signed ticket
+// instead, bound to the client that fetched the form, and is accepted only after it has been open
+// a few seconds per declarant: it costs a flood time rather than CPU, and the per-client rate limit
+// (which counts declarants) bounds what time can buy. Tickets and solutions are single-use, in a
+// ledger the store keeps (so also across restarts and, in a cluster, across nodes). The secrets
+// derive from the log's signing key, so every node of a cluster accepts what another issued.
+// docs/abuse.md says what this costs an attacker.
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Challenge, createChallenge, randomInt, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 
@@ -14,7 +16,7 @@ export interface PowOptions {
   readonly seed: Uint8Array;
   /** Hashes a client computes on average at no load. */
   readonly cost: number;
-  /** Seconds a form without JavaScript must have been open. */
+  /** Seconds per declarant a form without JavaScript must have been open. */
   readonly waitSeconds: number;
   /** 0 (idle) … 1 (saturated): the cost grows up to tenfold with it. */
   readonly load?: () => number;
@@ -24,6 +26,8 @@ export interface PowOptions {
 }
 
 const TICKET_LIFETIME_S = 3600;
+// Issue time (8 bytes), random (16), binding to client and form (8); then a 16-byte MAC.
+const TICKET_BODY = 32;
 
 export class ProofOfWork {
   readonly #challengeSecret: string;
@@ -60,14 +64,16 @@ export class ProofOfWork {
     return this.#opts.spendOnce ? this.#opts.spendOnce(token, expiresAtMs) : true;
   }
 
-  /** A new challenge; harder under load. */
-  challenge(): Promise<Challenge> {
+  /** A new challenge for a submission of `declarants`: its work grows with them and with the load. */
+  challenge(declarants = 1): Promise<Challenge> {
     const load = Math.min(1, Math.max(0, this.#opts.load?.() ?? 0));
-    const max = Math.round(this.#opts.cost * (1 + 9 * load));
+    const max = Math.round(this.#opts.cost * declarants * (1 + 9 * load));
     return createChallenge({
       algorithm: 'SHA-256',
       cost: 1,
       counter: randomInt(Math.max(1, Math.floor(max / 2)), max),
+      // Signed with the challenge: a solution counts for this many declarants, no more.
+      data: { declarants },
       deriveKey,
       expiresAt: Math.floor(this.#now() / 1000) + 600,
       hmacSignatureSecret: this.#challengeSecret,
@@ -75,8 +81,9 @@ export class ProofOfWork {
     });
   }
 
-  /** Whether a solved challenge (base64 JSON `{ challenge, solution }`) is valid and unused. */
-  async checkSolution(payload: string | undefined): Promise<boolean> {
+  /** Whether a solved challenge (base64 JSON `{ challenge, solution }`) is valid, unused, and was
+   * issued for at least `declarants`. */
+  async checkSolution(payload: string | undefined, declarants = 1): Promise<boolean> {
     if (!payload || payload.length > 4096) return false;
     let parsed: { challenge?: Challenge; solution?: { counter: number; derivedKey: string } };
     try {
@@ -85,6 +92,8 @@ export class ProofOfWork {
       return false;
     }
     if (!parsed.challenge || !parsed.solution) return false;
+    const issuedFor = parsed.challenge.parameters?.data?.declarants;
+    if (typeof issuedFor !== 'number' || issuedFor < declarants) return false;
     const result = await verifySolution({
       challenge: parsed.challenge,
       solution: parsed.solution,
@@ -99,28 +108,55 @@ export class ProofOfWork {
     );
   }
 
-  /** A ticket for a form rendered now (the no-JavaScript path). */
-  ticket(): string {
-    const body = Buffer.alloc(8 + 16);
-    body.writeBigUInt64BE(BigInt(this.#now()));
-    randomBytes(16).copy(body, 8);
-    const mac = createHmac('sha256', this.#ticketKey).update(body).digest().subarray(0, 16);
-    return Buffer.concat([body, mac]).toString('base64url');
+  /** The 8 bytes that bind a ticket to a client key and to the form it was issued for. */
+  #binding(clientKey: string, form: string): Buffer {
+    return createHmac('sha256', this.#ticketKey)
+      .update(`bind\0${form}\0${clientKey}`)
+      .digest()
+      .subarray(0, 8);
   }
 
-  /** `ok`, or why a ticket is refused: `early` (wait and send again) or `invalid`. */
-  async checkTicket(ticket: string | undefined): Promise<'ok' | 'early' | 'invalid'> {
+  #mac(body: Buffer): Buffer {
+    return createHmac('sha256', this.#ticketKey).update(body).digest().subarray(0, 16);
+  }
+
+  /** A ticket for `form` rendered now for the client `clientKey` (the no-JavaScript path). */
+  ticket(clientKey: string, form = 'declare'): string {
+    const body = Buffer.alloc(TICKET_BODY);
+    body.writeBigUInt64BE(BigInt(this.#now()));
+    randomBytes(16).copy(body, 8);
+    this.#binding(clientKey, form).copy(body, 24);
+    return Buffer.concat([body, this.#mac(body)]).toString('base64url');
+  }
+
+  /**
+   * Whether a ticket may be spent now by `clientKey` on `form` for `declarants`: `ok` (and spent),
+   * `early` (send again after `seconds`), `moved` (issued to another client or form: a fresh one is
+   * needed) or `invalid` (forged, stale or spent).
+   */
+  async checkTicket(
+    ticket: string | undefined,
+    clientKey: string,
+    declarants = 1,
+    form = 'declare',
+  ): Promise<TicketVerdict> {
     const raw = Buffer.from(ticket ?? '', 'base64url');
-    if (raw.length !== 40) return 'invalid';
-    const body = raw.subarray(0, 24);
-    const mac = createHmac('sha256', this.#ticketKey).update(body).digest().subarray(0, 16);
-    if (!mac.equals(raw.subarray(24))) return 'invalid';
+    if (raw.length !== TICKET_BODY + 16) return { verdict: 'invalid' };
+    const body = raw.subarray(0, TICKET_BODY);
+    if (!timingSafeEqual(this.#mac(body), raw.subarray(TICKET_BODY))) return { verdict: 'invalid' };
     const issued = Number(body.readBigUInt64BE());
     const age = (this.#now() - issued) / 1000;
-    if (age > TICKET_LIFETIME_S) return 'invalid';
-    if (age < this.#opts.waitSeconds) return 'early';
+    if (age > TICKET_LIFETIME_S || age < -5) return { verdict: 'invalid' };
+    if (!timingSafeEqual(this.#binding(clientKey, form), body.subarray(24)))
+      return { verdict: 'moved' };
+    const wait = this.#opts.waitSeconds * declarants - age;
+    if (wait > 0) return { verdict: 'early', seconds: Math.ceil(wait) };
     return (await this.#once(`t:${raw.toString('base64')}`, issued + TICKET_LIFETIME_S * 1000))
-      ? 'ok'
-      : 'invalid';
+      ? { verdict: 'ok' }
+      : { verdict: 'invalid' };
   }
 }
+
+export type TicketVerdict =
+  | { readonly verdict: 'ok' | 'moved' | 'invalid' }
+  | { readonly verdict: 'early'; readonly seconds: number };

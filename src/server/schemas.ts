@@ -94,6 +94,18 @@ export const receipt = {
   },
 } as const;
 
+export const challenge = {
+  summary: 'A proof-of-work challenge (ALTCHA) to solve before declaring',
+  description:
+    'The work grows with the number of declarants the challenge is for; a solution is accepted for a submission of at most that many, once.',
+  querystring: {
+    type: 'object',
+    properties: {
+      declarants: { type: 'integer', minimum: 1, maximum: MAX_DECLARANTS, default: 1 },
+    },
+  },
+} as const;
+
 export const declare = {
   summary: 'Declare: one or more declarants (a family may declare together)',
   headers: {
@@ -107,7 +119,7 @@ export const declare = {
       altcha: {
         type: 'string',
         description:
-          'A solved proof of work from GET /api/v1/challenge, base64 of {"challenge","solution"} (unless the registry runs with TUIDANG_POW=off)',
+          'A solved proof of work from GET /api/v1/challenge?declarants=N (N at least the declarants sent), base64 of {"challenge","solution"} (unless the registry runs with TUIDANG_POW=off)',
       },
     },
   },
@@ -119,9 +131,11 @@ export const declare = {
       properties: { receipts: { type: 'array', items: receipt } },
     },
     400: problemRef,
+    403: problemRef,
     409: problemRef,
     413: problemRef,
     415: problemRef,
+    429: problemRef,
     503: problemRef,
   },
 } as const;

@@ -22,7 +22,7 @@ import {
 import { openStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, metricsServer } from './metrics.ts';
 import { Newsletter, smtpSender } from './newsletter.ts';
 import { ProofOfWork } from './pow.ts';
 
@@ -90,6 +90,9 @@ export async function startRegistry(config: Config): Promise<Registry> {
     logger,
     metrics,
     rateLimit: config.rateLimit,
+    ipv6Prefix: config.ipv6Prefix,
+    connectionsPerAddress: config.connectionsPerAddress,
+    metricsToken: config.metricsToken,
     pow,
     newsletter: config.smtpUrl
       ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key)
@@ -102,6 +105,9 @@ export async function startRegistry(config: Config): Promise<Registry> {
     ),
   });
   const address = await app.listen({ port: config.port, host: config.host });
+  const metricsListener =
+    config.metricsListen &&
+    (await metricsServer(metrics, config.metricsListen.host, config.metricsListen.port));
   return {
     app,
     store,
@@ -114,6 +120,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
       publisher.close();
       await sequencer.close();
       await app.close();
+      if (metricsListener) await new Promise((r) => metricsListener.close(r));
       await store.close();
     },
   };

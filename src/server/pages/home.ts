@@ -8,6 +8,7 @@ import {
   CLIENT_SCRIPTS,
   clientScript,
   homePage,
+  localeFromPrefix,
   negotiate,
   PREFIX,
   SITE_CSS,
@@ -16,7 +17,7 @@ import {
   VERIFIER_PATH,
 } from '../../web/index.ts';
 import type { WebOptions } from './options.ts';
-import type { Pages } from './page.ts';
+import { type Pages, sendNotFoundPage } from './page.ts';
 
 /**
  * The address the pages print: TUIDANG_PUBLIC_URL, else the one the server listens on (HOST and
@@ -68,9 +69,12 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
       .header('Cache-Control', 'no-store')
       .redirect(`/${PREFIX[negotiate(req.headers['accept-language'])]}/`),
   );
-  app.get('/:lang', { schema: { hide: true } }, async (req, reply) =>
-    reply.redirect(`/${(req.params as { lang: string }).lang}/`),
-  );
+  // Only to a language's own home: the segment is attacker-controlled (`/%2Fevil.example` would
+  // otherwise redirect to //evil.example/).
+  app.get('/:lang', { schema: { hide: true } }, async (req, reply) => {
+    const l = localeFromPrefix((req.params as { lang: string }).lang);
+    return l ? reply.redirect(`/${PREFIX[l]}/`) : sendNotFoundPage(req, reply);
+  });
 
   app.get('/static/site.css', { schema: { hide: true } }, async (_req, reply) =>
     reply

@@ -20,15 +20,8 @@ import { volunteerRoutes } from './volunteer.ts';
 export type { FormPow, NewsletterService, StaffOptions, WebOptions } from './options.ts';
 export { sendErrorPage, sendNotFoundPage } from './page.ts';
 
-/** The public pages; forms are read as application/x-www-form-urlencoded. */
+/** The public pages; forms arrive as URLSearchParams (app.ts parses them, refusing non-UTF-8). */
 export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_req, body, done) => {
-      done(null, new URLSearchParams(body as string));
-    },
-  );
   const p = pages(app);
   homeRoutes(app, p, opts);
   declareRoutes(p, opts);

@@ -3,6 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import { validEmail } from '../../registry/index.ts';
 import { messagePage, newsletterPage } from '../../web/index.ts';
+import { MailError } from '../newsletter.ts';
 import { RateLimitedError } from '../rate-limit.ts';
 import type { WebOptions } from './options.ts';
 import { failed, formOf, type Pages, rendered } from './page.ts';
@@ -12,9 +13,7 @@ const numberParam = (v: unknown) =>
   typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : -1;
 const queryOf = (req: FastifyRequest) => req.query as Record<string, string | undefined>;
 
-export function newsletterRoutes(p: Pages, { newsletter, admit, publicUrl }: WebOptions): void {
-  const base = (req: FastifyRequest) => publicUrl ?? `${req.protocol}://${req.host}`;
-
+export function newsletterRoutes(p: Pages, { newsletter, admitMail, siteUrl }: WebOptions): void {
   p.get('/:lang/newsletter', ({ t }) => newsletterPage(t, newsletter !== undefined));
 
   p.post('/:lang/newsletter', async ({ req, t }) => {
@@ -29,16 +28,24 @@ export function newsletterRoutes(p: Pages, { newsletter, admit, publicUrl }: Web
       ...(form.consent ? {} : { consent: t.m['newsletter.errorConsent'] }),
     };
     if (errors.email || errors.consent) return rendered(newsletterPage(t, true, form, errors), 400);
-    const wait = admit?.(req);
+    // Each sign-up may mail someone: the sender's budget counts mails, not requests.
+    const wait = admitMail?.(req);
     if (wait !== undefined)
       return failed(
         newsletterPage(t, true, form, {}, t.m['declare.tooMany'](wait)),
         new RateLimitedError(wait),
       );
-    await newsletter.subscribe(form.email, base(req), (link) => ({
-      subject: t.m['mail.confirmSubject'],
-      text: t.m['mail.confirmBody'](link),
-    }));
+    try {
+      await newsletter.subscribe(form.email, siteUrl(), (link) => ({
+        subject: t.m['mail.confirmSubject'],
+        text: t.m['mail.confirmBody'](link),
+      }));
+    } catch (e) {
+      if (!(e instanceof MailError)) throw e;
+      return e.rejected
+        ? rendered(newsletterPage(t, true, form, { email: t.m['newsletter.errorRejected'] }), 400)
+        : rendered(newsletterPage(t, true, form, {}, t.m['newsletter.errorSend']), 503, 60);
+    }
     return newsletterPage(t, true, { email: '', consent: false }, {}, t.m['newsletter.sent']);
   });
 

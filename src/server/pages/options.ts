@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Declarations, WitnessConfig } from '../../sequencer/index.ts';
 import type { Store } from '../../store/index.ts';
+import type { TicketVerdict } from '../pow.ts';
 
 export interface WebOptions {
   readonly store: Store;
@@ -10,8 +11,12 @@ export interface WebOptions {
   readonly origin: string;
   /** The log's verifier key: the receipt check without JavaScript verifies signatures with it. */
   readonly vkey: string;
-  /** Seconds the client must wait before declaring again, or undefined when it may declare. */
-  readonly admit?: (req: FastifyRequest) => number | undefined;
+  /** Spends the budget of this many declarants; else the seconds to wait. */
+  readonly admit?: (req: FastifyRequest, declarants: number) => number | undefined;
+  /** Spends one confirmation mail of the client's budget; else the seconds to wait. */
+  readonly admitMail?: (req: FastifyRequest) => number | undefined;
+  /** Who the client is (its address, or its IPv6 network): form tickets are bound to it. */
+  readonly clientKey?: (req: FastifyRequest) => string;
   /** Proof of work for the form (pow.ts), if required. */
   readonly pow?: FormPow | undefined;
   /** The newsletter, when SMTP is configured. */
@@ -23,6 +28,9 @@ export interface WebOptions {
   readonly publicUrl?: string | undefined;
   /** The witnesses configured (TUIDANG_WITNESSES): /about lists them, and which cosigned. */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
+  /** The site's address for links in mails and the feed (TUIDANG_PUBLIC_URL, else the listening
+   * address): never taken from a request's Host header. */
+  readonly siteUrl: () => string;
 }
 
 /** What the newsletter pages need (src/server/newsletter.ts). */
@@ -39,9 +47,13 @@ export interface NewsletterService {
 /** What the form needs of the proof of work. */
 export interface FormPow {
   readonly waitSeconds: number;
-  ticket(): string;
-  checkTicket(ticket: string | undefined): Promise<'ok' | 'early' | 'invalid'>;
-  checkSolution(payload: string | undefined): Promise<boolean>;
+  ticket(clientKey: string): string;
+  checkTicket(
+    ticket: string | undefined,
+    clientKey: string,
+    declarants: number,
+  ): Promise<TicketVerdict>;
+  checkSolution(payload: string | undefined, declarants: number): Promise<boolean>;
 }
 
 /** What the staff pages are given. */

@@ -26,7 +26,7 @@ function statementQuery(q: Record<string, string | undefined>) {
   };
 }
 
-export function statementRoutes(p: Pages, { store, publicUrl }: WebOptions): void {
+export function statementRoutes(p: Pages, { store, siteUrl }: WebOptions): void {
   p.get('/:lang/statements', async ({ req, t }) => {
     const q = statementQuery(req.query as Record<string, string | undefined>);
     const list = await store.publications({
@@ -38,16 +38,10 @@ export function statementRoutes(p: Pages, { store, publicUrl }: WebOptions): voi
     return statementsPage(t, list.slice(0, PAGE_SIZE), q, more);
   });
 
-  p.get('/:lang/statements/feed.xml', async ({ req, reply, t }) =>
+  p.get('/:lang/statements/feed.xml', async ({ reply, t }) =>
     reply
       .header('Cache-Control', 'public, max-age=60')
       .type('application/atom+xml; charset=utf-8')
-      .send(
-        atomFeed(
-          t,
-          publicUrl ?? `${req.protocol}://${req.host}`,
-          await store.publications({ limit: 50 }),
-        ),
-      ),
+      .send(atomFeed(t, siteUrl(), await store.publications({ limit: 50 }))),
   );
 }

@@ -85,14 +85,15 @@ export interface SubmitDeps {
 
 /**
  * Handles a filled form: adds or removes a row, or declares. `gate` runs the anti-flood checks
- * for a form not sent before (proof of work, rate limit); it returns a refusal or undefined.
+ * for a form not sent before (proof of work, rate limit), given the number of declarants; it returns
+ * a refusal or undefined.
  */
 export async function submitForm(
   deps: SubmitDeps,
   t: I18n,
   form: FilledForm,
   channel: Channel,
-  gate: () => Promise<Refusal | undefined>,
+  gate: (declarants: number) => Promise<Refusal | undefined>,
 ): Promise<FormOutcome> {
   const now = deps.now ?? Date.now;
   const again = (
@@ -131,7 +132,7 @@ export async function submitForm(
         return again(rows, { notice: t.m['form.expired'], status: 400, key: newFormKey(now()) });
     }
     if (!sentBefore) {
-      const refused = await gate();
+      const refused = await gate(submission.declarants.length);
       if (refused) return again(rows, refused);
     }
     try {

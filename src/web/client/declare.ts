@@ -132,7 +132,10 @@ form?.addEventListener('submit', (event) => {
   submitter.textContent = form.dataset.working ?? '…';
   void (async () => {
     try {
-      const challenge = await (await fetch(form.dataset.challenge as string)).json();
+      // The work asked grows with the number of declarants on the form.
+      const declarants = Math.max(1, Number(rows?.value ?? 1) || 1);
+      const url = `${form.dataset.challenge}?declarants=${declarants}`;
+      const challenge = await (await fetch(url)).json();
       const solution = await solveChallenge({ challenge, deriveKey });
       if (solution) altcha.value = btoa(JSON.stringify({ challenge, solution }));
     } catch {

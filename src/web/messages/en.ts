@@ -433,6 +433,16 @@ export const en = {
     `The name and statement published for entry ${entry} were removed.`,
   'erase.nothing':
     'Nothing is published for this receipt: it may have been removed already, or the declaration had no statement to publish.',
+  // Abuse resistance and input checks (declare form, newsletter form).
+  'error.marks': (max: number) => `Too many accents or marks on one character: at most ${max}.`,
+  'error.noLetter': 'Please write at least one letter or character.',
+  'error.encoding':
+    'The form arrived in an encoding we cannot read. Please fill it in again on this page; nothing was recorded.',
+  'declare.again':
+    'Your connection changed since the form was opened. Please check it and send it again; nothing was recorded.',
+  'newsletter.errorSend': 'The confirmation mail cannot be sent just now. Please try again later.',
+  'newsletter.errorRejected':
+    'The mail server of this address refused our mail. Please check the address.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -390,4 +390,11 @@ export const zhHans: Messages = {
   'erase.cancel': '不删除',
   'erase.doneOne': (entry: string) => `第 ${entry} 条记录公开的姓名和声明已删除。`,
   'erase.nothing': '这张回执没有公开的内容：可能已经删除，或者这份声明没有可公开的声明内容。',
+  // 防滥用与输入检查（声明表格、电子报表格）
+  'error.marks': (max: number) => `同一个字上叠加的符号太多（最多 ${max} 个）。`,
+  'error.noLetter': '请至少写一个字或字母。',
+  'error.encoding': '表格内容的编码无法识别。请在本页重新填写并提交；尚未记录任何内容。',
+  'declare.again': '您的网络连接在打开表格后有变化。请核对内容后再提交一次；尚未记录任何内容。',
+  'newsletter.errorSend': '暂时无法发送确认邮件，请稍后再试。',
+  'newsletter.errorRejected': '对方的邮件服务器拒收了这封邮件，请检查邮件地址。',
 };

@@ -392,4 +392,11 @@ export const zhHant: Messages = {
   'erase.cancel': '不刪除',
   'erase.doneOne': (entry: string) => `第 ${entry} 筆紀錄公開的姓名和聲明已刪除。`,
   'erase.nothing': '這張回執沒有公開的內容：可能已經刪除，或者這份聲明沒有可公開的聲明內容。',
+  // 防濫用與輸入檢查（聲明表單、電子報表單）
+  'error.marks': (max: number) => `同一個字上疊加的符號太多（最多 ${max} 個）。`,
+  'error.noLetter': '請至少寫一個字或字母。',
+  'error.encoding': '表單內容的編碼無法辨識。請在本頁重新填寫並送出；尚未記錄任何內容。',
+  'declare.again': '您的網路連線在開啟表單後有所變動。請核對內容後再送出一次；尚未記錄任何內容。',
+  'newsletter.errorSend': '暫時無法寄出確認郵件，請稍後再試。',
+  'newsletter.errorRejected': '對方的郵件伺服器拒收了這封郵件，請檢查電子郵件地址。',
 };

@@ -37,7 +37,11 @@ export function fieldErrors(t: I18n, e: ValidationError): { errors: FieldErrors;
               ? t.m['error.chooseOrg']
               : p.code === 'too-many'
                 ? t.m['error.tooMany'](p.max ?? 0)
-                : t.m['error.invalid'];
+                : p.code === 'marks'
+                  ? t.m['error.marks'](p.max ?? 0)
+                  : p.code === 'no-letter'
+                    ? t.m['error.noLetter']
+                    : t.m['error.invalid'];
     if (m) errors[`d${m[1]}.${m[2]}`] ??= m[2] === 'nameKind' ? t.m['error.chooseNameKind'] : text;
     else notice = text;
   }
