@@ -23,6 +23,11 @@ const benchmarks: Record<string, { about: string; run: (args: string[]) => Promi
       'a log of --size entries (default 100,000,000, built once through tuidang import, kept in BENCH_CACHE) beside 1,000,000: proofs, stats, pages, declarations, RSS, verify',
     run: async (a) => (await import('./scale.ts')).run(a),
   },
+  stuffing: {
+    about:
+      'what 1,000 stuffed entries cost an attacker: CPU-seconds of proof of work vs. plain SHA-256, wall time per client',
+    run: async (a) => (await import('./stuffing.ts')).run(a),
+  },
   log: {
     about: 'integrate 1,000,000 entries of 50 bytes vs. a plain SHA-256 loop',
     run: async (a) => (await import('./log.ts')).run(a),

@@ -17,7 +17,13 @@ import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics, metricsRoutes } from './metrics.ts';
 import type { Newsletter } from './newsletter.ts';
 import { siteUrl } from './pages/home.ts';
-import { sendErrorPage, sendNotFoundPage, staffRoutes, webRoutes } from './pages/index.ts';
+import {
+  sendEncodingPage,
+  sendErrorPage,
+  sendNotFoundPage,
+  staffRoutes,
+  webRoutes,
+} from './pages/index.ts';
 import type { ProofOfWork } from './pow.ts';
 import { errorHandler, HttpError, notFound } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -196,7 +202,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   );
   const logger = opts.logger ?? createLogger();
-  app.setErrorHandler(errorHandler(logger, sendErrorPage));
+  const problems = errorHandler(logger, sendErrorPage);
+  app.setErrorHandler((error, req, reply) =>
+    error instanceof EncodingError && !/^\/(api|log)\//.test(req.url)
+      ? sendEncodingPage(req, reply)
+      : problems(error as Error, req, reply),
+  );
   metricsRoutes(app, opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth), {
     token: opts.metricsToken,
   });

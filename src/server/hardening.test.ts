@@ -121,6 +121,10 @@ test('invalid UTF-8 in a JSON body or a form is refused with 400, never stored a
     });
     assert.equal(form.statusCode, 400, payload.toString('latin1'));
     assert.ok(form.headers['content-security-policy']);
+    assert.match(
+      form.body,
+      /<html lang="en"|could not be read|Please write at least one letter|cannot be used/,
+    );
   }
   assert.deepEqual(declared, []);
 });
@@ -299,4 +303,33 @@ test('slow bodies and silent connections are cut off by the timeouts', async () 
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/stats`);
   assert.equal(res.status, 200, 'the server still answers');
   await a.close();
+});
+
+test('a 500 logs one reason line with the route, and none of the error fields', async () => {
+  logged.length = 0;
+  const failing: Declarations = {
+    submit: async () => {
+      throw Object.assign(new Error('disk exploded'), {
+        rejected: ['someone@mail.example'],
+        detail: 'Key (email)=(someone@mail.example) already exists',
+      });
+    },
+    close: async () => {},
+    poolDepth: 0,
+    void: async () => 0,
+  };
+  const a = await app(failing);
+  const res = await a.inject({
+    method: 'POST',
+    url: '/api/v1/declarations',
+    headers: { 'content-type': 'application/json' },
+    payload: family(1),
+  });
+  assert.equal(res.statusCode, 500);
+  assert.ok(res.headers['content-security-policy']);
+  assert.equal(logged.length, 1);
+  const line = JSON.parse(logged[0] as string);
+  assert.equal(line.msg, 'unexpected error in POST /api/v1/declarations: Error: disk exploded');
+  assert.match(line.err.stack, /disk exploded/);
+  assert.doesNotMatch(logged[0] as string, /mail\.example/);
 });

@@ -3,7 +3,7 @@
 // signing key, so nothing secret is stored and any node can check them. Addresses are never logged:
 // an SMTP error names the recipient in its message and fields, so it is replaced by a MailError
 // that carries only the SMTP codes. Anyone can type anyone's address into the form, so an address
-// gets at most one confirmation mail a day (the form's page is the same either way).
+// gets at most one confirmation mail a UTC day (the form's page is the same either way).
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
@@ -11,7 +11,7 @@ import type { Store } from '../store/index.ts';
 
 export const TERMS_VERSION = '1';
 const CONFIRM_SECONDS = 48 * 3600;
-/** At most one confirmation mail per address in this period. */
+/** At most one confirmation mail per address in each such period (a UTC day). */
 export const CONFIRMATION_PERIOD_SECONDS = 24 * 3600;
 
 /** A mail that was not sent. Carries no address: only what the SMTP server's codes say. */
@@ -131,8 +131,8 @@ export class Newsletter {
 
   /**
    * Records the address as pending and mails it a confirmation link valid 48 hours, unless the
-   * address had one in the last 24 hours (then nothing changes: the link already sent stays
-   * valid). Throws a MailError if the mail cannot be sent.
+   * address had one the same UTC day (then nothing changes: the link already sent stays valid).
+   * Throws a MailError if the mail cannot be sent.
    */
   async subscribe(
     email: string,
@@ -141,9 +141,11 @@ export class Newsletter {
   ): Promise<void> {
     const address = email.trim();
     const now = this.#now();
-    // Keyed by an HMAC of the address: the ledger learns nothing it could give back.
-    const once = `m:${this.#token(`confirmation-mail:${address.toLowerCase()}`)}`;
-    if (!(await this.#spendOnce(once, now + CONFIRMATION_PERIOD_SECONDS * 1000))) return;
+    // One token per address and UTC day, keyed by an HMAC of the address: the ledger learns
+    // nothing it could give back, and a new day needs no clean-up of the old token.
+    const day = Math.floor(now / (CONFIRMATION_PERIOD_SECONDS * 1000));
+    const once = `m:${day}:${this.#token(`confirmation-mail:${address.toLowerCase()}`)}`;
+    if (!(await this.#spendOnce(once, (day + 2) * CONFIRMATION_PERIOD_SECONDS * 1000))) return;
     const expires = Math.floor(now / 1000) + CONFIRM_SECONDS;
     const sub = await this.#store.subscribe(address, TERMS_VERSION, expires);
     if (sub.status === 'confirmed') return; // says nothing more: the page is the same either way

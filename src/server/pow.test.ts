@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
-import { PostgresStore, SqliteStore } from '../store/index.ts';
+import { PostgresStore, SqliteStore, type Store } from '../store/index.ts';
 import { ProofOfWork } from './pow.ts';
 
 const seed = new Uint8Array(32).fill(4);
@@ -129,32 +129,39 @@ test('in a cluster, a solution or ticket spent on one node is refused by the oth
   }
 });
 
-test('with SQLite, a solution or ticket spent before a restart is refused after it', async () => {
+test('a spent ticket stays spent after a restart, on SQLite and on PostgreSQL', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tuidang-pow-'));
-  let now = Date.now();
-  const start = (store: SqliteStore) =>
-    new ProofOfWork({
-      seed,
-      cost: 200,
-      waitSeconds: 3,
-      now: () => now,
-      spendOnce: (token, expiresAtMs) => store.cluster.spendOnce('pow', token, expiresAtMs),
-    });
-  const before = new SqliteStore(dir);
-  const first = start(before);
-  const payload = await solve(first);
-  const ticket = first.ticket(client);
-  now += 3_000;
-  assert.equal(await first.checkSolution(payload), true);
-  assert.deepEqual(await first.checkTicket(ticket, client), { verdict: 'ok' });
-  await before.close();
-  const after = new SqliteStore(dir);
-  const restarted = start(after);
-  assert.equal(await restarted.checkSolution(payload), false, 'the solution, after a restart');
-  assert.deepEqual(
-    await restarted.checkTicket(ticket, client),
-    { verdict: 'invalid' },
-    'after a restart',
-  );
-  await after.close();
+  const schema = freshSchema();
+  const opens: Array<[string, () => Store]> = [
+    ['SQLite', () => new SqliteStore(dir)],
+    ['PostgreSQL', () => new PostgresStore(postgresUrl, { schema })],
+  ];
+  try {
+    for (const [name, open] of opens) {
+      let now = Date.now();
+      const node = (store: Store) =>
+        new ProofOfWork({
+          seed,
+          cost: 200,
+          waitSeconds: 3,
+          now: () => now,
+          spendOnce: (token, expiresAtMs) => store.cluster.spendOnce('pow', token, expiresAtMs),
+        });
+      const first = open();
+      const pow = node(first);
+      const ticket = pow.ticket(client);
+      const payload = await solve(pow);
+      now += 3_000;
+      assert.deepEqual(await pow.checkTicket(ticket, client), { verdict: 'ok' }, name);
+      assert.equal(await pow.checkSolution(payload), true, name);
+      await first.close();
+      const second = open();
+      const restarted = node(second);
+      assert.deepEqual(await restarted.checkTicket(ticket, client), { verdict: 'invalid' }, name);
+      assert.equal(await restarted.checkSolution(payload), false, name);
+      await second.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -61,30 +61,30 @@ export function errorHandler(logger: Logger, page?: ErrorPage) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (page === undefined || /^\/(api|log)\//.test(request.url))
       return handle(logger, error, request, reply);
-    const status = handlePage(logger, error, reply);
+    const status = handlePage(logger, error, request, reply);
     return page(request, reply, status);
   };
 }
 
 /** Logs and sets Retry-After as for the API; the status of the page. */
-function handlePage(logger: Logger, error: FastifyError | Error, reply: FastifyReply): number {
+function handlePage(
+  logger: Logger,
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): number {
   const fe = error as FastifyError;
   if (!(error instanceof TuidangError) && clientError(fe)) return fe.statusCode as number;
-  return report(logger, error, reply).status;
+  return report(logger, error, request, reply).status;
 }
 
 const clientError = (fe: FastifyError) =>
   typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500;
 
 /** What the table says of `error`: logged if it must be, Retry-After set if it has one. */
-function report(logger: Logger, error: Error, reply: FastifyReply) {
+function report(logger: Logger, error: Error, request: FastifyRequest, reply: FastifyReply) {
   const outcome = outcomeOf(error);
-  // Log the error itself, never the request: it may hold a name or an address.
-  if (outcome.log)
-    logger.error(
-      { err: error },
-      error instanceof TuidangError ? `${error.code}: ${error.message}` : 'unexpected error',
-    );
+  if (outcome.log) logged(logger, error, request);
   if (outcome.retryAfter !== undefined) reply.header('Retry-After', String(outcome.retryAfter));
   return outcome;
 }
@@ -92,7 +92,7 @@ function report(logger: Logger, error: Error, reply: FastifyReply) {
 function handle(
   logger: Logger,
   error: FastifyError | Error,
-  _request: FastifyRequest,
+  request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
   const fe = error as FastifyError;
@@ -110,7 +110,7 @@ function handle(
               : error.message;
     return send(reply, fe.statusCode as number, detail);
   }
-  const outcome = report(logger, error, reply);
+  const outcome = report(logger, error, request, reply);
   if (error instanceof ValidationError)
     return send(
       reply,
@@ -121,6 +121,22 @@ function handle(
       { errors: error.problems },
     );
   return send(reply, outcome.status, publicMessage(error));
+}
+
+/**
+ * One line that says what failed where (the route template, never the URL), then the stack. Never
+ * the request, and none of the error's other fields or its cause's message, which may hold what a
+ * person typed (a driver's "detail", a mailer's list of recipients).
+ */
+function logged(logger: Logger, error: Error, request: FastifyRequest): void {
+  const route = request.routeOptions?.url ?? 'unmatched';
+  const own = (error as { code?: unknown }).code;
+  const code = typeof own === 'string' ? own : undefined;
+  const cause = error.cause instanceof Error ? { type: error.cause.name } : undefined;
+  logger.error(
+    { err: { type: error.name, code, message: error.message, stack: error.stack, cause } },
+    `${error instanceof TuidangError ? 'error' : 'unexpected error'} in ${request.method} ${route}: ${error.name}${code ? ` ${code}` : ''}: ${error.message}`,
+  );
 }
 
 export function notFound(_request: FastifyRequest, reply: FastifyReply): FastifyReply {

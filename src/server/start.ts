@@ -95,7 +95,11 @@ export async function startRegistry(config: Config): Promise<Registry> {
     metricsToken: config.metricsToken,
     pow,
     newsletter: config.smtpUrl
-      ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key)
+      ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key, {
+          logger,
+          spendOnce: (token, expiresAtMs) =>
+            store.cluster.spendOnce('newsletter', token, expiresAtMs),
+        })
       : undefined,
     publicUrl: config.publicUrl,
     witnesses: config.witnesses?.witnesses,

@@ -18,7 +18,7 @@ import { statsRoutes } from './stats.ts';
 import { volunteerRoutes } from './volunteer.ts';
 
 export type { FormPow, NewsletterService, StaffOptions, WebOptions } from './options.ts';
-export { sendErrorPage, sendNotFoundPage } from './page.ts';
+export { sendEncodingPage, sendErrorPage, sendNotFoundPage } from './page.ts';
 
 /** The public pages; forms arrive as URLSearchParams (app.ts parses them, refusing non-UTF-8). */
 export function webRoutes(app: FastifyInstance, opts: WebOptions): void {

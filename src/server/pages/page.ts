@@ -10,6 +10,7 @@ import {
   i18n,
   layout,
   localeFromPrefix,
+  messagePage,
   negotiate,
   notFoundPage,
   type Page,
@@ -122,4 +123,10 @@ export function sendErrorPage(
   const kind: ErrorKind =
     status === 429 || status === 503 ? 'busy' : status >= 500 ? 'ourSide' : 'request';
   return sendPage(reply, t, errorPage(t, kind), status);
+}
+
+/** A 400 page for a form whose body is not UTF-8 (the parser refused it before any route ran). */
+export function sendEncodingPage(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const t = addressLocale(req);
+  return sendPage(reply, t, messagePage(t, t.m['error.title'], t.m['error.encoding']), 400);
 }

@@ -436,6 +436,7 @@ export const en = {
   // Abuse resistance and input checks (declare form, newsletter form).
   'error.marks': (max: number) => `Too many accents or marks on one character: at most ${max}.`,
   'error.noLetter': 'Please write at least one letter or character.',
+  'error.title': 'The form could not be read',
   'error.encoding':
     'The form arrived in an encoding we cannot read. Please fill it in again on this page; nothing was recorded.',
   'declare.again':

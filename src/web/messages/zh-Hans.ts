@@ -393,6 +393,7 @@ export const zhHans: Messages = {
   // 防滥用与输入检查（声明表格、电子报表格）
   'error.marks': (max: number) => `同一个字上叠加的符号太多（最多 ${max} 个）。`,
   'error.noLetter': '请至少写一个字或字母。',
+  'error.title': '无法读取表格',
   'error.encoding': '表格内容的编码无法识别。请在本页重新填写并提交；尚未记录任何内容。',
   'declare.again': '您的网络连接在打开表格后有变化。请核对内容后再提交一次；尚未记录任何内容。',
   'newsletter.errorSend': '暂时无法发送确认邮件，请稍后再试。',

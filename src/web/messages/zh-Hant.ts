@@ -395,6 +395,7 @@ export const zhHant: Messages = {
   // 防濫用與輸入檢查（聲明表單、電子報表單）
   'error.marks': (max: number) => `同一個字上疊加的符號太多（最多 ${max} 個）。`,
   'error.noLetter': '請至少寫一個字或字母。',
+  'error.title': '無法讀取表單',
   'error.encoding': '表單內容的編碼無法辨識。請在本頁重新填寫並送出；尚未記錄任何內容。',
   'declare.again': '您的網路連線在開啟表單後有所變動。請核對內容後再送出一次；尚未記錄任何內容。',
   'newsletter.errorSend': '暫時無法寄出確認郵件，請稍後再試。',
