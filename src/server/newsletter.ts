@@ -7,6 +7,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { TuidangError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 
 export const TERMS_VERSION = '1';
@@ -15,7 +16,7 @@ const CONFIRM_SECONDS = 48 * 3600;
 export const CONFIRMATION_PERIOD_SECONDS = 24 * 3600;
 
 /** A mail that was not sent. Carries no address: only what the SMTP server's codes say. */
-export class MailError extends Error {
+export class MailError extends TuidangError<'bad-request' | 'unreachable'> {
   override name = 'MailError';
   /** The server refused the recipient (a 5xx to RCPT TO): the address, not the service, is wrong. */
   readonly rejected: boolean;
@@ -23,6 +24,7 @@ export class MailError extends Error {
   readonly responseCode: number | undefined;
   constructor(rejected: boolean, smtpCode?: string, responseCode?: number) {
     super(
+      rejected ? 'bad-request' : 'unreachable',
       `${rejected ? 'the SMTP server refused the recipient' : 'the mail could not be handed to the SMTP server'} (${[smtpCode, responseCode].filter((x) => x !== undefined).join(' ') || 'no code'})`,
     );
     this.rejected = rejected;
