@@ -17,9 +17,13 @@ import { generateKey } from '../log/index.ts';
 import type { Receipt } from '../sequencer/index.ts';
 
 const KILLS = 3;
+// The metrics are served only with the operator's token (or on a listener of their own).
+const METRICS_TOKEN = 'cluster-test-metrics-token';
 
 async function metric(server: ServerProcess, name: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const text = await (
+    await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
   assert.ok(m, `${name} in /metrics`);
   return Number(m[1]);
@@ -35,6 +39,7 @@ test(`three nodes, one sequencer: kill it under load ${KILLS} times; another tak
     TUIDANG_ORIGIN: 'cluster.example/log',
     TUIDANG_SIGNER_KEY: key.skey,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'tuidang-cluster-')),
+    METRICS_TOKEN,
   };
   const alive: ServerProcess[] = [];
   const names = new Map<ServerProcess, string>();
