@@ -4,41 +4,16 @@
 // the configuration, never from the Host header.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { SMTPServer } from 'smtp-server';
+import { smtpServer } from '../../test/smtp.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { Newsletter, smtpSender } from './newsletter.ts';
 
-const inbox: string[][] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onRcptTo(address, _session, callback) {
-    if (address.address.startsWith('refused'))
-      return callback(
-        Object.assign(new Error('5.1.1 <refused@mail.example>: no such user'), {
-          responseCode: 550,
-        }),
-      );
-    callback();
-  },
-  onData(stream, session, callback) {
-    stream.resume();
-    stream.on('end', () => {
-      inbox.push(session.envelope.rcptTo.map((r) => r.address));
-      callback();
-    });
-  },
-});
-let port = 0;
-before(async () => {
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-  port = (smtp.server.address() as AddressInfo).port;
-});
-after(() => new Promise<void>((r) => smtp.close(() => r())));
+const smtp = smtpServer();
+const { inbox } = smtp;
 
 const sequencer = {
   submit: async () => [],
@@ -84,7 +59,7 @@ const waitForMail = async (n: number) => {
 };
 
 test('a refused recipient: a 400 page in the form language, no address in any log line', async () => {
-  const { lines, signUp } = await setup(port);
+  const { lines, signUp } = await setup(smtp.port());
   const res = await signUp('refused@mail.example', 'zh-hans');
   assert.equal(res.statusCode, 400);
   assert.match(res.headers['content-type'] as string, /text\/html/);
@@ -111,7 +86,7 @@ test('an unreachable SMTP server: a 503 page in the form language with Retry-Aft
 test('one confirmation mail per address a day, whoever asks; and a budget of mails per sender', async () => {
   inbox.length = 0;
   let now = Date.UTC(2026, 10, 25, 12);
-  const { signUp } = await setup(port, () => now);
+  const { signUp } = await setup(smtp.port(), () => now);
   for (let i = 0; i < 4; i++)
     assert.equal((await signUp('victim@mail.example', 'en', `198.51.100.${i}`)).statusCode, 200);
   await waitForMail(1);
@@ -126,7 +101,7 @@ test('one confirmation mail per address a day, whoever asks; and a budget of mai
 });
 
 test('addresses with control or bidi characters are refused', async () => {
-  const { signUp } = await setup(port);
+  const { signUp } = await setup(smtp.port());
   for (const email of [
     'a\u202e@mail.example',
     'a@mail.example\u202e',
@@ -137,7 +112,7 @@ test('addresses with control or bidi characters are refused', async () => {
 });
 
 test('the Atom feed takes its links from the configuration, never from the Host header', async () => {
-  const { app } = await setup(port);
+  const { app } = await setup(smtp.port());
   const res = await app.inject({
     method: 'GET',
     url: '/en/statements/feed.xml',

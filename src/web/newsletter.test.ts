@@ -2,9 +2,8 @@
 // valid 48 hours, one-click unsubscribe headers (RFC 8058) in every mail, sending to confirmed
 // subscribers only, and no address in any log line.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
+import { test } from 'node:test';
+import { type Received, smtpServer } from '../../test/smtp.ts';
 import { ed25519Signer } from '../log/index.ts';
 import { Sequencer } from '../sequencer/index.ts';
 import { buildApp } from '../server/app.ts';
@@ -12,33 +11,8 @@ import { createLogger } from '../server/logger.ts';
 import { Newsletter, smtpSender } from '../server/newsletter.ts';
 import { MemoryStore } from '../store/index.ts';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-const inbox: Received[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, session, callback) {
-    let raw = '';
-    stream.on('data', (d: Buffer) => {
-      raw += d.toString('utf8');
-    });
-    stream.on('end', () => {
-      inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-      callback();
-    });
-  },
-});
-let port = 0;
-before(async () => {
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-  port = (smtp.server.address() as AddressInfo).port;
-});
-after(() => new Promise<void>((r) => smtp.close(() => r())));
+const smtp = smtpServer();
+const { inbox } = smtp;
 
 /** A mail's text with quoted-printable soft breaks and escapes undone. */
 const decoded = (raw: string) =>
@@ -60,7 +34,10 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
   const store = new MemoryStore();
   const newsletter = new Newsletter(
     store,
-    smtpSender(`smtp://127.0.0.1:${port}?ignoreTLS=true`, 'tuidang <newsletter@registry.example>'),
+    smtpSender(
+      `smtp://127.0.0.1:${smtp.port()}?ignoreTLS=true`,
+      'tuidang <newsletter@registry.example>',
+    ),
     new Uint8Array(32).fill(1),
     () => now,
   );
