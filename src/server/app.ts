@@ -261,6 +261,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sequencer: opts.sequencer,
     now: opts.now ?? Date.now,
     secret: opts.staffSecret,
+    clientKey: clientOf,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -72,6 +72,21 @@ for (const [name, make] of backends) {
       for (let i = 0; i < 12; i++)
         sprayed.push((await attemptSignIn(app, form, `user${i}`, 'password', sprayer)).statusCode);
       assert.deepEqual(sprayed, [...Array(10).fill(401), 429, 429]);
+      // An IPv6 client is its /64: rotating addresses within it does not buy more guesses.
+      const rotated = [];
+      for (let i = 1; i <= 12; i++)
+        rotated.push(
+          (
+            await attemptSignIn(
+              app,
+              form,
+              `other${i}`,
+              'password',
+              `2001:db8:1:2::${i.toString(16)}`,
+            )
+          ).statusCode,
+        );
+      assert.deepEqual(rotated, [...Array(10).fill(401), 429, 429]);
       assert.equal(
         (await attemptSignIn(app, form, 'mo', 'correct horse battery', MODERATOR)).statusCode,
         303,
