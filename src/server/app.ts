@@ -159,8 +159,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   if (opts.trustProxy === undefined || opts.trustProxy === false)
-    connectionCap(app.server, opts.connectionsPerAddress ?? 64, (a) =>
-      clientKey(a, opts.ipv6Prefix),
+    connectionCap(
+      app.server,
+      opts.connectionsPerAddress ?? 64,
+      (a) => clientKey(a, opts.ipv6Prefix),
+      isLoopback,
     );
   // Set on the raw response first, so that they survive even a response Fastify has to replace.
   app.addHook('onRequest', async (_req, reply) => {
