@@ -82,7 +82,7 @@ describe('without JavaScript', () => {
       await person.getByRole('radio', { name: i === 1 ? '化名' : '真名' }).check();
       await person.getByRole('checkbox', { name: org }).check();
     }
-    await page.waitForTimeout(1100); // without JavaScript, the form's ticket needs a second
+    await page.waitForTimeout(3100); // without JavaScript, the form's ticket needs a second a person
     await page.getByRole('button', { name: hans['declare.submit'], exact: true }).click();
     await page.getByRole('heading', { name: hans['receipt.headMany'](3) }).waitFor();
     assert.equal(await page.locator('section.receipt-card').count(), 3);
@@ -160,7 +160,7 @@ describe('proof of work without JavaScript', () => {
       /send the form again in 1 seconds/,
     );
     assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Quick');
-    await page.waitForTimeout(1100);
+    await page.waitForTimeout(3100); // a second a person
     await page.getByRole('button', { name: 'Declare', exact: true }).click();
     await page.getByRole('heading', { name: 'Your declaration is registered' }).waitFor();
     await context.close();
@@ -197,7 +197,7 @@ describe('keyboard only', () => {
       await page.getByRole('checkbox', { name: 'Chinese Communist Party' }).isChecked(),
       true,
     );
-    await page.waitForTimeout(1100); // the ticket of a form without JavaScript
+    await page.waitForTimeout(3100); // the ticket of a form without JavaScript: a second a person
     for (let i = 0; i < 30 && (await focused()).text !== 'Declare'; i++)
       await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');

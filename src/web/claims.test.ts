@@ -268,6 +268,7 @@ describe('/about from the live configuration', () => {
       TUIDANG_WITNESS_QUORUM: '1',
       TUIDANG_WITNESS_TIMEOUT: '2000',
       SMTP_URL: 'smtp://127.0.0.1:9',
+      TUIDANG_PUBLIC_URL: 'https://about.example', // the newsletter needs it for its links
     });
     assert.equal((await declare(registry.url, 1)).status, 201);
     for (const locale of LOCALES) {

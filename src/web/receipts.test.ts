@@ -89,7 +89,7 @@ async function declareWithoutScript(page: Page, people: readonly Person[]): Prom
   await page.goto(`${registry.url}/en/declare`);
   for (let i = 1; i < people.length; i++) await page.locator('button[value="add"]').click();
   await fillPeople(page, people);
-  await page.waitForTimeout(1100); // the form's ticket, without JavaScript
+  await page.waitForTimeout(3100); // the form's ticket, without JavaScript: a second a person
   await page.locator('button[value="declare"]').click();
   await page.locator('.receipt-page').waitFor();
 }
@@ -122,7 +122,7 @@ describe('a family of three: nothing lost or doubled by a reload, the same form 
     page.on('request', (r) => {
       if (r.method() === 'POST') sent = r.postData() ?? '';
     });
-    await page.waitForTimeout(1100); // the form's ticket, without JavaScript
+    await page.waitForTimeout(3100); // the form's ticket, without JavaScript: a second a person
     await page.getByRole('button', { name: hans['declare.submit'], exact: true }).click();
     await page.getByRole('heading', { name: hans['receipt.headMany'](3) }).waitFor();
     const first = await receiptsOn(page);
@@ -550,7 +550,7 @@ describe('the form', () => {
     assert.equal(await page.locator('[id="d0.name"]').inputValue(), 'Second');
     await page.locator('[id="d0.nameKind-alias"]').check();
     await page.locator('[id="d0.orgs-league"]').check();
-    await page.waitForTimeout(1100);
+    await page.waitForTimeout(3100); // a second a person
     // Person 2 stays empty: ignored, not an error.
     await page.getByRole('button', { name: 'Declare', exact: true }).click();
     await page.getByRole('heading', { name: 'Your declaration is registered' }).waitFor();
