@@ -2,13 +2,17 @@
 // per client (an IPv6 /64; the rightmost untrusted hop behind a proxy), with no budget spent by a
 // request that did no work.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { freshSchema, postgresUrl } from '../../test/postgres.ts';
 import type { Declarations } from '../sequencer/index.ts';
-import { MemoryStore } from '../store/index.ts';
+import { MemoryStore, PostgresStore, SqliteStore } from '../store/index.ts';
 import { type AppOptions, buildApp } from './app.ts';
 import { connectionCap } from './connections.ts';
 import { createLogger } from './logger.ts';
@@ -350,4 +354,31 @@ test('a 500 logs one reason line with the route, and none of the error fields', 
   assert.equal(line.msg, 'unexpected error in POST /api/v1/declarations: Error: disk exploded');
   assert.match(line.err.stack, /disk exploded/);
   assert.doesNotMatch(logged[0] as string, /mail\.example/);
+});
+
+test('repeated parameters on the statements search, on SQLite and PostgreSQL', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuidang-params-'));
+  const stores = [new SqliteStore(dir), new PostgresStore(postgresUrl, { schema: freshSchema() })];
+  try {
+    for (const store of stores) {
+      const a = await buildApp({
+        store,
+        sequencer: counting().sequencer,
+        vkey: 'example.org/log+00000000+AQ==',
+        logger,
+      });
+      for (const url of [
+        '/en/statements?q=a&q=b',
+        '/en/statements?region=CN-GD&region=CN-BJ',
+        '/en/statements?org=party&org=league&year=2024&year=2025',
+      ]) {
+        const res = await a.inject({ method: 'GET', url });
+        assert.equal(res.statusCode, 200, `${store.constructor.name} ${url}`);
+      }
+      await a.close();
+    }
+  } finally {
+    for (const s of stores) await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
