@@ -147,7 +147,9 @@ describe('keys', () => {
     assert.equal(parseSignerKey(skey).name, 'example.org/log');
   });
 
-  const { vkey } = generateKey('example.org/log');
+  // A key whose ID has a hex letter, so that upper-casing it changes it (all digits: 1 in 43).
+  let vkey = generateKey('example.org/log').vkey;
+  while (!/[a-f]/.test(vkey.split('+')[1] as string)) vkey = generateKey('example.org/log').vkey;
   const badKeys: Array<[string, string]> = [
     ['empty', ''],
     ['two parts', 'name+01234567'],
