@@ -68,7 +68,7 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
   await login('mo', 'and again');
   const waiting = await login('mo', 'correct horse battery');
   assert.equal(waiting.statusCode, 429, 'after three failures the right password waits too');
-  assert.match(waiting.body, /wait 1 seconds/);
+  assert.match(waiting.body, /wait 1 second\b/);
   clock += 1000;
 
   const ok = await login('mo', 'correct horse battery');

@@ -157,7 +157,7 @@ describe('proof of work without JavaScript', () => {
     await page.getByRole('button', { name: 'Declare', exact: true }).click();
     assert.match(
       (await page.getByRole('alert').textContent()) ?? '',
-      /send the form again in 1 seconds/,
+      /send the form again in 1 second\b/,
     );
     assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Quick');
     await page.waitForTimeout(3100); // a second a person

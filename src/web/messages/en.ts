@@ -2,6 +2,7 @@
 // (the type checker and messages.test.ts both enforce it).
 // English plural categories by the ICU rules (Intl.PluralRules): one, other.
 const plural = new Intl.PluralRules('en');
+const seconds = (n: number) => (plural.select(n) === 'one' ? `${n} second` : `${n} seconds`);
 
 export const en = {
   'site.name': 'Tuidang Registry',
@@ -54,7 +55,7 @@ export const en = {
   'declare.real': 'my real name',
   'declare.alias': 'an alias',
   'declare.orgs': 'Organisations I leave',
-  'declare.region': 'Province (optional)',
+  'declare.region': 'Region (optional)',
   'declare.statement': 'Statement (optional)',
   'declare.publish': 'My name and statement may be published (after review)',
   'declare.add': 'Add a family member',
@@ -62,13 +63,13 @@ export const en = {
   'declare.errors': 'Please correct the fields marked below. Nothing was recorded yet.',
   'declare.busy':
     'The registry is busy. Please send the form again in a moment; nothing was recorded.',
-  'declare.tooMany': (seconds: number) =>
-    `Too many declarations came from your connection. Please wait ${seconds} seconds and send the form again; nothing was recorded.`,
+  'declare.tooMany': (n: number) =>
+    `Too many declarations came from your connection. Please wait ${seconds(n)} and send the form again; nothing was recorded.`,
   'declare.rejected':
     'This form could not be accepted. Please reload the page and try again; nothing was recorded.',
   'declare.honeypot': 'Leave this field empty',
-  'declare.wait': (seconds: number) =>
-    `Please check what you typed and send the form again in ${seconds} seconds (a protection against automated floods); nothing was recorded yet.`,
+  'declare.wait': (n: number) =>
+    `Please check what you typed and send the form again in ${seconds(n)} (a protection against automated floods); nothing was recorded yet.`,
   'declare.working': 'Preparing your declaration…',
   'error.required': 'Please fill this in.',
   'error.tooLong': (max: number) => `This is too long: at most ${max} characters.`,
@@ -101,7 +102,7 @@ export const en = {
   'stats.voided': 'Entries voided (and why)',
   'stats.byOrg': 'By organisation',
   'stats.byChannel': 'By channel',
-  'stats.byRegion': 'By province',
+  'stats.byRegion': 'By region',
   'stats.byMonth': 'By month',
   'stats.csv': 'Download as CSV',
   'stats.total': 'All declarations',
@@ -122,7 +123,7 @@ export const en = {
     'Download the verifier (one file; it needs nothing but Node.js 18 or later), then recount everything, or check a receipt:',
   'about.stored': 'What is stored, and for how long',
   'about.storedText':
-    'Public, forever: for each person the day, the organisations left, the channel, the province if given, and a check code from which no one can work back to a name without the receipt. Private, until you ask us to erase it: your name and statement, only if you agreed to publication. Never: IP addresses, browser details, the time of day, or a copy of your receipt.',
+    'Public, forever: for each person the day, the organisations left, the channel, the region if given, and a check code from which no one can work back to a name without the receipt. Private, until you ask us to erase it: your name and statement, only if you agreed to publication. Never: IP addresses, browser details, the time of day, or a copy of your receipt.',
   'about.threats': 'The risks we designed for',
   'about.threatsText':
     'We assume a powerful adversary that may seize our server, flood the registry with fake declarations, or claim the numbers are invented. Fake entries can be voided, but only by a new public entry that says which and why. And the numbers can be checked by anyone.',
@@ -174,8 +175,7 @@ export const en = {
   'staff.username': 'Username',
   'staff.password': 'Password',
   'staff.loginFailed': 'The username or the password is wrong.',
-  'staff.wait': (seconds: number) =>
-    `Too many failed attempts: wait ${seconds} seconds before trying again.`,
+  'staff.wait': (n: number) => `Too many failed attempts: wait ${seconds(n)} before trying again.`,
   'staff.queue': 'Waiting for moderation',
   'staff.none': 'Nothing is waiting.',
   'staff.approve': 'Approve',
@@ -235,8 +235,8 @@ export const en = {
   'staff.noneSelected': 'Select at least one statement first.',
   'staff.badAction': 'This action does not exist. Use the buttons of the list.',
   'staff.adminOnly': 'This page is for administrators.',
-  'staff.throttled': (seconds: number) =>
-    `Too many failed attempts from this connection: please wait ${seconds} seconds and try again.`,
+  'staff.throttled': (n: number) =>
+    `Too many failed attempts from this connection: please wait ${seconds(n)} and try again.`,
   'audit.title': 'Audit log',
   'audit.intro':
     'Every staff action: who, what, when and on which entry. It never holds a name or a statement.',
@@ -304,7 +304,7 @@ export const en = {
     `One bar for each of the ${bars} years since the first declaration: imported history and declarations made on this site apart.`,
   'chart.table': 'The figures as a table',
   'stats.channel': 'Channel',
-  'stats.region': 'Province',
+  'stats.region': 'Region',
   'statements.byAlias': (name: string) => `${name} (alias)`,
   'list.separator': ', ',
   'chart.year': 'Year',
