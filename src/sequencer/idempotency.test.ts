@@ -7,7 +7,13 @@ import { test } from 'node:test';
 import { decodeBase64, ed25519Signer } from '../log/index.ts';
 import { parseSubmission } from '../registry/index.ts';
 import { MemoryStore, SqliteStore } from '../store/index.ts';
-import { IdempotencyKeyError, keyIdOf, requestHashOf, unseal } from './idempotency.ts';
+import {
+  IdempotencyKeyError,
+  idempotencyExpiry,
+  keyIdOf,
+  requestHashOf,
+  unseal,
+} from './idempotency.ts';
 import { IdempotencyConflictError, Sequencer } from './sequencer.ts';
 
 const signer = ed25519Signer('example.org/log', new Uint8Array(32).fill(4));
@@ -133,4 +139,13 @@ test('after a restart the receipts come back; the database holds no salt and no 
   assert.throws(() => unseal('another key', record.sealed));
   await seq.close();
   await store.close();
+});
+
+test('a record expires a day or up to an hour more after it was made, on the hour', () => {
+  for (const now of [1_764_000_000, 1_764_000_001, 1_764_003_599, 1_764_003_600]) {
+    const expires = idempotencyExpiry(now);
+    assert.equal(expires % 3600, 0, 'on the hour: the second of the declaration is not kept');
+    assert.ok(expires >= now + 24 * 3600 && expires < now + 25 * 3600);
+  }
+  assert.equal(idempotencyExpiry(1_764_000_001), idempotencyExpiry(1_764_003_599));
 });

@@ -21,6 +21,14 @@ export type { IdempotencyRecord } from '../store/index.ts';
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/**
+ * When a record made at `now` (POSIX seconds) expires: at least a day later, rounded up to the
+ * hour, so that a seized database does not tell the second at which its declarations were made.
+ */
+export function idempotencyExpiry(now: number): number {
+  return Math.ceil((now + IDEMPOTENCY_TTL_SECONDS) / 3600) * 3600;
+}
 const ID_TAG = 'tuidang/idempotency/id/v1\n';
 const SEAL_INFO = 'tuidang/idempotency/seal/v1';
 const REQUEST_INFO = 'tuidang/idempotency/request/v1';

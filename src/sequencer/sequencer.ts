@@ -17,7 +17,7 @@ import {
 import type { IdempotencyRecord, Store } from '../store/index.ts';
 import {
   checkKey,
-  IDEMPOTENCY_TTL_SECONDS,
+  idempotencyExpiry,
   keyIdOf,
   requestHashOf,
   seal,
@@ -209,7 +209,7 @@ export function sealRecord(
     requestHash: info.requestHash,
     treeSize,
     sealed: seal(info.key, cores),
-    expires: now + IDEMPOTENCY_TTL_SECONDS,
+    expires: idempotencyExpiry(now),
   };
 }
 
