@@ -75,6 +75,7 @@ test('when some rows cannot be recorded, the answer names them and holds the rec
     declared[0]?.target.split(',').map(Number).sort(),
     receipts.map((r) => r.index).sort(),
   );
+  assert.equal((declared[0]?.at ?? 1) % 3600, 0, 'dated on the hour, not to the second');
 
   calls = 2; // every third call fails: the next one
   const none = await vo.post('/staff/declare-csv', {

@@ -26,7 +26,9 @@ export function volunteerRoutes(
   const keys = new SubmissionKeys(store);
   const declared = async (username: string, receipts: readonly Receipt[]) =>
     store.recordAudit({
-      at: Math.floor(now() / 1000),
+      // On the hour: the audit log says who declared which entries, but not the second they were
+      // made, which the public log does not show either (docs/timing-privacy.md).
+      at: Math.floor(now() / 3_600_000) * 3600,
       username,
       action: 'declare',
       target: receipts.map((r) => r.index).join(','),
