@@ -89,13 +89,10 @@ export class SqliteStaff {
     // IMMEDIATE keeps other processes out.
     return this.database.transaction(() => {
       this.db
-        .prepare('DELETE FROM sign_in_throttle WHERE at < ?')
-        .run(now - throttle.forgetSeconds);
+        .prepare('DELETE FROM sign_in_throttle WHERE at < ? AND until < ?')
+        .run(now - throttle.forgetSeconds, now);
       const { wait, write } = countAttempt(this.#throttleRows(keys), keys, now, throttle);
-      const put = this.db.prepare(
-        'INSERT OR REPLACE INTO sign_in_throttle (key, failures, at, until) VALUES (?, ?, ?, ?)',
-      );
-      for (const r of write) put.run(r.key, r.failures, r.at, r.until);
+      this.#writeThrottle(write);
       return wait;
     });
   }
@@ -114,11 +111,15 @@ export class SqliteStaff {
       );
       const drop = this.db.prepare('DELETE FROM sign_in_throttle WHERE key = ?');
       for (const key of remove) drop.run(key);
-      const put = this.db.prepare(
-        'INSERT OR REPLACE INTO sign_in_throttle (key, failures, at, until) VALUES (?, ?, ?, ?)',
-      );
-      for (const r of write) put.run(r.key, r.failures, r.at, r.until);
+      this.#writeThrottle(write);
     });
+  }
+
+  #writeThrottle(rows: readonly ThrottleRow[]): void {
+    const put = this.db.prepare(
+      'INSERT OR REPLACE INTO sign_in_throttle (key, failures, at, until) VALUES (?, ?, ?, ?)',
+    );
+    for (const r of rows) put.run(r.key, r.failures, r.at, r.until);
   }
 
   #throttleRows(keys: readonly string[]): Map<string, ThrottleRow> {
