@@ -21,9 +21,10 @@ async function startServer(
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const [url] = (await once(lines, 'line')) as [string];
-  return { child, url };
+  // The server's log lines (JSON) may come before the URL.
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream }))
+    if (line.startsWith('http')) return { child, url: line };
+  throw new Error(`the ${mode} server exited before it listened`);
 }
 
 async function load(url: string, connections: number, seconds: number) {

@@ -17,6 +17,9 @@ export type { NodeCache } from './tile-tree.ts';
  */
 export type ReadTiles = (tiles: readonly Tile[]) => Promise<readonly Uint8Array[]>;
 
+/** Tile trees being read and hashed, per cache: concurrent proofs wait for them. */
+const computing = new WeakMap<NodeCache, Map<string, Promise<Uint8Array>>>();
+
 /** Hashes of complete subtrees of a tree of `treeSize`, read from the fewest tiles. */
 export async function readNodeHashes(
   readTiles: ReadTiles,
@@ -39,29 +42,57 @@ export async function readNodeHashes(
     const tile = tileAt(treeSize, level, Math.floor(node.index / perTile));
     return { key: tileTreeKey(tile), tile, r, k: node.index % perTile };
   });
-  const trees = new Map<string, Uint8Array>();
-  const wanted: Tile[] = [];
-  for (const w of where) {
-    if (trees.has(w.key)) continue;
-    const tree = cache.get(w.key);
-    if (tree !== undefined) trees.set(w.key, tree);
-    else if (!wanted.some((t) => tileTreeKey(t) === w.key)) wanted.push(w.tile);
+  // Proofs of one batch run concurrently and share the upper tiles: a tile being read and hashed
+  // for one of them is awaited by the others, not hashed again.
+  let pending = computing.get(cache);
+  if (pending === undefined) {
+    pending = new Map();
+    computing.set(cache, pending);
   }
-  const data = wanted.length === 0 ? [] : await readTiles(wanted);
-  wanted.forEach((tile, i) => {
-    const d = data[i];
-    // Tile bytes may come from an untrusted mirror: check the size before indexing into them.
-    if (d === undefined || d.length < tile.width * HASH_SIZE || d.length % HASH_SIZE !== 0) {
-      throw new LogError(
-        'malformed-tile',
-        `tile ${tile.level}/${tile.index} has ${d?.length ?? 0} bytes, expected at least ${tile.width * HASH_SIZE}`,
-      );
+  const trees = new Map<string, Uint8Array | Promise<Uint8Array>>();
+  const wanted: Tile[] = [];
+  const wantedKeys = new Set<string>();
+  for (const w of where) {
+    if (trees.has(w.key) || wantedKeys.has(w.key)) continue;
+    const tree = cache.get(w.key) ?? pending.get(w.key);
+    if (tree !== undefined) trees.set(w.key, tree);
+    else {
+      wanted.push(w.tile);
+      wantedKeys.add(w.key);
     }
-    const tree = tileTree(d, tile.width);
-    trees.set(tileTreeKey(tile), tree);
-    cache.set(tileTreeKey(tile), tree);
-  });
-  return where.map((w) => treeNode(trees.get(w.key) as Uint8Array, w.r, w.k));
+  }
+  if (wanted.length > 0) {
+    const built = readTiles(wanted).then((data) =>
+      wanted.map((tile, i) => {
+        const d = data[i];
+        // Tile bytes may come from an untrusted mirror: check the size before indexing into them.
+        if (d === undefined || d.length < tile.width * HASH_SIZE || d.length % HASH_SIZE !== 0) {
+          throw new LogError(
+            'malformed-tile',
+            `tile ${tile.level}/${tile.index} has ${d?.length ?? 0} bytes, expected at least ${tile.width * HASH_SIZE}`,
+          );
+        }
+        return tileTree(d, tile.width);
+      }),
+    );
+    const inflight = pending;
+    wanted.forEach((tile, i) => {
+      const key = tileTreeKey(tile);
+      const tree = built.then((t) => t[i] as Uint8Array);
+      trees.set(key, tree);
+      inflight.set(key, tree);
+      tree.then(
+        (t) => {
+          cache.set(key, t);
+          inflight.delete(key);
+        },
+        () => inflight.delete(key),
+      );
+    });
+  }
+  const resolved = new Map<string, Uint8Array>();
+  for (const [key, tree] of trees) resolved.set(key, await tree);
+  return where.map((w) => treeNode(resolved.get(w.key) as Uint8Array, w.r, w.k));
 }
 
 /** MTH(D[lo:hi]) for each range, reading every needed tile in one call. */
