@@ -1,15 +1,20 @@
 // A batch of import records as it crosses from a worker to the thread that commits: shuffled,
 // hashed and counted already, its entries and leaf hashes each packed in one transferred buffer,
 // so that the committing thread has only the tree above the leaves and the commit left to do.
-import { randomInt } from 'node:crypto';
-import { HASH_SIZE, hashLeaf } from '../log/index.ts';
+// Records are kept as packed numbers until then (src/import/fast.ts), and written, committed to
+// and hashed in one loop straight into the batch's buffers, in their shuffled order.
+import { hash, randomFillSync } from 'node:crypto';
+import { TuidangError } from '../errors/index.ts';
+import { HASH_SIZE } from '../log/index.ts';
 import {
-  addEntry,
-  type DeclarationEntry,
-  emptyTotals,
+  bareCommitment,
+  DECLARATION_SIZE,
   type Publication,
+  SALT_SIZE,
   type Totals,
+  writeDeclarationHead,
 } from '../registry/index.ts';
+import { fieldDay, fieldOrgs, fieldRegion } from './fast.ts';
 
 export interface Reject {
   readonly line: number;
@@ -40,41 +45,86 @@ export const transferList = (b: PackedBatch): ArrayBuffer[] => [
   b.leafHashes.buffer as ArrayBuffer,
 ];
 
+/** A record read by the general path: its commitment made already, and what it publishes. */
+export interface GeneralRecord {
+  readonly commitment: Uint8Array;
+  readonly publication: Omit<Publication, 'index'> | undefined;
+}
+
+// The hash input of a leaf: 0x00 and the entry, which is written in place.
+const leafInput = new Uint8Array(1 + DECLARATION_SIZE);
+const entryOfLeaf = leafInput.subarray(1);
+
+/**
+ * The batch of `n` records: `fields[i]` packed as src/import/fast.ts does; records the general
+ * path read (in `general`, by position) bring their commitment, the others get a fresh salt each,
+ * committing to no name and no statement. All are import declarations of 40 bytes.
+ */
 export function packBatch(
-  records: ReadonlyArray<{
-    readonly declaration: DeclarationEntry;
-    readonly entry: Uint8Array;
-    readonly publication: Omit<Publication, 'index'> | undefined;
-  }>,
+  fields: Int32Array,
+  n: number,
+  general: ReadonlyMap<number, GeneralRecord>,
+  added: Totals,
   rejects: Reject[],
   lastLine: number,
   bytesRead: number,
 ): PackedBatch {
-  // The order of records in a file may say who came when: log them in a uniformly random order
-  // (Fisher–Yates), as the sequencer does with a batch of live declarations.
-  const order = records.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
-  const lengths = new Uint16Array(records.length);
-  let size = 0;
-  for (const r of records) size += r.entry.length;
-  const packed = new Uint8Array(size);
-  const leafHashes = new Uint8Array(records.length * HASH_SIZE);
-  const added = emptyTotals();
+  const order = shuffledOrder(n);
+  const packed = new Uint8Array(n * DECLARATION_SIZE);
+  const lengths = new Uint16Array(n).fill(DECLARATION_SIZE);
+  const leafHashes = new Uint8Array(n * HASH_SIZE);
   const publications: Publication[] = [];
-  let at = 0;
-  order.forEach((from, k) => {
-    const r = records[from] as (typeof records)[number];
-    lengths[k] = r.entry.length;
-    packed.set(r.entry, at);
-    at += r.entry.length;
-    leafHashes.set(hashLeaf(r.entry), k * HASH_SIZE);
-    addEntry(added, r.declaration);
-    if (r.publication) publications.push({ ...r.publication, index: k });
-  });
+  // Salts of records with no name are not kept: no receipt is given for them.
+  const salts = randomFillSync(new Uint8Array(n * SALT_SIZE));
+  for (let k = 0; k < n; k++) {
+    const from = order[k] as number;
+    const f = fields[from] as number;
+    writeDeclarationHead(leafInput, 1, fieldDay(f), fieldOrgs(f), 'import', fieldRegion(f));
+    const g = general.size === 0 ? undefined : general.get(from);
+    if (g === undefined) leafInput.set(bareCommitment(salts, k * SALT_SIZE), 9);
+    else {
+      leafInput.set(g.commitment, 9);
+      if (g.publication) publications.push({ ...g.publication, index: k });
+    }
+    packed.set(entryOfLeaf, k * DECLARATION_SIZE);
+    leafHashes.set(hash('sha256', leafInput, 'buffer'), k * HASH_SIZE);
+  }
+  salts.fill(0);
   return { packed, lengths, leafHashes, added, publications, rejects, lastLine, bytesRead };
+}
+
+/**
+ * 0…n-1 in a uniformly random order: the order of records in a file may say who came when, so
+ * they are logged in random order (Fisher–Yates), as the sequencer does with a batch of live
+ * declarations. Each position is drawn from 32 random bits without bias (Lemire's method).
+ */
+export function shuffledOrder(n: number): Uint32Array {
+  if (n > 2 ** 21) throw new TuidangError('internal', `a batch of ${n} records is too large`);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const random = randomFillSync(new Uint32Array(Math.max(1, n)));
+  let used = 0;
+  const draw = (): number => {
+    if (used === random.length) {
+      randomFillSync(random);
+      used = 0;
+    }
+    return random[used++] as number;
+  };
+  const RANGE = 2 ** 32;
+  for (let i = n - 1; i > 0; i--) {
+    const s = i + 1; // below 2^21, so that r·s is exact
+    let m = draw() * s;
+    if (m % RANGE < s) {
+      const threshold = (RANGE - s) % s;
+      while (m % RANGE < threshold) m = draw() * s;
+    }
+    const j = Math.floor(m / RANGE);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
 }
 
 /** The entries and leaf hashes of a batch, as views into its buffers. */

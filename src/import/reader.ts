@@ -4,16 +4,18 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import {
   commitment,
-  type DeclarationEntry,
-  encodeEntry,
+  dayNumber,
+  ImportCount,
+  ORGS,
   ownerTag,
-  type Publication,
   parseImportRecord,
   RecordError,
+  regionByte,
   SALT_SIZE,
 } from '../registry/index.ts';
 import { randomBytesFromPool } from '../sequencer/index.ts';
-import { type PackedBatch, packBatch, type Reject } from './batch.ts';
+import { type GeneralRecord, type PackedBatch, packBatch, type Reject } from './batch.ts';
+import { FastRecords, fieldDay, fieldOrgs, fieldRegion, packFields } from './fast.ts';
 
 interface Line {
   readonly line: number;
@@ -78,43 +80,50 @@ export interface ReadOptions {
   readonly batchSize: number;
 }
 
-/** What one record becomes: its entry, and what to publish (consented, with a statement). */
-interface Prepared {
-  readonly declaration: DeclarationEntry;
-  readonly entry: Uint8Array;
-  readonly publication: Omit<Publication, 'index'> | undefined;
-}
-
-/** Validates records into entries, collecting a batch; rejects bad ones with line and reason. */
+/**
+ * Validates records into entries, collecting a batch; rejects bad ones with line and reason.
+ * Records are kept as packed fields (day, organisations, region) and counted as they come; those
+ * read by the general path also keep their commitment and what they publish.
+ */
 export class BatchBuilder {
   readonly #today: string;
-  #prepared: Prepared[] = [];
+  #fields = new Int32Array(1024);
+  #n = 0;
+  #general = new Map<number, GeneralRecord>();
   #rejects: Reject[] = [];
+  readonly #count = new ImportCount();
 
   constructor(today: string) {
     this.#today = today;
   }
 
   get size(): number {
-    return this.#prepared.length + this.#rejects.length;
+    return this.#n + this.#rejects.length;
   }
 
+  /** A record read by the fast path: its packed fields (src/import/fast.ts). */
+  addFields(f: number): void {
+    if (this.#n === this.#fields.length) {
+      const grown = new Int32Array(2 * this.#n);
+      grown.set(this.#fields);
+      this.#fields = grown;
+    }
+    this.#fields[this.#n++] = f;
+    this.#count.add(fieldDay(f), fieldOrgs(f), fieldRegion(f));
+  }
+
+  /** A line for the general path: parsed already, or with the problem found reading it. */
   add(l: Line): void {
     try {
       if (l.error !== undefined) throw new RecordError(l.error);
       const r = parseImportRecord(l.record, this.#today);
       const salt = randomBytesFromPool(SALT_SIZE);
-      const declaration: DeclarationEntry = {
-        kind: 'declaration',
-        day: r.day,
-        orgs: r.orgs,
-        channel: 'import',
-        region: r.region,
+      let orgBits = 0;
+      for (const o of r.orgs) orgBits |= 1 << ORGS.indexOf(o);
+      const position = this.#n;
+      this.addFields(packFields(dayNumber(r.day), orgBits, regionByte(r.region)));
+      this.#general.set(position, {
         commitment: commitment(salt, r.name ?? '', r.nameKind, r.statement),
-      };
-      this.#prepared.push({
-        declaration,
-        entry: encodeEntry(declaration),
         publication:
           r.publish && r.name && r.statement
             ? {
@@ -140,8 +149,17 @@ export class BatchBuilder {
 
   /** The batch so far, packed for the writer; the builder starts a new one. */
   take(lastLine: number, bytesRead: number): PackedBatch {
-    const batch = packBatch(this.#prepared, this.#rejects, lastLine, bytesRead);
-    this.#prepared = [];
+    const batch = packBatch(
+      this.#fields,
+      this.#n,
+      this.#general,
+      this.#count.take(),
+      this.#rejects,
+      lastLine,
+      bytesRead,
+    );
+    this.#n = 0;
+    this.#general = new Map();
     this.#rejects = [];
     return batch;
   }
@@ -164,9 +182,19 @@ export async function* readBatches(o: ReadOptions): AsyncGenerator<PackedBatch> 
   yield builder.take(lastLine, read);
 }
 
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+// Lines read by the general path are decoded one by one: a byte order mark is dropped only at the
+// start of a chunk, as when a chunk was decoded whole.
+const firstLineDecoder = new TextDecoder();
+const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+let reading: { today: string; fast: FastRecords; builder: BatchBuilder } | undefined;
+
 /**
  * The records of a chunk of NDJSON lines (whole lines, the first numbered `firstLine`), as one
- * batch. Blank lines and lines that are not JSON are rejected as the line reader does.
+ * batch. The common records are read from the bytes (src/import/fast.ts); any other line goes
+ * through JSON.parse and parseImportRecord, and blank lines and lines that are not JSON are
+ * rejected as the line reader does.
  */
 export function prepareChunk(
   text: Uint8Array,
@@ -174,14 +202,23 @@ export function prepareChunk(
   today: string,
   bytesRead: number,
 ): PackedBatch {
-  const builder = new BatchBuilder(today);
-  const lines = new TextDecoder().decode(text).split('\n');
-  if (lines[lines.length - 1] === '') lines.pop(); // the chunk ends with a line break
+  if (reading?.today !== today)
+    reading = { today, fast: new FastRecords(today), builder: new BatchBuilder(today) };
+  const { fast, builder } = reading;
   let line = firstLine - 1;
-  for (let raw of lines) {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf(NEWLINE, start);
+    const next = end < 0 ? text.length : end + 1;
+    if (end < 0) end = text.length;
     line++;
-    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
-    builder.add(lineOf(line, raw));
+    if (end > start && text[end - 1] === CR) end--;
+    const f = fast.parse(text, start, end);
+    if (f >= 0) builder.addFields(f);
+    else {
+      const decoder = start === 0 ? firstLineDecoder : lineDecoder;
+      builder.add(lineOf(line, decoder.decode(text.subarray(start, end))));
+    }
+    start = next;
   }
   return builder.take(line, bytesRead);
 }

@@ -62,6 +62,23 @@ export function commitment(
   return hash('sha256', scratch.subarray(0, at), 'buffer');
 }
 
+// The hash input of a declarant with no name and no statement: only the salt changes.
+const bareCanonical = canonical('', 'alias', undefined);
+const bare = new Uint8Array(TAG.length + SALT_SIZE + bareCanonical.length);
+bare.set(TAG);
+bare.set(bareCanonical, TAG.length + SALT_SIZE);
+
+/**
+ * `commitment(salt, '', 'alias', undefined)`, the commitment of a declarant with no name and no
+ * statement (most imported records), without the encoding: the salt is `salts[at…at+32)`.
+ */
+export function bareCommitment(salts: Uint8Array, at: number): Uint8Array {
+  for (let j = 0; j < SALT_SIZE; j++) bare[TAG.length + j] = salts[at + j] as number;
+  const out = hash('sha256', bare, 'buffer');
+  bare.fill(0, TAG.length, TAG.length + SALT_SIZE);
+  return out;
+}
+
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

@@ -3,8 +3,19 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbDeclaration } from '../../test/arbitraries.ts';
-import { commitment } from './commitment.ts';
-import { decodeEntry, type Entry, EntryFormatError, encodeEntry, VOID_REASONS } from './entry.ts';
+import { bareCommitment, commitment } from './commitment.ts';
+import {
+  DECLARATION_SIZE,
+  dayNumber,
+  decodeEntry,
+  type Entry,
+  EntryFormatError,
+  encodeEntry,
+  ORGS,
+  VOID_REASONS,
+  writeDeclarationHead,
+} from './entry.ts';
+import { regionByte } from './regions.ts';
 
 test('declarations round-trip and stay within 64 bytes', () => {
   fc.assert(
@@ -109,4 +120,29 @@ test('entry vectors in testdata/entry-vectors.json (docs/log-format.md)', () => 
       );
     }
   }
+});
+
+test('writeDeclarationHead writes what encodeEntry does', () => {
+  fc.assert(
+    fc.property(arbDeclaration, (d) => {
+      const e = { ...d, groupId: undefined };
+      let orgBits = 0;
+      for (const o of e.orgs) orgBits |= 1 << ORGS.indexOf(o);
+      const out = new Uint8Array(3 + DECLARATION_SIZE).fill(0xee);
+      writeDeclarationHead(out, 3, dayNumber(e.day), orgBits, e.channel, regionByte(e.region));
+      out.set(e.commitment, 3 + 8);
+      assert.deepEqual(out.subarray(3), encodeEntry(e));
+    }),
+  );
+});
+
+test('bareCommitment is the commitment to no name and no statement', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 40, maxLength: 40 }), fc.nat(8), (salts, at) => {
+      assert.deepEqual(
+        new Uint8Array(bareCommitment(salts, at)),
+        new Uint8Array(commitment(salts.slice(at, at + 32), '', 'alias', undefined)),
+      );
+    }),
+  );
 });

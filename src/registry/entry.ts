@@ -118,6 +118,33 @@ export function encodeEntry(e: Entry): Uint8Array {
   return out;
 }
 
+/** Bytes of a declaration without a group id: the header, then the commitment. */
+export const DECLARATION_SIZE = 8 + COMMITMENT_SIZE;
+
+/**
+ * Writes the 8 header bytes of a declaration without a group id at `out[at]`, as
+ * {@link encodeEntry} does, from values already checked: the day's number ({@link dayNumber}),
+ * the organisations' bits (bit i for `ORGS[i]`, at least one) and the region byte. The commitment
+ * goes in the 32 bytes after. An import writes millions of entries into one buffer with this.
+ */
+export function writeDeclarationHead(
+  out: Uint8Array,
+  at: number,
+  day: number,
+  orgBits: number,
+  channel: Channel,
+  region: number,
+): void {
+  out[at] = ENTRY_VERSION;
+  out[at + 1] = KIND_DECLARATION;
+  out[at + 2] = day >> 8;
+  out[at + 3] = day & 0xff;
+  out[at + 4] = orgBits;
+  out[at + 5] = CHANNELS.indexOf(channel) + 1;
+  out[at + 6] = region;
+  out[at + 7] = 0;
+}
+
 /** Decodes an entry strictly: every byte must have its one defined meaning. */
 export function decodeEntry(b: Uint8Array): Entry {
   const bad = (why: string) => new EntryFormatError(`malformed entry: ${why}`);

@@ -1,4 +1,5 @@
 export {
+  bareCommitment,
   COMMITMENT_TAG,
   canonical,
   commitment,
@@ -22,6 +23,7 @@ export { validEmail } from './email.ts';
 export {
   CHANNELS,
   type Channel,
+  DECLARATION_SIZE,
   type DeclarationEntry,
   dayNumber,
   dayString,
@@ -35,6 +37,7 @@ export {
   VOID_REASONS,
   type VoidEntry,
   type VoidReason,
+  writeDeclarationHead,
 } from './entry.ts';
 export { type ImportRecord, parseImportRecord, RecordError } from './import-record.ts';
 export {
@@ -53,12 +56,13 @@ export {
   type Receipt,
   type ReceiptCode,
 } from './receipt.ts';
-export { parseRegion, REGIONS, type Region } from './regions.ts';
+export { parseRegion, REGIONS, type Region, regionByte } from './regions.ts';
 export {
   addEntry,
   addTotals,
   emptyTotals,
   headline,
+  ImportCount,
   Recount,
   type Tally,
   TallyError,

@@ -2,12 +2,21 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbDeclaration } from '../../test/arbitraries.ts';
-import { type DeclarationEntry, decodeEntry, type Entry, encodeEntry } from './entry.ts';
+import {
+  type DeclarationEntry,
+  dayNumber,
+  decodeEntry,
+  type Entry,
+  encodeEntry,
+  ORGS,
+} from './entry.ts';
+import { regionByte } from './regions.ts';
 import {
   addEntry,
   addTotals,
   emptyTotals,
   headline,
+  ImportCount,
   Recount,
   TallyError,
   tally,
@@ -113,6 +122,22 @@ test('totals of batches counted apart add up to the totals of the whole', () => 
       const sum = tally(log.slice(0, cut));
       addTotals(sum, tally(log.slice(cut)));
       assert.deepEqual(sum, tally(log));
+    }),
+  );
+});
+
+test('ImportCount: the totals addEntry gives for the same import declarations, and it starts again', () => {
+  fc.assert(
+    fc.property(fc.array(arbDeclaration, { maxLength: 60 }), (declarations) => {
+      const imported = declarations.map((d) => ({ ...d, channel: 'import' as const }));
+      const count = new ImportCount();
+      for (const d of imported) {
+        let orgBits = 0;
+        for (const o of d.orgs) orgBits |= 1 << ORGS.indexOf(o);
+        count.add(dayNumber(d.day), orgBits, regionByte(d.region));
+      }
+      assert.deepEqual(count.take(), tally(imported));
+      assert.deepEqual(count.take(), emptyTotals());
     }),
   );
 });
