@@ -5,7 +5,7 @@
 // and hashed in one loop straight into the batch's buffers, in their shuffled order.
 import { hash, randomFillSync } from 'node:crypto';
 import { TuidangError } from '../errors/index.ts';
-import { HASH_SIZE } from '../log/index.ts';
+import { HASH_SIZE, packedRangeHash, TILE_WIDTH } from '../log/index.ts';
 import {
   bareCommitment,
   DECLARATION_SIZE,
@@ -28,6 +28,13 @@ export interface PackedBatch {
   readonly lengths: Uint16Array;
   /** SHA-256 leaf hashes of the entries, 32 bytes each, in the same order. */
   readonly leafHashes: Uint8Array;
+  /** The log index the batch was expected to start at, when it was prepared. */
+  readonly offset: number;
+  /**
+   * Hashes of the batch's complete 256-leaf subtrees if it starts at `offset` (`from` is the first
+   * subtree's first leaf): of use unless an earlier batch still in the works had rejects.
+   */
+  readonly subtrees: { readonly from: number; readonly roots: Uint8Array };
   /** What the entries add to the totals. */
   readonly added: Totals;
   /** Publications, each with its entry's position in this batch in place of the log index. */
@@ -43,6 +50,7 @@ export const transferList = (b: PackedBatch): ArrayBuffer[] => [
   b.packed.buffer as ArrayBuffer,
   b.lengths.buffer as ArrayBuffer,
   b.leafHashes.buffer as ArrayBuffer,
+  b.subtrees.roots.buffer as ArrayBuffer,
 ];
 
 /** A record read by the general path: its commitment made already, and what it publishes. */
@@ -58,9 +66,11 @@ const entryOfLeaf = leafInput.subarray(1);
 /**
  * The batch of `n` records: `fields[i]` packed as src/import/fast.ts does; records the general
  * path read (in `general`, by position) bring their commitment, the others get a fresh salt each,
- * committing to no name and no statement. All are import declarations of 40 bytes.
+ * committing to no name and no statement. All are import declarations of 40 bytes. `offset` is
+ * the log index the batch is expected to start at.
  */
 export function packBatch(
+  offset: number,
   fields: Int32Array,
   n: number,
   general: ReadonlyMap<number, GeneralRecord>,
@@ -90,7 +100,27 @@ export function packBatch(
     leafHashes.set(hash('sha256', leafInput, 'buffer'), k * HASH_SIZE);
   }
   salts.fill(0);
-  return { packed, lengths, leafHashes, added, publications, rejects, lastLine, bytesRead };
+  // The complete subtrees of 256 leaves, aligned in the log: the writer's hashing, done here.
+  const first = (TILE_WIDTH - (offset % TILE_WIDTH)) % TILE_WIDTH;
+  const count = n > first ? Math.floor((n - first) / TILE_WIDTH) : 0;
+  const roots = new Uint8Array(count * HASH_SIZE);
+  for (let g = 0; g < count; g++) {
+    const lo = first + g * TILE_WIDTH;
+    roots.set(packedRangeHash(leafHashes, lo, lo + TILE_WIDTH), g * HASH_SIZE);
+  }
+  const subtrees = { from: offset + first, roots };
+  return {
+    offset,
+    packed,
+    lengths,
+    leafHashes,
+    subtrees,
+    added,
+    publications,
+    rejects,
+    lastLine,
+    bytesRead,
+  };
 }
 
 /**
@@ -125,17 +155,4 @@ export function shuffledOrder(n: number): Uint32Array {
     order[j] = t;
   }
   return order;
-}
-
-/** The entries and leaf hashes of a batch, as views into its buffers. */
-export function unpackBatch(b: PackedBatch): { entries: Uint8Array[]; leafHashes: Uint8Array[] } {
-  const entries: Uint8Array[] = [];
-  const leafHashes: Uint8Array[] = [];
-  let at = 0;
-  b.lengths.forEach((length, k) => {
-    entries.push(b.packed.subarray(at, at + length));
-    leafHashes.push(b.leafHashes.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE));
-    at += length;
-  });
-  return { entries, leafHashes };
 }

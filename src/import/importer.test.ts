@@ -3,7 +3,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ENTRIES_LEVEL, ed25519Signer, parseEntryBundle, TILE_WIDTH } from '../log/index.ts';
+import {
+  ENTRIES_LEVEL,
+  ed25519Signer,
+  hashLeaf,
+  parseCheckpoint,
+  parseEntryBundle,
+  parseNote,
+  rootFromLeafHashes,
+  TILE_WIDTH,
+} from '../log/index.ts';
 import { decodeEntry, tally } from '../registry/index.ts';
 import { MemoryStore, type Store } from '../store/index.ts';
 import { importFile } from './importer.ts';
@@ -150,4 +159,31 @@ test('NDJSON over several workers in small chunks: the same entries, rejects wit
     .sort();
   assert.deepEqual(days, expected);
   assert.equal((await run(store, path, { batchSize: 7, workers: 3 })).imported, 0);
+});
+
+test('batches over several workers, starting anywhere in the log and after rejects, give the tree of their entries', async () => {
+  const store = new MemoryStore();
+  await run(store, file('first.ndjson', '{"day":"2010-01-01","orgs":["party"]}\n'.repeat(5)));
+  const lines = Array.from({ length: 3000 }, (_, i) =>
+    i === 9 || i === 1500 || i === 1501
+      ? '{"day":"2010-01-01","orgs":[]}'
+      : `{"day":"2014-0${1 + (i % 9)}-1${i % 10}","orgs":["league"],"region":"CN-GD"}`,
+  );
+  const summary = await run(store, file('big.ndjson', lines.join('\n')), {
+    batchSize: 700,
+    workers: 2,
+  });
+  assert.deepEqual([summary.imported, summary.rejected, summary.treeSize], [2997, 3, 3002]);
+  const { treeSize, checkpoint } = await store.state();
+  const leaves: Uint8Array[] = [];
+  for (let k = 0; k * TILE_WIDTH < treeSize; k++) {
+    const width = Math.min(TILE_WIDTH, treeSize - k * TILE_WIDTH);
+    const [bundle] = await store.readTiles([{ level: ENTRIES_LEVEL, index: k, width }]);
+    leaves.push(...parseEntryBundle(bundle as Uint8Array, width).map(hashLeaf));
+  }
+  const signed = parseCheckpoint(parseNote(checkpoint as string).text);
+  assert.deepEqual(
+    [signed.treeSize, Buffer.from(signed.root).toString('hex')],
+    [treeSize, Buffer.from(rootFromLeafHashes(leaves)).toString('hex')],
+  );
 });

@@ -13,7 +13,7 @@ import type { NoteSigner } from '../log/index.ts';
 import { utcDay } from '../registry/index.ts';
 import { LogWriter, type WitnessesOptions } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
-import { type PackedBatch, unpackBatch } from './batch.ts';
+import type { PackedBatch } from './batch.ts';
 import { lineChunks } from './chunks.ts';
 import type { ReadOptions } from './reader.ts';
 
@@ -129,6 +129,10 @@ async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGene
   const chunks = lineChunks(options.file, options.skip, options.batchSize);
   let sent = 0;
   let done = false;
+  // Where each chunk's entries are expected to start in the log, for the subtree hashes its worker
+  // computes: after the entries of the batches taken, and all lines of the chunks not yet taken.
+  let taken = options.offset;
+  const linesInFlight: number[] = [];
   try {
     for (let seq = 0; ; seq++) {
       // Keep two chunks queued at each worker, so none waits while this thread commits.
@@ -137,14 +141,19 @@ async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGene
         if (next.done) done = true;
         else {
           const chunk = next.value;
-          (workers[sent % count] as Worker).postMessage({ seq: sent, chunk }, [
+          const offset = linesInFlight.reduce((n, lines) => n + lines, taken);
+          linesInFlight.push(chunk.lines);
+          (workers[sent % count] as Worker).postMessage({ seq: sent, chunk, offset }, [
             chunk.text.buffer as ArrayBuffer,
           ]);
           sent++;
         }
       }
       if (seq === sent) return;
-      yield (await arrivals.take(seq)) as PackedBatch;
+      const batch = (await arrivals.take(seq)) as PackedBatch;
+      taken += batch.lengths.length;
+      linesInFlight.shift();
+      yield batch;
     }
   } finally {
     await chunks.return(undefined);
@@ -165,6 +174,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     skip: cursor,
     today: opts.today ?? utcDay(new Date()),
     batchSize: opts.batchSize ?? 16384,
+    offset: writer.treeSize,
   };
   const batches =
     opts.format === 'csv'
@@ -174,14 +184,16 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   let rejected = 0;
   let lastLine = cursor;
   for await (const b of batches) {
-    const { entries, leafHashes } = unpackBatch(b);
-    if (entries.length > 0 || b.lastLine > lastLine) {
-      await writer.append(entries, { leafHashes, added: b.added }, (indexes) => ({
+    const count = b.lengths.length;
+    if (count > 0 || b.lastLine > lastLine) {
+      // The subtree hashes are of use if the batch starts where its worker expected it to.
+      const subtrees = b.offset === writer.treeSize ? b.subtrees : undefined;
+      await writer.appendPrepared({ ...b, subtrees }, (indexes) => ({
         importProgress: { source, line: b.lastLine },
         publications: b.publications.map((p) => ({ ...p, index: indexes[p.index] as number })),
       }));
     }
-    imported += entries.length;
+    imported += count;
     lastLine = b.lastLine;
     if (b.rejects.length > 0) {
       rejected += b.rejects.length;

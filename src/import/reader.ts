@@ -78,6 +78,8 @@ export interface ReadOptions {
   readonly skip: number;
   readonly today: string;
   readonly batchSize: number;
+  /** The log's size before the import: the index of the first entry. */
+  readonly offset: number;
 }
 
 /**
@@ -147,9 +149,13 @@ export class BatchBuilder {
     }
   }
 
-  /** The batch so far, packed for the writer; the builder starts a new one. */
-  take(lastLine: number, bytesRead: number): PackedBatch {
+  /**
+   * The batch so far, packed for the writer, expected at log index `offset`; the builder starts
+   * a new one.
+   */
+  take(offset: number, lastLine: number, bytesRead: number): PackedBatch {
     const batch = packBatch(
+      offset,
       this.#fields,
       this.#n,
       this.#general,
@@ -174,12 +180,17 @@ export async function* readBatches(o: ReadOptions): AsyncGenerator<PackedBatch> 
   const lines = csvLines(o.file, o.skip, progress);
   const builder = new BatchBuilder(o.today);
   let lastLine = o.skip;
+  let offset = o.offset;
   for await (const l of lines) {
     lastLine = l.line;
     builder.add(l);
-    if (builder.size >= o.batchSize) yield builder.take(lastLine, read);
+    if (builder.size >= o.batchSize) {
+      const batch = builder.take(offset, lastLine, read);
+      offset += batch.lengths.length;
+      yield batch;
+    }
   }
-  yield builder.take(lastLine, read);
+  yield builder.take(offset, lastLine, read);
 }
 
 const NEWLINE = 0x0a;
@@ -192,7 +203,7 @@ let reading: { today: string; fast: FastRecords; builder: BatchBuilder } | undef
 
 /**
  * The records of a chunk of NDJSON lines (whole lines, the first numbered `firstLine`), as one
- * batch. The common records are read from the bytes (src/import/fast.ts); any other line goes
+ * batch, expected at log index `offset`. The common records are read from the bytes (src/import/fast.ts); any other line goes
  * through JSON.parse and parseImportRecord, and blank lines and lines that are not JSON are
  * rejected as the line reader does.
  */
@@ -201,6 +212,7 @@ export function prepareChunk(
   firstLine: number,
   today: string,
   bytesRead: number,
+  offset: number,
 ): PackedBatch {
   if (reading?.today !== today)
     reading = { today, fast: new FastRecords(today), builder: new BatchBuilder(today) };
@@ -220,5 +232,5 @@ export function prepareChunk(
     }
     start = next;
   }
-  return builder.take(line, bytesRead);
+  return builder.take(offset, line, bytesRead);
 }

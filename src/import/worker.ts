@@ -17,8 +17,9 @@ if (port === null)
 const data = workerData as WorkerData;
 
 if (data.mode === 'chunks') {
-  port.on('message', (m: { seq: number; chunk: Chunk }) => {
-    const batch = prepareChunk(m.chunk.text, m.chunk.firstLine, data.today, m.chunk.bytesRead);
+  port.on('message', (m: { seq: number; chunk: Chunk; offset: number }) => {
+    const { text, firstLine, bytesRead } = m.chunk;
+    const batch = prepareChunk(text, firstLine, data.today, bytesRead, m.offset);
     port.postMessage({ seq: m.seq, batch }, transferList(batch));
   });
 } else {

@@ -27,7 +27,7 @@ export {
 } from './ed25519.ts';
 export { LogError, type LogErrorCode } from './errors.ts';
 export { EMPTY_ROOT, equalBytes, HASH_SIZE, hashChildren, hashLeaf, sha256 } from './hash.ts';
-export { type Integration, integrate } from './integrate.ts';
+export { type Integration, integrate, type PackedEntries } from './integrate.ts';
 export {
   formatSignerKey,
   formatVerifierKey,
@@ -42,6 +42,7 @@ export {
   consistencyRanges,
   inclusionRanges,
   type Node,
+  packedRangeHash,
   rangeHash,
   rootFromInclusionProof,
   rootFromLeafHashes,

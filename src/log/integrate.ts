@@ -3,18 +3,18 @@
 // intact; after it, the new one. (After transparency-dev/tessera's integrate.)
 import { LogError } from './errors.ts';
 import { HASH_SIZE, hashLeaf } from './hash.ts';
-import { foldRange, rangeHash } from './merkle.ts';
+import { foldRange, packedRangeHash } from './merkle.ts';
 import type { ReadTiles } from './proof.ts';
 import {
   ENTRIES_LEVEL,
   edgeTiles,
   encodeEntryBundle,
+  joinHashes,
   nodesAtLevel,
   parseEntryBundle,
   TILE_WIDTH,
   type Tile,
   type TileData,
-  tileHash,
 } from './tile.ts';
 
 export interface Integration {
@@ -22,30 +22,46 @@ export interface Integration {
   readonly root: Uint8Array;
   /** Every tile and entry bundle that is new or changed, full and partial, each level once. */
   readonly tiles: TileData[];
-  /** Leaf hashes of the appended entries, in order. */
-  readonly leafHashes: Uint8Array[];
+}
+
+/**
+ * Entries packed one after another, with their lengths and their leaf hashes (32 bytes each, in
+ * the same order): an import's batch as its worker threads made it, without an object per entry.
+ */
+export interface PackedEntries {
+  readonly packed: Uint8Array;
+  readonly lengths: Uint16Array;
+  readonly leafHashes: Uint8Array;
+  /**
+   * Hashes of complete 256-leaf subtrees of the new entries, computed elsewhere: the first is of
+   * leaves `from`…`from + 255` (`from` a multiple of 256, not before the first new entry), each next
+   * one of the 256 leaves after. Without them, they are computed here.
+   */
+  readonly subtrees?: { readonly from: number; readonly roots: Uint8Array } | undefined;
 }
 
 /**
  * Appends `entries` to the tree of `oldSize` leaves. `readTiles` is called once, for the partial
  * tiles and entry bundle on the right edge of the old tree, and must return them at exactly the
- * old tree's widths (the latest partial tiles, as a store keeps them). `leafHashes`, if given, are
- * the entries' leaf hashes computed elsewhere (an import hashes them on other threads).
+ * old tree's widths (the latest partial tiles, as a store keeps them). Packed entries bring their
+ * leaf hashes (an import hashes them on other threads), and perhaps some subtree hashes.
  */
 export async function integrate(
   readTiles: ReadTiles,
   oldSize: number,
-  entries: readonly Uint8Array[],
-  leafHashes?: readonly Uint8Array[],
+  entries: readonly Uint8Array[] | PackedEntries,
 ): Promise<Integration> {
-  if (leafHashes !== undefined && leafHashes.length !== entries.length)
+  const packed = Array.isArray(entries) ? undefined : (entries as PackedEntries);
+  const count = packed ? packed.lengths.length : (entries as readonly Uint8Array[]).length;
+  if (packed !== undefined && packed.leafHashes.length !== count * HASH_SIZE)
     throw new LogError(
       'out-of-range',
-      `${leafHashes.length} leaf hashes for ${entries.length} entries`,
+      `${packed.leafHashes.length / HASH_SIZE} leaf hashes for ${count} entries`,
     );
   if (!Number.isSafeInteger(oldSize) || oldSize < 0)
     throw new LogError('out-of-range', `bad tree size ${oldSize}`);
-  const treeSize = oldSize + entries.length;
+  const treeSize = oldSize + count;
+  const subtree = subtreesOf(packed?.subtrees, oldSize, treeSize);
   const edge = edgeTiles(oldSize);
   const edgeData = edge.length === 0 ? [] : await readTiles(edge);
   const old = new Map<number, { tile: Tile; data: Uint8Array }>();
@@ -65,31 +81,29 @@ export async function integrate(
   const tiles: TileData[] = [];
   const bundle = old.get(ENTRIES_LEVEL);
   if (bundle !== undefined) parseEntryBundle(bundle.data, bundle.tile.width); // checks width
-  for (const t of bundleTiles(oldSize, entries, bundle?.data)) tiles.push(t);
+  for (const t of bundleTiles(oldSize, count, packed ?? entries, bundle?.data)) tiles.push(t);
 
-  const leaves = leafHashes ?? entries.map(hashLeaf);
-  // Walk up the levels. `added` holds the new hashes at node height 8·level.
+  // Walk up the levels. `added` holds the new hashes at node height 8·level, packed.
+  let added = packed?.leafHashes ?? joinHashes((entries as readonly Uint8Array[]).map(hashLeaf));
   const rootParts: Uint8Array[][] = [];
-  let added: readonly Uint8Array[] = leaves;
   for (let level = 0; nodesAtLevel(treeSize, level) > 0; level++) {
     const oldN = nodesAtLevel(oldSize, level);
     const newN = nodesAtLevel(treeSize, level);
     const start = oldN - (oldN % TILE_WIDTH); // first index of the edge tile
     const prior = old.get(level)?.data;
-    const hashes: Uint8Array[] = [];
-    for (let i = 0; i < oldN - start; i++) hashes.push(tileHash(prior as Uint8Array, i));
-    for (const h of added) hashes.push(h);
-    // hashes[j] is node (8·level, start + j)
+    // The hash of node (8·level, start + j) at j·32: the old partial tile's, then the new ones.
+    const hashes =
+      prior === undefined || oldN === start
+        ? added
+        : concat(prior.subarray(0, (oldN - start) * HASH_SIZE), added);
 
     for (let t = start; t < newN && newN > oldN; t += TILE_WIDTH) {
       const width = Math.min(TILE_WIDTH, newN - t);
-      // The old partial tile is copied whole; only the new hashes are copied one by one.
-      const kept = t === start && prior !== undefined ? prior : new Uint8Array(0);
-      const data = new Uint8Array(width * HASH_SIZE);
-      data.set(kept);
-      for (let i = kept.length / HASH_SIZE; i < width; i++)
-        data.set(hashes[t - start + i] as Uint8Array, i * HASH_SIZE);
-      tiles.push({ tile: { level, index: t / TILE_WIDTH, width }, data });
+      const from = (t - start) * HASH_SIZE;
+      tiles.push({
+        tile: { level, index: t / TILE_WIDTH, width },
+        data: hashes.slice(from, from + width * HASH_SIZE),
+      });
     }
     // The tree's root folds the complete subtrees of its right edge. Those below the next tile
     // level are made of the hashes in the last, partial group of this level.
@@ -97,33 +111,82 @@ export async function integrate(
     const parts: Uint8Array[] = [];
     for (let at = newN - rest - start, size = TILE_WIDTH / 2; size >= 1; size /= 2) {
       if (rest & size) {
-        parts.push(rangeHash(hashes, at, at + size));
+        parts.push(packedRangeHash(hashes, at, at + size));
         at += size;
       }
     }
     rootParts.push(parts);
     // Each full group of 256 new-or-completed hashes becomes one hash of the level above.
-    const next: Uint8Array[] = [];
-    for (let t = oldN - (oldN % TILE_WIDTH); t + TILE_WIDTH <= newN; t += TILE_WIDTH) {
-      next.push(rangeHash(hashes, t - start, t - start + TILE_WIDTH));
+    const next = new Uint8Array(
+      (Math.floor(newN / TILE_WIDTH) - Math.floor(oldN / TILE_WIDTH)) * HASH_SIZE,
+    );
+    for (let t = start, k = 0; t + TILE_WIDTH <= newN; t += TILE_WIDTH, k++) {
+      const root =
+        (level === 0 ? subtree(t) : undefined) ??
+        packedRangeHash(hashes, t - start, t - start + TILE_WIDTH);
+      next.set(root, k * HASH_SIZE);
     }
     added = next;
   }
   const root = foldRange(rootParts.reverse().flat());
-  return { treeSize, root, tiles, leafHashes: [...leaves] };
+  return { treeSize, root, tiles };
+}
+
+/** The given hash of the 256-leaf subtree from leaf `t`, if any; checks that they fit the tree. */
+function subtreesOf(
+  given: PackedEntries['subtrees'],
+  oldSize: number,
+  treeSize: number,
+): (t: number) => Uint8Array | undefined {
+  if (given === undefined || given.roots.length === 0) return () => undefined;
+  const n = given.roots.length / HASH_SIZE;
+  if (
+    !Number.isInteger(n) ||
+    given.from % TILE_WIDTH !== 0 ||
+    given.from < oldSize ||
+    given.from + n * TILE_WIDTH > treeSize
+  ) {
+    throw new LogError(
+      'out-of-range',
+      `${n} subtree hashes from leaf ${given.from} do not fit leaves ${oldSize}…${treeSize - 1}`,
+    );
+  }
+  return (t) => {
+    const k = (t - given.from) / TILE_WIDTH;
+    return k >= 0 && k < n ? given.roots.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE) : undefined;
+  };
 }
 
 function bundleTiles(
   oldSize: number,
-  entries: readonly Uint8Array[],
+  count: number,
+  entries: readonly Uint8Array[] | PackedEntries,
   prior: Uint8Array | undefined,
 ): TileData[] {
   const tiles: TileData[] = [];
-  const newSize = oldSize + entries.length;
+  const newSize = oldSize + count;
   const start = oldSize - (oldSize % TILE_WIDTH);
-  for (let t = start; t < newSize && entries.length > 0; t += TILE_WIDTH) {
+  let at = 0; // for packed entries: the offset of the next one
+  for (let t = start; t < newSize && count > 0; t += TILE_WIDTH) {
     const width = Math.min(TILE_WIDTH, newSize - t);
-    const fresh = encodeEntryBundle(entries.slice(Math.max(0, t - oldSize), t + width - oldSize));
+    const lo = Math.max(0, t - oldSize);
+    const hi = t + width - oldSize;
+    let fresh: Uint8Array;
+    if (Array.isArray(entries)) fresh = encodeEntryBundle(entries.slice(lo, hi));
+    else {
+      const { packed, lengths } = entries as PackedEntries;
+      let size = 0;
+      for (let i = lo; i < hi; i++) size += 2 + (lengths[i] as number);
+      fresh = new Uint8Array(size);
+      for (let i = lo, o = 0; i < hi; i++) {
+        const length = lengths[i] as number;
+        fresh[o] = length >> 8;
+        fresh[o + 1] = length & 0xff;
+        for (let j = 0; j < length; j++) fresh[o + 2 + j] = packed[at + j] as number;
+        o += 2 + length;
+        at += length;
+      }
+    }
     const data = t === start && prior !== undefined ? concat(prior, fresh) : fresh;
     tiles.push({ tile: { level: ENTRIES_LEVEL, index: t / TILE_WIDTH, width }, data });
   }

@@ -123,6 +123,14 @@ export function rangeHash(leaves: readonly Uint8Array[], lo: number, hi: number)
   return hashChildren(rangeHash(leaves, lo, lo + k), rangeHash(leaves, lo + k, hi));
 }
 
+/** MTH(D[lo:hi]) over leaf hashes packed one after another, 32 bytes each. */
+export function packedRangeHash(hashes: Uint8Array, lo: number, hi: number): Uint8Array {
+  if (hi === lo) return EMPTY_ROOT;
+  if (hi - lo === 1) return hashes.subarray(lo * HASH_SIZE, (lo + 1) * HASH_SIZE);
+  const k = splitPoint(hi - lo);
+  return hashChildren(packedRangeHash(hashes, lo, lo + k), packedRangeHash(hashes, lo + k, hi));
+}
+
 function checkHash(h: Uint8Array, what: string): void {
   if (h.length !== HASH_SIZE)
     throw new LogError('bad-proof', `${what} is ${h.length} bytes, not ${HASH_SIZE}`);

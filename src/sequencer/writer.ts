@@ -7,6 +7,7 @@ import {
   integrate,
   type NoteSigner,
   nextEdge,
+  type PackedEntries,
   parseEntryBundle,
   type ReadTiles,
   signCheckpoint,
@@ -175,41 +176,69 @@ export class LogWriter {
    */
   async append(
     entries: readonly Uint8Array[],
-    declarations: readonly Entry[] | PreparedDeclarations,
+    declarations: readonly Entry[],
     extras?: CommitExtras,
   ): Promise<Appended> {
     if (this.#stale) await this.reload();
-    const prepared = Array.isArray(declarations)
-      ? undefined
-      : (declarations as PreparedDeclarations);
-    const order = prepared ? entries.map((_, i) => i) : shuffledPositions(entries.length);
+    const order = shuffledPositions(entries.length);
+    const oldSize = this.#treeSize;
+    return this.#append(
+      async () => {
+        const targets = await this.#voidTargets(declarations, oldSize);
+        const totals = structuredClone(this.#totals);
+        for (const p of order) {
+          const e = declarations[p] as Entry;
+          addEntry(totals, e, e.kind === 'void' ? targets.get(e.target) : undefined);
+        }
+        return {
+          input: order.map((p) => entries[p] as Uint8Array),
+          totals,
+          voided: [...targets.keys()],
+        };
+      },
+      order,
+      extras,
+    );
+  }
+
+  /**
+   * Appends declarations prepared on other threads (an import's batch): already in random order,
+   * packed with their leaf hashes, with the totals they add. No void among them.
+   */
+  async appendPrepared(prepared: PreparedDeclarations, extras?: CommitExtras): Promise<Appended> {
+    if (this.#stale) await this.reload();
+    const order = Array.from({ length: prepared.lengths.length }, (_, i) => i);
+    return this.#append(
+      async () => {
+        const totals = structuredClone(this.#totals);
+        addTotals(totals, prepared.added);
+        return { input: prepared, totals, voided: [] };
+      },
+      order,
+      extras,
+    );
+  }
+
+  async #append(
+    prepare: () => Promise<{
+      input: readonly Uint8Array[] | PackedEntries;
+      totals: Totals;
+      voided: number[];
+    }>,
+    order: readonly number[],
+    extras: CommitExtras | undefined,
+  ): Promise<Appended> {
     const oldSize = this.#treeSize;
     const started = performance.now();
     try {
-      const targets = prepared
-        ? new Map<number, DeclarationEntry>()
-        : await this.#voidTargets(declarations as readonly Entry[], oldSize);
-      const result = await integrate(
-        overlay([this.#edge], this.#store.readTiles),
-        oldSize,
-        prepared ? entries : order.map((p) => entries[p] as Uint8Array),
-        prepared?.leafHashes,
-      );
-      const totals = structuredClone(this.#totals);
-      if (prepared) addTotals(totals, prepared.added);
-      else
-        for (const p of order) {
-          const e = (declarations as readonly Entry[])[p] as Entry;
-          addEntry(totals, e, e.kind === 'void' ? targets.get(e.target) : undefined);
-        }
+      const { input, totals, voided } = await prepare();
+      const result = await integrate(overlay([this.#edge], this.#store.readTiles), oldSize, input);
       const checkpoint = signCheckpoint(
         { origin: this.#origin, treeSize: result.treeSize, root: result.root },
         this.#signer,
       );
-      const indexes: number[] = [];
-      order.forEach((p, k) => {
-        indexes[p] = oldSize + k;
-      });
+      const indexes: number[] = new Array(order.length);
+      for (let k = 0; k < order.length; k++) indexes[order[k] as number] = oldSize + k;
       const more = extras?.(indexes, result.treeSize) ?? {};
       const commit: Commit = {
         oldSize,
@@ -217,7 +246,7 @@ export class LogWriter {
         tiles: result.tiles,
         checkpoint,
         totals,
-        voided: [...targets.keys()],
+        voided,
         ...more,
       };
       await this.#store.commit(commit);
@@ -228,7 +257,7 @@ export class LogWriter {
       this.#treeSize = result.treeSize;
       this.#totals = totals;
       this.#edge = edge;
-      this.#t.metrics.commit(entries.length, (performance.now() - started) / 1000, result.treeSize);
+      this.#t.metrics.commit(order.length, (performance.now() - started) / 1000, result.treeSize);
       return {
         oldSize,
         treeSize: result.treeSize,
@@ -245,11 +274,10 @@ export class LogWriter {
 }
 
 /**
- * Declarations prepared on other threads (an import): already in random order, with their leaf
- * hashes and the totals they add. No void among them.
+ * Declarations prepared on other threads (an import): already in random order, packed with their
+ * leaf hashes (and perhaps some subtree hashes), with the totals they add. No void among them.
  */
-export interface PreparedDeclarations {
-  readonly leafHashes: readonly Uint8Array[];
+export interface PreparedDeclarations extends PackedEntries {
   readonly added: Totals;
 }
 
