@@ -3,11 +3,11 @@
 // so that the committing thread has only the tree above the leaves and the commit left to do.
 // Records are kept as packed numbers until then (src/import/fast.ts), and written, committed to
 // and hashed in one loop straight into the batch's buffers, in their shuffled order.
-import { hash, randomFillSync } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { TuidangError } from '../errors/index.ts';
-import { HASH_SIZE, packedRangeHash, TILE_WIDTH } from '../log/index.ts';
+import { HASH_SIZE, sha256Into, subtreeHashInto, TILE_WIDTH } from '../log/index.ts';
 import {
-  bareCommitment,
+  bareCommitmentInto,
   DECLARATION_SIZE,
   type Publication,
   SALT_SIZE,
@@ -59,10 +59,6 @@ export interface GeneralRecord {
   readonly publication: Omit<Publication, 'index'> | undefined;
 }
 
-// The hash input of a leaf: 0x00 and the entry, which is written in place.
-const leafInput = new Uint8Array(1 + DECLARATION_SIZE);
-const entryOfLeaf = leafInput.subarray(1);
-
 /**
  * The batch of `n` records: `fields[i]` packed as src/import/fast.ts does; records the general
  * path read (in `general`, by position) bring their commitment, the others get a fresh salt each,
@@ -89,25 +85,29 @@ export function packBatch(
   for (let k = 0; k < n; k++) {
     const from = order[k] as number;
     const f = fields[from] as number;
-    writeDeclarationHead(leafInput, 1, fieldDay(f), fieldOrgs(f), 'import', fieldRegion(f));
+    const at = k * DECLARATION_SIZE;
+    writeDeclarationHead(packed, at, fieldDay(f), fieldOrgs(f), 'import', fieldRegion(f));
     const g = general.size === 0 ? undefined : general.get(from);
-    if (g === undefined) leafInput.set(bareCommitment(salts, k * SALT_SIZE), 9);
+    if (g === undefined) bareCommitmentInto(packed, at + 8, salts, k * SALT_SIZE);
     else {
-      leafInput.set(g.commitment, 9);
+      packed.set(g.commitment, at + 8);
       if (g.publication) publications.push({ ...g.publication, index: k });
     }
-    packed.set(entryOfLeaf, k * DECLARATION_SIZE);
-    leafHashes.set(hash('sha256', leafInput, 'buffer'), k * HASH_SIZE);
+    sha256Into(leafHashes, k * HASH_SIZE, packed, at, DECLARATION_SIZE, 0x00); // the leaf hash
   }
   salts.fill(0);
   // The complete subtrees of 256 leaves, aligned in the log: the writer's hashing, done here.
   const first = (TILE_WIDTH - (offset % TILE_WIDTH)) % TILE_WIDTH;
   const count = n > first ? Math.floor((n - first) / TILE_WIDTH) : 0;
   const roots = new Uint8Array(count * HASH_SIZE);
-  for (let g = 0; g < count; g++) {
-    const lo = first + g * TILE_WIDTH;
-    roots.set(packedRangeHash(leafHashes, lo, lo + TILE_WIDTH), g * HASH_SIZE);
-  }
+  for (let g = 0; g < count; g++)
+    subtreeHashInto(
+      roots,
+      g * HASH_SIZE,
+      leafHashes,
+      (first + g * TILE_WIDTH) * HASH_SIZE,
+      TILE_WIDTH,
+    );
   const subtrees = { from: offset + first, roots };
   return {
     offset,

@@ -73,6 +73,7 @@ export {
   readRangeHashes,
   treeRoot,
 } from './proof.ts';
+export { sha256Into, subtreeHashInto } from './sha256.ts';
 export {
   ENTRIES_LEVEL,
   edgeTiles,

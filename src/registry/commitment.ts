@@ -3,6 +3,7 @@
 // nothing; with it, the declarant can prove which entry is theirs and what they declared.
 import { hash, randomBytes } from 'node:crypto';
 import { TuidangError } from '../errors/index.ts';
+import { sha256Into } from '../log/index.ts';
 
 export const COMMITMENT_TAG = 'tuidang/commitment/v1\n';
 export const SALT_SIZE = 32;
@@ -70,13 +71,17 @@ bare.set(bareCanonical, TAG.length + SALT_SIZE);
 
 /**
  * `commitment(salt, '', 'alias', undefined)`, the commitment of a declarant with no name and no
- * statement (most imported records), without the encoding: the salt is `salts[at…at+32)`.
+ * statement (most imported records), into `out[at…at+32)`: the salt is `salts[from…from+32)`.
  */
-export function bareCommitment(salts: Uint8Array, at: number): Uint8Array {
-  for (let j = 0; j < SALT_SIZE; j++) bare[TAG.length + j] = salts[at + j] as number;
-  const out = hash('sha256', bare, 'buffer');
+export function bareCommitmentInto(
+  out: Uint8Array,
+  at: number,
+  salts: Uint8Array,
+  from: number,
+): void {
+  for (let j = 0; j < SALT_SIZE; j++) bare[TAG.length + j] = salts[from + j] as number;
+  sha256Into(out, at, bare, 0, bare.length);
   bare.fill(0, TAG.length, TAG.length + SALT_SIZE);
-  return out;
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {

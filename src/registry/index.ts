@@ -1,5 +1,5 @@
 export {
-  bareCommitment,
+  bareCommitmentInto,
   COMMITMENT_TAG,
   canonical,
   commitment,
