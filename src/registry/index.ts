@@ -60,6 +60,7 @@ export { parseRegion, REGIONS, type Region, regionByte } from './regions.ts';
 export {
   addEntry,
   addTotals,
+  cloneTotals,
   emptyTotals,
   headline,
   ImportCount,

@@ -81,6 +81,23 @@ export function addEntry(t: Totals, e: Entry, target?: DeclarationEntry): void {
   bump(t.voided, e.reason, 1);
 }
 
+/** A copy to change: faster than structuredClone, whose cost showed at every commit of an import. */
+export function cloneTotals(t: Totals): Totals {
+  const tally = (x: Tally): Tally => ({
+    declarants: x.declarants,
+    orgs: { ...x.orgs },
+    channels: { ...x.channels },
+    days: { ...x.days },
+    regions: { ...x.regions },
+  });
+  return {
+    entries: t.entries,
+    registered: tally(t.registered),
+    imported: tally(t.imported),
+    voided: { ...t.voided },
+  };
+}
+
 /** Adds totals counted apart (an import's batch, counted on another thread) into `t`. */
 export function addTotals(t: Totals, more: Totals): void {
   t.entries += more.entries;

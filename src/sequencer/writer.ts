@@ -17,6 +17,7 @@ import {
 import {
   addEntry,
   addTotals,
+  cloneTotals,
   type DeclarationEntry,
   decodeEntry,
   type Entry,
@@ -51,6 +52,11 @@ export class LogWriter {
   readonly #t: Telemetry;
   #treeSize = 0;
   #totals!: Totals;
+  /**
+   * `#totals` is this writer's own copy, which no one else holds: an import's batches add to it
+   * in place (a copy of the totals at each commit showed). The store's are frozen and shared.
+   */
+  #ownTotals = false;
   /** The right-edge tiles at the current tree size: all that integration reads. */
   #edge = new TileMap();
   /** A commit failed: what is in memory may not be what is stored. */
@@ -107,6 +113,7 @@ export class LogWriter {
     const state = await this.#store.state();
     this.#treeSize = state.treeSize;
     this.#totals = state.totals;
+    this.#ownTotals = false;
     this.#stale = false;
     this.#t.metrics.treeSize(state.treeSize);
   }
@@ -185,7 +192,7 @@ export class LogWriter {
     return this.#append(
       async () => {
         const targets = await this.#voidTargets(declarations, oldSize);
-        const totals = structuredClone(this.#totals);
+        const totals = cloneTotals(this.#totals);
         for (const p of order) {
           const e = declarations[p] as Entry;
           addEntry(totals, e, e.kind === 'void' ? targets.get(e.target) : undefined);
@@ -210,9 +217,11 @@ export class LogWriter {
     const order = Array.from({ length: prepared.lengths.length }, (_, i) => i);
     return this.#append(
       async () => {
-        const totals = structuredClone(this.#totals);
-        addTotals(totals, prepared.added);
-        return { input: prepared, totals, voided: [] };
+        // Changed in place: if the commit fails, the writer is stale and reloads from the store.
+        if (!this.#ownTotals) this.#totals = cloneTotals(this.#totals);
+        this.#ownTotals = true;
+        addTotals(this.#totals, prepared.added);
+        return { input: prepared, totals: this.#totals, voided: [] };
       },
       order,
       extras,
@@ -255,7 +264,10 @@ export class LogWriter {
       fresh.apply(result.tiles);
       const edge = nextEdge(this.#edge, fresh, result.treeSize);
       this.#treeSize = result.treeSize;
-      this.#totals = totals;
+      if (totals !== this.#totals) {
+        this.#totals = totals;
+        this.#ownTotals = false; // the live path's copy went to the store (a memory store keeps it)
+      }
       this.#edge = edge;
       this.#t.metrics.commit(order.length, (performance.now() - started) / 1000, result.treeSize);
       return {
