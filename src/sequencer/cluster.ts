@@ -4,6 +4,14 @@
 // The accepting node hears (LISTEN/NOTIFY, with polling as a fallback) that its rows were
 // sequenced, builds the receipts from the salts it kept in memory, and answers.
 //
+// The sequencing node's own submissions without an Idempotency-Key take a shorter way: their rows
+// are queued the same (one multi-row INSERT for all that arrived meanwhile), but it keeps them in
+// memory and logs them in
+// its next commit without reading them back or waiting for a notice, and answers from that
+// commit's tiles and checkpoint. Should that commit fail, they go the long way: the rows are
+// still queued (or were sequenced, if the commit in fact went through), and the store refuses
+// to sequence a row twice.
+//
 // If the sequencing node dies, its session ends and PostgreSQL frees the lock: another node takes
 // it within a second or two. Two nodes that both believe they sequence can never fork the log:
 // every commit locks the log's state row and checks the tree size it builds on.
@@ -19,13 +27,21 @@ import {
 } from '../registry/index.ts';
 import type {
   ClusterStore,
+  PendingRow,
   QueueListener,
   SequencedRow,
   SequencerLock,
   Store,
 } from '../store/index.ts';
 import { seal, unseal } from './idempotency.ts';
-import { type Prepared, prepare, receiptCores, receipts, withIndexes } from './prepare.ts';
+import {
+  type Prepared,
+  prepare,
+  type ReceiptCore,
+  receiptCores,
+  receipts,
+  withIndexes,
+} from './prepare.ts';
 import {
   type Declarations,
   IdempotencyConflictError,
@@ -48,6 +64,11 @@ import { LogWriter } from './writer.ts';
 
 const POLL_MS = 200;
 /**
+ * INSERTs of accepted submissions at once: a second one starts while the first waits for the
+ * disk, so that a submission waits for less than one whole INSERT before its own.
+ */
+const INSERTS = 2;
+/**
  * How often a node that does not sequence tries to take the lock. With PostgreSQL freeing the lock
  * as soon as the sequencing process dies, this bounds the takeover: at most this, plus starting the
  * writer, one commit and one answer (the failover test measures it, well under 1.5 s).
@@ -64,7 +85,12 @@ export class ClusterSequencer implements Declarations {
   readonly #queue: ClusterStore;
   readonly #opts: Resolved;
   readonly #writer: LogWriter;
+  /** Requests of this node whose rows another node sequences (or did): answered by #collect. */
   readonly #waiting = new Map<number, Waiting>();
+  /** As the leader: requests of this node, queued, that its next commit logs from memory. */
+  #local: Local[] = [];
+  /** Rows of other nodes (or handed back ones of this node) may be waiting: take them next pass. */
+  #takeQueued = true;
   readonly #inflight: Inflight = new Map();
   #waitingDeclarants = 0;
   #toInsert: Array<{
@@ -73,7 +99,8 @@ export class ClusterSequencer implements Declarations {
     resolve: (id: number | undefined) => void;
     reject: (e: unknown) => void;
   }> = [];
-  #inserting = false;
+  /** INSERTs of accepted submissions under way (at most {@link INSERTS}). */
+  #inserting = 0;
   #listener: QueueListener | undefined;
   #lock: SequencerLock | undefined;
   #sequencing = false;
@@ -118,7 +145,7 @@ export class ClusterSequencer implements Declarations {
     c.#timers.push(
       setInterval(() => void c.#collect(), POLL_MS),
       setInterval(() => void c.#tryLead(), LEAD_RETRY_MS),
-      setInterval(() => void c.#sequence(), POLL_MS),
+      setInterval(() => c.#wake(), POLL_MS),
       setInterval(() => void c.#heartbeat(), HEARTBEAT_MS),
       setInterval(() => void c.#reclaim(), reclaimMs),
     );
@@ -139,7 +166,7 @@ export class ClusterSequencer implements Declarations {
     // The store reconnects a lost listener; polling goes on meanwhile.
     this.#listener = await this.#queue.listen({
       sequenced: () => void this.#collect(),
-      pending: () => void this.#sequence(),
+      pending: () => this.#wake(),
     });
   }
 
@@ -151,6 +178,8 @@ export class ClusterSequencer implements Declarations {
       lock = await this.#queue.lockSequencer(() => {
         if (this.#lock !== lock) return;
         this.#lock = undefined;
+        // Their rows are queued: the next sequencer takes them, and #collect answers.
+        this.#handBack(this.#local.splice(0));
         this.#opts.telemetry.metrics.leader(false);
         this.#opts.telemetry.logger.warn(
           { leader: false },
@@ -220,7 +249,16 @@ export class ClusterSequencer implements Declarations {
     }
   }
 
-  /** As the leader: log pending submissions, batch after batch, until none is left. */
+  /** Rows of other nodes were queued (a notice, or the poll): take them at the next pass. */
+  #wake(): void {
+    this.#takeQueued = true;
+    void this.#sequence();
+  }
+
+  /**
+   * As the leader: log this node's submissions from memory and the queued rows of others, batch
+   * after batch, until none is left. The rows of others are read only after a notice or a poll.
+   */
   async #sequence(): Promise<void> {
     if (this.#lock === undefined) return;
     if (this.#sequencing) {
@@ -229,23 +267,46 @@ export class ClusterSequencer implements Declarations {
     }
     this.#sequencing = true;
     let entries: Uint8Array[] = [];
+    let local: Local[] = [];
     try {
       while (this.#lock !== undefined) {
         this.#again = false;
         entries = [];
-        const rows = await this.#queue.takePending(this.#opts.maxBatch);
-        if (rows.length === 0) break;
-        entries = rows.flatMap((r) => r.entries);
-        const declarations = entries.map((e) => {
-          const d = decodeEntry(e);
-          if (d.kind !== 'declaration')
-            throw new TuidangError('corrupt', 'a pending submission holds a void entry');
-          return d as DeclarationEntry;
-        });
+        let rows: PendingRow[] = [];
+        if (this.#takeQueued) {
+          this.#takeQueued = false;
+          // This node's rows only if handed back: the others are in #local, or being queued.
+          rows = await this.#queue.takePending(this.#opts.maxBatch, [...this.#waiting.keys()]);
+          // There may be more: look again next pass.
+          if (rows.length > 0) this.#takeQueued = true;
+        }
+        let room = this.#opts.maxBatch - rows.reduce((n, r) => n + r.entries.length, 0);
+        let take = 0;
+        for (const l of this.#local) {
+          if ((rows.length > 0 || take > 0) && l.w.entries.length > room) break;
+          take++;
+          room -= l.w.entries.length;
+        }
+        local = this.#local.splice(0, take);
+        if (rows.length === 0 && local.length === 0) break;
+        const batch = [...local.map((l) => ({ id: l.id, entries: l.w.entries })), ...rows];
+        entries = batch.flatMap((r) => r.entries);
+        const declarations = [
+          ...local.flatMap((l) => l.w.declarations),
+          ...rows.flatMap((r) =>
+            r.entries.map((e) => {
+              const d = decodeEntry(e);
+              if (d.kind !== 'declaration')
+                throw new TuidangError('corrupt', 'a pending submission holds a void entry');
+              return d as DeclarationEntry;
+            }),
+          ),
+        ];
         const now = unixNow(this.#opts);
-        await this.#writer.append(entries, declarations, (indexes) => {
+        let sequenced: Array<{ id: number; indexes: number[] }> = [];
+        const appended = await this.#writer.append(entries, declarations, (indexes) => {
           let at = 0;
-          const sequenced = rows.map((r) => {
+          sequenced = batch.map((r) => {
             const mine = indexes.slice(at, at + r.entries.length);
             at += r.entries.length;
             return { id: r.id, indexes: mine };
@@ -253,9 +314,33 @@ export class ClusterSequencer implements Declarations {
           return { sequenced, expireBefore: now };
         });
         this.#commitFailures.succeeded('commits succeed');
+        const answered = local.map((l, i) => ({
+          id: l.id,
+          w: l.w,
+          indexes: (sequenced[i] as { indexes: number[] }).indexes,
+          treeSize: appended.treeSize,
+        }));
+        local = [];
+        // Answered while the next batch commits; handed back to #collect if finishing fails.
+        void this.#answer(answered, appended.readTiles, async () => appended.checkpoint).catch(
+          (e: unknown) => {
+            this.#answerFailures.failed(
+              `answering ${count(answered.length, 'request', 'requests')} of tree size ${appended.treeSize} failed`,
+              e,
+              `retrying in ${POLL_MS} ms`,
+            );
+            this.#handBack(answered.map(({ id, w }) => ({ id, w })));
+          },
+        );
+        // Rows of this node that went the long way are answered without waiting for the notice.
+        if (rows.some((r) => this.#waiting.has(r.id))) void this.#collect();
       }
     } catch (e) {
-      // A failed commit logged nothing; the writer starts again from the store next time.
+      // A failed commit logged nothing, or, if it went through after all, sequenced its rows: the
+      // rows of this node's requests go the long way (taken again, or collected). The writer
+      // starts again from the store next time.
+      this.#handBack(local);
+      this.#takeQueued = true;
       this.#commitFailures.failed(
         entries.length === 0
           ? 'reading the pending submissions failed'
@@ -267,6 +352,13 @@ export class ClusterSequencer implements Declarations {
       this.#sequencing = false;
     }
     if (this.#again) void this.#sequence();
+  }
+
+  /** Requests held in memory by the leader go the long way: answered by #collect. */
+  #handBack(items: readonly Local[]): void {
+    if (items.length === 0) return;
+    for (const { id, w } of items) this.#waiting.set(id, w);
+    void this.#collect();
   }
 
   /**
@@ -353,20 +445,27 @@ export class ClusterSequencer implements Declarations {
         throw new TuidangError('unavailable', 'the submission could not be stored; please retry');
       return answer;
     }
+    // A request with an Idempotency-Key goes the long way also on the leader: its row is taken
+    // and finished like another node's (see docs/storage.md on keys sent to two nodes at once).
+    const local = this.#lock !== undefined && idempotency === undefined;
     const answer = new Promise<Receipt[]>((resolve, reject) => {
-      this.#waiting.set(id, { ...prepared, idempotency, resolve, reject });
+      const w = { ...prepared, idempotency, resolve, reject };
+      if (local) this.#local.push({ id, w });
+      else this.#waiting.set(id, w);
     });
-    void this.#collect();
+    if (local) void this.#sequence();
+    else if (this.#lock !== undefined) this.#wake();
+    else void this.#collect();
     return answer;
   }
 
   /**
-   * Group commit of accepted submissions into the shared table: while one INSERT runs, new
+   * Group commit of accepted submissions into the shared table: while INSERTs run, new
    * submissions gather, and the next INSERT takes them all.
    */
   async #insert(): Promise<void> {
-    if (this.#inserting || this.#toInsert.length === 0) return;
-    this.#inserting = true;
+    if (this.#inserting >= INSERTS || this.#toInsert.length === 0) return;
+    this.#inserting++;
     while (this.#toInsert.length > 0) {
       const batch = this.#toInsert.splice(0, this.#opts.maxBatch);
       try {
@@ -387,6 +486,8 @@ export class ClusterSequencer implements Declarations {
               ),
             },
           })),
+          // The leader logs its own rows from memory: no notice.
+          { quiet: this.#lock !== undefined },
         );
         batch.forEach((b, i) => {
           b.resolve(ids[i]);
@@ -403,7 +504,7 @@ export class ClusterSequencer implements Declarations {
         for (const b of batch) b.reject(failed);
       }
     }
-    this.#inserting = false;
+    this.#inserting--;
   }
 
   /** Answers every waiting request of this node whose entries have been sequenced. */
@@ -415,59 +516,25 @@ export class ClusterSequencer implements Declarations {
         this.#waiting.has(r.id),
       );
       if (rows.length === 0) return;
-      // One read of each tile and checkpoint, and one hash of each node, for all these receipts.
-      const readTiles = memoized(this.#store.readTiles);
+      // One read of each checkpoint, and of each tile, for all these receipts.
       const checkpoints = new Map<number, Promise<string | undefined>>();
-      const caches = new Map<number, NodeCache>();
-      const now = unixNow(this.#opts);
-      const built = await Promise.allSettled(
-        rows.map(async (row) => {
-          const w = this.#waiting.get(row.id) as Waiting;
-          if (!checkpoints.has(row.treeSize))
-            checkpoints.set(row.treeSize, this.#store.checkpointAt(row.treeSize));
-          const checkpoint = await checkpoints.get(row.treeSize);
-          if (checkpoint === undefined)
-            throw new TuidangError('corrupt', `no checkpoint stored for tree size ${row.treeSize}`);
-          if (!caches.has(row.treeSize)) caches.set(row.treeSize, new Map());
-          const cores = receiptCores(w.entries, w.salts, row.indexes);
-          const answer = await receipts(
-            readTiles,
-            row.treeSize,
-            checkpoint,
-            cores,
-            caches.get(row.treeSize),
-          );
-          return {
-            row,
-            w,
-            answer,
-            record: w.idempotency && sealRecord(w.idempotency, cores, row.treeSize, now),
-          };
-        }),
+      await this.#answer(
+        rows.map((row) => ({
+          id: row.id,
+          w: this.#waiting.get(row.id) as Waiting,
+          indexes: row.indexes,
+          treeSize: row.treeSize,
+        })),
+        memoized(this.#store.readTiles),
+        (treeSize) => {
+          let c = checkpoints.get(treeSize);
+          if (c === undefined) {
+            c = this.#store.checkpointAt(treeSize);
+            checkpoints.set(treeSize, c);
+          }
+          return c;
+        },
       );
-      const done = built.flatMap((b) => (b.status === 'fulfilled' ? [b.value] : []));
-      // Publications are stored by the accepting node, which alone still holds the names.
-      await this.#queue.finishPending(
-        done.map((d) => d.row.id),
-        done.flatMap((d) => (d.record ? [d.record] : [])),
-        done.flatMap((d) => withIndexes(d.w, d.row.indexes)),
-      );
-      const failed = built.flatMap((b) => (b.status === 'rejected' ? [b.reason] : []));
-      if (failed.length > 0)
-        reportFailure(
-          this.#opts.telemetry,
-          'answer',
-          `building the receipts of ${count(failed.length, 'sequenced submission', 'sequenced submissions')} failed`,
-          failed[0],
-          'their requests were answered with an error although their entries are logged (a retry with the same Idempotency-Key gets the receipts)',
-        );
-      built.forEach((b, i) => {
-        const row = rows[i] as SequencedRow;
-        const w = this.#waiting.get(row.id) as Waiting;
-        this.#settle(row.id, w);
-        if (b.status === 'fulfilled') w.resolve(b.value.answer);
-        else w.reject(new SequencingError(true, { cause: b.reason }));
-      });
       this.#answerFailures.succeeded('answering waiting requests works');
     } catch (e) {
       this.#answerFailures.failed(
@@ -482,19 +549,84 @@ export class ClusterSequencer implements Declarations {
     if (this.#waiting.size > 0) setImmediate(() => void this.#collect());
   }
 
+  /**
+   * Finishes the rows of sequenced requests of this node (sealed receipts and publications kept,
+   * rows gone, in one statement) while building their receipts, then answers them. Throws,
+   * answering none, if finishing fails: the rows stay, sequenced, for another try.
+   */
+  async #answer(
+    done: ReadonlyArray<{ id: number; w: Waiting; indexes: number[]; treeSize: number }>,
+    readTiles: ReadTiles,
+    checkpointAt: (treeSize: number) => Promise<string | undefined>,
+  ): Promise<void> {
+    const now = unixNow(this.#opts);
+    const cores = done.map((d) => receiptCores(d.w.entries, d.w.salts, d.indexes));
+    // Sealed receipts and publications are kept while the proofs are computed. Publications are
+    // stored by the accepting node, which alone still holds the names.
+    const finished = this.#queue.finishPending(
+      done.map((d) => d.id),
+      done.flatMap((d, i) =>
+        d.w.idempotency
+          ? [sealRecord(d.w.idempotency, cores[i] as ReceiptCore[], d.treeSize, now)]
+          : [],
+      ),
+      done.flatMap((d) => withIndexes(d.w, d.indexes)),
+    );
+    finished.catch(() => {}); // awaited below, after the proofs
+    // One hash of each node for all receipts of a tree size.
+    const caches = new Map<number, NodeCache>();
+    const built = await Promise.allSettled(
+      done.map(async (d, i) => {
+        const checkpoint = await checkpointAt(d.treeSize);
+        if (checkpoint === undefined)
+          throw new TuidangError('corrupt', `no checkpoint stored for tree size ${d.treeSize}`);
+        let cache = caches.get(d.treeSize);
+        if (cache === undefined) {
+          cache = new Map();
+          caches.set(d.treeSize, cache);
+        }
+        return receipts(readTiles, d.treeSize, checkpoint, cores[i] as ReceiptCore[], cache);
+      }),
+    );
+    await finished;
+    const failed = built.flatMap((b) => (b.status === 'rejected' ? [b.reason] : []));
+    if (failed.length > 0)
+      reportFailure(
+        this.#opts.telemetry,
+        'answer',
+        `building the receipts of ${count(failed.length, 'sequenced submission', 'sequenced submissions')} failed`,
+        failed[0],
+        'their requests were answered with an error although their entries are logged (a retry with the same Idempotency-Key gets the receipts)',
+      );
+    done.forEach((d, i) => {
+      const b = built[i] as PromiseSettledResult<Receipt[]>;
+      this.#settle(d.id, d.w);
+      if (b.status === 'fulfilled') d.w.resolve(b.value);
+      else d.w.reject(new SequencingError(true, { cause: b.reason }));
+    });
+  }
+
+  /** A request of this node is answered (from #waiting, or held by the leader's last commit). */
   #settle(id: number, w: Waiting): void {
-    if (this.#waiting.delete(id)) this.#waitingDeclarants -= w.entries.length;
+    if (this.#waiting.get(id) === w) this.#waiting.delete(id);
+    this.#waitingDeclarants -= w.entries.length;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     // Give requests already accepted a moment to be answered, by this node or another leader.
-    for (let waited = 0; this.#waiting.size > 0 && waited < 5000; waited += 50) {
+    for (
+      let waited = 0;
+      (this.#waiting.size > 0 || this.#local.length > 0 || this.#sequencing) && waited < 5000;
+      waited += 50
+    ) {
       await new Promise((r) => setTimeout(r, 50));
       void this.#collect();
       void this.#sequence();
     }
     for (const t of this.#timers) clearInterval(t);
+    while (this.#sequencing) await new Promise((r) => setTimeout(r, 10));
+    for (const { id, w } of this.#local.splice(0)) this.#waiting.set(id, w);
     for (const [id, w] of this.#waiting) {
       this.#settle(id, w);
       w.reject(
@@ -515,6 +647,12 @@ export class ClusterSequencer implements Declarations {
     // Both end a database connection and never throw: a connection that is gone is closed anyway.
     await Promise.all([lock?.release(), listener?.close()]);
   }
+}
+
+/** A request of this node, with the id of its queued row. */
+interface Local {
+  readonly id: number;
+  readonly w: Waiting;
 }
 
 /** A void asked of a node that does not sequence the log at the moment: nothing was written. */

@@ -116,6 +116,40 @@ for (const [name, make] of backends) {
       await store.close();
     });
 
+    test("the leader's own rows: quiet, taken only when listed, never sequenced twice", async () => {
+      const { store, reopen } = make();
+      const other = reopen?.();
+      const q = store.cluster;
+      const [a, b] = await q.addPending([{ entries: [bytes(1)] }, { entries: [bytes(2)] }], {
+        quiet: true,
+      });
+      const [c] = (await other?.cluster.addPending([{ entries: [bytes(3)] }])) ?? [];
+      assert.ok(a !== undefined && b !== undefined);
+      assert.deepEqual(
+        (await q.takePending(10, [b])).map((r) => r.id),
+        other ? [b, c] : [b],
+        "another node's rows, and of its own only those listed",
+      );
+      assert.deepEqual(
+        (await q.takePending(10)).map((r) => r.id),
+        other ? [a, b, c] : [a, b],
+      );
+      await append(store, 1, { sequenced: [{ id: a, indexes: [0] }] });
+      const size = (await store.state()).treeSize;
+      await assert.rejects(
+        append(store, 1, { sequenced: [{ id: a, indexes: [1] }] }),
+        (e: unknown) => e instanceof StoreError && e.code === 'conflict',
+        'a row already sequenced',
+      );
+      assert.equal((await store.state()).treeSize, size, 'the refused commit wrote nothing');
+      assert.deepEqual(
+        (await q.sequenced([a])).map((r) => r.indexes),
+        [[0]],
+      );
+      await store.close();
+      await other?.close();
+    });
+
     test('failure injection: finishing with a publication already stored keeps the rows', async () => {
       const { store } = make();
       const q = store.cluster;

@@ -62,7 +62,10 @@ export class MemoryCluster implements ClusterStore {
     this.#site = site;
   }
 
-  async addPending(items: readonly PendingItem[]): Promise<Array<number | undefined>> {
+  async addPending(
+    items: readonly PendingItem[],
+    { quiet = false }: { quiet?: boolean } = {},
+  ): Promise<Array<number | undefined>> {
     const taken = new Set([...this.#queue.rows.values()].map((r) => r.keyId));
     const ids = items.map((it) => {
       const keyId = it.idem?.keyId ?? null;
@@ -81,15 +84,16 @@ export class MemoryCluster implements ClusterStore {
       });
       return id;
     });
-    if (ids.some((id) => id !== undefined)) this.#queue.notices.emit('pending');
+    if (!quiet && ids.some((id) => id !== undefined)) this.#queue.notices.emit('pending');
     return ids;
   }
 
-  async takePending(maxEntries: number): Promise<PendingRow[]> {
+  async takePending(maxEntries: number, mine?: readonly number[]): Promise<PendingRow[]> {
     const out: PendingRow[] = [];
     let n = 0;
     for (const r of this.#queue.rows.values()) {
       if (r.indexes !== null) continue;
+      if (mine !== undefined && r.node === this.#node && !mine.includes(r.id)) continue;
       if (out.length > 0 && n + r.entries.length > maxEntries) break;
       out.push({ id: r.id, entries: r.entries.map((e) => Uint8Array.from(e)) });
       n += r.entries.length;

@@ -59,6 +59,12 @@ export class MemoryLog implements LogStore {
     for (const r of c.idempotency ?? [])
       if (this.#idempotency.has(r.keyId))
         throw new StoreError('conflict', 'idempotency key recorded twice');
+    for (const q of c.sequenced ?? [])
+      if (this.#queue.rows.get(q.id)?.indexes !== null)
+        throw new StoreError(
+          'conflict',
+          `queued submission ${q.id} is not waiting to be sequenced`,
+        );
     this.#site.insert(c.publications ?? []);
     this.#tiles.apply(c.tiles.map((t) => ({ tile: t.tile, data: Uint8Array.from(t.data) })));
     for (const i of c.voided) this.#voided.add(i);

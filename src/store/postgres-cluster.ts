@@ -30,7 +30,10 @@ export class PostgresCluster implements ClusterStore {
   }
 
   /** One statement: ids from the sequence, the rows, and the wake-up of the sequencer. */
-  async addPending(items: readonly PendingItem[]): Promise<Array<number | undefined>> {
+  async addPending(
+    items: readonly PendingItem[],
+    { quiet = false }: { quiet?: boolean } = {},
+  ): Promise<Array<number | undefined>> {
     const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
     const rows = items.map((it, i) => ({
       i,
@@ -53,19 +56,22 @@ export class PostgresCluster implements ClusterStore {
          ON CONFLICT (key_id) DO NOTHING
          RETURNING id)
        SELECT x.i, x.id, x.id IN (SELECT id FROM added) AS inserted,
-              CASE WHEN x.i = 0 AND EXISTS (SELECT 1 FROM added) THEN pg_notify('tuidang_pending', '') END
+              CASE WHEN x.i = 0 AND NOT $3::boolean AND EXISTS (SELECT 1 FROM added) THEN pg_notify('tuidang_pending', '') END
        FROM x`,
-      [JSON.stringify(rows), this.#node],
+      [JSON.stringify(rows), this.#node, quiet],
     );
     const out: Array<number | undefined> = items.map(() => undefined);
     for (const r of got) if (r.inserted) out[r.i] = Number(r.id);
     return out;
   }
 
-  async takePending(maxEntries: number): Promise<PendingRow[]> {
+  async takePending(maxEntries: number, mine?: readonly number[]): Promise<PendingRow[]> {
     const { rows } = await this.#db.query<{ id: string; entries: Buffer[] }>(
-      'SELECT id, entries FROM pending WHERE indexes IS NULL ORDER BY id LIMIT $1',
-      [maxEntries],
+      mine === undefined
+        ? 'SELECT id, entries FROM pending WHERE indexes IS NULL ORDER BY id LIMIT $1'
+        : `SELECT id, entries FROM pending WHERE indexes IS NULL
+             AND (node IS DISTINCT FROM $2 OR id = ANY($3::bigint[])) ORDER BY id LIMIT $1`,
+      mine === undefined ? [maxEntries] : [maxEntries, this.#node, mine],
     );
     const out: PendingRow[] = [];
     let n = 0;

@@ -56,7 +56,8 @@ export class PostgresLog implements LogStore {
    * commit of an empty log); every other write is conditional on that having happened. The row
    * lock serialises concurrent commits, and a stale writer, which finds another size once the
    * lock is its own, writes nothing and gets `conflict`. (Issued one by one in a transaction, the
-   * writes were up to twelve round trips, each a wait for the database.)
+   * writes were up to twelve round trips, each a wait for the database.) Queued rows it marks
+   * sequenced must all be waiting, or it writes nothing either.
    */
   async commit(c: Commit): Promise<void> {
     const { text, values } = commitStatement(c);
@@ -64,11 +65,15 @@ export class PostgresLog implements LogStore {
       text,
       values,
     );
-    if (rows[0]?.fenced !== true)
+    if (rows[0]?.fenced !== true) {
+      const current = Number(rows[0]?.current ?? 0);
       throw new StoreError(
         'conflict',
-        `commit builds on tree size ${c.oldSize}, but the log has ${Number(rows[0]?.current ?? 0)} entries`,
+        current === c.oldSize
+          ? 'commit sequences queued submissions that are not waiting any more'
+          : `commit builds on tree size ${c.oldSize}, but the log has ${current} entries`,
       );
+    }
   }
 
   async isVoided(index: number): Promise<boolean> {
@@ -159,11 +164,17 @@ function commitStatement(c: Commit): { text: string; values: unknown[] } {
   const oldSize = $(c.oldSize);
   const newSize = $(c.newSize);
   const totals = $(JSON.stringify(c.totals));
+  const sequenced = c.sequenced ?? [];
+  // Every queued row this commit sequences is still waiting: none is ever logged twice.
+  const waiting =
+    sequenced.length === 0
+      ? 'TRUE'
+      : `(SELECT count(*) FROM pending WHERE id = ANY(${$(sequenced.map((q) => q.id))}::bigint[]) AND indexes IS NULL) = ${sequenced.length}`;
   const fence = [
     `moved AS (UPDATE totals SET tree_size = ${newSize}, json = ${totals}
-       WHERE id = 1 AND tree_size = ${oldSize} RETURNING 1)`,
+       WHERE id = 1 AND tree_size = ${oldSize} AND ${waiting} RETURNING 1)`,
     `created AS (INSERT INTO totals (id, tree_size, json)
-       SELECT 1, ${newSize}, ${totals} WHERE ${oldSize}::bigint = 0 AND NOT EXISTS (SELECT 1 FROM totals)
+       SELECT 1, ${newSize}, ${totals} WHERE ${oldSize}::bigint = 0 AND NOT EXISTS (SELECT 1 FROM totals) AND ${waiting}
        ON CONFLICT (id) DO NOTHING RETURNING 1)`,
     'ok AS (SELECT 1 FROM moved UNION ALL SELECT 1 FROM created)',
   ];
@@ -193,7 +204,6 @@ function commitStatement(c: Commit): { text: string; values: unknown[] } {
   // Rows inserted by this same statement are not seen by this DELETE: new records never expired.
   if (c.expireBefore !== undefined)
     writes.push(`DELETE FROM idempotency WHERE expires < ${$(c.expireBefore)} AND ${ok}`);
-  const sequenced = c.sequenced ?? [];
   if (sequenced.length > 0)
     writes.push(
       `UPDATE pending SET indexes = ARRAY(SELECT jsonb_array_elements_text(x.idx)::bigint), tree_size = ${newSize}

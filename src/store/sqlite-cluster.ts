@@ -17,6 +17,7 @@ import type {
   SequencedRow,
   SequencerLock,
 } from './store.ts';
+import { StoreError } from './store.ts';
 
 export class SqliteCluster implements ClusterStore {
   readonly #database: SqliteDatabase;
@@ -31,7 +32,10 @@ export class SqliteCluster implements ClusterStore {
     this.#db = database.db;
   }
 
-  async addPending(items: readonly PendingItem[]): Promise<Array<number | undefined>> {
+  async addPending(
+    items: readonly PendingItem[],
+    { quiet = false }: { quiet?: boolean } = {},
+  ): Promise<Array<number | undefined>> {
     const insert = this.#db.prepare(
       'INSERT OR IGNORE INTO pending (entries, key_id, request_hash, sealed, node) VALUES (?, ?, ?, ?, ?)',
     );
@@ -47,14 +51,23 @@ export class SqliteCluster implements ClusterStore {
         return r.changes === 1 ? Number(r.lastInsertRowid) : undefined;
       }),
     );
-    if (ids.some((id) => id !== undefined)) this.#database.notices.emit('pending');
+    if (!quiet && ids.some((id) => id !== undefined)) this.#database.notices.emit('pending');
     return ids;
   }
 
-  async takePending(maxEntries: number): Promise<PendingRow[]> {
-    const rows = this.#db
-      .prepare('SELECT id, entries FROM pending WHERE indexes IS NULL ORDER BY id LIMIT ?')
-      .all(maxEntries) as Array<{ id: number; entries: string }>;
+  async takePending(maxEntries: number, mine?: readonly number[]): Promise<PendingRow[]> {
+    const rows = (
+      mine === undefined
+        ? this.#db
+            .prepare('SELECT id, entries FROM pending WHERE indexes IS NULL ORDER BY id LIMIT ?')
+            .all(maxEntries)
+        : this.#db
+            .prepare(
+              `SELECT id, entries FROM pending WHERE indexes IS NULL
+                 AND (node IS NOT ? OR id IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?`,
+            )
+            .all(this.#node, JSON.stringify(mine), maxEntries)
+    ) as Array<{ id: number; entries: string }>;
     const out: PendingRow[] = [];
     let n = 0;
     for (const r of rows) {
@@ -186,17 +199,20 @@ export class SqliteCluster implements ClusterStore {
   }
 }
 
-/** Marks a queued row sequenced, within the caller's (the commit's) transaction. */
+/**
+ * Marks a queued row sequenced, within the caller's (the commit's) transaction, which a row that
+ * is not queued or sequenced already rolls back.
+ */
 export function markSequenced(
   db: DatabaseSync,
   s: { readonly id: number; readonly indexes: readonly number[] },
   treeSize: number,
 ): void {
-  db.prepare('UPDATE pending SET indexes = ?, tree_size = ? WHERE id = ?').run(
-    JSON.stringify(s.indexes),
-    treeSize,
-    s.id,
-  );
+  const r = db
+    .prepare('UPDATE pending SET indexes = ?, tree_size = ? WHERE id = ? AND indexes IS NULL')
+    .run(JSON.stringify(s.indexes), treeSize, s.id);
+  if (r.changes !== 1)
+    throw new StoreError('conflict', `queued submission ${s.id} is not waiting to be sequenced`);
 }
 
 function decodeEntries(json: string): Uint8Array[] {

@@ -112,7 +112,11 @@ export interface Commit {
   readonly idempotency?: readonly IdempotencyRecord[];
   /** Forget idempotency records that expired before this POSIX time. */
   readonly expireBefore?: number;
-  /** Queued submissions this commit logs (the cluster queue): marked sequenced, atomically. */
+  /**
+   * Queued submissions this commit logs (the cluster queue): marked sequenced, atomically. Each
+   * must be queued and not sequenced yet, or the whole commit is refused (`conflict`): a row is
+   * never logged twice, even by two nodes that both believe they sequence.
+   */
   readonly sequenced?: ReadonlyArray<{ readonly id: number; readonly indexes: readonly number[] }>;
   /** Names and statements of declarants of this commit who consented to publication. */
   readonly publications?: readonly Publication[];
@@ -254,16 +258,27 @@ export interface QueueListener {
  *
  * - The queue: any node adds; the lock holder takes the oldest unsequenced rows and marks them
  *   sequenced in its commit (`Commit.sequenced`); the accepting node answers from its own memory
- *   and finishes them. Rows record the node that added them, so that rows of a node that died
+ *   and finishes them. The lock holder sequences the rows it added itself from its own memory,
+ *   without taking them back (`quiet`, `mine`). Rows record the node that added them, so that rows of a node that died
  *   (no heartbeat since `staleBefore`) can be reclaimed once sequenced.
  * - The lock lives as long as the process (or database session) that took it: if that ends, the
  *   lock is free again and `onLost` is called where the process still runs.
  */
 export interface ClusterStore {
-  /** Persists accepted submissions; the id of each, or undefined for a key id already queued. */
-  addPending(items: readonly PendingItem[]): Promise<Array<number | undefined>>;
-  /** The oldest submissions not yet sequenced, up to about `maxEntries` entries. */
-  takePending(maxEntries: number): Promise<PendingRow[]>;
+  /**
+   * Persists accepted submissions; the id of each, or undefined for a key id already queued.
+   * `quiet`: no `pending` notice (the sequencing node adds rows it sequences itself).
+   */
+  addPending(
+    items: readonly PendingItem[],
+    options?: { quiet?: boolean },
+  ): Promise<Array<number | undefined>>;
+  /**
+   * The oldest submissions not yet sequenced, up to about `maxEntries` entries. With `mine`, rows
+   * this node (this store object) added are taken only if listed there: the others it holds in
+   * memory.
+   */
+  takePending(maxEntries: number, mine?: readonly number[]): Promise<PendingRow[]>;
   /** Queued rows among `ids` (or with `keyId`) that have been sequenced. */
   sequenced(ids: readonly number[], keyId?: string): Promise<SequencedRow[]>;
   /** The queued row of an idempotency key id, sequenced or not. */
