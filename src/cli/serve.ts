@@ -17,6 +17,8 @@ Configuration comes from the environment:
   TUIDANG_ORIGIN           the log's origin and key name (default localhost/tuidang)
   TUIDANG_SIGNER_KEY       the signing key itself, instead of DATA_DIR/log.key
   SEQUENCE_DELAY           milliseconds a commit may wait to gather more declarations (default 2)
+  SEQUENCER_THREAD         on (default) or off: with SQLite, sequence on a thread of its own
+                           (HTTP on one core; integrating, committing and proofs on the other)
   TUIDANG_PUBLISH_INTERVAL seconds between publications of the log: the public checkpoint, tiles
                            and totals move only then, receipts are answered at once (default 60;
                            0 publishes every commit at once, giving away when each entry was made)

@@ -14,6 +14,11 @@ export interface Config {
   readonly origin: string;
   readonly sequenceDelayMs: number;
   /**
+   * Whether a single-machine registry sequences on a thread of its own (SEQUENCER_THREAD, on by
+   * default): HTTP on one core, integration, fsync and proofs on the other.
+   */
+  readonly sequencerThread: boolean;
+  /**
    * Seconds between publications of the log (TUIDANG_PUBLISH_INTERVAL): the checkpoint, tiles and
    * totals the public sees move only then. 0 publishes every commit at once.
    */
@@ -64,6 +69,14 @@ function int(
   return n;
 }
 
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(`${name}=${raw} must be on or off`);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const origin = env.TUIDANG_ORIGIN || 'localhost/tuidang';
   if (/[\s+]/.test(origin))
@@ -85,6 +98,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     origin,
     sequenceDelayMs: int(env, 'SEQUENCE_DELAY', 2, 0, 10000),
+    sequencerThread: onOff(env, 'SEQUENCER_THREAD', true),
     publishIntervalSeconds: int(env, 'TUIDANG_PUBLISH_INTERVAL', 60, 0, 86400),
     witnesses: readWitnesses(env),
     rateLimit: int(env, 'RATE_LIMIT', 30, 0, 1_000_000),

@@ -12,5 +12,6 @@ export {
   SequencingError,
 } from './sequencer.ts';
 export { type Stage, type Telemetry, telemetry, type WriteMetrics } from './telemetry.ts';
+export { ThreadedSequencer } from './threaded.ts';
 export { parseWitnesses, type WitnessConfig, type WitnessesOptions } from './witnesses.ts';
 export { LogWriter, type PreparedDeclarations, VoidError } from './writer.ts';

@@ -267,11 +267,15 @@ export class Sequencer implements Declarations {
       options.idempotencyKey,
       s,
       (info) => replayRecord(this.#store, info, unixNow(this.#opts)),
-      (info) => this.#enqueue(s, info),
+      (info) => this.sequence(s, info),
     );
   }
 
-  #enqueue(s: Submission, idempotency: IdempotencyInfo | undefined): Promise<Receipt[]> {
+  /**
+   * Logs a submission whose idempotency key (if any) the caller has checked already: the thread
+   * that serves HTTP checks keys and replays, and hands only new requests to the sequencer's.
+   */
+  sequence(s: Submission, idempotency: IdempotencyInfo | undefined): Promise<Receipt[]> {
     if (this.#closed) return Promise.reject(new Error('the sequencer is shut down'));
     if (this.#pooled + s.declarants.length > this.#opts.maxPool) {
       return Promise.reject(new PoolFullError('too many declarations are waiting'));

@@ -17,6 +17,7 @@ import {
   Publisher,
   publishedView,
   Sequencer,
+  ThreadedSequencer,
   telemetry,
 } from '../sequencer/index.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -62,7 +63,19 @@ export async function startRegistry(config: Config): Promise<Registry> {
   try {
     sequencer = store.shared
       ? await ClusterSequencer.open(store, options)
-      : await Sequencer.open(store, options);
+      : config.sequencerThread && config.dataDir !== ':memory:'
+        ? await ThreadedSequencer.open(
+            store,
+            {
+              dataDir: config.dataDir,
+              origin: config.origin,
+              skey,
+              witnesses: config.witnesses,
+              delayMs: config.sequenceDelayMs,
+            },
+            telemetry({ logger, metrics }),
+          )
+        : await Sequencer.open(store, options);
   } catch (e) {
     await store.close().catch(() => {});
     throw e;
