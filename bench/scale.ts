@@ -1,8 +1,8 @@
 // The registry at scale: a log of `--size` entries (default 100,000,000) built through `tuidang
 // import` (or reused from the cache directory), served, and measured beside a 1,000,000-entry log
-// in the same run: proof (after a warm-up of random proofs), statistics, page and declaration latencies, server memory and bytes per
-// entry, each with its ratio to the 1 M figure; then `tuidang verify` over the whole large log
-// against a plain SHA-256 loop measured in the same run.
+// in the same run: proof (after a warm-up of random proofs), statistics, page and declaration
+// latencies, server memory and bytes per entry, each with its ratio to the 1 M figure; then
+// `tuidang verify` over the whole large log against a plain SHA-256 loop measured in the same run.
 //
 // Logs are kept under BENCH_CACHE (default ~/.cache/tuidang-bench), one directory per size, so
 // that a rerun measures without building. Building runs at the lowest priority (nice 19). Each
