@@ -5,6 +5,7 @@ import { LogError } from './errors.ts';
 import { HASH_SIZE, hashLeaf } from './hash.ts';
 import { foldRange, packedRangeHash } from './merkle.ts';
 import type { ReadTiles } from './proof.ts';
+import { subtreeHashInto } from './sha256.ts';
 import {
   ENTRIES_LEVEL,
   edgeTiles,
@@ -121,10 +122,9 @@ export async function integrate(
       (Math.floor(newN / TILE_WIDTH) - Math.floor(oldN / TILE_WIDTH)) * HASH_SIZE,
     );
     for (let t = start, k = 0; t + TILE_WIDTH <= newN; t += TILE_WIDTH, k++) {
-      const root =
-        (level === 0 ? subtree(t) : undefined) ??
-        packedRangeHash(hashes, t - start, t - start + TILE_WIDTH);
-      next.set(root, k * HASH_SIZE);
+      const given = level === 0 ? subtree(t) : undefined;
+      if (given !== undefined) next.set(given, k * HASH_SIZE);
+      else subtreeHashInto(next, k * HASH_SIZE, hashes, (t - start) * HASH_SIZE, TILE_WIDTH);
     }
     added = next;
   }
