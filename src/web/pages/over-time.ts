@@ -38,7 +38,22 @@ function periods(first: string, last: string, unit: 'month' | 'year'): string[] 
   }
 }
 
+/**
+ * Declarations per period, by series. The store hands out one frozen totals object per tree size,
+ * so the sums over some 8,000 days of history are made once per size, not on every page view.
+ */
+const computed = new WeakMap<Totals, OverTime>();
+
 export function overTime(totals: Totals): OverTime {
+  let done = computed.get(totals);
+  if (done === undefined) {
+    done = sumOverTime(totals);
+    computed.set(totals, done);
+  }
+  return done;
+}
+
+function sumOverTime(totals: Totals): OverTime {
   const months = new Map<string, [number, number]>();
   const add = (days: Record<string, number>, at: 0 | 1) => {
     for (const [day, n] of Object.entries(days)) {
