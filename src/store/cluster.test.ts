@@ -113,6 +113,14 @@ for (const [name, make] of backends) {
       // Another node finished the same key first: its record stays.
       await q.finishPending([], [{ ...receipt, sealed: bytes(8) }]);
       assert.deepEqual(await store.idempotency('k1'), receipt);
+      // A node that looked for the key just before the first finished queues it no more: its
+      // caller replays the record (else the same request would be logged twice).
+      assert.deepEqual(
+        await q
+          .addPending([{ entries: [bytes(6)], idem: idem('k1') }, { entries: [bytes(7)] }])
+          .then((ids) => ids.map((id) => id !== undefined)),
+        [false, true],
+      );
       await store.close();
     });
 

@@ -69,7 +69,8 @@ export class MemoryCluster implements ClusterStore {
     const taken = new Set([...this.#queue.rows.values()].map((r) => r.keyId));
     const ids = items.map((it) => {
       const keyId = it.idem?.keyId ?? null;
-      if (keyId !== null && taken.has(keyId)) return undefined;
+      // Queued already, or finished (its row gone, its record kept): the caller waits or replays.
+      if (keyId !== null && (taken.has(keyId) || this.#log.hasIdempotency(keyId))) return undefined;
       taken.add(keyId);
       const id = this.#queue.nextId++;
       this.#queue.rows.set(id, {

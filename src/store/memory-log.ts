@@ -103,6 +103,11 @@ export class MemoryLog implements LogStore {
     if (this.#state.treeSize === treeSize) this.#state = { ...this.#state, checkpoint: note };
   }
 
+  /** Whether a request with this key has its record (the cluster queue does not take it again). */
+  hasIdempotency(keyId: string): boolean {
+    return this.#idempotency.has(keyId);
+  }
+
   async idempotency(keyId: string): Promise<IdempotencyRecord | undefined> {
     const r = this.#idempotency.get(keyId);
     return r === undefined ? undefined : structuredClone(r);

@@ -53,6 +53,9 @@ export class PostgresCluster implements ClusterStore {
                 ARRAY(SELECT decode(v, 'base64') FROM jsonb_array_elements_text(x.e) WITH ORDINALITY AS a(v, n) ORDER BY n),
                 x.k, x.h, decode(x.s, 'base64'), $2
          FROM x
+         -- A keyed request already finished on another node (its row gone, its record kept) is
+         -- not queued again: the caller replays the record.
+         WHERE x.k IS NULL OR NOT EXISTS (SELECT 1 FROM idempotency i WHERE i.key_id = x.k)
          ON CONFLICT (key_id) DO NOTHING
          RETURNING id)
        SELECT x.i, x.id, x.id IN (SELECT id FROM added) AS inserted,

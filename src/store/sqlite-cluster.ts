@@ -36,8 +36,12 @@ export class SqliteCluster implements ClusterStore {
     items: readonly PendingItem[],
     { quiet = false }: { quiet?: boolean } = {},
   ): Promise<Array<number | undefined>> {
+    // A keyed request queued already, or finished (its row gone, its record kept), is not queued
+    // again: the caller waits for it or replays its record.
     const insert = this.#db.prepare(
-      'INSERT OR IGNORE INTO pending (entries, key_id, request_hash, sealed, node) VALUES (?, ?, ?, ?, ?)',
+      `INSERT OR IGNORE INTO pending (entries, key_id, request_hash, sealed, node)
+       SELECT ?1, ?2, ?3, ?4, ?5
+       WHERE ?2 IS NULL OR NOT EXISTS (SELECT 1 FROM idempotency WHERE key_id = ?2)`,
     );
     const ids = this.#database.transaction(() =>
       items.map((it) => {
