@@ -16,7 +16,8 @@ Configuration comes from the environment:
   DATABASE_SCHEMA          the PostgreSQL schema (default tuidang)
   TUIDANG_ORIGIN           the log's origin and key name (default localhost/tuidang)
   TUIDANG_SIGNER_KEY       the signing key itself, instead of DATA_DIR/log.key
-  SEQUENCE_DELAY           milliseconds a commit may wait to gather more declarations (default 2)
+  SEQUENCE_DELAY           milliseconds a commit may wait to gather more declarations (default 0 with
+                           the sequencer's own thread, which gathers while it commits; else 2)
   SEQUENCER_THREAD         on (default) or off: with SQLite, sequence on a thread of its own
                            (HTTP on one core; integrating, committing and proofs on the other)
   TUIDANG_PUBLISH_INTERVAL seconds between publications of the log: the public checkpoint, tiles

@@ -97,7 +97,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     origin,
-    sequenceDelayMs: int(env, 'SEQUENCE_DELAY', 2, 0, 10000),
+    // On its own thread the sequencer gathers a batch while it commits the one before: no wait.
+    sequenceDelayMs: int(
+      env,
+      'SEQUENCE_DELAY',
+      onOff(env, 'SEQUENCER_THREAD', true) ? 0 : 2,
+      0,
+      10000,
+    ),
     sequencerThread: onOff(env, 'SEQUENCER_THREAD', true),
     publishIntervalSeconds: int(env, 'TUIDANG_PUBLISH_INTERVAL', 60, 0, 86400),
     witnesses: readWitnesses(env),
