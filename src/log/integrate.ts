@@ -10,6 +10,7 @@ import {
   ENTRIES_LEVEL,
   edgeTiles,
   encodeEntryBundle,
+  encodePackedBundle,
   joinHashes,
   nodesAtLevel,
   parseEntryBundle,
@@ -175,17 +176,8 @@ function bundleTiles(
     if (Array.isArray(entries)) fresh = encodeEntryBundle(entries.slice(lo, hi));
     else {
       const { packed, lengths } = entries as PackedEntries;
-      let size = 0;
-      for (let i = lo; i < hi; i++) size += 2 + (lengths[i] as number);
-      fresh = new Uint8Array(size);
-      for (let i = lo, o = 0; i < hi; i++) {
-        const length = lengths[i] as number;
-        fresh[o] = length >> 8;
-        fresh[o + 1] = length & 0xff;
-        for (let j = 0; j < length; j++) fresh[o + 2 + j] = packed[at + j] as number;
-        o += 2 + length;
-        at += length;
-      }
+      fresh = encodePackedBundle(packed, at, lengths.subarray(lo, hi));
+      for (let i = lo; i < hi; i++) at += lengths[i] as number;
     }
     const data = t === start && prior !== undefined ? concat(prior, fresh) : fresh;
     tiles.push({ tile: { level: ENTRIES_LEVEL, index: t / TILE_WIDTH, width }, data });

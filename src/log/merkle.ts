@@ -4,6 +4,7 @@
 // operators would truncate them to 32 bits, so the arithmetic below uses division instead.
 import { LogError } from './errors.ts';
 import { EMPTY_ROOT, equalBytes, HASH_SIZE, hashChildren } from './hash.ts';
+import { joinHashes } from './tile.ts';
 
 /** A complete subtree: the 2^height leaves starting at index·2^height. */
 export interface Node {
@@ -117,10 +118,7 @@ export function rootFromLeafHashes(leaves: readonly Uint8Array[]): Uint8Array {
 
 /** MTH(D[lo:hi]) over in-memory leaf hashes. */
 export function rangeHash(leaves: readonly Uint8Array[], lo: number, hi: number): Uint8Array {
-  if (hi === lo) return EMPTY_ROOT;
-  if (hi - lo === 1) return leaves[lo] as Uint8Array;
-  const k = splitPoint(hi - lo);
-  return hashChildren(rangeHash(leaves, lo, lo + k), rangeHash(leaves, lo + k, hi));
+  return packedRangeHash(joinHashes(leaves.slice(lo, hi)), 0, hi - lo);
 }
 
 /** MTH(D[lo:hi]) over leaf hashes packed one after another, 32 bytes each. */

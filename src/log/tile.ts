@@ -139,6 +139,31 @@ export function encodeEntryBundle(entries: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
+ * {@link encodeEntryBundle} of entries packed one after another in `packed` from offset `from`,
+ * with their `lengths` (each at most 0xffff by its type): an import's batch, no object per entry.
+ */
+export function encodePackedBundle(
+  packed: Uint8Array,
+  from: number,
+  lengths: Uint16Array,
+): Uint8Array {
+  let size = 0;
+  for (const length of lengths) size += 2 + length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  let src = from;
+  for (const length of lengths) {
+    out[at] = length >> 8;
+    out[at + 1] = length & 0xff;
+    // Entries are some 40 bytes: a loop, not a view per entry.
+    for (let j = 0; j < length; j++) out[at + 2 + j] = packed[src + j] as number;
+    at += 2 + length;
+    src += length;
+  }
+  return out;
+}
+
+/**
  * Splits an entry bundle into its entries (views into `data`). The bundle is attacker-controlled
  * when it comes from a mirror: every length is checked against what is left, and a bundle that
  * does not hold exactly `width` entries is rejected (when `width` is given).

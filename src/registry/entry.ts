@@ -106,13 +106,8 @@ export function encodeEntry(e: Entry): Uint8Array {
   for (const o of e.orgs) orgs |= 1 << ORGS.indexOf(o);
   if (orgs === 0) throw new EntryFormatError('a declaration names at least one organisation');
   const out = new Uint8Array(8 + (hasGroup ? GROUP_ID_SIZE : 0) + COMMITMENT_SIZE);
-  out[0] = ENTRY_VERSION;
-  out[1] = KIND_DECLARATION;
-  new DataView(out.buffer).setUint16(2, day);
-  out[4] = orgs;
-  out[5] = CHANNELS.indexOf(e.channel) + 1;
-  out[6] = regionByte(e.region);
-  out[7] = hasGroup ? FLAG_GROUP : 0;
+  writeDeclarationHead(out, 0, day, orgs, e.channel, regionByte(e.region));
+  if (hasGroup) out[7] = FLAG_GROUP;
   if (hasGroup) out.set(e.groupId, 8);
   out.set(e.commitment, out.length - COMMITMENT_SIZE);
   return out;
@@ -122,8 +117,8 @@ export function encodeEntry(e: Entry): Uint8Array {
 export const DECLARATION_SIZE = 8 + COMMITMENT_SIZE;
 
 /**
- * Writes the 8 header bytes of a declaration without a group id at `out[at]`, as
- * {@link encodeEntry} does, from values already checked: the day's number ({@link dayNumber}),
+ * Writes the 8 header bytes of a declaration without a group id at `out[at]` (encodeEntry sets
+ * the group flag after it), from values already checked: the day's number ({@link dayNumber}),
  * the organisations' bits (bit i for `ORGS[i]`, at least one) and the region byte. The commitment
  * goes in the 32 bytes after. An import writes millions of entries into one buffer with this.
  */
