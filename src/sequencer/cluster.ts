@@ -6,9 +6,8 @@
 //
 // The sequencing node's own submissions without an Idempotency-Key take a shorter way: their rows
 // are queued the same (one multi-row INSERT for all that arrived meanwhile), but it keeps them in
-// memory and logs them in
-// its next commit without reading them back or waiting for a notice, and answers from that
-// commit's tiles and checkpoint. Should that commit fail, they go the long way: the rows are
+// memory and logs them in its next commit without reading them back or waiting for a notice, and
+// answers from that commit's tiles and checkpoint. Should that commit fail, they go the long way: the rows are
 // still queued (or were sequenced, if the commit in fact went through), and the store refuses
 // to sequence a row twice.
 //
