@@ -275,8 +275,16 @@ async function listening(extra: Partial<AppOptions>) {
     });
   return { a, port, open };
 }
+// Resolves when the server has ended the connection. The socket is read (resume) so that its
+// 'end' arrives even when the server wrote an answer first: an unread socket never sees the end,
+// and waiting for 'close' alone could wait for ever.
 const closed = (s: Socket) =>
-  new Promise<void>((r) => (s.destroyed || s.readableEnded ? r() : s.once('close', () => r())));
+  new Promise<void>((r) => {
+    if (s.destroyed || s.readableEnded) return r();
+    s.once('end', () => r());
+    s.once('close', () => r());
+    s.resume();
+  });
 
 test('one address holds at most the capped number of connections (loopback is exempt in the app)', async () => {
   const server = createServer((_req, res) => res.end('ok'));
