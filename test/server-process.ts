@@ -28,7 +28,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
       output += `${line}\n`;
-      const m = /serving at (\S+)/.exec(line);
+      const m = /serving at (http[^\s"]+)/.exec(line);
       if (m) resolve(m[1] as string);
     });
     child.once('exit', (code) =>

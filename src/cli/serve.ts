@@ -39,6 +39,12 @@ Configuration comes from the environment:
   TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
   TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)
+  LOG_LEVEL                the least severe log lines written: fatal, error, warn, info (default),
+                           debug, trace or silent; lines are JSON (pino), one per line
+  TUIDANG_NODE_ID          this node's name in every log line (default the host name)
+
+Health: GET /healthz (the process answers) and GET /readyz (it can take declarations now: database,
+sequencer and publication; 503 with what fails) are for load balancers and systemd.
 
 docs/operations.md explains each in context: proxies, backups, keys, clusters, witnesses.`;
 
@@ -56,15 +62,35 @@ export const serve: Command = {
         throw new CliError(`${(e as Error).message}: another program uses this port; set PORT`);
       throw e;
     }
+    const { logger } = registry;
     if (registry.keyCreated)
-      console.log(
+      logger.warn(
         'created a new signing key in the data directory (back it up: it signs every checkpoint)',
       );
-    console.log(`tuidang is serving at ${registry.url}`);
-    console.log(`log verifier key: ${registry.vkey}`);
+    logger.info({ url: registry.url }, `tuidang is serving at ${registry.url}`);
+    logger.info({ vkey: registry.vkey }, `log verifier key: ${registry.vkey}`);
+    let stopping = false;
     const stop = async (signal: string) => {
-      console.log(`${signal}: finishing pending commits and stopping`);
-      await registry.close();
+      if (stopping) return;
+      stopping = true;
+      logger.info(
+        { signal },
+        `${signal}: answering the requests already taken, finishing their commits, then stopping`,
+      );
+      // systemd's TimeoutStopSec is 30 s in the documented unit: give up a little before it.
+      const deadline = setTimeout(() => {
+        logger.error('stopping took more than 25 s: exiting with requests unanswered');
+        process.exit(1);
+      }, 25_000);
+      deadline.unref();
+      try {
+        await registry.close();
+      } catch (e) {
+        logger.error({ err: e }, `stopping failed: ${(e as Error).message}`);
+        process.exit(1);
+      }
+      logger.info('stopped');
+      logger.flush();
       process.exit(0);
     };
     process.once('SIGINT', () => void stop('SIGINT'));

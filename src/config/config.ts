@@ -1,5 +1,6 @@
 // Configuration from the environment, checked at start with messages that say what to fix.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TuidangError } from '../errors/index.ts';
 import { generateKey, parseSignerKey } from '../log/index.ts';
@@ -45,7 +46,14 @@ export interface Config {
   readonly publicUrl: string | undefined;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
+  /** The least severe log lines written (LOG_LEVEL, default info). */
+  readonly logLevel: LogLevel;
+  /** This node's name in every log line (TUIDANG_NODE_ID, default the host name). */
+  readonly nodeId: string;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends TuidangError<'config'> {
   override name = 'ConfigError';
@@ -119,6 +127,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
+    logLevel: readLogLevel(env.LOG_LEVEL),
+    nodeId: env.TUIDANG_NODE_ID || hostname(),
   };
 }
 
@@ -135,6 +145,14 @@ function readPublicUrl(raw: string | undefined): string | undefined {
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new ConfigError(`TUIDANG_PUBLIC_URL=${raw} must start with https:// (or http://)`);
   return raw.replace(/\/+$/, '');
+}
+
+function readLogLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw === '') return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw);
+  if (level === undefined)
+    throw new ConfigError(`LOG_LEVEL=${raw} must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
 }
 
 function readListen(raw: string | undefined): Config['metricsListen'] {

@@ -108,6 +108,19 @@ export class TuidangError<C extends ErrorCode = ErrorCode> extends Error {
   }
 }
 
+/**
+ * The process is stopping: the request was not taken (503, Retry-After), or was taken and may still
+ * be logged, in which case the message says to retry with the same Idempotency-Key.
+ */
+export class ClosedError extends TuidangError<'shutting-down'> {
+  constructor(
+    message = 'The registry is restarting; nothing was recorded. Please try again in a moment.',
+  ) {
+    super('shutting-down', message);
+    this.name = 'ClosedError';
+  }
+}
+
 /** What an error means at the edges; anything not a TuidangError is an unexpected fault. */
 export function outcomeOf(e: unknown): Outcome & { readonly retryAfter?: number } {
   if (!(e instanceof TuidangError)) return OUTCOMES.internal;

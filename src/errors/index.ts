@@ -1,4 +1,5 @@
 export {
+  ClosedError,
   type ErrorCode,
   type ErrorOptions,
   OUTCOMES,

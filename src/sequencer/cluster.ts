@@ -14,7 +14,7 @@
 // If the sequencing node dies, its session ends and PostgreSQL frees the lock: another node takes
 // it within a second or two. Two nodes that both believe they sequence can never fork the log:
 // every commit locks the log's state row and checks the tree size it builds on.
-import { TuidangError } from '../errors/index.ts';
+import { ClosedError, TuidangError } from '../errors/index.ts';
 import type { NodeCache, ReadTiles } from '../log/index.ts';
 import {
   type DeclarationEntry,
@@ -154,6 +154,18 @@ export class ClusterSequencer implements Declarations {
 
   get poolDepth(): number {
     return this.#waitingDeclarants;
+  }
+
+  /** Closed, or this node cannot reach the database (its heartbeats fail). */
+  trouble(): string | undefined {
+    if (this.#closed) return 'the sequencer is shut down';
+    if (this.#heartbeatFailures.failing) return "this node's heartbeats to the database fail";
+    if (this.#isLeaderFailing()) return 'commits are failing';
+    return undefined;
+  }
+
+  #isLeaderFailing(): boolean {
+    return this.#lock !== undefined && this.#commitFailures.failing;
   }
 
   /** Whether this node currently holds the right to sequence. */
@@ -424,7 +436,7 @@ export class ClusterSequencer implements Declarations {
   }
 
   async #accept(s: Submission, idempotency: IdempotencyInfo | undefined): Promise<Receipt[]> {
-    if (this.#closed) throw new TuidangError('shutting-down', 'the sequencer is shut down');
+    if (this.#closed) throw new ClosedError();
     if (this.#waitingDeclarants + s.declarants.length > this.#opts.maxPool)
       throw new PoolFullError('too many declarations are waiting');
     const prepared = prepare(s, this.#opts.now());
@@ -629,8 +641,8 @@ export class ClusterSequencer implements Declarations {
     for (const [id, w] of this.#waiting) {
       this.#settle(id, w);
       w.reject(
-        new Error(
-          'the server is shutting down; the declaration may still be logged: retry with the same Idempotency-Key',
+        new ClosedError(
+          'The registry is restarting; the declaration may still be logged: send it again with the same Idempotency-Key.',
         ),
       );
     }

@@ -41,6 +41,8 @@ export class Publisher {
   readonly #clock: Clock;
   readonly #failures: FailureRun;
   #published: LogState;
+  /** When the last publication worked (the start counts as one). */
+  #publishedAt: number;
   #cancel: () => void = () => {};
   #closed = false;
 
@@ -50,6 +52,7 @@ export class Publisher {
     this.#intervalMs = opts.intervalMs;
     this.#clock = opts.clock ?? systemClock;
     this.#failures = new FailureRun(opts.telemetry ?? telemetry(), 'publish', this.#clock.now);
+    this.#publishedAt = this.#clock.now();
   }
 
   /**
@@ -67,6 +70,17 @@ export class Publisher {
     return this.#intervalMs;
   }
 
+  /**
+   * Why the public log is not current, or undefined: no publication has worked for two intervals
+   * (and ten seconds), e.g. because the database is away.
+   */
+  lateness(): string | undefined {
+    if (this.#intervalMs === 0 || this.#closed) return undefined;
+    const late = this.#clock.now() - this.#publishedAt;
+    if (late <= 2 * this.#intervalMs + 10_000) return undefined;
+    return `no publication for ${Math.round(late / 1000)} s (every ${this.#intervalMs / 1000} s expected)`;
+  }
+
   /** The log as the public sees it: the state at the last publication. */
   async published(): Promise<LogState> {
     return this.#intervalMs === 0 ? this.#store.state() : this.#published;
@@ -78,6 +92,7 @@ export class Publisher {
       const state = await this.#store.state();
       // Never back: another node's store read may lag by a commit, and a public log never shrinks.
       if (state.treeSize >= this.#published.treeSize) this.#published = state;
+      this.#publishedAt = this.#clock.now();
       this.#failures.succeeded('publishing');
     } catch (e) {
       this.#failures.failed(

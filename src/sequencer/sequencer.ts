@@ -4,7 +4,7 @@
 // waiting request answered with its receipts. Batches grow with load by themselves; there is no
 // fixed tick, so throughput does not depend on how many clients wait.
 import type { Logger } from 'pino';
-import { TuidangError } from '../errors/index.ts';
+import { ClosedError, TuidangError } from '../errors/index.ts';
 import type { NodeCache, NoteSigner } from '../log/index.ts';
 import {
   encodeEntry,
@@ -104,6 +104,8 @@ export interface Declarations {
   close(): Promise<void>;
   /** Declarants accepted by this node and not answered yet. */
   readonly poolDepth: number;
+  /** Why this node cannot log declarations now (for /readyz), or undefined when it can. */
+  trouble?(): string | undefined;
 }
 
 /** The void entries for `targets`, dated today. */
@@ -257,6 +259,10 @@ export class Sequencer implements Declarations {
     return this.#pooled;
   }
 
+  trouble(): string | undefined {
+    return this.#closed ? 'the sequencer is shut down' : undefined;
+  }
+
   /**
    * Logs a validated submission; resolves with one receipt per declarant once durable. With an
    * idempotency key, a repeated request gets the receipts of the first, and adds nothing.
@@ -276,7 +282,7 @@ export class Sequencer implements Declarations {
    * that serves HTTP checks keys and replays, and hands only new requests to the sequencer's.
    */
   sequence(s: Submission, idempotency: IdempotencyInfo | undefined): Promise<Receipt[]> {
-    if (this.#closed) return Promise.reject(new Error('the sequencer is shut down'));
+    if (this.#closed) return Promise.reject(new ClosedError());
     if (this.#pooled + s.declarants.length > this.#opts.maxPool) {
       return Promise.reject(new PoolFullError('too many declarations are waiting'));
     }
@@ -289,7 +295,7 @@ export class Sequencer implements Declarations {
   }
 
   void(targets: readonly number[], reason: VoidReason): Promise<number> {
-    if (this.#closed) return Promise.reject(new Error('the sequencer is shut down'));
+    if (this.#closed) return Promise.reject(new ClosedError());
     const entries = voidEntries(targets, reason, this.#opts.now());
     return new Promise((resolve, reject) => {
       this.#voids.push({ entries, resolve, reject });

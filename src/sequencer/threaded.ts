@@ -9,7 +9,7 @@
 // is one writer (the thread owns the store's write connection; the main thread only reads, and
 // writes what is not the log: staff, newsletter, spent tokens), and receipts are the same.
 import { Worker } from 'node:worker_threads';
-import { TuidangError } from '../errors/index.ts';
+import { ClosedError, TuidangError } from '../errors/index.ts';
 import type { Receipt, Submission, VoidReason } from '../registry/index.ts';
 import type { Store } from '../store/index.ts';
 import {
@@ -178,6 +178,10 @@ export class ThreadedSequencer implements Declarations {
     return this.#pooled;
   }
 
+  trouble(): string | undefined {
+    return this.#stopped?.message;
+  }
+
   submit(s: Submission, options: { idempotencyKey?: string | undefined } = {}): Promise<Receipt[]> {
     return idempotent(
       this.#inflight,
@@ -301,12 +305,5 @@ export class ThreadedSequencer implements Declarations {
       this.#worker.postMessage({ submits: [], voids: [], close: true } satisfies ToThread);
     }
     await this.#exited;
-  }
-}
-
-class ClosedError extends TuidangError<'shutting-down'> {
-  override name = 'ClosedError';
-  constructor() {
-    super('shutting-down', 'the sequencer is shut down');
   }
 }

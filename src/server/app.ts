@@ -6,12 +6,14 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { ClosedError } from '../errors/index.ts';
 import { MAX_DECLARANTS } from '../registry/index.ts';
 import type { Declarations, WitnessConfig } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { apiRoutes } from './api-routes.ts';
 import { clientKey, DEFAULT_IPV6_PREFIX, isLoopback } from './client-key.ts';
 import { connectionCap } from './connections.ts';
+import { healthRoutes, type Readiness } from './health.ts';
 import { logRoutes } from './log-routes.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics, metricsRoutes } from './metrics.ts';
@@ -61,6 +63,8 @@ export interface AppOptions {
   readonly now?: () => number;
   /** The key that hashes client addresses for the staff sign-in throttle (random when absent). */
   readonly staffSecret?: Uint8Array | undefined;
+  /** What `/readyz` checks (database, sequencer, publication); without it, only that it answers. */
+  readonly readiness?: Readiness | undefined;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -132,11 +136,14 @@ export class EncodingError extends HttpError {
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const timeouts = { ...TIMEOUTS, ...opts.timeouts };
   // No request logging: Fastify's would record client addresses, which this service never keeps.
+  const logger = opts.logger ?? createLogger();
+  const problems = errorHandler(logger, sendErrorPage);
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
     trustProxy: trustProxyOption(opts.trustProxy),
-    return503OnClosing: true,
+    // Our own answer while closing (below): a problem document, like every other refusal.
+    return503OnClosing: false,
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,
@@ -166,13 +173,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       isLoopback,
     );
   // Set on the raw response first, so that they survive even a response Fastify has to replace.
-  app.addHook('onRequest', async (_req, reply) => {
+  // While the server stops, requests already taken are answered as usual and new ones get a 503
+  // that says to come back (with Connection: close, so that the client reconnects elsewhere).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(k, v);
+    if (!closing) return;
+    reply.header('connection', 'close');
+    return problems(new ClosedError(), req, reply);
   });
   // A header value built from the URL or a body (a redirect, a file name) must never make the
   // response fail, and a redirect leads only to a path of this site (never `//host`, `/\\host`):
   // refuse the request instead of writing what Node would throw on or what leads elsewhere.
   app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close'); // the answer to a request taken before
     const location = reply.getHeader('location');
     const offSite = location !== undefined && !/^\/(?![/\\])/.test(String(location));
     const invalid = Object.values(reply.getHeaders()).some(
@@ -204,8 +221,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       }
     },
   );
-  const logger = opts.logger ?? createLogger();
-  const problems = errorHandler(logger, sendErrorPage);
   app.setErrorHandler((error, req, reply) =>
     error instanceof EncodingError && !/^\/(api|log)\//.test(req.url)
       ? sendEncodingPage(req, reply)
@@ -231,6 +246,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
+  healthRoutes(app, opts.readiness);
   logRoutes(app, opts.store, opts.vkey);
   const limiter = new RateLimiter(opts.rateLimit ?? 30, 60_000, Date.now, MAX_DECLARANTS);
   const behindProxy = opts.trustProxy !== undefined && opts.trustProxy !== false;

@@ -2,6 +2,7 @@
 import { hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { type Config, loadSignerKey } from '../config/index.ts';
 import {
   ED25519,
@@ -36,6 +37,12 @@ export interface Registry {
   readonly vkey: string;
   readonly url: string;
   readonly keyCreated: boolean;
+  readonly logger: Logger;
+  /**
+   * Stops gracefully: stops taking connections, answers new requests on open ones with 503, lets
+   * every request already taken finish (their commits included), then stops the sequencer, the
+   * publications and the store.
+   */
   close(): Promise<void>;
 }
 
@@ -45,7 +52,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
   const parsed = parseSignerKey(skey);
   const vkey = formatVerifierKey(parsed.name, ED25519, rawPublicKey(ed25519PrivateKey(parsed.key)));
   const store = openStore(config);
-  const logger = createLogger();
+  const logger = createLogger(undefined, { level: config.logLevel, node: config.nodeId });
   let depth = () => 0;
   const metrics = createMetrics(
     () => depth(),
@@ -117,6 +124,17 @@ export async function startRegistry(config: Config): Promise<Registry> {
     publicUrl: config.publicUrl,
     witnesses: config.witnesses?.witnesses,
     trustProxy: config.trustProxy,
+    readiness: {
+      checks: {
+        // The store itself, not the published view (which answers from memory).
+        database: async () => {
+          await store.state();
+          return undefined;
+        },
+        sequencer: () => sequencer.trouble?.(),
+        publication: () => publisher.lateness(),
+      },
+    },
     staffSecret: new Uint8Array(
       hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff-sign-in/v1', 32),
     ),
@@ -133,10 +151,11 @@ export async function startRegistry(config: Config): Promise<Registry> {
     url: address,
     keyCreated: created,
     publisher,
+    logger,
     async close() {
+      await app.close();
       publisher.close();
       await sequencer.close();
-      await app.close();
       if (metricsListener) await new Promise((r) => metricsListener.close(r));
       await store.close();
     },

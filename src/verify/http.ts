@@ -4,6 +4,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TuidangError } from '../errors/index.ts';
+
+const unreachable = (message: string) => new TuidangError('unreachable', message);
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 32 }),
@@ -27,7 +30,7 @@ function getOnce(url: URL): Promise<{ status: number; body: Buffer }> {
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > MAX_BODY) req.destroy(new Error(`more than ${MAX_BODY} bytes`));
+          if (size > MAX_BODY) req.destroy(unreachable(`more than ${MAX_BODY} bytes`));
           else chunks.push(c);
         });
         res.on('end', () =>
@@ -39,7 +42,7 @@ function getOnce(url: URL): Promise<{ status: number; body: Buffer }> {
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
+    req.on('timeout', () => req.destroy(unreachable(`no answer in ${TIMEOUT_MS / 1000} s`)));
     req.on('error', reject);
   });
 }
@@ -56,10 +59,10 @@ export async function getBytes(url: string): Promise<{ status: number; body: Uin
     try {
       const res = await getOnce(parsed);
       if (res.status < 500) return res;
-      last = new Error(`${url} answered ${res.status}`);
+      last = unreachable(`${url} answered ${res.status}`);
     } catch (e) {
       last = e;
     }
   }
-  throw last instanceof Error ? last : new Error(String(last));
+  throw last instanceof Error ? last : unreachable(String(last));
 }

@@ -198,7 +198,7 @@ export async function fetchWithRetry(url: string, init?: RequestInit): Promise<R
     try {
       const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
       if (res.status < 500) return res;
-      last = new Error(`${url} answered ${res.status}`);
+      last = new SourceError(`${url} answered ${res.status}`);
     } catch (e) {
       last = e;
     }
