@@ -40,6 +40,7 @@ export class Publisher {
   readonly #intervalMs: number;
   readonly #clock: Clock;
   readonly #failures: FailureRun;
+  readonly #metrics: Telemetry['metrics'] | undefined;
   #published: LogState;
   /** When the last publication worked (the start counts as one). */
   #publishedAt: number;
@@ -53,6 +54,8 @@ export class Publisher {
     this.#clock = opts.clock ?? systemClock;
     this.#failures = new FailureRun(opts.telemetry ?? telemetry(), 'publish', this.#clock.now);
     this.#publishedAt = this.#clock.now();
+    this.#metrics = opts.telemetry?.metrics;
+    this.#metrics?.published?.(state.treeSize);
   }
 
   /**
@@ -93,6 +96,7 @@ export class Publisher {
       // Never back: another node's store read may lag by a commit, and a public log never shrinks.
       if (state.treeSize >= this.#published.treeSize) this.#published = state;
       this.#publishedAt = this.#clock.now();
+      this.#metrics?.published?.(this.#published.treeSize);
       this.#failures.succeeded('publishing');
     } catch (e) {
       this.#failures.failed(

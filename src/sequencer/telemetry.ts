@@ -32,6 +32,8 @@ export interface WriteMetrics {
   treeSize(size: number): void;
   /** Pending submissions of dead nodes deleted once sequenced: their answers can't be delivered. */
   reclaimed(rows: number): void;
+  /** A publication: the public log now has this size. */
+  published?(treeSize: number): void;
 }
 
 export interface Telemetry {

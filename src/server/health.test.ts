@@ -10,7 +10,10 @@ import { test } from 'node:test';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
 import { readConfig } from '../config/index.ts';
 import { failingChecks } from './health.ts';
+import { VERSION } from './logger.ts';
 import { startRegistry } from './start.ts';
+
+const TOKEN = 'health-test-metrics-token';
 
 /** A TCP proxy to PostgreSQL that can be cut (every connection dropped, new ones refused). */
 async function cuttableProxy() {
@@ -64,20 +67,31 @@ test('/readyz follows the database; /healthz only the process', { timeout: 120_0
       TUIDANG_POW: 'off',
       TUIDANG_PUBLISH_INTERVAL: '0',
       LOG_LEVEL: 'silent',
+      METRICS_TOKEN: TOKEN,
     }),
   );
   const get = (path: string) => fetch(`${registry.url}${path}`);
+  const metric = async (name: string) => {
+    const text = await (
+      await fetch(`${registry.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).text();
+    return new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
+  };
   try {
     assert.equal((await get('/healthz')).status, 200);
     const ready = await get('/readyz');
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), { status: 'ready' });
+    assert.equal(await metric('tuidang_log_tree_size_stale'), '0');
+    assert.equal(await metric(`tuidang_build_info\\{version="${VERSION}"\\}`), '1');
+    assert.ok(Number(await metric('tuidang_publications_total')) >= 1, 'the start publishes');
 
     proxy.cut();
     const tookDown = await until(async () => (await get('/readyz')).status === 503, 10_000);
     const down = (await (await get('/readyz')).json()) as { failing: Record<string, string> };
     assert.ok('database' in down.failing, JSON.stringify(down));
     assert.equal((await get('/healthz')).status, 200, 'the process still lives');
+    assert.equal(await metric('tuidang_log_tree_size_stale'), '1', 'the size is marked stale');
     proxy.restore();
     const cameBack = await until(async () => (await get('/readyz')).status === 200, 20_000);
     console.log(`# not ready after ${tookDown} ms, ready again after ${cameBack} ms`);

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { WriteMetrics } from '../sequencer/index.ts';
+import { VERSION } from './logger.ts';
 
 /** The registry, and the write path's counts (the sequencer calls these). */
 export interface Metrics extends WriteMetrics {
@@ -34,18 +35,50 @@ export function createMetrics(poolDepth: () => number, treeSize?: () => Promise<
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  // One read of the size per scrape, shared by the two gauges below (collected in any order).
+  let reading: Promise<number | undefined> | undefined;
+  const read = () => {
+    if (treeSize === undefined) return Promise.resolve(undefined);
+    reading ??= treeSize()
+      .then(
+        (n) => n,
+        () => undefined, // the database is unreachable: the write path logs the outage
+      )
+      .finally(() => setImmediate(() => (reading = undefined)));
+    return reading;
+  };
   const size = new Gauge({
     name: 'tuidang_log_tree_size',
-    help: 'Entries in the log (committed, published or not)',
+    help: 'Entries in the log (committed, published or not); see tuidang_log_tree_size_stale',
     registers: [registry],
     async collect() {
-      if (treeSize === undefined) return;
-      try {
-        this.set(await treeSize());
-      } catch {
-        // The database is unreachable: the last value stands, and the write path logs the outage.
-      }
+      const n = await read();
+      if (n !== undefined) this.set(n); // else the last value stands, marked stale
     },
+  });
+  new Gauge({
+    name: 'tuidang_log_tree_size_stale',
+    help: 'Whether tuidang_log_tree_size is an old value (1) because the database could not be read at this scrape',
+    registers: [registry],
+    async collect() {
+      if (treeSize !== undefined) this.set((await read()) === undefined ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tuidang_build_info',
+    help: 'The running version (label), always 1',
+    labelNames: ['version'],
+    registers: [registry],
+  }).set({ version: VERSION }, 1);
+  const publications = new Counter({
+    name: 'tuidang_publications_total',
+    help: 'Publications of the log (every TUIDANG_PUBLISH_INTERVAL seconds, and one at start)',
+    registers: [registry],
+  });
+  const published = new Gauge({
+    name: 'tuidang_published_tree_size',
+    help: 'Entries in the log as the public sees it (at the last publication)',
+    registers: [registry],
   });
   new Gauge({
     name: 'tuidang_sequencer_pool_depth',
@@ -89,6 +122,10 @@ export function createMetrics(poolDepth: () => number, treeSize?: () => Promise<
     },
     reclaimed(rows) {
       reclaimed.inc(rows);
+    },
+    published(n) {
+      publications.inc();
+      published.set(n);
     },
   };
 }
