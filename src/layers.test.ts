@@ -4,6 +4,7 @@
 // import only from the folders listed for it here; tests may import anything.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 
@@ -128,4 +129,25 @@ test('every error made on purpose is a kind of TuidangError (src/errors): no pla
         broken.push(`${relative(src, file)}: ${m[0]}`);
   }
   assert.deepEqual(broken, [], 'use TuidangError (or one of its kinds) with a code');
+});
+
+test('a production install (npm ci --omit=dev) has every package the program imports, and Node', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const runtime = new Set(Object.keys(pkg.dependencies));
+  const missing = new Set<string>();
+  for (const { file, specifier } of imports()) {
+    if (specifier.startsWith('.') || specifier.startsWith('node:') || isBuiltin(specifier))
+      continue;
+    const name = specifier.startsWith('@')
+      ? specifier.split('/').slice(0, 2).join('/')
+      : (specifier.split('/')[0] as string);
+    if (!runtime.has(name)) missing.add(`${file} imports ${name}`);
+  }
+  assert.deepEqual([...missing], [], 'move these to "dependencies" in package.json');
+  // The systemd unit of docs/operations.md runs the node that the package `node` installs.
+  assert.ok(runtime.has('node'), 'Node 24 is a runtime dependency');
+  const ops = readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8');
+  assert.match(ops, /^ExecStart=\/srv\/tuidang\/node_modules\/\.bin\/node /m);
 });
