@@ -2,7 +2,7 @@
 # npm's `pretest`: everything `npm test` needs that this machine may lack, so that the README's
 # second command works alone on a fresh machine. Idempotent and quick when all is there.
 #   - PostgreSQL on 127.0.0.1:5432 (or DATABASE_URL): started with pg_ctlcluster when it is down.
-#   - Debian's Chromium and CJK fonts for the browser tests: installed with apt-get when missing
+#   - Debian's Chromium and CJK fonts for the browser tests, and nginx for the proxy test: installed with apt-get when missing
 #     and running as root; otherwise one line with the exact command, and a failing exit code.
 # Nothing here downloads a browser or a binary of its own: only Debian's packages.
 set -uo pipefail
@@ -11,17 +11,19 @@ chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
 packages=()
 [ -x "$chromium" ] || packages+=(chromium)
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || packages+=(fonts-noto-cjk)
+# nginx: src/server/proxy.test.ts runs deploy/nginx.conf in front of a registry.
+[ -x /usr/sbin/nginx ] || packages+=(nginx)
 
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "pretest: installing Debian's ${packages[*]} for the browser tests"
+    echo "pretest: installing Debian's ${packages[*]} for the browser and proxy tests"
     export DEBIAN_FRONTEND=noninteractive
     if ! { apt-get update -qq && apt-get install -y -qq "${packages[@]}" >/dev/null; }; then
       echo "pretest: apt-get could not install ${packages[*]}" >&2
       exit 1
     fi
   else
-    echo "pretest: the browser tests need Debian's ${packages[*]}: run  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
+    echo "pretest: the browser and proxy tests need Debian's ${packages[*]}: run  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
     exit 1
   fi
 fi

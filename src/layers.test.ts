@@ -148,6 +148,8 @@ test('a production install (npm ci --omit=dev) has every package the program imp
   assert.deepEqual([...missing], [], 'move these to "dependencies" in package.json');
   // The systemd unit of docs/operations.md runs the node that the package `node` installs.
   assert.ok(runtime.has('node'), 'Node 24 is a runtime dependency');
+  const unit = readFileSync(new URL('../deploy/tuidang.service', import.meta.url), 'utf8');
+  assert.match(unit, /^ExecStart=\/srv\/tuidang\/node_modules\/\.bin\/node /m);
   const ops = readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8');
-  assert.match(ops, /^ExecStart=\/srv\/tuidang\/node_modules\/\.bin\/node /m);
+  assert.ok(ops.includes(unit), 'docs/operations.md shows deploy/tuidang.service as it is');
 });
