@@ -39,6 +39,8 @@ Configuration comes from the environment:
   TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
   TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)
+  TUIDANG_MIGRATE          yes: migrate an existing database to this version's schema, after a
+                           backup (docs/upgrading.md; new databases need nothing)
   LOG_LEVEL                the least severe log lines written: fatal, error, warn, info (default),
                            debug, trace or silent; lines are JSON (pino), one per line
   TUIDANG_NODE_ID          this node's name in every log line (default the host name)

@@ -46,6 +46,8 @@ export interface Config {
   readonly publicUrl: string | undefined;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
+  /** Migrate an existing database to this program's schema (TUIDANG_MIGRATE=yes), once backed up. */
+  readonly migrate: boolean;
   /** The least severe log lines written (LOG_LEVEL, default info). */
   readonly logLevel: LogLevel;
   /** This node's name in every log line (TUIDANG_NODE_ID, default the host name). */
@@ -127,6 +129,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
+    migrate: yesNo(env, 'TUIDANG_MIGRATE'),
     logLevel: readLogLevel(env.LOG_LEVEL),
     nodeId: env.TUIDANG_NODE_ID || hostname(),
   };
@@ -145,6 +148,13 @@ function readPublicUrl(raw: string | undefined): string | undefined {
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new ConfigError(`TUIDANG_PUBLIC_URL=${raw} must start with https:// (or http://)`);
   return raw.replace(/\/+$/, '');
+}
+
+function yesNo(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'no') return false;
+  if (raw === 'yes') return true;
+  throw new ConfigError(`${name}=${raw} must be yes or no`);
 }
 
 function readLogLevel(raw: string | undefined): LogLevel {

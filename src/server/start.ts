@@ -21,7 +21,7 @@ import {
   ThreadedSequencer,
   telemetry,
 } from '../sequencer/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { type Migration, openStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, metricsServer } from './metrics.ts';
@@ -88,6 +88,13 @@ export async function startRegistry(config: Config): Promise<Registry> {
     throw e;
   }
   depth = () => sequencer.poolDepth;
+  // The sequencer has waited for PostgreSQL's migrations; SQLite's ran when the store opened.
+  const migration = (store as { migration?: Migration }).migration;
+  if (migration)
+    logger.warn(
+      { schema: migration },
+      `migrated the database from schema version ${migration.from} to ${migration.to} (TUIDANG_MIGRATE=yes); the older tuidang cannot open it any more: restore the backup to go back`,
+    );
   // The public reads the log as of the last publication; receipts are answered at once.
   const publisher = await Publisher.start(store, {
     intervalMs: config.publishIntervalSeconds * 1000,

@@ -21,6 +21,7 @@ export {
   type IdempotencyRecord,
   type LogState,
   type LogStore,
+  type Migration,
   type ModerationQueue,
   type PendingItem,
   type PendingRow,
@@ -47,13 +48,18 @@ export function openStore(config: {
   dataDir: string;
   databaseUrl?: string | undefined;
   databaseSchema?: string | undefined;
+  /** Migrate an existing database to this program's schema (TUIDANG_MIGRATE=yes). */
+  migrate?: boolean;
 }): Store {
+  const migrate = config.migrate ?? false;
   if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
-    return new PostgresStore(
-      config.databaseUrl,
-      config.databaseSchema ? { schema: config.databaseSchema } : {},
-    );
+    return new PostgresStore(config.databaseUrl, {
+      ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+      migrate,
+    });
   }
-  return config.dataDir === ':memory:' ? new MemoryStore() : new SqliteStore(config.dataDir);
+  return config.dataDir === ':memory:'
+    ? new MemoryStore()
+    : new SqliteStore(config.dataDir, { migrate });
 }
 export { type Latest, WITNESS_DATABASE_FILE, WitnessState } from './witness-state.ts';

@@ -3,18 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Publication } from '../registry/index.ts';
-import { lockKey, type PgDatabase } from './postgres-db.ts';
+import { lockKey, type PgDatabase, SCHEMA_VERSION } from './postgres-db.ts';
 import { idempotencyInsert, parameters } from './postgres-log.ts';
 import { NEW_PUBLICATION_COLUMNS, publicationRows, publicationsJson } from './postgres-site.ts';
 import { spentTokenHash } from './spent.ts';
-import type {
-  ClusterStore,
-  IdempotencyRecord,
-  PendingItem,
-  PendingRow,
-  QueueListener,
-  SequencedRow,
-  SequencerLock,
+import {
+  type ClusterStore,
+  type IdempotencyRecord,
+  type PendingItem,
+  type PendingRow,
+  type QueueListener,
+  type SequencedRow,
+  type SequencerLock,
+  StoreError,
 } from './store.ts';
 
 const RECONNECT_MS = 1000;
@@ -169,6 +170,17 @@ export class PostgresCluster implements ClusterStore {
         await client.end();
         return undefined;
       }
+      // A newer tuidang may have migrated the schema while this node did not sequence: this
+      // node's code would write what the new schema does not expect, so it does not sequence.
+      const { rows: v } = await client.query<{ version: number }>(
+        'SELECT version FROM schema_version',
+      );
+      const version = v[0]?.version ?? 0;
+      if (version > SCHEMA_VERSION)
+        throw new StoreError(
+          'conflict',
+          `the database was upgraded to schema version ${version} by a newer tuidang; this node (schema ${SCHEMA_VERSION}) does not sequence it: upgrade this node`,
+        );
     } catch (e) {
       await client.end().catch(() => {});
       throw e;

@@ -3,11 +3,11 @@
 // concern is in postgres-log.ts, postgres-site.ts and postgres-cluster.ts.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { StoreError } from './store.ts';
+import { type Migration, StoreError, upgradeRefused } from './store.ts';
 
 // Versioned migrations, applied in order at start under an advisory lock (several nodes may start
 // at once); schema_version records how many ran.
-const MIGRATIONS = [
+export const MIGRATIONS = [
   `CREATE TABLE tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, width INTEGER NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (level, idx));
    CREATE TABLE checkpoints (tree_size BIGINT PRIMARY KEY, note TEXT NOT NULL);
    CREATE TABLE totals (id INTEGER PRIMARY KEY CHECK (id = 1), tree_size BIGINT NOT NULL, json JSONB NOT NULL);
@@ -59,6 +59,9 @@ const MIGRATIONS = [
    CREATE INDEX publications_approved ON publications (status, approved_at, idx);`,
 ];
 
+/** The schema version this program writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
 /**
  * An advisory lock key of this schema: a registry in another schema of the same database takes
  * other keys, so two logs never wait for each other's sequencer (or migrations).
@@ -73,9 +76,14 @@ export class PgDatabase {
   readonly schema: string;
   readonly #url: string;
   readonly #ready: Promise<void>;
+  #migration: Migration | undefined;
 
-  /** `schema` isolates one log per schema (tests use one schema per run). */
-  constructor(url: string, options: { schema?: string; max?: number } = {}) {
+  /**
+   * `schema` isolates one log per schema (tests use one schema per run). An existing schema at an
+   * older version is migrated only with `migrate` (TUIDANG_MIGRATE=yes), and only while no node
+   * sequences the log.
+   */
+  constructor(url: string, options: { schema?: string; max?: number; migrate?: boolean } = {}) {
     const schema = options.schema ?? 'tuidang';
     if (!/^[a-z_][a-z0-9_]*$/.test(schema))
       throw new StoreError('unavailable', `invalid schema name ${schema}`);
@@ -88,7 +96,7 @@ export class PgDatabase {
     });
     // A broken idle connection must not crash the process: the next query reports the error.
     this.pool.on('error', () => {});
-    this.#ready = this.#migrate();
+    this.#ready = this.#migrate(options.migrate ?? false);
     this.#ready.catch(() => {}); // reported to whoever awaits ready() or queries
   }
 
@@ -97,7 +105,12 @@ export class PgDatabase {
     return this.#ready;
   }
 
-  async #migrate(): Promise<void> {
+  /** What opening did to the schema (after ready()), if it had to migrate it. */
+  get migration(): Migration | undefined {
+    return this.#migration;
+  }
+
+  async #migrate(allowed: boolean): Promise<void> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -125,7 +138,26 @@ export class PgDatabase {
           `the database is at schema version ${version}, newer than this program (${MIGRATIONS.length}): upgrade tuidang`,
         );
       }
+      if (version === MIGRATIONS.length) {
+        await client.query('COMMIT');
+        return;
+      }
+      if (version > 0) {
+        if (!allowed) throw upgradeRefused(version, MIGRATIONS.length, 'pg_dump');
+        // Never under a running sequencer of the older version: it would write rows the new
+        // schema does not expect. Its session holds this lock while it sequences.
+        const { rows: free } = await client.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_xact_lock($1::bigint) AS ok',
+          [lockKey('sequence', this.schema)],
+        );
+        if (!free[0]?.ok)
+          throw new StoreError(
+            'conflict',
+            `a node still sequences this log with schema version ${version}: stop every node of the cluster, then start the upgraded ones (docs/upgrading.md)`,
+          );
+      }
       for (let v = version; v < MIGRATIONS.length; v++) await client.query(MIGRATIONS[v] as string);
+      if (version > 0) this.#migration = { from: version, to: MIGRATIONS.length };
       if (rows.length === 0)
         await client.query('INSERT INTO schema_version VALUES ($1)', [MIGRATIONS.length]);
       else await client.query('UPDATE schema_version SET version = $1', [MIGRATIONS.length]);

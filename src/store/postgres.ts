@@ -6,6 +6,7 @@ import { PostgresCluster } from './postgres-cluster.ts';
 import { PgDatabase } from './postgres-db.ts';
 import { PostgresLog } from './postgres-log.ts';
 import { PostgresSite } from './postgres-site.ts';
+import type { Migration } from './store.ts';
 
 export class PostgresStore extends ComposedStore {
   readonly shared = true;
@@ -17,7 +18,7 @@ export class PostgresStore extends ComposedStore {
   readonly schema: string;
 
   /** `schema` isolates one log per schema (tests use one schema per run). */
-  constructor(url: string, options: { schema?: string; max?: number } = {}) {
+  constructor(url: string, options: { schema?: string; max?: number; migrate?: boolean } = {}) {
     super();
     this.#db = new PgDatabase(url, options);
     this.schema = this.#db.schema;
@@ -29,6 +30,11 @@ export class PostgresStore extends ComposedStore {
   /** Resolves once the schema is migrated; rejects with what to fix if the database is unreachable. */
   ready(): Promise<void> {
     return this.#db.ready();
+  }
+
+  /** What opening did to the schema (after ready()), if it migrated it (for the log). */
+  get migration(): Migration | undefined {
+    return this.#db.migration;
   }
 
   close(): Promise<void> {

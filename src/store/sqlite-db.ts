@@ -5,7 +5,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { QueueNotices } from './notices.ts';
-import { StoreError } from './store.ts';
+import { type Migration, StoreError, upgradeRefused } from './store.ts';
 
 /** The database's file name in the data directory; SQLite adds `-wal` and `-shm` beside it. */
 export const DATABASE_FILE = 'tuidang.db';
@@ -39,7 +39,7 @@ export function privateFile(dataDir: string, file: string): string {
 }
 
 // Versioned migrations, applied in order at open; PRAGMA user_version records how many ran.
-const MIGRATIONS = [
+export const MIGRATIONS = [
   `CREATE TABLE tiles (
      level INTEGER NOT NULL,  -- -1 for entry bundles
      idx   INTEGER NOT NULL,
@@ -117,8 +117,14 @@ export class SqliteDatabase {
   readonly dir: string | undefined;
   readonly notices = new QueueNotices();
 
-  /** Opens (creating if needed) the database in `dir`, or an in-memory one for `:memory:`. */
-  constructor(dir: string) {
+  /** What opening did to the schema, if it had to migrate it. */
+  readonly migration: Migration | undefined;
+
+  /**
+   * Opens (creating if needed) the database in `dir`, or an in-memory one for `:memory:`. An
+   * existing database at an older schema is migrated only with `migrate` (TUIDANG_MIGRATE=yes).
+   */
+  constructor(dir: string, { migrate: allowed = false }: { migrate?: boolean } = {}) {
     this.dir = dir === ':memory:' ? undefined : dir;
     const db = new DatabaseSync(
       this.dir === undefined ? ':memory:' : privateFile(this.dir, DATABASE_FILE),
@@ -139,7 +145,7 @@ export class SqliteDatabase {
     db.exec('PRAGMA busy_timeout = 5000');
     // Deleted content is overwritten with zeros, so an erased name is not left in free space.
     db.exec('PRAGMA secure_delete = ON');
-    migrate(db);
+    this.migration = migrate(db, allowed);
   }
 
   /**
@@ -171,7 +177,7 @@ export class SqliteDatabase {
   }
 }
 
-function migrate(db: DatabaseSync): void {
+function migrate(db: DatabaseSync, allowed: boolean): Migration | undefined {
   const version = (db.prepare('PRAGMA user_version').get() as { user_version: number })
     .user_version;
   if (version > MIGRATIONS.length) {
@@ -180,6 +186,10 @@ function migrate(db: DatabaseSync): void {
       `the database is at schema version ${version}, newer than this program (${MIGRATIONS.length}): upgrade tuidang`,
     );
   }
+  if (version === MIGRATIONS.length) return undefined;
+  // A new database is created at once; an existing one only on the operator's word.
+  if (version > 0 && !allowed)
+    throw upgradeRefused(version, MIGRATIONS.length, 'tuidang backup FILE');
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -191,6 +201,7 @@ function migrate(db: DatabaseSync): void {
       throw new StoreError('corrupt', `migration ${v + 1} failed`, { cause: e });
     }
   }
+  return version === 0 ? undefined : { from: version, to: MIGRATIONS.length };
 }
 
 /**

@@ -4,6 +4,7 @@ import { SqliteCluster } from './sqlite-cluster.ts';
 import { SqliteDatabase } from './sqlite-db.ts';
 import { SqliteLog } from './sqlite-log.ts';
 import { SqliteSite } from './sqlite-site.ts';
+import type { Migration } from './store.ts';
 
 export class SqliteStore extends ComposedStore {
   readonly shared = false;
@@ -12,13 +13,21 @@ export class SqliteStore extends ComposedStore {
   readonly cluster: SqliteCluster;
   readonly #db: SqliteDatabase;
 
-  /** Opens (creating if needed) the database in `dir`, or an in-memory database for `:memory:`. */
-  constructor(dir: string) {
+  /**
+   * Opens (creating if needed) the database in `dir`, or an in-memory database for `:memory:`;
+   * an existing one at an older schema only with `migrate` (TUIDANG_MIGRATE=yes).
+   */
+  constructor(dir: string, options: { migrate?: boolean } = {}) {
     super();
-    this.#db = new SqliteDatabase(dir);
+    this.#db = new SqliteDatabase(dir, options);
     this.log = new SqliteLog(this.#db);
     this.site = new SqliteSite(this.#db);
     this.cluster = new SqliteCluster(this.#db);
+  }
+
+  /** What opening did to the schema, if it migrated it (for the log). */
+  get migration(): Migration | undefined {
+    return this.#db.migration;
   }
 
   async close(): Promise<void> {

@@ -317,7 +317,24 @@ export interface Store extends LogStore, SiteStore {
   close(): Promise<void>;
 }
 
-export type StoreErrorCode = 'conflict' | 'not-found' | 'unavailable' | 'corrupt';
+export type StoreErrorCode = 'conflict' | 'not-found' | 'unavailable' | 'corrupt' | 'config';
+
+/** What opening a store did to its schema, for the caller to log. */
+export interface Migration {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The message that refuses to upgrade an existing database without the operator's word: the data
+ * of a registry cannot be taken back from a failed upgrade, so the operator backs it up first.
+ */
+export function upgradeRefused(from: number, to: number, backup: string): StoreError {
+  return new StoreError(
+    'config',
+    `the database is at schema version ${from} and this tuidang needs ${to}: back it up first (${backup}), read CHANGELOG.md, then start once with TUIDANG_MIGRATE=yes (docs/upgrading.md)`,
+  );
+}
 
 export class StoreError extends TuidangError<StoreErrorCode> {
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {

@@ -1,0 +1,93 @@
+// Upgrades: an existing database at an older schema is migrated only on the operator's word
+// (TUIDANG_MIGRATE=yes, after a backup), never under a running sequencer of the older version, and
+// a node whose code is older than the database's schema does not sequence it.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { test } from 'node:test';
+import pg from 'pg';
+import { runCli } from '../../test/cli.ts';
+import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { PostgresStore } from './postgres.ts';
+import { lockKey, MIGRATIONS as PG_MIGRATIONS } from './postgres-db.ts';
+import { SqliteStore } from './sqlite.ts';
+import { DATABASE_FILE, MIGRATIONS as SQLITE_MIGRATIONS } from './sqlite-db.ts';
+
+/** A data directory whose database stopped one migration short, as the previous version left it. */
+function olderSqlite(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tuidang-upgrade-'));
+  const db = new DatabaseSync(join(dir, DATABASE_FILE));
+  for (const m of SQLITE_MIGRATIONS.slice(0, -1)) db.exec(m);
+  db.exec(`PRAGMA user_version = ${SQLITE_MIGRATIONS.length - 1}`);
+  db.close();
+  return dir;
+}
+
+test('SQLite: an older database is refused without TUIDANG_MIGRATE=yes, and migrated with it', async () => {
+  const dir = olderSqlite();
+  const to = SQLITE_MIGRATIONS.length;
+  assert.throws(
+    () => new SqliteStore(dir),
+    new RegExp(
+      `schema version ${to - 1} and this tuidang needs ${to}: back it up first \\(tuidang backup FILE\\).*TUIDANG_MIGRATE=yes`,
+    ),
+  );
+  const res = await runCli({ DATA_DIR: dir, PORT: '0' }, 'serve');
+  assert.equal(res.code, 2, res.stderr);
+  assert.equal(res.stderr.trim().split('\n').length, 1, 'one line, no stack trace');
+  const store = new SqliteStore(dir, { migrate: true });
+  assert.deepEqual(store.migration, { from: to - 1, to });
+  await store.close();
+  const again = new SqliteStore(dir);
+  assert.equal(again.migration, undefined, 'nothing to do the second time');
+  await again.close();
+  // A new data directory needs no word: there is nothing to lose.
+  const fresh = new SqliteStore(mkdtempSync(join(tmpdir(), 'tuidang-upgrade-')));
+  assert.equal(fresh.migration, undefined);
+  await fresh.close();
+});
+
+test('PostgreSQL: no migration without the word, none while an older node sequences; an older node does not sequence a newer schema', async () => {
+  const schema = freshSchema();
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`SET search_path = ${schema}`);
+    for (const m of PG_MIGRATIONS.slice(0, -1)) await client.query(m);
+    await client.query('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    await client.query('INSERT INTO schema_version VALUES ($1)', [PG_MIGRATIONS.length - 1]);
+
+    const refused = new PostgresStore(postgresUrl, { schema });
+    await assert.rejects(refused.ready(), /TUIDANG_MIGRATE=yes/);
+    await refused.close();
+
+    // An older node sequences: it holds the sequencer's lock in its session.
+    await client.query('SELECT pg_advisory_lock($1::bigint)', [lockKey('sequence', schema)]);
+    const busy = new PostgresStore(postgresUrl, { schema, migrate: true });
+    await assert.rejects(busy.ready(), /a node still sequences this log.*stop every node/);
+    await busy.close();
+    await client.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey('sequence', schema)]);
+
+    const store = new PostgresStore(postgresUrl, { schema, migrate: true });
+    await store.ready();
+    assert.deepEqual(store.migration, {
+      from: PG_MIGRATIONS.length - 1,
+      to: PG_MIGRATIONS.length,
+    });
+    const lock = await store.cluster.lockSequencer();
+    assert.ok(lock, 'this version sequences its own schema');
+    await lock.release();
+    // A newer tuidang migrated the schema further: this node no longer takes the lock.
+    await client.query('UPDATE schema_version SET version = version + 1');
+    await assert.rejects(
+      store.cluster.lockSequencer(),
+      /upgraded to schema version \d+ by a newer tuidang; this node .* does not sequence it/,
+    );
+    await store.close();
+  } finally {
+    await client.end();
+  }
+});
