@@ -39,6 +39,10 @@ Configuration comes from the environment:
   TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
   TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)
+  TUIDANG_OPERATOR         who runs this registry, named on the home and about pages
+  TUIDANG_CONTACT          an email or https:// address to reach the operator
+  TUIDANG_SOURCE_URL       where this deployment's source code is published (linked from /about)
+  TUIDANG_SOURCE_COMMIT    the commit deployed (default: read from the checkout's .git)
   TUIDANG_MIGRATE          yes: migrate an existing database to this version's schema, after a
                            backup (docs/upgrading.md; new databases need nothing)
   LOG_LEVEL                the least severe log lines written: fatal, error, warn, info (default),

@@ -48,10 +48,23 @@ export interface Config {
   readonly witnesses: WitnessesOptions | undefined;
   /** Migrate an existing database to this program's schema (TUIDANG_MIGRATE=yes), once backed up. */
   readonly migrate: boolean;
+  /** Who runs the registry and where its code is, as the pages state them (none by default). */
+  readonly operator: Operator;
   /** The least severe log lines written (LOG_LEVEL, default info). */
   readonly logLevel: LogLevel;
   /** This node's name in every log line (TUIDANG_NODE_ID, default the host name). */
   readonly nodeId: string;
+}
+
+export interface Operator {
+  /** TUIDANG_OPERATOR: the person or organisation that runs this registry. */
+  readonly name: string | undefined;
+  /** TUIDANG_CONTACT: an email address or an https:// address to reach them. */
+  readonly contact: string | undefined;
+  /** TUIDANG_SOURCE_URL: where the source code of this deployment is published. */
+  readonly sourceUrl: string | undefined;
+  /** TUIDANG_SOURCE_COMMIT: the commit deployed (else read from the checkout's .git, if any). */
+  readonly sourceCommit: string | undefined;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -130,6 +143,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
     migrate: yesNo(env, 'TUIDANG_MIGRATE'),
+    operator: readOperator(env),
     logLevel: readLogLevel(env.LOG_LEVEL),
     nodeId: env.TUIDANG_NODE_ID || hostname(),
   };
@@ -148,6 +162,39 @@ function readPublicUrl(raw: string | undefined): string | undefined {
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new ConfigError(`TUIDANG_PUBLIC_URL=${raw} must start with https:// (or http://)`);
   return raw.replace(/\/+$/, '');
+}
+
+function readOperator(env: NodeJS.ProcessEnv): Operator {
+  const contact = env.TUIDANG_CONTACT || undefined;
+  if (contact !== undefined && !/^(https:\/\/\S+|[^\s@]+@[^\s@]+\.[^\s@]+)$/.test(contact))
+    throw new ConfigError(
+      `TUIDANG_CONTACT=${contact} must be an email address or an https:// address`,
+    );
+  const sourceUrl = env.TUIDANG_SOURCE_URL || undefined;
+  if (sourceUrl !== undefined && !/^https?:\/\/\S+$/.test(sourceUrl))
+    throw new ConfigError(`TUIDANG_SOURCE_URL=${sourceUrl} must be an https:// address`);
+  const commit = env.TUIDANG_SOURCE_COMMIT || checkoutCommit();
+  if (commit !== undefined && !/^[0-9a-f]{7,64}$/.test(commit))
+    throw new ConfigError(`TUIDANG_SOURCE_COMMIT=${commit} must be a commit hash`);
+  return { name: env.TUIDANG_OPERATOR || undefined, contact, sourceUrl, sourceCommit: commit };
+}
+
+/** The commit of the checkout this program runs from, if it is a git checkout. */
+function checkoutCommit(): string | undefined {
+  try {
+    const git = new URL('../../.git/', import.meta.url);
+    const head = readFileSync(new URL(`HEAD`, git), 'utf8').trim();
+    const ref = /^ref: (\S+)$/.exec(head)?.[1];
+    if (ref === undefined) return /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+    try {
+      return readFileSync(new URL(ref, git), 'utf8').trim();
+    } catch {
+      const packed = readFileSync(new URL('packed-refs', git), 'utf8');
+      return new RegExp(`^([0-9a-f]{40}) ${ref}$`, 'm').exec(packed)?.[1];
+    }
+  } catch {
+    return undefined; // not a checkout (a package, a copy): the pages say no more than they know
+  }
 }
 
 function yesNo(env: NodeJS.ProcessEnv, name: string): boolean {

@@ -10,6 +10,7 @@ import { ClosedError } from '../errors/index.ts';
 import { MAX_DECLARANTS } from '../registry/index.ts';
 import type { Declarations, WitnessConfig } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
+import type { Operator } from '../web/index.ts';
 import { apiRoutes } from './api-routes.ts';
 import { clientKey, DEFAULT_IPV6_PREFIX, isLoopback } from './client-key.ts';
 import { connectionCap } from './connections.ts';
@@ -59,6 +60,8 @@ export interface AppOptions {
   readonly publicUrl?: string | undefined;
   /** The witnesses configured, for the about page (the sequencer asks them to cosign). */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
+  /** Who runs the registry and where its code is, for the home and about pages. */
+  readonly operator?: Operator | undefined;
   /** The clock of the staff pages, in milliseconds (tests move it instead of sleeping). */
   readonly now?: () => number;
   /** The key that hashes client addresses for the staff sign-in throttle (random when absent). */
@@ -272,6 +275,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     newsletter: opts.newsletter,
     publicUrl: opts.publicUrl,
     witnesses: opts.witnesses,
+    operator: opts.operator,
     siteUrl: () => siteUrl(app, opts.publicUrl),
   });
   await app.register(cookie);

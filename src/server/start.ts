@@ -130,6 +130,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
       : undefined,
     publicUrl: config.publicUrl,
     witnesses: config.witnesses?.witnesses,
+    operator: config.operator,
     trustProxy: config.trustProxy,
     readiness: {
       checks: {

@@ -168,7 +168,7 @@ describe('a registry with imported history and declarations made here', () => {
           .split('\n');
         assert.deepEqual(code.slice(0, 2), [
           'curl -fO https://claims.example/log/tuidang-verify.mjs',
-          'node tuidang-verify.mjs https://claims.example',
+          `node tuidang-verify.mjs --vkey ${registry.vkey} https://claims.example`,
         ]);
         assert.doesNotMatch(page, /npx tuidang|localhost/);
       }
@@ -246,7 +246,12 @@ describe('/about from the live configuration', () => {
         `${locale}: names of consenting people`,
       );
       // Only the server's own address can be printed when no public address is configured.
-      assert.match(about, new RegExp(`tuidang-verify\\.mjs</span> <span>${registry.url}</span>`));
+      assert.ok(
+        about.includes(
+          `tuidang-verify.mjs</span> <span>--vkey</span> <span>${registry.vkey}</span> <span>${registry.url}</span>`,
+        ),
+        'the command names the key and the address',
+      );
     }
   });
 

@@ -24,7 +24,7 @@ export {
 } from './i18n.ts';
 export { layout, type Page } from './layout.ts';
 export { aboutPage, type Deployment } from './pages/about.ts';
-export { recountCommands, type Site } from './pages/check.ts';
+export { NO_OPERATOR, type Operator, recountCommands, type Site } from './pages/check.ts';
 export {
   type DeclarantForm,
   declarePage,

@@ -29,7 +29,8 @@ const NAV = [
   ['/newsletter', 'nav.newsletter'],
 ] as const;
 
-export function layout(t: I18n, page: Page): string {
+/** `staff`: a staff page, which uses the sign-in cookie (the footer says so). */
+export function layout(t: I18n, page: Page, { staff = false }: { staff?: boolean } = {}): string {
   const { m } = t;
   return `<!doctype html>\n${
     html`<html lang="${t.locale}">
@@ -55,7 +56,7 @@ ${LOCALES.map((l) => html`<li><a href="/${PREFIX[l]}${page.path === '/' ? '/' : 
 <main id="main">
 ${page.body}
 </main>
-<footer><p>${m['footer.privacy']} ${m['footer.code']}</p></footer>
+<footer><p>${staff ? m['footer.staff'] : m['footer.privacy']} ${m['footer.code']}</p></footer>
 </body>
 </html>`.value
   }\n`;

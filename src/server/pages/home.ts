@@ -9,6 +9,7 @@ import {
   clientScript,
   homePage,
   localeFromPrefix,
+  NO_OPERATOR,
   negotiate,
   PREFIX,
   SITE_CSS,
@@ -45,6 +46,7 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
   const { store } = opts;
   const site = async (): Promise<Site> => ({
     url: siteUrl(app, opts.publicUrl),
+    vkey: opts.vkey,
     verifier: { path: VERIFIER_PATH, file: VERIFIER_FILE, sha256: (await buildVerifier()).sha256 },
   });
 
@@ -93,7 +95,13 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
 
   p.get('/:lang/', async ({ t }) => {
     const { totals } = await store.state();
-    return homePage(t, totals, await store.publications({ limit: 5 }), await site());
+    return homePage(
+      t,
+      totals,
+      await store.publications({ limit: 5 }),
+      await site(),
+      opts.operator ?? NO_OPERATOR,
+    );
   });
   p.get('/:lang/about', async ({ t }) => {
     const { checkpoint } = await store.state();
@@ -103,6 +111,8 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
         cosigned: cosigned(checkpoint, w.vkey),
       })),
       newsletter: opts.newsletter !== undefined,
+      operator: opts.operator ?? NO_OPERATOR,
+      origin: opts.origin,
     });
   });
 }

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Declarations, WitnessConfig } from '../../sequencer/index.ts';
 import type { Store } from '../../store/index.ts';
+import type { Operator } from '../../web/index.ts';
 import type { TicketVerdict } from '../pow.ts';
 
 export interface WebOptions {
@@ -28,6 +29,8 @@ export interface WebOptions {
   readonly publicUrl?: string | undefined;
   /** The witnesses configured (TUIDANG_WITNESSES): /about lists them, and which cosigned. */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
+  /** Who runs the registry and where its code is (TUIDANG_OPERATOR, …), as configured. */
+  readonly operator?: Operator | undefined;
   /** The site's address for links in mails and the feed (TUIDANG_PUBLIC_URL, else the listening
    * address): never taken from a request's Host header. */
   readonly siteUrl: () => string;

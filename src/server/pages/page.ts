@@ -56,7 +56,7 @@ export function sendPage(reply: FastifyReply, t: I18n, page: Page, status = 200)
     .code(status)
     .header('Cache-Control', page.cache ?? 'no-store')
     .type('text/html; charset=utf-8')
-    .send(layout(t, page));
+    .send(layout(t, page, { staff: reply.request.url.startsWith('/staff') }));
 }
 
 /** The language the visitor's browser asks for (pages without a /<lang>/ prefix). */

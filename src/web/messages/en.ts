@@ -26,13 +26,13 @@ export const en = {
   'channel.centre': 'Service centre',
   'channel.import': 'Historical records',
   'region.none': 'Not given',
-  'home.title': 'Withdrawals, counted in the open',
+  'home.title': 'Leaving the Chinese Communist Party, counted in the open',
   'home.total': (n: number, figure: string) =>
     plural.select(n) === 'one'
       ? `${figure} person has declared their withdrawal`
       : `${figure} people have declared their withdrawal`,
   'home.totalNote':
-    'These are declarations, not verified people: someone could declare twice. Each one is an entry in a public register that anyone can download and recount.',
+    'Each declarant is one entry in a public register that anyone can download and recount. The registry cannot prove that every entry is a different living person: someone could declare twice.',
   'home.byOrg': 'By organisation left',
   'home.check': 'Check this number yourself',
   'home.checkText':
@@ -444,6 +444,24 @@ export const en = {
   'newsletter.errorSend': 'The confirmation mail cannot be sent just now. Please try again later.',
   'newsletter.errorRejected':
     'The mail server of this address refused our mail. Please check the address.',
+  // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
+  'home.intro':
+    'Since 2004, people have declared that they are leaving the Chinese Communist Party, the Communist Youth League and the Young Pioneers (in Chinese, tuidang, or “the three withdrawals”). Each declaration made here is one entry in a public register that anyone can download and recount; no entry shows who made it.',
+  'operator.runBy': (name: string) => `This registry is run by ${name}.`,
+  'operator.none': 'The operator of this registry has not published their name.',
+  'operator.contact': 'Contact:',
+  'operator.noContact': 'No contact address has been published.',
+  'about.operator': 'Who runs this registry',
+  'about.key': 'The key of this register',
+  'about.keyText':
+    'Every version of the register is signed with the key below; the verifier and every command on this site check it. Compare it with the key published elsewhere — by the witnesses listed on this page, by mirrors, or by the operator on their other channels — so that you do not have to take it from this server alone.',
+  'about.origin': 'Name of the register (origin):',
+  'about.source': 'Source code',
+  'about.sourceText': 'The source code of the program this site runs:',
+  'about.commit': 'Version (commit):',
+  'about.noSource':
+    'The operator has not said where the source code of this deployment is published.',
+  'footer.staff': 'Staff pages use one cookie, for signing in; the public pages use none.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

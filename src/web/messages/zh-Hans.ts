@@ -26,7 +26,7 @@ export const zhHans: Messages = {
   'home.title': '三退人数，人人可以清点',
   'home.total': (_n: number, figure: string) => `已有 ${figure} 人声明三退`,
   'home.totalNote':
-    '这是声明的份数，不是核实过身份的人数：同一个人也可能声明两次。每一份声明都是公开登记册里的一条记录，任何人都能下载登记册，自己重新清点。',
+    '每一位声明者都是公开登记册里的一条记录，任何人都能下载登记册，自己重新清点。但本站无法证明每条记录都是一个不同的真人：同一个人也可能声明两次。',
   'home.byOrg': '按退出的组织',
   'home.check': '亲自核对这个数字',
   'home.checkText':
@@ -398,4 +398,21 @@ export const zhHans: Messages = {
   'declare.again': '您的网络连接在打开表格后有变化。请核对内容后再提交一次；尚未记录任何内容。',
   'newsletter.errorSend': '暂时无法发送确认邮件，请稍后再试。',
   'newsletter.errorRejected': '对方的邮件服务器拒收了这封邮件，请检查邮件地址。',
+  // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
+  'home.intro':
+    '2004年以来，许多人声明退出中国共产党、共青团和少先队，简称“三退”。在本站声明的每一位，都是公开登记册里的一条记录：任何人都能下载登记册，自己清点总数，但从记录里看不出是谁。',
+  'operator.runBy': (name: string) => `本站由${name}运营。`,
+  'operator.none': '本站运营方尚未公布名称。',
+  'operator.contact': '联系方式：',
+  'operator.noContact': '运营方尚未公布联系方式。',
+  'about.operator': '谁在运营本站',
+  'about.key': '登记册的公钥',
+  'about.keyText':
+    '登记册的每一个版本都用下面这把公钥对应的密钥签名，核对程序和本站给出的每条命令都会核对它。请把它和别处公布的公钥对照：本页列出的见证方、镜像站，或者运营方的其他渠道。这样，您就不必只凭本站服务器的一面之词。',
+  'about.origin': '登记册名称：',
+  'about.source': '源代码',
+  'about.sourceText': '本站运行的程序的源代码：',
+  'about.commit': '版本（提交）：',
+  'about.noSource': '运营方尚未说明本站运行的源代码公布在哪里。',
+  'footer.staff': '工作人员页面为登录使用一个 Cookie；公开页面不用 Cookie。',
 };

@@ -27,7 +27,7 @@ export const zhHant: Messages = {
   'home.title': '三退人數，人人可以清點',
   'home.total': (_n: number, figure: string) => `已有 ${figure} 人聲明三退`,
   'home.totalNote':
-    '這是聲明的份數，不是核實過身分的人數：同一個人也可能聲明兩次。每一份聲明都是公開登記冊裡的一筆紀錄，任何人都能下載登記冊，自己重新清點。',
+    '每一位聲明者都是公開登記冊裡的一筆紀錄，任何人都能下載登記冊，自行重新清點。但本站無法證明每筆紀錄都是一個不同的真人：同一個人也可能聲明兩次。',
   'home.byOrg': '按退出的組織',
   'home.check': '親自核對這個數字',
   'home.checkText':
@@ -400,4 +400,21 @@ export const zhHant: Messages = {
   'declare.again': '您的網路連線在開啟表單後有所變動。請核對內容後再送出一次；尚未記錄任何內容。',
   'newsletter.errorSend': '暫時無法寄出確認郵件，請稍後再試。',
   'newsletter.errorRejected': '對方的郵件伺服器拒收了這封郵件，請檢查電子郵件地址。',
+  // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
+  'home.intro':
+    '2004年以來，許多人聲明退出中國共產黨、共青團和少先隊，簡稱「三退」。在本站聲明的每一位，都是公開登記冊裡的一筆紀錄：任何人都能下載登記冊，自行清點總數，但從紀錄裡看不出是誰。',
+  'operator.runBy': (name: string) => `本站由${name}營運。`,
+  'operator.none': '本站營運者尚未公佈名稱。',
+  'operator.contact': '聯絡方式：',
+  'operator.noContact': '營運者尚未公佈聯絡方式。',
+  'about.operator': '誰在營運本站',
+  'about.key': '登記冊的公鑰',
+  'about.keyText':
+    '登記冊的每一個版本都以下面這把公鑰對應的金鑰簽章，核對程式和本站提供的每一道指令都會核對它。請將它與別處公佈的公鑰對照：本頁列出的見證者、鏡像站，或營運者的其他管道。如此一來，您就不必只聽本站伺服器的一面之詞。',
+  'about.origin': '登記冊名稱：',
+  'about.source': '原始碼',
+  'about.sourceText': '本站執行的程式的原始碼：',
+  'about.commit': '版本（commit）：',
+  'about.noSource': '營運者尚未說明本站執行的原始碼公佈在哪裡。',
+  'footer.staff': '工作人員頁面為了登入使用一個 Cookie；公開頁面不使用 Cookie。',
 };

@@ -1,7 +1,7 @@
 import { html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
-import { checkBlock, commandBlock, type Site } from './check.ts';
+import { checkBlock, commandBlock, type Operator, operatorBlock, type Site } from './check.ts';
 
 /** What this deployment is, as its configuration and its latest checkpoint say: no claim beyond. */
 export interface Deployment {
@@ -13,6 +13,10 @@ export interface Deployment {
   }>;
   /** Whether the newsletter is on (SMTP_URL): then the database holds subscribers' addresses. */
   readonly newsletter: boolean;
+  /** Who runs it and where its code is, as configured. */
+  readonly operator: Operator;
+  /** The log's origin: the first line of every checkpoint. */
+  readonly origin: string;
 }
 
 export function aboutPage(t: I18n, site: Site, deployment: Deployment): Page {
@@ -37,6 +41,21 @@ export function aboutPage(t: I18n, site: Site, deployment: Deployment): Page {
     body: html`<h1>${m['about.title']}</h1>
 <h2>${m['about.how']}</h2>
 <p>${m['about.howText']}</p>
+<h2 id="operator-heading">${m['about.operator']}</h2>
+${operatorBlock(t, deployment.operator)}
+<h2 id="key">${m['about.key']}</h2>
+<p>${m['about.keyText']}</p>
+<p>${m['about.origin']} <code id="origin">${deployment.origin}</code><br><code class="key" id="vkey">${site.vkey}</code></p>
+<h2 id="source">${m['about.source']}</h2>
+${
+  deployment.operator.sourceUrl
+    ? html`<p>${m['about.sourceText']} <a href="${deployment.operator.sourceUrl}" id="source-url">${deployment.operator.sourceUrl}</a>${
+        deployment.operator.sourceCommit
+          ? html`<br>${m['about.commit']} <code id="source-commit">${deployment.operator.sourceCommit}</code>`
+          : ''
+      }</p>`
+    : html`<p id="no-source">${m['about.noSource']}</p>`
+}
 <h2 id="witnesses">${m['about.witnesses']}</h2>
 ${
   deployment.witnesses.length === 0

@@ -4,20 +4,54 @@
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 
+/** Who runs a registry and where its code is, as its operator configured them. */
+export interface Operator {
+  readonly name: string | undefined;
+  /** An email address or an https:// address. */
+  readonly contact: string | undefined;
+  readonly sourceUrl: string | undefined;
+  readonly sourceCommit: string | undefined;
+}
+
+export const NO_OPERATOR: Operator = {
+  name: undefined,
+  contact: undefined,
+  sourceUrl: undefined,
+  sourceCommit: undefined,
+};
+
+/** Who runs the site and how to reach them, in one paragraph; says so when they did not say. */
+export function operatorBlock(t: I18n, operator: Operator): Html {
+  const { m } = t;
+  const contact = operator.contact;
+  const href =
+    contact?.includes('@') && !contact.startsWith('https://') ? `mailto:${contact}` : contact;
+  return html`<p class="operator" id="operator">${operator.name ? m['operator.runBy'](operator.name) : m['operator.none']} ${
+    contact
+      ? html`${m['operator.contact']} <a href="${href ?? ''}">${contact}</a>`
+      : m['operator.noContact']
+  }</p>`;
+}
+
 export interface Site {
   /** The public address, e.g. https://registry.example (without a trailing slash). */
   readonly url: string;
+  /** The log's verifier key: every command the site prints names it, so none trusts on first use. */
+  readonly vkey: string;
   readonly verifier: { readonly path: string; readonly file: string; readonly sha256: string };
 }
 
 /** The commands to download the verifier and recount the registry with it. */
 export function recountCommands(site: Site): string[] {
-  return [`curl -fO ${site.url}${site.verifier.path}`, `node ${site.verifier.file} ${site.url}`];
+  return [
+    `curl -fO ${site.url}${site.verifier.path}`,
+    `node ${site.verifier.file} --vkey ${site.vkey} ${site.url}`,
+  ];
 }
 
 /** The same, then checking a receipt against the registry's current log. */
 export function receiptCommand(site: Site): string {
-  return `node ${site.verifier.file} --receipt receipt.json --log ${site.url}`;
+  return `node ${site.verifier.file} --vkey ${site.vkey} --receipt receipt.json --log ${site.url}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
-import { checkBlock, type Site } from './check.ts';
+import { checkBlock, type Operator, operatorBlock, type Site } from './check.ts';
 import { overTimeChart } from './over-time.ts';
 import { statementList } from './statements.ts';
 
@@ -37,6 +37,7 @@ export function homePage(
   totals: Totals,
   latest: readonly Publication[],
   site: Site,
+  operator: Operator,
 ): Page {
   const { m } = t;
   const total = headlineTotal(totals);
@@ -45,6 +46,8 @@ export function homePage(
     path: '/',
     script: 'live',
     body: html`<h1>${m['home.title']}</h1>
+<p id="intro">${m['home.intro']}</p>
+${operatorBlock(t, operator)}
 ${headline(t, total)}
 ${totalParts(t, totals)}
 <p class="lead">${m['home.totalNote']}</p>
