@@ -92,8 +92,8 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
   }
 
   p.get('/:lang/', async ({ t }) => {
-    const { totals } = await store.state();
-    return homePage(t, totals, await store.publications({ limit: 5 }), await site());
+    const { totals, treeSize } = await store.state();
+    return homePage(t, totals, await store.publications({ limit: 5 }), await site(), treeSize);
   });
   p.get('/:lang/about', async ({ t }) => {
     const { checkpoint } = await store.state();
