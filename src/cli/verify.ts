@@ -277,7 +277,7 @@ export const verify: Command = {
         );
         if (stats && differences.length === 0)
           console.log(
-            "the registry's published totals (/api/v1/stats, and the figures of its home and statistics pages and stats.csv in every language) match the recount exactly",
+            "the registry's published totals match the recount exactly: /api/v1/stats, and every figure of its home and statistics pages and stats.csv in each language",
           );
         if (differences.length > 0) {
           console.log("\nthe registry's published figures differ from the recount:\n");
