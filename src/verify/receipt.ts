@@ -21,6 +21,7 @@ import {
   commitment,
   dayOutsideWindow,
   decodeEntry,
+  EntryFormatError,
   type ReceiptCode,
   utcDay,
 } from '../registry/index.ts';
@@ -155,7 +156,7 @@ export async function verifyReceipt(
   // An entry the log should never have signed: malformed, or dated outside the day window.
   try {
     const outside = dayOutsideWindow(decodeEntry(entry).day, utcDay(new Date()));
-    if (outside !== undefined) throw new Error(outside);
+    if (outside !== undefined) throw new EntryFormatError(outside);
   } catch (e) {
     throw new ReceiptError('receipt', 'malformed', `entry ${r.index}: ${(e as Error).message}`);
   }
