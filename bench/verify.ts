@@ -40,7 +40,7 @@ export function entries(n: number): Uint8Array[] {
     out.push(
       encodeEntry({
         kind: 'declaration',
-        day: dayString(12500 + (i % 7000)),
+        day: dayString(12800 + (i % 7000)), // 2005-01-17 … 2024-03-15: inside the day window
         orgs: ORGS.filter((_, k) => ((i % 7) + 1) & (1 << k)),
         channel: CHANNELS[i % CHANNELS.length] as (typeof CHANNELS)[number],
         region: i % 5 === 0 ? undefined : REGIONS[i % REGIONS.length]?.[0],

@@ -67,7 +67,7 @@ test('admin void: the entry leaves the totals, the correction is in the log, ver
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     assert.deepEqual(JSON.parse(verified.stdout).totals.voided, { duplicate: 1 });
     const page = await (await fetch(`${registry.url}/en/stats`)).text();
-    assert.match(page, /duplicate: 1/);
+    assert.match(page, /duplicate: <span data-figure="voided\.duplicate">1<\/span>/);
   } finally {
     await registry.close();
   }

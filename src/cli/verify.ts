@@ -20,7 +20,9 @@ import {
 import { headline, parseReceiptCode } from '../registry/index.ts';
 import {
   type Claim,
+  checkPublished,
   commitsTo,
+  type Difference,
   KnownLogs,
   type LogSource,
   openSource,
@@ -29,9 +31,10 @@ import {
   type ReceiptFile,
   readTilesOf,
   receiptFromCode,
+  SourceError,
   type SourceSpec,
+  statsDifferences,
   tiledLog,
-  totalsDifferences,
   VerificationError,
   verifyLogInWorker,
   verifyReceipt,
@@ -42,8 +45,9 @@ export const help = `usage: tuidang verify <url | dir> [options]
        tuidang verify --receipt FILE [--log url] [options]
 
 Checks a registry's log: the checkpoint's signature and witness cosignatures, every tile and entry
-up to the root, every entry's format; recounts the totals and compares them with the registry's
-/api/v1/stats. <url> is a registry's address (its log under <url>/log/) or a log prefix; <dir> is a
+up to the root, every entry's format and day; recounts the totals and compares them with every
+figure the registry publishes: /api/v1/stats (read with the checkpoint it names), and the home
+page, statistics page and stats.csv in each language. <url> is a registry's address (its log under <url>/log/) or a log prefix; <dir> is a
 mirror (then the recount is printed). The last verified checkpoint is remembered, and the next run
 fails loudly if the log no longer extends it (a fork).
 
@@ -180,10 +184,10 @@ export const verify: Command = {
       const spec = specFor(target, values);
       const source = await sourceFor(target, values);
       const { quorum } = keysFrom(values);
-      const stats = await source.stats();
+      let stats = await source.stats();
       const { vkey, origin } = await logKey(source, values, known, say);
       const remembered = known?.get(origin);
-      const previous = remembered?.verified && {
+      let previous = remembered?.verified && {
         size: remembered.verified.size,
         root: Buffer.from(remembered.verified.root, 'base64'),
       };
@@ -196,36 +200,52 @@ export const verify: Command = {
           `keeping the downloaded tiles in ${spec.cacheDir}: about ${formatBytes(bytes)} for ${size.toLocaleString('en')} entries (--no-cache keeps none, --cache DIR puts them elsewhere)`,
         );
       }
-      const bar = json
-        ? progressBar('', { isTTY: false } as NodeJS.WriteStream)
-        : progressBar('verifying');
       const started = Date.now();
       let result: Awaited<ReturnType<typeof verifyLogInWorker>>;
-      try {
-        // In a worker of bounded heap: the verifier's memory does not grow with the log.
-        result = await verifyLogInWorker(
-          spec,
-          {
-            logKeys: [vkey],
-            witnesses: values.witness ?? [],
-            quorum,
-            previous,
-            ...(stats?.checkpoint ? { checkpoint: stats.checkpoint } : {}),
-          },
-          bar.update,
-        );
-      } finally {
-        bar.end();
+      let differences: Difference[];
+      // The statistics name the checkpoint they were computed from, which is the one verified;
+      // the pages name their tree size. Pages of a newer publication are read again with it.
+      for (let round = 1; ; round++) {
+        const bar = json
+          ? progressBar('', { isTTY: false } as NodeJS.WriteStream)
+          : progressBar('verifying');
+        try {
+          // In a worker of bounded heap: the verifier's memory does not grow with the log.
+          result = await verifyLogInWorker(
+            spec,
+            {
+              logKeys: [vkey],
+              witnesses: values.witness ?? [],
+              quorum,
+              previous,
+              ...(stats?.checkpoint ? { checkpoint: stats.checkpoint } : {}),
+            },
+            bar.update,
+          );
+        } finally {
+          bar.end();
+        }
+        for (const f of result.refetched ?? [])
+          say(`the cached copy of ${f} was corrupt: fetched again from the log, it verifies`);
+        const size = result.checkpoint.treeSize;
+        previous = { size, root: Buffer.from(result.checkpoint.root) };
+        if (known)
+          await known.set(origin, {
+            vkey,
+            verified: { size, root: encodeBase64(result.checkpoint.root) },
+          });
+        differences = stats ? statsDifferences(stats, result.totals, size) : [];
+        if (!stats || !source.page) break;
+        const pages = await checkPublished(source.page.bind(source), result.totals, size);
+        differences.push(...pages.differences);
+        if (pages.moved.length === 0) break;
+        if (round === 3)
+          throw new SourceError(
+            `the pages ${pages.moved.join(', ')} never showed the verified publication (${size} entries) in ${round} tries: the registry publishes faster than this verifier reads; try again`,
+          );
+        say(`a new publication landed while verifying (${pages.moved.join(', ')}): once more`);
+        stats = await source.stats();
       }
-      if (known)
-        await known.set(origin, {
-          vkey,
-          verified: {
-            size: result.checkpoint.treeSize,
-            root: encodeBase64(result.checkpoint.root),
-          },
-        });
-      const differences = stats ? totalsDifferences(stats.totals, result.totals) : [];
       const seconds = (Date.now() - started) / 1000;
       if (json) {
         console.log(
@@ -248,22 +268,25 @@ export const verify: Command = {
           `${origin}: ${result.checkpoint.treeSize.toLocaleString('en')} entries verified up to the signed root in ${seconds.toFixed(1)} s`,
         );
         if (result.cosigners.length > 0) console.log(`cosigned by: ${result.cosigners.join(', ')}`);
-        if (previous)
+        if (remembered?.verified)
           console.log(
-            `consistent with the checkpoint verified before (size ${previous.size.toLocaleString('en')})`,
+            `consistent with the checkpoint verified before (size ${remembered.verified.size.toLocaleString('en')})`,
           );
         console.log(
           `recounted: ${total.toLocaleString('en')} declarants (${result.totals.registered.declarants.toLocaleString('en')} registered here, ${result.totals.imported.declarants.toLocaleString('en')} imported history)`,
         );
         if (stats && differences.length === 0)
-          console.log("the registry's published totals match the recount exactly");
-        if (differences.length > 0) {
-          console.log("\nthe registry's published totals differ from the recount:\n");
           console.log(
-            `${'total'.padEnd(40)} ${'published'.padStart(12)} ${'recounted'.padStart(12)}`,
+            "the registry's published totals match the recount exactly: /api/v1/stats, and every figure of its home and statistics pages and stats.csv in each language",
+          );
+        if (differences.length > 0) {
+          console.log("\nthe registry's published figures differ from the recount:\n");
+          const width = Math.max(40, ...differences.map(([k]) => k.length));
+          console.log(
+            `${'figure'.padEnd(width)} ${'published'.padStart(12)} ${'recounted'.padStart(12)}`,
           );
           for (const [k, a, b] of differences)
-            console.log(`${k.padEnd(40)} ${a.padStart(12)} ${b.padStart(12)}`);
+            console.log(`${k.padEnd(width)} ${a.padStart(12)} ${b.padStart(12)}`);
         }
       }
       return differences.length === 0 ? 0 : 1;

@@ -80,6 +80,26 @@ export function dayString(n: number): string {
   return s;
 }
 
+/**
+ * The first day a declaration can carry: the movement began with the Nine Commentaries, published
+ * in November 2004. Together with {@link latestDay} it is the window every verifier enforces on
+ * every entry's day (docs/statistics.md, "The day rule").
+ */
+export const FIRST_DAY = '2004-11-01';
+
+/** The last day an entry may carry, checked on `today`: today, or tomorrow for a clock ahead. */
+export function latestDay(today: string): string {
+  return dayString(dayNumber(today) + 1);
+}
+
+/** Why an entry's day is outside the window a verifier enforces, or undefined if inside. */
+export function dayOutsideWindow(day: string, today: string): string | undefined {
+  const last = latestDay(today);
+  return day < FIRST_DAY || day > last
+    ? `its day ${day} is outside ${FIRST_DAY} … ${last}: no declaration or void can be dated so`
+    : undefined;
+}
+
 /** The UTC day of a time: entries carry the day, never the time. */
 export function utcDay(time: Date): string {
   return time.toISOString().slice(0, 10);

@@ -3,7 +3,7 @@
 
 import { TuidangError } from '../errors/index.ts';
 import { MAX_NAME, MAX_STATEMENT } from './declaration.ts';
-import { dayNumber, EntryFormatError, ORGS, type Org } from './entry.ts';
+import { dayNumber, EntryFormatError, FIRST_DAY, ORGS, type Org } from './entry.ts';
 import { parseRegion, type Region } from './regions.ts';
 
 export interface ImportRecord {
@@ -24,8 +24,6 @@ export class RecordError extends TuidangError<'invalid-record'> {
 }
 
 const FIELDS = ['day', 'orgs', 'region', 'name', 'nameKind', 'statement', 'publish'];
-// The first day a tuidang declaration could have been made; nothing can be dated after today.
-const FIRST_DAY = '2004-11-01';
 
 function text(v: unknown, field: string, max: number): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;

@@ -2,12 +2,14 @@
 // from them) and make responses fast to serialise. Requests are validated by src/registry, whose
 // messages name the field and say what is wrong in plain words, so these schemas do not validate.
 import {
+  CHANNELS,
   LANGUAGES,
   MAX_DECLARANTS,
   MAX_NAME,
   MAX_STATEMENT,
   ORGS,
   REGIONS,
+  VOID_REASONS,
 } from '../registry/index.ts';
 
 const base64 = { type: 'string', contentEncoding: 'base64' } as const;
@@ -38,7 +40,11 @@ export const submission = {
   additionalProperties: false,
   required: ['language', 'declarants'],
   properties: {
-    language: { type: 'string', enum: LANGUAGES },
+    language: {
+      type: 'string',
+      enum: LANGUAGES,
+      description: 'The language of the pages and messages the declarant saw',
+    },
     declarants: {
       type: 'array',
       minItems: 1,
@@ -140,29 +146,106 @@ export const declare = {
   },
 } as const;
 
-const tally = { type: 'object', additionalProperties: true } as const;
+/** Counts under fixed keys, every key present (zero included). */
+const fixedCounts = (keys: readonly string[], description: string) =>
+  ({
+    type: 'object',
+    description,
+    required: keys,
+    additionalProperties: false,
+    properties: Object.fromEntries(keys.map((k) => [k, { type: 'integer', minimum: 0 }])),
+  }) as const;
+
+const tally = {
+  type: 'object',
+  description:
+    'Declarations of one part (docs/statistics.md), voided ones subtracted. Organisations and channels always list every key; days and regions list only keys with a count above zero.',
+  required: ['declarants', 'orgs', 'channels', 'days', 'regions'],
+  additionalProperties: false,
+  properties: {
+    declarants: { type: 'integer', minimum: 0, description: 'Declarants (each entry once)' },
+    orgs: fixedCounts(
+      ORGS,
+      'Declarants per organisation left: one who left several counts once in each',
+    ),
+    channels: fixedCounts(
+      CHANNELS,
+      'Declarants per channel: web, volunteer, phone, centre (service centre), import (historical records; always 0 under registered, and equal to declarants under imported)',
+    ),
+    days: {
+      type: 'object',
+      description:
+        'Declarants per UTC day of the declaration (the day byte of its entry), as YYYY-MM-DD; days with none are left out',
+      propertyNames: { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+      additionalProperties: { type: 'integer', minimum: 1 },
+    },
+    regions: {
+      type: 'object',
+      description:
+        'Declarants per region (ISO 3166-2:CN code, ZZ overseas or other, none where no region was given); regions with none are left out',
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        [...REGIONS.map(([c]) => c), 'none'].map((k) => [k, { type: 'integer', minimum: 1 }]),
+      ),
+    },
+  },
+} as const;
 
 export const stats = {
   summary: 'Totals, recomputable by anyone from the log',
+  description:
+    'The totals of the checkpoint given in the same answer: a verifier verifies that checkpoint, and checks every figure here against its recount (docs/statistics.md).',
   response: {
     200: {
       type: 'object',
+      required: ['treeSize', 'total', 'totals', 'checkpoint'],
+      additionalProperties: false,
       properties: {
-        treeSize: { type: 'integer' },
+        treeSize: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Entries in the log (declarations and voids): the tree size of checkpoint',
+        },
         total: {
           type: 'integer',
-          description: 'Declarants: registered plus imported history, voided excluded',
+          minimum: 0,
+          description:
+            'The headline: totals.registered.declarants + totals.imported.declarants (voided excluded)',
         },
         totals: {
           type: 'object',
+          required: ['entries', 'registered', 'imported', 'voided'],
+          additionalProperties: false,
           properties: {
-            entries: { type: 'integer' },
-            registered: tally,
-            imported: tally,
-            voided: { type: 'object', additionalProperties: { type: 'integer' } },
+            entries: {
+              type: 'integer',
+              minimum: 0,
+              description: 'Entries counted, voids included: equal to treeSize',
+            },
+            registered: {
+              ...tally,
+              description: `Declarations made in this registry (every channel but import). ${tally.description}`,
+            },
+            imported: {
+              ...tally,
+              description: `Historical records imported (channel import). ${tally.description}`,
+            },
+            voided: {
+              type: 'object',
+              description:
+                "Declarations voided, per the void's reason (request: the declarant's own request), registered and imported together; reasons with none are left out",
+              additionalProperties: false,
+              properties: Object.fromEntries(
+                VOID_REASONS.map((r) => [r, { type: 'integer', minimum: 1 }]),
+              ),
+            },
           },
         },
-        checkpoint: { type: ['string', 'null'] },
+        checkpoint: {
+          type: ['string', 'null'],
+          description:
+            'The signed checkpoint (C2SP signed note) these totals were computed at; null only while the log is empty',
+        },
       },
     },
     304: { description: 'Unchanged since the ETag sent in If-None-Match', type: 'null' },

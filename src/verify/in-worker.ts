@@ -47,7 +47,7 @@ const LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 12 };
 
 export type WorkerMessage =
   | { readonly progress: number; readonly total: number }
-  | { readonly note: string; readonly totals: Totals }
+  | { readonly note: string; readonly totals: Totals; readonly refetched?: readonly string[] }
   | { readonly error: WorkerError };
 
 /** Verifies the log of `spec` as {@link verifyLog} does, in a worker thread of bounded memory. */
@@ -61,7 +61,11 @@ export async function verifyLogInWorker(
     resourceLimits: LIMITS,
   });
   try {
-    const done = await new Promise<{ note: string; totals: Totals }>((resolve, reject) => {
+    const done = await new Promise<{
+      note: string;
+      totals: Totals;
+      refetched?: readonly string[];
+    }>((resolve, reject) => {
       worker.on('message', (m: WorkerMessage) => {
         if ('progress' in m) onProgress?.(m.progress, m.total);
         else if ('note' in m) resolve(m);
@@ -88,7 +92,13 @@ export async function verifyLogInWorker(
       witnesses: (opts.witnesses ?? []).map((k) => verifierFromKey(k)),
       quorum: opts.quorum ?? 0,
     });
-    return { checkpoint, note: done.note, cosigners, totals: done.totals };
+    return {
+      checkpoint,
+      note: done.note,
+      cosigners,
+      totals: done.totals,
+      ...(done.refetched ? { refetched: done.refetched } : {}),
+    };
   } finally {
     await worker.terminate();
   }

@@ -9,6 +9,18 @@ export { configDir, type KnownLog, KnownLogs } from './known.ts';
 export { type MirrorResult, mirror, VERIFIER_FILE } from './mirror.ts';
 export { progressBar } from './progress.ts';
 export {
+  checkPublished,
+  csvDifferences,
+  type Difference,
+  figureValue,
+  LANGUAGE_PREFIXES,
+  pageDifferences,
+  pageFigures,
+  requiredFigures,
+  statsDifferences,
+  totalsDifferences,
+} from './published.ts';
+export {
   type Claim,
   commitsTo,
   parseReceipts,
@@ -32,8 +44,8 @@ export {
 } from './source.ts';
 export {
   checkSignatures,
+  describeTile,
   type Previous,
-  totalsDifferences,
   VerificationError,
   type VerifyOptions,
   type VerifyResult,

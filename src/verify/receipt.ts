@@ -17,7 +17,14 @@ import {
   verifyInclusion,
 } from '../log/index.ts';
 import type { Receipt } from '../registry/index.ts';
-import { commitment, decodeEntry, type ReceiptCode } from '../registry/index.ts';
+import {
+  commitment,
+  dayOutsideWindow,
+  decodeEntry,
+  EntryFormatError,
+  type ReceiptCode,
+  utcDay,
+} from '../registry/index.ts';
 import { checkSignatures, VerificationError } from './signatures.ts';
 import type { LogSource } from './source.ts';
 
@@ -145,6 +152,13 @@ export async function verifyReceipt(
       'not-included',
       `entry ${r.index} is not in the checkpoint: ${(e as Error).message}`,
     );
+  }
+  // An entry the log should never have signed: malformed, or dated outside the day window.
+  try {
+    const outside = dayOutsideWindow(decodeEntry(entry).day, utcDay(new Date()));
+    if (outside !== undefined) throw new EntryFormatError(outside);
+  } catch (e) {
+    throw new ReceiptError('receipt', 'malformed', `entry ${r.index}: ${(e as Error).message}`);
   }
   if (log === undefined) return { index: r.index, checkpoint };
   const { checkpoint: current } = signed(await log.checkpoint(), logKeys, 'log');

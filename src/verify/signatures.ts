@@ -13,9 +13,19 @@ import {
 export class VerificationError extends TuidangError<'verification-failed'> {
   override name = 'VerificationError';
   readonly where: string;
-  constructor(where: string, message: string, options?: { cause?: unknown }) {
+  /**
+   * The files (tlog-tiles paths) the failure rests on: a verifier that read one of them from its
+   * cache drops it and reads it again from the log before it blames the log.
+   */
+  readonly files: readonly string[];
+  constructor(
+    where: string,
+    message: string,
+    options?: { cause?: unknown; files?: readonly string[] },
+  ) {
     super('verification-failed', `${where}: ${message}`, options);
     this.where = where;
+    this.files = options?.files ?? [];
   }
 }
 

@@ -34,8 +34,17 @@ export interface LogSource {
   tile(t: Tile): Promise<Uint8Array>;
   /** Drops a cached copy of a tile that failed verification, so that a rerun fetches it again. */
   forget?(path: string): Promise<void>;
+  /** Whether the last read of this tile path was answered from the local cache. */
+  cached?(path: string): boolean;
   /** A registry's own totals and checkpoint (/api/v1/stats); undefined for a plain log or mirror. */
   stats(): Promise<{ treeSize: number; checkpoint: string | null; totals: unknown } | undefined>;
+  /**
+   * A page of the registry's site (`/en/stats.csv`): its status and text; undefined for a plain
+   * log or a mirror, which have no site.
+   */
+  page?(path: string): Promise<{ status: number; text: string }>;
+  /** Whether the source is a registry, with /api/v1/stats and pages. */
+  readonly registry?: boolean;
 }
 
 async function readOptional(path: string): Promise<Uint8Array | undefined> {
@@ -114,6 +123,8 @@ export class HttpSource implements LogSource {
   readonly #log: string;
   readonly #api: string | undefined;
   readonly #opts: HttpSourceOptions;
+  /** Paths whose last read came from the cache directory, not from the log. */
+  readonly #fromCache = new Set<string>();
 
   /** `logPrefix` serves checkpoint and tile/; `apiBase`, if a registry, serves /api/v1/. */
   constructor(logPrefix: string, apiBase: string | undefined, opts: HttpSourceOptions = {}) {
@@ -152,6 +163,15 @@ export class HttpSource implements LogSource {
     return res.status === 200 ? new Uint8Array(await res.arrayBuffer()) : undefined;
   }
 
+  get registry(): boolean {
+    return this.#api !== undefined;
+  }
+
+  async page(path: string): Promise<{ status: number; text: string }> {
+    const res = await fetchWithRetry(`${this.#api ?? this.#log}${path}`);
+    return { status: res.status, text: await res.text() };
+  }
+
   async stats() {
     if (this.#api === undefined) return undefined;
     const res = await fetchWithRetry(`${this.#api}/api/v1/stats`);
@@ -165,16 +185,25 @@ export class HttpSource implements LogSource {
       this.#opts.cacheDir !== undefined && (t.width === TILE_WIDTH || this.#opts.cachePartial);
     if (cacheable) {
       const cached = await readOptional(join(this.#opts.cacheDir as string, path));
-      if (cached !== undefined) return cached;
+      if (cached !== undefined) {
+        this.#fromCache.add(path);
+        return cached;
+      }
     }
+    this.#fromCache.delete(path);
     const data = await this.#get(path);
     if (cacheable) await writeAtomically(join(this.#opts.cacheDir as string, path), data);
     return data;
   }
 
   async forget(path: string): Promise<void> {
+    this.#fromCache.delete(path);
     if (this.#opts.cacheDir !== undefined)
       await rm(join(this.#opts.cacheDir, path), { force: true });
+  }
+
+  cached(path: string): boolean {
+    return this.#fromCache.has(path);
   }
 
   async #get(path: string): Promise<Uint8Array> {

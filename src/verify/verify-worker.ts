@@ -32,7 +32,11 @@ async function serve(port: MessagePort): Promise<void> {
         }
       },
     });
-    send({ note: result.note, totals: result.totals });
+    send({
+      note: result.note,
+      totals: result.totals,
+      ...(result.refetched ? { refetched: result.refetched } : {}),
+    });
   } catch (e) {
     const err = e as Error;
     send({

@@ -7,12 +7,14 @@ import {
   edgeTiles,
   encodeBase64,
   equalBytes,
+  HASH_SIZE,
   hashLeaf,
   integrate,
   nextEdge,
   type OpenedCheckpoint,
   parseEntryBundle,
   proveInclusion,
+  rootFromLeafHashes,
   TILE_WIDTH,
   type Tile,
   type TileData,
@@ -21,11 +23,13 @@ import {
   verifyInclusion,
 } from '../log/index.ts';
 import {
+  dayOutsideWindow,
   decodeEntry,
   EntryFormatError,
   Recount,
   TallyError,
   type Totals,
+  utcDay,
 } from '../registry/index.ts';
 import { checkSignatures, type SignatureOptions, VerificationError } from './signatures.ts';
 import { type LogSource, readTilesOf } from './source.ts';
@@ -44,6 +48,8 @@ export interface VerifyOptions extends SignatureOptions {
   /** Verify this checkpoint instead of the source's (a mirror checks before it publishes). */
   readonly checkpoint?: string;
   readonly concurrency?: number;
+  /** The verifier's UTC day (`YYYY-MM-DD`), which bounds every entry's day; today by default. */
+  readonly today?: string;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -52,43 +58,93 @@ export interface VerifyResult {
   readonly note: string;
   readonly cosigners: string[];
   readonly totals: Totals;
+  /** Cached files that failed, were fetched again from the log, and then verified. */
+  readonly refetched?: readonly string[];
 }
 
+/**
+ * Verifies the log; a failure that rests on a file read from the local cache is checked again
+ * with that file fetched afresh, so that a corrupted cache is repaired, not blamed on the log.
+ */
 export async function verifyLog(source: LogSource, opts: VerifyOptions): Promise<VerifyResult> {
+  try {
+    return await verifyOnce(source, opts);
+  } catch (e) {
+    const stale =
+      e instanceof VerificationError && source.cached && source.forget
+        ? e.files.filter((f) => source.cached?.(f))
+        : [];
+    if (stale.length === 0) throw e;
+    for (const f of stale) await source.forget?.(f);
+    try {
+      const result = await verifyOnce(source, opts);
+      return { ...result, refetched: stale };
+    } catch (again) {
+      if (again instanceof VerificationError)
+        again.message += ` (the cached copy of ${stale.join(' and ')} failed first, and was fetched again from ${source.description})`;
+      throw again;
+    }
+  }
+}
+
+/**
+ * A tile or entry bundle in words: its path, its kind, whether it is full or partial, and the
+ * entries it covers in a log of `size` entries.
+ */
+export function describeTile(t: Tile, size: number): string {
+  const partial = t.width === TILE_WIDTH ? 'full' : `partial (${t.width} of ${TILE_WIDTH})`;
+  const perItem = t.level === ENTRIES_LEVEL ? 1 : TILE_WIDTH ** t.level;
+  const first = t.index * TILE_WIDTH * perItem;
+  const last = Math.min(size, (t.index * TILE_WIDTH + t.width) * perItem) - 1;
+  const kind = t.level === ENTRIES_LEVEL ? 'entry bundle' : `level-${t.level} hash tile`;
+  return `${tilePath(t)}, a ${partial} ${kind} covering entries ${first}–${last}`;
+}
+
+async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<VerifyResult> {
   const note = opts.checkpoint ?? (await source.checkpoint());
   const { checkpoint, cosigners } = checkSignatures(note, opts);
   const size = checkpoint.treeSize;
   const previous = opts.previous;
+  const today = opts.today ?? utcDay(new Date());
   if (previous && previous.size > size) {
     throw new VerificationError(
       'checkpoint',
       `the log shrank: it had ${previous.size} entries, now it claims ${size}`,
     );
   }
+  const whence = (path: string) =>
+    source.cached?.(path) ? 'read from the local cache' : `as served by ${source.description}`;
+  const tileError = (t: Tile, message: string, also: Tile[] = []) =>
+    new VerificationError(
+      tilePath(t),
+      `${describeTile(t, size)} (${whence(tilePath(t))}): ${message}`,
+      {
+        files: [t, ...also].map(tilePath),
+      },
+    );
 
-  // Nothing kept per entry: a void's target is read again from the log, with a proof.
+  // Nothing kept per entry: a void's target is read again from the log, and proven against the
+  // signed root once the whole tree is verified (a proof read earlier would rest on tiles not yet
+  // checked, and a bad tile would be blamed on the entry).
   const recount = new Recount({ keep: false });
   const readTiles = readTilesOf(source);
+  const proofsDue: Array<{ target: number; leaf: Uint8Array }> = [];
   const voidTarget = async (target: number, at: number, current: Uint8Array[], first: number) => {
     if (!(Number.isSafeInteger(target) && target >= 0 && target < at)) return undefined;
     if (target >= first) return decodeEntry(current[target - first] as Uint8Array);
-    // Read from the source again, so proven against the signed root: a source that answers
-    // differently the second time is caught here.
     const k = Math.floor(target / TILE_WIDTH);
     const [bundle] = await readTiles([{ level: ENTRIES_LEVEL, index: k, width: widthOf(k) }]);
     const entry = parseEntryBundle(bundle as Uint8Array, widthOf(k))[target % TILE_WIDTH];
-    const proof = await proveInclusion(readTiles, size, target);
-    try {
-      verifyInclusion(target, size, hashLeaf(entry as Uint8Array), proof, checkpoint.root);
-    } catch (e) {
-      throw new VerificationError(`entry ${target}`, (e as Error).message);
-    }
+    proofsDue.push({ target, leaf: hashLeaf(entry as Uint8Array) });
     return decodeEntry(entry as Uint8Array);
   };
   let edge = new TileMap();
   let built = 0;
   const bundles = Math.ceil(size / TILE_WIDTH);
   const widthOf = (k: number) => Math.min(TILE_WIDTH, size - k * TILE_WIDTH);
+  // An entry of the last, partial bundle whose hash differs from the partial level-0 tile: which
+  // of the two is wrong is known once the root is (the entries lead to the signed root or not).
+  let edgeMismatch: { k: number; at: number } | undefined;
 
   // Fetch ahead: the next bundles and level-0 tiles download while this one is checked.
   const window = opts.concurrency ?? 16;
@@ -107,30 +163,62 @@ export async function verifyLog(source: LogSource, opts: VerifyOptions): Promise
   const compare = async (t: TileData) => {
     const served = t.tile.level === 0 ? undefined : await source.tile(t.tile);
     if (served !== undefined && !equalBytes(served, t.data)) {
-      throw new VerificationError(
-        tilePath(t.tile),
-        'the served tile differs from the one the entries produce',
+      const at = firstDifference(served, t.data);
+      throw tileError(
+        t.tile,
+        served.length === t.data.length
+          ? `hash ${at} differs from the one the entries below it produce`
+          : `it holds ${served.length} bytes, not ${t.data.length}`,
       );
     }
   };
 
-  const integrateUpTo = async (entries: Uint8Array[], level0: Uint8Array, k: number) => {
+  /**
+   * Entry `at` of a full bundle does not hash to its hash in the level-0 tile: the level-1 tile
+   * above says which of the two is wrong.
+   */
+  const blameFull = async (k: number, i: number, leaves: Uint8Array[], level0: Uint8Array) => {
+    const bundleTile = { level: ENTRIES_LEVEL, index: k, width: TILE_WIDTH };
+    const level0Tile = { level: 0, index: k, width: TILE_WIDTH };
+    const at = k * TILE_WIDTH + i;
+    const p = Math.floor(k / TILE_WIDTH);
+    const parentTile = {
+      level: 1,
+      index: p,
+      width: Math.min(TILE_WIDTH, Math.floor(size / TILE_WIDTH) - p * TILE_WIDTH),
+    };
+    const parent = (await source.tile(parentTile)).subarray(
+      (k % TILE_WIDTH) * HASH_SIZE,
+      ((k % TILE_WIDTH) + 1) * HASH_SIZE,
+    );
+    const served = Array.from({ length: TILE_WIDTH }, (_, j) =>
+      level0.subarray(j * HASH_SIZE, (j + 1) * HASH_SIZE),
+    );
+    if (
+      equalBytes(rootFromLeafHashes(served), parent) &&
+      !equalBytes(rootFromLeafHashes(leaves), parent)
+    )
+      return tileError(
+        bundleTile,
+        `entry ${at} does not hash to hash ${i} of ${tilePath(level0Tile)}, which ${tilePath(parentTile)} confirms`,
+        [level0Tile],
+      );
+    return tileError(
+      level0Tile,
+      `hash ${i} is not the hash of entry ${at} in ${tilePath(bundleTile)}`,
+      [bundleTile],
+    );
+  };
+
+  const integrateUpTo = async (entries: Uint8Array[]) => {
     const r = await integrate(edge.readTiles, built, entries);
     const fresh = new TileMap();
     fresh.apply(r.tiles);
     edge = nextEdge(edge, fresh, r.treeSize);
     built = r.treeSize;
     for (const t of r.tiles) {
-      if (t.tile.level === ENTRIES_LEVEL) continue;
-      if (t.tile.level === 0 && t.tile.index === k && t.tile.width === widthOf(k)) {
-        if (!equalBytes(level0, t.data)) {
-          const at = firstDifference(level0, t.data);
-          throw new VerificationError(
-            tilePath(t.tile),
-            `hash ${at} differs from the hash of entry ${k * TILE_WIDTH + at}`,
-          );
-        }
-      } else if (t.tile.width === TILE_WIDTH || (built === size && isEdge(t.tile, size))) {
+      if (t.tile.level === ENTRIES_LEVEL || t.tile.level === 0) continue;
+      if (t.tile.width === TILE_WIDTH || (built === size && isEdge(t.tile, size))) {
         await compare(t);
       }
     }
@@ -143,22 +231,31 @@ export async function verifyLog(source: LogSource, opts: VerifyOptions): Promise
     const pair = fetched.get(k) as Promise<[Uint8Array, Uint8Array]>;
     fetched.delete(k);
     const [bundle, level0] = await pair;
-    const where = tilePath({ level: ENTRIES_LEVEL, index: k, width: widthOf(k) });
+    const w = widthOf(k);
+    const bundleTile = { level: ENTRIES_LEVEL, index: k, width: w };
+    const level0Tile = { level: 0, index: k, width: w };
     let entries: Uint8Array[];
     try {
-      entries = parseEntryBundle(bundle, widthOf(k));
+      entries = parseEntryBundle(bundle, w);
     } catch (e) {
-      throw new VerificationError(where, (e as Error).message);
+      throw tileError(bundleTile, (e as Error).message);
     }
-    if (level0.length !== widthOf(k) * 32)
-      throw new VerificationError(
-        tilePath({ level: 0, index: k, width: widthOf(k) }),
-        'wrong size',
-      );
+    if (level0.length !== w * HASH_SIZE)
+      throw tileError(level0Tile, `it holds ${level0.length} bytes, not ${w * HASH_SIZE}`);
+    // Each entry must hash to its hash in the level-0 tile, before anything is read from it.
+    const leaves = entries.map(hashLeaf);
+    const bad = leaves.findIndex(
+      (h, i) => !equalBytes(h, level0.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)),
+    );
+    if (bad >= 0 && w === TILE_WIDTH) throw await blameFull(k, bad, leaves, level0);
+    if (bad >= 0) edgeMismatch = { k, at: bad };
     for (let i = 0; i < entries.length; i++) {
       const at = k * TILE_WIDTH + i;
+      const files = { files: [tilePath(bundleTile), tilePath(level0Tile)] };
       try {
         const entry = decodeEntry(entries[i] as Uint8Array);
+        const outside = dayOutsideWindow(entry.day, today);
+        if (outside !== undefined) throw new VerificationError(`entry ${at}`, outside, files);
         const target =
           entry.kind === 'void'
             ? await voidTarget(entry.target, at, entries, k * TILE_WIDTH)
@@ -166,7 +263,11 @@ export async function verifyLog(source: LogSource, opts: VerifyOptions): Promise
         recount.add(entry, target);
       } catch (err) {
         if (err instanceof EntryFormatError || err instanceof TallyError) {
-          throw new VerificationError(`entry ${at}`, err.message);
+          throw new VerificationError(
+            `entry ${at}`,
+            `${err.message} (entry ${i} of ${describeTile(bundleTile, size)}, ${whence(tilePath(bundleTile))})`,
+            files,
+          );
         }
         throw err;
       }
@@ -174,28 +275,63 @@ export async function verifyLog(source: LogSource, opts: VerifyOptions): Promise
     // Stop exactly at the previous checkpoint's size, to compare its root.
     if (previous && previous.size > built && previous.size < built + entries.length) {
       const split = previous.size - built;
-      await integrateUpTo(entries.slice(0, split), level0, k);
+      await integrateUpTo(entries.slice(0, split));
       const atPrevious = await rootAtEdge(edge, built);
       checkPrevious(previous, atPrevious);
-      await integrateUpTo(entries.slice(split), level0, k);
+      await integrateUpTo(entries.slice(split));
     } else {
-      const root = await integrateUpTo(entries, level0, k);
+      const root = await integrateUpTo(entries);
       if (previous && built === previous.size) checkPrevious(previous, root);
     }
     opts.onProgress?.(built, size);
   }
   if (previous && previous.size === 0 && size === 0) checkPrevious(previous, checkpoint.root);
+  const root = await rootAtEdge(edge, built);
+  const rootMatches = equalBytes(root, checkpoint.root);
+  if (edgeMismatch !== undefined) {
+    const { k, at } = edgeMismatch;
+    const w = widthOf(k);
+    const bundleTile = { level: ENTRIES_LEVEL, index: k, width: w };
+    const level0Tile = { level: 0, index: k, width: w };
+    throw rootMatches
+      ? tileError(
+          level0Tile,
+          `hash ${at} is not the hash of entry ${k * TILE_WIDTH + at}, and the entries lead to the signed root`,
+          [bundleTile],
+        )
+      : tileError(
+          bundleTile,
+          `entry ${k * TILE_WIDTH + at} does not hash to hash ${at} of ${tilePath(level0Tile)}, and the entries do not lead to the signed root`,
+          [level0Tile],
+        );
+  }
   // The right edge's partial tiles above level 0 change with every batch: check them at the end.
   for (const tile of edgeTiles(size)) {
     const rebuilt = edge.get(tile);
     if (tile.level > 0 && rebuilt !== undefined) await compare(rebuilt);
   }
-  const root = await rootAtEdge(edge, built);
-  if (!equalBytes(root, checkpoint.root)) {
+  if (!rootMatches) {
     throw new VerificationError(
       'checkpoint',
       `the ${size} entries lead to root ${encodeBase64(root)}, not to the checkpoint's root`,
     );
+  }
+  // Every tile is now checked against the signed root: prove the voids' targets read again.
+  for (const { target, leaf } of proofsDue) {
+    const k = Math.floor(target / TILE_WIDTH);
+    const files = [
+      tilePath({ level: ENTRIES_LEVEL, index: k, width: widthOf(k) }),
+      tilePath({ level: 0, index: k, width: widthOf(k) }),
+    ];
+    try {
+      verifyInclusion(target, size, leaf, await proveInclusion(readTiles, size, target), root);
+    } catch (e) {
+      throw new VerificationError(
+        `entry ${target}`,
+        `read again as the target of a void, it is not the entry verified before (${files.join(', ')} answered differently the second time): ${(e as Error).message}`,
+        { files },
+      );
+    }
   }
   return { checkpoint, note, cosigners, totals: recount.totals };
 }
@@ -224,27 +360,4 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
     if (!equalBytes(a.subarray(i, i + 32), b.subarray(i, i + 32))) return i / 32;
   }
   return Math.min(a.length, b.length) / 32;
-}
-
-/** Every leaf value where two totals differ, as rows `[path, server, recount]`. */
-export function totalsDifferences(
-  server: unknown,
-  recount: unknown,
-): Array<[string, string, string]> {
-  const flat = (v: unknown, at: string, out: Map<string, string>) => {
-    if (v !== null && typeof v === 'object')
-      for (const [k, x] of Object.entries(v)) flat(x, at ? `${at}.${k}` : k, out);
-    else out.set(at, JSON.stringify(v));
-    return out;
-  };
-  const a = flat(server, '', new Map());
-  const b = flat(recount, '', new Map());
-  const rows: Array<[string, string, string]> = [];
-  for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-    // A tally key at zero and a missing key mean the same.
-    const x = a.get(key) ?? '0';
-    const y = b.get(key) ?? '0';
-    if (x !== y) rows.push([key, x, y]);
-  }
-  return rows;
 }

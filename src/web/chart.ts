@@ -19,6 +19,24 @@ export interface ChartData {
   readonly format: (n: number) => string;
   /** Show the table open (where it is the page's only table of these figures). */
   readonly open?: boolean;
+  /**
+   * The figures' names for a verifier (docs/statistics.md, "Figures on the pages"): each row's
+   * (`orgs.party`) and each series' (`registered`). A row's sum is marked with the row's name,
+   * a table cell with the series' name before it (`registered.orgs.party`).
+   */
+  readonly figures?: {
+    readonly rows: readonly string[];
+    readonly series: readonly string[];
+  };
+}
+
+/** The data-figure attribute of a row's sum (`series` undefined) or of one of its values. */
+function figureAttr(d: ChartData, row: number, series?: number): Html {
+  const name = d.figures?.rows[row];
+  if (name === undefined) return html``;
+  const prefix = series === undefined ? undefined : d.figures?.series[series];
+  if (series !== undefined && prefix === undefined) return html``;
+  return html` data-figure="${prefix === undefined ? name : `${prefix}.${name}`}"`;
 }
 
 const WIDTH = 340;
@@ -111,7 +129,7 @@ export function barChart(d: ChartData): Html {
         : html`<text x="${lx.toFixed(1)}" y="${height - 4}" text-anchor="middle">${row[0]}</text>`
     }${
       figures || d.rows.length === 1
-        ? html`<text class="figure" x="${((i + 0.5) * step).toFixed(1)}" y="${(base - (total / max) * plot - 5).toFixed(1)}" text-anchor="middle">${d.format(total)}</text>`
+        ? html`<text class="figure" x="${((i + 0.5) * step).toFixed(1)}" y="${(base - (total / max) * plot - 5).toFixed(1)}" text-anchor="middle"${figureAttr(d, i)}>${d.format(total)}</text>`
         : ''
     }`;
   });
@@ -138,7 +156,7 @@ export function categoryChart(d: ChartData): Html {
       total === 0
         ? html`<rect class="bar" x="0" y="${y + 19}" width="1" height="13"><title>${r[0]}: ${d.format(0)}</title></rect>`
         : segments(d, r, (start, length) => ({ x: start, y: y + 19, w: length, h: 13 }), room / max)
-    }<text x="${(w + 6).toFixed(1)}" y="${y + 30}">${d.format(total)}</text>`;
+    }<text x="${(w + 6).toFixed(1)}" y="${y + 30}"${figureAttr(d, i)}>${d.format(total)}</text>`;
   });
   return figure(d, id, height, html`${key.markup}${body}`, 'chart categories');
 }
@@ -152,7 +170,7 @@ ${content}
 </svg>
 <details${d.open ? html` open` : ''}><summary>${d.tableSummary}</summary>
 <table><thead><tr><th scope="col">${d.labelHeader}</th>${d.series.map((s) => html`<th scope="col" class="num">${s.name}</th>`)}</tr></thead>
-<tbody>${d.rows.map((r) => html`<tr><th scope="row">${r[0]}</th>${valuesOf(r).map((v) => html`<td class="num">${d.format(v)}</td>`)}</tr>`)}</tbody></table>
+<tbody>${d.rows.map((r, i) => html`<tr><th scope="row">${r[0]}</th>${valuesOf(r).map((v, s) => html`<td class="num"${figureAttr(d, i, s)}>${d.format(v)}</td>`)}</tr>`)}</tbody></table>
 </details>
 </figure>`;
 }

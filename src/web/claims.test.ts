@@ -77,8 +77,8 @@ describe('a registry with imported history and declarations made here', () => {
           `${locale} ${path}: the sentence carries the exact total`,
         );
         assert.match(page, /id="total-approx"[^>]* hidden><\/p>/, 'no short form under 10,000');
-        assert.match(page, /id="total-registered">5</);
-        assert.match(page, new RegExp(`id="total-imported">${t.number(1000)}<`));
+        assert.match(page, /id="total-registered"[^>]*>5</);
+        assert.match(page, new RegExp(`id="total-imported"[^>]*>${t.number(1000)}<`));
         assert.ok(page.includes(t.m['stats.imported']) && page.includes(t.m['stats.registered']));
       }
       const figures = await get(`${registry.url}/${PREFIX[locale]}/figures`);
@@ -90,7 +90,10 @@ describe('a registry with imported history and declarations made here', () => {
       assert.doesNotMatch(figures, /见参考文章|見參考文章|原退党|原退黨/);
     }
     const en = await get(`${registry.url}/en/`);
-    assert.match(en, /<strong id="total" data-total="1005">1,005<\/strong> people have declared/);
+    assert.match(
+      en,
+      /<strong id="total" data-total="1005" data-figure="total" data-tree-size="1005">1,005<\/strong> people have declared/,
+    );
   });
 
   test('latest statements are the latest approved, and the feed is dated by approval', async () => {

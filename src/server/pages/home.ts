@@ -94,12 +94,13 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
   }
 
   p.get('/:lang/', async ({ t }) => {
-    const { totals } = await store.state();
+    const { totals, treeSize } = await store.state();
     return homePage(
       t,
       totals,
       await store.publications({ limit: 5 }),
       await site(),
+      treeSize,
       opts.operator ?? NO_OPERATOR,
     );
   });

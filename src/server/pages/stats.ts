@@ -12,11 +12,11 @@ export function statsRoutes(p: Pages, { store }: WebOptions): void {
   });
 
   p.get('/:lang/stats.csv', async ({ reply }) => {
-    const { totals } = await store.state();
+    const { totals, treeSize } = await store.state();
     return reply
       .header('Content-Disposition', 'attachment; filename="tuidang-totals.csv"')
       .type('text/csv; charset=utf-8')
-      .send(statsCsv(totals));
+      .send(statsCsv(totals, treeSize));
   });
 
   p.get('/:lang/figures', async ({ t }) => figuresPage(t, figures, (await store.state()).totals));

@@ -26,6 +26,7 @@ function followTotal(el: HTMLElement, approx: HTMLElement | null): void {
       size = treeSize;
       if (first) return;
       const stats = (await (await fetch('/api/v1/stats')).json()) as {
+        treeSize: number;
         total: number;
         totals: { registered: { declarants: number }; imported: { declarants: number } };
       };
@@ -35,6 +36,8 @@ function followTotal(el: HTMLElement, approx: HTMLElement | null): void {
         if (figure) figure.textContent = format.format(stats.totals[part].declarants);
       }
       el.dataset.total = String(stats.total);
+      // The figures now name the publication they are of (docs/statistics.md, §8).
+      el.dataset.treeSize = String(stats.treeSize);
       const s = short(stats.total);
       if (approx) {
         approx.hidden = s === undefined;

@@ -100,6 +100,10 @@ export function overTimeChart(t: I18n, totals: Totals): Html {
       ([label, ...values]) => [label, ...kept.map((s) => values[s] as number)] as const,
     ),
     format: t.number,
+    figures: {
+      rows: rows.map(([label]) => `overTime.${label}`),
+      series: kept.map((s) => (s === 0 ? 'registered' : 'imported')),
+    },
   });
 }
 
