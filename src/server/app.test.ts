@@ -180,9 +180,14 @@ test('the honeypot: a form that fills the hidden field is refused and nothing is
 
 test('proof of work on the API: 403 with how to solve it, 201 with a solved challenge, once', async () => {
   const { solveChallenge } = await import('altcha-lib');
-  const { deriveKey } = await import('altcha-lib/algorithms/sha');
+  const { deriveKey } = await import('../web/client/scrypt-key.ts');
   const { ProofOfWork } = await import('./pow.ts');
-  const pow = new ProofOfWork({ seed: new Uint8Array(32).fill(3), cost: 300, waitSeconds: 3 });
+  const pow = new ProofOfWork({
+    seed: new Uint8Array(32).fill(3),
+    cost: 2,
+    scryptN: 16,
+    waitSeconds: 3,
+  });
   const sequencer: Declarations = {
     submit: async () => [],
     close: async () => {},

@@ -32,7 +32,7 @@ before(async () => {
     DATA_DIR: join(tmpdir(), `tuidang-web-${process.pid}-${Date.now()}`, 'data'),
     TUIDANG_ORIGIN: 'web.example/log',
     // Proof of work on, as in production, but light: a cheap challenge and a one-second ticket.
-    TUIDANG_POW_COST: '2000',
+    TUIDANG_POW_COST: '1',
     TUIDANG_POW_WAIT: '1',
     TUIDANG_PUBLISH_INTERVAL: '0',
   };

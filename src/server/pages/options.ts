@@ -13,6 +13,8 @@ export interface WebOptions {
   readonly vkey: string;
   /** Spends the budget of this many declarants; else the seconds to wait. */
   readonly admit?: (req: FastifyRequest, declarants: number) => number | undefined;
+  /** Spends one re-send of a form already declared (answered from a cache); else the seconds to wait. */
+  readonly admitResend?: (req: FastifyRequest) => number | undefined;
   /** Spends one confirmation mail of the client's budget; else the seconds to wait. */
   readonly admitMail?: (req: FastifyRequest) => number | undefined;
   /** Who the client is (its address, or its IPv6 network): form tickets are bound to it. */
