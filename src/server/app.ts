@@ -262,6 +262,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     admitResend: (req) => admission.resend(req),
     admitMail: (req) => admit(mails, req, behindProxy, clientOf, 1, true),
     clientKey: clientOf,
+    rateLimit: opts.rateLimit ?? 30,
     pow: opts.pow,
     newsletter: opts.newsletter,
     publicUrl: opts.publicUrl,

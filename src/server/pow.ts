@@ -76,6 +76,10 @@ export class ProofOfWork {
     this.#n = opts.scryptN ?? SCRYPT.N;
   }
 
+  get cost(): number {
+    return this.#opts.cost;
+  }
+
   get waitSeconds(): number {
     return this.#opts.waitSeconds;
   }

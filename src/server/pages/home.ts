@@ -7,6 +7,7 @@ import {
   buildVerifier,
   CLIENT_SCRIPTS,
   clientScript,
+  floodCost,
   homePage,
   localeFromPrefix,
   negotiate,
@@ -103,6 +104,7 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
         cosigned: cosigned(checkpoint, w.vkey),
       })),
       newsletter: opts.newsletter !== undefined,
+      flood: opts.pow && floodCost(opts.pow.cost, opts.pow.waitSeconds, opts.rateLimit ?? 30),
     });
   });
 }

@@ -398,4 +398,15 @@ export const zhHans: Messages = {
   'declare.again': '您的网络连接在打开表格后有变化。请核对内容后再提交一次；尚未记录任何内容。',
   'newsletter.errorSend': '暂时无法发送确认邮件，请稍后再试。',
   'newsletter.errorRejected': '对方的邮件服务器拒收了这封邮件，请检查邮件地址。',
+  // 灌水的代价（/about），按本站的设置计算（src/web/flood-cost.ts）。
+  'about.flood': '用假声明灌水，要付出什么代价',
+  'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
+    `网上提交的声明，每登记一个人都要先“做功”。开启 JavaScript 时，浏览器要解一道计算题（scrypt），每试一次都要占用 4 MiB 内存，每人平均要试 ${fewest}–${most} 次：在中档手机上约需 ${phone} 秒（我们的估算）；即便用我们所知最快、专为解题编写的程序，每登记 1,000 人也要耗费 ${fast}–${slow} 秒处理器时间。系统繁忙时，题目最多会难上十倍。`,
+  'about.floodWait': (seconds: number) =>
+    `不开启 JavaScript 时，表格上每有一人，就须在打开表格 ${seconds} 秒后才能提交；同一连接的多份表格要依次计时，不能同时等。`,
+  'about.floodLimit': (people: number) =>
+    `每个连接（一个 IPv4 地址或一个 IPv6 网段）每分钟最多登记 ${people} 人。`,
+  'about.floodOff': '本站运营方已关闭提交前的“做功”要求。',
+  'about.floodLimits':
+    '这样，灌水就要付出电脑、网络地址和时间，但并非做不到。正因如此，每条记录都公开，作废也只能另记一条公开记录，人人都能重新清点。',
 };
