@@ -448,7 +448,7 @@ export const en = {
   // What a flood costs (/about), with this registry's settings (src/web/flood-cost.ts).
   'about.flood': 'What a flood of fake declarations costs',
   'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
-    `Every declaration from the web costs work for each person declared. With JavaScript, the browser solves a puzzle that needs 4 MiB of memory for each try (scrypt), ${fewest} to ${most} tries a person: about ${phone} seconds on a mid-range phone (our estimate), and ${fast} to ${slow} seconds of processor time per 1,000 entries for the fastest program we know, written to solve it. Under heavy load the puzzle grows up to tenfold.`,
+    `Every declaration from the web costs work for each person declared. With JavaScript, the browser solves a puzzle that needs 4 MiB of memory for each try (scrypt), ${fewest} to ${most} tries a person: about ${phone} seconds on a mid-range phone (our estimate), and, on our test machine, ${fast} to ${slow} seconds of processor time per 1,000 entries for the fastest program we know, written to solve it (a faster processor needs less). Under heavy load the puzzle grows up to tenfold.`,
   'about.floodWait': (seconds: number) =>
     `Without JavaScript, a form must have been open ${seconds} seconds for each person on it before it is accepted, and the forms of one connection wait one after another.`,
   'about.floodLimit': (people: number) =>

@@ -401,7 +401,7 @@ export const zhHans: Messages = {
   // 灌水的代价（/about），按本站的设置计算（src/web/flood-cost.ts）。
   'about.flood': '用假声明灌水，要付出什么代价',
   'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
-    `网上提交的声明，每登记一个人都要先“做功”。开启 JavaScript 时，浏览器要解一道计算题（scrypt），每试一次都要占用 4 MiB 内存，每人平均要试 ${fewest}–${most} 次：在中档手机上约需 ${phone} 秒（我们的估算）；即便用我们所知最快、专为解题编写的程序，每登记 1,000 人也要耗费 ${fast}–${slow} 秒处理器时间。系统繁忙时，题目最多会难上十倍。`,
+    `网上提交的声明，每登记一个人都要先“做功”。开启 JavaScript 时，浏览器要解一道计算题（scrypt），每试一次都要占用 4 MiB 内存，每人平均要试 ${fewest}–${most} 次：在中档手机上约需 ${phone} 秒（我们的估算）；即便用我们所知最快、专为解题编写的程序，在我们的测试机器上每登记 1,000 人也要耗费 ${fast}–${slow} 秒处理器时间（处理器越快，耗时越少）。系统繁忙时，题目最多会难上十倍。`,
   'about.floodWait': (seconds: number) =>
     `不开启 JavaScript 时，表格上每有一人，就须在打开表格 ${seconds} 秒后才能提交；同一连接的多份表格要依次计时，不能同时等。`,
   'about.floodLimit': (people: number) =>

@@ -403,7 +403,7 @@ export const zhHant: Messages = {
   // 灌水的代價（/about），依本站的設定計算（src/web/flood-cost.ts）。
   'about.flood': '用假聲明灌水，要付出什麼代價',
   'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
-    `網路上送出的聲明，每登記一個人都要先「做功」。開啟 JavaScript 時，瀏覽器要解一道計算題（scrypt），每試一次都要佔用 4 MiB 記憶體，每人平均要試 ${fewest}–${most} 次：在中階手機上約需 ${phone} 秒（我們的估算）；即使用我們所知最快、專為解題撰寫的程式，每登記 1,000 人也要耗費 ${fast}–${slow} 秒處理器時間。系統忙碌時，題目最多會難上十倍。`,
+    `網路上送出的聲明，每登記一個人都要先「做功」。開啟 JavaScript 時，瀏覽器要解一道計算題（scrypt），每試一次都要佔用 4 MiB 記憶體，每人平均要試 ${fewest}–${most} 次：在中階手機上約需 ${phone} 秒（我們的估算）；即使用我們所知最快、專為解題撰寫的程式，在我們的測試機器上每登記 1,000 人也要耗費 ${fast}–${slow} 秒處理器時間（處理器越快，耗時越少）。系統忙碌時，題目最多會難上十倍。`,
   'about.floodWait': (seconds: number) =>
     `不開啟 JavaScript 時，表單上每有一人，就須在開啟表單 ${seconds} 秒後才能送出；同一連線的多份表單要依序計時，不能同時等。`,
   'about.floodLimit': (people: number) =>
