@@ -405,7 +405,7 @@ export const zhHant: Messages = {
   'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
     `網路上送出的聲明，每登記一個人都要先「做功」。開啟 JavaScript 時，瀏覽器要解一道計算題（scrypt），每試一次都要佔用 4 MiB 記憶體，每人平均要試 ${fewest}–${most} 次：在中階手機上約需 ${phone} 秒（我們的估算）；即使用我們所知最快、專為解題撰寫的程式，在我們的測試機器上每登記 1,000 人也要耗費 ${fast}–${slow} 秒處理器時間（處理器越快，耗時越少）。系統忙碌時，題目最多會難上十倍。`,
   'about.floodWait': (seconds: number) =>
-    `不開啟 JavaScript 時，表單上每有一人，就須在開啟表單 ${seconds} 秒後才能送出；同一連線的多份表單要依序計時，不能同時等。`,
+    `不開啟 JavaScript 時，表單開啟後要等一會兒才能送出：表單上每有一人，就多等 ${seconds} 秒；同一連線的多份表單依序計時，不能同時等。`,
   'about.floodLimit': (people: number) =>
     `每個連線（一個 IPv4 位址或一個 IPv6 網段）每分鐘最多登記 ${people} 人。`,
   'about.floodOff': '本站營運者已關閉送出前的「做功」要求。',
