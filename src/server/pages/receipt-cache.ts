@@ -8,7 +8,8 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
-/** How long a page is kept, and how many bytes of sealed pages at most (oldest dropped first). */
+/** How long a page is kept at least (then until the hour), and how many bytes of sealed pages at
+ * most (oldest dropped first). */
 export const RECEIPT_CACHE_SECONDS = 3600;
 export const RECEIPT_CACHE_BYTES = 32 * 1024 * 1024;
 
@@ -70,7 +71,10 @@ export class ReceiptPages {
     const id = this.#id(key, form);
     const old = this.#entries.get(id);
     if (old) this.#drop(id, old);
-    this.#entries.set(id, { sealed, expires: this.#now() + RECEIPT_CACHE_SECONDS * 1000 });
+    // Kept an hour or two, until the hour: the expiry does not tell the second of the declaration.
+    const hour = 3_600_000;
+    const expires = Math.ceil((this.#now() + RECEIPT_CACHE_SECONDS * 1000) / hour) * hour;
+    this.#entries.set(id, { sealed, expires });
     this.#bytes += sealed.length;
     for (const [k, e] of this.#entries) {
       if (this.#bytes <= this.#maxBytes && e.expires > this.#now()) break;
