@@ -25,7 +25,7 @@ const benchmarks: Record<string, { about: string; run: (args: string[]) => Promi
   },
   stuffing: {
     about:
-      'what 1,000 stuffed entries cost an attacker: CPU-seconds of proof of work vs. plain SHA-256, wall time per client',
+      "what 1,000 stuffed entries cost an attacker, per path: CPU-seconds of the scrypt proof of work for the browser's and a native solver, the server's share, wall time per client",
     run: async (a) => (await import('./stuffing.ts')).run(a),
   },
   log: {

@@ -27,7 +27,7 @@ Configuration comes from the environment:
   RATE_LIMIT_IPV6_PREFIX   the IPv6 prefix length that is one client (default 64)
   CONNECTIONS_PER_ADDRESS  open connections one address may hold (default 64; 0: no cap)
   TUIDANG_POW              proof of work on declarations: on (default) or off
-  TUIDANG_POW_COST         hashes per declarant a client computes on average when idle (default 5000)
+  TUIDANG_POW_COST         scrypt evaluations per declarant a client computes on average (default 5)
   TUIDANG_POW_WAIT         seconds per declarant a form without JavaScript must be open (default 3)
   TRUST_PROXY              behind a reverse proxy: the number of proxies, or their addresses
   SMTP_URL                 the SMTP server for the newsletter (without it, no newsletter)

@@ -221,12 +221,22 @@ function readListen(raw: string | undefined): Config['metricsListen'] {
   return { host: (m[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
+/** scrypt evaluations per declarant on average (docs/abuse.md: about 30 ms of native CPU). */
+export const DEFAULT_POW_COST = 5;
+
 function readPow(env: NodeJS.ProcessEnv): Config['pow'] {
   const v = env.TUIDANG_POW ?? 'on';
   if (v === 'off') return undefined;
   if (v !== 'on') throw new ConfigError(`TUIDANG_POW=${v} must be on or off`);
+  // Before scrypt, the cost counted SHA-256 hashes (5,000 by default): such a value now would ask
+  // hours of work, so it is refused with a word on what changed.
+  const cost = env.TUIDANG_POW_COST;
+  if (cost !== undefined && /^\d+$/.test(cost) && Number(cost) > 1000)
+    throw new ConfigError(
+      `TUIDANG_POW_COST=${cost} is too large: it now counts scrypt evaluations (4 MiB each) per declarant, not SHA-256 hashes; the default is ${DEFAULT_POW_COST}`,
+    );
   return {
-    cost: int(env, 'TUIDANG_POW_COST', 5000, 1, 10_000_000),
+    cost: int(env, 'TUIDANG_POW_COST', DEFAULT_POW_COST, 1, 1000),
     waitSeconds: int(env, 'TUIDANG_POW_WAIT', 3, 0, 600),
   };
 }

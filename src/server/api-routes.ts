@@ -32,6 +32,9 @@ export function apiRoutes(
       const n = raw === undefined ? 1 : size(raw, 'declarants');
       if (n < 1 || n > MAX_DECLARANTS)
         throw new HttpError(400, `declarants must be from 1 to ${MAX_DECLARANTS}.`);
+      // Each challenge costs the server one scrypt evaluation: a client may ask for a few a minute.
+      const wait = admission?.challenge(req);
+      if (wait !== undefined) throw new RateLimitedError(wait, 'proof-of-work challenges');
       return reply.header('Cache-Control', 'no-store').send(await pow.challenge(n));
     });
   }

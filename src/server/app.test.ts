@@ -180,9 +180,14 @@ test('the honeypot: a form that fills the hidden field is refused and nothing is
 
 test('proof of work on the API: 403 with how to solve it, 201 with a solved challenge, once', async () => {
   const { solveChallenge } = await import('altcha-lib');
-  const { deriveKey } = await import('altcha-lib/algorithms/sha');
+  const { deriveKey } = await import('../web/client/scrypt-key.ts');
   const { ProofOfWork } = await import('./pow.ts');
-  const pow = new ProofOfWork({ seed: new Uint8Array(32).fill(3), cost: 300, waitSeconds: 3 });
+  const pow = new ProofOfWork({
+    seed: new Uint8Array(32).fill(3),
+    cost: 2,
+    scryptN: 16,
+    waitSeconds: 3,
+  });
   const sequencer: Declarations = {
     submit: async () => [],
     close: async () => {},
@@ -240,4 +245,37 @@ test('a page that fails is an HTML page in its language, with the status and Ret
     assert.doesNotMatch(res.body, /disk exploded|connection refused|at /);
     assert.equal(logged.length, 1, 'logged once, for the operator');
   }
+});
+
+test('challenges cost the server an scrypt evaluation each: a client may ask for CHALLENGES_PER_MINUTE a minute', async () => {
+  const { ProofOfWork } = await import('./pow.ts');
+  const { CHALLENGES_PER_MINUTE } = await import('./app.ts');
+  const pow = new ProofOfWork({
+    seed: new Uint8Array(32).fill(3),
+    cost: 1,
+    scryptN: 16,
+    waitSeconds: 3,
+  });
+  const sequencer: Declarations = {
+    submit: async () => [],
+    close: async () => {},
+    poolDepth: 0,
+    void: async () => 0,
+  };
+  const app = await buildApp({
+    store: new MemoryStore(),
+    sequencer,
+    vkey: 'example.org/log+00000000+AQ==',
+    logger,
+    pow,
+  });
+  const ask = (remoteAddress: string) =>
+    app.inject({ method: 'GET', url: '/api/v1/challenge?declarants=2', remoteAddress });
+  for (let i = 0; i < CHALLENGES_PER_MINUTE; i++)
+    assert.equal((await ask('203.0.113.5')).statusCode, 200, `challenge ${i + 1}`);
+  const refused = await ask('203.0.113.5');
+  assert.equal(refused.statusCode, 429);
+  assert.ok(Number(refused.headers['retry-after']) > 0);
+  assert.match(refused.json().detail, /proof-of-work challenges/);
+  assert.equal((await ask('198.51.100.5')).statusCode, 200, 'another client is not held back');
 });

@@ -74,6 +74,11 @@ export interface AppOptions {
 const BODY_LIMIT = 1024 * 1024;
 
 const MAILS_PER_HOUR = 5;
+// Proof-of-work challenges a client may ask for a minute (each costs the server one scrypt
+// evaluation, a few milliseconds), and forms already declared it may send again (a reload of the
+// receipt page answers from a cache, or from the stored receipts): far more than a person needs.
+export const CHALLENGES_PER_MINUTE = 20;
+export const RESENDS_PER_MINUTE = 10;
 
 export interface Timeouts {
   /** The whole request, headers and body, must arrive within this. */
@@ -255,10 +260,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const behindProxy = opts.trustProxy !== undefined && opts.trustProxy !== false;
   const clientOf = (req: FastifyRequest) =>
     clientKey(req.ip, opts.ipv6Prefix ?? DEFAULT_IPV6_PREFIX);
+  const challenges = new RateLimiter(CHALLENGES_PER_MINUTE);
+  const resends = new RateLimiter(RESENDS_PER_MINUTE);
   const admission: Admission = {
     clientKey: clientOf,
     check: (req, declarants) => admit(limiter, req, behindProxy, clientOf, declarants, false),
     take: (req, declarants) => admit(limiter, req, behindProxy, clientOf, declarants, true),
+    challenge: (req) => admit(challenges, req, behindProxy, clientOf, 1, true),
+    resend: (req) => admit(resends, req, behindProxy, clientOf, 1, true),
   };
   apiRoutes(app, opts.store, opts.sequencer, opts.pow, admission);
   // Confirmation mails a client may cause: a few an hour (each address also gets one a day).
@@ -269,8 +278,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     origin: opts.origin ?? 'localhost/tuidang',
     vkey: opts.vkey,
     admit: (req, declarants) => admission.take(req, declarants),
+    admitResend: (req) => admission.resend(req),
     admitMail: (req) => admit(mails, req, behindProxy, clientOf, 1, true),
     clientKey: clientOf,
+    rateLimit: opts.rateLimit ?? 30,
     pow: opts.pow,
     newsletter: opts.newsletter,
     publicUrl: opts.publicUrl,
@@ -297,6 +308,10 @@ export interface Admission {
   check(req: FastifyRequest, declarants: number): number | undefined;
   /** Spends the budget of `declarants`; seconds to wait instead if there is not enough. */
   take(req: FastifyRequest, declarants: number): number | undefined;
+  /** Spends one of the client's proof-of-work challenges; else the seconds to wait. */
+  challenge(req: FastifyRequest): number | undefined;
+  /** Spends one of the client's re-sends of a form already declared; else the seconds to wait. */
+  resend(req: FastifyRequest): number | undefined;
 }
 
 /**

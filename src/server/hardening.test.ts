@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
-import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore, PostgresStore, SqliteStore } from '../store/index.ts';
+import { deriveKey } from '../web/client/scrypt-key.ts';
 import { type AppOptions, buildApp } from './app.ts';
 import { connectionCap } from './connections.ts';
 import { createLogger } from './logger.ts';
@@ -137,7 +137,12 @@ test('invalid UTF-8 in a JSON body or a form is refused with 400, never stored a
 
 test('the rate limit counts declarants, and a request that did no work spends no budget', async () => {
   const { sequencer, declared } = counting();
-  const pow = new ProofOfWork({ seed: new Uint8Array(32).fill(3), cost: 20, waitSeconds: 3 });
+  const pow = new ProofOfWork({
+    seed: new Uint8Array(32).fill(3),
+    cost: 2,
+    scryptN: 16,
+    waitSeconds: 3,
+  });
   const a = await app(sequencer, { rateLimit: 10, pow });
   const post = async (n: number, solved: boolean, remoteAddress = '198.51.100.7') => {
     let altcha: string | undefined;
@@ -233,7 +238,8 @@ test('the form: limits count its declarants; the ticket is bound to the client t
   let now = Date.UTC(2026, 10, 25, 12);
   const pow = new ProofOfWork({
     seed: new Uint8Array(32).fill(3),
-    cost: 20,
+    cost: 2,
+    scryptN: 16,
     waitSeconds: 3,
     now: () => now,
   });

@@ -1,29 +1,55 @@
-// Proof of work against floods (ALTCHA, via altcha-lib). With JavaScript, the browser (or an API
-// client) solves a SHA-256 challenge whose cost grows with the number of declarants it is for and
-// with the load. Without JavaScript (Tor Browser "safest"), the form carries a signed ticket
-// instead, bound to the client that fetched the form, and is accepted only after it has been open
-// a few seconds per declarant: it costs a flood time rather than CPU, and the per-client rate limit
-// (which counts declarants) bounds what time can buy. Tickets and solutions are single-use, in a
-// ledger the store keeps (so also across restarts and, in a cluster, across nodes). The secrets
-// derive from the log's signing key, so every node of a cluster accepts what another issued.
-// docs/abuse.md says what this costs an attacker.
+// Proof of work against floods (ALTCHA's challenge format, via altcha-lib). With JavaScript, the
+// browser (or an API client) solves a memory-hard challenge: it looks for a counter whose scrypt
+// key (N = 4,096, r = 8: 4 MiB of memory an evaluation) starts with a given prefix, and the work
+// grows with the number of declarants it is for and with the load. scrypt, not SHA-256: a native
+// solver computes SHA-256 some 30 times faster than a phone's browser, scrypt only a few times
+// faster (bench/stuffing.ts measures both; docs/abuse.md has the figures).
+//
+// The server's cost stays small and bounded. It derives one key when it issues a challenge (the
+// counter it picked; a few milliseconds on the thread pool, at most MAX_DERIVING at once, and the
+// routes limit how many challenges a client may ask for) and signs it; checking a solution is then
+// two HMACs and never an scrypt evaluation, whatever is sent: the parameters, expiry and signature
+// are checked first, and a solution without a key signature is refused rather than re-derived.
+//
+// Without JavaScript (Tor Browser "safest"), the form carries a signed ticket instead, bound to the
+// client that fetched the form, and accepted only after it has been open a few seconds per
+// declarant. A client's tickets wait one after another, not side by side: forty tickets fetched at
+// once do not all ripen after one wait. It costs a flood time rather than CPU, and the per-client
+// rate limit (which counts declarants) bounds what time can buy. Tickets and solutions are
+// single-use, in a ledger the store keeps (so also across restarts and, in a cluster, across
+// nodes). The secrets derive from the log's signing key, so every node of a cluster accepts what
+// another issued. docs/abuse.md says what this costs an attacker.
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Challenge, createChallenge, randomInt, verifySolution } from 'altcha-lib';
-import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { deriveKey as scryptKey } from 'altcha-lib/algorithms/scrypt';
+import { TuidangError } from '../errors/index.ts';
+
+/** The puzzle's memory-hard function: scrypt with these parameters, a 32-byte key. */
+export const SCRYPT = { algorithm: 'SCRYPT', N: 4096, r: 8, p: 1, keyLength: 32 } as const;
+
+/** Challenges whose key is being derived at once; more are refused (503) until some are done. */
+export const MAX_DERIVING = 16;
 
 export interface PowOptions {
   /** Secret material (the signing key's seed). */
   readonly seed: Uint8Array;
-  /** Hashes a client computes on average at no load. */
+  /** scrypt evaluations a client computes on average per declarant, at no load. */
   readonly cost: number;
   /** Seconds per declarant a form without JavaScript must have been open. */
   readonly waitSeconds: number;
+  /** scrypt's N (a power of two; memory is 1 KiB times N): SCRYPT.N unless a test says less. */
+  readonly scryptN?: number;
   /** 0 (idle) … 1 (saturated): the cost grows up to tenfold with it. */
   readonly load?: () => number;
   readonly now?: () => number;
   /** A ledger shared by the nodes of a cluster: true the first time a token is spent anywhere. */
   readonly spendOnce?: (token: string, expiresAtMs: number) => Promise<boolean>;
 }
+
+/** Verification never derives a key: a challenge without a key signature is refused before. */
+const neverDerive = (): never => {
+  throw new TuidangError('internal', 'a solution is checked by its key signature only');
+};
 
 const TICKET_LIFETIME_S = 3600;
 // Issue time (8 bytes), random (16), binding to client and form (8); then a 16-byte MAC.
@@ -34,7 +60,11 @@ export class ProofOfWork {
   readonly #keySecret: string;
   readonly #ticketKey: Buffer;
   readonly #opts: PowOptions;
+  readonly #n: number;
   readonly #used = new Map<string, number>();
+  /** When each client's tickets have ripened up to (by the ticket's binding): they ripen in turn. */
+  readonly #ripe = new Map<string, number>();
+  #deriving = 0;
 
   constructor(opts: PowOptions) {
     const derive = (info: string) =>
@@ -43,6 +73,11 @@ export class ProofOfWork {
     this.#keySecret = derive('tuidang/pow/key/v1').toString('base64');
     this.#ticketKey = derive('tuidang/pow/ticket/v1');
     this.#opts = opts;
+    this.#n = opts.scryptN ?? SCRYPT.N;
+  }
+
+  get cost(): number {
+    return this.#opts.cost;
   }
 
   get waitSeconds(): number {
@@ -64,25 +99,40 @@ export class ProofOfWork {
     return this.#opts.spendOnce ? this.#opts.spendOnce(token, expiresAtMs) : true;
   }
 
-  /** A new challenge for a submission of `declarants`: its work grows with them and with the load. */
-  challenge(declarants = 1): Promise<Challenge> {
+  /**
+   * A new challenge for a submission of `declarants`: its work grows with them and with the load.
+   * Issuing derives one key (a few milliseconds off the event loop); past MAX_DERIVING at once it
+   * throws `pool-full` (503, try again in a second).
+   */
+  async challenge(declarants = 1): Promise<Challenge> {
+    if (this.#deriving >= MAX_DERIVING)
+      throw new TuidangError('pool-full', 'too many proof-of-work challenges are being made');
     const load = Math.min(1, Math.max(0, this.#opts.load?.() ?? 0));
-    const max = Math.round(this.#opts.cost * declarants * (1 + 9 * load));
-    return createChallenge({
-      algorithm: 'SHA-256',
-      cost: 1,
-      counter: randomInt(Math.max(1, Math.floor(max / 2)), max),
-      // Signed with the challenge: a solution counts for this many declarants, no more.
-      data: { declarants },
-      deriveKey,
-      expiresAt: Math.floor(this.#now() / 1000) + 600,
-      hmacSignatureSecret: this.#challengeSecret,
-      hmacKeySignatureSecret: this.#keySecret,
-    });
+    const max = Math.max(1, Math.round(this.#opts.cost * declarants * (1 + 9 * load)));
+    this.#deriving++;
+    try {
+      return await createChallenge({
+        algorithm: SCRYPT.algorithm,
+        cost: this.#n,
+        memoryCost: SCRYPT.r,
+        parallelism: SCRYPT.p,
+        keyLength: SCRYPT.keyLength,
+        // The solver tries counters from 0: it does counter + 1 evaluations.
+        counter: randomInt(Math.floor(max / 2), max),
+        // Signed with the challenge: a solution counts for this many declarants, no more.
+        data: { declarants },
+        deriveKey: scryptKey,
+        expiresAt: Math.floor(this.#now() / 1000) + 600,
+        hmacSignatureSecret: this.#challengeSecret,
+        hmacKeySignatureSecret: this.#keySecret,
+      });
+    } finally {
+      this.#deriving--;
+    }
   }
 
   /** Whether a solved challenge (base64 JSON `{ challenge, solution }`) is valid, unused, and was
-   * issued for at least `declarants`. */
+   * issued for at least `declarants`. It costs two HMACs at most, never a key derivation. */
   async checkSolution(payload: string | undefined, declarants = 1): Promise<boolean> {
     if (!payload || payload.length > 4096) return false;
     let parsed: { challenge?: Challenge; solution?: { counter: number; derivedKey: string } };
@@ -91,21 +141,35 @@ export class ProofOfWork {
     } catch {
       return false;
     }
-    if (!parsed.challenge || !parsed.solution) return false;
-    const issuedFor = parsed.challenge.parameters?.data?.declarants;
+    // Attacker-controlled: every field is checked before any is trusted.
+    const params = parsed?.challenge?.parameters;
+    if (!parsed.solution || typeof params !== 'object' || params === null) return false;
+    const issuedFor = params.data?.declarants;
     if (typeof issuedFor !== 'number' || issuedFor < declarants) return false;
+    // The puzzle this server sets today, and only with a key signature (else altcha-lib would
+    // derive the key again: an scrypt evaluation for anyone who asks).
+    if (
+      params.algorithm !== SCRYPT.algorithm ||
+      params.cost !== this.#n ||
+      params.memoryCost !== SCRYPT.r ||
+      params.parallelism !== SCRYPT.p ||
+      params.keyLength !== SCRYPT.keyLength ||
+      typeof params.keySignature !== 'string' ||
+      typeof params.expiresAt !== 'number' ||
+      params.expiresAt * 1000 < this.#now()
+    )
+      return false;
+    const token = `s:${parsed.challenge?.signature}`;
+    if (this.#used.has(token)) return false;
     const result = await verifySolution({
-      challenge: parsed.challenge,
+      challenge: parsed.challenge as Challenge,
       solution: parsed.solution,
-      deriveKey,
+      deriveKey: neverDerive,
       hmacSignatureSecret: this.#challengeSecret,
       hmacKeySignatureSecret: this.#keySecret,
     }).catch(() => undefined);
     if (!result?.verified) return false;
-    return this.#once(
-      `s:${parsed.challenge.signature}`,
-      (parsed.challenge.parameters.expiresAt ?? 0) * 1000,
-    );
+    return this.#once(token, params.expiresAt * 1000);
   }
 
   /** The 8 bytes that bind a ticket to a client key and to the form it was issued for. */
@@ -149,9 +213,22 @@ export class ProofOfWork {
     if (age > TICKET_LIFETIME_S || age < -5) return { verdict: 'invalid' };
     if (!timingSafeEqual(this.#binding(clientKey, form), body.subarray(24)))
       return { verdict: 'moved' };
-    const wait = this.#opts.waitSeconds * declarants - age;
-    if (wait > 0) return { verdict: 'early', seconds: Math.ceil(wait) };
-    return (await this.#once(`t:${raw.toString('base64')}`, issued + TICKET_LIFETIME_S * 1000))
+    const token = `t:${raw.toString('base64')}`;
+    if (this.#used.has(token)) return { verdict: 'invalid' };
+    // The wait starts when the ticket was issued or when the client's previous ticket ripened,
+    // whichever is later: a client's tickets buy time one after another.
+    const client = body.subarray(24).toString('base64');
+    const now = this.#now();
+    const ready =
+      Math.max(issued, this.#ripe.get(client) ?? 0) + this.#opts.waitSeconds * declarants * 1000;
+    if (ready > now) return { verdict: 'early', seconds: Math.ceil((ready - now) / 1000) };
+    if (this.#ripe.size > 100_000)
+      for (const [k, at] of this.#ripe)
+        if (at < now - TICKET_LIFETIME_S * 1000) this.#ripe.delete(k);
+    // Claimed before the ledger is asked (which may take a round trip): two tickets of one client
+    // sent at once cannot both count the same seconds.
+    this.#ripe.set(client, ready);
+    return (await this.#once(token, issued + TICKET_LIFETIME_S * 1000))
       ? { verdict: 'ok' }
       : { verdict: 'invalid' };
   }

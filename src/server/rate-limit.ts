@@ -76,10 +76,10 @@ export class RateLimiter {
 /** Too many declarants from one client: 429 with Retry-After. */
 export class RateLimitedError extends TuidangError<'rate-limited'> {
   override name = 'RateLimitedError';
-  constructor(retryAfterSeconds: number) {
+  constructor(retryAfterSeconds: number, what = 'declarations') {
     super(
       'rate-limited',
-      `Too many declarations from your connection. Please wait ${retryAfterSeconds} seconds; nothing was recorded.`,
+      `Too many ${what} from your connection. Please wait ${retryAfterSeconds} seconds; nothing was recorded.`,
       { retryAfterSeconds },
     );
   }

@@ -101,9 +101,9 @@ export const receipt = {
 } as const;
 
 export const challenge = {
-  summary: 'A proof-of-work challenge (ALTCHA) to solve before declaring',
+  summary: 'A proof-of-work challenge (ALTCHA, scrypt) to solve before declaring',
   description:
-    'The work grows with the number of declarants the challenge is for; a solution is accepted for a submission of at most that many, once.',
+    'Find the counter whose scrypt key (N = parameters.cost, r = parameters.memoryCost, p = parameters.parallelism, salt and nonce as ALTCHA v2 defines them) starts with parameters.keyPrefix, e.g. with solveChallenge of altcha-lib and altcha-lib/algorithms/scrypt. The work grows with the number of declarants the challenge is for; a solution is accepted for a submission of at most that many, once, within 10 minutes. A client may ask for 20 challenges a minute (429 beyond), and 503 with Retry-After means the server is making many at once.',
   querystring: {
     type: 'object',
     properties: {

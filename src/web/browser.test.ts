@@ -16,6 +16,7 @@ import { catalogs, LOCALES, PREFIX } from './i18n.ts';
 
 const hans = catalogs['zh-Hans'];
 const hant = catalogs['zh-Hant'];
+const en = catalogs.en;
 
 const axe = readFileSync(
   new URL('../../node_modules/axe-core/axe.min.js', import.meta.url),
@@ -32,7 +33,7 @@ before(async () => {
     DATA_DIR: join(tmpdir(), `tuidang-web-${process.pid}-${Date.now()}`, 'data'),
     TUIDANG_ORIGIN: 'web.example/log',
     // Proof of work on, as in production, but light: a cheap challenge and a one-second ticket.
-    TUIDANG_POW_COST: '2000',
+    TUIDANG_POW_COST: '1',
     TUIDANG_POW_WAIT: '1',
     TUIDANG_PUBLISH_INTERVAL: '0',
   };
@@ -288,6 +289,37 @@ describe('with JavaScript, the form', () => {
       'the proof of work was solved in the browser',
     );
     assert.equal(await page.locator('section.receipt-card').count(), 3);
+    await context.close();
+  });
+
+  test('solves the memory-hard puzzle in the page, and the solution alone admits the declaration', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let body = '';
+    page.on('request', (r) => {
+      if (r.method() === 'POST') body = r.postData() ?? '';
+    });
+    await page.goto(`${registry.url}/en/declare`);
+    // No ticket to fall back on: only the work the page does can let this declaration in.
+    await page.locator('input[name="ticket"]').evaluate((el) => {
+      (el as HTMLInputElement).value = '';
+    });
+    const before = await treeSize();
+    const person = page.getByRole('group', { name: en['declare.person'](1) });
+    await person.getByLabel(en['declare.name'], { exact: true }).fill('Puzzle');
+    await person.getByRole('radio', { name: en['declare.alias'] }).check();
+    await person.getByRole('checkbox', { name: en['org.league'] }).check();
+    await page.getByRole('button', { name: en['declare.submit'], exact: true }).click();
+    await page.getByRole('heading', { name: en['receipt.headOne'] }).waitFor();
+    const sent = JSON.parse(
+      Buffer.from(new URLSearchParams(body).get('altcha') ?? '', 'base64').toString(),
+    ) as { challenge: { parameters: Record<string, unknown> }; solution: { counter: number } };
+    assert.equal(new URLSearchParams(body).get('ticket'), '');
+    assert.equal(sent.challenge.parameters.algorithm, 'SCRYPT');
+    assert.equal(sent.challenge.parameters.cost, 4096, 'N = 4,096: 4 MiB a try');
+    assert.equal(sent.challenge.parameters.memoryCost, 8);
+    assert.ok(Number.isInteger(sent.solution.counter));
+    assert.equal(await treeSize(), before + 1);
     await context.close();
   });
 });

@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import escapeHtml from 'escape-html';
 import { importHistory } from '../../test/history.ts';
 import { PUBLIC_PAGES } from '../../test/pages.ts';
 import { readConfig } from '../config/index.ts';
@@ -15,6 +16,7 @@ import { COSIGNATURE_V1, generateKey, signerFromKey, verifierFromKey } from '../
 import { type Registry, startRegistry } from '../server/index.ts';
 import { buildWitnessApp, WitnessState } from '../witness/index.ts';
 import { bundleVerifier, VERIFIER_PATH } from './bundle.ts';
+import { floodCost } from './flood-cost.ts';
 import { catalogs, i18n, LOCALES, PREFIX } from './i18n.ts';
 
 const get = async (url: string) => {
@@ -255,6 +257,31 @@ describe('/about from the live configuration', () => {
         ),
         'the command names the key and the address',
       );
+    }
+  });
+
+  test('what a flood costs: the figures follow the proof of work and rate limit configured, and none is claimed when the work is off', async () => {
+    const off = await start({});
+    const on = await start({
+      TUIDANG_POW: 'on',
+      TUIDANG_POW_COST: '8',
+      TUIDANG_POW_WAIT: '4',
+      RATE_LIMIT: '12',
+    });
+    const f = floodCost(8, 4, 12);
+    assert.deepEqual(f.evaluations, [6, 7]);
+    for (const locale of LOCALES) {
+      const m = catalogs[locale];
+      const flood = (page: string) => /<h2 id="flood">[\s\S]*?(?=<\/main>)/.exec(page)?.[0] ?? '';
+      const offText = flood(await get(`${off.url}/${PREFIX[locale]}/about`));
+      assert.ok(offText.includes(m['about.floodOff']), locale);
+      assert.ok(!offText.includes('scrypt'), `${locale}: no work claimed when there is none`);
+      const onText = flood(await get(`${on.url}/${PREFIX[locale]}/about`));
+      const [fewest, most] = f.evaluations;
+      const work = m['about.floodWork'](fewest, most, f.phoneSeconds, ...f.nativePer1000);
+      assert.ok(onText.includes(escapeHtml(work)), `${locale}: ${work}`);
+      assert.ok(onText.includes(escapeHtml(m['about.floodWait'](4))), locale);
+      assert.ok(onText.includes(escapeHtml(m['about.floodLimit'](12))), locale);
     }
   });
 

@@ -12,6 +12,7 @@ export {
   type Verifier,
 } from './bundle.ts';
 export { atomFeed } from './feed.ts';
+export { type FloodCost, floodCost } from './flood-cost.ts';
 export { type Html, html } from './html.ts';
 export {
   type I18n,

@@ -32,7 +32,7 @@ before(async () => {
       PORT: '0',
       DATA_DIR: join(home, 'data'),
       TUIDANG_ORIGIN: 'receipts.example/log',
-      TUIDANG_POW_COST: '2000',
+      TUIDANG_POW_COST: '1',
       TUIDANG_POW_WAIT: '1',
       TUIDANG_PUBLISH_INTERVAL: '0', // publish every commit; the cadence has a test of its own
     }),

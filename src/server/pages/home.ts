@@ -7,6 +7,7 @@ import {
   buildVerifier,
   CLIENT_SCRIPTS,
   clientScript,
+  floodCost,
   homePage,
   localeFromPrefix,
   NO_OPERATOR,
@@ -114,6 +115,7 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
       newsletter: opts.newsletter !== undefined,
       operator: opts.operator ?? NO_OPERATOR,
       origin: opts.origin,
+      flood: opts.pow && floodCost(opts.pow.cost, opts.pow.waitSeconds, opts.rateLimit ?? 30),
     });
   });
 }

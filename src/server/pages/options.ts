@@ -14,10 +14,14 @@ export interface WebOptions {
   readonly vkey: string;
   /** Spends the budget of this many declarants; else the seconds to wait. */
   readonly admit?: (req: FastifyRequest, declarants: number) => number | undefined;
+  /** Spends one re-send of a form already declared (answered from a cache); else the seconds to wait. */
+  readonly admitResend?: (req: FastifyRequest) => number | undefined;
   /** Spends one confirmation mail of the client's budget; else the seconds to wait. */
   readonly admitMail?: (req: FastifyRequest) => number | undefined;
   /** Who the client is (its address, or its IPv6 network): form tickets are bound to it. */
   readonly clientKey?: (req: FastifyRequest) => string;
+  /** Declarants a minute one client may declare (RATE_LIMIT; 0: no limit): /about states it. */
+  readonly rateLimit?: number;
   /** Proof of work for the form (pow.ts), if required. */
   readonly pow?: FormPow | undefined;
   /** The newsletter, when SMTP is configured. */
@@ -49,6 +53,8 @@ export interface NewsletterService {
 
 /** What the form needs of the proof of work. */
 export interface FormPow {
+  /** scrypt evaluations per declarant on average (TUIDANG_POW_COST). */
+  readonly cost: number;
   readonly waitSeconds: number;
   ticket(clientKey: string): string;
   checkTicket(

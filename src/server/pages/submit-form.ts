@@ -86,7 +86,8 @@ export interface SubmitDeps {
 /**
  * Handles a filled form: adds or removes a row, or declares. `gate` runs the anti-flood checks
  * for a form not sent before (proof of work, rate limit), given the number of declarants; it returns
- * a refusal or undefined.
+ * a refusal or undefined. `resent`, when given, limits a form sent again: it returns a refusal
+ * (a rate limit, nothing else: the answer would be the same receipts) or undefined.
  */
 export async function submitForm(
   deps: SubmitDeps,
@@ -94,6 +95,7 @@ export async function submitForm(
   form: FilledForm,
   channel: Channel,
   gate: (declarants: number) => Promise<Refusal | undefined>,
+  resent?: () => Refusal | undefined,
 ): Promise<FormOutcome> {
   const now = deps.now ?? Date.now;
   const again = (
@@ -131,10 +133,8 @@ export async function submitForm(
       if (made * 1000 < now() - FORM_KEY_SECONDS * 1000)
         return again(rows, { notice: t.m['form.expired'], status: 400, key: newFormKey(now()) });
     }
-    if (!sentBefore) {
-      const refused = await gate(submission.declarants.length);
-      if (refused) return again(rows, refused);
-    }
+    const refused = sentBefore ? resent?.() : await gate(submission.declarants.length);
+    if (refused) return again(rows, refused);
     try {
       const receipts = await deps.sequencer.submit(submission, { idempotencyKey: key });
       return {

@@ -1,9 +1,10 @@
 // The declaration form's script: "add a family member" and "remove" change the rows in place
 // instead of sending the form back and forth (without it, the server does the same: the buttons
-// submit the form); before declaring, it solves the proof-of-work challenge (without it, the form's
-// ticket stands in), and it sends the form once however often the button is pressed.
+// submit the form); before declaring, it solves the proof-of-work challenge, a memory-hard scrypt
+// puzzle (scrypt-key.ts; without it, the form's ticket stands in), and it sends the form once
+// however often the button is pressed.
 import { solveChallenge } from 'altcha-lib';
-import { deriveKey } from 'altcha-lib/algorithms/web/sha';
+import { deriveKey } from './scrypt-key.ts';
 
 const form = document.querySelector<HTMLFormElement>('form[data-person]');
 const rows = form?.querySelector<HTMLInputElement>('input[name="rows"]');

@@ -1,6 +1,7 @@
 // English messages. This catalog defines the keys: the others must have exactly the same ones
 // (the type checker and messages.test.ts both enforce it).
 // English plural categories by the ICU rules (Intl.PluralRules): one, other.
+
 const plural = new Intl.PluralRules('en');
 const seconds = (n: number) => (plural.select(n) === 'one' ? `${n} second` : `${n} seconds`);
 
@@ -462,6 +463,18 @@ export const en = {
   'about.noSource':
     'The operator has not said where the source code of this deployment is published.',
   'footer.staff': 'Staff pages use one cookie, for signing in; the public pages use none.',
+  // What a flood costs (/about), with this registry's settings (src/web/flood-cost.ts).
+  'about.flood': 'What a flood of fake declarations costs',
+  'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
+    `Every declaration from the web costs work for each person declared. With JavaScript, the browser solves a puzzle that needs 4 MiB of memory for each try (scrypt), ${fewest} to ${most} tries a person: about ${phone} seconds on a mid-range phone (our estimate), and, on our test machine, ${fast} to ${slow} seconds of processor time per 1,000 entries for the fastest program we know, written to solve it (a faster processor needs less). Under heavy load the puzzle grows up to tenfold.`,
+  'about.floodWait': (seconds: number) =>
+    `Without JavaScript, a form must have been open ${seconds} seconds for each person on it before it is accepted, and the forms of one connection wait one after another.`,
+  'about.floodLimit': (people: number) =>
+    `One connection (an IPv4 address, or an IPv6 network) may declare at most ${people} people a minute.`,
+  'about.floodOff':
+    'This registry asks no work before a declaration: its operator has turned it off.',
+  'about.floodLimits':
+    'A flood thus costs computers, addresses and time; it is not impossible. That is why every entry is public, can be voided only by another public entry, and can be recounted by anyone.',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

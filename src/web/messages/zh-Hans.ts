@@ -415,4 +415,15 @@ export const zhHans: Messages = {
   'about.commit': '版本（提交）：',
   'about.noSource': '运营方尚未说明本站运行的源代码公布在哪里。',
   'footer.staff': '工作人员页面为登录使用一个 Cookie；公开页面不用 Cookie。',
+  // 灌水的代价（/about），按本站的设置计算（src/web/flood-cost.ts）。
+  'about.flood': '用假声明灌水，要付出什么代价',
+  'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
+    `网上提交的声明，每登记一个人都要先“做功”。开启 JavaScript 时，浏览器要解一道计算题（scrypt），每试一次都要占用 4 MiB 内存，每人平均要试 ${fewest}–${most} 次：在中档手机上约需 ${phone} 秒（我们的估算）；即便用我们所知最快、专为解题编写的程序，在我们的测试机器上每登记 1,000 人也要耗费 ${fast}–${slow} 秒处理器时间（处理器越快，耗时越少）。系统繁忙时，题目最多会难上十倍。`,
+  'about.floodWait': (seconds: number) =>
+    `不开启 JavaScript 时，表格打开后要等一会儿才能提交：表格上每有一人，就多等 ${seconds} 秒；同一连接的多份表格依次计时，不能同时等。`,
+  'about.floodLimit': (people: number) =>
+    `每个连接（一个 IPv4 地址或一个 IPv6 网段）每分钟最多登记 ${people} 人。`,
+  'about.floodOff': '本站运营方已关闭提交前的“做功”要求。',
+  'about.floodLimits':
+    '这样，灌水就要付出电脑、网络地址和时间，但并非做不到。正因如此，每条记录都公开，作废也只能另记一条公开记录，人人都能重新清点。',
 };

@@ -417,4 +417,15 @@ export const zhHant: Messages = {
   'about.commit': '版本（commit）：',
   'about.noSource': '營運者尚未說明本站執行的原始碼公佈在哪裡。',
   'footer.staff': '工作人員頁面為了登入使用一個 Cookie；公開頁面不使用 Cookie。',
+  // 灌水的代價（/about），依本站的設定計算（src/web/flood-cost.ts）。
+  'about.flood': '用假聲明灌水，要付出什麼代價',
+  'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
+    `網路上送出的聲明，每登記一個人都要先「做功」。開啟 JavaScript 時，瀏覽器要解一道計算題（scrypt），每試一次都要佔用 4 MiB 記憶體，每人平均要試 ${fewest}–${most} 次：在中階手機上約需 ${phone} 秒（我們的估算）；即使用我們所知最快、專為解題撰寫的程式，在我們的測試機器上每登記 1,000 人也要耗費 ${fast}–${slow} 秒處理器時間（處理器越快，耗時越少）。系統忙碌時，題目最多會難上十倍。`,
+  'about.floodWait': (seconds: number) =>
+    `不開啟 JavaScript 時，表單開啟後要等一會兒才能送出：表單上每有一人，就多等 ${seconds} 秒；同一連線的多份表單依序計時，不能同時等。`,
+  'about.floodLimit': (people: number) =>
+    `每個連線（一個 IPv4 位址或一個 IPv6 網段）每分鐘最多登記 ${people} 人。`,
+  'about.floodOff': '本站營運者已關閉送出前的「做功」要求。',
+  'about.floodLimits':
+    '這樣，灌水就得付出電腦、網路位址和時間，但並非做不到。正因如此，每筆紀錄都公開，作廢也只能另記一筆公開紀錄，人人都能重新清點。',
 };

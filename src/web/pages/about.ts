@@ -1,3 +1,4 @@
+import type { FloodCost } from '../flood-cost.ts';
 import { html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
@@ -17,10 +18,14 @@ export interface Deployment {
   readonly operator: Operator;
   /** The log's origin: the first line of every checkpoint. */
   readonly origin: string;
+  /** What a flood costs with this registry's proof of work and rate limit; absent when it asks no
+   * work (TUIDANG_POW=off). */
+  readonly flood?: FloodCost | undefined;
 }
 
 export function aboutPage(t: I18n, site: Site, deployment: Deployment): Page {
   const { m } = t;
+  const { flood } = deployment;
   const holds = [
     m['about.holds.log'],
     m['about.holds.publications'],
@@ -82,6 +87,15 @@ ${commandBlock(['npm run build:verifier'])}
 <p>${m['about.seizedNever']}</p>
 <ul>${never.map((h) => html`<li>${h}</li>`)}</ul>
 <h2>${m['about.threats']}</h2>
-<p>${m['about.threatsText']}</p>`,
+<p>${m['about.threatsText']}</p>
+<h2 id="flood">${m['about.flood']}</h2>
+${
+  flood
+    ? html`<p>${m['about.floodWork'](...flood.evaluations, flood.phoneSeconds, ...flood.nativePer1000)}</p>
+<p>${m['about.floodWait'](flood.waitSeconds)}</p>
+${flood.perMinute > 0 ? html`<p>${m['about.floodLimit'](flood.perMinute)}</p>` : ''}`
+    : html`<p>${m['about.floodOff']}</p>`
+}
+<p>${m['about.floodLimits']}</p>`,
   };
 }

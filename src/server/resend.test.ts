@@ -1,0 +1,117 @@
+// A form already declared, sent again (a reload of the receipt page, the back button, a script
+// replaying it): the same receipts, from a cache of the page while it is kept, and never more than
+// RESENDS_PER_MINUTE a minute per client, so that re-sending costs the server little and is limited
+// like everything else.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { readConfig } from '../config/index.ts';
+import { RESENDS_PER_MINUTE } from './app.ts';
+import { ReceiptPages } from './pages/receipt-cache.ts';
+import { type Registry, startRegistry } from './start.ts';
+
+let registry: Registry;
+before(async () => {
+  registry = await startRegistry(
+    readConfig({
+      PORT: '0',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'tuidang-resend-')),
+      TUIDANG_ORIGIN: 'resend.example/log',
+      TUIDANG_POW: 'off',
+      TUIDANG_PUBLISH_INTERVAL: '0',
+      // The test speaks for clients behind a proxy: loopback itself is not limited.
+      TRUST_PROXY: '1',
+    }),
+  );
+});
+after(() => registry?.close());
+
+const treeSize = async () =>
+  ((await (await fetch(`${registry.url}/api/v1/stats`)).json()) as { treeSize: number }).treeSize;
+
+async function filledForm(name: string): Promise<string> {
+  const html = await (await fetch(`${registry.url}/en/declare`)).text();
+  const key = /name="key" value="([^"]*)"/.exec(html)?.[1] ?? '';
+  assert.ok(key, 'the form has a submission key');
+  return new URLSearchParams({
+    rows: '1',
+    key,
+    'd0.name': name,
+    'd0.nameKind': 'alias',
+    'd0.orgs': 'party',
+    action: 'declare',
+  }).toString();
+}
+
+const send = (body: string, client: string) =>
+  fetch(`${registry.url}/en/declare`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client },
+    body,
+  });
+
+test('a form sent again answers the same page without recording anyone, at most RESENDS_PER_MINUTE times a minute', async () => {
+  const body = await filledForm('Again');
+  const start = await treeSize();
+  const first = await send(body, '203.0.113.10');
+  assert.equal(first.status, 200);
+  const page = await first.text();
+  assert.match(page, /class="receipt-code/);
+  for (let i = 0; i < RESENDS_PER_MINUTE; i++) {
+    const again = await send(body, '203.0.113.10');
+    assert.equal(again.status, 200, `re-send ${i + 1}`);
+    assert.equal(await again.text(), page, 'the very page first answered');
+  }
+  const refused = await send(body, '203.0.113.10');
+  assert.equal(refused.status, 429, 'one re-send too many');
+  assert.ok(Number(refused.headers.get('retry-after')) > 0);
+  assert.doesNotMatch(await refused.text(), /class="receipt-code/);
+  // Another client is not held back by this one.
+  assert.equal((await send(body, '198.51.100.20')).status, 200);
+  assert.equal(await treeSize(), start + 1, 'one person recorded, once');
+});
+
+test('a re-send the cache cannot answer (the same organisations ticked in another order) reads the stored receipts, and is limited too', async () => {
+  const body = `${await filledForm('Elsewhere')}&d0.orgs=league`;
+  const start = await treeSize();
+  assert.equal((await send(body, '203.0.113.30')).status, 200);
+  const codes = new Set<string>();
+  // The same declaration in a form that differs: not the page kept.
+  const spaced = body
+    .replace('d0.orgs=party', 'd0.orgs=pioneers')
+    .replace('d0.orgs=league', 'd0.orgs=party')
+    .replace('d0.orgs=pioneers', 'd0.orgs=league');
+  assert.notEqual(spaced, body);
+  for (let i = 0; i < RESENDS_PER_MINUTE; i++) {
+    const again = await send(spaced, '203.0.113.30');
+    assert.equal(again.status, 200, `re-send ${i + 1}`);
+    codes.add(/class="receipt-code[^>]*>([^<]+)</.exec(await again.text())?.[1] ?? '');
+  }
+  assert.equal(codes.size, 1, 'the same receipt each time');
+  assert.equal((await send(spaced, '203.0.113.30')).status, 429);
+  assert.equal(await treeSize(), start + 1);
+});
+
+test('kept pages: opened only by the same key and form, sealed, dropped when old or over the bound', () => {
+  const hour = 3_600_000;
+  let now = 1_800_000_000_000 + 60_000; // a minute past the hour
+  const pages = new ReceiptPages(() => now, 64 * 1024);
+  const key = 'k'.repeat(32);
+  pages.put(key, 'en\nform', '<p>receipt</p>');
+  assert.equal(pages.get(key, 'en\nform'), '<p>receipt</p>');
+  assert.equal(pages.get(key, 'en\nanother form'), undefined);
+  assert.equal(pages.get('j'.repeat(32), 'en\nform'), undefined);
+  now = 1_800_000_000_000 + 2 * hour - 1;
+  assert.ok(pages.get(key, 'en\nform'), 'kept an hour at least, until the hour');
+  now += 1;
+  assert.equal(pages.get(key, 'en\nform'), undefined, 'then dropped');
+  // Past the byte bound the oldest go first; a page larger than a quarter of it is not kept.
+  const noise = (n: number) => Array.from({ length: n }, (_, i) => `${i * 7919}`).join(' ');
+  for (let i = 0; i < 20; i++) pages.put(`${key}${i}`, 'f', noise(2000));
+  assert.equal(pages.get(`${key}0`, 'f'), undefined, 'the oldest dropped');
+  assert.ok(pages.get(`${key}19`, 'f'), 'the newest kept');
+  pages.put(key, 'big', noise(40_000));
+  assert.equal(pages.get(key, 'big'), undefined);
+});
