@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { TuidangError } from '../errors/index.ts';
 import { generateKey, parseSignerKey } from '../log/index.ts';
 import { parseWitnesses, type WitnessConfig, type WitnessesOptions } from '../sequencer/index.ts';
+import { LOCAL_ORIGIN, type OriginSource, originOfUrl, originSetting } from './origin.ts';
 
 export interface Config {
   readonly port: number;
@@ -11,7 +12,9 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly databaseSchema: string | undefined;
+  /** The log's origin: TUIDANG_ORIGIN, else derived from TUIDANG_PUBLIC_URL, else the local one. */
   readonly origin: string;
+  readonly originSource: OriginSource;
   readonly sequenceDelayMs: number;
   /**
    * Whether a single-machine registry sequences on a thread of its own (SEQUENCER_THREAD, on by
@@ -78,10 +81,16 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const origin = env.TUIDANG_ORIGIN || 'localhost/tuidang';
+  const publicUrl = readPublicUrl(env.TUIDANG_PUBLIC_URL);
+  const originSource: OriginSource = env.TUIDANG_ORIGIN
+    ? 'TUIDANG_ORIGIN'
+    : publicUrl
+      ? 'TUIDANG_PUBLIC_URL'
+      : 'default';
+  const origin =
+    env.TUIDANG_ORIGIN || (publicUrl === undefined ? LOCAL_ORIGIN : originOfUrl(publicUrl));
   if (/[\s+]/.test(origin))
     throw new ConfigError(`TUIDANG_ORIGIN=${origin} must contain no spaces and no "+"`);
-  const publicUrl = readPublicUrl(env.TUIDANG_PUBLIC_URL);
   const smtpUrl = env.SMTP_URL || undefined;
   if (smtpUrl !== undefined && publicUrl === undefined)
     throw new ConfigError(
@@ -97,6 +106,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     origin,
+    originSource,
     // On its own thread the sequencer gathers a batch while it commits the one before: no wait.
     sequenceDelayMs: int(
       env,
@@ -207,7 +217,7 @@ export function loadSignerKey(config: Config): { skey: string; created: boolean 
   }
   if (name !== config.origin) {
     throw new ConfigError(
-      `the signing key is for origin "${name}", but TUIDANG_ORIGIN is "${config.origin}": use the matching key or origin`,
+      `the signing key is for origin "${name}", but ${originSetting(config.originSource, config.origin)}: a log's origin never changes. Set TUIDANG_ORIGIN=${name} to keep the log this key signs, or use the key of the origin you meant`,
     );
   }
   return { skey: skey.trim(), created };

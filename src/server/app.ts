@@ -10,7 +10,7 @@ import { MAX_DECLARANTS } from '../registry/index.ts';
 import type { Declarations, WitnessConfig } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import { apiRoutes } from './api-routes.ts';
-import { clientKey, DEFAULT_IPV6_PREFIX, isLoopback } from './client-key.ts';
+import { carriesForwarding, clientKey, DEFAULT_IPV6_PREFIX, isLoopback } from './client-key.ts';
 import { connectionCap } from './connections.ts';
 import { logRoutes } from './log-routes.ts';
 import { createLogger } from './logger.ts';
@@ -94,6 +94,10 @@ const SECURITY_HEADERS = {
   'Access-Control-Allow-Origin': '*', // the log and API are public data
 } as const;
 
+// A year, as browsers' preload lists expect; not includeSubDomains: other hosts of the operator's
+// domain may not serve https.
+const HSTS = 'max-age=31536000';
+
 // What Node refuses in a header value (it would throw while writing the response).
 const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
@@ -165,9 +169,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       (a) => clientKey(a, opts.ipv6Prefix),
       isLoopback,
     );
+  // A site whose public address is https is only ever reached over TLS (the proxy's own
+  // X-Forwarded-Proto aside): browsers are told so (HSTS), and every cookie is Secure.
+  const httpsSite = opts.publicUrl?.startsWith('https:') === true;
   // Set on the raw response first, so that they survive even a response Fastify has to replace.
-  app.addHook('onRequest', async (_req, reply) => {
+  app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(k, v);
+    if (httpsSite || req.protocol === 'https')
+      reply.raw.setHeader('Strict-Transport-Security', HSTS);
   });
   // A header value built from the URL or a body (a redirect, a file name) must never make the
   // response fail, and a redirect leads only to a path of this site (never `//host`, `/\\host`):
@@ -236,10 +245,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const behindProxy = opts.trustProxy !== undefined && opts.trustProxy !== false;
   const clientOf = (req: FastifyRequest) =>
     clientKey(req.ip, opts.ipv6Prefix ?? DEFAULT_IPV6_PREFIX);
+  const undeclared = undeclaredProxy(logger);
+  const limitKey = (req: FastifyRequest) => {
+    if (behindProxy || !isLoopback(req.ip)) return clientOf(req);
+    if (!carriesForwarding(req.headers)) return undefined; // the machine itself: not limited
+    undeclared.seen();
+    return UNDECLARED_PROXY;
+  };
   const admission: Admission = {
     clientKey: clientOf,
-    check: (req, declarants) => admit(limiter, req, behindProxy, clientOf, declarants, false),
-    take: (req, declarants) => admit(limiter, req, behindProxy, clientOf, declarants, true),
+    check: (req, declarants) => admit(limiter, limitKey(req), declarants, false),
+    take: (req, declarants) => admit(limiter, limitKey(req), declarants, true),
   };
   apiRoutes(app, opts.store, opts.sequencer, opts.pow, admission);
   // Confirmation mails a client may cause: a few an hour (each address also gets one a day).
@@ -250,7 +266,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     origin: opts.origin ?? 'localhost/tuidang',
     vkey: opts.vkey,
     admit: (req, declarants) => admission.take(req, declarants),
-    admitMail: (req) => admit(mails, req, behindProxy, clientOf, 1, true),
+    admitMail: (req) => admit(mails, limitKey(req), 1, true),
+    undeclaredProxy: () => undeclared.wasSeen,
     clientKey: clientOf,
     pow: opts.pow,
     newsletter: opts.newsletter,
@@ -258,7 +275,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     witnesses: opts.witnesses,
     siteUrl: () => siteUrl(app, opts.publicUrl),
   });
-  await app.register(cookie);
+  // Cookies (the staff's only) are Secure on an https site, and on a request that arrived over
+  // https (TLS here, or X-Forwarded-Proto from a trusted proxy).
+  await app.register(cookie, { parseOptions: { secure: httpsSite ? true : 'auto' } });
   staffRoutes(app, {
     store: opts.store,
     sequencer: opts.sequencer,
@@ -280,22 +299,43 @@ export interface Admission {
 }
 
 /**
- * The seconds this client must wait before declaring `declarants`, or undefined. Without a trusted
- * proxy, a loopback peer is a local test or a proxy that was not declared: limiting it would limit
- * everyone, so it is not limited (set TRUST_PROXY behind a proxy).
+ * The seconds the client `key` must wait before declaring `declarants`, or undefined; a client
+ * with no key (the machine itself: a local test, a benchmark) is not limited.
  */
 function admit(
   limiter: RateLimiter,
-  req: FastifyRequest,
-  behindProxy: boolean,
-  clientOf: (req: FastifyRequest) => string,
+  key: string | undefined,
   declarants: number,
   spend: boolean,
 ): number | undefined {
-  if (!behindProxy && isLoopback(req.ip)) return undefined;
-  const key = clientOf(req);
+  if (key === undefined) return undefined;
   const r = spend ? limiter.take(key, declarants) : limiter.check(key, declarants);
   return r.ok ? undefined : r.retryAfterSeconds;
+}
+
+/**
+ * The one client that every request forwarded by an undeclared proxy counts as. A proxy in front
+ * without TRUST_PROXY makes every client look like loopback, which is not limited: rather than
+ * leave the count open to anyone, all of them share one budget (the site stays up, at the rate of
+ * one client) until the operator declares the proxy.
+ */
+const UNDECLARED_PROXY = 'undeclared-proxy';
+
+function undeclaredProxy(logger: Logger): { seen(): void; readonly wasSeen: boolean } {
+  let wasSeen = false;
+  return {
+    get wasSeen() {
+      return wasSeen;
+    },
+    seen() {
+      if (wasSeen) return;
+      wasSeen = true;
+      logger.warn(
+        { setting: 'TRUST_PROXY' },
+        "requests arrive through a reverse proxy (they carry X-Forwarded-For, Forwarded or X-Real-IP) but TRUST_PROXY is not set: every client behind the proxy now shares ONE rate limit, so one client can use it up for everyone. Set TRUST_PROXY=1 (or the proxy's address) so that each client is limited on its own",
+      );
+    },
+  };
 }
 
 /** TRUST_PROXY as Fastify takes it: a number n means "trust the n nearest hops". */

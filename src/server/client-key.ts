@@ -32,3 +32,14 @@ export function isLoopback(address: string): boolean {
     return false;
   }
 }
+
+/** Headers a reverse proxy adds to say whom it forwards for (RFC 7239, and the de facto ones). */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+
+/**
+ * Whether a request says it was forwarded by a proxy. Without TRUST_PROXY such a request from
+ * loopback is a proxy that was not declared: every client behind it looks like the machine itself.
+ */
+export function carriesForwarding(headers: Readonly<Record<string, unknown>>): boolean {
+  return FORWARDING_HEADERS.some((h) => headers[h] !== undefined);
+}

@@ -1,6 +1,7 @@
 // The way in: / sends a first-time visitor to their language, the home and about pages, and the
 // static assets every page uses, the single-file verifier among them.
 import type { FastifyInstance } from 'fastify';
+import { LOCAL_ORIGIN } from '../../config/index.ts';
 import { openNote, verifierFromKey } from '../../log/index.ts';
 import {
   aboutPage,
@@ -103,6 +104,9 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
         cosigned: cosigned(checkpoint, w.vkey),
       })),
       newsletter: opts.newsletter !== undefined,
+      origin: opts.origin,
+      localOrigin: opts.origin === LOCAL_ORIGIN,
+      undeclaredProxy: opts.undeclaredProxy?.() === true,
     });
   });
 }

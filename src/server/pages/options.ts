@@ -28,6 +28,9 @@ export interface WebOptions {
   readonly publicUrl?: string | undefined;
   /** The witnesses configured (TUIDANG_WITNESSES): /about lists them, and which cosigned. */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
+  /** Whether requests came through a reverse proxy that TRUST_PROXY does not declare (all of
+   * them then share one rate limit): /about says so to the operator. */
+  readonly undeclaredProxy?: () => boolean;
   /** The site's address for links in mails and the feed (TUIDANG_PUBLIC_URL, else the listening
    * address): never taken from a request's Host header. */
   readonly siteUrl: () => string;

@@ -1,4 +1,4 @@
-import { html } from '../html.ts';
+import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
 import { checkBlock, commandBlock, type Site } from './check.ts';
@@ -13,6 +13,21 @@ export interface Deployment {
   }>;
   /** Whether the newsletter is on (SMTP_URL): then the database holds subscribers' addresses. */
   readonly newsletter: boolean;
+  /** The log's origin, and whether it is the one every local install has (no public address). */
+  readonly origin?: string | undefined;
+  readonly localOrigin?: boolean | undefined;
+  /** Whether requests came through a reverse proxy that TRUST_PROXY does not declare. */
+  readonly undeclaredProxy?: boolean | undefined;
+}
+
+/** Who this deployment is, and what its operator must fix: said where anyone can read it. */
+function deploymentSection(t: I18n, d: Deployment): Html | string {
+  const { m } = t;
+  if (d.origin === undefined && !d.undeclaredProxy) return '';
+  return html`<h2 id="deployment">${m['about.deployment']}</h2>
+${d.origin === undefined ? '' : html`<p>${m['about.origin']}<br><code id="origin">${d.origin}</code></p>`}
+${d.localOrigin ? html`<p class="bad" id="local-origin">${m['about.localOrigin']}</p>` : ''}
+${d.undeclaredProxy ? html`<p class="bad" id="undeclared-proxy">${m['about.undeclaredProxy']}</p>` : ''}`;
 }
 
 export function aboutPage(t: I18n, site: Site, deployment: Deployment): Page {
@@ -63,6 +78,7 @@ ${commandBlock(['npm run build:verifier'])}
 <p>${m['about.seizedNever']}</p>
 <ul>${never.map((h) => html`<li>${h}</li>`)}</ul>
 <h2>${m['about.threats']}</h2>
-<p>${m['about.threatsText']}</p>`,
+<p>${m['about.threatsText']}</p>
+${deploymentSection(t, deployment)}`,
   };
 }
