@@ -134,3 +134,38 @@ test('an https public URL: HSTS on every answer and a Secure staff cookie, with 
   const forged = await plain.inject({ url: '/staff/', headers: { 'x-forwarded-proto': 'https' } });
   assert.doesNotMatch(cookieOf(forged), /Secure/i);
 });
+
+test('/ with Tor Browser headers offers the languages, Chinese first; a told preference is followed', async () => {
+  const a = await app(counting().sequencer);
+  const tor = await a.inject({
+    url: '/',
+    headers: {
+      // Tor Browser 14 on any system: the same for everyone, English whatever the reader reads.
+      'user-agent': 'Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0',
+      'accept-language': 'en-US,en;q=0.5',
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    },
+  });
+  assert.equal(tor.statusCode, 200);
+  assert.equal(tor.headers.location, undefined, 'not sent to English');
+  assert.equal(tor.headers.vary, 'Accept-Language');
+  const links = [...tor.body.matchAll(/<a href="([^"]+)" hreflang/g)].map((m) => m[1]);
+  assert.deepEqual(links, ['/zh-hans/', '/zh-hant/', '/en/']);
+  assert.match(tor.body, /<html lang="zh-Hans">/);
+  for (const l of ['zh-Hans', 'zh-Hant', 'en'] as const)
+    assert.ok(tor.body.includes(catalogs[l]['language.hidden']), l);
+  for (const [header, to] of [
+    ['en-US,en;q=0.9', '/en/'],
+    ['en-GB', '/en/'],
+    ['zh-CN,zh;q=0.9', '/zh-hans/'],
+    ['zh-TW', '/zh-hant/'],
+    [undefined, '/zh-hans/'],
+  ] as const) {
+    const res = await a.inject({
+      url: '/',
+      headers: header === undefined ? {} : { 'accept-language': header },
+    });
+    assert.equal(res.statusCode, 302, String(header));
+    assert.equal(res.headers.location, to, String(header));
+  }
+});

@@ -9,6 +9,8 @@ import {
   CLIENT_SCRIPTS,
   clientScript,
   homePage,
+  isGenericLanguage,
+  languageChoicePage,
   localeFromPrefix,
   negotiate,
   PREFIX,
@@ -63,13 +65,13 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
       .send(Buffer.from((await buildVerifier()).bytes)),
   );
 
-  app.get('/', { schema: { hide: true } }, async (req, reply) =>
-    reply
-      .code(302)
-      .header('Vary', 'Accept-Language')
-      .header('Cache-Control', 'no-store')
-      .redirect(`/${PREFIX[negotiate(req.headers['accept-language'])]}/`),
-  );
+  app.get('/', { schema: { hide: true } }, async (req, reply) => {
+    reply.header('Vary', 'Accept-Language').header('Cache-Control', 'no-store');
+    // Tor Browser tells no language: offer the choice, Chinese first, rather than English.
+    if (isGenericLanguage(req.headers['accept-language']))
+      return reply.type('text/html; charset=utf-8').send(languageChoicePage());
+    return reply.code(302).redirect(`/${PREFIX[negotiate(req.headers['accept-language'])]}/`);
+  });
   // Only to a language's own home: the segment is attacker-controlled (`/%2Fevil.example` would
   // otherwise redirect to //evil.example/).
   app.get('/:lang', { schema: { hide: true } }, async (req, reply) => {
