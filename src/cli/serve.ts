@@ -37,6 +37,8 @@ Configuration comes from the environment:
                            pages print, and the log's origin (needed with SMTP_URL and for any public
                            registry; default http://HOST:PORT, for local use); https turns on HSTS
                            and Secure cookies
+  PROXY_PROTOCOL_LISTEN    host:port of a second listener for connections that start with a PROXY
+                           header: an onion service (HiddenServiceExportCircuitID haproxy), HAProxy
   METRICS_LISTEN           host:port of a separate, private listener for the metrics
   METRICS_TOKEN            serve /metrics to requests with "Authorization: Bearer <token>"
   TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"

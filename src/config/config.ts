@@ -37,6 +37,9 @@ export interface Config {
   /** Where the metrics are served: a bearer token for /metrics, and/or a private listen address. */
   readonly metricsToken: string | undefined;
   readonly metricsListen: { readonly host: string; readonly port: number } | undefined;
+  /** A second listener whose connections start with a PROXY protocol header
+   * (PROXY_PROTOCOL_LISTEN): an onion service's circuits, or HAProxy's clients. */
+  readonly proxyProtocolListen: { readonly host: string; readonly port: number } | undefined;
   /** The reverse proxies in front (TRUST_PROXY): how many, or their addresses. */
   readonly trustProxy: false | number | string;
   /** Proof of work on declarations (TUIDANG_POW=off turns it off, for local use and tests). */
@@ -123,6 +126,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     connectionsPerAddress: int(env, 'CONNECTIONS_PER_ADDRESS', 64, 0, 1_000_000),
     metricsToken,
     metricsListen: readListen(env.METRICS_LISTEN),
+    proxyProtocolListen: readListen(env.PROXY_PROTOCOL_LISTEN, 'PROXY_PROTOCOL_LISTEN', '8081'),
     pow: readPow(env),
     smtpUrl,
     newsletterFrom: env.NEWSLETTER_FROM || 'tuidang <newsletter@localhost>',
@@ -147,12 +151,16 @@ function readPublicUrl(raw: string | undefined): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
-function readListen(raw: string | undefined): Config['metricsListen'] {
+function readListen(
+  raw: string | undefined,
+  name = 'METRICS_LISTEN',
+  example = '9464',
+): Config['metricsListen'] {
   if (raw === undefined || raw === '') return undefined;
   const m = /^(.+):(\d{1,5})$/.exec(raw);
   const port = Number(m?.[2]);
   if (!m || port < 1 || port > 65535)
-    throw new ConfigError(`METRICS_LISTEN=${raw} must be host:port, e.g. 127.0.0.1:9464`);
+    throw new ConfigError(`${name}=${raw} must be host:port, e.g. 127.0.0.1:${example}`);
   return { host: (m[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
 }
 

@@ -26,6 +26,7 @@ import {
 } from './pages/index.ts';
 import type { ProofOfWork } from './pow.ts';
 import { errorHandler, HttpError, notFound } from './problem.ts';
+import { proxiedAddress } from './proxy-protocol.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { problem } from './schemas.ts';
 
@@ -243,10 +244,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   logRoutes(app, opts.store, opts.vkey);
   const limiter = new RateLimiter(opts.rateLimit ?? 30, 60_000, Date.now, MAX_DECLARANTS);
   const behindProxy = opts.trustProxy !== undefined && opts.trustProxy !== false;
+  // A connection through the PROXY-protocol listener is known by its header (a Tor circuit, or
+  // the address HAProxy saw), whatever the request's own headers say.
   const clientOf = (req: FastifyRequest) =>
-    clientKey(req.ip, opts.ipv6Prefix ?? DEFAULT_IPV6_PREFIX);
+    clientKey(proxiedAddress(req.raw.socket) ?? req.ip, opts.ipv6Prefix ?? DEFAULT_IPV6_PREFIX);
   const undeclared = undeclaredProxy(logger);
   const limitKey = (req: FastifyRequest) => {
+    if (proxiedAddress(req.raw.socket) !== undefined) return clientOf(req);
     if (behindProxy || !isLoopback(req.ip)) return clientOf(req);
     if (!carriesForwarding(req.headers)) return undefined; // the machine itself: not limited
     undeclared.seen();

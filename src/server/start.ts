@@ -26,6 +26,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics, metricsServer } from './metrics.ts';
 import { Newsletter, smtpSender } from './newsletter.ts';
 import { ProofOfWork } from './pow.ts';
+import { proxyProtocolServer } from './proxy-protocol.ts';
 
 export interface Registry {
   readonly app: FastifyInstance;
@@ -128,6 +129,16 @@ export async function startRegistry(config: Config): Promise<Registry> {
     ),
   });
   const address = await app.listen({ port: config.port, host: config.host });
+  // Onion services (HiddenServiceExportCircuitID haproxy) and HAProxy connect here: each
+  // connection's PROXY header says who the client is.
+  const proxyListener = config.proxyProtocolListen && proxyProtocolServer(app.server);
+  if (proxyListener && config.proxyProtocolListen) {
+    const { host, port } = config.proxyProtocolListen;
+    await new Promise<void>((resolve, reject) => {
+      proxyListener.once('error', reject);
+      proxyListener.listen(port, host, () => resolve());
+    });
+  }
   const metricsListener =
     config.metricsListen &&
     (await metricsServer(metrics, config.metricsListen.host, config.metricsListen.port));
@@ -142,6 +153,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     async close() {
       publisher.close();
       await sequencer.close();
+      proxyListener?.close(); // stops accepting; its connections close with the HTTP server's
       await app.close();
       if (metricsListener) await new Promise((r) => metricsListener.close(r));
       await store.close();
