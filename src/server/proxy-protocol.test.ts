@@ -1,7 +1,10 @@
 // The PROXY protocol listener: headers read exactly (v1 and v2), hostile ones refused, and a Tor
 // circuit limited as one client, over a real socket on loopback.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   Command,
@@ -13,11 +16,13 @@ import {
   UnspecProxyAddress,
   V2ProxyProtocol,
 } from 'proxy-protocol-js';
+import { readConfig } from '../config/index.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { ProxyHeaderError, proxyProtocolServer, readProxyHeader } from './proxy-protocol.ts';
+import { startRegistry } from './start.ts';
 
 const v2 = (command: Command, address: IPv4ProxyAddress | IPv6ProxyAddress | UnspecProxyAddress) =>
   Buffer.from(new V2ProxyProtocol(command, TransportProtocol.STREAM, address).build());
@@ -154,5 +159,33 @@ test('on loopback: each Tor circuit is one client, whatever its requests say; no
   } finally {
     listener.close();
     await app.close();
+  }
+});
+
+test('PROXY_PROTOCOL_LISTEN: tuidang serve opens the listener beside PORT', async () => {
+  const free = createServer();
+  await new Promise<void>((r) => free.listen(0, '127.0.0.1', () => r()));
+  const { port } = free.address() as { port: number };
+  await new Promise((r) => free.close(r));
+  assert.throws(() => readConfig({ PROXY_PROTOCOL_LISTEN: '8081' }), /PROXY_PROTOCOL_LISTEN=8081/);
+  const registry = await startRegistry(
+    readConfig({
+      TUIDANG_POW: 'off',
+      PORT: '0',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'tuidang-proxy-')),
+      PROXY_PROTOCOL_LISTEN: `127.0.0.1:${port}`,
+    }),
+  );
+  try {
+    const body = JSON.stringify({
+      language: 'en',
+      declarants: [{ name: 'Person A', nameKind: 'alias', orgs: ['party'] }],
+    });
+    assert.equal(
+      await request(port, 'PROXY TCP6 fc00:dead:beef:4dad::1:2 ::1 2 80\r\n', body, false),
+      201,
+    );
+  } finally {
+    await registry.close();
   }
 });
