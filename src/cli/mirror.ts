@@ -45,7 +45,8 @@ export const mirrorCommand: Command = {
       const known = await KnownLogs.load();
       const source = await HttpSource.resolve(url);
       const { origin } = parseCheckpoint(parseNote(await source.checkpoint()).text);
-      const vkey = given ?? known.get(origin)?.vkey ?? (await source.vkey());
+      const published = await source.vkey();
+      const vkey = given ?? known.keyFor(origin, url, published) ?? published;
       if (!vkey) throw new CliError('the log publishes no key: give --vkey');
       const witnesses = witness.map((k) => verifierFromKey(k));
       const bar = progressBar('mirroring');

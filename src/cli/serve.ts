@@ -1,5 +1,5 @@
 // `tuidang serve`: runs the registry.
-import { readConfig } from '../config/index.ts';
+import { LOCAL_ORIGIN, readConfig } from '../config/index.ts';
 import { buildStaticApp, startRegistry } from '../server/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
@@ -14,7 +14,8 @@ Configuration comes from the environment:
   DATA_DIR                 where the SQLite database and the signing key live (default ./data)
   DATABASE_URL             postgres://… to use PostgreSQL instead of SQLite (nodes may share it)
   DATABASE_SCHEMA          the PostgreSQL schema (default tuidang)
-  TUIDANG_ORIGIN           the log's origin and key name (default localhost/tuidang)
+  TUIDANG_ORIGIN           the log's origin and key name (default: the host and path of
+                           TUIDANG_PUBLIC_URL, else localhost/tuidang); it never changes
   TUIDANG_SIGNER_KEY       the signing key itself, instead of DATA_DIR/log.key
   SEQUENCE_DELAY           milliseconds a commit may wait to gather more declarations (default 0 with
                            the sequencer's own thread, which gathers while it commits; else 2)
@@ -33,7 +34,11 @@ Configuration comes from the environment:
   SMTP_URL                 the SMTP server for the newsletter (without it, no newsletter)
   NEWSLETTER_FROM          the newsletter's sender (default tuidang <newsletter@localhost>)
   TUIDANG_PUBLIC_URL       the site's public address, for links in mails, the feed and the commands the
-                           pages print (needed with SMTP_URL; default http://HOST:PORT, for local use)
+                           pages print, and the log's origin (needed with SMTP_URL and for any public
+                           registry; default http://HOST:PORT, for local use); https turns on HSTS
+                           and Secure cookies
+  PROXY_PROTOCOL_LISTEN    host:port of a second listener for connections that start with a PROXY
+                           header: an onion service (HiddenServiceExportCircuitID haproxy), HAProxy
   METRICS_LISTEN           host:port of a separate, private listener for the metrics
   METRICS_TOKEN            serve /metrics to requests with "Authorization: Bearer <token>"
   TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
@@ -75,6 +80,10 @@ export const serve: Command = {
       );
     logger.info({ url: registry.url }, `tuidang is serving at ${registry.url}`);
     logger.info({ vkey: registry.vkey }, `log verifier key: ${registry.vkey}`);
+    if (registry.vkey.startsWith(`${LOCAL_ORIGIN}+`))
+      logger.warn(
+        `the log's origin is ${LOCAL_ORIGIN}, which names no site: right for local use only. A public registry sets TUIDANG_PUBLIC_URL before its first start (the log is then named after its host)`,
+      );
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

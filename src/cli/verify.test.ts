@@ -135,6 +135,28 @@ test('a log that rewrote what was verified before: exit 1, FORK', async () => {
   }
 });
 
+test('two registries with the same origin and their own keys are two logs, not a fork', async () => {
+  const start = (name: string) =>
+    startServer({
+      DATA_DIR: mkdtempSync(join(tmpdir(), `tuidang-${name}-`)),
+      TUIDANG_ORIGIN: 'localhost/tuidang',
+    });
+  const [one, two] = await Promise.all([start('one'), start('two')]);
+  try {
+    const first = await tuidang('verify', one.url);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const res = await tuidang('verify', two.url);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.doesNotMatch(res.stderr, /FORK/);
+    assert.match(res.stderr, /another log named localhost\/tuidang is known/);
+    const again = await tuidang('verify', one.url);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.doesNotMatch(again.stderr, /trusting the key/, 'the first log is still remembered');
+  } finally {
+    await Promise.all([one.kill('SIGTERM'), two.kill('SIGTERM')]);
+  }
+});
+
 test('a receipt whose checkpoint or proof is malformed: exit 1 and one line, no stack trace', async () => {
   const receipt = (await declare(1)) as { receipts: Array<Record<string, unknown>> };
   const good = receipt.receipts[0] as Record<string, unknown>;

@@ -139,9 +139,14 @@ async function cacheEstimate(source: LogSource, treeSize: number): Promise<numbe
   return (full * first.length) / TILE_WIDTH + (full * HASH_SIZE * TILE_WIDTH) / (TILE_WIDTH - 1);
 }
 
-/** The log key: given, remembered for the origin, or published by the log (trusted on first use). */
+/**
+ * The log key: given, remembered for this origin (and this source, or the key the log publishes),
+ * or published by the log and trusted on first use. A log is known by its origin and key: another
+ * registry with the same origin is another log, not a fork of the one remembered.
+ */
 async function logKey(
   source: LogSource,
+  target: string,
   values: Values,
   known: KnownLogs | undefined,
   say: (s: string) => void,
@@ -154,11 +159,16 @@ async function logKey(
     throw e;
   }
   if (values.vkey) return { vkey: values.vkey, origin };
-  const remembered = known?.get(origin)?.vkey;
-  if (remembered) return { vkey: remembered, origin };
   const published = await source.vkey();
+  const remembered = known?.keyFor(origin, target, published);
+  if (remembered) return { vkey: remembered, origin };
   if (!published)
     throw new CliError(`no key is known for ${origin}: give the log's verifier key with --vkey`);
+  const others = known?.find(origin) ?? [];
+  if (others.length > 0)
+    say(
+      `another log named ${origin} is known, with ${others.length === 1 ? 'the key' : 'the keys'} ${others.map((l) => l.vkey).join(', ')}: this one has another key, so it is another log (--vkey pins the key you expect)`,
+    );
   say(`trusting the key the log publishes, on first use: ${published}`);
   return { vkey: published, origin };
 }
@@ -185,8 +195,8 @@ export const verify: Command = {
       const source = await sourceFor(target, values);
       const { quorum } = keysFrom(values);
       let stats = await source.stats();
-      const { vkey, origin } = await logKey(source, values, known, say);
-      const remembered = known?.get(origin);
+      const { vkey, origin } = await logKey(source, target, values, known, say);
+      const remembered = known?.get(vkey);
       let previous = remembered?.verified && {
         size: remembered.verified.size,
         root: Buffer.from(remembered.verified.root, 'base64'),
@@ -230,10 +240,10 @@ export const verify: Command = {
         const size = result.checkpoint.treeSize;
         previous = { size, root: Buffer.from(result.checkpoint.root) };
         if (known)
-          await known.set(origin, {
-            vkey,
-            verified: { size, root: encodeBase64(result.checkpoint.root) },
-          });
+          await known.set(
+            { vkey, verified: { size, root: encodeBase64(result.checkpoint.root) } },
+            target,
+          );
         differences = stats ? statsDifferences(stats, result.totals, size) : [];
         if (!stats || !source.page) break;
         const pages = await checkPublished(source.page.bind(source), result.totals, size);
@@ -325,8 +335,10 @@ async function checkReceipt(
     receipts = parseReceipts(text);
   }
   const origin = parseCheckpoint(parseNote(receipts[0]?.checkpoint ?? '').text).origin;
-  let vkey = values.vkey ?? known?.get(origin)?.vkey;
-  if (!vkey && log) vkey = (await logKey(log, values, known, say)).vkey;
+  // With --log, the key of that log; without, the one log of this origin remembered, if only one.
+  let vkey = values.vkey;
+  if (!vkey && log && values.log) vkey = (await logKey(log, values.log, values, known, say)).vkey;
+  vkey ??= known?.keyFor(origin, '', undefined);
   if (!vkey) throw new CliError(`no key is known for ${origin}: give --vkey or --log`);
   const claim =
     values.name === undefined

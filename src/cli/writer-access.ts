@@ -1,7 +1,7 @@
 // Commands that write to the log outside `tuidang serve` (import, admin): the store, signing key
 // and witnesses of the environment, and, with PostgreSQL, the sequencer's lock for the duration.
 
-import { loadSignerKey, readConfig } from '../config/index.ts';
+import { checkLogOrigin, loadSignerKey, readConfig } from '../config/index.ts';
 import { type NoteSigner, parseSignerKey, signerFromKey } from '../log/index.ts';
 import type { WitnessesOptions } from '../sequencer/index.ts';
 import {
@@ -51,6 +51,7 @@ export async function withLogWriter<T>(
   const store = openStore(config);
   let lock: SequencerLock | undefined;
   try {
+    checkLogOrigin((await store.state()).checkpoint, key.name, config.originSource);
     if (exclusive && store.shared) {
       lock = await store.cluster.lockSequencer();
       if (lock === undefined)

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TuidangError } from '../errors/index.ts';
 import { generateKey, parseSignerKey } from '../log/index.ts';
 import { parseWitnesses, type WitnessConfig, type WitnessesOptions } from '../sequencer/index.ts';
+import { LOCAL_ORIGIN, type OriginSource, originOfUrl, originSetting } from './origin.ts';
 
 export interface Config {
   readonly port: number;
@@ -12,7 +13,9 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly databaseSchema: string | undefined;
+  /** The log's origin: TUIDANG_ORIGIN, else derived from TUIDANG_PUBLIC_URL, else the local one. */
   readonly origin: string;
+  readonly originSource: OriginSource;
   readonly sequenceDelayMs: number;
   /**
    * Whether a single-machine registry sequences on a thread of its own (SEQUENCER_THREAD, on by
@@ -35,6 +38,9 @@ export interface Config {
   /** Where the metrics are served: a bearer token for /metrics, and/or a private listen address. */
   readonly metricsToken: string | undefined;
   readonly metricsListen: { readonly host: string; readonly port: number } | undefined;
+  /** A second listener whose connections start with a PROXY protocol header
+   * (PROXY_PROTOCOL_LISTEN): an onion service's circuits, or HAProxy's clients. */
+  readonly proxyProtocolListen: { readonly host: string; readonly port: number } | undefined;
   /** The reverse proxies in front (TRUST_PROXY): how many, or their addresses. */
   readonly trustProxy: false | number | string;
   /** Proof of work on declarations (TUIDANG_POW=off turns it off, for local use and tests). */
@@ -101,10 +107,16 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const origin = env.TUIDANG_ORIGIN || 'localhost/tuidang';
+  const publicUrl = readPublicUrl(env.TUIDANG_PUBLIC_URL);
+  const originSource: OriginSource = env.TUIDANG_ORIGIN
+    ? 'TUIDANG_ORIGIN'
+    : publicUrl
+      ? 'TUIDANG_PUBLIC_URL'
+      : 'default';
+  const origin =
+    env.TUIDANG_ORIGIN || (publicUrl === undefined ? LOCAL_ORIGIN : originOfUrl(publicUrl));
   if (/[\s+]/.test(origin))
     throw new ConfigError(`TUIDANG_ORIGIN=${origin} must contain no spaces and no "+"`);
-  const publicUrl = readPublicUrl(env.TUIDANG_PUBLIC_URL);
   const smtpUrl = env.SMTP_URL || undefined;
   if (smtpUrl !== undefined && publicUrl === undefined)
     throw new ConfigError(
@@ -120,6 +132,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     origin,
+    originSource,
     // On its own thread the sequencer gathers a batch while it commits the one before: no wait.
     sequenceDelayMs: int(
       env,
@@ -136,6 +149,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     connectionsPerAddress: int(env, 'CONNECTIONS_PER_ADDRESS', 64, 0, 1_000_000),
     metricsToken,
     metricsListen: readListen(env.METRICS_LISTEN),
+    proxyProtocolListen: readListen(env.PROXY_PROTOCOL_LISTEN, 'PROXY_PROTOCOL_LISTEN', '8081'),
     pow: readPow(env),
     smtpUrl,
     newsletterFrom: env.NEWSLETTER_FROM || 'tuidang <newsletter@localhost>',
@@ -212,12 +226,16 @@ function readLogLevel(raw: string | undefined): LogLevel {
   return level;
 }
 
-function readListen(raw: string | undefined): Config['metricsListen'] {
+function readListen(
+  raw: string | undefined,
+  name = 'METRICS_LISTEN',
+  example = '9464',
+): Config['metricsListen'] {
   if (raw === undefined || raw === '') return undefined;
   const m = /^(.+):(\d{1,5})$/.exec(raw);
   const port = Number(m?.[2]);
   if (!m || port < 1 || port > 65535)
-    throw new ConfigError(`METRICS_LISTEN=${raw} must be host:port, e.g. 127.0.0.1:9464`);
+    throw new ConfigError(`${name}=${raw} must be host:port, e.g. 127.0.0.1:${example}`);
   return { host: (m[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
@@ -292,7 +310,7 @@ export function loadSignerKey(config: Config): { skey: string; created: boolean 
   }
   if (name !== config.origin) {
     throw new ConfigError(
-      `the signing key is for origin "${name}", but TUIDANG_ORIGIN is "${config.origin}": use the matching key or origin`,
+      `the signing key is for origin "${name}", but ${originSetting(config.originSource, config.origin)}: a log's origin never changes. Set TUIDANG_ORIGIN=${name} to keep the log this key signs, or use the key of the origin you meant`,
     );
   }
   return { skey: skey.trim(), created };

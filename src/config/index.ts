@@ -7,3 +7,10 @@ export {
   type Operator,
   readConfig,
 } from './config.ts';
+export {
+  checkLogOrigin,
+  checkpointOrigin,
+  LOCAL_ORIGIN,
+  type OriginSource,
+  originOfUrl,
+} from './origin.ts';

@@ -12,7 +12,7 @@ import type { Declarations, WitnessConfig } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Operator } from '../web/index.ts';
 import { apiRoutes } from './api-routes.ts';
-import { clientKey, DEFAULT_IPV6_PREFIX, isLoopback } from './client-key.ts';
+import { carriesForwarding, clientKey, DEFAULT_IPV6_PREFIX, isLoopback } from './client-key.ts';
 import { connectionCap } from './connections.ts';
 import { healthRoutes, type Readiness } from './health.ts';
 import { logRoutes } from './log-routes.ts';
@@ -29,6 +29,7 @@ import {
 } from './pages/index.ts';
 import type { ProofOfWork } from './pow.ts';
 import { errorHandler, HttpError, notFound } from './problem.ts';
+import { proxiedAddress } from './proxy-protocol.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { problem } from './schemas.ts';
 
@@ -106,6 +107,10 @@ const SECURITY_HEADERS = {
   'Access-Control-Allow-Origin': '*', // the log and API are public data
 } as const;
 
+// A year, as browsers' preload lists expect; not includeSubDomains: other hosts of the operator's
+// domain may not serve https.
+const HSTS = 'max-age=31536000';
+
 // What Node refuses in a header value (it would throw while writing the response).
 const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
@@ -180,6 +185,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       (a) => clientKey(a, opts.ipv6Prefix),
       isLoopback,
     );
+  // A site whose public address is https is only ever reached over TLS (the proxy's own
+  // X-Forwarded-Proto aside): browsers are told so (HSTS), and every cookie is Secure.
+  const httpsSite = opts.publicUrl?.startsWith('https:') === true;
   // Set on the raw response first, so that they survive even a response Fastify has to replace.
   // While the server stops, requests already taken are answered as usual and new ones get a 503
   // that says to come back (with Connection: close, so that the client reconnects elsewhere).
@@ -189,6 +197,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(k, v);
+    if (httpsSite || req.protocol === 'https')
+      reply.raw.setHeader('Strict-Transport-Security', HSTS);
     if (!closing) return;
     reply.header('connection', 'close');
     return problems(new ClosedError(), req, reply);
@@ -258,16 +268,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   logRoutes(app, opts.store, opts.vkey);
   const limiter = new RateLimiter(opts.rateLimit ?? 30, 60_000, Date.now, MAX_DECLARANTS);
   const behindProxy = opts.trustProxy !== undefined && opts.trustProxy !== false;
+  // A connection through the PROXY-protocol listener is known by its header (a Tor circuit, or
+  // the address HAProxy saw), whatever the request's own headers say.
   const clientOf = (req: FastifyRequest) =>
-    clientKey(req.ip, opts.ipv6Prefix ?? DEFAULT_IPV6_PREFIX);
+    clientKey(proxiedAddress(req.raw.socket) ?? req.ip, opts.ipv6Prefix ?? DEFAULT_IPV6_PREFIX);
+  const undeclared = undeclaredProxy(logger);
+  const limitKey = (req: FastifyRequest) => {
+    if (proxiedAddress(req.raw.socket) !== undefined) return clientOf(req);
+    if (behindProxy || !isLoopback(req.ip)) return clientOf(req);
+    if (!carriesForwarding(req.headers)) return undefined; // the machine itself: not limited
+    undeclared.seen();
+    return UNDECLARED_PROXY;
+  };
   const challenges = new RateLimiter(CHALLENGES_PER_MINUTE);
   const resends = new RateLimiter(RESENDS_PER_MINUTE);
   const admission: Admission = {
     clientKey: clientOf,
-    check: (req, declarants) => admit(limiter, req, behindProxy, clientOf, declarants, false),
-    take: (req, declarants) => admit(limiter, req, behindProxy, clientOf, declarants, true),
-    challenge: (req) => admit(challenges, req, behindProxy, clientOf, 1, true),
-    resend: (req) => admit(resends, req, behindProxy, clientOf, 1, true),
+    check: (req, declarants) => admit(limiter, limitKey(req), declarants, false),
+    take: (req, declarants) => admit(limiter, limitKey(req), declarants, true),
+    challenge: (req) => admit(challenges, limitKey(req), 1, true),
+    resend: (req) => admit(resends, limitKey(req), 1, true),
   };
   apiRoutes(app, opts.store, opts.sequencer, opts.pow, admission);
   // Confirmation mails a client may cause: a few an hour (each address also gets one a day).
@@ -279,7 +299,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     vkey: opts.vkey,
     admit: (req, declarants) => admission.take(req, declarants),
     admitResend: (req) => admission.resend(req),
-    admitMail: (req) => admit(mails, req, behindProxy, clientOf, 1, true),
+    admitMail: (req) => admit(mails, limitKey(req), 1, true),
+    undeclaredProxy: () => undeclared.wasSeen,
     clientKey: clientOf,
     rateLimit: opts.rateLimit ?? 30,
     pow: opts.pow,
@@ -289,7 +310,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     operator: opts.operator,
     siteUrl: () => siteUrl(app, opts.publicUrl),
   });
-  await app.register(cookie);
+  // Cookies (the staff's only) are Secure on an https site, and on a request that arrived over
+  // https (TLS here, or X-Forwarded-Proto from a trusted proxy).
+  await app.register(cookie, { parseOptions: { secure: httpsSite ? true : 'auto' } });
   staffRoutes(app, {
     store: opts.store,
     sequencer: opts.sequencer,
@@ -315,22 +338,43 @@ export interface Admission {
 }
 
 /**
- * The seconds this client must wait before declaring `declarants`, or undefined. Without a trusted
- * proxy, a loopback peer is a local test or a proxy that was not declared: limiting it would limit
- * everyone, so it is not limited (set TRUST_PROXY behind a proxy).
+ * The seconds the client `key` must wait before declaring `declarants`, or undefined; a client
+ * with no key (the machine itself: a local test, a benchmark) is not limited.
  */
 function admit(
   limiter: RateLimiter,
-  req: FastifyRequest,
-  behindProxy: boolean,
-  clientOf: (req: FastifyRequest) => string,
+  key: string | undefined,
   declarants: number,
   spend: boolean,
 ): number | undefined {
-  if (!behindProxy && isLoopback(req.ip)) return undefined;
-  const key = clientOf(req);
+  if (key === undefined) return undefined;
   const r = spend ? limiter.take(key, declarants) : limiter.check(key, declarants);
   return r.ok ? undefined : r.retryAfterSeconds;
+}
+
+/**
+ * The one client that every request forwarded by an undeclared proxy counts as. A proxy in front
+ * without TRUST_PROXY makes every client look like loopback, which is not limited: rather than
+ * leave the count open to anyone, all of them share one budget (the site stays up, at the rate of
+ * one client) until the operator declares the proxy.
+ */
+const UNDECLARED_PROXY = 'undeclared-proxy';
+
+function undeclaredProxy(logger: Logger): { seen(): void; readonly wasSeen: boolean } {
+  let wasSeen = false;
+  return {
+    get wasSeen() {
+      return wasSeen;
+    },
+    seen() {
+      if (wasSeen) return;
+      wasSeen = true;
+      logger.warn(
+        { setting: 'TRUST_PROXY' },
+        "requests arrive through a reverse proxy (they carry X-Forwarded-For, Forwarded or X-Real-IP) but TRUST_PROXY is not set: every client behind the proxy now shares ONE rate limit, so one client can use it up for everyone. Set TRUST_PROXY=1 (or the proxy's address) so that each client is limited on its own",
+      );
+    },
+  };
 }
 
 /** TRUST_PROXY as Fastify takes it: a number n means "trust the n nearest hops". */

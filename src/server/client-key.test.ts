@@ -13,6 +13,9 @@ test('IPv6 clients are keyed by their /64 (configurable); IPv4 and IPv4-mapped b
     ['192.0.2.7', undefined, '192.0.2.7'],
     ['::ffff:192.0.2.7', undefined, '192.0.2.7'],
     ['not an address', undefined, 'not an address'],
+    // Tor circuits (HiddenServiceExportCircuitID haproxy): each one whole, not their shared /64.
+    ['fc00:dead:beef:4dad::1:1b', undefined, 'fc00:dead:beef:4dad:0:0:1:1b'],
+    ['fc00:dead:beef:4dad::1:1c', 48, 'fc00:dead:beef:4dad:0:0:1:1c'],
   ];
   for (const [address, prefix, key] of table)
     assert.equal(clientKey(address, prefix), key, `${address} /${prefix ?? 64}`);

@@ -6,6 +6,13 @@ import ipaddr from 'ipaddr.js';
 
 export const DEFAULT_IPV6_PREFIX = 64;
 
+/**
+ * Where Tor's `HiddenServiceExportCircuitID haproxy` puts the circuit of an onion connection: the
+ * PROXY header's source is fc00:dead:beef:4dad::/64 with the circuit id in its low 32 bits. A
+ * circuit is the closest thing to a client an onion service sees, so each is keyed whole.
+ */
+const TOR_CIRCUITS = ipaddr.parseCIDR('fc00:dead:beef:4dad::/64') as [ipaddr.IPv6, number];
+
 /** The rate-limit key of `address`: an IPv4 address itself, an IPv6 address's /`ipv6Prefix`. */
 export function clientKey(address: string, ipv6Prefix = DEFAULT_IPV6_PREFIX): string {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6;
@@ -16,6 +23,8 @@ export function clientKey(address: string, ipv6Prefix = DEFAULT_IPV6_PREFIX): st
     return address; // not an address (a Unix socket, a test): itself
   }
   if (parsed.kind() === 'ipv4') return parsed.toString();
+  // A Tor circuit (PROXY protocol from an onion service): each address is one circuit.
+  if (parsed.match(TOR_CIRCUITS)) return parsed.toNormalizedString();
   const bytes = parsed.toByteArray();
   for (let bit = ipv6Prefix; bit < 128; bit++) {
     const i = bit >> 3;
@@ -31,4 +40,15 @@ export function isLoopback(address: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Headers a reverse proxy adds to say whom it forwards for (RFC 7239, and the de facto ones). */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+
+/**
+ * Whether a request says it was forwarded by a proxy. Without TRUST_PROXY such a request from
+ * loopback is a proxy that was not declared: every client behind it looks like the machine itself.
+ */
+export function carriesForwarding(headers: Readonly<Record<string, unknown>>): boolean {
+  return FORWARDING_HEADERS.some((h) => headers[h] !== undefined);
 }

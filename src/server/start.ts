@@ -3,7 +3,7 @@ import { hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { type Config, loadSignerKey } from '../config/index.ts';
+import { type Config, checkLogOrigin, loadSignerKey } from '../config/index.ts';
 import {
   ED25519,
   ed25519PrivateKey,
@@ -27,6 +27,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics, metricsServer } from './metrics.ts';
 import { Newsletter, smtpSender } from './newsletter.ts';
 import { ProofOfWork } from './pow.ts';
+import { proxyProtocolServer } from './proxy-protocol.ts';
 
 export interface Registry {
   readonly app: FastifyInstance;
@@ -52,6 +53,12 @@ export async function startRegistry(config: Config): Promise<Registry> {
   const parsed = parseSignerKey(skey);
   const vkey = formatVerifierKey(parsed.name, ED25519, rawPublicKey(ed25519PrivateKey(parsed.key)));
   const store = openStore(config);
+  try {
+    checkLogOrigin((await store.state()).checkpoint, config.origin, config.originSource);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
   const logger = createLogger(undefined, { level: config.logLevel, node: config.nodeId });
   let depth = () => 0;
   const metrics = createMetrics(
@@ -148,6 +155,16 @@ export async function startRegistry(config: Config): Promise<Registry> {
     ),
   });
   const address = await app.listen({ port: config.port, host: config.host });
+  // Onion services (HiddenServiceExportCircuitID haproxy) and HAProxy connect here: each
+  // connection's PROXY header says who the client is.
+  const proxyListener = config.proxyProtocolListen && proxyProtocolServer(app.server);
+  if (proxyListener && config.proxyProtocolListen) {
+    const { host, port } = config.proxyProtocolListen;
+    await new Promise<void>((resolve, reject) => {
+      proxyListener.once('error', reject);
+      proxyListener.listen(port, host, () => resolve());
+    });
+  }
   const metricsListener =
     config.metricsListen &&
     (await metricsServer(metrics, config.metricsListen.host, config.metricsListen.port));
@@ -161,7 +178,8 @@ export async function startRegistry(config: Config): Promise<Registry> {
     publisher,
     logger,
     async close() {
-      await app.close();
+      proxyListener?.close(); // stops accepting; its connections close with the HTTP server's
+      await app.close(); // answers every request already taken, then closes
       publisher.close();
       await sequencer.close();
       if (metricsListener) await new Promise((r) => metricsListener.close(r));

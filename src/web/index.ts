@@ -45,6 +45,7 @@ export { type EraseTarget, eraseConfirmPage, erasePage } from './pages/erase.ts'
 export { type ErrorKind, errorPage } from './pages/error.ts';
 export { figuresPage, loadFigures } from './pages/figures.ts';
 export { homePage } from './pages/home.ts';
+export { isGenericLanguage, languageChoicePage } from './pages/languages.ts';
 export { messagePage, newsletterPage } from './pages/newsletter.ts';
 export { notFoundPage } from './pages/not-found.ts';
 export {

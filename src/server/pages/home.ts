@@ -1,6 +1,7 @@
 // The way in: / sends a first-time visitor to their language, the home and about pages, and the
 // static assets every page uses, the single-file verifier among them.
 import type { FastifyInstance } from 'fastify';
+import { LOCAL_ORIGIN } from '../../config/index.ts';
 import { openNote, verifierFromKey } from '../../log/index.ts';
 import {
   aboutPage,
@@ -9,6 +10,8 @@ import {
   clientScript,
   floodCost,
   homePage,
+  isGenericLanguage,
+  languageChoicePage,
   localeFromPrefix,
   NO_OPERATOR,
   negotiate,
@@ -65,13 +68,13 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
       .send(Buffer.from((await buildVerifier()).bytes)),
   );
 
-  app.get('/', { schema: { hide: true } }, async (req, reply) =>
-    reply
-      .code(302)
-      .header('Vary', 'Accept-Language')
-      .header('Cache-Control', 'no-store')
-      .redirect(`/${PREFIX[negotiate(req.headers['accept-language'])]}/`),
-  );
+  app.get('/', { schema: { hide: true } }, async (req, reply) => {
+    reply.header('Vary', 'Accept-Language').header('Cache-Control', 'no-store');
+    // Tor Browser tells no language: offer the choice, Chinese first, rather than English.
+    if (isGenericLanguage(req.headers['accept-language']))
+      return reply.type('text/html; charset=utf-8').send(languageChoicePage());
+    return reply.code(302).redirect(`/${PREFIX[negotiate(req.headers['accept-language'])]}/`);
+  });
   // Only to a language's own home: the segment is attacker-controlled (`/%2Fevil.example` would
   // otherwise redirect to //evil.example/).
   app.get('/:lang', { schema: { hide: true } }, async (req, reply) => {
@@ -116,6 +119,8 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
       operator: opts.operator ?? NO_OPERATOR,
       origin: opts.origin,
       flood: opts.pow && floodCost(opts.pow.cost, opts.pow.waitSeconds, opts.rateLimit ?? 30),
+      localOrigin: opts.origin === LOCAL_ORIGIN,
+      undeclaredProxy: opts.undeclaredProxy?.() === true,
     });
   });
 }

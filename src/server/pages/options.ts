@@ -35,6 +35,9 @@ export interface WebOptions {
   readonly witnesses?: readonly WitnessConfig[] | undefined;
   /** Who runs the registry and where its code is (TUIDANG_OPERATOR, …), as configured. */
   readonly operator?: Operator | undefined;
+  /** Whether requests came through a reverse proxy that TRUST_PROXY does not declare (all of
+   * them then share one rate limit): /about says so to the operator. */
+  readonly undeclaredProxy?: () => boolean;
   /** The site's address for links in mails and the feed (TUIDANG_PUBLIC_URL, else the listening
    * address): never taken from a request's Host header. */
   readonly siteUrl: () => string;

@@ -1,5 +1,5 @@
 // Staff sign-in state: password sign-in (argon2id), sessions kept in the store under the hash of
-// their token, cookies HttpOnly and SameSite=Strict (Secure behind HTTPS) on /staff only, a CSRF
+// their token, cookies HttpOnly and SameSite=Strict (Secure on an https site, see app.ts) on /staff only, a CSRF
 // token on every form (sign-in throttling: staff-throttle.ts). Visitors never get a cookie.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -24,7 +24,7 @@ export const same = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 export const newToken = (bytes: number) => randomBytes(bytes).toString('base64url');
 
-export function staffCookie(req: FastifyRequest, name: string, value: string, maxAge: number) {
+export function staffCookie(_req: FastifyRequest, name: string, value: string, maxAge: number) {
   return {
     name,
     value,
@@ -32,7 +32,7 @@ export function staffCookie(req: FastifyRequest, name: string, value: string, ma
       path: '/staff',
       httpOnly: true,
       sameSite: 'strict' as const,
-      secure: req.protocol === 'https',
+      // Secure comes from the app: on an https site always, else on a request over https.
       maxAge,
     },
   };

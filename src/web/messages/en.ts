@@ -456,7 +456,6 @@ export const en = {
   'about.key': 'The key of this register',
   'about.keyText':
     'Every version of the register is signed with the key below; the verifier and every command on this site check it. Compare it with the key published elsewhere — by the witnesses listed on this page, by mirrors, or by the operator on their other channels — so that you do not have to take it from this server alone.',
-  'about.origin': 'Name of the register (origin):',
   'about.source': 'Source code',
   'about.sourceText': 'The source code of the program this site runs:',
   'about.commit': 'Version (commit):',
@@ -475,6 +474,16 @@ export const en = {
     'This registry asks no work before a declaration: its operator has turned it off.',
   'about.floodLimits':
     'A flood thus costs computers, addresses and time; it is not impossible. That is why every entry is public, can be voided only by another public entry, and can be recounted by anyone.',
+  // Who this deployment is (the about page), and the language choice of a browser that hides its own.
+  'about.deployment': 'This registry',
+  'about.origin': 'Its log is named (its origin, in every signed version and every receipt):',
+  'about.localOrigin':
+    'This registry has no name of its own yet: its operator has not set its public address (TUIDANG_PUBLIC_URL), so its log carries the name every local install has, and its receipts name no site.',
+  'about.undeclaredProxy':
+    'For the operator: requests reach this registry through a reverse proxy that TRUST_PROXY does not declare, so all visitors share one limit of declarations a minute. Set TRUST_PROXY (see docs/operations.md).',
+  'language.title': 'Choose your language',
+  'language.hidden':
+    'Your browser does not tell which language you read (Tor Browser hides it, to protect you).',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -409,7 +409,6 @@ export const zhHans: Messages = {
   'about.key': '登记册的公钥',
   'about.keyText':
     '登记册的每一个版本都用下面这把公钥对应的密钥签名，核对程序和本站给出的每条命令都会核对它。请把它和别处公布的公钥对照：本页列出的见证方、镜像站，或者运营方的其他渠道。这样，您就不必只凭本站服务器的一面之词。',
-  'about.origin': '登记册名称：',
   'about.source': '源代码',
   'about.sourceText': '本站运行的程序的源代码：',
   'about.commit': '版本（提交）：',
@@ -426,4 +425,13 @@ export const zhHans: Messages = {
   'about.floodOff': '本站运营方已关闭提交前的“做功”要求。',
   'about.floodLimits':
     '这样，灌水就要付出电脑、网络地址和时间，但并非做不到。正因如此，每条记录都公开，作废也只能另记一条公开记录，人人都能重新清点。',
+  // Who this deployment is (the about page), and the language choice of a browser that hides its own.
+  'about.deployment': '本站的设置',
+  'about.origin': '本站公开登记册的名称（origin），写在每一个签发的版本和每一张回执里：',
+  'about.localOrigin':
+    '本站还没有自己的名称：运营方尚未设定本站的网址（TUIDANG_PUBLIC_URL），所以登记册用的是每个本机安装都有的默认名称，回执上也看不出是哪个网站。',
+  'about.undeclaredProxy':
+    '给运营方的提示：请求经过一个没有在 TRUST_PROXY 里设定的反向代理到达本站，所以所有访客共用同一个每分钟声明人数的限额。请设定 TRUST_PROXY（见 docs/operations.md）。',
+  'language.title': '请选择语言',
+  'language.hidden': '您的浏览器没有告诉本站您读哪种语言（Tor 浏览器为了保护您，会隐藏这一信息）。',
 };

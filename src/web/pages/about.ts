@@ -1,5 +1,5 @@
 import type { FloodCost } from '../flood-cost.ts';
-import { html } from '../html.ts';
+import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
 import { checkBlock, commandBlock, type Operator, operatorBlock, type Site } from './check.ts';
@@ -16,11 +16,24 @@ export interface Deployment {
   readonly newsletter: boolean;
   /** Who runs it and where its code is, as configured. */
   readonly operator: Operator;
-  /** The log's origin: the first line of every checkpoint. */
-  readonly origin: string;
   /** What a flood costs with this registry's proof of work and rate limit; absent when it asks no
    * work (TUIDANG_POW=off). */
   readonly flood?: FloodCost | undefined;
+  /** The log's origin, and whether it is the one every local install has (no public address). */
+  readonly origin?: string | undefined;
+  readonly localOrigin?: boolean | undefined;
+  /** Whether requests came through a reverse proxy that TRUST_PROXY does not declare. */
+  readonly undeclaredProxy?: boolean | undefined;
+}
+
+/** Who this deployment is, and what its operator must fix: said where anyone can read it. */
+function deploymentSection(t: I18n, d: Deployment): Html | string {
+  const { m } = t;
+  if (d.origin === undefined && !d.undeclaredProxy) return '';
+  return html`<h2 id="deployment">${m['about.deployment']}</h2>
+${d.origin === undefined ? '' : html`<p>${m['about.origin']}<br><code id="origin">${d.origin}</code></p>`}
+${d.localOrigin ? html`<p class="bad" id="local-origin">${m['about.localOrigin']}</p>` : ''}
+${d.undeclaredProxy ? html`<p class="bad" id="undeclared-proxy">${m['about.undeclaredProxy']}</p>` : ''}`;
 }
 
 export function aboutPage(t: I18n, site: Site, deployment: Deployment): Page {
@@ -50,7 +63,7 @@ export function aboutPage(t: I18n, site: Site, deployment: Deployment): Page {
 ${operatorBlock(t, deployment.operator)}
 <h2 id="key">${m['about.key']}</h2>
 <p>${m['about.keyText']}</p>
-<p>${m['about.origin']} <code id="origin">${deployment.origin}</code><br><code class="key" id="vkey">${site.vkey}</code></p>
+<p><code class="key" id="vkey">${site.vkey}</code></p>
 <h2 id="source">${m['about.source']}</h2>
 ${
   deployment.operator.sourceUrl
@@ -96,6 +109,7 @@ ${
 ${flood.perMinute > 0 ? html`<p>${m['about.floodLimit'](flood.perMinute)}</p>` : ''}`
     : html`<p>${m['about.floodOff']}</p>`
 }
-<p>${m['about.floodLimits']}</p>`,
+<p>${m['about.floodLimits']}</p>
+${deploymentSection(t, deployment)}`,
   };
 }
