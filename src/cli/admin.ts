@@ -31,8 +31,10 @@ newsletter --subject S --text FILE [--rate N]
           mails FILE to every confirmed subscriber, N a second (default 5), over SMTP_URL, each
           with a one-click unsubscribe link; TUIDANG_PUBLIC_URL gives the links' address
 
-It writes to the store of the environment (DATA_DIR or DATABASE_URL). With SQLite, stop
-"tuidang serve" first; while it runs, administrators void entries on its page /staff/void.`;
+It writes to the store of the environment (DATA_DIR or DATABASE_URL). "void" appends to the log,
+which has one writer: it is refused while "tuidang serve" runs on the same data directory (or a
+node sequences the PostgreSQL log); administrators then void entries on the page /staff/void.
+Moderation, accounts and the newsletter may run beside the server.`;
 
 export const admin: Command = {
   summary: 'operator actions: void entries, moderation, staff accounts, the newsletter',
@@ -66,22 +68,28 @@ export const admin: Command = {
     if (indexes.length === 0 || indexes.some((n) => Number.isNaN(n)))
       throw new CliError('give the indexes of the entries to void');
     // The same path as the administrators' page of a running server: Declarations.void.
-    return withLogWriter(async ({ store, origin, signer, witnesses }) => {
-      const sequencer = await Sequencer.open(store, { origin, signer, witnesses });
-      try {
-        const treeSize = await sequencer.void(indexes, reason);
-        console.log(
-          `voided ${indexes.length} entr${indexes.length === 1 ? 'y' : 'ies'} (${reason}); the log now has ${treeSize.toLocaleString('en')} entries`,
-        );
-        return 0;
-      } catch (e) {
-        if (e instanceof VoidError)
-          throw new VoidError(`${e.message}; nothing was written`, e.target, e.problem);
-        throw e;
-      } finally {
-        await sequencer.close();
-      }
-    });
+    return withLogWriter(
+      async ({ store, origin, signer, witnesses }) => {
+        const sequencer = await Sequencer.open(store, { origin, signer, witnesses });
+        try {
+          const treeSize = await sequencer.void(indexes, reason);
+          console.log(
+            `voided ${indexes.length} entr${indexes.length === 1 ? 'y' : 'ies'} (${reason}); the log now has ${treeSize.toLocaleString('en')} entries`,
+          );
+          return 0;
+        } catch (e) {
+          if (e instanceof VoidError)
+            throw new VoidError(`${e.message}; nothing was written`, e.target, e.problem);
+          throw e;
+        } finally {
+          await sequencer.close();
+        }
+      },
+      {
+        whileServing:
+          'while tuidang serve runs, administrators void entries on its page /staff/void (or stop it first)',
+      },
+    );
   },
 };
 

@@ -77,7 +77,45 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean
   throw new ConfigError(`${name}=${raw} must be on or off`);
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The settings that hold secrets: each may instead be given as a file, `NAME_FILE` (systemd's
+ * LoadCredential= puts them in $CREDENTIALS_DIRECTORY; cluster nodes mount them from a secret
+ * store), so that the secret is in no environment that `ps e` or a crash report shows.
+ */
+export const SECRET_SETTINGS = [
+  'TUIDANG_SIGNER_KEY',
+  'DATABASE_URL',
+  'METRICS_TOKEN',
+  'SMTP_URL',
+] as const;
+
+/** `env` with every `NAME_FILE` of {@link SECRET_SETTINGS} read into `NAME`. */
+export function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of SECRET_SETTINGS) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    if (env[name])
+      throw new ConfigError(`${name} and ${name}_FILE are both set: keep only one of them`);
+    let value: string;
+    try {
+      value = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(
+        `${name}_FILE=${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): give a file this user can read`,
+        { cause: e },
+      );
+    }
+    // A file's final line break (echo, editors) is not part of the secret.
+    value = value.replace(/\r?\n$/, '');
+    if (value === '') throw new ConfigError(`${name}_FILE=${file} is empty`);
+    out[name] = value;
+  }
+  return out;
+}
+
+export function readConfig(given: NodeJS.ProcessEnv = process.env): Config {
+  const env = withSecretFiles(given);
   const origin = env.TUIDANG_ORIGIN || 'localhost/tuidang';
   if (/[\s+]/.test(origin))
     throw new ConfigError(`TUIDANG_ORIGIN=${origin} must contain no spaces and no "+"`);

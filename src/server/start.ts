@@ -2,7 +2,7 @@
 import { hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { type Config, loadSignerKey } from '../config/index.ts';
+import { type Config, checkLogOrigin, loadSignerKey } from '../config/index.ts';
 import {
   ED25519,
   ed25519PrivateKey,
@@ -45,6 +45,12 @@ export async function startRegistry(config: Config): Promise<Registry> {
   const parsed = parseSignerKey(skey);
   const vkey = formatVerifierKey(parsed.name, ED25519, rawPublicKey(ed25519PrivateKey(parsed.key)));
   const store = openStore(config);
+  try {
+    checkLogOrigin((await store.state()).checkpoint, config.origin, config.originSource);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
   const logger = createLogger();
   let depth = () => 0;
   const metrics = createMetrics(
