@@ -68,7 +68,7 @@ test('serve with another key on an existing log exits, naming the key it expecte
   renameSync(join(dir, 'log.key'), join(dir, 'log.key.moved'));
   const lost = await runCli({ ...env, PORT: '0' }, 'serve');
   assert.equal(lost.code, 2, lost.stderr);
-  assert.match(lost.stderr, new RegExp(`this log is signed by the key ${escape(vkey)}, but`));
+  assert.match(lost.stderr, new RegExp(`this log is signed by the key ${literal(vkey)}, but`));
   assert.match(lost.stderr, /restore log\.key from its offline backup/);
   assert.match(lost.stderr, /tuidang admin rotate-key/);
 
@@ -80,10 +80,10 @@ test('serve with another key on an existing log exits, naming the key it expecte
   ]) {
     const res = await runCli({ ...env, ...given, PORT: '0' }, 'serve');
     assert.equal(res.code, 2, res.stderr);
-    assert.match(res.stderr, new RegExp(`signed by the key ${escape(vkey)}`));
+    assert.match(res.stderr, new RegExp(`signed by the key ${literal(vkey)}`));
     const voided = await runCli({ ...env, ...given }, 'admin', 'void', '0', '--reason', 'test');
     assert.equal(voided.code, 2, voided.stderr);
-    assert.match(voided.stderr, new RegExp(`signed by the key ${escape(vkey)}`));
+    assert.match(voided.stderr, new RegExp(`signed by the key ${literal(vkey)}`));
   }
   // Another origin with its own key: a new log's name on this one is refused too.
   const renamed = generateKey('renamed.example/log');
@@ -98,7 +98,7 @@ test('serve with another key on an existing log exits, naming the key it expecte
   renameSync(join(dir, 'log.key.moved'), join(dir, 'kept.key'));
   const back = await startServer({ ...env, TUIDANG_SIGNER_KEY_FILE: join(dir, 'kept.key') });
   try {
-    assert.match(back.output(), new RegExp(`log verifier key: ${escape(vkey)}`));
+    assert.match(back.output(), new RegExp(`log verifier key: ${literal(vkey)}`));
     assert.equal((await declare(back.url, 'b')).status, 201);
   } finally {
     await back.kill('SIGTERM');
@@ -143,6 +143,6 @@ function keyFile(dir: string, secret: string): string {
   return path;
 }
 
-function escape(s: string): string {
+function literal(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

@@ -1,8 +1,9 @@
 // Wires a running registry together: store, sequencer, HTTP server.
 import { hkdfSync } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Config, checkLogOrigin, loadSignerKey } from '../config/index.ts';
+import { type Config, loadSignerKey } from '../config/index.ts';
 import {
   ED25519,
   ed25519PrivateKey,
@@ -20,7 +21,14 @@ import {
   ThreadedSequencer,
   telemetry,
 } from '../sequencer/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import {
+  checkLogKey,
+  LogKeyError,
+  openStore,
+  type Store,
+  StoreError,
+  writerBusy,
+} from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, metricsServer } from './metrics.ts';
@@ -45,10 +53,22 @@ export async function startRegistry(config: Config): Promise<Registry> {
   const parsed = parseSignerKey(skey);
   const vkey = formatVerifierKey(parsed.name, ED25519, rawPublicKey(ed25519PrivateKey(parsed.key)));
   const store = openStore(config);
-  try {
-    checkLogOrigin((await store.state()).checkpoint, config.origin, config.originSource);
-  } catch (e) {
+  // One writer per SQLite data directory, for the life of the process: a second `serve`, an
+  // `import` or an `admin void` on the same directory is refused at once (PostgreSQL nodes share
+  // the log through the sequencer's advisory lock instead, see ClusterSequencer).
+  const writer = store.shared ? undefined : await store.cluster.lockSequencer();
+  if (!store.shared && writer === undefined) {
     await store.close().catch(() => {});
+    throw new StoreError('conflict', writerBusy(config.dataDir, 'stop it before starting another'));
+  }
+  try {
+    await checkLogKey(store, vkey);
+  } catch (e) {
+    await writer?.release().catch(() => {});
+    await store.close().catch(() => {});
+    // A key made just now for a log that has one: leave no stray key in the data directory.
+    if (created && e instanceof LogKeyError)
+      rmSync(join(config.dataDir, 'log.key'), { force: true });
     throw e;
   }
   const logger = createLogger();
@@ -83,6 +103,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
           )
         : await Sequencer.open(store, options);
   } catch (e) {
+    await writer?.release().catch(() => {});
     await store.close().catch(() => {});
     throw e;
   }
@@ -144,6 +165,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
       await sequencer.close();
       await app.close();
       if (metricsListener) await new Promise((r) => metricsListener.close(r));
+      await writer?.release();
       await store.close();
     },
   };
