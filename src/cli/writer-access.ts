@@ -28,6 +28,8 @@ export interface LogAccess {
   readonly store: Store;
   readonly origin: string;
   readonly signer: NoteSigner;
+  /** The log's verifier key (checked against the one the store recorded). */
+  readonly vkey: string;
   /** The signing key's seed, from which the site's other secrets derive. */
   readonly seed: Uint8Array;
   readonly witnesses: WitnessesOptions | undefined;
@@ -83,12 +85,11 @@ export async function withLogWriter<T>(
             : writerBusy(config.dataDir, whileServing),
         );
     }
-    await checkLogKey(
-      store,
-      formatVerifierKey(key.name, ED25519, rawPublicKey(ed25519PrivateKey(key.key))),
-    );
+    const vkey = formatVerifierKey(key.name, ED25519, rawPublicKey(ed25519PrivateKey(key.key)));
+    await checkLogKey(store, vkey);
     return await work({
       store,
+      vkey,
       origin: key.name,
       signer: signerFromKey(skey),
       seed: key.key,

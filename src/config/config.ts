@@ -43,6 +43,11 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly newsletterFrom: string;
   readonly publicUrl: string | undefined;
+  /**
+   * A mirror or peer of this log, a URL or a directory (TUIDANG_MIRROR): at start, the registry
+   * refuses to sign or publish if it has seen more of the log than the database holds.
+   */
+  readonly mirror: string | undefined;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
 }
@@ -146,6 +151,7 @@ export function readConfig(given: NodeJS.ProcessEnv = process.env): Config {
     sequencerThread: onOff(env, 'SEQUENCER_THREAD', true),
     publishIntervalSeconds: int(env, 'TUIDANG_PUBLISH_INTERVAL', 60, 0, 86400),
     witnesses: readWitnesses(env),
+    mirror: env.TUIDANG_MIRROR || undefined,
     rateLimit: int(env, 'RATE_LIMIT', 30, 0, 1_000_000),
     ipv6Prefix: int(env, 'RATE_LIMIT_IPV6_PREFIX', 64, 32, 128),
     connectionsPerAddress: int(env, 'CONNECTIONS_PER_ADDRESS', 64, 0, 1_000_000),

@@ -34,6 +34,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics, metricsServer } from './metrics.ts';
 import { Newsletter, smtpSender } from './newsletter.ts';
 import { ProofOfWork } from './pow.ts';
+import { checkWorld } from './world.ts';
 
 export interface Registry {
   readonly app: FastifyInstance;
@@ -72,6 +73,20 @@ export async function startRegistry(config: Config): Promise<Registry> {
     throw e;
   }
   const logger = createLogger();
+  try {
+    await checkWorld(store, {
+      origin: config.origin,
+      vkey,
+      signer: signerFromKey(skey),
+      witnesses: config.witnesses,
+      mirror: config.mirror,
+      logger,
+    });
+  } catch (e) {
+    await writer?.release().catch(() => {});
+    await store.close().catch(() => {});
+    throw e;
+  }
   let depth = () => 0;
   const metrics = createMetrics(
     () => depth(),
