@@ -39,6 +39,11 @@ Configuration comes from the environment:
   TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
   TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)
+  TUIDANG_MIRROR           a mirror or peer of the log (directory or URL): refuse to start if it, or a
+                           witness, has seen more of the log than the database holds
+
+Secrets may be given as files instead: TUIDANG_SIGNER_KEY_FILE, DATABASE_URL_FILE, METRICS_TOKEN_FILE,
+SMTP_URL_FILE. One process writes a data directory: a second serve on it is refused.
 
 docs/operations.md explains each in context: proxies, backups, keys, clusters, witnesses.`;
 
