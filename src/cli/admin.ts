@@ -9,6 +9,7 @@ import { Sequencer, VoidError } from '../sequencer/index.ts';
 import { hashPassword, Newsletter, smtpSender } from '../server/index.ts';
 import { STAFF_ROLES, type StaffRole } from '../store/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
+import { rotateKey } from './rotate-key.ts';
 import { withLogWriter } from './writer-access.ts';
 
 const help = `usage: tuidang admin void <index> [<index> …] --reason REASON
@@ -27,6 +28,10 @@ erase     deletes a publication for good (the log's entry stays and reveals noth
 create-user NAME --role admin|moderator|volunteer
           adds a staff account; the password is read from standard input (first line), at least
           12 characters
+rotate-key --archive DIR --origin NEW_ORIGIN --out FILE
+          ends this log for a key change (its key lost or stolen): writes the whole log with its
+          final checkpoint to DIR as a mirror to serve for ever (its receipts keep verifying),
+          and a new signing key for the new log's origin to FILE; needs no signing key
 newsletter --subject S --text FILE [--rate N]
           mails FILE to every confirmed subscriber, N a second (default 5), over SMTP_URL, each
           with a one-click unsubscribe link; TUIDANG_PUBLIC_URL gives the links' address
@@ -37,7 +42,7 @@ node sequences the PostgreSQL log); administrators then void entries on the page
 Moderation, accounts and the newsletter may run beside the server.`;
 
 export const admin: Command = {
-  summary: 'operator actions: void entries, moderation, staff accounts, the newsletter',
+  summary: 'operator actions: void entries, moderation, staff accounts, the newsletter, key change',
   async run(args) {
     const parsed = parseOptions(
       args,
@@ -50,6 +55,9 @@ export const admin: Command = {
         limit: { type: 'string' },
         name: { type: 'string' },
         statement: { type: 'string' },
+        archive: { type: 'string' },
+        origin: { type: 'string' },
+        out: { type: 'string' },
       },
       help,
     );
@@ -57,6 +65,12 @@ export const admin: Command = {
     const [action, ...targets] = parsed.positionals;
     if (action === 'newsletter') return sendNewsletter(parsed.values);
     if (action === 'create-user') return createUser(targets, parsed.values);
+    if (action === 'rotate-key') {
+      const { archive, origin, out } = parsed.values;
+      if (archive === undefined || origin === undefined || out === undefined || targets.length > 0)
+        throw new CliError('give --archive DIR, --origin NEW_ORIGIN and --out FILE');
+      return rotateKey({ archive, origin, out });
+    }
     if (action !== undefined && MODERATION.includes(action))
       return moderate(action, targets, parsed.values);
     if (action !== 'void')

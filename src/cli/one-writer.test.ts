@@ -1,7 +1,7 @@
 // One writer per SQLite data directory, and one key per log: what an operator who starts a second
 // process, or starts with another key, is told, and that the registry that serves goes on.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -146,3 +146,47 @@ function keyFile(dir: string, secret: string): string {
 function literal(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+test('rotate-key, the key lost: the old log closed into a mirror that verifies, a key for the new one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuidang-rotate-'));
+  const env = {
+    DATA_DIR: join(dir, 'data'),
+    TUIDANG_ORIGIN: 'old.example/log',
+    XDG_CONFIG_HOME: join(dir, 'c'),
+    XDG_CACHE_HOME: join(dir, 'k'),
+  };
+  const server = await startServer(env);
+  const vkey = /log verifier key: (\S+)/.exec(server.output())?.[1] as string;
+  await declare(server.url, 'a');
+  const receipt = join(dir, 'receipt.json');
+  writeFileSync(receipt, JSON.stringify(await (await declare(server.url, 'b')).json()));
+  await server.kill('SIGTERM');
+  rmSync(join(env.DATA_DIR, 'log.key')); // lost
+
+  const archive = join(dir, 'old-log');
+  const newKey = join(dir, 'new.key');
+  const rotate = (...more: string[]) =>
+    runCli(env, 'admin', 'rotate-key', '--archive', archive, '--out', newKey, ...more);
+  assert.equal((await rotate('--origin', 'old.example/log')).code, 2, 'a new origin is needed');
+  const rotated = await rotate('--origin', 'new.example/log');
+  assert.equal(rotated.code, 0, rotated.stderr);
+  assert.match(rotated.stdout, /its final checkpoint:\n\nold\.example\/log\n2\n/);
+  assert.equal(statSync(newKey).mode & 0o777, 0o600);
+
+  const verified = await runCli(env, 'verify', archive, '--vkey', vkey);
+  assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  const kept = await runCli(env, 'verify', '--receipt', receipt, '--log', archive);
+  assert.equal(kept.code, 0, kept.stdout + kept.stderr);
+
+  const fresh = await startServer({
+    ...env,
+    DATA_DIR: join(dir, 'data2'),
+    TUIDANG_ORIGIN: 'new.example/log',
+    TUIDANG_SIGNER_KEY_FILE: newKey,
+  });
+  try {
+    assert.match(fresh.output(), /log verifier key: new\.example\/log\+/);
+  } finally {
+    await fresh.kill('SIGTERM');
+  }
+});
