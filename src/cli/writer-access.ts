@@ -1,5 +1,7 @@
-// Commands that write to the log outside `tuidang serve` (import, admin): the store, signing key
-// and witnesses of the environment, and, with PostgreSQL, the sequencer's lock for the duration.
+// Commands that write to the log outside `tuidang serve` (import, admin void, recover): the store,
+// signing key (checked against the log's) and witnesses of the environment, and the sequencer's
+// lock for the duration (SQLite: DATA_DIR's lock file, which a running serve holds; PostgreSQL:
+// the advisory lock of the sequencing node).
 
 import { loadSignerKey, readConfig } from '../config/index.ts';
 import {
