@@ -9,6 +9,7 @@ import { Sequencer, VoidError } from '../sequencer/index.ts';
 import { hashPassword, Newsletter, smtpSender } from '../server/index.ts';
 import { STAFF_ROLES, type StaffRole } from '../store/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
+import { rotateKey } from './rotate-key.ts';
 import { withLogWriter } from './writer-access.ts';
 
 const help = `usage: tuidang admin void <index> [<index> …] --reason REASON
@@ -27,15 +28,21 @@ erase     deletes a publication for good (the log's entry stays and reveals noth
 create-user NAME --role admin|moderator|volunteer
           adds a staff account; the password is read from standard input (first line), at least
           12 characters
+rotate-key --archive DIR --origin NEW_ORIGIN --out FILE
+          ends this log for a key change (its key lost or stolen): writes the whole log with its
+          final checkpoint to DIR as a mirror to serve for ever (its receipts keep verifying),
+          and a new signing key for the new log's origin to FILE; needs no signing key
 newsletter --subject S --text FILE [--rate N]
           mails FILE to every confirmed subscriber, N a second (default 5), over SMTP_URL, each
           with a one-click unsubscribe link; TUIDANG_PUBLIC_URL gives the links' address
 
-It writes to the store of the environment (DATA_DIR or DATABASE_URL). With SQLite, stop
-"tuidang serve" first; while it runs, administrators void entries on its page /staff/void.`;
+It writes to the store of the environment (DATA_DIR or DATABASE_URL). "void" appends to the log,
+which has one writer: it is refused while "tuidang serve" runs on the same data directory (or a
+node sequences the PostgreSQL log); administrators then void entries on the page /staff/void.
+Moderation, accounts and the newsletter may run beside the server.`;
 
 export const admin: Command = {
-  summary: 'operator actions: void entries, moderation, staff accounts, the newsletter',
+  summary: 'operator actions: void entries, moderation, staff accounts, the newsletter, key change',
   async run(args) {
     const parsed = parseOptions(
       args,
@@ -48,6 +55,9 @@ export const admin: Command = {
         limit: { type: 'string' },
         name: { type: 'string' },
         statement: { type: 'string' },
+        archive: { type: 'string' },
+        origin: { type: 'string' },
+        out: { type: 'string' },
       },
       help,
     );
@@ -55,6 +65,12 @@ export const admin: Command = {
     const [action, ...targets] = parsed.positionals;
     if (action === 'newsletter') return sendNewsletter(parsed.values);
     if (action === 'create-user') return createUser(targets, parsed.values);
+    if (action === 'rotate-key') {
+      const { archive, origin, out } = parsed.values;
+      if (archive === undefined || origin === undefined || out === undefined || targets.length > 0)
+        throw new CliError('give --archive DIR, --origin NEW_ORIGIN and --out FILE');
+      return rotateKey({ archive, origin, out });
+    }
     if (action !== undefined && MODERATION.includes(action))
       return moderate(action, targets, parsed.values);
     if (action !== 'void')
@@ -66,22 +82,28 @@ export const admin: Command = {
     if (indexes.length === 0 || indexes.some((n) => Number.isNaN(n)))
       throw new CliError('give the indexes of the entries to void');
     // The same path as the administrators' page of a running server: Declarations.void.
-    return withLogWriter(async ({ store, origin, signer, witnesses }) => {
-      const sequencer = await Sequencer.open(store, { origin, signer, witnesses });
-      try {
-        const treeSize = await sequencer.void(indexes, reason);
-        console.log(
-          `voided ${indexes.length} entr${indexes.length === 1 ? 'y' : 'ies'} (${reason}); the log now has ${treeSize.toLocaleString('en')} entries`,
-        );
-        return 0;
-      } catch (e) {
-        if (e instanceof VoidError)
-          throw new VoidError(`${e.message}; nothing was written`, e.target, e.problem);
-        throw e;
-      } finally {
-        await sequencer.close();
-      }
-    });
+    return withLogWriter(
+      async ({ store, origin, signer, witnesses }) => {
+        const sequencer = await Sequencer.open(store, { origin, signer, witnesses });
+        try {
+          const treeSize = await sequencer.void(indexes, reason);
+          console.log(
+            `voided ${indexes.length} entr${indexes.length === 1 ? 'y' : 'ies'} (${reason}); the log now has ${treeSize.toLocaleString('en')} entries`,
+          );
+          return 0;
+        } catch (e) {
+          if (e instanceof VoidError)
+            throw new VoidError(`${e.message}; nothing was written`, e.target, e.problem);
+          throw e;
+        } finally {
+          await sequencer.close();
+        }
+      },
+      {
+        whileServing:
+          'while tuidang serve runs, administrators void entries on its page /staff/void (or stop it first)',
+      },
+    );
   },
 };
 

@@ -12,7 +12,8 @@ while the registry keeps serving. It refuses to overwrite an existing file. The 
 its owner only (mode 0600): it holds the names and statements not erased yet.
 
 To restore: stop tuidang serve, put the copy in place of DATA_DIR/${DATABASE_FILE} (removing any
-${DATABASE_FILE}-wal and ${DATABASE_FILE}-shm beside it), start again, and run tuidang verify.
+${DATABASE_FILE}-wal and ${DATABASE_FILE}-shm beside it), run tuidang recover --from <your mirror>
+to bring back what was published after the copy, start again, and run tuidang verify.
 
 The signing key (DATA_DIR/log.key) is not in the copy: back it up once, apart, and keep it safe.
 With PostgreSQL (DATABASE_URL), use pg_dump instead.`;

@@ -7,6 +7,7 @@ import type { Command } from './command.ts';
 import { importCommand } from './import.ts';
 import { keygen } from './keygen.ts';
 import { mirrorCommand } from './mirror.ts';
+import { recover } from './recover.ts';
 import { serve } from './serve.ts';
 import { verify } from './verify.ts';
 import { witness } from './witness.ts';
@@ -20,6 +21,7 @@ const commands: Record<string, Command> = {
   admin,
   backup,
   keygen,
+  recover,
 };
 
 function usage(): string {

@@ -53,6 +53,11 @@ Configuration comes from the environment:
   LOG_LEVEL                the least severe log lines written: fatal, error, warn, info (default),
                            debug, trace or silent; lines are JSON (pino), one per line
   TUIDANG_NODE_ID          this node's name in every log line (default the host name)
+  TUIDANG_MIRROR           a mirror or peer of the log (directory or URL): refuse to start if it, or a
+                           witness, has seen more of the log than the database holds
+
+Secrets may be given as files instead: TUIDANG_SIGNER_KEY_FILE, DATABASE_URL_FILE, METRICS_TOKEN_FILE,
+SMTP_URL_FILE. One process writes a data directory: a second serve on it is refused.
 
 Health: GET /healthz (the process answers) and GET /readyz (it can take declarations now: database,
 sequencer and publication; 503 with what fails) are for load balancers and systemd.

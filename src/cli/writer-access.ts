@@ -1,15 +1,28 @@
-// Commands that write to the log outside `tuidang serve` (import, admin): the store, signing key
-// and witnesses of the environment, and, with PostgreSQL, the sequencer's lock for the duration.
+// Commands that write to the log outside `tuidang serve` (import, admin void, recover): the store,
+// signing key (checked against the log's) and witnesses of the environment, and the sequencer's
+// lock for the duration (SQLite: DATA_DIR's lock file, which a running serve holds; PostgreSQL:
+// the advisory lock of the sequencing node).
 
 import { checkLogOrigin, loadSignerKey, readConfig } from '../config/index.ts';
-import { type NoteSigner, parseSignerKey, signerFromKey } from '../log/index.ts';
+import {
+  ED25519,
+  ed25519PrivateKey,
+  formatVerifierKey,
+  type NoteSigner,
+  parseSignerKey,
+  rawPublicKey,
+  signerFromKey,
+} from '../log/index.ts';
 import type { WitnessesOptions } from '../sequencer/index.ts';
 import {
+  checkLogKey,
   DATABASE_FILE,
   hasDatabase,
   openStore,
   type SequencerLock,
   type Store,
+  StoreError,
+  writerBusy,
 } from '../store/index.ts';
 import { CliError } from './command.ts';
 
@@ -17,14 +30,23 @@ export interface LogAccess {
   readonly store: Store;
   readonly origin: string;
   readonly signer: NoteSigner;
+  /** The log's verifier key (checked against the one the store recorded). */
+  readonly vkey: string;
   /** The signing key's seed, from which the site's other secrets derive. */
   readonly seed: Uint8Array;
   readonly witnesses: WitnessesOptions | undefined;
 }
 
 export interface AccessOptions {
-  /** Take the sequencer's lock (commands that append to the log); moderation need not. */
+  /**
+   * Take the sequencer's lock (commands that append to the log), refusing at once if it is held:
+   * on SQLite, the lock of DATA_DIR that a running `serve` holds; on PostgreSQL, the advisory lock
+   * of the sequencing node. Moderation and accounts need not: they do not touch the log, and the
+   * database serialises their writes with the server's.
+   */
   readonly exclusive?: boolean;
+  /** What to do instead while the registry runs (said when the lock is held). */
+  readonly whileServing?: string;
   /**
    * Refuse to start a new registry (default): with SQLite, DATA_DIR must hold one already, so
    * that a mistyped DATA_DIR is an error instead of a new empty log with a new signing key.
@@ -34,7 +56,11 @@ export interface AccessOptions {
 
 export async function withLogWriter<T>(
   work: (access: LogAccess) => Promise<T>,
-  { exclusive = true, existing = true }: AccessOptions = {},
+  {
+    exclusive = true,
+    existing = true,
+    whileServing = 'stop tuidang serve first, then run this again',
+  }: AccessOptions = {},
 ): Promise<T> {
   const config = readConfig();
   if (
@@ -52,15 +78,21 @@ export async function withLogWriter<T>(
   let lock: SequencerLock | undefined;
   try {
     checkLogOrigin((await store.state()).checkpoint, key.name, config.originSource);
-    if (exclusive && store.shared) {
+    if (exclusive) {
       lock = await store.cluster.lockSequencer();
       if (lock === undefined)
-        throw new CliError(
-          'a registry node is sequencing this log right now: stop the nodes, or try again',
+        throw new StoreError(
+          'conflict',
+          store.shared
+            ? `a registry node is sequencing this log right now: ${whileServing} (on every node)`
+            : writerBusy(config.dataDir, whileServing),
         );
     }
+    const vkey = formatVerifierKey(key.name, ED25519, rawPublicKey(ed25519PrivateKey(key.key)));
+    await checkLogKey(store, vkey);
     return await work({
       store,
+      vkey,
       origin: key.name,
       signer: signerFromKey(skey),
       seed: key.key,

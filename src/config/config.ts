@@ -50,6 +50,11 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly newsletterFrom: string;
   readonly publicUrl: string | undefined;
+  /**
+   * A mirror or peer of this log, a URL or a directory (TUIDANG_MIRROR): at start, the registry
+   * refuses to sign or publish if it has seen more of the log than the database holds.
+   */
+  readonly mirror: string | undefined;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
   /** Migrate an existing database to this program's schema (TUIDANG_MIGRATE=yes), once backed up. */
@@ -106,7 +111,45 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean
   throw new ConfigError(`${name}=${raw} must be on or off`);
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The settings that hold secrets: each may instead be given as a file, `NAME_FILE` (systemd's
+ * LoadCredential= puts them in $CREDENTIALS_DIRECTORY; cluster nodes mount them from a secret
+ * store), so that the secret is in no environment that `ps e` or a crash report shows.
+ */
+export const SECRET_SETTINGS = [
+  'TUIDANG_SIGNER_KEY',
+  'DATABASE_URL',
+  'METRICS_TOKEN',
+  'SMTP_URL',
+] as const;
+
+/** `env` with every `NAME_FILE` of {@link SECRET_SETTINGS} read into `NAME`. */
+export function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of SECRET_SETTINGS) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    if (env[name])
+      throw new ConfigError(`${name} and ${name}_FILE are both set: keep only one of them`);
+    let value: string;
+    try {
+      value = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(
+        `${name}_FILE=${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): give a file this user can read`,
+        { cause: e },
+      );
+    }
+    // A file's final line break (echo, editors) is not part of the secret.
+    value = value.replace(/\r?\n$/, '');
+    if (value === '') throw new ConfigError(`${name}_FILE=${file} is empty`);
+    out[name] = value;
+  }
+  return out;
+}
+
+export function readConfig(given: NodeJS.ProcessEnv = process.env): Config {
+  const env = withSecretFiles(given);
   const publicUrl = readPublicUrl(env.TUIDANG_PUBLIC_URL);
   const originSource: OriginSource = env.TUIDANG_ORIGIN
     ? 'TUIDANG_ORIGIN'
@@ -144,6 +187,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sequencerThread: onOff(env, 'SEQUENCER_THREAD', true),
     publishIntervalSeconds: int(env, 'TUIDANG_PUBLISH_INTERVAL', 60, 0, 86400),
     witnesses: readWitnesses(env),
+    mirror: env.TUIDANG_MIRROR || undefined,
     rateLimit: int(env, 'RATE_LIMIT', 30, 0, 1_000_000),
     ipv6Prefix: int(env, 'RATE_LIMIT_IPV6_PREFIX', 64, 32, 128),
     connectionsPerAddress: int(env, 'CONNECTIONS_PER_ADDRESS', 64, 0, 1_000_000),

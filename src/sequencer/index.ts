@@ -1,8 +1,16 @@
 export type { Receipt } from '../registry/index.ts';
 export { ClusterSequencer, NotSequencingError } from './cluster.ts';
+export {
+  ForkError,
+  refuseFork,
+  reportWitnessAhead,
+  type Sighting,
+  witnessSightings,
+} from './fork-guard.ts';
 export { IdempotencyKeyError, keyIdOf } from './idempotency.ts';
 export { type Clock, Publisher, publishedView, systemClock } from './publisher.ts';
 export { randomBytesFromPool } from './random.ts';
+export { RecoverError, type Recovered, recoverTail, type TailSource } from './recover.ts';
 export {
   type Declarations,
   IdempotencyConflictError,

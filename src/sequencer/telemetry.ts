@@ -18,7 +18,8 @@ export type Stage =
   | 'listen' // the notification connection (cluster)
   | 'heartbeat' // telling the other nodes this one is alive (cluster)
   | 'reclaim' // removing the pending rows of a node that died (cluster)
-  | 'publish'; // reading the state to publish
+  | 'publish' // reading the state to publish
+  | 'fork'; // the world has seen more of the log than the database holds (a restore)
 
 /** Counts for /metrics. Every method may be a no-op. */
 export interface WriteMetrics {

@@ -16,6 +16,7 @@ import {
   type ReadTiles,
   verifierFromKey,
 } from '../log/index.ts';
+import { reportWitnessAhead } from './fork-guard.ts';
 import { FailureRun, type Telemetry } from './telemetry.ts';
 
 export interface WitnessConfig {
@@ -69,8 +70,10 @@ class Witness {
   #next: Job | undefined;
   readonly #readTiles: ReadTiles;
   readonly #failures: FailureRun;
+  readonly #t: Telemetry;
 
   constructor(config: WitnessConfig, readTiles: ReadTiles, t: Telemetry) {
+    this.#t = t;
     this.url = config.url;
     this.verifier = verifierFromKey(config.vkey);
     this.#readTiles = readTiles;
@@ -124,6 +127,7 @@ class Witness {
     const text = await res.text();
     if (res.status === 409 && !retried && /^\d+\n$/.test(text)) {
       this.size = Number(text.trim());
+      if (this.size > job.size) reportWitnessAhead(this.#t, this.url, this.size, job.size);
       return this.#request(job, true);
     }
     if (res.status !== 200)

@@ -1,6 +1,7 @@
 // Wires a running registry together: store, sequencer, HTTP server.
 import { hkdfSync } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Config, checkLogOrigin, loadSignerKey } from '../config/index.ts';
@@ -21,13 +22,22 @@ import {
   ThreadedSequencer,
   telemetry,
 } from '../sequencer/index.ts';
-import { type Migration, openStore, type Store } from '../store/index.ts';
+import {
+  checkLogKey,
+  LogKeyError,
+  type Migration,
+  openStore,
+  type Store,
+  StoreError,
+  writerBusy,
+} from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, metricsServer } from './metrics.ts';
 import { Newsletter, smtpSender } from './newsletter.ts';
 import { ProofOfWork } from './pow.ts';
 import { proxyProtocolServer } from './proxy-protocol.ts';
+import { checkWorld } from './world.ts';
 
 export interface Registry {
   readonly app: FastifyInstance;
@@ -53,13 +63,40 @@ export async function startRegistry(config: Config): Promise<Registry> {
   const parsed = parseSignerKey(skey);
   const vkey = formatVerifierKey(parsed.name, ED25519, rawPublicKey(ed25519PrivateKey(parsed.key)));
   const store = openStore(config);
+  // One writer per SQLite data directory, for the life of the process: a second `serve`, an
+  // `import` or an `admin void` on the same directory is refused at once (PostgreSQL nodes share
+  // the log through the sequencer's advisory lock instead, see ClusterSequencer).
+  const writer = store.shared ? undefined : await store.cluster.lockSequencer();
+  if (!store.shared && writer === undefined) {
+    await store.close().catch(() => {});
+    throw new StoreError('conflict', writerBusy(config.dataDir, 'stop it before starting another'));
+  }
   try {
     checkLogOrigin((await store.state()).checkpoint, config.origin, config.originSource);
+    await checkLogKey(store, vkey);
   } catch (e) {
+    await writer?.release().catch(() => {});
     await store.close().catch(() => {});
+    // A key made just now for a log that has one: leave no stray key in the data directory.
+    if (created && e instanceof LogKeyError)
+      rmSync(join(config.dataDir, 'log.key'), { force: true });
     throw e;
   }
   const logger = createLogger(undefined, { level: config.logLevel, node: config.nodeId });
+  try {
+    await checkWorld(store, {
+      origin: config.origin,
+      vkey,
+      signer: signerFromKey(skey),
+      witnesses: config.witnesses,
+      mirror: config.mirror,
+      logger,
+    });
+  } catch (e) {
+    await writer?.release().catch(() => {});
+    await store.close().catch(() => {});
+    throw e;
+  }
   let depth = () => 0;
   const metrics = createMetrics(
     () => depth(),
@@ -91,6 +128,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
           )
         : await Sequencer.open(store, options);
   } catch (e) {
+    await writer?.release().catch(() => {});
     await store.close().catch(() => {});
     throw e;
   }
@@ -183,6 +221,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
       publisher.close();
       await sequencer.close();
       if (metricsListener) await new Promise((r) => metricsListener.close(r));
+      await writer?.release();
       await store.close();
     },
   };

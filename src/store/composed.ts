@@ -49,6 +49,12 @@ export abstract class ComposedStore implements Store {
   importCursor(source: string): Promise<number> {
     return this.log.importCursor(source);
   }
+  verifierKey(): Promise<string | undefined> {
+    return this.log.verifierKey();
+  }
+  pinVerifierKey(vkey: string): Promise<string> {
+    return this.log.pinVerifierKey(vkey);
+  }
 
   // SiteStore
   publications(q: PublicationQuery): Promise<Publication[]> {

@@ -3,6 +3,7 @@ import { PostgresStore } from './postgres.ts';
 import { SqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
 
+export { checkLogKey, LogKeyError } from './log-key.ts';
 export { MemoryStore } from './memory.ts';
 export { PostgresStore } from './postgres.ts';
 export { SqliteStore } from './sqlite.ts';
@@ -12,6 +13,7 @@ export {
   DATABASE_FILES,
   databasePath,
   hasDatabase,
+  writerBusy,
 } from './sqlite-db.ts';
 export {
   type AuditEntry,

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { append, backends, nextCommit, unreachablePostgres } from '../../test/stores.ts';
-import { treeRoot } from '../log/index.ts';
+import { generateKey, treeRoot } from '../log/index.ts';
 import { emptyTotals } from '../registry/index.ts';
+import { checkLogKey, LogKeyError } from './log-key.ts';
 import { MemoryStore } from './memory.ts';
 import { type IdempotencyRecord, StoreError } from './store.ts';
 
@@ -31,6 +32,26 @@ for (const [name, make] of backends) {
       assert.equal(await store.importCursor('any.csv'), 0);
       assert.equal(await store.idempotency('k'), undefined);
       await store.close();
+    });
+
+    test('records the first verifier key and keeps it; checkLogKey refuses another', async () => {
+      const { store, reopen } = make();
+      const key = generateKey('example.org/log');
+      const other = generateKey('example.org/log');
+      assert.equal(await store.verifierKey(), undefined);
+      await checkLogKey(store, key.vkey);
+      assert.equal(await store.pinVerifierKey(other.vkey), key.vkey, 'the first one stays');
+      await checkLogKey(store, key.vkey);
+      await assert.rejects(
+        checkLogKey(store, other.vkey),
+        (e) => e instanceof LogKeyError && e.expected === key.vkey,
+      );
+      if (reopen) {
+        await store.close();
+        const again = reopen();
+        assert.equal(await again.verifierKey(), key.vkey, 'durable');
+        await again.close();
+      } else await store.close();
     });
 
     test('commits tiles, checkpoint and totals together; tiles reproduce the root', async () => {

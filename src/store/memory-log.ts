@@ -113,6 +113,17 @@ export class MemoryLog implements LogStore {
     return r === undefined ? undefined : structuredClone(r);
   }
 
+  #vkey: string | undefined;
+
+  async verifierKey(): Promise<string | undefined> {
+    return this.#vkey;
+  }
+
+  async pinVerifierKey(vkey: string): Promise<string> {
+    this.#vkey ??= vkey;
+    return this.#vkey;
+  }
+
   async importCursor(source: string): Promise<number> {
     return this.#imports.get(source) ?? 0;
   }

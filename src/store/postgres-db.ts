@@ -57,6 +57,8 @@ export const MIGRATIONS = [
   `ALTER TABLE publications ADD COLUMN approved_at BIGINT;
    UPDATE publications SET approved_at = 0 WHERE status = 'approved';
    CREATE INDEX publications_approved ON publications (status, approved_at, idx);`,
+  // The log's verifier key, recorded at the first start: another key is refused (log-key.ts).
+  'CREATE TABLE log_key (id INTEGER PRIMARY KEY CHECK (id = 1), vkey TEXT NOT NULL);',
 ];
 
 /** The schema version this program writes. */

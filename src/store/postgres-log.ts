@@ -118,6 +118,18 @@ export class PostgresLog implements LogStore {
         };
   }
 
+  async verifierKey(): Promise<string | undefined> {
+    return (await this.#db.query<{ vkey: string }>('SELECT vkey FROM log_key')).rows[0]?.vkey;
+  }
+
+  async pinVerifierKey(vkey: string): Promise<string> {
+    await this.#db.query(
+      'INSERT INTO log_key (id, vkey) VALUES (1, $1) ON CONFLICT (id) DO NOTHING',
+      [vkey],
+    );
+    return (await this.verifierKey()) as string;
+  }
+
   async importCursor(source: string): Promise<number> {
     const { rows } = await this.#db.query<{ line: string }>(
       'SELECT line FROM imports WHERE source = $1',

@@ -11,6 +11,14 @@ import { type Migration, StoreError, upgradeRefused } from './store.ts';
 export const DATABASE_FILE = 'tuidang.db';
 /** The file whose lock is the sequencer's lock (see SqliteCluster.lockSequencer). */
 export const LOCK_FILE = 'tuidang.lock';
+/**
+ * What a process that finds the lock of DATA_DIR held is told: another process writes this
+ * registry's log (serve, import, admin void, recover), and what to do instead (`instead`).
+ */
+export function writerBusy(dataDir: string, instead: string): string {
+  return `another tuidang process (serve, import or admin) is writing the registry in ${dataDir}: it holds ${join(dataDir, LOCK_FILE)}, and a registry has one writer at a time; ${instead}`;
+}
+
 /** Files of the database that may hold what the registry stores. */
 export const DATABASE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`];
 
@@ -108,6 +116,8 @@ export const MIGRATIONS = [
   `ALTER TABLE publications ADD COLUMN approved_at INTEGER;
    UPDATE publications SET approved_at = 0 WHERE status = 'approved';
    CREATE INDEX publications_approved ON publications (status, approved_at, idx);`,
+  // The log's verifier key, recorded at the first start: another key is refused (log-key.ts).
+  'CREATE TABLE log_key (id INTEGER PRIMARY KEY CHECK (id = 1), vkey TEXT NOT NULL);',
 ];
 
 /** An open database, and the in-process notices of its queue (other processes poll). */

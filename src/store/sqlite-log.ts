@@ -69,6 +69,18 @@ export class SqliteLog implements LogStore {
     this.#getImport = db.prepare('SELECT line FROM imports WHERE source = ?');
   }
 
+  async verifierKey(): Promise<string | undefined> {
+    const row = this.#db.db.prepare('SELECT vkey FROM log_key').get() as
+      | { vkey: string }
+      | undefined;
+    return row?.vkey;
+  }
+
+  async pinVerifierKey(vkey: string): Promise<string> {
+    this.#db.db.prepare('INSERT OR IGNORE INTO log_key (id, vkey) VALUES (1, ?)').run(vkey);
+    return (await this.verifierKey()) as string;
+  }
+
   async state(): Promise<LogState> {
     const cached = this.#cachedTotals;
     if (cached !== undefined) {

@@ -154,6 +154,16 @@ export interface LogStore {
   idempotency(keyId: string): Promise<IdempotencyRecord | undefined>;
   /** The last line of an import source already committed (0 if none): imports resume after it. */
   importCursor(source: string): Promise<number>;
+  /**
+   * The verifier key (and so the origin) of the log this store holds, once recorded: a log is
+   * signed by one key for life (see log-key.ts).
+   */
+  verifierKey(): Promise<string | undefined>;
+  /**
+   * Records the log's verifier key unless one is recorded already, atomically (nodes starting
+   * together record one); returns the recorded key, which the caller compares with its own.
+   */
+  pinVerifierKey(vkey: string): Promise<string>;
 }
 
 /**
