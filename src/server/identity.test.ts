@@ -86,6 +86,16 @@ test('a proxy that TRUST_PROXY does not declare: 200 clients from loopback share
   ] as const) {
     const about = await a.inject({ url: `/${prefix}/about` });
     assert.ok(about.body.includes(catalogs[locale]['about.undeclaredProxy']), locale);
+    assert.ok(about.body.includes(catalogs[locale]['about.localOrigin']), locale);
+    // The settings are named in <code>: the Chinese notices themselves are all Chinese.
+    const section = /<h2 id="deployment">[\s\S]*?(?=<\/main>)/.exec(about.body)?.[0] ?? '';
+    assert.match(section, /<code>TRUST_PROXY<\/code>/);
+    if (locale !== 'en')
+      assert.doesNotMatch(
+        section.replace(/<code\b[\s\S]*?<\/code>|<[^>]+>/g, ' '),
+        /[A-Za-z]/,
+        locale,
+      );
   }
 });
 

@@ -476,11 +476,11 @@ export const en = {
     'A flood thus costs computers, addresses and time; it is not impossible. That is why every entry is public, can be voided only by another public entry, and can be recounted by anyone.',
   // Who this deployment is (the about page), and the language choice of a browser that hides its own.
   'about.deployment': 'This registry',
-  'about.origin': 'Its log is named (its origin, in every signed version and every receipt):',
+  'about.origin': 'Its log is named (the origin, in every signed version and every receipt):',
   'about.localOrigin':
-    'This registry has no name of its own yet: its operator has not set its public address (TUIDANG_PUBLIC_URL), so its log carries the name every local install has, and its receipts name no site.',
+    'This registry has no name of its own yet: its operator has not set its public address, so its log carries the name every local install has, and its receipts name no site. The setting:',
   'about.undeclaredProxy':
-    'For the operator: requests reach this registry through a reverse proxy that TRUST_PROXY does not declare, so all visitors share one limit of declarations a minute. Set TRUST_PROXY (see docs/operations.md).',
+    'For the operator: requests reach this registry through a reverse proxy that is not declared, so all visitors share one limit of declarations a minute. The setting to make (see the operations guide):',
   'language.title': 'Choose your language',
   'language.hidden':
     'Your browser does not tell which language you read (Tor Browser hides it, to protect you).',

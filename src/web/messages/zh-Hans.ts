@@ -427,11 +427,11 @@ export const zhHans: Messages = {
     '这样，灌水就要付出电脑、网络地址和时间，但并非做不到。正因如此，每条记录都公开，作废也只能另记一条公开记录，人人都能重新清点。',
   // Who this deployment is (the about page), and the language choice of a browser that hides its own.
   'about.deployment': '本站的设置',
-  'about.origin': '本站公开登记册的名称（origin），写在每一个签发的版本和每一张回执里：',
+  'about.origin': '本站公开登记册的名称，写在每一个签发的版本和每一张回执里：',
   'about.localOrigin':
-    '本站还没有自己的名称：运营方尚未设定本站的网址（TUIDANG_PUBLIC_URL），所以登记册用的是每个本机安装都有的默认名称，回执上也看不出是哪个网站。',
+    '本站还没有自己的名称：运营方尚未设定本站的网址，所以登记册用的是每个本机安装都有的默认名称，回执上也看不出是哪个网站。需要设定的是：',
   'about.undeclaredProxy':
-    '给运营方的提示：请求经过一个没有在 TRUST_PROXY 里设定的反向代理到达本站，所以所有访客共用同一个每分钟声明人数的限额。请设定 TRUST_PROXY（见 docs/operations.md）。',
+    '给运营方的提示：请求经过一个没有声明的反向代理到达本站，所以所有访客共用同一个每分钟声明人数的限额。需要设定的是（见运营文档）：',
   'language.title': '请选择语言',
   'language.hidden': '您的浏览器没有告诉本站您读哪种语言（Tor 浏览器为了保护您，会隐藏这一信息）。',
 };

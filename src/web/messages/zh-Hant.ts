@@ -429,11 +429,11 @@ export const zhHant: Messages = {
     '這樣，灌水就得付出電腦、網路位址和時間，但並非做不到。正因如此，每筆紀錄都公開，作廢也只能另記一筆公開紀錄，人人都能重新清點。',
   // Who this deployment is (the about page), and the language choice of a browser that hides its own.
   'about.deployment': '本站的設定',
-  'about.origin': '本站公開登記冊的名稱（origin），寫在每一個簽發的版本和每一張回執裡：',
+  'about.origin': '本站公開登記冊的名稱，寫在每一個簽發的版本和每一張回執裡：',
   'about.localOrigin':
-    '本站還沒有自己的名稱：營運者尚未設定本站的網址（TUIDANG_PUBLIC_URL），所以登記冊用的是每個本機安裝都有的預設名稱，回執上也看不出是哪個網站。',
+    '本站還沒有自己的名稱：營運者尚未設定本站的網址，所以登記冊用的是每個本機安裝都有的預設名稱，回執上也看不出是哪個網站。需要設定的是：',
   'about.undeclaredProxy':
-    '給營運者的提示：請求經過一個沒有在 TRUST_PROXY 裡設定的反向代理到達本站，所以所有訪客共用同一個每分鐘聲明人數的限額。請設定 TRUST_PROXY（見 docs/operations.md）。',
+    '給營運者的提示：請求經過一個沒有宣告的反向代理到達本站，所以所有訪客共用同一個每分鐘聲明人數的限額。需要設定的是（見營運說明）：',
   'language.title': '請選擇語言',
   'language.hidden':
     '您的瀏覽器沒有告訴本站您閱讀哪種語言（Tor 瀏覽器為了保護您，會隱藏這項資訊）。',

@@ -32,8 +32,8 @@ function deploymentSection(t: I18n, d: Deployment): Html | string {
   if (d.origin === undefined && !d.undeclaredProxy) return '';
   return html`<h2 id="deployment">${m['about.deployment']}</h2>
 ${d.origin === undefined ? '' : html`<p>${m['about.origin']}<br><code id="origin">${d.origin}</code></p>`}
-${d.localOrigin ? html`<p class="bad" id="local-origin">${m['about.localOrigin']}</p>` : ''}
-${d.undeclaredProxy ? html`<p class="bad" id="undeclared-proxy">${m['about.undeclaredProxy']}</p>` : ''}`;
+${d.localOrigin ? html`<p class="bad" id="local-origin">${m['about.localOrigin']} <code>TUIDANG_PUBLIC_URL</code></p>` : ''}
+${d.undeclaredProxy ? html`<p class="bad" id="undeclared-proxy">${m['about.undeclaredProxy']} <code>TRUST_PROXY</code></p>` : ''}`;
 }
 
 export function aboutPage(t: I18n, site: Site, deployment: Deployment): Page {
