@@ -45,6 +45,11 @@ export interface Config {
   readonly publicUrl: string | undefined;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
+  /**
+   * Whether volunteers must sign in with a second factor too (TUIDANG_VOLUNTEER_2FA=required, the
+   * default; optional leaves it to each volunteer). Administrators and moderators always must.
+   */
+  readonly volunteerSecondFactor: boolean;
 }
 
 export class ConfigError extends TuidangError<'config'> {
@@ -119,7 +124,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
+    volunteerSecondFactor: readVolunteerSecondFactor(env.TUIDANG_VOLUNTEER_2FA),
   };
+}
+
+function readVolunteerSecondFactor(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'required') return true;
+  if (raw === 'optional') return false;
+  throw new ConfigError(`TUIDANG_VOLUNTEER_2FA=${raw} must be required or optional`);
 }
 
 function readPublicUrl(raw: string | undefined): string | undefined {

@@ -117,9 +117,11 @@ export async function startRegistry(config: Config): Promise<Registry> {
     publicUrl: config.publicUrl,
     witnesses: config.witnesses?.witnesses,
     trustProxy: config.trustProxy,
+    // Seals second factors and keys per-account throttling; addresses are never keyed by it.
     staffSecret: new Uint8Array(
-      hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff-sign-in/v1', 32),
+      hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff/v1', 32),
     ),
+    volunteerSecondFactor: config.volunteerSecondFactor,
   });
   const address = await app.listen({ port: config.port, host: config.host });
   const metricsListener =

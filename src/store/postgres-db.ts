@@ -57,6 +57,10 @@ const MIGRATIONS = [
   `ALTER TABLE publications ADD COLUMN approved_at BIGINT;
    UPDATE publications SET approved_at = 0 WHERE status = 'approved';
    CREATE INDEX publications_approved ON publications (status, approved_at, idx);`,
+  // Staff second factors: each account's TOTP secret, sealed (AES-256-GCM) under a key derived
+  // from the signing key, and its recovery codes as SHA-256 hashes (each used once).
+  `ALTER TABLE staff_users ADD COLUMN second_factor TEXT;
+   CREATE TABLE staff_recovery_codes (username TEXT NOT NULL, code_hash TEXT NOT NULL, PRIMARY KEY (username, code_hash));`,
 ];
 
 /**
