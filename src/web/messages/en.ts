@@ -334,7 +334,7 @@ export const en = {
   'about.holds.publications':
     'the names and statements of people who agreed to publication: published, waiting for review or not approved, until they are erased',
   'about.holds.staff':
-    'staff accounts (usernames and password hashes) and the record of what staff did',
+    "staff accounts (usernames, password hashes, their second factor's key sealed under a key derived from the signing key, hashes of recovery codes) and the record of what staff did",
   'about.holds.newsletter': 'the email addresses of newsletter subscribers',
   'about.holds.key':
     'the signing key: with it someone else could sign new states of the register, but not rewrite one that the verifier or a witness has seen without it being noticed',
