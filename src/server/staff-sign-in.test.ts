@@ -280,6 +280,54 @@ for (const [name, make] of backends) {
       const again = await attemptSignIn(app, form, 'mo', 'mo password 12', OWNER, recovery);
       assert.equal(again.statusCode, 401, 'a recovery code works once');
 
+      // Signed in, a member sets up a new factor: the old key and recovery codes stop working.
+      const cookie = `tuidang_staff=${sessionOf(first)}`;
+      const page = await app.inject({
+        method: 'GET',
+        url: '/staff/two-factor',
+        headers: { cookie, 'accept-language': 'en' },
+      });
+      assert.match(page.body, /has a second factor/);
+      const newKey =
+        /<p class="mono" lang="en">([A-Z2-7 ]+)<\/p>/.exec(page.body)?.[1]?.replaceAll(' ', '') ??
+        '';
+      const replaced = await app.inject({
+        method: 'POST',
+        url: '/staff/two-factor',
+        headers: {
+          cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+          'accept-language': 'en',
+        },
+        payload: new URLSearchParams({
+          csrf: csrfIn(page.body),
+          enrolment: /name="enrolment" value="([^"]+)"/.exec(page.body)?.[1] ?? '',
+          code: totpCode(newKey, clock + 30_000),
+        }).toString(),
+      });
+      assert.equal(replaced.statusCode, 200);
+      assert.match(replaced.body, /Your recovery codes/);
+      const old = await attemptSignIn(app, form, 'mo', 'mo password 12', OWNER, codes[5] as string);
+      assert.equal(old.statusCode, 401, 'the old recovery codes are gone');
+      const oldKey = await attemptSignIn(
+        app,
+        form,
+        'mo',
+        'mo password 12',
+        OWNER,
+        totpCode(key, clock - 30_000),
+      );
+      assert.equal(oldKey.statusCode, 401, 'the old key is gone');
+      const newOne = await attemptSignIn(
+        app,
+        form,
+        'mo',
+        'mo password 12',
+        OWNER,
+        totpCode(newKey, clock),
+      );
+      assert.equal(newOne.statusCode, 303);
+
       // Five wrong codes after a right password end the pending sign-in.
       const half = await attemptSignIn(app, form, 'mo', 'mo password 12', OWNER);
       const tries = [];

@@ -160,7 +160,7 @@ export function staffSignInRoutes(
       // Code first: counted against this account at this address only; the password is checked
       // only after a right code.
       const wait = await attempt([keys.code]);
-      if (wait > 0) return { ...showLogin(c, t.m['staff.throttled'](wait), 429), retryAfter: wait };
+      if (wait > 0) return { ...showLogin(c, t.m['staff.wait'](wait), 429), retryAfter: wait };
       const user = await store.staffUser(username);
       const factor = factorOf(user);
       const recovery = factor !== undefined && isRecoveryCode(code);
