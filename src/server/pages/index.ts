@@ -14,6 +14,8 @@ import { staffHomeRoutes } from './staff.ts';
 import { staffAdminRoutes } from './staff-admin.ts';
 import { staffPages } from './staff-session.ts';
 import { staffSignInRoutes } from './staff-sign-in.ts';
+import { signInFlow } from './staff-sign-in-flow.ts';
+import { staffTwoFactorRoutes } from './staff-two-factor.ts';
 import { statementRoutes } from './statements.ts';
 import { statsRoutes } from './stats.ts';
 import { volunteerRoutes } from './volunteer.ts';
@@ -36,7 +38,9 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
 /** The staff pages under /staff/ (after @fastify/cookie is registered). */
 export function staffRoutes(app: FastifyInstance, opts: StaffOptions): void {
   const staff = staffPages(app, opts.store, opts.now ?? Date.now);
-  staffSignInRoutes(app, staff, { ...opts, secret: opts.secret ?? PROCESS_STAFF_SECRET });
+  const flow = signInFlow({ ...opts, secret: opts.secret ?? PROCESS_STAFF_SECRET });
+  staffSignInRoutes(app, flow);
+  staffTwoFactorRoutes(app, staff, flow);
   staffHomeRoutes(app, staff, opts);
   volunteerRoutes(staff, opts);
   staffAdminRoutes(staff, opts);
