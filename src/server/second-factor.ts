@@ -82,7 +82,10 @@ export function totpStepToken(base32: string, step: number): { token: string; ex
     .update(Secret.fromBase32(base32).bytes)
     .update(`\0used\0${step}`)
     .digest('base64url');
-  return { token, expiresMs: (step + 2) * PERIOD * 1000 };
+  // Kept until the end of the hour after the code stops being valid: a stored expiry then says
+  // the hour of a sign-in, not its 30 seconds.
+  const validUntilMs = (step + 2) * PERIOD * 1000;
+  return { token, expiresMs: Math.ceil(validUntilMs / 3_600_000) * 3_600_000 };
 }
 
 /** A typed code as entered: spaces and hyphens dropped, letters in lower case. */
