@@ -364,7 +364,18 @@ function seizedDirectoryHoldsNothing(dir: string, addresses: readonly string[]):
     at: number;
     until: number;
   }>;
+  // Sessions, sign-in audit rows and spent codes: to the hour.
+  const hourly = [
+    ...(db.prepare('SELECT expires AS t FROM staff_sessions').all() as Array<{ t: number }>),
+    ...(db.prepare("SELECT at AS t FROM audit_log WHERE action = 'login'").all() as Array<{
+      t: number;
+    }>),
+    ...(db.prepare('SELECT expires / 1000 AS t FROM spent_tokens').all() as Array<{ t: number }>),
+  ];
   db.close();
+  assert.ok(hourly.length >= 3);
+  for (const { t } of hourly)
+    assert.equal(t % 3600, 0, `a sign-in time stored to the second: ${t}`);
   assert.ok(rows.length > 0);
   for (const r of rows) {
     assert.equal(r.at % 3600, 0, `a failure stored to the second: ${r.at}`);
