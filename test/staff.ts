@@ -1,9 +1,12 @@
 // Staff sessions for HTTP tests: the sign-in form's CSRF cookie and token, a signed-in session,
 // and form posts with it.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { Secret } from 'otpauth';
 import type { Receipt } from '../src/registry/index.ts';
 import type { Declarations } from '../src/sequencer/index.ts';
 import { hashPassword } from '../src/server/password.ts';
+import { PROCESS_STAFF_SECRET, seal, totpCode } from '../src/server/second-factor.ts';
 import type { StaffRole, Store } from '../src/store/index.ts';
 
 type Response = Awaited<ReturnType<FastifyInstance['inject']>>;
@@ -24,17 +27,34 @@ export const noSequencer: Declarations = {
   void: async () => 0,
 };
 
-/** Staff accounts, each with the password `<name> password 12`. */
+/** The TOTP key of a test account (fixed per username, base32). */
+export const totpKeyOf = (username: string): string =>
+  new Secret({
+    buffer: new Uint8Array(
+      createHash('sha256').update(`test totp ${username}`).digest(),
+    ).buffer.slice(0, 20),
+  }).base32;
+
+/**
+ * Staff accounts, each with the password `<name> password 12` and a second factor whose key is
+ * {@link totpKeyOf} (sealed as an app without its own staff secret seals it).
+ */
 export async function addStaff(
   store: Store,
   ...accounts: ReadonlyArray<readonly [string, StaffRole]>
 ): Promise<void> {
-  for (const [username, role] of accounts)
+  for (const [username, role] of accounts) {
     await store.createStaffUser({
       username,
       role,
       passwordHash: await hashPassword(`${username} password 12`),
     });
+    await store.setSecondFactor(
+      username,
+      seal(PROCESS_STAFF_SECRET, 'totp', username, totpKeyOf(username)),
+      [],
+    );
+  }
 }
 
 /** The receipts in a receipt page: one per person, each in its own text (src/web/pages/receipt.ts). */
@@ -62,6 +82,8 @@ export async function attemptSignIn(
   username: string,
   password: string,
   remoteAddress = '203.0.113.7',
+  code = '',
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   return app.inject({
     method: 'POST',
@@ -70,9 +92,10 @@ export async function attemptSignIn(
       'content-type': 'application/x-www-form-urlencoded',
       cookie: form.cookie,
       'accept-language': 'en',
+      ...headers,
     },
     remoteAddress,
-    payload: new URLSearchParams({ csrf: form.csrf, username, password }).toString(),
+    payload: new URLSearchParams({ csrf: form.csrf, username, password, code }).toString(),
   });
 }
 
@@ -83,14 +106,25 @@ export interface Staff {
   readonly csrf: string;
 }
 
+/**
+ * Signs in an account made by {@link addStaff}: password and TOTP code in one form. Each code is
+ * good once, so a second sign-in within 30 seconds takes the code of the next step.
+ */
 export async function signIn(
   app: FastifyInstance,
   username: string,
   password: string,
   remoteAddress = '203.0.113.7',
+  nowMs = Date.now(),
 ): Promise<Staff> {
-  const res = await attemptSignIn(app, await signInForm(app), username, password, remoteAddress);
-  if (res.statusCode !== 303) throw new Error(`sign-in of ${username} failed: ${res.statusCode}`);
+  let res: Response | undefined;
+  for (const offset of [0, -30_000, 30_000]) {
+    const code = totpCode(totpKeyOf(username), nowMs + offset);
+    const form = await signInForm(app);
+    res = await attemptSignIn(app, form, username, password, remoteAddress, code);
+    if (res.statusCode === 303) break;
+  }
+  if (res?.statusCode !== 303) throw new Error(`sign-in of ${username} failed: ${res?.statusCode}`);
   const cookie = `tuidang_staff=${cookieValue(cookiesOf(res), 'tuidang_staff')}`;
   const get = (url: string) =>
     app.inject({ method: 'GET', url, headers: { cookie, 'accept-language': 'en' } });

@@ -13,6 +13,7 @@ import { rotateKey } from './rotate-key.ts';
 import { withLogWriter } from './writer-access.ts';
 
 const help = `usage: tuidang admin void <index> [<index> …] --reason REASON
+       tuidang admin create-user NAME --role ROLE | reset-2fa NAME
        tuidang admin pending [--limit N]
        tuidang admin approve|reject|erase <index> [<index> …]
        tuidang admin redact <index> [--name TEXT] [--statement TEXT]
@@ -32,6 +33,11 @@ rotate-key --archive DIR --origin NEW_ORIGIN --out FILE
           ends this log for a key change (its key lost or stolen): writes the whole log with its
           final checkpoint to DIR as a mirror to serve for ever (its receipts keep verifying),
           and a new signing key for the new log's origin to FILE; needs no signing key
+          12 characters. Its owner sets up the second factor at the first sign-in.
+reset-2fa NAME
+          removes the second factor and recovery codes of a staff account (a lost phone) and ends
+          its sessions: at the next sign-in, the password leads to setting up a new one, so do it
+          when the owner is ready to sign in
 newsletter --subject S --text FILE [--rate N]
           mails FILE to every confirmed subscriber, N a second (default 5), over SMTP_URL, each
           with a one-click unsubscribe link; TUIDANG_PUBLIC_URL gives the links' address
@@ -71,6 +77,7 @@ export const admin: Command = {
         throw new CliError('give --archive DIR, --origin NEW_ORIGIN and --out FILE');
       return rotateKey({ archive, origin, out });
     }
+    if (action === 'reset-2fa') return resetSecondFactor(targets);
     if (action !== undefined && MODERATION.includes(action))
       return moderate(action, targets, parsed.values);
     if (action !== 'void')
@@ -251,5 +258,27 @@ async function createUser(
       return 0;
     },
     { exclusive: false, existing: false },
+  );
+}
+
+async function resetSecondFactor(targets: string[]): Promise<number> {
+  const [username, ...extra] = targets;
+  if (!username || extra.length > 0) throw new CliError('give one username');
+  return withLogWriter(
+    async ({ store }) => {
+      if (!(await store.setSecondFactor(username, undefined, [])))
+        throw new CliError(`there is no staff account ${username}`);
+      await store.recordAudit({
+        at: Math.floor(Date.now() / 3_600_000) * 3600,
+        username: 'cli',
+        action: 'reset-2fa',
+        target: username,
+      });
+      console.log(
+        `removed the second factor of ${username} and ended its sessions: the next sign-in sets up a new one`,
+      );
+      return 0;
+    },
+    { exclusive: false },
   );
 }

@@ -65,6 +65,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** This node's name in every log line (TUIDANG_NODE_ID, default the host name). */
   readonly nodeId: string;
+  /**
+   * Whether volunteers must sign in with a second factor too (TUIDANG_VOLUNTEER_2FA=required, the
+   * default; optional leaves it to each volunteer). Administrators and moderators always must.
+   */
+  readonly volunteerSecondFactor: boolean;
 }
 
 export interface Operator {
@@ -204,7 +209,14 @@ export function readConfig(given: NodeJS.ProcessEnv = process.env): Config {
     operator: readOperator(env),
     logLevel: readLogLevel(env.LOG_LEVEL),
     nodeId: env.TUIDANG_NODE_ID || hostname(),
+    volunteerSecondFactor: readVolunteerSecondFactor(env.TUIDANG_VOLUNTEER_2FA),
   };
+}
+
+function readVolunteerSecondFactor(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'required') return true;
+  if (raw === 'optional') return false;
+  throw new ConfigError(`TUIDANG_VOLUNTEER_2FA=${raw} must be required or optional`);
 }
 
 function readPublicUrl(raw: string | undefined): string | undefined {

@@ -65,10 +65,15 @@ export interface AppOptions {
   readonly operator?: Operator | undefined;
   /** The clock of the staff pages, in milliseconds (tests move it instead of sleeping). */
   readonly now?: () => number;
-  /** The key that hashes client addresses for the staff sign-in throttle (random when absent). */
+  /**
+   * The staff secret: seals second factors and pending sign-ins, keys the per-account sign-in
+   * throttle (random per process when absent). Never keys an address.
+   */
   readonly staffSecret?: Uint8Array | undefined;
   /** What `/readyz` checks (database, sequencer, publication); without it, only that it answers. */
   readonly readiness?: Readiness | undefined;
+  /** Whether volunteers need a second factor too (default true). */
+  readonly volunteerSecondFactor?: boolean | undefined;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -318,6 +323,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sequencer: opts.sequencer,
     now: opts.now ?? Date.now,
     secret: opts.staffSecret,
+    volunteerSecondFactor: opts.volunteerSecondFactor,
+    issuer: opts.publicUrl
+      ? new URL(opts.publicUrl).host
+      : (opts.origin ?? 'tuidang').split('/')[0],
     clientKey: clientOf,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../test/browser.ts';
-import { addStaff } from '../../test/staff.ts';
+import { addStaff, totpKeyOf } from '../../test/staff.ts';
 import { ed25519Signer } from '../log/index.ts';
 import { Sequencer } from '../sequencer/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { catalogs } from '../web/i18n.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
+import { totpCode } from './second-factor.ts';
 
 const hant = catalogs['zh-Hant'];
 const store = new MemoryStore();
@@ -72,6 +73,7 @@ test('a moderator on a phone without JavaScript: approve several, erase one afte
   await page.goto(`${url}/staff/`);
   await page.fill('#username', 'ad');
   await page.fill('#password', 'ad password 12');
+  await page.fill('#code', totpCode(totpKeyOf('ad'), Date.now()));
   await page.click('form[action="/staff/login"] button');
   await page.waitForURL(`${url}/staff/`);
   await noWiderThanWindow(page, 'the queue');

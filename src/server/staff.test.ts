@@ -1,12 +1,20 @@
 // Staff sign-in and moderation over HTTP: cookies, CSRF, backoff, roles, the audit log.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cookiesOf, cookieValue, csrfIn, noSequencer, receiptsIn } from '../../test/staff.ts';
+import {
+  cookiesOf,
+  cookieValue,
+  csrfIn,
+  noSequencer,
+  receiptsIn,
+  totpKeyOf,
+} from '../../test/staff.ts';
 import { MemoryStore } from '../store/index.ts';
 import { en } from '../web/messages/en.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { hashPassword } from './password.ts';
+import { PROCESS_STAFF_SECRET, seal, totpCode } from './second-factor.ts';
 
 const sequencer = noSequencer;
 const value = cookieValue;
@@ -23,6 +31,7 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
     role: 'volunteer',
     passwordHash: await hashPassword('volunteer password'),
   });
+  await store.setSecondFactor('mo', seal(PROCESS_STAFF_SECRET, 'totp', 'mo', totpKeyOf('mo')), []);
   const logLines: string[] = [];
   let clock = Date.parse('2026-11-25T12:00:00Z');
   const app = await buildApp({
@@ -31,8 +40,10 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
     vkey: 'x.example/log+00000000+AQ==',
     logger: createLogger({ write: (l: string) => logLines.push(l) }),
     now: () => clock,
+    // Volunteers may sign in with a password alone here (TUIDANG_VOLUNTEER_2FA=optional).
+    volunteerSecondFactor: false,
   });
-  const login = async (username: string, password: string, csrfOverride?: string) => {
+  const login = async (username: string, password: string, csrfOverride?: string, code = '') => {
     const page = await app.inject({
       method: 'GET',
       url: '/staff/',
@@ -52,6 +63,7 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
         csrf: csrfOverride ?? csrfIn(page.body),
         username,
         password,
+        code,
       }).toString(),
     });
   };
@@ -68,10 +80,21 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
   await login('mo', 'and again');
   const waiting = await login('mo', 'correct horse battery');
   assert.equal(waiting.statusCode, 429, 'after three failures the right password waits too');
-  assert.match(waiting.body, /wait 1 second\b/);
-  clock += 1000;
+  assert.match(waiting.body, /wait \d+ seconds?\b/);
+  clock += 60_000;
 
-  const ok = await login('mo', 'correct horse battery');
+  const password = await login('mo', 'correct horse battery');
+  assert.equal(password.statusCode, 200, 'a right password alone asks for the code');
+  assert.equal(
+    cookiesOf(password).some((c) => c.startsWith('tuidang_staff=')),
+    false,
+  );
+  const ok = await login(
+    'mo',
+    'correct horse battery',
+    undefined,
+    totpCode(totpKeyOf('mo'), clock),
+  );
   assert.equal(ok.statusCode, 303);
   const sessionCookie = cookiesOf(ok).find((c) => c.startsWith('tuidang_staff=')) ?? '';
   assert.match(sessionCookie, /HttpOnly/);
@@ -226,6 +249,7 @@ test('volunteers declare on behalf of others, one by one or from CSV, and get th
     sequencer: real,
     vkey: 'v.example/log+00000000+AQ==',
     logger: createLogger({ write: () => {} }),
+    volunteerSecondFactor: false,
   });
   const page = await app.inject({
     method: 'GET',

@@ -188,9 +188,11 @@ export async function startRegistry(config: Config): Promise<Registry> {
         publication: () => publisher.lateness(),
       },
     },
+    // Seals second factors and keys per-account throttling; addresses are never keyed by it.
     staffSecret: new Uint8Array(
-      hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff-sign-in/v1', 32),
+      hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff/v1', 32),
     ),
+    volunteerSecondFactor: config.volunteerSecondFactor,
   });
   const address = await app.listen({ port: config.port, host: config.host });
   // Onion services (HiddenServiceExportCircuitID haproxy) and HAProxy connect here: each

@@ -72,6 +72,16 @@ export abstract class ComposedStore implements Store {
   staffUser(username: string): Promise<StaffUser | undefined> {
     return this.site.staffUser(username);
   }
+  setSecondFactor(
+    username: string,
+    secondFactor: string | undefined,
+    recoveryHashes: readonly string[],
+  ): Promise<boolean> {
+    return this.site.setSecondFactor(username, secondFactor, recoveryHashes);
+  }
+  useRecoveryCode(username: string, codeHash: string): Promise<boolean> {
+    return this.site.useRecoveryCode(username, codeHash);
+  }
   createStaffSession(tokenHash: string, session: Omit<StaffSession, 'role'>): Promise<void> {
     return this.site.createStaffSession(tokenHash, session);
   }

@@ -24,6 +24,7 @@ export class MemorySite implements SiteStore {
   readonly #publications: Publication[] = [];
   readonly #subscribers: Subscriber[] = [];
   readonly #staff = new Map<string, StaffUser>();
+  readonly #recovery = new Map<string, Set<string>>();
   readonly #sessions = new Map<string, Omit<StaffSession, 'role'>>();
   readonly #audit: AuditEntry[] = [];
   readonly #throttle = new Map<string, ThrottleRow>();
@@ -81,6 +82,25 @@ export class MemorySite implements SiteStore {
   async staffUser(username: string): Promise<StaffUser | undefined> {
     const u = this.#staff.get(username);
     return u && { ...u };
+  }
+
+  async setSecondFactor(
+    username: string,
+    secondFactor: string | undefined,
+    recoveryHashes: readonly string[],
+  ): Promise<boolean> {
+    const u = this.#staff.get(username);
+    if (u === undefined) return false;
+    const { secondFactor: _, ...rest } = u;
+    this.#staff.set(username, secondFactor === undefined ? rest : { ...rest, secondFactor });
+    this.#recovery.set(username, new Set(recoveryHashes));
+    if (secondFactor === undefined)
+      for (const [k, s] of this.#sessions) if (s.username === username) this.#sessions.delete(k);
+    return true;
+  }
+
+  async useRecoveryCode(username: string, codeHash: string): Promise<boolean> {
+    return this.#recovery.get(username)?.delete(codeHash) ?? false;
   }
 
   async createStaffSession(tokenHash: string, session: Omit<StaffSession, 'role'>): Promise<void> {

@@ -59,6 +59,10 @@ export const MIGRATIONS = [
    CREATE INDEX publications_approved ON publications (status, approved_at, idx);`,
   // The log's verifier key, recorded at the first start: another key is refused (log-key.ts).
   'CREATE TABLE log_key (id INTEGER PRIMARY KEY CHECK (id = 1), vkey TEXT NOT NULL);',
+  // Staff second factors: each account's TOTP secret, sealed (AES-256-GCM) under a key derived
+  // from the signing key, and its recovery codes as SHA-256 hashes (each used once).
+  `ALTER TABLE staff_users ADD COLUMN second_factor TEXT;
+   CREATE TABLE staff_recovery_codes (username TEXT NOT NULL, code_hash TEXT NOT NULL, PRIMARY KEY (username, code_hash));`,
 ];
 
 /** The schema version this program writes. */

@@ -2,7 +2,7 @@
 // site's state: PostgresSite extends this).
 import type pg from 'pg';
 import type { PgDatabase } from './postgres-db.ts';
-import { type AuditRow, toAuditRecord } from './rows.ts';
+import { type AuditRow, toAuditRecord, toStaffUser } from './rows.ts';
 import { countAttempt, forgiveAttempt, type ThrottleRow } from './sign-in-throttle.ts';
 import type {
   AuditEntry,
@@ -30,12 +30,47 @@ export class PostgresStaff {
 
   async staffUser(username: string): Promise<StaffUser | undefined> {
     const r = (
-      await this.db.query<{ username: string; role: StaffRole; password_hash: string }>(
-        'SELECT username, role, password_hash FROM staff_users WHERE username = $1',
+      await this.db.query<{
+        username: string;
+        role: StaffRole;
+        password_hash: string;
+        second_factor: string | null;
+      }>(
+        'SELECT username, role, password_hash, second_factor FROM staff_users WHERE username = $1',
         [username],
       )
     ).rows[0];
-    return r && { username: r.username, role: r.role, passwordHash: r.password_hash };
+    return r && toStaffUser(r);
+  }
+
+  async setSecondFactor(
+    username: string,
+    secondFactor: string | undefined,
+    recoveryHashes: readonly string[],
+  ): Promise<boolean> {
+    return this.db.transaction('could not set a second factor', async (client) => {
+      const set = await client.query(
+        'UPDATE staff_users SET second_factor = $1 WHERE username = $2',
+        [secondFactor ?? null, username],
+      );
+      if (set.rowCount !== 1) return false;
+      await client.query('DELETE FROM staff_recovery_codes WHERE username = $1', [username]);
+      await client.query(
+        'INSERT INTO staff_recovery_codes (username, code_hash) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING',
+        [username, [...recoveryHashes]],
+      );
+      if (secondFactor === undefined)
+        await client.query('DELETE FROM staff_sessions WHERE username = $1', [username]);
+      return true;
+    });
+  }
+
+  async useRecoveryCode(username: string, codeHash: string): Promise<boolean> {
+    const r = await this.db.query(
+      'DELETE FROM staff_recovery_codes WHERE username = $1 AND code_hash = $2',
+      [username, codeHash],
+    );
+    return r.rowCount === 1;
   }
 
   async createStaffSession(tokenHash: string, s: Omit<StaffSession, 'role'>): Promise<void> {

@@ -1,7 +1,7 @@
 // Rows as both databases return them, made into the contract's types (PostgreSQL gives BIGINT
 // columns as strings and arrays as arrays; SQLite gives numbers and the comma-joined text).
 import type { Publication, PublicationStatus } from '../registry/index.ts';
-import type { AuditRecord, Subscriber } from './store.ts';
+import type { AuditRecord, StaffRole, StaffUser, Subscriber } from './store.ts';
 
 export const PUBLICATION_COLUMNS =
   'idx, name, name_kind, statement, orgs, region, day, language, status, approved_at';
@@ -68,5 +68,21 @@ export function toAuditRecord(e: AuditRow): AuditRecord {
     username: e.username,
     action: e.action,
     target: e.target,
+  };
+}
+
+export interface StaffUserRow {
+  readonly username: string;
+  readonly role: StaffRole;
+  readonly password_hash: string;
+  readonly second_factor: string | null;
+}
+
+export function toStaffUser(r: StaffUserRow): StaffUser {
+  return {
+    username: r.username,
+    role: r.role,
+    passwordHash: r.password_hash,
+    ...(r.second_factor ? { secondFactor: r.second_factor } : {}),
   };
 }

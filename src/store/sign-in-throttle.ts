@@ -1,14 +1,25 @@
 // The arithmetic of staff sign-in throttling, shared by every store: each store reads the rows of
-// the keys, applies these functions and writes the result in one transaction.
+// the keys, applies these functions and writes the result in one transaction. Times are stored
+// coarsely, so that a seized database does not tell when anyone tried to sign in: the last
+// failure to the hour (keys are forgotten after a day), the end of a wait rounded up to the minute.
 import type { SignInThrottle } from './store.ts';
+
+/** Seconds to which the time of a key's last failure is rounded down. */
+export const FAILURE_GRANULE = 3600;
+/** Seconds to which the end of a wait is rounded up (a wait is never shorter than asked). */
+export const WAIT_GRANULE = 60;
+
+const failedAt = (now: number) => Math.floor(now / FAILURE_GRANULE) * FAILURE_GRANULE;
+const waitUntil = (now: number, wait: number) =>
+  wait <= 0 ? 0 : Math.ceil((now + wait) / WAIT_GRANULE) * WAIT_GRANULE;
 
 export interface ThrottleRow {
   readonly key: string;
   /** Failures counted, since the last one older than `forgetSeconds`. */
   readonly failures: number;
-  /** POSIX seconds of the last counted failure. */
+  /** POSIX seconds of the last counted failure, rounded down to the hour. */
   readonly at: number;
-  /** POSIX seconds before which the key must wait. */
+  /** POSIX seconds before which the key must wait (0: none), rounded up to the minute. */
   readonly until: number;
 }
 
@@ -32,7 +43,12 @@ export function countAttempt(
     wait: 0,
     write: [...new Set(keys)].map((key) => {
       const failures = (current(key)?.failures ?? 0) + 1;
-      return { key, failures, at: now, until: now + throttle.wait(key, failures) };
+      return {
+        key,
+        failures,
+        at: failedAt(now),
+        until: waitUntil(now, throttle.wait(key, failures)),
+      };
     }),
   };
 }
@@ -41,7 +57,9 @@ export function countAttempt(
 export function uncount(row: ThrottleRow, throttle: SignInThrottle): ThrottleRow | undefined {
   const failures = row.failures - 1;
   if (failures <= 0) return undefined;
-  return { ...row, failures, until: row.at + throttle.wait(row.key, failures) };
+  // Below the free failures no wait is due; above, the running wait stays (the exact time of the
+  // failure before is not kept, and another attempt may have counted since).
+  return { ...row, failures, until: throttle.wait(row.key, failures) > 0 ? row.until : 0 };
 }
 
 /**

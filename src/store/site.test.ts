@@ -192,6 +192,35 @@ for (const [name, make] of backends) {
       await store.close();
     });
 
+    test('staff second factors: sealed secret and recovery codes set together, codes used once, a reset ends the sessions', async () => {
+      const { store } = make();
+      await store.createStaffUser({
+        username: 'mo',
+        role: 'moderator',
+        passwordHash: '$argon2id$x',
+      });
+      assert.equal(await store.setSecondFactor('nobody', 'sealed', ['h1']), false);
+      assert.equal(await store.setSecondFactor('mo', 'sealed', ['h1', 'h2']), true);
+      assert.equal((await store.staffUser('mo'))?.secondFactor, 'sealed');
+      assert.equal(await store.useRecoveryCode('mo', 'h1'), true);
+      assert.equal(await store.useRecoveryCode('mo', 'h1'), false, 'once');
+      assert.equal(await store.useRecoveryCode('other', 'h2'), false, "another account's");
+      // A new factor replaces the old codes.
+      await store.setSecondFactor('mo', 'sealed2', ['h3']);
+      assert.equal(await store.useRecoveryCode('mo', 'h2'), false);
+      await store.createStaffSession('s1', { username: 'mo', csrf: 'c', expires: 5000 });
+      assert.notEqual(await store.staffSession('s1', 1000), undefined, 'setting keeps sessions');
+      assert.equal(await store.setSecondFactor('mo', undefined, []), true);
+      assert.deepEqual(await store.staffUser('mo'), {
+        username: 'mo',
+        role: 'moderator',
+        passwordHash: '$argon2id$x',
+      });
+      assert.equal(await store.useRecoveryCode('mo', 'h3'), false);
+      assert.equal(await store.staffSession('s1', 1000), undefined, 'a reset ends the sessions');
+      await store.close();
+    });
+
     test('sign-in throttle: check and count in one step, even for concurrent attempts', async () => {
       const { store } = make();
       // Three failures free, then a wait that doubles; per key.
@@ -202,27 +231,33 @@ for (const [name, make] of backends) {
       const burst = (keys: string[], now: number) =>
         Promise.all(Array.from({ length: 40 }, () => store.attemptSignIn(keys, now, throttle)));
       const allowed = (waits: number[]) => waits.filter((w) => w === 0).length;
-      assert.equal(allowed(await burst(['pair:a', 'addr:a'], 1000)), 3, 'three tries, not 40');
-      assert.equal(await store.attemptSignIn(['pair:a'], 1030, throttle), 30);
-      assert.equal(await store.attemptSignIn(['pair:b'], 1030, throttle), 0, 'another key');
-      assert.equal(allowed(await burst(['pair:a', 'addr:a'], 1060)), 1, 'after the wait: one');
-      assert.equal(await store.attemptSignIn(['pair:a'], 1061, throttle), 119, 'then it doubles');
+      // Times on the hour: a failure is stored to the hour, the end of a wait to the minute.
+      assert.equal(allowed(await burst(['pair:a', 'addr:a'], 7200)), 3, 'three tries, not 40');
+      assert.equal(await store.attemptSignIn(['pair:a'], 7230, throttle), 30);
+      assert.equal(await store.attemptSignIn(['pair:b'], 7230, throttle), 0, 'another key');
+      assert.equal(allowed(await burst(['pair:a', 'addr:a'], 7260)), 1, 'after the wait: one');
+      assert.equal(await store.attemptSignIn(['pair:a'], 7261, throttle), 119, 'then it doubles');
       // A success forgets the account's failures and takes back the one counted on the address:
-      // its three earlier failures still make it wait 60 seconds from the last one.
+      // its three earlier failures still make it wait, to the end of the running wait.
       await store.forgiveSignIn(['pair:a'], ['addr:a'], throttle);
-      assert.equal(await store.attemptSignIn(['pair:a'], 1062, throttle), 0);
-      assert.equal(await store.attemptSignIn(['addr:a'], 1062, throttle), 58);
+      assert.equal(await store.attemptSignIn(['pair:a'], 7262, throttle), 0);
+      assert.equal(await store.attemptSignIn(['addr:a'], 7262, throttle), 118);
       await store.forgiveSignIn([], ['addr:a', 'addr:none'], throttle);
       assert.equal(
-        await store.attemptSignIn(['addr:a'], 1062, throttle),
+        await store.attemptSignIn(['addr:a'], 7262, throttle),
         0,
         'two failures are free',
       );
       assert.equal(
-        await store.attemptSignIn(['addr:a'], 1000 + 86_400 + 61, throttle),
+        await store.attemptSignIn(['addr:a'], 7200 + 86_400 + 61, throttle),
         0,
         'failures are forgotten after a day',
       );
+      // A wait ends on a whole minute, never sooner than asked.
+      await store.attemptSignIn(['pair:c'], 7201, throttle);
+      await store.attemptSignIn(['pair:c'], 7201, throttle);
+      await store.attemptSignIn(['pair:c'], 7201, throttle);
+      assert.equal(await store.attemptSignIn(['pair:c'], 7202, throttle), 118);
       await store.close();
     });
 

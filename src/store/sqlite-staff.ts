@@ -1,7 +1,7 @@
 // Staff accounts, sessions, sign-in throttling and the audit log in SQLite (part of the site's
 // state: SqliteSite extends this).
 import type { DatabaseSync } from 'node:sqlite';
-import { type AuditRow, toAuditRecord } from './rows.ts';
+import { type AuditRow, toAuditRecord, toStaffUser } from './rows.ts';
 import { countAttempt, forgiveAttempt, type ThrottleRow } from './sign-in-throttle.ts';
 import type { SqliteDatabase } from './sqlite-db.ts';
 import type {
@@ -34,9 +34,42 @@ export class SqliteStaff {
 
   async staffUser(username: string): Promise<StaffUser | undefined> {
     const r = this.db
-      .prepare('SELECT username, role, password_hash FROM staff_users WHERE username = ?')
-      .get(username) as { username: string; role: StaffRole; password_hash: string } | undefined;
-    return r && { username: r.username, role: r.role, passwordHash: r.password_hash };
+      .prepare(
+        'SELECT username, role, password_hash, second_factor FROM staff_users WHERE username = ?',
+      )
+      .get(username) as
+      | { username: string; role: StaffRole; password_hash: string; second_factor: string | null }
+      | undefined;
+    return r && toStaffUser(r);
+  }
+
+  async setSecondFactor(
+    username: string,
+    secondFactor: string | undefined,
+    recoveryHashes: readonly string[],
+  ): Promise<boolean> {
+    return this.database.transaction(() => {
+      const set = this.db
+        .prepare('UPDATE staff_users SET second_factor = ? WHERE username = ?')
+        .run(secondFactor ?? null, username);
+      if (set.changes !== 1) return false;
+      this.db.prepare('DELETE FROM staff_recovery_codes WHERE username = ?').run(username);
+      const add = this.db.prepare(
+        'INSERT OR IGNORE INTO staff_recovery_codes (username, code_hash) VALUES (?, ?)',
+      );
+      for (const h of recoveryHashes) add.run(username, h);
+      if (secondFactor === undefined)
+        this.db.prepare('DELETE FROM staff_sessions WHERE username = ?').run(username);
+      return true;
+    });
+  }
+
+  async useRecoveryCode(username: string, codeHash: string): Promise<boolean> {
+    return (
+      this.db
+        .prepare('DELETE FROM staff_recovery_codes WHERE username = ? AND code_hash = ?')
+        .run(username, codeHash).changes === 1
+    );
   }
 
   async createStaffSession(tokenHash: string, s: Omit<StaffSession, 'role'>): Promise<void> {

@@ -32,6 +32,8 @@ export interface StaffUser {
   readonly role: StaffRole;
   /** argon2id PHC string. */
   readonly passwordHash: string;
+  /** The TOTP secret once enrolled, sealed by the server (never in the clear); else undefined. */
+  readonly secondFactor?: string | undefined;
 }
 
 export interface StaffSession {
@@ -191,6 +193,18 @@ export interface SiteStore {
   /** Adds a staff account; false if the username is taken. */
   createStaffUser(user: StaffUser): Promise<boolean>;
   staffUser(username: string): Promise<StaffUser | undefined>;
+  /**
+   * Sets an account's sealed second factor and replaces its recovery codes (SHA-256 hashes), in
+   * one step; `undefined` removes both and ends the account's sessions (a reset). False if there
+   * is no such account.
+   */
+  setSecondFactor(
+    username: string,
+    secondFactor: string | undefined,
+    recoveryHashes: readonly string[],
+  ): Promise<boolean>;
+  /** Uses up one recovery code of an account: true once, false if it is not (or no longer) one. */
+  useRecoveryCode(username: string, codeHash: string): Promise<boolean>;
   /** Stores a session under the SHA-256 of its token (the token itself is only in the cookie). */
   createStaffSession(tokenHash: string, session: Omit<StaffSession, 'role'>): Promise<void>;
   /** The session of a token hash, with the user's current role, unless expired. */

@@ -67,6 +67,12 @@ export {
   voidPage,
 } from './pages/staff.ts';
 export { parseIndex, parseIndexList, parseVoidReason } from './pages/staff-form.ts';
+export {
+  codePage,
+  type Enrolment,
+  enrolPage,
+  recoveryCodesPage,
+} from './pages/staff-two-factor.ts';
 export { statementsPage } from './pages/statements.ts';
 export { statsCsv, statsPage } from './pages/stats.ts';
 export { VOLUNTEER_CHANNELS, type VolunteerChannel, volunteerPage } from './pages/volunteer.ts';

@@ -1,8 +1,8 @@
 // The web pages, served by the same server as the API and the log: one module per page area, each
 // route a few lines over the page helper (page.ts). Every page works without JavaScript; forms are
 // plain HTML forms. Visitors get no cookies; staff get one under /staff only.
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { PROCESS_STAFF_SECRET } from '../second-factor.ts';
 import { declareRoutes } from './declare.ts';
 import { eraseRoutes } from './erase.ts';
 import { homeRoutes } from './home.ts';
@@ -13,6 +13,9 @@ import { receiptRoutes } from './receipt.ts';
 import { staffHomeRoutes } from './staff.ts';
 import { staffAdminRoutes } from './staff-admin.ts';
 import { staffPages } from './staff-session.ts';
+import { staffSignInRoutes } from './staff-sign-in.ts';
+import { signInFlow } from './staff-sign-in-flow.ts';
+import { staffTwoFactorRoutes } from './staff-two-factor.ts';
 import { statementRoutes } from './statements.ts';
 import { statsRoutes } from './stats.ts';
 import { volunteerRoutes } from './volunteer.ts';
@@ -35,7 +38,10 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
 /** The staff pages under /staff/ (after @fastify/cookie is registered). */
 export function staffRoutes(app: FastifyInstance, opts: StaffOptions): void {
   const staff = staffPages(app, opts.store, opts.now ?? Date.now);
-  staffHomeRoutes(app, staff, { ...opts, secret: opts.secret ?? randomBytes(32) });
+  const flow = signInFlow({ ...opts, secret: opts.secret ?? PROCESS_STAFF_SECRET });
+  staffSignInRoutes(app, flow);
+  staffTwoFactorRoutes(app, staff, flow);
+  staffHomeRoutes(app, staff, opts);
   volunteerRoutes(staff, opts);
   staffAdminRoutes(staff, opts);
 }

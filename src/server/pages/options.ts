@@ -75,10 +75,15 @@ export interface StaffOptions {
   /** The clock, in milliseconds (sessions, sign-in waits and the audit log). */
   readonly now?: () => number;
   /**
-   * The key of the hashes that stand for client addresses in the sign-in throttle (derived from
-   * the signing key, so that every node shares it); a random one per process when absent.
+   * The staff secret (derived from the signing key, so that every node shares it): it seals TOTP
+   * secrets and pending sign-ins, and keys the sign-in throttle's per-account hashes (never an
+   * address: those are keyed by a salt that lives in memory). A random one per process when absent.
    */
   readonly secret?: Uint8Array | undefined;
+  /** Whether volunteers need a second factor too (TUIDANG_VOLUNTEER_2FA; default true). */
+  readonly volunteerSecondFactor?: boolean | undefined;
+  /** The name authenticator apps show for this site (the public URL's host; default tuidang). */
+  readonly issuer?: string | undefined;
   /**
    * Who a client is for the sign-in throttle: its address as the server sees it, widened to what
    * one subscriber controls (an IPv6 /64); the exact address when absent.

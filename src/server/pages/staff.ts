@@ -1,4 +1,4 @@
-// The staff pages under /staff/: sign-in, the moderation queue and sign-out. Every action is in
+// The staff pages under /staff/: the moderation queue and sign-out (sign-in: staff-sign-in.ts). Every action is in
 // the audit log (who, what, when, which entry: never a declarant's personal data). Actions answer
 // with a redirect to a page that says what was done (post/redirect/get); reject and erase ask
 // first.
@@ -14,25 +14,10 @@ import {
   type StaffView,
   staffMessagePage,
 } from '../../web/index.ts';
-import { verifyPassword } from '../password.ts';
 import type { StaffOptions } from './options.ts';
-import { formOf, pages, rendered } from './page.ts';
-import {
-  hashToken,
-  LOGIN_COOKIE,
-  newToken,
-  SESSION_COOKIE,
-  SESSION_SECONDS,
-  type StaffPages,
-  same,
-  showLogin,
-  staffCookie,
-} from './staff-session.ts';
-import { SIGN_IN_THROTTLE, signInKeys } from './staff-throttle.ts';
+import { pages, rendered } from './page.ts';
+import { hashToken, SESSION_COOKIE, type StaffPages, same } from './staff-session.ts';
 
-// Hashed when the username is unknown, so that timing does not tell which usernames exist.
-const NO_USER_HASH =
-  '$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const MODERATIONS = ['approve', 'reject', 'erase', 'redact'] as const;
 type Moderation = (typeof MODERATIONS)[number];
 /** Publications on one page of the queue. */
@@ -43,7 +28,7 @@ export const MAX_BULK = 200;
 export function staffHomeRoutes(
   app: FastifyInstance,
   staff: StaffPages,
-  { store, now = Date.now, secret, clientKey }: StaffOptions & { secret: Uint8Array },
+  { store, now = Date.now }: StaffOptions,
 ): void {
   const p = pages(app);
   const seconds = () => Math.floor(now() / 1000);
@@ -82,35 +67,6 @@ export function staffHomeRoutes(
     return queue(t, session, after, doneNotice(t, one('done'), one('n'), one('missing')));
   });
   app.get('/staff', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/staff/'));
-
-  p.post('/staff/login', async (c) => {
-    const { req, reply, t } = c;
-    const body = formOf(req);
-    const expected = req.cookies[LOGIN_COOKIE] ?? '';
-    if (!expected || !same(expected, body.get('csrf') ?? ''))
-      return showLogin(c, t.m['staff.expired'], 403);
-    const username = (body.get('username') ?? '').trim().slice(0, 64);
-    // Counted before the password is checked, in one step with the check of the wait: a burst of
-    // guesses gets no more password checks than one guess after another would.
-    const keys = signInKeys(secret, username, clientKey?.(req) ?? req.ip);
-    const wait = await store.attemptSignIn([keys.pair, keys.address], seconds(), SIGN_IN_THROTTLE);
-    if (wait > 0) return { ...showLogin(c, t.m['staff.throttled'](wait), 429), retryAfter: wait };
-    const user = await store.staffUser(username);
-    const ok = await verifyPassword(body.get('password') ?? '', user?.passwordHash ?? NO_USER_HASH);
-    if (!user || !ok) return showLogin(c, t.m['staff.loginFailed'], 401);
-    await store.forgiveSignIn([keys.pair], [keys.address], SIGN_IN_THROTTLE);
-    const token = newToken(32);
-    await store.createStaffSession(hashToken(token), {
-      username,
-      csrf: newToken(24),
-      expires: seconds() + SESSION_SECONDS,
-    });
-    await store.recordAudit({ at: seconds(), username, action: 'login', target: '' });
-    const cookie = staffCookie(req, SESSION_COOKIE, token, SESSION_SECONDS);
-    reply.setCookie(cookie.name, cookie.value, cookie.options);
-    reply.clearCookie(LOGIN_COOKIE, { path: '/staff' });
-    return reply.code(303).redirect('/staff/');
-  });
 
   staff.post(
     '/staff/moderate',

@@ -237,7 +237,7 @@ export const en = {
   'staff.badAction': 'This action does not exist. Use the buttons of the list.',
   'staff.adminOnly': 'This page is for administrators.',
   'staff.throttled': (n: number) =>
-    `Too many failed attempts from this connection: please wait ${seconds(n)} and try again.`,
+    `Too many failed attempts: please wait ${seconds(n)}, or sign in now by entering the code of your authenticator app together with your password.`,
   'audit.title': 'Audit log',
   'audit.intro':
     'Every staff action: who, what, when and on which entry. It never holds a name or a statement.',
@@ -335,7 +335,7 @@ export const en = {
   'about.holds.publications':
     'the names and statements of people who agreed to publication: published, waiting for review or not approved, until they are erased',
   'about.holds.staff':
-    'staff accounts (usernames and password hashes) and the record of what staff did',
+    "staff accounts (usernames, password hashes, their second factor's key sealed under a key derived from the signing key, hashes of recovery codes) and the record of what staff did",
   'about.holds.newsletter': 'the email addresses of newsletter subscribers',
   'about.holds.key':
     'the signing key: with it someone else could sign new states of the register, but not rewrite one that the verifier or a witness has seen without it being noticed',
@@ -347,6 +347,35 @@ export const en = {
     'receipts in readable form, or the secret in them that ties an entry to a person',
   'about.never.ip': 'IP addresses, browser details or the time of day of a declaration',
   'staff.signedOut': 'You are signed out.',
+  // The second factor of staff accounts (src/web/pages/staff-two-factor.ts)
+  'twoFactor.nav': 'Second factor',
+  'twoFactor.title': 'Second factor',
+  'twoFactor.code': 'Code from your authenticator app',
+  'twoFactor.codeHint':
+    'Six digits, or one of your recovery codes. If you have not set up a second factor yet, leave it empty: you will be asked after the password.',
+  'twoFactor.codeTitle': 'Your code',
+  'twoFactor.codeIntro':
+    'The password is right. Now enter the six-digit code that your authenticator app shows for this site, or one of your recovery codes.',
+  'twoFactor.failed': 'The username, the password or the code is wrong.',
+  'twoFactor.wrongCode':
+    'This code is wrong or was already used. The code changes every 30 seconds: enter the one shown now.',
+  'twoFactor.tooMany': 'Too many wrong codes. Sign in again from the start.',
+  'twoFactor.expired': 'This setup has expired. Here is a new key: add it to the app again.',
+  'twoFactor.required':
+    'Your account needs a second factor before you can sign in: an app on your phone that shows a new six-digit code every 30 seconds (for example Aegis, FreeOTP, 2FAS or Google Authenticator). Then someone who learns your password still cannot sign in without your phone.',
+  'twoFactor.status.on':
+    'Your account has a second factor. Setting up a new one here replaces it, and the old recovery codes stop working.',
+  'twoFactor.status.off': 'Your account has no second factor yet. Set one up here.',
+  'twoFactor.step1': 'In your authenticator app, add an account and scan this QR code.',
+  'twoFactor.step2':
+    'If you cannot scan it, type this key instead (time-based, six digits, every 30 seconds):',
+  'twoFactor.step3': 'Then enter the code that the app shows now:',
+  'twoFactor.qrLabel': 'The key for your authenticator app, as a QR code',
+  'twoFactor.confirm': 'Turn on the second factor',
+  'twoFactor.recoveryTitle': 'Your recovery codes',
+  'twoFactor.recoveryIntro':
+    "The second factor is on. If you lose your phone, each of these codes signs you in once in place of the app's code. Write them down or print them now, and keep them away from your phone: they are not shown again.",
+  'twoFactor.continue': 'Continue',
   // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)
   'errorPage.title': 'Something went wrong',
   'errorPage.busy':

@@ -214,7 +214,8 @@ export const zhHans: Messages = {
   'staff.noneSelected': '请先选择至少一条声明。',
   'staff.badAction': '没有这个操作，请使用列表中的按钮。',
   'staff.adminOnly': '此页面仅限管理员使用。',
-  'staff.throttled': (seconds: number) => `这个连接失败的次数太多：请等待 ${seconds} 秒后再试。`,
+  'staff.throttled': (seconds: number) =>
+    `失败的次数太多：请等待 ${seconds} 秒后再试，或者现在就连同密码一起输入身份验证器应用显示的验证码登录。`,
   'audit.title': '操作记录',
   'audit.intro':
     '工作人员的每一项操作：谁、做了什么、何时、针对哪个条目。记录中不含任何姓名或声明内容。',
@@ -305,7 +306,8 @@ export const zhHans: Messages = {
   'about.holds.log': '数据库里的公开登记册本身（和任何人都能下载的内容相同）',
   'about.holds.publications':
     '同意公开的人的姓名和声明，包括已公开的、等待审核的和没有通过审核的，直到被删除为止',
-  'about.holds.staff': '工作人员的账号（用户名和密码的散列值），以及他们的操作记录',
+  'about.holds.staff':
+    '工作人员的账号（用户名、密码的散列值、用签名密钥派生的密钥加密的两步验证密钥、备用码的散列值），以及他们的操作记录',
   'about.holds.newsletter': '邮件简报订阅者的电子邮件地址',
   'about.holds.key':
     '本站的签名密钥：拿到它的人可以冒名签发登记册的新版本，但改写核对程序或见证方见过的版本，一定会被发现',
@@ -316,6 +318,32 @@ export const zhHans: Messages = {
   'about.never.receipts': '可以读取的回执，以及回执里能把记录和本人对上的秘密部分',
   'about.never.ip': 'IP 地址、浏览器资料，以及声明的具体时刻',
   'staff.signedOut': '您已退出登录。',
+  // 工作人员账号的两步验证（src/web/pages/staff-two-factor.ts）
+  'twoFactor.nav': '两步验证',
+  'twoFactor.title': '两步验证',
+  'twoFactor.code': '身份验证器应用里的验证码',
+  'twoFactor.codeHint':
+    '六位数字，或一个备用码。还没设置两步验证的，这里留空，输完密码后会引导您设置。',
+  'twoFactor.codeTitle': '输入验证码',
+  'twoFactor.codeIntro': '密码正确。请输入身份验证器应用为本站显示的六位验证码，或一个备用码。',
+  'twoFactor.failed': '用户名、密码或验证码不对。',
+  'twoFactor.wrongCode':
+    '验证码不对，或者已经用过了。验证码每 30 秒换一次，请输入应用现在显示的那个。',
+  'twoFactor.tooMany': '输错验证码的次数太多，请从头重新登录。',
+  'twoFactor.expired': '这次设置已经过期。下面是新的密钥，请重新添加到应用里。',
+  'twoFactor.required':
+    '您的账号要先设置两步验证才能登录：在手机上装一个每 30 秒生成六位验证码的身份验证器应用（例如 Aegis、FreeOTP、2FAS 或 Google 身份验证器）。这样即使别人知道了您的密码，没有您的手机也登录不了。',
+  'twoFactor.status.on': '您的账号已开启两步验证。在这里重新设置会替换原来的，旧的备用码随之作废。',
+  'twoFactor.status.off': '您的账号还没有开启两步验证，可以在这里设置。',
+  'twoFactor.step1': '在身份验证器应用里添加账号，扫描这个二维码。',
+  'twoFactor.step2': '扫不了的话，可以手动输入这个密钥（基于时间，六位数字，每 30 秒更新）：',
+  'twoFactor.step3': '然后输入应用现在显示的验证码：',
+  'twoFactor.qrLabel': '身份验证器应用用的密钥二维码',
+  'twoFactor.confirm': '开启两步验证',
+  'twoFactor.recoveryTitle': '您的备用码',
+  'twoFactor.recoveryIntro':
+    '两步验证已开启。手机丢了的话，每个备用码可以代替验证码登录一次。请现在抄下来或打印出来，和手机分开放好：这些备用码不会再显示。',
+  'twoFactor.continue': '继续',
   // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)
   'errorPage.title': '出错了',
   'errorPage.busy': '网站现在很忙，请稍后再试。这次没有记录任何内容。',

@@ -215,7 +215,8 @@ export const zhHant: Messages = {
   'staff.noneSelected': '請先選取至少一則聲明。',
   'staff.badAction': '沒有這個操作，請使用列表中的按鈕。',
   'staff.adminOnly': '此頁面僅限管理員使用。',
-  'staff.throttled': (seconds: number) => `這個連線失敗的次數太多：請等待 ${seconds} 秒後再試。`,
+  'staff.throttled': (seconds: number) =>
+    `失敗的次數太多：請等待 ${seconds} 秒後再試，或現在就連同密碼一起輸入驗證器 App 顯示的驗證碼登入。`,
   'audit.title': '操作紀錄',
   'audit.intro':
     '工作人員的每一項操作：誰、做了什麼、何時、針對哪個條目。紀錄中不含任何姓名或聲明內容。',
@@ -307,7 +308,8 @@ export const zhHant: Messages = {
   'about.holds.log': '資料庫裡的公開登記冊本身（和任何人都能下載的內容相同）',
   'about.holds.publications':
     '同意公開的人的姓名和聲明，包括已公開的、等待審核的和沒有通過審核的，直到被刪除為止',
-  'about.holds.staff': '工作人員的帳號（使用者名稱和密碼的雜湊值），以及他們的操作紀錄',
+  'about.holds.staff':
+    '工作人員的帳號（使用者名稱、密碼的雜湊值、以簽章金鑰衍生的金鑰加密的兩步驟驗證金鑰、備用碼的雜湊值），以及他們的操作紀錄',
   'about.holds.newsletter': '電子報訂閱者的電子郵件地址',
   'about.holds.key':
     '本站的簽章金鑰：拿到它的人可以冒名簽發登記冊的新版本，但改寫核對程式或見證者見過的版本，一定會被發現',
@@ -318,6 +320,33 @@ export const zhHant: Messages = {
   'about.never.receipts': '可以讀取的回執，以及回執裡能把紀錄和本人對上的秘密部分',
   'about.never.ip': 'IP 位址、瀏覽器資料，以及聲明的確切時刻',
   'staff.signedOut': '您已登出。',
+  // 工作人員帳號的兩步驟驗證（src/web/pages/staff-two-factor.ts）
+  'twoFactor.nav': '兩步驟驗證',
+  'twoFactor.title': '兩步驟驗證',
+  'twoFactor.code': '驗證器 App 上的驗證碼',
+  'twoFactor.codeHint':
+    '六位數字，或一組備用碼。還沒設定兩步驟驗證的話，這裡留白，輸入密碼後會引導您設定。',
+  'twoFactor.codeTitle': '輸入驗證碼',
+  'twoFactor.codeIntro': '密碼正確。請輸入驗證器 App 為本站顯示的六位數驗證碼，或一組備用碼。',
+  'twoFactor.failed': '使用者名稱、密碼或驗證碼不對。',
+  'twoFactor.wrongCode':
+    '驗證碼不對，或已經用過了。驗證碼每 30 秒更換一次，請輸入 App 現在顯示的那一組。',
+  'twoFactor.tooMany': '驗證碼輸錯太多次，請從頭重新登入。',
+  'twoFactor.expired': '這次設定已逾時。下面是新的金鑰，請重新加入 App。',
+  'twoFactor.required':
+    '您的帳號必須先設定兩步驟驗證才能登入：在手機上安裝每 30 秒產生六位數驗證碼的驗證器 App（例如 Aegis、FreeOTP、2FAS 或 Google Authenticator）。這樣即使別人知道您的密碼，沒有您的手機也無法登入。',
+  'twoFactor.status.on':
+    '您的帳號已啟用兩步驟驗證。在這裡重新設定會取代原本的，舊的備用碼也會失效。',
+  'twoFactor.status.off': '您的帳號尚未啟用兩步驟驗證，可以在這裡設定。',
+  'twoFactor.step1': '在驗證器 App 裡新增帳號，掃描這個 QR Code。',
+  'twoFactor.step2': '無法掃描的話，可以手動輸入這組金鑰（以時間為準，六位數，每 30 秒更新）：',
+  'twoFactor.step3': '然後輸入 App 現在顯示的驗證碼：',
+  'twoFactor.qrLabel': '驗證器 App 用的金鑰 QR Code',
+  'twoFactor.confirm': '啟用兩步驟驗證',
+  'twoFactor.recoveryTitle': '您的備用碼',
+  'twoFactor.recoveryIntro':
+    '兩步驟驗證已啟用。手機遺失時，每組備用碼可代替驗證碼登入一次。請現在抄下或列印，並和手機分開儲存：這些備用碼不會再顯示。',
+  'twoFactor.continue': '繼續',
   // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)
   'errorPage.title': '出錯了',
   'errorPage.busy': '網站現在很忙，請稍後再試。這次沒有記錄任何內容。',

@@ -13,10 +13,10 @@ export interface StaffView {
   readonly csrf: string;
 }
 
-type Section = 'queue' | 'declare' | 'audit' | 'void';
+type Section = 'queue' | 'declare' | 'audit' | 'void' | 'twoFactor';
 
-const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
-const notices = (notice: Html | string | undefined, role: 'status' | 'alert') =>
+export const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
+export const notices = (notice: Html | string | undefined, role: 'status' | 'alert') =>
   notice ? html`<p class="notice" role="${role}">${notice}</p>` : '';
 
 /** The staff navigation: the sections this role may use, and the sign-out button. */
@@ -33,6 +33,7 @@ export function staffNav(t: I18n, v: StaffView, current: Section): Html {
           ['void', '/staff/void', m['staff.nav.void']],
         ] as Array<[Section, string, string]>)
       : []),
+    ['twoFactor', '/staff/two-factor', m['twoFactor.nav']],
   ];
   return html`<nav class="staff" aria-label="${m['staff.title']}"><p>${m['staff.signedIn'](v.username)}</p><ul>
 ${sections.map(([s, href, label]) => html`<li><a href="${href}"${s === current ? html` aria-current="page"` : ''}>${label}</a></li>`)}
@@ -53,6 +54,9 @@ ${csrfField(csrf)}
 <input type="text" id="username" name="username" autocomplete="username">
 <label for="password">${m['staff.password']}</label>
 <input type="password" id="password" name="password" autocomplete="current-password">
+<label for="code">${m['twoFactor.code']}</label>
+<p class="hint" id="code-hint">${m['twoFactor.codeHint']}</p>
+<input type="text" id="code" name="code" inputmode="text" autocomplete="one-time-code" spellcheck="false" aria-describedby="code-hint">
 <p><button type="submit">${m['staff.login']}</button></p>
 </form>`,
   };
