@@ -56,4 +56,11 @@ export function openStore(config: {
   }
   return config.dataDir === ':memory:' ? new MemoryStore() : new SqliteStore(config.dataDir);
 }
+export type {
+  BudgetCounts,
+  VolunteerBatch,
+  VolunteerBudget,
+  VolunteerDay,
+  VolunteerLedger,
+} from './volunteers.ts';
 export { type Latest, WITNESS_DATABASE_FILE, WitnessState } from './witness-state.ts';

@@ -57,6 +57,25 @@ const MIGRATIONS = [
   `ALTER TABLE publications ADD COLUMN approved_at BIGINT;
    UPDATE publications SET approved_at = 0 WHERE status = 'approved';
    CREATE INDEX publications_approved ON publications (status, approved_at, idx);`,
+  // What staff declare for others: each form's batch (its entries, the ids of its recorded rows,
+  // a void) and each account's declarants per hour, for its budget. Times on the hour.
+  `CREATE TABLE volunteer_batches (
+     id BIGSERIAL PRIMARY KEY,
+     key_id TEXT NOT NULL UNIQUE,
+     username TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     language TEXT NOT NULL,
+     hour BIGINT NOT NULL,
+     rows TEXT NOT NULL,
+     entries TEXT NOT NULL,
+     voided TEXT
+   );
+   CREATE TABLE volunteer_hours (
+     username TEXT NOT NULL,
+     hour BIGINT NOT NULL,
+     declared INTEGER NOT NULL,
+     PRIMARY KEY (username, hour)
+   );`,
 ];
 
 /**

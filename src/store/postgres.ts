@@ -6,12 +6,14 @@ import { PostgresCluster } from './postgres-cluster.ts';
 import { PgDatabase } from './postgres-db.ts';
 import { PostgresLog } from './postgres-log.ts';
 import { PostgresSite } from './postgres-site.ts';
+import { PostgresVolunteers } from './postgres-volunteers.ts';
 
 export class PostgresStore extends ComposedStore {
   readonly shared = true;
   readonly log: PostgresLog;
   readonly site: PostgresSite;
   readonly cluster: PostgresCluster;
+  readonly volunteers: PostgresVolunteers;
   readonly #db: PgDatabase;
   /** The schema that holds this log's tables. */
   readonly schema: string;
@@ -24,6 +26,7 @@ export class PostgresStore extends ComposedStore {
     this.log = new PostgresLog(this.#db);
     this.site = new PostgresSite(this.#db);
     this.cluster = new PostgresCluster(this.#db);
+    this.volunteers = new PostgresVolunteers(this.#db);
   }
 
   /** Resolves once the schema is migrated; rejects with what to fix if the database is unreachable. */

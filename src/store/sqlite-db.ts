@@ -108,6 +108,25 @@ const MIGRATIONS = [
   `ALTER TABLE publications ADD COLUMN approved_at INTEGER;
    UPDATE publications SET approved_at = 0 WHERE status = 'approved';
    CREATE INDEX publications_approved ON publications (status, approved_at, idx);`,
+  // What staff declare for others: each form's batch (its entries, the ids of its recorded rows,
+  // a void) and each account's declarants per hour, for its budget. Times on the hour.
+  `CREATE TABLE volunteer_batches (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     key_id TEXT NOT NULL UNIQUE,
+     username TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     language TEXT NOT NULL,
+     hour INTEGER NOT NULL,
+     rows TEXT NOT NULL,
+     entries TEXT NOT NULL,
+     voided TEXT
+   );
+   CREATE TABLE volunteer_hours (
+     username TEXT NOT NULL,
+     hour INTEGER NOT NULL,
+     declared INTEGER NOT NULL,
+     PRIMARY KEY (username, hour)
+   );`,
 ];
 
 /** An open database, and the in-process notices of its queue (other processes poll). */

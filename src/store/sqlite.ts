@@ -4,12 +4,14 @@ import { SqliteCluster } from './sqlite-cluster.ts';
 import { SqliteDatabase } from './sqlite-db.ts';
 import { SqliteLog } from './sqlite-log.ts';
 import { SqliteSite } from './sqlite-site.ts';
+import { SqliteVolunteers } from './sqlite-volunteers.ts';
 
 export class SqliteStore extends ComposedStore {
   readonly shared = false;
   readonly log: SqliteLog;
   readonly site: SqliteSite;
   readonly cluster: SqliteCluster;
+  readonly volunteers: SqliteVolunteers;
   readonly #db: SqliteDatabase;
 
   /** Opens (creating if needed) the database in `dir`, or an in-memory database for `:memory:`. */
@@ -19,6 +21,7 @@ export class SqliteStore extends ComposedStore {
     this.log = new SqliteLog(this.#db);
     this.site = new SqliteSite(this.#db);
     this.cluster = new SqliteCluster(this.#db);
+    this.volunteers = new SqliteVolunteers(this.#db);
   }
 
   async close(): Promise<void> {
