@@ -45,6 +45,11 @@ export interface Config {
   readonly publicUrl: string | undefined;
   /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
+  /**
+   * Most people one staff account may declare in a clock hour (VOLUNTEER_PER_HOUR, default 1000)
+   * and in 24 hours (VOLUNTEER_PER_DAY, default 2000); 0: no limit.
+   */
+  readonly volunteerBudget: { readonly perHour: number; readonly perDay: number };
 }
 
 export class ConfigError extends TuidangError<'config'> {
@@ -119,6 +124,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
+    volunteerBudget: {
+      perHour: int(env, 'VOLUNTEER_PER_HOUR', 1000, 0, 1_000_000),
+      perDay: int(env, 'VOLUNTEER_PER_DAY', 2000, 0, 10_000_000),
+    },
   };
 }
 

@@ -7,6 +7,7 @@ export {
   type Declarations,
   IdempotencyConflictError,
   PoolFullError,
+  replayReceipts,
   Sequencer,
   type SequencerOptions,
   SequencingError,

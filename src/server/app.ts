@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { MAX_DECLARANTS } from '../registry/index.ts';
 import type { Declarations, WitnessConfig } from '../sequencer/index.ts';
-import type { Store } from '../store/index.ts';
+import type { Store, VolunteerBudget } from '../store/index.ts';
 import { apiRoutes } from './api-routes.ts';
 import { clientKey, DEFAULT_IPV6_PREFIX, isLoopback } from './client-key.ts';
 import { connectionCap } from './connections.ts';
@@ -61,6 +61,8 @@ export interface AppOptions {
   readonly now?: () => number;
   /** The key that hashes client addresses for the staff sign-in throttle (random when absent). */
   readonly staffSecret?: Uint8Array | undefined;
+  /** What one staff account may declare per hour and per 24 hours (default: DEFAULT_BUDGET). */
+  readonly volunteerBudget?: VolunteerBudget | undefined;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -211,7 +213,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       ? sendEncodingPage(req, reply)
       : problems(error as Error, req, reply),
   );
-  metricsRoutes(app, opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth), {
+  const metrics = opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth);
+  metricsRoutes(app, metrics, {
     token: opts.metricsToken,
   });
   app.setNotFoundHandler((req, reply) =>
@@ -265,6 +268,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     now: opts.now ?? Date.now,
     secret: opts.staffSecret,
     clientKey: clientOf,
+    volunteerBudget: opts.volunteerBudget,
+    logger,
+    registry: metrics.registry,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -117,6 +117,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     publicUrl: config.publicUrl,
     witnesses: config.witnesses?.witnesses,
     trustProxy: config.trustProxy,
+    volunteerBudget: config.volunteerBudget,
     staffSecret: new Uint8Array(
       hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff-sign-in/v1', 32),
     ),

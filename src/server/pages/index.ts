@@ -16,6 +16,7 @@ import { staffPages } from './staff-session.ts';
 import { statementRoutes } from './statements.ts';
 import { statsRoutes } from './stats.ts';
 import { volunteerRoutes } from './volunteer.ts';
+import { volunteersAdminRoutes } from './volunteers-admin.ts';
 
 export type { FormPow, NewsletterService, StaffOptions, WebOptions } from './options.ts';
 export { sendEncodingPage, sendErrorPage, sendNotFoundPage } from './page.ts';
@@ -38,4 +39,5 @@ export function staffRoutes(app: FastifyInstance, opts: StaffOptions): void {
   staffHomeRoutes(app, staff, { ...opts, secret: opts.secret ?? randomBytes(32) });
   volunteerRoutes(staff, opts);
   staffAdminRoutes(staff, opts);
+  volunteersAdminRoutes(staff, opts);
 }
