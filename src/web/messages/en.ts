@@ -305,8 +305,8 @@ export const en = {
   'volunteer.sendFixed': 'Send these lines',
   'volunteer.newUpload': 'New upload, for other people',
   'volunteer.print': 'Print the receipts',
-  'volunteer.printHelp': (n: string) =>
-    `Receipts of ${n} people, 50 to a page. They can be printed for 24 hours: the registry keeps no copy it can read.`,
+  'volunteer.printHelp': (n: string, per: string) =>
+    `Receipts of ${n} people, ${per} to a page. They can be printed for 24 hours: the registry keeps no copy it can read.`,
   'volunteer.printRange': (from: string, to: string) => `Receipts ${from} to ${to}`,
   'volunteer.printing': (from: string, to: string, total: string) =>
     `Receipts ${from} to ${to} of the ${total} people recorded with this form.`,

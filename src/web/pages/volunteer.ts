@@ -15,7 +15,7 @@ export const VOLUNTEER_CHANNELS = ['phone', 'centre', 'volunteer'] as const;
 export type VolunteerChannel = (typeof VOLUNTEER_CHANNELS)[number];
 
 /** Receipts on one printed page of a batch: bounded, whatever the size of the batch. */
-export const RECEIPTS_PER_PAGE = 50;
+export const RECEIPTS_PER_PAGE = 25;
 
 /**
  * The CSV form as it is rendered: its key (one batch per form), the rows in its box, and, once it
@@ -58,7 +58,7 @@ ${csv.notice ? html`<div class="notice" role="alert">${csv.notice}</div>` : ''}
 ${
   recorded > 0
     ? html`<h3>${m['volunteer.print']}</h3>
-<p>${m['volunteer.printHelp'](t.number(recorded))}</p>
+<p>${m['volunteer.printHelp'](t.number(recorded), t.number(RECEIPTS_PER_PAGE))}</p>
 ${printForm(t, v, csv.key, csv.done ?? '[]', recorded)}`
     : ''
 }
