@@ -352,6 +352,13 @@ test('an administrator voids one batch in one action: the recount drops by exact
     403,
   );
   const ad = await signIn(app, 'ad', 'ad password 12');
+  const theirs = await ad.post('/staff/declare-csv', {
+    channel: 'centre',
+    csv: 'name,orgs\nW,party\n',
+    key: csvFormIn(two.body).key,
+  });
+  assert.equal(theirs.statusCode, 403, "another account's form records nothing");
+  assert.match(theirs.body, /This form belongs to another staff account/);
   const view = await ad.get('/staff/volunteers');
   assert.equal(view.statusCode, 200);
   assert.match(view.body, /<td>2026-12-02<\/td><td>vo<\/td><td class="num">7<\/td>/);
