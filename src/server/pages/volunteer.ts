@@ -164,7 +164,7 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
   staff.post(
     '/staff/declare-csv',
     ({ t, session, form }) =>
-      volunteerPage(t, session, 'phone', [emptyDeclarant()], {}, undefined, undefined, {
+      csvResultPage(t, session, {
         key: form.get('key') || newFormKey(now()),
         text: form.get('csv') ?? '',
         channel: channelOf(form.get('channel')),
@@ -174,12 +174,9 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
       const key = form.get('key') ?? '';
       const text = form.get('csv') ?? '';
       const asked = channelOf(form.get('channel'));
+      // The CSV form alone, its sentence first: on a phone the family form would hide it.
       const answer = (csv: CsvForm, status: number, retryAfter?: number) =>
-        rendered(
-          volunteerPage(t, session, 'phone', [emptyDeclarant()], {}, undefined, undefined, csv),
-          status,
-          retryAfter,
-        );
+        rendered(csvResultPage(t, session, csv), status, retryAfter);
       // A new form, the rows kept: nothing of the old one can be recorded any more.
       const anew = (notice: string, status: number) =>
         answer({ key: newFormKey(now()), text, channel: asked, notice }, status);
