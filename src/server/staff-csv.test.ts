@@ -405,3 +405,33 @@ test('an administrator voids one batch in one action: the recount drops by exact
   assert.equal(headline((await store.state()).totals), 2);
   await real.close();
 });
+
+test('the whole file of 1,000 people, pasted again with its recorded rows, fits in one form', async () => {
+  const { store, real, vo } = await setUp();
+  const key = await newKey(vo);
+  const rows = Array.from(
+    { length: 1000 },
+    (_, i) =>
+      `甲${i}号,alias,party;league,CN-44,${'我声明退出中共及其附属组织。'.repeat(4)}第${i}位,true`,
+  );
+  const head = 'name,nameKind,orgs,region,statement,publish\n';
+  const wrong = [...rows.slice(0, 999), '乙,alias,nothing,,,'];
+  const first = await vo.post('/staff/declare-csv', {
+    channel: 'phone',
+    csv: `${head}${wrong.join('\n')}\n`,
+    key,
+  });
+  assert.equal(first.statusCode, 207);
+  const whole = `${head}${[...rows.slice(0, 999), '乙,alias,party,,,'].join('\n')}\n`;
+  assert.ok(Buffer.byteLength(whole) > 200_000 && Buffer.byteLength(whole) <= 256 * 1024);
+  const again = await vo.post('/staff/declare-csv', {
+    channel: 'phone',
+    csv: whole,
+    key,
+    done: csvFormIn(first.body).done,
+  });
+  assert.equal(again.statusCode, 200);
+  assert.match(again.body, /Recorded now: 1 \(lines 1001\)\./);
+  assert.equal(await treeSize(store), 1000);
+  await real.close();
+});

@@ -11,6 +11,7 @@ import {
 import { keyIdOf, replayReceipts } from '../../sequencer/index.ts';
 import type { BudgetCounts, VolunteerBatch, VolunteerBudget } from '../../store/index.ts';
 import {
+  CSV_MAX_BYTES,
   type CsvForm,
   csvDeclarations,
   csvResultPage,
@@ -45,6 +46,13 @@ import {
   rowKey,
   rowKeys,
 } from './volunteer-batch.ts';
+
+/**
+ * The largest CSV form: the box (at most CSV_MAX_BYTES, three times that once URL-encoded) and the
+ * copy of the rows the form recorded, which grows as large. Read before the session is checked, so
+ * bounded as tightly as that allows.
+ */
+const CSV_FORM_BODY_LIMIT = 8 * CSV_MAX_BYTES;
 
 const channelOf = (v: string | null | undefined): VolunteerChannel =>
   VOLUNTEER_CHANNELS.includes(v as VolunteerChannel) ? (v as VolunteerChannel) : 'phone';
@@ -299,6 +307,7 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
         return rendered(page, status, status === 503 ? 1 : undefined);
       });
     },
+    { bodyLimit: CSV_FORM_BODY_LIMIT },
   );
 
   // One page of a batch's receipts, from their sealed records: at most RECEIPTS_PER_PAGE receipts
@@ -352,5 +361,6 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
       const p = receiptPage(t, people);
       return { ...p, body: html`${nav}${p.body}` };
     },
+    { bodyLimit: CSV_FORM_BODY_LIMIT },
   );
 }
