@@ -28,6 +28,11 @@ const benchmarks: Record<string, { about: string; run: (args: string[]) => Promi
       "what 1,000 stuffed entries cost an attacker, per path: CPU-seconds of the scrypt proof of work for the browser's and a native solver, the server's share, wall time per client",
     run: async (a) => (await import('./stuffing.ts')).run(a),
   },
+  volunteer: {
+    about:
+      "a 1,000-row volunteer CSV upload: the answer's size and time, a reload, printing the receipts, the server's peak RSS",
+    run: async (a) => (await import('./volunteer.ts')).run(a),
+  },
   log: {
     about: 'integrate 1,000,000 entries of 50 bytes vs. a plain SHA-256 loop',
     run: async (a) => (await import('./log.ts')).run(a),

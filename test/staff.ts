@@ -150,3 +150,32 @@ export async function signIn(
     },
   };
 }
+
+const unescapeHtml = (s: string) =>
+  s
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+
+/** The hidden fields and the box of the CSV form in a page (src/web/pages/volunteer.ts). */
+export function csvFormIn(html: string): { key: string; done: string; box: string } {
+  const form = html.slice(html.indexOf('action="/staff/declare-csv"'));
+  const field = (name: string) =>
+    unescapeHtml(new RegExp(`name="${name}" value="([^"]*)"`).exec(form)?.[1] ?? '');
+  const box = unescapeHtml(/<textarea id="csv"[^>]*>([^<]*)<\/textarea>/.exec(form)?.[1] ?? '');
+  return { key: field('key'), done: field('done'), box };
+}
+
+/** Every receipt a CSV answer can print, page after page. */
+export async function printedReceipts(staff: Staff, answer: string): Promise<Receipt[]> {
+  const { key, done } = csvFormIn(answer);
+  const out: Receipt[] = [];
+  for (let page = 0; ; page++) {
+    const res = await staff.post('/staff/declare-csv/receipts', { key, done, page: String(page) });
+    if (res.statusCode !== 200) throw new Error(`printing page ${page}: ${res.statusCode}`);
+    out.push(...receiptsIn(res.body));
+    if (!res.body.includes(`name="page" value="${page + 1}"`)) return out;
+  }
+}

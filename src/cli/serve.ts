@@ -31,6 +31,8 @@ Configuration comes from the environment:
   TUIDANG_POW_COST         scrypt evaluations per declarant a client computes on average (default 5)
   TUIDANG_POW_WAIT         seconds per declarant a form without JavaScript must be open (default 3)
   TRUST_PROXY              behind a reverse proxy: the number of proxies, or their addresses
+  VOLUNTEER_PER_HOUR       people one staff account may declare in a clock hour (default 1000; 0: no limit)
+  VOLUNTEER_PER_DAY        people one staff account may declare in 24 hours (default 2000; 0: no limit)
   SMTP_URL                 the SMTP server for the newsletter (without it, no newsletter)
   NEWSLETTER_FROM          the newsletter's sender (default tuidang <newsletter@localhost>)
   TUIDANG_PUBLIC_URL       the site's public address, for links in mails, the feed and the commands the

@@ -70,6 +70,11 @@ export interface Config {
    * default; optional leaves it to each volunteer). Administrators and moderators always must.
    */
   readonly volunteerSecondFactor: boolean;
+  /**
+   * Most people one staff account may declare in a clock hour (VOLUNTEER_PER_HOUR, default 1000)
+   * and in 24 hours (VOLUNTEER_PER_DAY, default 2000); 0: no limit.
+   */
+  readonly volunteerBudget: { readonly perHour: number; readonly perDay: number };
 }
 
 export interface Operator {
@@ -210,6 +215,10 @@ export function readConfig(given: NodeJS.ProcessEnv = process.env): Config {
     logLevel: readLogLevel(env.LOG_LEVEL),
     nodeId: env.TUIDANG_NODE_ID || hostname(),
     volunteerSecondFactor: readVolunteerSecondFactor(env.TUIDANG_VOLUNTEER_2FA),
+    volunteerBudget: {
+      perHour: int(env, 'VOLUNTEER_PER_HOUR', 1000, 0, 1_000_000),
+      perDay: int(env, 'VOLUNTEER_PER_DAY', 2000, 0, 10_000_000),
+    },
   };
 }
 

@@ -15,6 +15,7 @@ export {
   type Declarations,
   IdempotencyConflictError,
   PoolFullError,
+  replayReceipts,
   Sequencer,
   type SequencerOptions,
   SequencingError,

@@ -200,6 +200,25 @@ export async function replayRecord(
   return receipts(store.readTiles, record.treeSize, checkpoint, unseal(info.key, record.sealed));
 }
 
+/**
+ * The receipts a request with this idempotency key was answered with, read from its sealed record
+ * without ever logging anything (undefined if there is none, or it expired); an
+ * {@link IdempotencyConflictError} if the key was used for another request.
+ */
+export function replayReceipts(
+  store: Store,
+  key: string,
+  request: Submission,
+  now: number = Math.floor(Date.now() / 1000),
+): Promise<Receipt[] | undefined> {
+  checkKey(key);
+  return replayRecord(
+    store,
+    { key, keyId: keyIdOf(key), requestHash: requestHashOf(key, request) },
+    now,
+  );
+}
+
 export function sealRecord(
   info: IdempotencyInfo,
   cores: Parameters<typeof seal>[1],

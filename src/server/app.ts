@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { ClosedError } from '../errors/index.ts';
 import { MAX_DECLARANTS } from '../registry/index.ts';
 import type { Declarations, WitnessConfig } from '../sequencer/index.ts';
-import type { Store } from '../store/index.ts';
+import type { Store, VolunteerBudget } from '../store/index.ts';
 import type { Operator } from '../web/index.ts';
 import { apiRoutes } from './api-routes.ts';
 import { carriesForwarding, clientKey, DEFAULT_IPV6_PREFIX, isLoopback } from './client-key.ts';
@@ -74,6 +74,8 @@ export interface AppOptions {
   readonly readiness?: Readiness | undefined;
   /** Whether volunteers need a second factor too (default true). */
   readonly volunteerSecondFactor?: boolean | undefined;
+  /** What one staff account may declare per hour and per 24 hours (default: DEFAULT_BUDGET). */
+  readonly volunteerBudget?: VolunteerBudget | undefined;
 }
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
@@ -249,7 +251,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       ? sendEncodingPage(req, reply)
       : problems(error as Error, req, reply),
   );
-  metricsRoutes(app, opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth), {
+  const metrics = opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth);
+  metricsRoutes(app, metrics, {
     token: opts.metricsToken,
   });
   app.setNotFoundHandler((req, reply) =>
@@ -328,6 +331,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       ? new URL(opts.publicUrl).host
       : (opts.origin ?? 'tuidang').split('/')[0],
     clientKey: clientOf,
+    volunteerBudget: opts.volunteerBudget,
+    logger,
+    registry: metrics.registry,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

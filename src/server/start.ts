@@ -189,6 +189,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
       },
     },
     // Seals second factors and keys per-account throttling; addresses are never keyed by it.
+    volunteerBudget: config.volunteerBudget,
     staffSecret: new Uint8Array(
       hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff/v1', 32),
     ),

@@ -18,11 +18,13 @@ import type {
   Store,
   Subscriber,
 } from './store.ts';
+import type { VolunteerLedger } from './volunteers.ts';
 
 export abstract class ComposedStore implements Store {
   abstract readonly log: LogStore;
   abstract readonly site: SiteStore;
   abstract readonly cluster: ClusterStore;
+  abstract readonly volunteers: VolunteerLedger;
   abstract readonly shared: boolean;
   abstract close(): Promise<void>;
 

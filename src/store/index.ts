@@ -64,4 +64,11 @@ export function openStore(config: {
     ? new MemoryStore()
     : new SqliteStore(config.dataDir, { migrate });
 }
+export type {
+  BudgetCounts,
+  VolunteerBatch,
+  VolunteerBudget,
+  VolunteerDay,
+  VolunteerLedger,
+} from './volunteers.ts';
 export { type Latest, WITNESS_DATABASE_FILE, WitnessState } from './witness-state.ts';

@@ -4,12 +4,14 @@ import { ComposedStore } from './composed.ts';
 import { MemoryCluster, MemoryQueue } from './memory-cluster.ts';
 import { MemoryLog } from './memory-log.ts';
 import { MemorySite } from './memory-site.ts';
+import { MemoryVolunteers } from './volunteers.ts';
 
 export class MemoryStore extends ComposedStore {
   readonly shared = false;
   readonly log: MemoryLog;
   readonly site: MemorySite;
   readonly cluster: MemoryCluster;
+  readonly volunteers: MemoryVolunteers;
 
   constructor() {
     super();
@@ -17,6 +19,7 @@ export class MemoryStore extends ComposedStore {
     this.site = new MemorySite();
     this.log = new MemoryLog(this.site, queue);
     this.cluster = new MemoryCluster(queue, this.log, this.site);
+    this.volunteers = new MemoryVolunteers();
   }
 
   /** When set, the next commit fails with this error and changes nothing. */

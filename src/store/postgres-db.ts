@@ -63,6 +63,25 @@ export const MIGRATIONS = [
   // from the signing key, and its recovery codes as SHA-256 hashes (each used once).
   `ALTER TABLE staff_users ADD COLUMN second_factor TEXT;
    CREATE TABLE staff_recovery_codes (username TEXT NOT NULL, code_hash TEXT NOT NULL, PRIMARY KEY (username, code_hash));`,
+  // What staff declare for others: each form's batch (its entries, the ids of its recorded rows,
+  // a void) and each account's declarants per hour, for its budget. Times on the hour.
+  `CREATE TABLE volunteer_batches (
+     id BIGSERIAL PRIMARY KEY,
+     key_id TEXT NOT NULL UNIQUE,
+     username TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     language TEXT NOT NULL,
+     hour BIGINT NOT NULL,
+     rows TEXT NOT NULL,
+     entries TEXT NOT NULL,
+     voided TEXT
+   );
+   CREATE TABLE volunteer_hours (
+     username TEXT NOT NULL,
+     hour BIGINT NOT NULL,
+     declared INTEGER NOT NULL,
+     PRIMARY KEY (username, hour)
+   );`,
 ];
 
 /** The schema version this program writes. */

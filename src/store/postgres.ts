@@ -6,6 +6,7 @@ import { PostgresCluster } from './postgres-cluster.ts';
 import { PgDatabase } from './postgres-db.ts';
 import { PostgresLog } from './postgres-log.ts';
 import { PostgresSite } from './postgres-site.ts';
+import { PostgresVolunteers } from './postgres-volunteers.ts';
 import type { Migration } from './store.ts';
 
 export class PostgresStore extends ComposedStore {
@@ -13,6 +14,7 @@ export class PostgresStore extends ComposedStore {
   readonly log: PostgresLog;
   readonly site: PostgresSite;
   readonly cluster: PostgresCluster;
+  readonly volunteers: PostgresVolunteers;
   readonly #db: PgDatabase;
   /** The schema that holds this log's tables. */
   readonly schema: string;
@@ -25,6 +27,7 @@ export class PostgresStore extends ComposedStore {
     this.log = new PostgresLog(this.#db);
     this.site = new PostgresSite(this.#db);
     this.cluster = new PostgresCluster(this.#db);
+    this.volunteers = new PostgresVolunteers(this.#db);
   }
 
   /** Resolves once the schema is migrated; rejects with what to fix if the database is unreachable. */

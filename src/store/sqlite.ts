@@ -4,6 +4,7 @@ import { SqliteCluster } from './sqlite-cluster.ts';
 import { SqliteDatabase } from './sqlite-db.ts';
 import { SqliteLog } from './sqlite-log.ts';
 import { SqliteSite } from './sqlite-site.ts';
+import { SqliteVolunteers } from './sqlite-volunteers.ts';
 import type { Migration } from './store.ts';
 
 export class SqliteStore extends ComposedStore {
@@ -11,6 +12,7 @@ export class SqliteStore extends ComposedStore {
   readonly log: SqliteLog;
   readonly site: SqliteSite;
   readonly cluster: SqliteCluster;
+  readonly volunteers: SqliteVolunteers;
   readonly #db: SqliteDatabase;
 
   /**
@@ -23,6 +25,7 @@ export class SqliteStore extends ComposedStore {
     this.log = new SqliteLog(this.#db);
     this.site = new SqliteSite(this.#db);
     this.cluster = new SqliteCluster(this.#db);
+    this.volunteers = new SqliteVolunteers(this.#db);
   }
 
   /** What opening did to the schema, if it migrated it (for the log). */

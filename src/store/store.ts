@@ -4,6 +4,7 @@
 import { TuidangError } from '../errors/index.ts';
 import type { ReadTiles, TileData } from '../log/index.ts';
 import type { Moderation, Publication, PublicationQuery, Totals } from '../registry/index.ts';
+import type { VolunteerLedger } from './volunteers.ts';
 
 export interface LogState {
   readonly treeSize: number;
@@ -338,6 +339,8 @@ export interface Store extends LogStore, SiteStore {
   /** Whether other processes may use this store at the same time (PostgreSQL). */
   readonly shared: boolean;
   readonly cluster: ClusterStore;
+  /** What staff declare for others: batches and per-account budgets (volunteers.ts). */
+  readonly volunteers: VolunteerLedger;
   close(): Promise<void>;
 }
 

@@ -75,12 +75,23 @@ export {
 } from './pages/staff-two-factor.ts';
 export { statementsPage } from './pages/statements.ts';
 export { statsCsv, statsPage } from './pages/stats.ts';
-export { VOLUNTEER_CHANNELS, type VolunteerChannel, volunteerPage } from './pages/volunteer.ts';
+export {
+  type CsvForm,
+  csvResultPage,
+  printNav,
+  RECEIPTS_PER_PAGE,
+  VOLUNTEER_CHANNELS,
+  type VolunteerChannel,
+  volunteerPage,
+} from './pages/volunteer.ts';
 export {
   CSV_MAX_BYTES,
   CSV_MAX_ROWS,
   type CsvDeclarations,
+  type CsvProblem,
   type CsvRow,
   csvDeclarations,
+  declarantOf,
 } from './pages/volunteer-form.ts';
+export { type BatchView, type VolunteersView, volunteersPage } from './pages/volunteers.ts';
 export { SITE_CSS } from './stylesheet.ts';

@@ -19,6 +19,7 @@ import { staffTwoFactorRoutes } from './staff-two-factor.ts';
 import { statementRoutes } from './statements.ts';
 import { statsRoutes } from './stats.ts';
 import { volunteerRoutes } from './volunteer.ts';
+import { volunteersAdminRoutes } from './volunteers-admin.ts';
 
 export type { FormPow, NewsletterService, StaffOptions, WebOptions } from './options.ts';
 export { sendEncodingPage, sendErrorPage, sendNotFoundPage } from './page.ts';
@@ -44,4 +45,5 @@ export function staffRoutes(app: FastifyInstance, opts: StaffOptions): void {
   staffHomeRoutes(app, staff, opts);
   volunteerRoutes(staff, opts);
   staffAdminRoutes(staff, opts);
+  volunteersAdminRoutes(staff, opts);
 }

@@ -1,7 +1,9 @@
 // What the page routes are given by the app (src/server/app.ts).
 import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Declarations, WitnessConfig } from '../../sequencer/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { Store, VolunteerBudget } from '../../store/index.ts';
 import type { Operator } from '../../web/index.ts';
 import type { TicketVerdict } from '../pow.ts';
 
@@ -89,4 +91,9 @@ export interface StaffOptions {
    * one subscriber controls (an IPv6 /64); the exact address when absent.
    */
   readonly clientKey?: ((req: FastifyRequest) => string) | undefined;
+  /** What one account may declare per hour and per 24 hours (default: DEFAULT_BUDGET). */
+  readonly volunteerBudget?: VolunteerBudget | undefined;
+  /** Where an account nearing its budget is reported, and counted. */
+  readonly logger?: Logger | undefined;
+  readonly registry?: Registry | undefined;
 }

@@ -38,7 +38,8 @@ export type PageHandler = (c: PageContext) => PageResult | Promise<PageResult>;
 export interface Pages {
   /** A page at `path`; when it has a `:lang` parameter, an unknown language is a 404 page. */
   get(path: string, handler: PageHandler): void;
-  post(path: string, handler: PageHandler): void;
+  /** A form's target; `bodyLimit` (bytes) raises the server's limit for this route only. */
+  post(path: string, handler: PageHandler, options?: { bodyLimit?: number }): void;
 }
 
 export function rendered(page: Page, status: number, retryAfter?: number): Rendered {
@@ -97,7 +98,8 @@ export function pages(app: FastifyInstance): Pages {
     };
   return {
     get: (path, handler) => app.get(path, { schema: { hide: true } }, route(handler)),
-    post: (path, handler) => app.post(path, { schema: { hide: true } }, route(handler)),
+    post: (path, handler, options = {}) =>
+      app.post(path, { schema: { hide: true }, ...options }, route(handler)),
   };
 }
 

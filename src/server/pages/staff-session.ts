@@ -69,6 +69,7 @@ export interface StaffPages {
     path: string,
     expired: (c: StaffContext) => Page | Promise<Page>,
     handler: StaffHandler,
+    options?: { bodyLimit?: number },
   ): void;
 }
 
@@ -90,12 +91,17 @@ export function staffPages(app: FastifyInstance, store: Store, now: () => number
         const out = (c.req.query as Record<string, unknown>).out === '1';
         return showLogin(c, out ? c.t.m['staff.signedOut'] : undefined);
       }),
-    post: (path, expired, handler) =>
-      p.post(path, async (c) => {
-        const s = await signedIn(c);
-        if (!s) return showLogin(c, undefined, 401);
-        if (!same(s.session.csrf, s.form.get('csrf') ?? '')) return rendered(await expired(s), 403);
-        return handler(s);
-      }),
+    post: (path, expired, handler, options) =>
+      p.post(
+        path,
+        async (c) => {
+          const s = await signedIn(c);
+          if (!s) return showLogin(c, undefined, 401);
+          if (!same(s.session.csrf, s.form.get('csrf') ?? ''))
+            return rendered(await expired(s), 403);
+          return handler(s);
+        },
+        options,
+      ),
   };
 }

@@ -290,10 +290,62 @@ export const en = {
   'volunteer.tooManyRows': (rows: string) =>
     `This CSV has more than ${rows} people, so nothing was recorded. Please split it into uploads of at most ${rows}.`,
   'volunteer.recorded': (n: string, total: string) =>
-    `${n} of ${total} people were recorded. Their receipts are below: print them.`,
+    `${n} of ${total} people in this upload are recorded.`,
   'volunteer.notRecorded': (line: number) =>
-    `Line ${line} was not recorded: the registry could not take it just then. Please upload this line again.`,
+    `Line ${line} was not recorded: the registry could not take it just then. It is in the box below: send it again from there.`,
   'volunteer.nothingRecorded': 'Nothing was recorded.',
+  // Staff declarations sent again, their receipts printed page by page, budgets and batches
+  // (src/web/pages/volunteer.ts, volunteers.ts)
+  'volunteer.recordedLines': (n: string, lines: string) => `Recorded now: ${n} (lines ${lines}).`,
+  'volunteer.alreadyLines': (n: string, lines: string) =>
+    `Already recorded with this form, so not recorded again: ${n} (lines ${lines}).`,
+  'volunteer.formTotal': (n: string) => `This form has recorded ${n} people in all.`,
+  'volunteer.fixBelow':
+    'Only the lines that were not recorded are in the box below. Correct them and send them with this form: nobody already recorded will be recorded twice.',
+  'volunteer.allDone': 'Everyone in this upload is recorded.',
+  'volunteer.sendFixed': 'Send these lines',
+  'volunteer.newUpload': 'New upload, for other people',
+  'volunteer.print': 'Print the receipts',
+  'volunteer.printHelp': (n: string, per: string) =>
+    `Receipts of ${n} people, ${per} to a page. They can be printed for 24 hours: the registry keeps no copy it can read.`,
+  'volunteer.printRange': (from: string, to: string) => `Receipts ${from} to ${to}`,
+  'volunteer.printing': (from: string, to: string, total: string) =>
+    `Receipts ${from} to ${to} of the ${total} people recorded with this form.`,
+  'volunteer.printExpired': (n: string) =>
+    `${n} receipts cannot be shown any more: their sealed copy is kept only 24 hours.`,
+  'volunteer.previous': 'Previous receipts',
+  'volunteer.next': 'Next receipts',
+  'volunteer.notYours': 'This form belongs to another staff account. Nothing was recorded.',
+  'volunteer.batchVoided':
+    'An administrator voided what this form recorded, so nothing more can be recorded with it. Nothing was recorded. To declare, use this new form.',
+  'volunteer.overBudget': (hour: string, day: string, left: string) =>
+    `Nothing was recorded: this account may declare ${hour} people in a clock hour and ${day} in 24 hours, and ${left} more now. If these declarations are real, ask an administrator; the rows are still in the box.`,
+  'volunteer.channelFixed': (channel: string) =>
+    `Received: ${channel} (like the rest of this form)`,
+  'staff.nav.volunteers': 'Staff declarations',
+  'volunteers.title': 'Declarations by staff',
+  'volunteers.intro': (hour: string, day: string) =>
+    `Each account may declare ${hour} people in a clock hour and ${day} in 24 hours; an account that reaches 80 % is reported in the server's log. Times are to the hour.`,
+  'volunteers.byDay': 'People declared, by account and UTC day (last 14 days)',
+  'volunteers.account': 'Account',
+  'volunteers.day': 'Day',
+  'volunteers.declared': 'People',
+  'volunteers.batches': 'Batches (one per form), newest first',
+  'volunteers.batch': 'Batch',
+  'volunteers.hour': 'First recorded (UTC, to the hour)',
+  'volunteers.status': 'Status',
+  'volunteers.active': 'counted',
+  'volunteers.voided': (reason: string) => `voided: ${reason}`,
+  'volunteers.void': (n: string) => `Void its ${n} entries`,
+  'volunteers.confirm': 'I have checked: void this whole batch',
+  'volunteers.done': (id: string, n: string) =>
+    `Batch ${id} is voided: ${n} entries. The totals dropped by as many.`,
+  'volunteers.needConfirm': 'Tick the box to confirm, then void the batch.',
+  'volunteers.noBatch': 'There is no such batch.',
+  'volunteers.already': 'This batch is voided already.',
+  'volunteers.none': 'No declarations by staff yet.',
+  'volunteers.older': 'Older batches',
+  'audit.action.void-batch': 'voided a batch',
   // Home, statistics, figures and about pages: what the total counts, the verifier, the witnesses
   // and what a seized server holds.
   'home.approx': (short: string) => `about ${short}`,

@@ -263,11 +263,60 @@ export const zhHans: Messages = {
     `这个 CSV 文件超过 ${kb} KB，因此没有记录任何内容。请分成几次上传。`,
   'volunteer.tooManyRows': (rows: string) =>
     `这个 CSV 文件超过 ${rows} 人，因此没有记录任何内容。请分成几次上传，每次最多 ${rows} 人。`,
-  'volunteer.recorded': (n: string, total: string) =>
-    `${total} 人中已记录 ${n} 人。他们的回执在下面，请打印出来。`,
+  'volunteer.recorded': (n: string, total: string) => `本次上传的 ${total} 人中已记录 ${n} 人。`,
   'volunteer.notRecorded': (line: number) =>
-    `第 ${line} 行没有记录：登记系统当时无法处理。请重新上传这一行。`,
+    `第 ${line} 行没有记录：登记系统当时无法处理。这一行已放在下面的输入框里，请从那里重新提交。`,
   'volunteer.nothingRecorded': '没有记录任何内容。',
+  // Staff declarations sent again, their receipts printed page by page, budgets and batches
+  // (src/web/pages/volunteer.ts, volunteers.ts)
+  'volunteer.recordedLines': (n: string, lines: string) => `本次已记录 ${n} 人（第 ${lines} 行）。`,
+  'volunteer.alreadyLines': (n: string, lines: string) =>
+    `已用这张表单记录过，不再重复记录：${n} 人（第 ${lines} 行）。`,
+  'volunteer.formTotal': (n: string) => `这张表单共记录了 ${n} 人。`,
+  'volunteer.fixBelow':
+    '下面的输入框里只有没记录上的行。改好后用这张表单提交即可，已记录的人不会被重复记录。',
+  'volunteer.allDone': '本次上传的人已全部记录。',
+  'volunteer.sendFixed': '提交这些行',
+  'volunteer.newUpload': '为其他人新建一次上传',
+  'volunteer.print': '打印回执',
+  'volunteer.printHelp': (n: string, per: string) =>
+    `共 ${n} 人的回执，每页 ${per} 份。24 小时内可以打印：登记册不保留任何它能读取的副本。`,
+  'volunteer.printRange': (from: string, to: string) => `第 ${from} 至 ${to} 份回执`,
+  'volunteer.printing': (from: string, to: string, total: string) =>
+    `这张表单记录的 ${total} 人中，第 ${from} 至 ${to} 人的回执。`,
+  'volunteer.printExpired': (n: string) => `有 ${n} 份回执已无法显示：加密副本只保留 24 小时。`,
+  'volunteer.previous': '上一页',
+  'volunteer.next': '下一页',
+  'volunteer.notYours': '这张表单属于另一个工作人员账号，没有记录任何内容。',
+  'volunteer.batchVoided':
+    '管理员已作废这张表单记录的条目，不能再用它记录。没有记录任何内容。如需登记，请使用这张新表单。',
+  'volunteer.overBudget': (hour: string, day: string, left: string) =>
+    `没有记录任何内容：这个账号每个整点小时最多登记 ${hour} 人，24 小时内最多 ${day} 人，现在还能登记 ${left} 人。如果这些声明属实，请联系管理员；这些行仍在输入框里。`,
+  'volunteer.channelFixed': (channel: string) => `收到的途径：${channel}（与这张表单的其他人相同）`,
+  'staff.nav.volunteers': '工作人员代登记',
+  'volunteers.title': '工作人员代他人声明',
+  'volunteers.intro': (hour: string, day: string) =>
+    `每个账号每个整点小时最多登记 ${hour} 人，24 小时内最多 ${day} 人；达到 80% 的账号会记入服务器日志。时间只精确到小时。`,
+  'volunteers.byDay': '按账号和日期（UTC）统计的登记人数（最近 14 天）',
+  'volunteers.account': '账号',
+  'volunteers.day': '日期',
+  'volunteers.declared': '人数',
+  'volunteers.batches': '批次（每张表单一批），最新的在前',
+  'volunteers.batch': '批次',
+  'volunteers.hour': '首次记录（UTC，精确到小时）',
+  'volunteers.status': '状态',
+  'volunteers.active': '计入总数',
+  'volunteers.voided': (reason: string) => `已作废：${reason}`,
+  'volunteers.void': (n: string) => `作废这批的 ${n} 个条目`,
+  'volunteers.confirm': '我已核实：作废整批',
+  'volunteers.done': (id: string, n: string) =>
+    `第 ${id} 批已作废，共 ${n} 个条目，总数已相应减少。`,
+  'volunteers.needConfirm': '请先勾选确认，再作废这一批。',
+  'volunteers.noBatch': '没有这个批次。',
+  'volunteers.already': '这一批已经作废了。',
+  'volunteers.none': '工作人员还没有代他人登记。',
+  'volunteers.older': '更早的批次',
+  'audit.action.void-batch': '作废一批',
   // Home, statistics, figures and about pages: what the total counts, the verifier, the witnesses
   // and what a seized server holds.
   'home.approx': (short: string) => `约 ${short}`,

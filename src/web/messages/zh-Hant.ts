@@ -264,11 +264,60 @@ export const zhHant: Messages = {
     `這個 CSV 檔案超過 ${kb} KB，因此沒有記錄任何內容。請分成幾次上傳。`,
   'volunteer.tooManyRows': (rows: string) =>
     `這個 CSV 檔案超過 ${rows} 人，因此沒有記錄任何內容。請分成幾次上傳，每次最多 ${rows} 人。`,
-  'volunteer.recorded': (n: string, total: string) =>
-    `${total} 人中已記錄 ${n} 人。他們的回執在下面，請列印出來。`,
+  'volunteer.recorded': (n: string, total: string) => `本次上傳的 ${total} 人中已記錄 ${n} 人。`,
   'volunteer.notRecorded': (line: number) =>
-    `第 ${line} 行沒有記錄：登記系統當時無法處理。請重新上傳這一行。`,
+    `第 ${line} 行沒有記錄：登記系統當時無法處理。這一行已放在下方的輸入框裡，請從那裡重新送出。`,
   'volunteer.nothingRecorded': '沒有記錄任何內容。',
+  // Staff declarations sent again, their receipts printed page by page, budgets and batches
+  // (src/web/pages/volunteer.ts, volunteers.ts)
+  'volunteer.recordedLines': (n: string, lines: string) => `本次已記錄 ${n} 人（第 ${lines} 行）。`,
+  'volunteer.alreadyLines': (n: string, lines: string) =>
+    `已用這張表單記錄過，不再重複記錄：${n} 人（第 ${lines} 行）。`,
+  'volunteer.formTotal': (n: string) => `這張表單共記錄了 ${n} 人。`,
+  'volunteer.fixBelow':
+    '下方的輸入框裡只有沒記錄到的行。修正後用這張表單送出即可，已記錄的人不會被重複記錄。',
+  'volunteer.allDone': '本次上傳的人已全部記錄。',
+  'volunteer.sendFixed': '送出這些行',
+  'volunteer.newUpload': '為其他人新增一次上傳',
+  'volunteer.print': '列印回執',
+  'volunteer.printHelp': (n: string, per: string) =>
+    `共 ${n} 人的回執，每頁 ${per} 份。24 小時內可以列印：登記冊不保留任何它能讀取的副本。`,
+  'volunteer.printRange': (from: string, to: string) => `第 ${from} 至 ${to} 份回執`,
+  'volunteer.printing': (from: string, to: string, total: string) =>
+    `這張表單記錄的 ${total} 人中，第 ${from} 至 ${to} 人的回執。`,
+  'volunteer.printExpired': (n: string) => `有 ${n} 份回執已無法顯示：加密副本只保留 24 小時。`,
+  'volunteer.previous': '上一頁',
+  'volunteer.next': '下一頁',
+  'volunteer.notYours': '這張表單屬於另一個工作人員帳號，沒有記錄任何內容。',
+  'volunteer.batchVoided':
+    '管理員已作廢這張表單記錄的條目，不能再用它記錄。沒有記錄任何內容。如需登記，請使用這張新表單。',
+  'volunteer.overBudget': (hour: string, day: string, left: string) =>
+    `沒有記錄任何內容：這個帳號每個整點小時最多登記 ${hour} 人，24 小時內最多 ${day} 人，現在還能登記 ${left} 人。如果這些聲明屬實，請聯絡管理員；這些行仍在輸入框裡。`,
+  'volunteer.channelFixed': (channel: string) => `收到的途徑：${channel}（與這張表單的其他人相同）`,
+  'staff.nav.volunteers': '工作人員代登記',
+  'volunteers.title': '工作人員代他人聲明',
+  'volunteers.intro': (hour: string, day: string) =>
+    `每個帳號每個整點小時最多登記 ${hour} 人，24 小時內最多 ${day} 人；達到 80% 的帳號會記入伺服器日誌。時間只精確到小時。`,
+  'volunteers.byDay': '依帳號和日期（UTC）統計的登記人數（最近 14 天）',
+  'volunteers.account': '帳號',
+  'volunteers.day': '日期',
+  'volunteers.declared': '人數',
+  'volunteers.batches': '批次（每張表單一批），最新的在前',
+  'volunteers.batch': '批次',
+  'volunteers.hour': '首次記錄（UTC，精確到小時）',
+  'volunteers.status': '狀態',
+  'volunteers.active': '計入總數',
+  'volunteers.voided': (reason: string) => `已作廢：${reason}`,
+  'volunteers.void': (n: string) => `作廢這批的 ${n} 個條目`,
+  'volunteers.confirm': '我已核實：作廢整批',
+  'volunteers.done': (id: string, n: string) =>
+    `第 ${id} 批已作廢，共 ${n} 個條目，總數已相應減少。`,
+  'volunteers.needConfirm': '請先勾選確認，再作廢這一批。',
+  'volunteers.noBatch': '沒有這個批次。',
+  'volunteers.already': '這一批已經作廢了。',
+  'volunteers.none': '工作人員還沒有代他人登記。',
+  'volunteers.older': '更早的批次',
+  'audit.action.void-batch': '作廢一批',
   'notFound.text': '這個網址沒有內容。',
   // Home, statistics, figures and about pages: what the total counts, the verifier, the witnesses
   // and what a seized server holds.

@@ -13,7 +13,7 @@ export interface StaffView {
   readonly csrf: string;
 }
 
-type Section = 'queue' | 'declare' | 'audit' | 'void' | 'twoFactor';
+export type Section = 'queue' | 'declare' | 'audit' | 'void' | 'twoFactor' | 'volunteers';
 
 export const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
 export const notices = (notice: Html | string | undefined, role: 'status' | 'alert') =>
@@ -31,6 +31,7 @@ export function staffNav(t: I18n, v: StaffView, current: Section): Html {
       ? ([
           ['audit', '/staff/audit', m['staff.nav.audit']],
           ['void', '/staff/void', m['staff.nav.void']],
+          ['volunteers', '/staff/volunteers', m['staff.nav.volunteers']],
         ] as Array<[Section, string, string]>)
       : []),
     ['twoFactor', '/staff/two-factor', m['twoFactor.nav']],

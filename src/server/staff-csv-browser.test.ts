@@ -1,0 +1,123 @@
+// A volunteer's CSV upload in a real browser (Debian's Chromium) with JavaScript off: the answer
+// keeps only the row to correct, reloading it (the browser sends the form again) records nobody
+// twice, the corrected row is recorded once, and the receipts print 50 to a page; an administrator
+// sees the batch. Screenshots of each page at a phone's and a desktop's width go to screenshots/.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../../test/browser.ts';
+import { addStaff } from '../../test/staff.ts';
+import { ed25519Signer } from '../log/index.ts';
+import { Sequencer } from '../sequencer/index.ts';
+import { MemoryStore } from '../store/index.ts';
+import { buildApp } from './app.ts';
+import { createLogger } from './logger.ts';
+
+const SHOTS = process.env.SCREENSHOTS ?? 'screenshots';
+const store = new MemoryStore();
+let sequencer: Sequencer;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let url: string;
+let browser: Browser;
+
+before(async () => {
+  await addStaff(store, ['vo', 'volunteer'], ['ad', 'admin']);
+  sequencer = await Sequencer.open(store, {
+    origin: 'v.example/log',
+    signer: ed25519Signer('v.example/log', new Uint8Array(32).fill(8)),
+    delayMs: 0,
+  });
+  app = await buildApp({
+    store,
+    sequencer,
+    vkey: 'v.example/log+00000000+AQ==',
+    logger: createLogger({ write: () => {} }),
+  });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchBrowser();
+  mkdirSync(SHOTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await sequencer?.close();
+});
+
+const shoot = async (page: Page, name: string) => {
+  for (const [w, h] of [
+    [390, 844],
+    [1280, 800],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: `${SHOTS}/staff-${name}-${w}.png`, fullPage: true });
+  }
+};
+
+async function signIn(page: Page, who: string) {
+  await page.goto(`${url}/staff/`);
+  await page.fill('#username', who);
+  await page.fill('#password', `${who} password 12`);
+  await page.click('form[action="/staff/login"] button');
+  await page.waitForLoadState();
+}
+
+test('a volunteer reloads the answer to a CSV upload: nobody is recorded twice', async () => {
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    viewport: { width: 1280, height: 800 },
+    extraHTTPHeaders: { 'accept-language': 'en' },
+  });
+  const page = await context.newPage();
+  await signIn(page, 'vo');
+  await page.goto(`${url}/staff/declare`);
+  const people = Array.from({ length: 60 }, (_, i) => `P${i},party\n`).join('');
+  await page.fill('#csv', `name,orgs\n${people}Wrong,nothing\n`);
+  await page.click('form[action="/staff/declare-csv"] button[type="submit"]');
+  await page.waitForLoadState();
+  assert.match((await page.textContent('main')) ?? '', /Recorded now: 60 \(lines 2–61\)\./);
+  assert.equal(await page.inputValue('#csv'), 'name,orgs\nWrong,nothing\n');
+  assert.equal((await store.state()).treeSize, 60);
+  await shoot(page, 'csv-answer');
+
+  // The browser's reload sends the same form again.
+  await page.reload();
+  await page.waitForLoadState();
+  assert.match(
+    (await page.textContent('main')) ?? '',
+    /Already recorded with this form, so not recorded again: 60/,
+  );
+  assert.equal((await store.state()).treeSize, 60, 'the reload recorded nobody');
+
+  await page.fill('#csv', 'name,orgs\nRight,party\n');
+  await page.click('form[action="/staff/declare-csv"] button[type="submit"]');
+  await page.waitForLoadState();
+  assert.match((await page.textContent('main')) ?? '', /This form has recorded 61 people in all\./);
+  assert.equal((await store.state()).treeSize, 61);
+  await page.reload();
+  await page.waitForLoadState();
+  assert.equal((await store.state()).treeSize, 61, 'nor this one');
+
+  await page.click('form.print-batch button[value="2"]');
+  await page.waitForLoadState();
+  assert.equal(await page.locator('.receipt-card').count(), 11, 'receipts 51 to 61');
+  assert.match((await page.textContent('main')) ?? '', /Receipts 51 to 61 of the 61 people/);
+  await shoot(page, 'csv-print');
+  await context.close();
+
+  const admin = await browser.newContext({
+    javaScriptEnabled: false,
+    viewport: { width: 390, height: 844 },
+    extraHTTPHeaders: { 'accept-language': 'zh-CN' },
+  });
+  const adminPage = await admin.newPage();
+  await signIn(adminPage, 'ad');
+  await adminPage.goto(`${url}/staff/volunteers`);
+  assert.ok(
+    (await adminPage.evaluate(() => document.documentElement.scrollWidth)) <= 390,
+    'no wider than a phone',
+  );
+  assert.match((await adminPage.textContent('main')) ?? '', /作废这批的 61 个条目/);
+  await shoot(adminPage, 'volunteers');
+  await admin.close();
+});
