@@ -7,6 +7,7 @@ export {
   newSalt,
   SALT_SIZE,
 } from './commitment.ts';
+export { crowdedMonths, statementMonth } from './crowd.ts';
 export {
   type Declarant,
   type FieldProblem,
@@ -41,6 +42,7 @@ export {
 } from './entry.ts';
 export { type ImportRecord, parseImportRecord, RecordError } from './import-record.ts';
 export {
+  byCrowdOrder,
   byListOrder,
   type Moderation,
   matches,
@@ -55,6 +57,7 @@ export {
   parseReceiptCode,
   type Receipt,
   type ReceiptCode,
+  recordNumber,
 } from './receipt.ts';
 export { parseRegion, REGIONS, type Region, regionByte } from './regions.ts';
 export {

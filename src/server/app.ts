@@ -55,6 +55,8 @@ export interface AppOptions {
   readonly pow?: ProofOfWork | undefined;
   readonly newsletter?: Newsletter | undefined;
   readonly publicUrl?: string | undefined;
+  /** Declarations a published statement's month must hold before it is listed (default 100). */
+  readonly statementCrowd?: number | undefined;
   /** The witnesses configured, for the about page (the sequencer asks them to cosign). */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
   /** The clock of the staff pages, in milliseconds (tests move it instead of sleeping). */
@@ -255,6 +257,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     pow: opts.pow,
     newsletter: opts.newsletter,
     publicUrl: opts.publicUrl,
+    statementCrowd: opts.statementCrowd,
     witnesses: opts.witnesses,
     siteUrl: () => siteUrl(app, opts.publicUrl),
   });
@@ -265,6 +268,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     now: opts.now ?? Date.now,
     secret: opts.staffSecret,
     clientKey: clientOf,
+    siteUrl: () => siteUrl(app, opts.publicUrl),
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -115,6 +115,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
         })
       : undefined,
     publicUrl: config.publicUrl,
+    statementCrowd: config.statementCrowd,
     witnesses: config.witnesses?.witnesses,
     trustProxy: config.trustProxy,
     staffSecret: new Uint8Array(

@@ -40,10 +40,20 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
       where.push('(coalesce(approved_at, 0), idx) < (?, ?)');
       args.push(q.olderThan.approvedAt, q.olderThan.index);
     }
+    if (q.months !== undefined) {
+      where.push('substr(day, 1, 7) IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(q.months));
+    }
     const status = q.status ?? 'approved';
     where.push('status = ?');
     args.push(status);
-    const order = status === 'approved' ? 'coalesce(approved_at, 0) DESC, idx DESC' : 'idx DESC';
+    // The public lists (months given): byCrowdOrder; the others: byListOrder or by index.
+    const order =
+      q.months !== undefined
+        ? 'substr(day, 1, 7) DESC, owner_tag IS NULL, owner_tag, idx'
+        : status === 'approved'
+          ? 'coalesce(approved_at, 0) DESC, idx DESC'
+          : 'idx DESC';
     const sql = `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`;
     const rows = this.db
       .prepare(sql)

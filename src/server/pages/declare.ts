@@ -65,7 +65,7 @@ export function declareRoutes(p: Pages, opts: WebOptions): void {
         ? undefined
         : { notice: t.m['declare.tooMany'](wait), status: 429, retryAfter: wait };
     });
-    if (outcome.kind === 'receipts') return receiptPage(t, outcome.people);
+    if (outcome.kind === 'receipts') return receiptPage(t, outcome.people, opts.siteUrl());
     const page = form(req, t, outcome.rows, outcome.notice, outcome.errors, outcome.key);
     return rendered(page, outcome.status, outcome.retryAfter);
   });

@@ -26,6 +26,11 @@ export interface WebOptions {
    * show; else the address the server listens on, for local use.
    */
   readonly publicUrl?: string | undefined;
+  /**
+   * Declarations a published statement's month must hold before the statement is listed
+   * (TUIDANG_STATEMENT_CROWD; src/registry/crowd.ts). Default 100.
+   */
+  readonly statementCrowd?: number | undefined;
   /** The witnesses configured (TUIDANG_WITNESSES): /about lists them, and which cosigned. */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
   /** The site's address for links in mails and the feed (TUIDANG_PUBLIC_URL, else the listening
@@ -72,4 +77,6 @@ export interface StaffOptions {
    * one subscriber controls (an IPv6 /64); the exact address when absent.
    */
   readonly clientKey?: ((req: FastifyRequest) => string) | undefined;
+  /** The site's address, printed on the receipts a volunteer prints (as WebOptions.siteUrl). */
+  readonly siteUrl?: (() => string) | undefined;
 }

@@ -8,6 +8,7 @@ import {
   ownerTag,
   parseReceiptCode,
   type ReceiptCode,
+  recordNumber,
   SALT_SIZE,
 } from '../../registry/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -71,7 +72,7 @@ export async function checkReceiptInput(
     // A code holds no signed checkpoint: an entry the public log does not show yet cannot be
     // checked, only expected at the next publication.
     if (input.code.index >= state.treeSize)
-      return { ok: false, message: t.m['check.notYet'](t.number(input.code.index)) };
+      return { ok: false, message: t.m['check.notYet'](t.number(recordNumber(input.code.index))) };
     receipt = await receiptFromCode(input.code, store.readTiles, state.treeSize, latest);
     if (receipt === undefined) return { ok: false, message: t.m['check.notIncluded'] };
   } else receipt = input.receipts[0] as ReceiptFile;

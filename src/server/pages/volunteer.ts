@@ -21,7 +21,7 @@ const channelOf = (v: string | null): VolunteerChannel =>
 
 export function volunteerRoutes(
   staff: StaffPages,
-  { store, sequencer, now = Date.now }: StaffOptions,
+  { store, sequencer, now = Date.now, siteUrl = () => '' }: StaffOptions,
 ): void {
   const keys = new SubmissionKeys(store);
   const declared = async (username: string, receipts: readonly Receipt[]) =>
@@ -65,7 +65,7 @@ export function volunteerRoutes(
           session.username,
           outcome.people.map((p) => p.receipt),
         );
-        return receiptPage(t, outcome.people);
+        return receiptPage(t, outcome.people, siteUrl());
       }
       const page = volunteerPage(
         t,
@@ -123,7 +123,7 @@ export function volunteerRoutes(
         const page = volunteerPage(t, session, channel, [emptyDeclarant()], {}, summary);
         return failed.length > 0 ? rendered(page, 503, 1) : rendered(page, 400);
       }
-      const page = receiptPage(t, people);
+      const page = receiptPage(t, people, siteUrl());
       const body = html`<div class="notice" role="status">${summary}</div>${page.body}`;
       return rendered({ ...page, body }, failed.length + csv.problems.length > 0 ? 207 : 200);
     },

@@ -4,6 +4,7 @@
 // ticket stands in), and it sends the form once however often the button is pressed.
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/web/sha';
+import './exit.ts';
 
 const form = document.querySelector<HTMLFormElement>('form[data-person]');
 const rows = form?.querySelector<HTMLInputElement>('input[name="rows"]');

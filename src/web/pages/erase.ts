@@ -1,7 +1,7 @@
 // Erasing a published name and statement: the receipt (its text, or the code from the paper) is
 // given on a first page; a second page shows what will be removed and asks to confirm. Only the
 // person of that receipt is concerned: each member of a family has a receipt of their own.
-import type { Org } from '../../registry/index.ts';
+import { type Org, recordNumber } from '../../registry/index.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
@@ -10,6 +10,7 @@ export function erasePage(t: I18n, notice?: { text: string; ok: boolean }, input
   const { m } = t;
   return {
     title: m['erase.title'],
+    neutralTitle: true,
     path: '/erase',
     body: html`<h1>${m['erase.title']}</h1>
 <p>${m['erase.introPerson']}</p>
@@ -35,10 +36,12 @@ export interface EraseTarget {
 
 function confirmOne(t: I18n, target: EraseTarget): Html {
   const { m } = t;
-  const entry = t.number(target.index);
+  const entry = t.number(recordNumber(target.index));
   const join = t.locale === 'en' ? ', ' : '、';
+  // Nothing public: the person may still have a name and statement waiting for review (which is
+  // not said, since anyone can type a record number), and confirming removes those.
   return html`<section class="receipt-card" id="erase-${target.index}">
-<p>${m['erase.confirmText'](entry)}</p>
+<p>${target.published ? m['erase.confirmText'](entry) : m['erase.confirmNone'](entry)}</p>
 <dl class="facts">
 <div><dt>${m['receipt.entry']}</dt><dd class="num">${entry}</dd></div>
 ${target.day ? html`<div><dt>${m['receipt.day']}</dt><dd>${target.day}</dd></div>` : ''}
@@ -47,7 +50,7 @@ ${target.orgs?.length ? html`<div><dt>${m['receipt.orgs']}</dt><dd>${target.orgs
 ${target.published ? html`<blockquote class="statement"><p>${target.published.statement}</p><footer>${target.published.name}</footer></blockquote>` : ''}
 <form method="post" action="${t.path('/erase/confirm')}">
 <input type="hidden" name="code" value="${target.code}">
-<p><button type="submit">${m['erase.confirmButton']}</button> <a href="${t.path('/erase')}">${m['erase.cancel']}</a></p>
+<p><button type="submit">${target.published ? m['erase.confirmButton'] : m['erase.confirmButtonNone']}</button> <a href="${t.path('/erase')}">${m['erase.cancel']}</a></p>
 </form>
 </section>`;
 }
@@ -55,10 +58,14 @@ ${target.published ? html`<blockquote class="statement"><p>${target.published.st
 /** The second page: what will be removed, for each receipt given, each confirmed on its own. */
 export function eraseConfirmPage(t: I18n, targets: readonly EraseTarget[]): Page {
   const { m } = t;
+  const title = targets.some((target) => target.published)
+    ? m['erase.confirmTitle']
+    : m['erase.confirmTitleNone'];
   return {
-    title: m['erase.confirmTitle'],
+    title,
+    neutralTitle: true,
     path: '/erase',
-    body: html`<h1>${m['erase.confirmTitle']}</h1>
+    body: html`<h1>${title}</h1>
 ${targets.map((target) => confirmOne(t, target))}`,
   };
 }
