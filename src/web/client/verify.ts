@@ -133,7 +133,9 @@ async function check(
       } else said.push(fill(wasPending ? messages.published : messages.ok, entry, size));
     }
     if (input.fromCode) said.push(messages.fromCode ?? '');
-    return say(said.join(' '), pending ? 'pending' : 'verified');
+    // Chinese sentences follow each other with no space.
+    const gap = document.documentElement.lang.startsWith('zh') ? '' : ' ';
+    return say(said.join(gap), pending ? 'pending' : 'verified');
   } catch (e) {
     const which =
       e instanceof ReceiptError

@@ -390,7 +390,7 @@ export const en = {
   'receipt.technical': 'The receipt as text (for the verifier)',
   'receipt.qr': (entry: string) => `QR code with the whole receipt of entry ${entry}`,
   'receipt.paper': (entry: string) =>
-    `Record ${entry}: with the code above, it can be checked at the address at the top. Keep this paper where no one else will look, and do not scan the QR code with WeChat, Alipay or another chat app. When it is no longer needed, tear it up or burn it.`,
+    `Entry ${entry}: with the code above, it can be checked at the address at the top. Keep this paper where no one else will look, and do not scan the QR code with WeChat, Alipay or another chat app. When it is no longer needed, tear it up or burn it.`,
   'receipt.eraseOne': 'Remove this published name and statement',
   'check.checking': 'Checking in your browser…',
   'check.ok': (entry: string, size: string) =>
@@ -464,7 +464,7 @@ export const en = {
   'receipt.traceScan':
     'Do not scan the QR code with WeChat, Alipay or any other chat or payment app: it holds the whole receipt, and such apps send what they scan to their company. To check a receipt, type its code on this site\'s "Check a receipt" page, or use the verifier.',
   'check.published': (entry: string, size: string) =>
-    `Now public: record ${entry} is in the public register (${size} entries), checked in your browser.`,
+    `Now public: entry ${entry} is in the public register (${size} entries), checked in your browser.`,
   'check.fromCode':
     'The receipt was rebuilt in your browser from its code and the public register: the code did not leave this device.',
   'check.byServer': "Checked by the registry's server, because scripts are off in your browser.",
@@ -474,8 +474,9 @@ export const en = {
     'The check runs in your browser: what you type is not sent anywhere; only the public register is read.',
   'erase.confirmTitleNone': 'Nothing of this receipt is public',
   'erase.confirmNone': (entry: string) =>
-    `Nothing is public for record ${entry}. If a name and statement were sent for publication and are waiting for review, confirming removes them before anyone sees them; otherwise nothing changes. The record stays counted.`,
+    `Nothing is public for entry ${entry}. If a name and statement were sent for publication and are waiting for review, confirming removes them before anyone sees them; otherwise nothing changes. The entry stays counted.`,
   'erase.confirmButtonNone': 'Remove anything waiting for review',
+  'erase.cancelNone': 'Go back',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -425,4 +425,5 @@ export const zhHans: Messages = {
   'erase.confirmNone': (entry: string) =>
     `第 ${entry} 条记录没有公开的内容。如果当初勾选了公开姓名和声明，而它们还在等待审核，确定以后就会删除，不会有人看到；否则什么也不会改变。这条记录仍然计入总数。`,
   'erase.confirmButtonNone': '删除等待审核的内容',
+  'erase.cancelNone': '返回',
 };

@@ -427,4 +427,5 @@ export const zhHant: Messages = {
   'erase.confirmNone': (entry: string) =>
     `第 ${entry} 筆紀錄沒有公開的內容。如果當初勾選了公開姓名和聲明，而它們還在等待審核，確定以後就會刪除，不會有人看到；否則什麼也不會改變。這筆紀錄仍然計入總數。`,
   'erase.confirmButtonNone': '刪除等待審核的內容',
+  'erase.cancelNone': '返回',
 };

@@ -50,7 +50,7 @@ ${target.orgs?.length ? html`<div><dt>${m['receipt.orgs']}</dt><dd>${target.orgs
 ${target.published ? html`<blockquote class="statement"><p>${target.published.statement}</p><footer>${target.published.name}</footer></blockquote>` : ''}
 <form method="post" action="${t.path('/erase/confirm')}">
 <input type="hidden" name="code" value="${target.code}">
-<p><button type="submit">${target.published ? m['erase.confirmButton'] : m['erase.confirmButtonNone']}</button> <a href="${t.path('/erase')}">${m['erase.cancel']}</a></p>
+<p><button type="submit">${target.published ? m['erase.confirmButton'] : m['erase.confirmButtonNone']}</button> <a href="${t.path('/erase')}">${target.published ? m['erase.cancel'] : m['erase.cancelNone']}</a></p>
 </form>
 </section>`;
 }
