@@ -75,6 +75,11 @@ export interface PublicationQuery {
    * entries' (approval order would give it away when a moderator approves in entry order).
    */
   readonly months?: readonly string[] | undefined;
+  /**
+   * Only the publication of this owner tag ({@link ownerTag} of a receipt's salt): what a person
+   * who holds the receipt may see of their own, pending or public, and nobody else.
+   */
+  readonly owner?: Uint8Array | undefined;
   /** Which publications: the public sees `approved` only (the default). */
   readonly status?: PublicationStatus | undefined;
   readonly limit: number;
@@ -91,6 +96,8 @@ export function matches(p: Publication, q: PublicationQuery): boolean {
     (q.before === undefined || p.index < q.before) &&
     (q.olderThan === undefined || olderThan(p, q.olderThan)) &&
     (q.months === undefined || q.months.includes(p.day.slice(0, 7))) &&
+    (q.owner === undefined ||
+      (p.ownerTag !== undefined && compareTags(p.ownerTag, q.owner) === 0)) &&
     (p.status ?? 'pending') === (q.status ?? 'approved')
   );
 }

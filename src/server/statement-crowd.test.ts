@@ -3,6 +3,7 @@
 // an order unrelated to the entries'. Tried as an attacker would, from the tiles and the pages
 // alone, against a real registry over HTTP (SQLite).
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,13 @@ import {
   tileAt,
   tilePath,
 } from '../log/index.ts';
-import { decodeEntry, type Entry, ownerTag, type Receipt } from '../registry/index.ts';
+import {
+  decodeEntry,
+  type Entry,
+  formatReceiptCode,
+  ownerTag,
+  type Receipt,
+} from '../registry/index.ts';
 import { type Registry, startRegistry } from './index.ts';
 
 const CROWD = 6;
@@ -143,4 +150,31 @@ test('the statements page has no filter by organisation or region (it would show
   // Old links with those parameters still work and filter nothing.
   const old = await (await get('/en/statements?org=pioneers&region=CN-XZ')).text();
   assert.equal(old.match(/<blockquote/g)?.length, page.match(/<blockquote/g)?.length);
+});
+
+test("the erase page shows a statement only to its receipt's holder: a made-up code learns nothing", async () => {
+  const [withText, without] = await declare([
+    { name: 'Hidden', statement: 'a statement to find' },
+    { name: 'Plain' },
+  ]);
+  assert.ok(withText && without);
+  assert.ok(await registry.store.moderate(withText.index, { status: 'approved' }));
+  const erasePage = async (index: number, salt: Uint8Array) => {
+    const res = await fetch(`${registry.url}/en/erase`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ receipt: formatReceiptCode(index, salt) }).toString(),
+    });
+    assert.equal(res.status, 200);
+    const page = await res.text();
+    // What differs between two entries anyway: their number, code, day and organisations.
+    return (/<main[^>]*>([\s\S]*)<\/main>/.exec(page)?.[1] ?? '')
+      .replace(/<dl class="facts">[\s\S]*?<\/dl>/, '')
+      .replace(/\d+/g, 'N');
+  };
+  const own = await erasePage(withText.index, decodeBase64(withText.salt) ?? new Uint8Array());
+  assert.match(own, /a statement to find/, 'its holder sees what will be removed');
+  const guessed = await erasePage(withText.index, randomBytes(32));
+  assert.doesNotMatch(guessed, /a statement to find|Hidden/);
+  assert.equal(guessed, await erasePage(without.index, randomBytes(32)), 'no tell-tale difference');
 });

@@ -24,6 +24,7 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
          AND ($4::text IS NULL OR day LIKE $4) AND ($5::bigint IS NULL OR idx < $5) AND status = $7
          AND ($8::bigint IS NULL OR (coalesce(approved_at, 0), idx) < ($8, $9::bigint))
          AND ($11::text[] IS NULL OR substr(day, 1, 7) = ANY($11::text[]))
+         AND ($12::bytea IS NULL OR owner_tag = $12)
        ORDER BY
          CASE WHEN $11::text[] IS NOT NULL THEN substr(day, 1, 7) END DESC,
          CASE WHEN $11::text[] IS NOT NULL THEN owner_tag END ASC NULLS LAST,
@@ -42,6 +43,7 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
         q.olderThan?.index ?? null,
         q.offset ?? 0,
         q.months === undefined ? null : [...q.months],
+        q.owner === undefined ? null : Buffer.from(q.owner),
       ],
     );
     return rows.map(toPublication);

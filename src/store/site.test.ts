@@ -301,6 +301,13 @@ for (const [name, make] of backends) {
       ]);
       assert.deepEqual(await list([]), [], 'no month holds enough declarations');
       assert.deepEqual(await list(['2026-12']), [3]);
+      // By owner tag: what a receipt's holder may see of their own, and nobody else.
+      const owned = async (fill: number) =>
+        (
+          await store.publications({ owner: ownerTag(new Uint8Array(32).fill(fill)), limit: 10 })
+        ).map((p) => p.index);
+      assert.deepEqual(await owned(2), [2]);
+      assert.deepEqual(await owned(99), []);
       await store.close();
     });
 

@@ -15,7 +15,7 @@ import { type ModerationQueue, type SiteStore, type Subscriber, unixNow } from '
 export class SqliteSite extends SqliteStaff implements SiteStore {
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const where: string[] = [];
-    const args: Array<string | number> = [];
+    const args: Array<string | number | Uint8Array> = [];
     if (q.text?.trim()) {
       where.push('(instr(lower(statement), ?) > 0 OR instr(lower(name), ?) > 0)');
       args.push(q.text.trim().toLowerCase(), q.text.trim().toLowerCase());
@@ -39,6 +39,10 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
     if (q.olderThan !== undefined) {
       where.push('(coalesce(approved_at, 0), idx) < (?, ?)');
       args.push(q.olderThan.approvedAt, q.olderThan.index);
+    }
+    if (q.owner !== undefined) {
+      where.push('owner_tag = ?');
+      args.push(q.owner);
     }
     if (q.months !== undefined) {
       where.push('substr(day, 1, 7) IN (SELECT value FROM json_each(?))');

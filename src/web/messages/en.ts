@@ -472,10 +472,9 @@ export const en = {
     "Scripts are off in your browser, so what you type is sent to the registry's server to be checked (in the form, never in the address). With JavaScript on, the check runs in your browser and nothing is sent.",
   'check.localNote':
     'The check runs in your browser: what you type is not sent anywhere; only the public register is read.',
-  'erase.confirmTitleNone': 'Nothing of this receipt is public',
+  'erase.confirmTitleNone': 'Nothing to remove',
   'erase.confirmNone': (entry: string) =>
-    `Nothing is public for entry ${entry}. If a name and statement were sent for publication and are waiting for review, confirming removes them before anyone sees them; otherwise nothing changes. The entry stays counted.`,
-  'erase.confirmButtonNone': 'Remove anything waiting for review',
+    `No name or statement of this receipt is published or waiting for review, so there is nothing to remove. Entry ${entry} stays counted either way.`,
   'erase.cancelNone': 'Go back',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 

@@ -421,9 +421,8 @@ export const zhHans: Messages = {
   'check.serverNote':
     '您的浏览器关闭了 JavaScript，所以输入的内容会发到登记处的服务器核对（通过表格发送，不会出现在网址里）。打开 JavaScript，核对就在您的浏览器里进行，什么也不发送。',
   'check.localNote': '核对在您的浏览器里进行：输入的内容不会发出去，只会读取公开登记册。',
-  'erase.confirmTitleNone': '这张回执没有公开的内容',
+  'erase.confirmTitleNone': '没有可删除的内容',
   'erase.confirmNone': (entry: string) =>
-    `第 ${entry} 条记录没有公开的内容。如果当初勾选了公开姓名和声明，而它们还在等待审核，确定以后就会删除，不会有人看到；否则什么也不会改变。这条记录仍然计入总数。`,
-  'erase.confirmButtonNone': '删除等待审核的内容',
+    `这张回执没有已公开或等待审核的姓名和声明，所以没有什么可删除。第 ${entry} 条记录照样计入总数。`,
   'erase.cancelNone': '返回',
 };

@@ -423,9 +423,8 @@ export const zhHant: Messages = {
   'check.serverNote':
     '您的瀏覽器關閉了 JavaScript，所以輸入的內容會傳到登記處的伺服器核對（透過表單傳送，不會出現在網址裡）。開啟 JavaScript，核對就在您的瀏覽器裡進行，什麼也不傳送。',
   'check.localNote': '核對在您的瀏覽器裡進行：輸入的內容不會傳出去，只會讀取公開登記冊。',
-  'erase.confirmTitleNone': '這張回執沒有公開的內容',
+  'erase.confirmTitleNone': '沒有可刪除的內容',
   'erase.confirmNone': (entry: string) =>
-    `第 ${entry} 筆紀錄沒有公開的內容。如果當初勾選了公開姓名和聲明，而它們還在等待審核，確定以後就會刪除，不會有人看到；否則什麼也不會改變。這筆紀錄仍然計入總數。`,
-  'erase.confirmButtonNone': '刪除等待審核的內容',
+    `這張回執沒有已公開或等待審核的姓名和聲明，所以沒有什麼可刪除。第 ${entry} 筆紀錄照樣計入總數。`,
   'erase.cancelNone': '返回',
 };

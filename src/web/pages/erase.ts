@@ -30,7 +30,10 @@ export interface EraseTarget {
   readonly code: string;
   readonly day?: string | undefined;
   readonly orgs?: readonly Org[] | undefined;
-  /** The published text, when it is public (approved): shown so the person sees what goes. */
+  /**
+   * The name and statement this receipt's salt owns, public or waiting for review: shown so the
+   * person sees what goes. Undefined when it owns none (or the salt is made up).
+   */
   readonly published?: { readonly name: string; readonly statement: string } | undefined;
 }
 
@@ -38,8 +41,6 @@ function confirmOne(t: I18n, target: EraseTarget): Html {
   const { m } = t;
   const entry = t.number(recordNumber(target.index));
   const join = t.locale === 'en' ? ', ' : '、';
-  // Nothing public: the person may still have a name and statement waiting for review (which is
-  // not said, since anyone can type a record number), and confirming removes those.
   return html`<section class="receipt-card" id="erase-${target.index}">
 <p>${target.published ? m['erase.confirmText'](entry) : m['erase.confirmNone'](entry)}</p>
 <dl class="facts">
@@ -48,10 +49,14 @@ ${target.day ? html`<div><dt>${m['receipt.day']}</dt><dd>${target.day}</dd></div
 ${target.orgs?.length ? html`<div><dt>${m['receipt.orgs']}</dt><dd>${target.orgs.map((o) => m[`org.${o}`]).join(join)}</dd></div>` : ''}
 </dl>
 ${target.published ? html`<blockquote class="statement"><p>${target.published.statement}</p><footer>${target.published.name}</footer></blockquote>` : ''}
-<form method="post" action="${t.path('/erase/confirm')}">
+${
+  target.published
+    ? html`<form method="post" action="${t.path('/erase/confirm')}">
 <input type="hidden" name="code" value="${target.code}">
-<p><button type="submit">${target.published ? m['erase.confirmButton'] : m['erase.confirmButtonNone']}</button> <a href="${t.path('/erase')}">${target.published ? m['erase.cancel'] : m['erase.cancelNone']}</a></p>
-</form>
+<p><button type="submit">${m['erase.confirmButton']}</button> <a href="${t.path('/erase')}">${m['erase.cancel']}</a></p>
+</form>`
+    : html`<p><a href="${t.path('/erase')}">${m['erase.cancelNone']}</a></p>`
+}
 </section>`;
 }
 
