@@ -13,5 +13,6 @@ export const EXIT_URL: Record<Locale, string> = {
 };
 
 export function exitControl(t: I18n): Html {
-  return html`<div class="exit-page"><a class="exit-page-link" href="${EXIT_URL[t.locale]}" rel="noreferrer noopener">${t.m['exit.label']}</a></div>`;
+  // A landmark of its own (complementary), as every piece of a page should be in one.
+  return html`<aside class="exit-page" aria-label="${t.m['exit.label']}"><a class="exit-page-link" href="${EXIT_URL[t.locale]}" rel="noreferrer noopener">${t.m['exit.label']}</a></aside>`;
 }
