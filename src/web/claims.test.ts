@@ -137,14 +137,14 @@ describe('a registry with imported history and declarations made here', () => {
       );
       const feed = await get(`${registry.url}/${PREFIX[locale]}/statements/feed.xml`);
       assert.match(feed, /<feed[^>]*>\s*<id>https:\/\/claims\.example\//);
-      assert.equal(/<updated>([^<]*)<\/updated>/.exec(feed)?.[1], '2027-01-15T08:00:00.000Z');
+      assert.equal(/<updated>([^<]*)<\/updated>/.exec(feed)?.[1], '2027-01-15T00:00:00Z');
       const entries = [...feed.matchAll(/<title>([^<]*)<\/title>\s*<updated>([^<]*)</g)].map(
         (m) => [m[1], m[2]],
       );
       assert.deepEqual(entries.slice(1), [
-        ['新来的', '2023-11-14T22:13:20.000Z'],
-        ['历史500', '2027-01-15T08:00:00.000Z'],
-        ['历史0', '2001-09-09T01:46:40.000Z'],
+        ['新来的', '2023-11-14T00:00:00Z'],
+        ['历史500', '2027-01-15T00:00:00Z'],
+        ['历史0', '2001-09-09T00:00:00Z'],
       ]);
     }
   });

@@ -1,6 +1,8 @@
-// An Atom feed (RFC 4287) of published statements, for readers and news sites: newest approval
-// first, each entry dated by its approval (when it was published), not by the declaration's day,
-// which for imported history can be twenty years earlier.
+// An Atom feed (RFC 4287) of published statements, for readers and news sites: in the order of the
+// statements page (by month, then unrelated to the entries' order), each entry dated by the day of
+// its approval (when it was published), not by the declaration's day, which for imported history
+// can be twenty years earlier. The day, not the second: a moderator going down the queue approves
+// in entry order, and exact approval times would give that order away.
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import { type Publication, statementMonth } from '../registry/index.ts';
@@ -12,7 +14,7 @@ export function atomFeed(t: I18n, base: string, list: readonly Publication[]): s
   const self = `${base}${t.path('/statements/feed.xml')}`;
   const published = (p: Publication) =>
     p.approvedAt
-      ? new Date(p.approvedAt * 1000).toISOString()
+      ? `${new Date(p.approvedAt * 1000).toISOString().slice(0, 10)}T00:00:00Z`
       : `${statementMonth(p.day)}-01T00:00:00Z`;
   const updated = list.length === 0 ? '2004-12-03T00:00:00Z' : list.map(published).sort().at(-1);
   const entries = list.map(
