@@ -23,7 +23,13 @@ const env = {
 const tuidang = (...args: string[]) => runCli(env, ...args);
 const start = () =>
   startRegistry(
-    readConfig({ ...env, PORT: '0', TUIDANG_POW: 'off', TUIDANG_PUBLISH_INTERVAL: '0' }),
+    readConfig({
+      ...env,
+      PORT: '0',
+      TUIDANG_POW: 'off',
+      TUIDANG_PUBLISH_INTERVAL: '0',
+      TUIDANG_STATEMENT_CROWD: '1',
+    }),
   );
 
 test('admin void: the entry leaves the totals, the correction is in the log, verify recounts it', async () => {

@@ -24,6 +24,8 @@ Configuration comes from the environment:
   TUIDANG_PUBLISH_INTERVAL seconds between publications of the log: the public checkpoint, tiles
                            and totals move only then, receipts are answered at once (default 60;
                            0 publishes every commit at once, giving away when each entry was made)
+  TUIDANG_STATEMENT_CROWD  declarations that must share a published statement's month before it is
+                           listed, so that no statement points at its entry (default 100)
   RATE_LIMIT               declarants a minute from one client (default 30, up to 50 at once; 0: no limit)
   RATE_LIMIT_IPV6_PREFIX   the IPv6 prefix length that is one client (default 64)
   CONNECTIONS_PER_ADDRESS  open connections one address may hold (default 64; 0: no cap)

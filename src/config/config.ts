@@ -27,6 +27,12 @@ export interface Config {
    * totals the public sees move only then. 0 publishes every commit at once.
    */
   readonly publishIntervalSeconds: number;
+  /**
+   * Declarations that must share a published statement's month before it is listed
+   * (TUIDANG_STATEMENT_CROWD, default 100): each statement then matches at least that many entries
+   * of the public log (src/registry/crowd.ts, docs/timing-privacy.md).
+   */
+  readonly statementCrowd: number;
   /** The signing key itself (TUIDANG_SIGNER_KEY), instead of the key file in the data directory. */
   readonly signerKey: string | undefined;
   /** Declarants per minute from one client (RATE_LIMIT); 0 turns the limit off. */
@@ -196,6 +202,7 @@ export function readConfig(given: NodeJS.ProcessEnv = process.env): Config {
     ),
     sequencerThread: onOff(env, 'SEQUENCER_THREAD', true),
     publishIntervalSeconds: int(env, 'TUIDANG_PUBLISH_INTERVAL', 60, 0, 86400),
+    statementCrowd: int(env, 'TUIDANG_STATEMENT_CROWD', 100, 1, 1_000_000),
     witnesses: readWitnesses(env),
     mirror: env.TUIDANG_MIRROR || undefined,
     rateLimit: int(env, 'RATE_LIMIT', 30, 0, 1_000_000),

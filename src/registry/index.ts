@@ -7,6 +7,7 @@ export {
   newSalt,
   SALT_SIZE,
 } from './commitment.ts';
+export { crowdedMonths, statementMonth } from './crowd.ts';
 export {
   type Declarant,
   type FieldProblem,
@@ -44,6 +45,7 @@ export {
 } from './entry.ts';
 export { type ImportRecord, parseImportRecord, RecordError } from './import-record.ts';
 export {
+  byCrowdOrder,
   byListOrder,
   type Moderation,
   matches,
@@ -58,6 +60,7 @@ export {
   parseReceiptCode,
   type Receipt,
   type ReceiptCode,
+  recordNumber,
 } from './receipt.ts';
 export { parseRegion, REGIONS, type Region, regionByte } from './regions.ts';
 export {

@@ -69,6 +69,17 @@ export interface PublicationQuery {
    * an entry's index would tell which commit, and so roughly when, a statement was made.
    */
   readonly offset?: number | undefined;
+  /**
+   * The public lists: only publications of these months (`2026-12`; crowd.ts), listed by month,
+   * newest first, and within a month by owner tag, an order that has nothing to do with the
+   * entries' (approval order would give it away when a moderator approves in entry order).
+   */
+  readonly months?: readonly string[] | undefined;
+  /**
+   * Only the publication of this owner tag ({@link ownerTag} of a receipt's salt): what a person
+   * who holds the receipt may see of their own, pending or public, and nobody else.
+   */
+  readonly owner?: Uint8Array | undefined;
   /** Which publications: the public sees `approved` only (the default). */
   readonly status?: PublicationStatus | undefined;
   readonly limit: number;
@@ -84,6 +95,9 @@ export function matches(p: Publication, q: PublicationQuery): boolean {
     (!q.year || p.day.startsWith(`${q.year}-`)) &&
     (q.before === undefined || p.index < q.before) &&
     (q.olderThan === undefined || olderThan(p, q.olderThan)) &&
+    (q.months === undefined || q.months.includes(p.day.slice(0, 7))) &&
+    (q.owner === undefined ||
+      (p.ownerTag !== undefined && compareTags(p.ownerTag, q.owner) === 0)) &&
     (p.status ?? 'pending') === (q.status ?? 'approved')
   );
 }
@@ -100,4 +114,22 @@ function olderThan(p: Publication, cursor: { approvedAt: number; index: number }
  */
 export function byListOrder(a: Publication, b: Publication): number {
   return (b.approvedAt ?? 0) - (a.approvedAt ?? 0) || b.index - a.index;
+}
+
+/**
+ * The order of the public lists (a query with `months`): month, newest first; then owner tag
+ * (random, one per salt), bytewise as SQLite and PostgreSQL compare blobs; publications without
+ * one last, by index.
+ */
+export function byCrowdOrder(a: Publication, b: Publication): number {
+  const month = b.day.slice(0, 7).localeCompare(a.day.slice(0, 7));
+  if (month !== 0) return month;
+  return compareTags(a.ownerTag, b.ownerTag) || a.index - b.index;
+}
+
+function compareTags(a: Uint8Array | undefined, b: Uint8Array | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
+  for (let i = 0; i < Math.min(a.length, b.length); i++)
+    if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
 }

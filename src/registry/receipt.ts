@@ -74,23 +74,32 @@ function check(index: number, salt: Uint8Array): string {
   return base32(new Uint8Array(digest).subarray(0, 3)).slice(0, GROUP);
 }
 
-/** `1013-ABCD-EFGH-…-WXYZ`: the entry number, the salt in groups of four, a check group. */
+/**
+ * The number people see for an entry: its index counted from 1 ("record 1" is the log's first
+ * entry, index 0). Pages, paper and codes show this number; the log, proofs and receipt files keep
+ * the index, as tlog-tiles does.
+ */
+export function recordNumber(index: number): number {
+  return index + 1;
+}
+
+/** `1014-ABCD-EFGH-…-WXYZ`: the record number, the salt in groups of four, a check group. */
 export function formatReceiptCode(index: number, salt: Uint8Array): string {
   const body = base32(salt) + check(index, salt);
   const groups = body.match(/.{1,4}/g) ?? [];
-  return [String(index), ...groups].join('-');
+  return [String(recordNumber(index)), ...groups].join('-');
 }
 
 /**
  * Reads a code as a person may have typed it: any case, spaces or dashes between groups, O for 0
- * and I or L for 1, the entry number with thousands separators. Undefined when it is not one, or
+ * and I or L for 1, the record number with thousands separators. Undefined when it is not one, or
  * when the check group does not match (a typing mistake).
  */
 export function parseReceiptCode(text: string): ReceiptCode | undefined {
   const m = /^\s*(\d[\d,.\s']*?)\s*[-\s]\s*([0-9a-zA-Z][0-9a-zA-Z\s-]*)$/.exec(text);
   if (!m) return undefined;
-  const index = Number((m[1] as string).replace(/[,.\s']/g, ''));
-  if (!Number.isSafeInteger(index)) return undefined;
+  const number = Number((m[1] as string).replace(/[,.\s']/g, ''));
+  if (!Number.isSafeInteger(number)) return undefined;
   const body = (m[2] as string)
     .replace(/[\s-]/g, '')
     .toUpperCase()
@@ -99,6 +108,11 @@ export function parseReceiptCode(text: string): ReceiptCode | undefined {
   const saltChars = Math.ceil((SALT_SIZE * 8) / 5);
   if (body.length !== saltChars + GROUP) return undefined;
   const salt = unbase32(body.slice(0, saltChars), SALT_SIZE);
-  if (salt === undefined || check(index, salt) !== body.slice(saltChars)) return undefined;
-  return { index, salt };
+  if (salt === undefined) return undefined;
+  // The record number (index + 1); codes printed before records were counted from 1 carry the
+  // index itself. The check group, computed over the index, tells which: only one of the two
+  // matches but once in 2²⁰, and either way the code names the entry its salt belongs to.
+  for (const index of [number - 1, number])
+    if (index >= 0 && check(index, salt) === body.slice(saltChars)) return { index, salt };
+  return undefined;
 }

@@ -59,6 +59,8 @@ export interface AppOptions {
   readonly pow?: ProofOfWork | undefined;
   readonly newsletter?: Newsletter | undefined;
   readonly publicUrl?: string | undefined;
+  /** Declarations a published statement's month must hold before it is listed (default 100). */
+  readonly statementCrowd?: number | undefined;
   /** The witnesses configured, for the about page (the sequencer asks them to cosign). */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
   /** Who runs the registry and where its code is, for the home and about pages. */
@@ -314,6 +316,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     pow: opts.pow,
     newsletter: opts.newsletter,
     publicUrl: opts.publicUrl,
+    statementCrowd: opts.statementCrowd,
     witnesses: opts.witnesses,
     operator: opts.operator,
     siteUrl: () => siteUrl(app, opts.publicUrl),
@@ -334,6 +337,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     volunteerBudget: opts.volunteerBudget,
     logger,
     registry: metrics.registry,
+    siteUrl: () => siteUrl(app, opts.publicUrl),
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -38,7 +38,13 @@ async function registry(intervalMs: number) {
   });
   const clock = new ManualClock(60_000 * 16_667 + 30_000); // 30 s past a minute
   const publisher = await Publisher.start(store, { intervalMs, clock });
-  const app = await buildApp({ store: publishedView(store, publisher), sequencer, vkey, logger });
+  const app = await buildApp({
+    store: publishedView(store, publisher),
+    sequencer,
+    vkey,
+    logger,
+    statementCrowd: 1,
+  });
   const get = async (url: string) => app.inject({ method: 'GET', url });
   const declare = async (name: string) => {
     const res = await app.inject({

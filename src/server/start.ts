@@ -174,6 +174,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
         })
       : undefined,
     publicUrl: config.publicUrl,
+    statementCrowd: config.statementCrowd,
     witnesses: config.witnesses?.witnesses,
     operator: config.operator,
     trustProxy: config.trustProxy,

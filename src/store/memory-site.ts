@@ -1,5 +1,6 @@
 // The site's state in memory, for tests.
 import {
+  byCrowdOrder,
   byListOrder,
   type Moderation,
   matches,
@@ -41,7 +42,13 @@ export class MemorySite implements SiteStore {
   async publications(q: PublicationQuery): Promise<Publication[]> {
     return this.#publications
       .filter((p) => matches(p, q))
-      .sort((q.status ?? 'approved') === 'approved' ? byListOrder : (a, b) => b.index - a.index)
+      .sort(
+        q.months !== undefined
+          ? byCrowdOrder
+          : (q.status ?? 'approved') === 'approved'
+            ? byListOrder
+            : (a, b) => b.index - a.index,
+      )
       .slice(q.offset ?? 0, (q.offset ?? 0) + q.limit)
       .map(({ ownerTag: _, ...p }) => structuredClone(p));
   }

@@ -23,7 +23,13 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
          AND ($2::text IS NULL OR $2 = ANY(orgs)) AND ($3::text IS NULL OR region = $3)
          AND ($4::text IS NULL OR day LIKE $4) AND ($5::bigint IS NULL OR idx < $5) AND status = $7
          AND ($8::bigint IS NULL OR (coalesce(approved_at, 0), idx) < ($8, $9::bigint))
-       ORDER BY CASE WHEN status = 'approved' THEN coalesce(approved_at, 0) ELSE 0 END DESC, idx DESC
+         AND ($11::text[] IS NULL OR substr(day, 1, 7) = ANY($11::text[]))
+         AND ($12::bytea IS NULL OR owner_tag = $12)
+       ORDER BY
+         CASE WHEN $11::text[] IS NOT NULL THEN substr(day, 1, 7) END DESC,
+         CASE WHEN $11::text[] IS NOT NULL THEN owner_tag END ASC NULLS LAST,
+         CASE WHEN $11::text[] IS NOT NULL THEN idx END ASC,
+         CASE WHEN status = 'approved' THEN coalesce(approved_at, 0) ELSE 0 END DESC, idx DESC
        LIMIT $6 OFFSET $10`,
       [
         text,
@@ -36,6 +42,8 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
         q.olderThan?.approvedAt ?? null,
         q.olderThan?.index ?? null,
         q.offset ?? 0,
+        q.months === undefined ? null : [...q.months],
+        q.owner === undefined ? null : Buffer.from(q.owner),
       ],
     );
     return rows.map(toPublication);

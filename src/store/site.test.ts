@@ -307,6 +307,45 @@ for (const [name, make] of backends) {
       await store.close();
     });
 
+    test('the public lists: only the months asked for, newest month first, then by owner tag', async () => {
+      const { store } = make();
+      const days = [
+        '2026-10-03',
+        '2026-11-30',
+        '2026-11-01',
+        '2026-12-02',
+        '2026-11-15',
+        '2026-10-31',
+      ];
+      await append(store, days.length, {
+        publications: days.map((day, i) => pub(i, `s${i}`, ['party'], undefined, day)),
+      });
+      // Approved in entry order, as a moderator going down the queue would.
+      for (const i of days.keys()) await store.moderate(i, { status: 'approved' }, 100 + i);
+      const tag = (i: number) => Buffer.from(ownerTag(new Uint8Array(32).fill(i))).toString('hex');
+      const byTag = (a: number, b: number) => (tag(a) < tag(b) ? -1 : 1);
+      const list = async (months: string[], offset = 0, limit = 10) =>
+        (await store.publications({ months, offset, limit })).map((p) => p.index);
+      assert.deepEqual(await list(['2026-11', '2026-10']), [
+        ...[1, 2, 4].sort(byTag),
+        ...[0, 5].sort(byTag),
+      ]);
+      assert.deepEqual(await list(['2026-11', '2026-10'], 2, 2), [
+        ...[1, 2, 4].sort(byTag).slice(2),
+        ...[0, 5].sort(byTag).slice(0, 1),
+      ]);
+      assert.deepEqual(await list([]), [], 'no month holds enough declarations');
+      assert.deepEqual(await list(['2026-12']), [3]);
+      // By owner tag: what a receipt's holder may see of their own, and nobody else.
+      const owned = async (fill: number) =>
+        (
+          await store.publications({ owner: ownerTag(new Uint8Array(32).fill(fill)), limit: 10 })
+        ).map((p) => p.index);
+      assert.deepEqual(await owned(2), [2]);
+      assert.deepEqual(await owned(99), []);
+      await store.close();
+    });
+
     test('subscribers: pending until confirmed; a confirmed address stays; paged in id order', async () => {
       const { store } = make();
       const a = await store.subscribe('a@example.org', 'v1', 1000);

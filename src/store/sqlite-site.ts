@@ -15,7 +15,7 @@ import { type ModerationQueue, type SiteStore, type Subscriber, unixNow } from '
 export class SqliteSite extends SqliteStaff implements SiteStore {
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const where: string[] = [];
-    const args: Array<string | number> = [];
+    const args: Array<string | number | Uint8Array> = [];
     if (q.text?.trim()) {
       where.push('(instr(lower(statement), ?) > 0 OR instr(lower(name), ?) > 0)');
       args.push(q.text.trim().toLowerCase(), q.text.trim().toLowerCase());
@@ -40,10 +40,24 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
       where.push('(coalesce(approved_at, 0), idx) < (?, ?)');
       args.push(q.olderThan.approvedAt, q.olderThan.index);
     }
+    if (q.owner !== undefined) {
+      where.push('owner_tag = ?');
+      args.push(q.owner);
+    }
+    if (q.months !== undefined) {
+      where.push('substr(day, 1, 7) IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(q.months));
+    }
     const status = q.status ?? 'approved';
     where.push('status = ?');
     args.push(status);
-    const order = status === 'approved' ? 'coalesce(approved_at, 0) DESC, idx DESC' : 'idx DESC';
+    // The public lists (months given): byCrowdOrder; the others: byListOrder or by index.
+    const order =
+      q.months !== undefined
+        ? 'substr(day, 1, 7) DESC, owner_tag IS NULL, owner_tag, idx'
+        : status === 'approved'
+          ? 'coalesce(approved_at, 0) DESC, idx DESC'
+          : 'idx DESC';
     const sql = `SELECT ${PUBLICATION_COLUMNS} FROM publications WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`;
     const rows = this.db
       .prepare(sql)

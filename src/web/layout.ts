@@ -1,6 +1,7 @@
 // The page shell: language attributes, navigation, the language switcher, self-hosted CSS and (on
 // the pages that use it) the one self-hosted script. Nothing is loaded from anywhere else.
 import type { ClientScript } from './bundle.ts';
+import { exitControl } from './exit.ts';
 import { type Html, html } from './html.ts';
 import { type I18n, LOCALES, NATIVE_NAME, PREFIX } from './i18n.ts';
 
@@ -17,6 +18,13 @@ export interface Page {
    * the same receipts instead of declaring twice.
    */
   readonly cache?: string;
+  /**
+   * A title that says nothing of the registry, for the pages whose title would give a person away
+   * in a browser's history or tabs (the form, receipts, erasure): `title` alone, no site name.
+   */
+  readonly neutralTitle?: boolean;
+  /** A "leave this page quickly" control at the top (exit.ts): the form and the receipt pages. */
+  readonly exit?: boolean;
 }
 
 const NAV = [
@@ -37,13 +45,14 @@ export function layout(t: I18n, page: Page, { staff = false }: { staff?: boolean
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title} · ${m['site.name']}</title>
+<title>${page.neutralTitle ? page.title : `${page.title} · ${m['site.name']}`}</title>
 <link rel="stylesheet" href="/static/site.css">
 <link rel="alternate" type="application/atom+xml" href="${t.path('/statements/feed.xml')}" title="${m['statements.feed']}">
 ${page.script ? html`<script src="/static/${page.script}.js" defer></script>` : ''}
 </head>
 <body>
 <a class="skip" href="#main">${m['nav.skip']}</a>
+${page.exit ? exitControl(t) : ''}
 <header>
 <a class="brand" href="${t.path('/')}">${m['site.name']}</a>
 <nav aria-label="${m['site.name']}"><ul>

@@ -35,6 +35,7 @@ before(async () => {
       TUIDANG_POW_COST: '1',
       TUIDANG_POW_WAIT: '1',
       TUIDANG_PUBLISH_INTERVAL: '0', // publish every commit; the cadence has a test of its own
+      TUIDANG_STATEMENT_CROWD: '1', // statements listed at once; the crowd rule has its own test
     }),
   );
   browser = await launchBrowser();
@@ -277,7 +278,7 @@ describe('the print view', () => {
     for (const p of people) {
       const receipt = JSON.parse(p.text) as { index: number };
       assert.ok(flat.includes(p.code.replace(/\s+/g, '')), `the PDF holds ${p.code}`);
-      assert.match(text, new RegExp(`Entry\\s+${receipt.index}\\b`));
+      assert.match(text, new RegExp(`Entry\\s+${receipt.index + 1}\\b`), 'the record number');
     }
     assert.doesNotMatch(text, /Download|The receipt as text/, 'no screen-only controls on paper');
 
@@ -445,8 +446,8 @@ describe('checking a receipt', () => {
       assert.equal(
         await check.textContent(),
         (await check.getAttribute('data-state')) === 'verified'
-          ? m['check.ok'](number(receipt.index), number(await treeSize()))
-          : m['check.pending'](number(receipt.index)),
+          ? m['check.ok'](number(receipt.index + 1), number(await treeSize()))
+          : m['check.pending'](number(receipt.index + 1)),
       );
       await page.goto(`${registry.url}/${PREFIX[locale]}/receipt`);
       const out = page.locator('#receipt-input-check');
@@ -489,7 +490,7 @@ describe('a receipt newer than the last publication', () => {
         treeSize: number;
       };
       const hant = catalogs['zh-Hant'];
-      assert.equal(await check.textContent(), hant['check.pending'](String(receipt.index)));
+      assert.equal(await check.textContent(), hant['check.pending'](String(receipt.index + 1)));
       // Without JavaScript, the registry's own answer says the same.
       const answer = await (
         await fetch(`${hourly.url}/zh-hant/receipt`, {
@@ -502,7 +503,7 @@ describe('a receipt newer than the last publication', () => {
       ).text();
       assert.ok(
         answer.includes(
-          hant['check.resultPending'](String(receipt.index), String(receipt.treeSize)),
+          hant['check.resultPending'](String(receipt.index + 1), String(receipt.treeSize)),
         ),
       );
       // Its code alone holds no signed checkpoint: the entry is expected, not yet checkable.
@@ -514,7 +515,7 @@ describe('a receipt newer than the last publication', () => {
           body: new URLSearchParams({ receipt: code }).toString(),
         })
       ).text();
-      assert.ok(byCode.includes(hant['check.notYet'](String(receipt.index))));
+      assert.ok(byCode.includes(hant['check.notYet'](String(receipt.index + 1))));
       await context.close();
     } finally {
       await hourly.close();

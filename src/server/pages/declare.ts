@@ -100,7 +100,7 @@ export function declareRoutes(p: Pages, opts: WebOptions): void {
       resent,
     );
     if (outcome.kind === 'receipts') {
-      const html = layout(t, receiptPage(t, outcome.people));
+      const html = layout(t, receiptPage(t, outcome.people, opts.siteUrl()));
       if (declaring) receiptPages.put(filled.key, sent, html);
       return sendHtml(reply, html);
     }

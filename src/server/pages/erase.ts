@@ -1,6 +1,7 @@
 // Erasing a publication: the receipt (text or code) on a first page, what will be removed on a
 // second, and only then the erasure, for that one person. The salt proves the publication is
 // theirs: its owner tag must match the one stored with it.
+import { recordNumber } from '../../registry/index.ts';
 import { eraseConfirmPage, erasePage } from '../../web/index.ts';
 import type { WebOptions } from './options.ts';
 import { formOf, type Pages, rendered } from './page.ts';
@@ -22,7 +23,7 @@ export function eraseRoutes(p: Pages, { store }: WebOptions): void {
     if (done === undefined)
       return rendered(erasePage(t, { text: t.m['check.malformed'], ok: false }), 400);
     return done.erased
-      ? erasePage(t, { text: t.m['erase.doneOne'](t.number(done.index)), ok: true })
+      ? erasePage(t, { text: t.m['erase.doneOne'](t.number(recordNumber(done.index))), ok: true })
       : rendered(erasePage(t, { text: t.m['erase.nothing'], ok: false }), 404);
   });
 }

@@ -23,6 +23,7 @@ import {
 } from '../../web/index.ts';
 import type { WebOptions } from './options.ts';
 import { type Pages, sendNotFoundPage } from './page.ts';
+import { publicStatements } from './statements.ts';
 
 /**
  * The address the pages print: TUIDANG_PUBLIC_URL, else the one the server listens on (HOST and
@@ -99,14 +100,8 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
 
   p.get('/:lang/', async ({ t }) => {
     const { totals, treeSize } = await store.state();
-    return homePage(
-      t,
-      totals,
-      await store.publications({ limit: 5 }),
-      await site(),
-      treeSize,
-      opts.operator ?? NO_OPERATOR,
-    );
+    const latest = await publicStatements(store, opts.statementCrowd, { limit: 5 });
+    return homePage(t, totals, latest, await site(), treeSize, opts.operator ?? NO_OPERATOR);
   });
   p.get('/:lang/about', async ({ t }) => {
     const { checkpoint } = await store.state();

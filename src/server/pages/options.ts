@@ -33,6 +33,11 @@ export interface WebOptions {
    * show; else the address the server listens on, for local use.
    */
   readonly publicUrl?: string | undefined;
+  /**
+   * Declarations a published statement's month must hold before the statement is listed
+   * (TUIDANG_STATEMENT_CROWD; src/registry/crowd.ts). Default 100.
+   */
+  readonly statementCrowd?: number | undefined;
   /** The witnesses configured (TUIDANG_WITNESSES): /about lists them, and which cosigned. */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
   /** Who runs the registry and where its code is (TUIDANG_OPERATOR, …), as configured. */
@@ -96,4 +101,6 @@ export interface StaffOptions {
   /** Where an account nearing its budget is reported, and counted. */
   readonly logger?: Logger | undefined;
   readonly registry?: Registry | undefined;
+  /** The site's address, printed on the receipts a volunteer prints (as WebOptions.siteUrl). */
+  readonly siteUrl?: (() => string) | undefined;
 }

@@ -8,6 +8,7 @@ import {
   ownerTag,
   parseReceiptCode,
   type ReceiptCode,
+  recordNumber,
   SALT_SIZE,
 } from '../../registry/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -71,7 +72,7 @@ export async function checkReceiptInput(
     // A code holds no signed checkpoint: an entry the public log does not show yet cannot be
     // checked, only expected at the next publication.
     if (input.code.index >= state.treeSize)
-      return { ok: false, message: t.m['check.notYet'](t.number(input.code.index)) };
+      return { ok: false, message: t.m['check.notYet'](t.number(recordNumber(input.code.index))) };
     receipt = await receiptFromCode(input.code, store.readTiles, state.treeSize, latest);
     if (receipt === undefined) return { ok: false, message: t.m['check.notIncluded'] };
   } else receipt = input.receipts[0] as ReceiptFile;
@@ -101,9 +102,11 @@ function codesOf(input: NonNullable<ReturnType<typeof readReceiptInput>>): Recei
 }
 
 /**
- * What the confirmation page shows for each receipt pasted: the entry (from the log) and, when it
- * is public, the published text. Nothing that is not public already is shown: anyone can type an
- * entry number with a made-up code, and only erasing checks the salt.
+ * What the confirmation page shows for each receipt pasted: the entry (from the log) and the name
+ * and statement its salt owns, public or waiting for review. Anyone can type an entry number with
+ * a made-up salt (the check group is no secret), so the text is looked up by owner tag: a made-up
+ * salt finds nothing, and the page tells nobody whether an entry has a publication (which would
+ * narrow each published statement to the few entries that have one).
  */
 export async function eraseTargets(store: Store, text: string): Promise<EraseTarget[] | undefined> {
   const input = readReceiptInput(text);
@@ -116,10 +119,12 @@ export async function eraseTargets(store: Store, text: string): Promise<EraseTar
         ? undefined
         : await receiptFromCode(code, store.readTiles, treeSize, checkpoint);
     const entry = rebuilt && decodeEntry(decodeBase64(rebuilt.entry) ?? new Uint8Array());
-    // Approved publications come newest approval first: look among those up to this entry.
-    const published = (await store.publications({ before: code.index + 1, limit: 200 })).find(
-      (p) => p.index === code.index,
-    );
+    const owner = ownerTag(code.salt);
+    const mine = async (status: 'approved' | 'pending') =>
+      (await store.publications({ owner, status, before: code.index + 1, limit: 1 })).find(
+        (p) => p.index === code.index,
+      );
+    const published = (await mine('approved')) ?? (await mine('pending'));
     targets.push({
       index: code.index,
       code: formatReceiptCode(code.index, code.salt),

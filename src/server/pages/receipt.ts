@@ -1,6 +1,7 @@
 // Checking a receipt (a POST: the receipt never lands in an address or the browser's history), and
 // the download that sends receipts straight back as a file: one person's, or a family's in one.
 import type { FastifyRequest } from 'fastify';
+import { recordNumber } from '../../registry/index.ts';
 import { receiptCheckPage, receiptsOf } from '../../web/index.ts';
 import type { WebOptions } from './options.ts';
 import { formOf, type Pages, rendered } from './page.ts';
@@ -22,9 +23,10 @@ export function receiptRoutes(p: Pages, opts: WebOptions): void {
     const receipts = receiptsOf(req.body);
     if (receipts === undefined) return rendered(receiptCheckPage(t), 400);
     const one = receipts.length === 1 ? receipts[0] : undefined;
+    // Named by record number (the index + 1), as the page and the paper show it.
     const name = one
-      ? `receipt-${one.index}`
-      : `receipts-${receipts.map((r) => r.index).join('-')}`;
+      ? `receipt-${recordNumber(one.index)}`
+      : `receipts-${receipts.map((r) => recordNumber(r.index)).join('-')}`;
     return reply
       .header('Cache-Control', 'no-store')
       .header('Content-Disposition', `attachment; filename="${name.slice(0, 100)}.json"`)

@@ -95,7 +95,7 @@ function recordedRows(
 }
 
 export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
-  const { store, sequencer, now = Date.now } = opts;
+  const { store, sequencer, now = Date.now, siteUrl = () => '' } = opts;
   const keys = new SubmissionKeys(store);
   const ledger = store.volunteers;
   const budgets = new Budgets(
@@ -165,7 +165,7 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
       );
       await settle(session.username, hour, spent, added);
       if (added > 0) await declared(session.username, entries);
-      return receiptPage(t, outcome.people);
+      return receiptPage(t, outcome.people, siteUrl());
     },
   );
 
@@ -358,7 +358,7 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
       });
       if (people.length === 0)
         return { ...staffMessagePage(t, session, t.m['volunteer.print'], ''), body: nav };
-      const p = receiptPage(t, people);
+      const p = receiptPage(t, people, siteUrl());
       return { ...p, body: html`${nav}${p.body}` };
     },
     { bodyLimit: CSV_FORM_BODY_LIMIT },

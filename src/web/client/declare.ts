@@ -4,6 +4,7 @@
 // puzzle (scrypt-key.ts; without it, the form's ticket stands in), and it sends the form once
 // however often the button is pressed.
 import { solveChallenge } from 'altcha-lib';
+import './exit.ts';
 import { deriveKey } from './scrypt-key.ts';
 
 const form = document.querySelector<HTMLFormElement>('form[data-person]');

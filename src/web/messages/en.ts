@@ -472,7 +472,7 @@ export const en = {
   'receipt.technical': 'The receipt as text (for the verifier)',
   'receipt.qr': (entry: string) => `QR code with the whole receipt of entry ${entry}`,
   'receipt.paper': (entry: string) =>
-    `This paper proves that entry ${entry} of the public register is this declaration. It is the only link between the person and the entry: keep it where no one else will look. Destroying it is safe; the declaration stays counted.`,
+    `Entry ${entry}: with the code above, it can be checked at the address at the top. Keep this paper where no one else will look, and do not scan the QR code with WeChat, Alipay or another chat app. When it is no longer needed, tear it up or burn it.`,
   'receipt.eraseOne': 'Remove this published name and statement',
   'check.checking': 'Checking in your browser…',
   'check.ok': (entry: string, size: string) =>
@@ -565,6 +565,38 @@ export const en = {
   'language.title': 'Choose your language',
   'language.hidden':
     'Your browser does not tell which language you read (Tor Browser hides it, to protect you).',
+  // A receipt safe to keep, checks in the browser, leaving quickly.
+  'title.form': 'Form',
+  'title.receipt': 'Receipt',
+  'exit.label': 'Exit this page',
+  'receipt.once':
+    'The receipts are shown on this page once: we keep no copy to show again. Print or download them before you leave this page.',
+  'receipt.printNameOne':
+    'Print the name on the receipt (it is left off the paper unless you tick this)',
+  'receipt.printNames':
+    "Print each person's name on their receipt (names are left off the paper unless you tick this)",
+  'receipt.tracesTitle': 'Leaving no traces',
+  'receipt.traceHistory':
+    "Your browser's history keeps this site's address and its page titles. Before you leave, delete this site from the history; next time, use a private window.",
+  'receipt.traceDownloads':
+    'A downloaded receipt is saved as receipt-<number>.json, usually in the Downloads folder. Move it somewhere only you look (a USB stick, say), then delete it from Downloads.',
+  'receipt.tracePhotos':
+    "A photo of a receipt stays in the phone's gallery, and is often backed up to the cloud. Better to print it, or copy the receipt code by hand.",
+  'receipt.traceScan':
+    'Do not scan the QR code with WeChat, Alipay or any other chat or payment app: it holds the whole receipt, and such apps send what they scan to their company. To check a receipt, type its code on this site\'s "Check a receipt" page, or use the verifier.',
+  'check.published': (entry: string, size: string) =>
+    `Now public: entry ${entry} is in the public register (${size} entries), checked in your browser.`,
+  'check.fromCode':
+    'The receipt was rebuilt in your browser from its code and the public register: the code did not leave this device.',
+  'check.byServer': "Checked by the registry's server, because scripts are off in your browser.",
+  'check.serverNote':
+    "Scripts are off in your browser, so what you type is sent to the registry's server to be checked (in the form, never in the address). With JavaScript on, the check runs in your browser and nothing is sent.",
+  'check.localNote':
+    'The check runs in your browser: what you type is not sent anywhere; only the public register is read.',
+  'erase.confirmTitleNone': 'Nothing to remove',
+  'erase.confirmNone': (entry: string) =>
+    `No name or statement of this receipt is published or waiting for review, so there is nothing to remove. Entry ${entry} stays counted either way.`,
+  'erase.cancelNone': 'Go back',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

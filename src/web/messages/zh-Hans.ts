@@ -432,7 +432,7 @@ export const zhHans: Messages = {
   'receipt.technical': '回执全文（供核对程序使用）',
   'receipt.qr': (entry: string) => `二维码，内含第 ${entry} 条记录的完整回执`,
   'receipt.paper': (entry: string) =>
-    `这张纸证明公开登记册的第 ${entry} 条记录就是这份声明。它是本人和这条记录之间唯一的联系：请放在别人不会翻看的地方。销毁它是安全的，声明照样计入总数。`,
+    `第 ${entry} 条记录：凭上面的回执码，可以在顶端的网址核对。请把这张纸收在别人不会翻看的地方；不要用微信、支付宝等软件扫描二维码。不再需要时，撕碎或烧掉即可。`,
   'receipt.eraseOne': '删除这份已公开的姓名和声明',
   'check.checking': '正在您的浏览器里核对……',
   'check.ok': (entry: string, size: string) =>
@@ -511,4 +511,31 @@ export const zhHans: Messages = {
     '给运营方的提示：请求经过一个没有声明的反向代理到达本站，所以所有访客共用同一个每分钟声明人数的限额。需要设定的是（见运营文档）：',
   'language.title': '请选择语言',
   'language.hidden': '您的浏览器没有告诉本站您读哪种语言（Tor 浏览器为了保护您，会隐藏这一信息）。',
+  // 能放心保存的回执、在浏览器里核对、立即离开
+  'title.form': '填写表格',
+  'title.receipt': '回执',
+  'exit.label': '立即离开本页',
+  'receipt.once': '回执只在这一页显示这一次，我们不留副本。离开这一页以前，请先打印或下载。',
+  'receipt.printNameOne': '打印时印上姓名（不勾选就不印）',
+  'receipt.printNames': '打印时在每人的回执上印上姓名（不勾选就不印）',
+  'receipt.tracesTitle': '不留痕迹',
+  'receipt.traceHistory':
+    '浏览器的历史记录会留下本站的网址和页面标题。离开以前，请在浏览器里删除本站的历史记录；以后来本站，可以用无痕（隐私）窗口。',
+  'receipt.traceDownloads':
+    '下载的回执文件名是 receipt-编号.json，一般在“下载”文件夹里。请把它移到只有您会看的地方（例如 U 盘），再从“下载”里删掉。',
+  'receipt.tracePhotos':
+    '给回执拍照，照片会留在手机相册里，还常常自动备份到云端。最好打印出来，或者把回执码抄在纸上。',
+  'receipt.traceScan':
+    '不要用微信、支付宝等聊天或支付软件扫描二维码：二维码里是整张回执，这些软件会把扫到的内容发回它们的公司。要核对回执，请在本站“核对回执”页输入回执码，或者用核对程序。',
+  'check.published': (entry: string, size: string) =>
+    `已经公开：第 ${entry} 条记录现在在公开登记册里（共 ${size} 条），已在您的浏览器里核对。`,
+  'check.fromCode': '回执是在您的浏览器里根据回执码和公开登记册拼出来的：回执码没有离开您的设备。',
+  'check.byServer': '这是登记处的服务器核对的结果，因为您的浏览器关闭了 JavaScript。',
+  'check.serverNote':
+    '您的浏览器关闭了 JavaScript，所以输入的内容会发到登记处的服务器核对（通过表格发送，不会出现在网址里）。打开 JavaScript，核对就在您的浏览器里进行，什么也不发送。',
+  'check.localNote': '核对在您的浏览器里进行：输入的内容不会发出去，只会读取公开登记册。',
+  'erase.confirmTitleNone': '没有可删除的内容',
+  'erase.confirmNone': (entry: string) =>
+    `这张回执没有已公开或等待审核的姓名和声明，所以没有什么可删除。第 ${entry} 条记录照样计入总数。`,
+  'erase.cancelNone': '返回',
 };

@@ -435,7 +435,7 @@ export const zhHant: Messages = {
   'receipt.technical': '回執全文（供核對程式使用）',
   'receipt.qr': (entry: string) => `QR 碼，內含第 ${entry} 筆紀錄的完整回執`,
   'receipt.paper': (entry: string) =>
-    `這張紙證明公開登記冊的第 ${entry} 筆紀錄就是這份聲明。它是本人和這筆紀錄之間唯一的連結：請放在別人不會翻看的地方。銷毀它是安全的，聲明照樣計入總數。`,
+    `第 ${entry} 筆紀錄：憑上面的回執碼，可以在頂端的網址核對。請把這張紙收在別人不會翻看的地方；不要用微信、支付寶等軟體掃描 QR 碼。不再需要時，撕碎或燒掉即可。`,
   'receipt.eraseOne': '刪除這份已公開的姓名和聲明',
   'check.checking': '正在您的瀏覽器裡核對……',
   'check.ok': (entry: string, size: string) =>
@@ -515,4 +515,31 @@ export const zhHant: Messages = {
   'language.title': '請選擇語言',
   'language.hidden':
     '您的瀏覽器沒有告訴本站您閱讀哪種語言（Tor 瀏覽器為了保護您，會隱藏這項資訊）。',
+  // 能放心保管的回執、在瀏覽器裡核對、立即離開
+  'title.form': '填寫表單',
+  'title.receipt': '回執',
+  'exit.label': '立即離開本頁',
+  'receipt.once': '回執只在這一頁顯示這一次，我們不留副本。離開這一頁以前，請先列印或下載。',
+  'receipt.printNameOne': '列印時印上姓名（不勾選就不印）',
+  'receipt.printNames': '列印時在每人的回執上印上姓名（不勾選就不印）',
+  'receipt.tracesTitle': '不留痕跡',
+  'receipt.traceHistory':
+    '瀏覽器的瀏覽紀錄會留下本站的網址和頁面標題。離開以前，請在瀏覽器裡刪除本站的瀏覽紀錄；以後來本站，可以用無痕（私密）視窗。',
+  'receipt.traceDownloads':
+    '下載的回執檔名是 receipt-編號.json，通常在「下載」資料夾裡。請把它移到只有您會看的地方（例如隨身碟），再從「下載」裡刪掉。',
+  'receipt.tracePhotos':
+    '幫回執拍照，照片會留在手機相簿裡，還常常自動備份到雲端。最好列印出來，或者把回執碼抄在紙上。',
+  'receipt.traceScan':
+    '不要用微信、支付寶等通訊或支付軟體掃描 QR 碼：QR 碼裡是整張回執，這些軟體會把掃到的內容傳回它們的公司。要核對回執，請在本站「核對回執」頁輸入回執碼，或者用核對程式。',
+  'check.published': (entry: string, size: string) =>
+    `已經公開：第 ${entry} 筆紀錄現在在公開登記冊裡（共 ${size} 筆），已在您的瀏覽器裡核對。`,
+  'check.fromCode': '回執是在您的瀏覽器裡依回執碼和公開登記冊拼出來的：回執碼沒有離開您的裝置。',
+  'check.byServer': '這是登記處的伺服器核對的結果，因為您的瀏覽器關閉了 JavaScript。',
+  'check.serverNote':
+    '您的瀏覽器關閉了 JavaScript，所以輸入的內容會傳到登記處的伺服器核對（透過表單傳送，不會出現在網址裡）。開啟 JavaScript，核對就在您的瀏覽器裡進行，什麼也不傳送。',
+  'check.localNote': '核對在您的瀏覽器裡進行：輸入的內容不會傳出去，只會讀取公開登記冊。',
+  'erase.confirmTitleNone': '沒有可刪除的內容',
+  'erase.confirmNone': (entry: string) =>
+    `這張回執沒有已公開或等待審核的姓名和聲明，所以沒有什麼可刪除。第 ${entry} 筆紀錄照樣計入總數。`,
+  'erase.cancelNone': '返回',
 };

@@ -222,7 +222,9 @@ export function declarePage(
   const { m } = t;
   const action = t.path('/declare');
   return {
-    title: m['declare.title'],
+    title: m['title.form'],
+    neutralTitle: true,
+    exit: true,
     path: '/declare',
     script: 'declare',
     cache: 'private, no-cache',

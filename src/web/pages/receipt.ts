@@ -2,11 +2,20 @@
 // keeping the receipt, then one receipt per person in the order they were entered, each with the
 // name typed (shown here, never stored without consent), a QR code holding the whole receipt, the
 // receipt code to type in by hand, a download and, folded away, the receipt's text. Printed, each
-// person's receipt is a page of its own. The server keeps no copy (a sealed one for a day, to
-// answer the same form sent again). With JavaScript, /static/verify.js checks every receipt in the
-// browser with the same code as `tuidang verify --receipt`.
+// person's receipt is a page of its own that holds the site's address, the entry number, the QR
+// code and the code, and no name unless the person ticks the box that asks for it (a print style,
+// so it works without JavaScript): a paper found in a drawer should not say who declared. The
+// server keeps no copy (a sealed one for a day, to answer the same form sent again). With
+// JavaScript, /static/verify.js checks every receipt in the browser with the same code as
+// `tuidang verify --receipt`, checks again until the entry is public, and asks before the page is
+// left with receipts neither printed nor downloaded.
 import { decodeBase64 } from '../../log/index.ts';
-import { decodeEntry, formatReceiptCode, type Receipt } from '../../registry/index.ts';
+import {
+  decodeEntry,
+  formatReceiptCode,
+  type Receipt,
+  recordNumber,
+} from '../../registry/index.ts';
 import { VERIFIER_FILE, VERIFIER_PATH } from '../bundle.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
@@ -23,18 +32,24 @@ export interface PersonReceipt {
 /** The script's messages in the page's language, as data attributes ({entry} and {size} filled in). */
 export function checkMessages(t: I18n): Html {
   const { m } = t;
-  return html` data-checking="${m['check.checking']}" data-ok="${m['check.ok']('{entry}', '{size}')}" data-pending="${m['check.pending']('{entry}')}" data-malformed="${m['check.malformed']}" data-not-signed="${m['check.notSigned']}" data-not-included="${m['check.notIncluded']}" data-other-log="${m['check.otherLog']}" data-inconsistent="${m['check.inconsistent']}" data-unreachable="${m['check.unreachable']}"`;
+  return html` data-checking="${m['check.checking']}" data-ok="${m['check.ok']('{entry}', '{size}')}" data-pending="${m['check.pending']('{entry}')}" data-published="${m['check.published']('{entry}', '{size}')}" data-not-yet="${m['check.notYet']('{entry}')}" data-from-code="${m['check.fromCode']}" data-malformed="${m['check.malformed']}" data-not-signed="${m['check.notSigned']}" data-not-included="${m['check.notIncluded']}" data-other-log="${m['check.otherLog']}" data-inconsistent="${m['check.inconsistent']}" data-unreachable="${m['check.unreachable']}"`;
 }
 
-/** A list of entry numbers in the page's language: "1,012, 1,013 and 1,014". */
-function entryList(t: I18n, indexes: readonly number[]): string {
-  return new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(indexes.map(t.number));
+/**
+ * Record numbers in the page's language, smallest first: "1, 2 and 4"; in Chinese 1、2、4, the
+ * enumeration comma all through, as a Chinese editor lists numbers.
+ */
+function recordList(t: I18n, indexes: readonly number[]): string {
+  const numbers = [...indexes].sort((a, b) => a - b).map((i) => t.number(recordNumber(i)));
+  return t.locale === 'en'
+    ? new Intl.ListFormat('en', { type: 'conjunction' }).format(numbers)
+    : numbers.join('、');
 }
 
-function personCard(t: I18n, p: PersonReceipt, i: number, total: number): Html {
+function personCard(t: I18n, p: PersonReceipt, i: number, total: number, site: string): Html {
   const { m } = t;
   const r = p.receipt;
-  const entry = t.number(r.index);
+  const entry = t.number(recordNumber(r.index));
   const e = decodeEntry(decodeBase64(r.entry) ?? new Uint8Array());
   const orgs =
     e.kind === 'declaration'
@@ -43,13 +58,16 @@ function personCard(t: I18n, p: PersonReceipt, i: number, total: number): Html {
   const salt = decodeBase64(r.salt) ?? new Uint8Array();
   const text = JSON.stringify(r);
   const id = `person-${i + 1}`;
+  // On paper: the site's address, the record number, the QR code and the code; the person's
+  // number in a family; the name only if asked for (.name is printed only when #print-names is
+  // ticked); never the day or the organisations.
   return html`<section class="receipt-card" id="${id}" aria-labelledby="${id}-name">
-<p class="paper-site">${m['site.name']}</p>
-<h2 id="${id}-name"><span class="who">${total > 1 ? html`${m['declare.person'](i + 1)} · ` : ''}${p.name}</span></h2>
+<p class="paper-site">${site}</p>
+<h2 id="${id}-name"${total > 1 ? '' : html` class="solo"`}><span class="who">${total > 1 ? html`${m['declare.person'](i + 1)}<span class="name"> · ${p.name}</span>` : html`<span class="name">${p.name}</span>`}</span></h2>
 <dl class="facts">
 <div><dt>${m['receipt.entry']}</dt><dd class="num">${entry}</dd></div>
-<div><dt>${m['receipt.day']}</dt><dd>${e.day}</dd></div>
-<div><dt>${m['receipt.orgs']}</dt><dd>${orgs}</dd></div>
+<div class="screen-only"><dt>${m['receipt.day']}</dt><dd>${e.day}</dd></div>
+<div class="screen-only"><dt>${m['receipt.orgs']}</dt><dd>${orgs}</dd></div>
 </dl>
 <div class="qr-box">${qrSvg(text, m['receipt.qr'](entry))}</div>
 <p class="code-label" id="${id}-code-label">${m['receipt.code']}</p>
@@ -66,20 +84,27 @@ function personCard(t: I18n, p: PersonReceipt, i: number, total: number): Html {
 </section>`;
 }
 
-export function receiptPage(t: I18n, people: readonly PersonReceipt[]): Page {
+/**
+ * The receipts of one declaration. `site` is the registry's public address, printed on each paper:
+ * the one thing besides the code a person needs to check it later.
+ */
+export function receiptPage(t: I18n, people: readonly PersonReceipt[], site: string): Page {
   const { m } = t;
   const n = people.length;
   const indexes = people.map((p) => p.receipt.index);
   const all = JSON.stringify({ receipts: people.map((p) => p.receipt) });
   return {
-    title: n === 1 ? m['receipt.headOne'] : m['receipt.headMany'](n),
+    title: m['title.receipt'],
+    neutralTitle: true,
+    exit: true,
     path: '/receipt',
     script: 'verify',
     body: html`<div class="receipt-page" id="receipts"${checkMessages(t)}>
 <h1>${n === 1 ? m['receipt.headOne'] : m['receipt.headMany'](n)}</h1>
-<p class="lead">${n === 1 ? m['receipt.sentenceOne'](t.number(indexes[0] ?? 0)) : m['receipt.sentenceMany'](n, entryList(t, indexes))}</p>
+<p class="lead">${n === 1 ? m['receipt.sentenceOne'](t.number(recordNumber(indexes[0] ?? 0))) : m['receipt.sentenceMany'](n, recordList(t, indexes))}</p>
 <section class="keep" aria-labelledby="keep-title">
 <h2 id="keep-title">${m['receipt.keepTitle']}</h2>
+<p class="once"><strong>${m['receipt.once']}</strong></p>
 <ul>
 <li>${m['receipt.keepProves']}</li>
 <li>${m['receipt.keepWhere']}</li>
@@ -90,8 +115,18 @@ export function receiptPage(t: I18n, people: readonly PersonReceipt[]): Page {
 <noscript><p>${m['receipt.printNoScript']}</p></noscript>
 ${n > 1 ? html`<form method="post" action="${t.path('/receipt/download')}"><input type="hidden" name="receipt" value="${all}"><button type="submit" class="secondary">${m['receipt.downloadAll']}</button></form>` : ''}
 </div>
+<p class="screen-only print-names"><label class="check" for="print-names"><input type="checkbox" id="print-names"> ${n === 1 ? m['receipt.printNameOne'] : m['receipt.printNames']}</label></p>
+<div class="screen-only traces">
+<h3>${m['receipt.tracesTitle']}</h3>
+<ul>
+<li>${m['receipt.traceHistory']}</li>
+<li>${m['receipt.traceDownloads']}</li>
+<li>${m['receipt.tracePhotos']}</li>
+<li>${m['receipt.traceScan']}</li>
+</ul>
+</div>
 </section>
-${people.map((p, i) => personCard(t, p, i, n))}
+${people.map((p, i) => personCard(t, p, i, n, site))}
 <p class="screen-only"><a href="${t.path('/erase')}">${m['erase.link']}</a> · <a href="${t.path('/receipt')}">${m['receipt.checkTitle']}</a></p>
 </div>`,
   };
@@ -128,17 +163,22 @@ export function receiptCheckPage(
       ? ''
       : answer.ok
         ? html`<div class="notice" role="status" id="check-answer">
-<p class="ok">${answer.latest === undefined ? m['check.resultPending'](t.number(answer.index), t.number(answer.signedAt)) : m['check.resultOk'](t.number(answer.index), t.number(answer.signedAt), t.number(answer.latest), answer.origin)}</p>
+<p>${m['check.byServer']}</p>
+<p class="ok">${answer.latest === undefined ? m['check.resultPending'](t.number(recordNumber(answer.index)), t.number(answer.signedAt)) : m['check.resultOk'](t.number(recordNumber(answer.index)), t.number(answer.signedAt), t.number(answer.latest), answer.origin)}</p>
 ${answer.fromCode ? html`<p>${m['check.resultCode']}</p>` : ''}
 <p>${m['check.independent']}</p>
 </div>`
-        : html`<div class="notice" role="alert" id="check-answer"><p class="bad">${answer.message}</p></div>`;
+        : html`<div class="notice" role="alert" id="check-answer"><p>${m['check.byServer']}</p><p class="bad">${answer.message}</p></div>`;
   return {
     title: m['receipt.checkTitle'],
+    neutralTitle: true,
+    exit: true,
     path: '/receipt',
     script: 'verify',
     body: html`<h1>${m['receipt.checkTitle']}</h1>
 <p>${m['check.intro']}</p>
+<noscript><p>${m['check.serverNote']}</p></noscript>
+<p class="local-note" hidden>${m['check.localNote']}</p>
 ${result}
 <form id="check-form" method="post" action="${t.path('/receipt')}"${checkMessages(t)}>
 <label for="receipt-input">${m['check.input']}</label>

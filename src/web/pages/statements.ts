@@ -1,22 +1,34 @@
-import { ORGS, type Publication, type PublicationQuery, REGIONS } from '../../registry/index.ts';
+import { type Publication, type PublicationQuery, statementMonth } from '../../registry/index.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
-import { regionName } from '../regions-names.ts';
 
 /** What a visitor filters statements by (the store's query, without its page size). */
-export type StatementQuery = Omit<PublicationQuery, 'limit' | 'before' | 'olderThan' | 'offset'> & {
+export type StatementQuery = Pick<PublicationQuery, 'text' | 'year'> & {
   /** The page, from 1, newest approval first. Pages go by position, never by entry number. */
   readonly page: number;
 };
 
+/** `2026年12月`, `December 2026`: all a statement shows of when its entry was made. */
+function monthName(t: I18n, month: string): string {
+  return new Intl.DateTimeFormat(t.locale, {
+    year: 'numeric',
+    month: 'long',
+    timeZone: 'UTC',
+  }).format(new Date(`${month}-01T00:00:00Z`));
+}
+
+/**
+ * Statements as the public sees them: the text, the name and the month, nothing else of the entry
+ * (no day, organisations or region), so that each matches every entry of its month (crowd.ts).
+ */
 export function statementList(t: I18n, list: readonly Publication[]): Html {
   const { m } = t;
   return html`${list.map(
     (
       p,
     ) => html`<blockquote lang="${/[\u3400-\u9fff]/.test(p.statement) ? (t.locale === 'en' ? 'zh' : t.locale) : t.locale}"><p>${p.statement}</p>
-<footer>${p.nameKind === 'alias' ? m['statements.byAlias'](p.name) : p.name} · ${p.orgs.map((o) => m[`org.${o as 'party'}`]).join(m['list.separator'])}${p.region ? html` · ${regionName(p.region, t.locale)}` : ''} · <time datetime="${p.day}">${p.day}</time></footer></blockquote>`,
+<footer>${p.nameKind === 'alias' ? m['statements.byAlias'](p.name) : p.name} · <time datetime="${statementMonth(p.day)}">${monthName(t, statementMonth(p.day))}</time></footer></blockquote>`,
   )}`;
 }
 
@@ -35,8 +47,6 @@ export function statementsPage(
   const params = (page: number) => {
     const p = new URLSearchParams();
     if (q.text) p.set('q', q.text);
-    if (q.org) p.set('org', q.org);
-    if (q.region) p.set('region', q.region);
     if (q.year) p.set('year', String(q.year));
     if (page > 1) p.set('page', String(page));
     return p.toString();
@@ -47,8 +57,6 @@ export function statementsPage(
     body: html`<h1>${m['statements.title']}</h1>
 <form method="get" action="${t.path('/statements')}" role="search">
 <label for="q">${m['statements.search']}</label><input type="text" id="q" name="q" value="${q.text ?? ''}">
-<label for="org">${m['statements.org']}</label><select id="org" name="org"><option value="">${m['statements.any']}</option>${ORGS.map((o) => html`<option value="${o}"${q.org === o ? html` selected` : ''}>${m[`org.${o}`]}</option>`)}</select>
-<label for="region">${m['declare.region']}</label><select id="region" name="region"><option value="">${m['statements.any']}</option>${REGIONS.map(([c]) => html`<option value="${c}"${q.region === c ? html` selected` : ''}>${regionName(c, t.locale)}</option>`)}</select>
 <label for="year">${m['statements.year']}</label><select id="year" name="year"><option value="">${m['statements.any']}</option>${years.map((y) => html`<option${q.year === y ? html` selected` : ''}>${y}</option>`)}</select>
 <p><button type="submit">${m['statements.filter']}</button></p>
 </form>
