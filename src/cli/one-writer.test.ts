@@ -25,9 +25,8 @@ test('a second serve, an import or admin void on a served data directory is refu
   const first = await startServer(env);
   try {
     assert.equal((await declare(first.url, 'a')).status, 201);
-    const started = Date.now();
+    // Refused at once: it exits instead of waiting for the lock (a wait would hang this test).
     const second = await runCli({ ...env, PORT: '0', TUIDANG_POW: 'off' }, 'serve');
-    assert.ok(Date.now() - started < 10_000, 'refused within seconds');
     assert.equal(second.code, 1, second.stderr);
     assert.match(second.stderr, /another tuidang process .* is writing the registry in /);
     assert.match(second.stderr, /tuidang\.lock/);
