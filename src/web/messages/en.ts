@@ -43,7 +43,9 @@ export const en = {
   'home.noStatements': 'No statements have been published yet.',
   'home.chart': 'Declarations per month',
   'home.chartDesc': (bars: number) =>
-    `One bar for each of the ${bars} months since the first declaration: imported history and declarations made on this site apart.`,
+    plural.select(bars) === 'one'
+      ? 'One bar for the month of the first declaration: imported history and declarations made on this site apart.'
+      : `One bar for each of the ${bars} months since the first declaration: imported history and declarations made on this site apart.`,
   'chart.month': 'Month',
   'chart.count': 'Declarations',
   'declare.title': 'Declare your withdrawal',
@@ -354,7 +356,9 @@ export const en = {
   'home.importedNote': 'records from before this site, imported by its operators',
   'home.chartYears': 'Declarations per year',
   'home.chartYearsDesc': (bars: number) =>
-    `One bar for each of the ${bars} years since the first declaration: imported history and declarations made on this site apart.`,
+    plural.select(bars) === 'one'
+      ? 'One bar for the year of the first declaration: imported history and declarations made on this site apart.'
+      : `One bar for each of the ${bars} years since the first declaration: imported history and declarations made on this site apart.`,
   'chart.table': 'The figures as a table',
   'stats.channel': 'Channel',
   'stats.region': 'Region',
