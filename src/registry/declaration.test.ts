@@ -64,3 +64,9 @@ for (const [what, body, pointer] of cases) {
 test('names at the limit are counted in characters, not UTF-16 units', () => {
   assert.equal(parseSubmission(one({ name: '𠀀'.repeat(64) })).declarants[0]?.name.length, 128);
 });
+
+test('language tags are case-insensitive: the URL spelling zh-hans is zh-Hans', () => {
+  assert.equal(parseSubmission({ ...one({}), language: 'zh-hans' }).language, 'zh-Hans');
+  assert.equal(parseSubmission({ ...one({}), language: 'ZH-HANT' }).language, 'zh-Hant');
+  assert.throws(() => parseSubmission({ ...one({}), language: 'zh' }), ValidationError);
+});

@@ -193,7 +193,11 @@ export function parseSubmission(body: unknown, channel: Channel = 'web'): Submis
       { pointer: '', detail: 'the body must be a JSON object with language and declarants' },
     ]);
   unknownFields(body, ['language', 'declarants'], '', problems);
-  if (!LANGUAGES.includes(body.language as Language))
+  // Language tags are case-insensitive (BCP 47): zh-hans, the site's own URL spelling, is zh-Hans.
+  const language = LANGUAGES.find(
+    (l) => typeof body.language === 'string' && l.toLowerCase() === body.language.toLowerCase(),
+  );
+  if (language === undefined)
     problems.push({ pointer: '/language', detail: 'language must be zh-Hans, zh-Hant or en' });
   if (!CHANNELS.includes(channel))
     problems.push({ pointer: '/channel', detail: 'unknown channel' });
@@ -219,5 +223,5 @@ export function parseSubmission(body: unknown, channel: Channel = 'web'): Submis
     });
   }
   if (problems.length > 0) throw new ValidationError(problems);
-  return { language: body.language as Language, channel, declarants };
+  return { language: language as Language, channel, declarants };
 }
