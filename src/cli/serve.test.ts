@@ -11,8 +11,8 @@ test('serve --help lists every environment variable of the README and of the con
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const config = readFileSync(new URL('../config/config.ts', import.meta.url), 'utf8');
   const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## The site'));
-  const documented = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1] as string);
-  const read = [...config.matchAll(/env\.([A-Z_]{3,})|'([A-Z][A-Z_]{3,})'/g)].map(
+  const documented = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1] as string);
+  const read = [...config.matchAll(/env\.([A-Z][A-Z0-9_]{2,})|'([A-Z][A-Z0-9_]{3,})'/g)].map(
     (m) => (m[1] ?? m[2]) as string,
   );
   assert.ok(documented.length > 15 && read.length > 15, 'found the table and the settings');

@@ -48,6 +48,8 @@ Configuration comes from the environment:
   TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
   TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)
+  TUIDANG_VOLUNTEER_2FA    required (default) or optional: whether volunteers must sign in with a
+                           second factor too (administrators and moderators always must)
   TUIDANG_OPERATOR         who runs this registry, named on the home and about pages
   TUIDANG_CONTACT          an email or https:// address to reach the operator
   TUIDANG_SOURCE_URL       where this deployment's source code is published (linked from /about)
