@@ -66,8 +66,8 @@ export const admin: Command = {
     if (indexes.length === 0 || indexes.some((n) => Number.isNaN(n)))
       throw new CliError('give the indexes of the entries to void');
     // The same path as the administrators' page of a running server: Declarations.void.
-    return withLogWriter(async ({ store, origin, signer, witnesses }) => {
-      const sequencer = await Sequencer.open(store, { origin, signer, witnesses });
+    return withLogWriter(async ({ store, origin, signer }) => {
+      const sequencer = await Sequencer.open(store, { origin, signer });
       try {
         const treeSize = await sequencer.void(indexes, reason);
         console.log(

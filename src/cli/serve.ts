@@ -36,8 +36,9 @@ Configuration comes from the environment:
                            pages print (needed with SMTP_URL; default http://HOST:PORT, for local use)
   METRICS_LISTEN           host:port of a separate, private listener for the metrics
   METRICS_TOKEN            serve /metrics to requests with "Authorization: Bearer <token>"
-  TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
+  TUIDANG_WITNESSES        witnesses that cosign each publication: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
+  TUIDANG_WITNESS_REQUIRED cosignatures without which nothing is published (default 0: best effort)
   TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)
 
 docs/operations.md explains each in context: proxies, backups, keys, clusters, witnesses.`;

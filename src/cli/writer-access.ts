@@ -1,9 +1,8 @@
 // Commands that write to the log outside `tuidang serve` (import, admin): the store, signing key
-// and witnesses of the environment, and, with PostgreSQL, the sequencer's lock for the duration.
+// of the environment, and, with PostgreSQL, the sequencer's lock for the duration.
 
 import { loadSignerKey, readConfig } from '../config/index.ts';
 import { type NoteSigner, parseSignerKey, signerFromKey } from '../log/index.ts';
-import type { WitnessesOptions } from '../sequencer/index.ts';
 import {
   DATABASE_FILE,
   hasDatabase,
@@ -19,7 +18,6 @@ export interface LogAccess {
   readonly signer: NoteSigner;
   /** The signing key's seed, from which the site's other secrets derive. */
   readonly seed: Uint8Array;
-  readonly witnesses: WitnessesOptions | undefined;
 }
 
 export interface AccessOptions {
@@ -63,7 +61,6 @@ export async function withLogWriter<T>(
       origin: key.name,
       signer: signerFromKey(skey),
       seed: key.key,
-      witnesses: config.witnesses,
     });
   } finally {
     await lock?.release().catch(() => {});

@@ -178,6 +178,7 @@ function readWitnesses(env: NodeJS.ProcessEnv): WitnessesOptions | undefined {
   return {
     witnesses,
     quorum: int(env, 'TUIDANG_WITNESS_QUORUM', witnesses.length, 1, witnesses.length),
+    required: int(env, 'TUIDANG_WITNESS_REQUIRED', 0, 0, witnesses.length),
     timeoutMs: int(env, 'TUIDANG_WITNESS_TIMEOUT', 1000, 0, 60000),
   };
 }

@@ -1,7 +1,13 @@
 export type { Receipt } from '../registry/index.ts';
 export { ClusterSequencer, NotSequencingError } from './cluster.ts';
 export { IdempotencyKeyError, keyIdOf } from './idempotency.ts';
-export { type Clock, Publisher, publishedView, systemClock } from './publisher.ts';
+export {
+  type Clock,
+  type PublicationStatus,
+  Publisher,
+  publishedView,
+  systemClock,
+} from './publisher.ts';
 export { randomBytesFromPool } from './random.ts';
 export {
   type Declarations,

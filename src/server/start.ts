@@ -55,7 +55,6 @@ export async function startRegistry(config: Config): Promise<Registry> {
     origin: config.origin,
     signer: signerFromKey(skey),
     delayMs: config.sequenceDelayMs,
-    witnesses: config.witnesses,
     logger,
     metrics,
   };
@@ -70,7 +69,6 @@ export async function startRegistry(config: Config): Promise<Registry> {
               dataDir: config.dataDir,
               origin: config.origin,
               skey,
-              witnesses: config.witnesses,
               delayMs: config.sequenceDelayMs,
             },
             telemetry({ logger, metrics }),
@@ -81,10 +79,15 @@ export async function startRegistry(config: Config): Promise<Registry> {
     throw e;
   }
   depth = () => sequencer.poolDepth;
-  // The public reads the log as of the last publication; receipts are answered at once.
+  // The public reads the log as of the last publication; receipts are answered at once. The
+  // witnesses cosign publications only; in a cluster the sequencing node publishes, and the others
+  // serve what it recorded for the same instant.
+  const cluster = sequencer instanceof ClusterSequencer ? sequencer : undefined;
   const publisher = await Publisher.start(store, {
     intervalMs: config.publishIntervalSeconds * 1000,
     telemetry: telemetry({ logger, metrics }),
+    witnesses: config.witnesses,
+    ...(cluster ? { leads: () => cluster.isLeader } : {}),
   });
   const pow =
     config.pow &&
@@ -95,6 +98,13 @@ export async function startRegistry(config: Config): Promise<Registry> {
       load: () => sequencer.poolDepth / 1000,
       spendOnce: (token, expiresAtMs) => store.cluster.spendOnce('pow', token, expiresAtMs),
     });
+  const newsletter = config.smtpUrl
+    ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key, {
+        logger,
+        spendOnce: (token, expiresAtMs) =>
+          store.cluster.spendOnce('newsletter', token, expiresAtMs),
+      })
+    : undefined;
   const app = await buildApp({
     store: publishedView(store, publisher),
     sequencer,
@@ -107,13 +117,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     connectionsPerAddress: config.connectionsPerAddress,
     metricsToken: config.metricsToken,
     pow,
-    newsletter: config.smtpUrl
-      ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key, {
-          logger,
-          spendOnce: (token, expiresAtMs) =>
-            store.cluster.spendOnce('newsletter', token, expiresAtMs),
-        })
-      : undefined,
+    newsletter,
     publicUrl: config.publicUrl,
     witnesses: config.witnesses?.witnesses,
     trustProxy: config.trustProxy,
@@ -135,6 +139,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     publisher,
     async close() {
       publisher.close();
+      newsletter?.close();
       await sequencer.close();
       await app.close();
       if (metricsListener) await new Promise((r) => metricsListener.close(r));
