@@ -79,6 +79,8 @@ export class Publisher {
   #published: LogState;
   #at = 0;
   #withheld = false;
+  /** The publication served was not shown to the witnesses (the first start's): show the next. */
+  #uncosigned = false;
   #running: Promise<void> | undefined;
   #cancel: () => void = () => {};
   #closed = false;
@@ -101,14 +103,24 @@ export class Publisher {
 
   /**
    * Serves the last publication recorded, if any (what was committed since comes at the next
-   * instant); a log never published before is published at once. Then publishes at every
-   * multiple of the interval.
+   * instant); a log never published before is published at once, without asking the witnesses
+   * (their timestamp would be the start's second): they cosign it at the next instant. Then
+   * publishes at every multiple of the interval.
    */
   static async start(store: LogStore, opts: PublisherOptions): Promise<Publisher> {
-    const p = new Publisher(store, await store.state(), opts);
     const stored = await store.publication();
-    if (stored !== undefined) p.#adopted(stored);
-    else if (p.#leads()) await p.publish();
+    const p = new Publisher(
+      store,
+      stored
+        ? { treeSize: stored.treeSize, checkpoint: stored.checkpoint, totals: stored.totals }
+        : await store.state(),
+      opts,
+    );
+    if (stored !== undefined) p.#at = stored.at;
+    else if (p.#leads()) {
+      p.#uncosigned = p.#witnesses !== undefined && opts.intervalMs > 0;
+      await p.publish();
+    }
     if (opts.intervalMs > 0) p.#schedule();
     return p;
   }
@@ -185,7 +197,9 @@ export class Publisher {
     let checkpoint = state.checkpoint;
     let cosignatures = 0;
     const fresh = state.treeSize > this.#published.treeSize || this.#at === 0;
-    if (fresh && this.#witnesses !== undefined) {
+    // Not at a first start (#at 0): the witnesses' timestamp would be the start's second.
+    const first = this.#uncosigned && this.#at === 0;
+    if (this.#witnesses !== undefined && !first && (fresh || this.#uncosigned)) {
       ({ note: checkpoint, cosignatures } = await this.#witnesses.cosign(
         state.checkpoint,
         state.treeSize,
@@ -203,6 +217,7 @@ export class Publisher {
         );
         return;
       }
+      this.#uncosigned = false;
     } else if (!fresh) {
       checkpoint = this.#published.checkpoint ?? checkpoint;
     }
