@@ -344,7 +344,8 @@ export const en = {
   'about.never.unpublished': 'the names and statements of people who did not agree to publication',
   'about.never.receipts':
     'receipts in readable form, or the secret in them that ties an entry to a person',
-  'about.never.ip': 'IP addresses, browser details or the time of day of a declaration',
+  'about.never.ip':
+    'IP addresses, browser details or the moment of a declaration: at most which publication first showed it, which everyone could see anyway',
   'staff.signedOut': 'You are signed out.',
   // Error pages: a page that failed, by what the visitor can do (src/web/pages/error.ts)
   'errorPage.title': 'Something went wrong',
