@@ -164,7 +164,8 @@ export class Publisher {
     const instant = this.#clock.now();
     const run = (async () => {
       try {
-        if (this.#leads()) await this.#publishHere(instant);
+        // With every commit public at once (interval 0) each node publishes what it reads.
+        if (this.#intervalMs === 0 || this.#leads()) await this.#publishHere(instant);
         else await this.#adopt(instant);
         this.#failures.succeeded('publishing');
       } catch (e) {
