@@ -68,6 +68,7 @@ const MIGRATIONS = [
    UPDATE spent_tokens SET expires = ((expires + 3599999) / 3600000) * 3600;
    UPDATE audit_log SET at = (at / 3600) * 3600;
    UPDATE staff_sessions SET expires = ((expires + 3599) / 3600) * 3600;
+   UPDATE subscribers SET expires = ((expires + 3599) / 3600) * 3600;
    DELETE FROM subscribers WHERE status = 'unsubscribed';`,
 ];
 

@@ -123,6 +123,7 @@ const MIGRATIONS = [
    CREATE INDEX spent_tokens_expires ON spent_tokens (expires);
    UPDATE audit_log SET at = (at / 3600) * 3600;
    UPDATE staff_sessions SET expires = ((expires + 3599) / 3600) * 3600;
+   UPDATE subscribers SET expires = ((expires + 3599) / 3600) * 3600;
    DELETE FROM subscribers WHERE status = 'unsubscribed';`,
 ];
 
