@@ -43,7 +43,7 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly newsletterFrom: string;
   readonly publicUrl: string | undefined;
-  /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
+  /** Witnesses that cosign each publication (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
 }
 

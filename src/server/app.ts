@@ -55,7 +55,7 @@ export interface AppOptions {
   readonly pow?: ProofOfWork | undefined;
   readonly newsletter?: Newsletter | undefined;
   readonly publicUrl?: string | undefined;
-  /** The witnesses configured, for the about page (the sequencer asks them to cosign). */
+  /** The witnesses configured, for the about page (the publisher asks them to cosign). */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
   /** The clock of the staff pages, in milliseconds (tests move it instead of sleeping). */
   readonly now?: () => number;
