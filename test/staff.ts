@@ -43,17 +43,22 @@ export async function addStaff(
   store: Store,
   ...accounts: ReadonlyArray<readonly [string, StaffRole]>
 ): Promise<void> {
+  await addStaffSealedBy(PROCESS_STAFF_SECRET, store, ...accounts);
+}
+
+/** {@link addStaff} for a registry with its own staff secret (startRegistry's, from its key). */
+export async function addStaffSealedBy(
+  secret: Uint8Array,
+  store: Store,
+  ...accounts: ReadonlyArray<readonly [string, StaffRole]>
+): Promise<void> {
   for (const [username, role] of accounts) {
     await store.createStaffUser({
       username,
       role,
       passwordHash: await hashPassword(`${username} password 12`),
     });
-    await store.setSecondFactor(
-      username,
-      seal(PROCESS_STAFF_SECRET, 'totp', username, totpKeyOf(username)),
-      [],
-    );
+    await store.setSecondFactor(username, seal(secret, 'totp', username, totpKeyOf(username)), []);
   }
 }
 

@@ -90,8 +90,8 @@ export const admin: Command = {
       throw new CliError('give the indexes of the entries to void');
     // The same path as the administrators' page of a running server: Declarations.void.
     return withLogWriter(
-      async ({ store, origin, signer, witnesses }) => {
-        const sequencer = await Sequencer.open(store, { origin, signer, witnesses });
+      async ({ store, origin, signer }) => {
+        const sequencer = await Sequencer.open(store, { origin, signer });
         try {
           const treeSize = await sequencer.void(indexes, reason);
           console.log(

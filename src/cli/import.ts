@@ -50,14 +50,13 @@ export const importCommand: Command = {
     }
     const rejectsPath = parsed.values.rejects ?? `${file}.rejects`;
     return withLogWriter(
-      async ({ store, origin, signer, witnesses }) => {
+      async ({ store, origin, signer }) => {
         const bar = progressBar('importing');
         const started = Date.now();
         const summary = await importFile({
           store,
           origin,
           signer,
-          witnesses,
           file,
           format,
           rejectsPath,

@@ -45,8 +45,9 @@ Configuration comes from the environment:
                            header: an onion service (HiddenServiceExportCircuitID haproxy), HAProxy
   METRICS_LISTEN           host:port of a separate, private listener for the metrics
   METRICS_TOKEN            serve /metrics to requests with "Authorization: Bearer <token>"
-  TUIDANG_WITNESSES        witnesses that cosign checkpoints: "URL VKEY" pairs separated by ";"
+  TUIDANG_WITNESSES        witnesses that cosign each publication: "URL VKEY" pairs separated by ";"
   TUIDANG_WITNESS_QUORUM   cosignatures to wait for (default: all witnesses)
+  TUIDANG_WITNESS_REQUIRED cosignatures without which nothing is published (default 0: best effort)
   TUIDANG_WITNESS_TIMEOUT  longest wait for them in milliseconds (default 1000)
   TUIDANG_VOLUNTEER_2FA    required (default) or optional: whether volunteers must sign in with a
                            second factor too (administrators and moderators always must)

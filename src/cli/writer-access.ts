@@ -13,7 +13,6 @@ import {
   rawPublicKey,
   signerFromKey,
 } from '../log/index.ts';
-import type { WitnessesOptions } from '../sequencer/index.ts';
 import {
   checkLogKey,
   DATABASE_FILE,
@@ -34,7 +33,6 @@ export interface LogAccess {
   readonly vkey: string;
   /** The signing key's seed, from which the site's other secrets derive. */
   readonly seed: Uint8Array;
-  readonly witnesses: WitnessesOptions | undefined;
 }
 
 export interface AccessOptions {
@@ -96,7 +94,6 @@ export async function withLogWriter<T>(
       origin: key.name,
       signer: signerFromKey(skey),
       seed: key.key,
-      witnesses: config.witnesses,
     });
   } finally {
     await lock?.release().catch(() => {});

@@ -61,7 +61,7 @@ export interface Config {
    * refuses to sign or publish if it has seen more of the log than the database holds.
    */
   readonly mirror: string | undefined;
-  /** Witnesses that cosign each checkpoint (TUIDANG_WITNESSES), if any. */
+  /** Witnesses that cosign each publication (TUIDANG_WITNESSES), if any. */
   readonly witnesses: WitnessesOptions | undefined;
   /** Migrate an existing database to this program's schema (TUIDANG_MIGRATE=yes), once backed up. */
   readonly migrate: boolean;
@@ -353,6 +353,7 @@ function readWitnesses(env: NodeJS.ProcessEnv): WitnessesOptions | undefined {
   return {
     witnesses,
     quorum: int(env, 'TUIDANG_WITNESS_QUORUM', witnesses.length, 1, witnesses.length),
+    required: int(env, 'TUIDANG_WITNESS_REQUIRED', 0, 0, witnesses.length),
     timeoutMs: int(env, 'TUIDANG_WITNESS_TIMEOUT', 1000, 0, 60000),
   };
 }

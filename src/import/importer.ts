@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { NoteSigner } from '../log/index.ts';
 import { utcDay } from '../registry/index.ts';
-import { LogWriter, type WitnessesOptions } from '../sequencer/index.ts';
+import { LogWriter } from '../sequencer/index.ts';
 import type { Store } from '../store/index.ts';
 import type { PackedBatch } from './batch.ts';
 import { lineChunks } from './chunks.ts';
@@ -21,7 +21,6 @@ export interface ImportOptions {
   readonly store: Store;
   readonly origin: string;
   readonly signer: NoteSigner;
-  readonly witnesses?: WitnessesOptions | undefined;
   readonly file: string;
   /** `ndjson` (one JSON object a line) or `csv` (a header row with the same field names). */
   readonly format: 'ndjson' | 'csv';
@@ -166,7 +165,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   const total = (await stat(opts.file)).size;
   const source = await sourceId(opts.file);
   const cursor = await store.importCursor(source);
-  const writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses);
+  const writer = new LogWriter(store, opts.origin, opts.signer);
   await writer.reload();
   const options: ReadOptions = {
     file: opts.file,

@@ -121,7 +121,7 @@ export class ClusterSequencer implements Declarations {
     this.#queue = store.cluster;
     this.#opts = withDefaults(opts);
     const t = this.#opts.telemetry;
-    this.#writer = new LogWriter(store, opts.origin, opts.signer, opts.witnesses, t);
+    this.#writer = new LogWriter(store, opts.origin, opts.signer, t);
     this.#commitFailures = new FailureRun(t, 'commit');
     this.#answerFailures = new FailureRun(t, 'answer');
     this.#leadFailures = new FailureRun(t, 'lead');
@@ -333,16 +333,17 @@ export class ClusterSequencer implements Declarations {
         }));
         local = [];
         // Answered while the next batch commits; handed back to #collect if finishing fails.
-        void this.#answer(answered, appended.readTiles, async () => appended.checkpoint).catch(
-          (e: unknown) => {
-            this.#answerFailures.failed(
-              `answering ${count(answered.length, 'request', 'requests')} of tree size ${appended.treeSize} failed`,
-              e,
-              `retrying in ${POLL_MS} ms`,
-            );
-            this.#handBack(answered.map(({ id, w }) => ({ id, w })));
-          },
-        );
+        void this.#answer(answered, appended.readTiles, async () => ({
+          treeSize: appended.treeSize,
+          note: appended.checkpoint,
+        })).catch((e: unknown) => {
+          this.#answerFailures.failed(
+            `answering ${count(answered.length, 'request', 'requests')} of tree size ${appended.treeSize} failed`,
+            e,
+            `retrying in ${POLL_MS} ms`,
+          );
+          this.#handBack(answered.map(({ id, w }) => ({ id, w })));
+        });
         // Rows of this node that went the long way are answered without waiting for the notice.
         if (rows.some((r) => this.#waiting.has(r.id))) void this.#collect();
       }
@@ -429,10 +430,10 @@ export class ClusterSequencer implements Declarations {
       Buffer.from(c.salt, 'base64'),
     );
     const cores = receiptCores(row.entries, salts, row.indexes);
-    const checkpoint = await this.#store.checkpointAt(row.treeSize);
+    const checkpoint = await this.#store.checkpointFrom(row.treeSize);
     if (checkpoint === undefined)
-      throw new TuidangError('corrupt', `no checkpoint stored for tree size ${row.treeSize}`);
-    return receipts(this.#store.readTiles, row.treeSize, checkpoint, cores);
+      throw new TuidangError('corrupt', `no checkpoint stored from tree size ${row.treeSize}`);
+    return receipts(this.#store.readTiles, checkpoint.treeSize, checkpoint.note, cores);
   }
 
   async #accept(s: Submission, idempotency: IdempotencyInfo | undefined): Promise<Receipt[]> {
@@ -528,7 +529,10 @@ export class ClusterSequencer implements Declarations {
       );
       if (rows.length === 0) return;
       // One read of each checkpoint, and of each tile, for all these receipts.
-      const checkpoints = new Map<number, Promise<string | undefined>>();
+      const checkpoints = new Map<
+        number,
+        Promise<{ treeSize: number; note: string } | undefined>
+      >();
       await this.#answer(
         rows.map((row) => ({
           id: row.id,
@@ -540,7 +544,7 @@ export class ClusterSequencer implements Declarations {
         (treeSize) => {
           let c = checkpoints.get(treeSize);
           if (c === undefined) {
-            c = this.#store.checkpointAt(treeSize);
+            c = this.#store.checkpointFrom(treeSize);
             checkpoints.set(treeSize, c);
           }
           return c;
@@ -568,7 +572,7 @@ export class ClusterSequencer implements Declarations {
   async #answer(
     done: ReadonlyArray<{ id: number; w: Waiting; indexes: number[]; treeSize: number }>,
     readTiles: ReadTiles,
-    checkpointAt: (treeSize: number) => Promise<string | undefined>,
+    checkpointFrom: (treeSize: number) => Promise<{ treeSize: number; note: string } | undefined>,
   ): Promise<void> {
     const now = unixNow(this.#opts);
     const cores = done.map((d) => receiptCores(d.w.entries, d.w.salts, d.indexes));
@@ -588,15 +592,22 @@ export class ClusterSequencer implements Declarations {
     const caches = new Map<number, NodeCache>();
     const built = await Promise.allSettled(
       done.map(async (d, i) => {
-        const checkpoint = await checkpointAt(d.treeSize);
+        // The commit's checkpoint, or the first kept after it if a later commit replaced it.
+        const checkpoint = await checkpointFrom(d.treeSize);
         if (checkpoint === undefined)
-          throw new TuidangError('corrupt', `no checkpoint stored for tree size ${d.treeSize}`);
-        let cache = caches.get(d.treeSize);
+          throw new TuidangError('corrupt', `no checkpoint stored from tree size ${d.treeSize}`);
+        let cache = caches.get(checkpoint.treeSize);
         if (cache === undefined) {
           cache = new Map();
-          caches.set(d.treeSize, cache);
+          caches.set(checkpoint.treeSize, cache);
         }
-        return receipts(readTiles, d.treeSize, checkpoint, cores[i] as ReceiptCore[], cache);
+        return receipts(
+          readTiles,
+          checkpoint.treeSize,
+          checkpoint.note,
+          cores[i] as ReceiptCore[],
+          cache,
+        );
       }),
     );
     await finished;

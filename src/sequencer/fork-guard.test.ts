@@ -1,6 +1,6 @@
 // A log restored from an older copy, against a real witness that has cosigned more of it: the
-// witness's 409 tells its size, refuseFork refuses, and at run time the sequencer says so and
-// counts it (stage "fork").
+// witness's 409 tells its size, refuseFork refuses, and at run time the publisher (which asks the
+// witnesses at each publication) says so and counts it (stage "fork").
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import pino from 'pino';
@@ -17,8 +17,9 @@ import { parseSubmission } from '../registry/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildWitnessApp, WitnessState } from '../witness/index.ts';
 import { ForkError, refuseFork, witnessSightings } from './fork-guard.ts';
+import { Publisher } from './publisher.ts';
 import { Sequencer } from './sequencer.ts';
-import type { Stage } from './telemetry.ts';
+import { type Stage, telemetry } from './telemetry.ts';
 
 const origin = 'fork.example/log';
 const seed = new Uint8Array(32).fill(3);
@@ -39,8 +40,10 @@ const submission = parseSubmission({
 
 test('a witness that cosigned more than the store holds: refused at start, reported at run time', async () => {
   const store = new MemoryStore();
-  const seq = await Sequencer.open(store, { origin, signer, delayMs: 0, witnesses });
+  const seq = await Sequencer.open(store, { origin, signer, delayMs: 0 });
   for (let i = 0; i < 4; i++) await seq.submit(submission);
+  // Witnesses cosign publications: this one shows them tree size 4.
+  (await Publisher.start(store, { intervalMs: 0, witnesses })).close();
   await seq.close();
   const seen = await witnessSightings(
     witnesses.witnesses,
@@ -54,15 +57,17 @@ test('a witness that cosigned more than the store holds: refused at start, repor
   const restored = new MemoryStore();
   const lines: string[] = [];
   const failures: Stage[] = [];
-  const again = await Sequencer.open(restored, {
-    origin,
-    signer,
-    delayMs: 0,
-    witnesses,
-    logger: pino({}, { write: (s: string) => lines.push(s) }),
-    metrics: { failure: (stage) => failures.push(stage) },
-  });
+  const again = await Sequencer.open(restored, { origin, signer, delayMs: 0 });
   await again.submit(submission);
+  const publisher = await Publisher.start(restored, {
+    intervalMs: 0,
+    witnesses,
+    telemetry: telemetry({
+      logger: pino({}, { write: (s: string) => lines.push(s) }),
+      metrics: { failure: (stage) => failures.push(stage) },
+    }),
+  });
+  publisher.close();
   const state = await restored.state();
   const sightings = await witnessSightings(witnesses.witnesses, state.checkpoint ?? '', 1);
   assert.deepEqual(sightings, [{ size: 4, by: `witness ${url}` }]);

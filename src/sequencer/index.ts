@@ -8,7 +8,13 @@ export {
   witnessSightings,
 } from './fork-guard.ts';
 export { IdempotencyKeyError, keyIdOf } from './idempotency.ts';
-export { type Clock, Publisher, publishedView, systemClock } from './publisher.ts';
+export {
+  type Clock,
+  type PublicationStatus,
+  Publisher,
+  publishedView,
+  systemClock,
+} from './publisher.ts';
 export { randomBytesFromPool } from './random.ts';
 export { RecoverError, type Recovered, recoverTail, type TailSource } from './recover.ts';
 export {

@@ -25,7 +25,6 @@ import {
 } from './idempotency.ts';
 import { type Prepared, prepare, receiptCores, receipts, withIndexes } from './prepare.ts';
 import { count, reportFailure, type Telemetry, telemetry, type WriteMetrics } from './telemetry.ts';
-import type { WitnessesOptions } from './witnesses.ts';
 import { type Appended, LogWriter } from './writer.ts';
 
 /** The Idempotency-Key was used before for another request: the caller should answer 409. */
@@ -84,8 +83,6 @@ export interface SequencerOptions {
   /** Milliseconds a commit may wait to gather more declarants once the pool is not empty. */
   readonly delayMs?: number;
   readonly now?: () => Date;
-  /** Witnesses to ask for cosignatures of every new checkpoint. */
-  readonly witnesses?: WitnessesOptions | undefined;
   /** Where failures are logged (JSON lines on stdout by default). */
   readonly logger?: Logger | undefined;
   /** Told of every commit and every failure (for /metrics). */
@@ -131,9 +128,7 @@ export interface Waiting extends Prepared {
   readonly reject: (e: unknown) => void;
 }
 
-export type Resolved = Required<
-  Omit<SequencerOptions, 'now' | 'witnesses' | 'logger' | 'metrics'>
-> & {
+export type Resolved = Required<Omit<SequencerOptions, 'now' | 'logger' | 'metrics'>> & {
   now: () => Date;
   telemetry: Telemetry;
 };
@@ -194,10 +189,17 @@ export async function replayRecord(
   const record = await store.idempotency(info.keyId);
   if (record === undefined || record.expires < now) return undefined;
   if (record.requestHash !== info.requestHash) throw new IdempotencyConflictError();
-  const checkpoint = await store.checkpointAt(record.treeSize);
+  // The commit's own checkpoint is kept only until the next commit, unless it was published: the
+  // receipts are then those of the first checkpoint kept after it (the same entries and salts).
+  const checkpoint = await store.checkpointFrom(record.treeSize);
   if (checkpoint === undefined)
-    throw new TuidangError('corrupt', `no checkpoint stored for tree size ${record.treeSize}`);
-  return receipts(store.readTiles, record.treeSize, checkpoint, unseal(info.key, record.sealed));
+    throw new TuidangError('corrupt', `no checkpoint stored from tree size ${record.treeSize}`);
+  return receipts(
+    store.readTiles,
+    checkpoint.treeSize,
+    checkpoint.note,
+    unseal(info.key, record.sealed),
+  );
 }
 
 /**
@@ -254,13 +256,7 @@ export class Sequencer implements Declarations {
   private constructor(store: Store, opts: SequencerOptions) {
     this.#store = store;
     this.#opts = withDefaults(opts);
-    this.#writer = new LogWriter(
-      store,
-      opts.origin,
-      opts.signer,
-      opts.witnesses,
-      this.#opts.telemetry,
-    );
+    this.#writer = new LogWriter(store, opts.origin, opts.signer, this.#opts.telemetry);
   }
 
   /** A sequencer over `store`, starting from its latest commit. */

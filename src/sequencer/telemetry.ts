@@ -10,7 +10,6 @@ import pino, { type Logger } from 'pino';
 /** Where in the write path a failure happened: the label of the failure counter. */
 export type Stage =
   | 'commit' // integrating, signing and committing a batch
-  | 'cosign' // storing a cosigned checkpoint
   | 'witness' // a witness did not cosign
   | 'pending' // storing accepted submissions in the shared queue (cluster)
   | 'answer' // building or storing answers for sequenced submissions (cluster)
@@ -18,7 +17,8 @@ export type Stage =
   | 'listen' // the notification connection (cluster)
   | 'heartbeat' // telling the other nodes this one is alive (cluster)
   | 'reclaim' // removing the pending rows of a node that died (cluster)
-  | 'publish' // reading the state to publish
+  | 'publish' // reading, cosigning and recording a publication
+  | 'quorum' // a publication withheld: fewer cosignatures than the required quorum
   | 'fork'; // the world has seen more of the log than the database holds (a restore)
 
 /** Counts for /metrics. Every method may be a no-op. */
@@ -33,8 +33,11 @@ export interface WriteMetrics {
   treeSize(size: number): void;
   /** Pending submissions of dead nodes deleted once sequenced: their answers can't be delivered. */
   reclaimed(rows: number): void;
-  /** A publication: the public log now has this size. */
-  published?(treeSize: number): void;
+  /**
+   * A publication instant: published (with this many cosignatures) or withheld for want of the
+   * required quorum.
+   */
+  publication(outcome: 'published' | 'withheld', cosignatures: number): void;
 }
 
 export interface Telemetry {
@@ -48,6 +51,7 @@ const noMetrics: WriteMetrics = {
   leader() {},
   treeSize() {},
   reclaimed() {},
+  publication() {},
 };
 
 /** Telemetry with the given parts; a missing logger writes JSON lines to stdout, as the server's. */

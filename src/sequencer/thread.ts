@@ -58,6 +58,7 @@ const metrics: WriteMetrics = {
   leader: forward('leader'),
   treeSize: forward('treeSize'),
   reclaimed: forward('reclaimed'),
+  publication: forward('publication'),
 };
 
 let store: Store | undefined;
@@ -70,7 +71,6 @@ try {
     delayMs: data.delayMs,
     maxBatch: data.maxBatch,
     maxPool: data.maxPool,
-    witnesses: data.witnesses,
     logger,
     metrics,
   });

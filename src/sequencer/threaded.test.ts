@@ -6,19 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
-import {
-  COSIGNATURE_V1,
-  ed25519PrivateKey,
-  formatVerifierKey,
-  generateKey,
-  proveInclusion,
-  rawPublicKey,
-} from '../log/index.ts';
+import { generateKey, proveInclusion } from '../log/index.ts';
 import type { Submission } from '../registry/index.ts';
-import { openStore } from '../store/index.ts';
+import { databasePath, openStore } from '../store/index.ts';
 import { SequencingError } from './sequencer.ts';
 import { telemetry } from './telemetry.ts';
 import { ThreadedSequencer } from './threaded.ts';
@@ -37,9 +31,7 @@ const family = (n: number): Submission => ({
   })),
 });
 
-async function open(
-  extra: { witnesses?: Parameters<typeof ThreadedSequencer.open>[1]['witnesses'] } = {},
-) {
+async function open() {
   const dataDir = mkdtempSync(join(tmpdir(), 'tuidang-threaded-'));
   const store = openStore({ dataDir });
   const lines: Array<Record<string, unknown>> = [];
@@ -63,12 +55,12 @@ async function open(
       dataDir,
       origin: ORIGIN,
       skey: generateKey(ORIGIN).skey,
-      witnesses: extra.witnesses,
       delayMs: 2,
     },
     t,
   );
   return {
+    dataDir,
     store,
     sequencer,
     lines,
@@ -171,28 +163,23 @@ test('close answers what was taken before it, then refuses', async () => {
 });
 
 test("the thread's log lines go through the main thread's logger", async () => {
-  // A witness that cannot be reached: the writer, on its thread, logs that it did not cosign.
-  const down = formatVerifierKey(
-    'down.example/w',
-    COSIGNATURE_V1,
-    rawPublicKey(ed25519PrivateKey(new Uint8Array(32).fill(1))),
-  );
-  const r = await open({
-    witnesses: {
-      witnesses: [{ url: 'http://127.0.0.1:9', vkey: down }],
-      quorum: 1,
-      timeoutMs: 200,
-    },
-  });
+  // Another connection holds the database's write lock past the busy timeout: the writer, on its
+  // thread, logs that the commit failed.
+  const r = await open();
+  const blocker = new DatabaseSync(databasePath(r.dataDir));
   try {
-    await r.sequencer.submit(family(1));
-    for (let i = 0; i < 100 && !r.lines.some((l) => l.stage === 'witness'); i++)
+    blocker.exec('BEGIN IMMEDIATE');
+    const waiting = r.sequencer.submit(family(1)).catch(() => undefined);
+    for (let i = 0; i < 500 && !r.lines.some((l) => l.stage === 'commit'); i++)
       await new Promise((done) => setTimeout(done, 20));
-    const line = r.lines.find((l) => l.stage === 'witness');
+    blocker.exec('ROLLBACK');
+    await waiting;
+    const line = r.lines.find((l) => l.stage === 'commit');
     assert.ok(line, JSON.stringify(r.lines));
     assert.equal(line.service, 'tuidang', "written by the main thread's logger");
     assert.equal(line.level, 50);
   } finally {
+    blocker.close();
     await r.close();
   }
 });

@@ -23,7 +23,6 @@ import {
   SequencingError,
 } from './sequencer.ts';
 import { reportFailure, type Stage, type Telemetry } from './telemetry.ts';
-import type { WitnessesOptions } from './witnesses.ts';
 import { VoidError } from './writer.ts';
 
 /** What the sequencer's thread is started with: plain data (a signer is made from the key). */
@@ -32,7 +31,6 @@ export interface ThreadData {
   readonly origin: string;
   /** The log's signing key (a note signer key). */
   readonly skey: string;
-  readonly witnesses: WitnessesOptions | undefined;
   readonly delayMs: number;
   readonly maxBatch?: number | undefined;
   readonly maxPool?: number | undefined;

@@ -1,8 +1,11 @@
-// Getting witness cosignatures for each new checkpoint (c2sp.org/tlog-witness). Each witness gets
-// the log's checkpoints in order, one request at a time, with a consistency proof from the size it
-// last cosigned; a witness that falls behind skips to the newest. The sequencer waits for a quorum
-// at most `timeoutMs`, and never for a witness that is failing: a witness that is down never stops
-// declarations, it only leaves checkpoints without its cosignature until it answers again.
+// Getting witness cosignatures for each publication (c2sp.org/tlog-witness). Witnesses are asked
+// only for the checkpoint about to be published, at a publication instant (publisher.ts), so no
+// cosignature carries the time of a commit. Each witness gets the log's checkpoints in order, one
+// request at a time, with a consistency proof from the size it last cosigned; a witness that falls
+// behind skips to the newest. The publisher waits for a quorum at most `timeoutMs`, and never for
+// a witness that is failing. A witness that is down never stops declarations: receipts do not wait
+// for witnesses. With a required quorum (`required`), a checkpoint without that many cosignatures
+// is not published at all, and the public log stays where it was until they answer again.
 import { TuidangError } from '../errors/index.ts';
 import {
   formatAddCheckpoint,
@@ -30,6 +33,11 @@ export interface WitnessesOptions {
   readonly witnesses: readonly WitnessConfig[];
   /** Cosignatures to wait for before publishing (at most the number of witnesses). */
   readonly quorum: number;
+  /**
+   * Cosignatures without which a checkpoint is not published (0, the default: publish with
+   * whatever arrived, the best-effort quorum).
+   */
+  readonly required?: number | undefined;
   /** Longest wait for the quorum, in milliseconds. */
   readonly timeoutMs: number;
 }
@@ -149,23 +157,38 @@ export class Witnesses {
   readonly #witnesses: Witness[];
   readonly #opts: WitnessesOptions;
 
+  readonly #required: number;
+
   constructor(opts: WitnessesOptions, readTiles: ReadTiles, t: Telemetry) {
     this.#opts = { ...opts, quorum: Math.min(opts.quorum, opts.witnesses.length) };
+    this.#required = Math.min(opts.required ?? 0, opts.witnesses.length);
     this.#witnesses = opts.witnesses.map((w) => new Witness(w, readTiles, t));
+  }
+
+  /** Cosignatures without which nothing is published (0: best effort). */
+  get required(): number {
+    return this.#required;
   }
 
   /**
    * The checkpoint with the cosignatures that arrived by the time a quorum did, every healthy
-   * witness answered, or `timeoutMs` passed, whichever is first.
+   * witness answered (with at least the required ones), every witness answered, or `timeoutMs`
+   * passed, whichever is first; and how many cosignatures it carries.
    */
-  async cosign(note: string, size: number): Promise<string> {
+  async cosign(note: string, size: number): Promise<{ note: string; cosignatures: number }> {
     const got: NoteSignature[] = [];
     const waitFor = this.#witnesses.filter((w) => w.healthy).length;
+    const enough = Math.max(this.#opts.quorum, this.#required);
     await new Promise<void>((resolve) => {
+      let answeredHealthy = 0;
       let answered = 0;
       const timer = setTimeout(resolve, this.#opts.timeoutMs);
       const check = () => {
-        if (got.length >= this.#opts.quorum || answered >= waitFor) {
+        if (
+          got.length >= enough ||
+          (answeredHealthy >= waitFor && got.length >= this.#required) ||
+          answered >= this.#witnesses.length
+        ) {
           clearTimeout(timer);
           resolve();
         }
@@ -174,14 +197,18 @@ export class Witnesses {
         const healthy = w.healthy;
         void w.submit(note, size).then((sig) => {
           if (sig) got.push(sig);
-          if (healthy) answered++;
+          answered++;
+          if (healthy) answeredHealthy++;
           check();
         });
       }
       check();
     });
-    if (got.length === 0) return note;
+    if (got.length === 0) return { note, cosignatures: 0 };
     const parsed = parseNote(note);
-    return formatNote({ text: parsed.text, signatures: [...parsed.signatures, ...got] });
+    return {
+      note: formatNote({ text: parsed.text, signatures: [...parsed.signatures, ...got] }),
+      cosignatures: got.length,
+    };
   }
 }

@@ -25,8 +25,7 @@ import {
 } from '../registry/index.ts';
 import type { Commit, Store } from '../store/index.ts';
 import { randomBytesFromPool } from './random.ts';
-import { reportFailure, type Telemetry, telemetry } from './telemetry.ts';
-import { Witnesses, type WitnessesOptions } from './witnesses.ts';
+import { type Telemetry, telemetry } from './telemetry.ts';
 
 export interface Appended {
   readonly oldSize: number;
@@ -48,7 +47,6 @@ export class LogWriter {
   readonly #store: Store;
   readonly #origin: string;
   readonly #signer: NoteSigner;
-  readonly #witnesses: Witnesses | undefined;
   readonly #t: Telemetry;
   #treeSize = 0;
   #totals!: Totals;
@@ -62,21 +60,11 @@ export class LogWriter {
   /** A commit failed: what is in memory may not be what is stored. */
   #stale = true;
 
-  constructor(
-    store: Store,
-    origin: string,
-    signer: NoteSigner,
-    witnesses?: WitnessesOptions,
-    t: Telemetry = telemetry(),
-  ) {
+  constructor(store: Store, origin: string, signer: NoteSigner, t: Telemetry = telemetry()) {
     this.#store = store;
     this.#origin = origin;
     this.#signer = signer;
     this.#t = t;
-    this.#witnesses =
-      witnesses && witnesses.witnesses.length > 0
-        ? new Witnesses(witnesses, store.readTiles, t)
-        : undefined;
   }
 
   get treeSize(): number {
@@ -153,26 +141,6 @@ export class LogWriter {
       targets.set(e.target, target);
     }
     return targets;
-  }
-
-  /** The checkpoint with witness cosignatures, stored in place of the log-signed one, if any came. */
-  async #cosign(checkpoint: string, treeSize: number): Promise<string> {
-    if (this.#witnesses === undefined) return checkpoint;
-    const cosigned = await this.#witnesses.cosign(checkpoint, treeSize);
-    if (cosigned === checkpoint) return checkpoint;
-    try {
-      await this.#store.replaceCheckpoint(treeSize, cosigned);
-      return cosigned;
-    } catch (e) {
-      reportFailure(
-        this.#t,
-        'cosign',
-        `storing the cosigned checkpoint of tree size ${treeSize} failed`,
-        e,
-        'the checkpoint stays as the log signed it, without cosignatures (the entries are logged)',
-      );
-      return checkpoint;
-    }
   }
 
   /**
@@ -273,7 +241,7 @@ export class LogWriter {
       return {
         oldSize,
         treeSize: result.treeSize,
-        checkpoint: await this.#cosign(checkpoint, result.treeSize),
+        checkpoint,
         indexes,
         readTiles: overlay([fresh, edge], this.#store.readTiles),
       };

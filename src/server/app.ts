@@ -61,7 +61,7 @@ export interface AppOptions {
   readonly publicUrl?: string | undefined;
   /** Declarations a published statement's month must hold before it is listed (default 100). */
   readonly statementCrowd?: number | undefined;
-  /** The witnesses configured, for the about page (the sequencer asks them to cosign). */
+  /** The witnesses configured, for the about page (the publisher asks them to cosign). */
   readonly witnesses?: readonly WitnessConfig[] | undefined;
   /** Who runs the registry and where its code is, for the home and about pages. */
   readonly operator?: Operator | undefined;

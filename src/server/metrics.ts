@@ -70,16 +70,6 @@ export function createMetrics(poolDepth: () => number, treeSize?: () => Promise<
     labelNames: ['version'],
     registers: [registry],
   }).set({ version: VERSION }, 1);
-  const publications = new Counter({
-    name: 'tuidang_publications_total',
-    help: 'Publications of the log (every TUIDANG_PUBLISH_INTERVAL seconds, and one at start)',
-    registers: [registry],
-  });
-  const published = new Gauge({
-    name: 'tuidang_published_tree_size',
-    help: 'Entries in the log as the public sees it (at the last publication)',
-    registers: [registry],
-  });
   new Gauge({
     name: 'tuidang_sequencer_pool_depth',
     help: 'Declarants waiting to be logged',
@@ -104,8 +94,30 @@ export function createMetrics(poolDepth: () => number, treeSize?: () => Promise<
     help: 'Submissions of nodes that died before answering, logged and then removed from the pending queue',
     registers: [registry],
   });
+  // Publications: a required witness quorum that is not met withholds them (docs/operations.md).
+  const publications = new Counter({
+    name: 'tuidang_publications_total',
+    help: 'Publication instants of this node: published, or withheld for want of the required witness quorum',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const quorumMet = new Gauge({
+    name: 'tuidang_publication_quorum_met',
+    help: 'Whether the last publication of this node met the required witness quorum (1) or was withheld (0)',
+    registers: [registry],
+  });
+  const cosignatures = new Gauge({
+    name: 'tuidang_publication_cosignatures',
+    help: 'Witness cosignatures on the last checkpoint this node published or tried to publish',
+    registers: [registry],
+  });
   return {
     registry,
+    publication(outcome, count) {
+      publications.inc({ outcome });
+      quorumMet.set(outcome === 'published' ? 1 : 0);
+      cosignatures.set(count);
+    },
     commit(entries, seconds, treeSize) {
       batch.observe(entries);
       latency.observe(seconds);
@@ -122,10 +134,6 @@ export function createMetrics(poolDepth: () => number, treeSize?: () => Promise<
     },
     reclaimed(rows) {
       reclaimed.inc(rows);
-    },
-    published(n) {
-      publications.inc();
-      published.set(n);
     },
   };
 }

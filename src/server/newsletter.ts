@@ -91,6 +91,7 @@ export class Newsletter {
   readonly #now: () => number;
   readonly #logger: Logger | undefined;
   readonly #spendOnce: (token: string, expiresAtMs: number) => Promise<boolean>;
+  #expiring: NodeJS.Timeout | undefined;
 
   constructor(
     store: Store,
@@ -107,6 +108,37 @@ export class Newsletter {
     this.#now = opts.now ?? Date.now;
     this.#logger = opts.logger;
     this.#spendOnce = opts.spendOnce ?? memoryLedger(this.#now);
+    this.#scheduleExpiry();
+  }
+
+  /**
+   * Unconfirmed addresses are deleted when their link expires: links expire on the hour, so a
+   * sweep just after each hour deletes each of them within seconds of its expiry.
+   */
+  #scheduleExpiry(): void {
+    const now = Date.now();
+    const next = (Math.floor(now / 3_600_000) + 1) * 3_600_000 + 1000;
+    this.#expiring = setTimeout(() => {
+      void this.expire().finally(() => this.#scheduleExpiry());
+    }, next - now);
+    this.#expiring.unref();
+  }
+
+  /** Deletes (and erases from the database's files) the subscriptions whose link expired. */
+  async expire(): Promise<number> {
+    try {
+      return await this.#store.expireSubscribers(Math.floor(this.#now() / 1000));
+    } catch (e) {
+      this.#logger?.warn(
+        { error: (e as Error).name },
+        'newsletter: deleting expired subscriptions failed; trying again within the hour',
+      );
+      return 0;
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.#expiring);
   }
 
   #token(purpose: string): string {
@@ -148,7 +180,9 @@ export class Newsletter {
     const day = Math.floor(now / (CONFIRMATION_PERIOD_SECONDS * 1000));
     const once = `m:${day}:${this.#token(`confirmation-mail:${address.toLowerCase()}`)}`;
     if (!(await this.#spendOnce(once, (day + 2) * CONFIRMATION_PERIOD_SECONDS * 1000))) return;
-    const expires = Math.floor(now / 1000) + CONFIRM_SECONDS;
+    await this.expire();
+    // On the hour (48 to 49 hours from now): the database keeps no second of a sign-up.
+    const expires = Math.ceil((Math.floor(now / 1000) + CONFIRM_SECONDS) / 3600) * 3600;
     const sub = await this.#store.subscribe(address, TERMS_VERSION, expires);
     if (sub.status === 'confirmed') return; // says nothing more: the page is the same either way
     const link = `${base}/newsletter/confirm?id=${sub.id}&e=${sub.expires}&t=${this.#token(`confirm:${sub.id}:${sub.expires}`)}`;
@@ -172,14 +206,24 @@ export class Newsletter {
     if (!this.#check(`confirm:${id}:${expires}`, token) || expires < this.#now() / 1000)
       return false;
     const sub = await this.#store.subscriber(id);
-    if (sub === undefined || sub.expires !== expires || sub.status === 'unsubscribed') return false;
+    // A link mailed before expiries were kept on the hour names the second; the store, its hour.
+    if (
+      sub === undefined ||
+      (sub.expires !== expires && sub.expires !== Math.ceil(expires / 3600) * 3600) ||
+      sub.status === 'unsubscribed'
+    )
+      return false;
     return sub.status === 'confirmed' || this.#store.setSubscriberStatus(id, 'confirmed');
   }
 
+  /**
+   * Deletes the address at once (and erases it from the database's files, as an erasure does).
+   * A valid link of an address already gone is still a success: the address is not subscribed.
+   */
   async unsubscribe(id: number, token: string): Promise<boolean> {
-    return (
-      this.#check(`unsubscribe:${id}`, token) && this.#store.setSubscriberStatus(id, 'unsubscribed')
-    );
+    if (!this.#check(`unsubscribe:${id}`, token)) return false;
+    await this.#store.deleteSubscriber(id);
+    return true;
   }
 
   /** Sends a mail to every confirmed subscriber, at most `perSecond` a second. */

@@ -57,6 +57,11 @@ export interface Registry {
   close(): Promise<void>;
 }
 
+/** The key that seals staff second factors and keys per-account throttling, from the signing key. */
+export function staffSecretOf(seed: Uint8Array): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', seed, new Uint8Array(0), 'tuidang/staff/v1', 32));
+}
+
 export async function startRegistry(config: Config): Promise<Registry> {
   if (config.dataDir !== ':memory:') mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const { skey, created } = loadSignerKey(config);
@@ -106,7 +111,6 @@ export async function startRegistry(config: Config): Promise<Registry> {
     origin: config.origin,
     signer: signerFromKey(skey),
     delayMs: config.sequenceDelayMs,
-    witnesses: config.witnesses,
     logger,
     metrics,
   };
@@ -121,7 +125,6 @@ export async function startRegistry(config: Config): Promise<Registry> {
               dataDir: config.dataDir,
               origin: config.origin,
               skey,
-              witnesses: config.witnesses,
               delayMs: config.sequenceDelayMs,
             },
             telemetry({ logger, metrics }),
@@ -140,10 +143,15 @@ export async function startRegistry(config: Config): Promise<Registry> {
       { schema: migration },
       `migrated the database from schema version ${migration.from} to ${migration.to} (TUIDANG_MIGRATE=yes); the older tuidang cannot open it any more: restore the backup to go back`,
     );
-  // The public reads the log as of the last publication; receipts are answered at once.
+  // The public reads the log as of the last publication; receipts are answered at once. The
+  // witnesses cosign publications only; in a cluster the sequencing node publishes, and the others
+  // serve what it recorded for the same instant.
+  const cluster = sequencer instanceof ClusterSequencer ? sequencer : undefined;
   const publisher = await Publisher.start(store, {
     intervalMs: config.publishIntervalSeconds * 1000,
     telemetry: telemetry({ logger, metrics }),
+    witnesses: config.witnesses,
+    ...(cluster ? { leads: () => cluster.isLeader } : {}),
   });
   const pow =
     config.pow &&
@@ -154,6 +162,13 @@ export async function startRegistry(config: Config): Promise<Registry> {
       load: () => sequencer.poolDepth / 1000,
       spendOnce: (token, expiresAtMs) => store.cluster.spendOnce('pow', token, expiresAtMs),
     });
+  const newsletter = config.smtpUrl
+    ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key, {
+        logger,
+        spendOnce: (token, expiresAtMs) =>
+          store.cluster.spendOnce('newsletter', token, expiresAtMs),
+      })
+    : undefined;
   const app = await buildApp({
     store: publishedView(store, publisher),
     sequencer,
@@ -166,13 +181,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     connectionsPerAddress: config.connectionsPerAddress,
     metricsToken: config.metricsToken,
     pow,
-    newsletter: config.smtpUrl
-      ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key, {
-          logger,
-          spendOnce: (token, expiresAtMs) =>
-            store.cluster.spendOnce('newsletter', token, expiresAtMs),
-        })
-      : undefined,
+    newsletter,
     publicUrl: config.publicUrl,
     statementCrowd: config.statementCrowd,
     witnesses: config.witnesses?.witnesses,
@@ -191,9 +200,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
     },
     // Seals second factors and keys per-account throttling; addresses are never keyed by it.
     volunteerBudget: config.volunteerBudget,
-    staffSecret: new Uint8Array(
-      hkdfSync('sha256', parsed.key, new Uint8Array(0), 'tuidang/staff/v1', 32),
-    ),
+    staffSecret: staffSecretOf(parsed.key),
     volunteerSecondFactor: config.volunteerSecondFactor,
   });
   const address = await app.listen({ port: config.port, host: config.host });
@@ -223,6 +230,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
       proxyListener?.close(); // stops accepting; its connections close with the HTTP server's
       await app.close(); // answers every request already taken, then closes
       publisher.close();
+      newsletter?.close();
       await sequencer.close();
       if (metricsListener) await new Promise((r) => metricsListener.close(r));
       await writer?.release();

@@ -11,6 +11,7 @@ import type {
   LogState,
   LogStore,
   ModerationQueue,
+  PublishedLog,
   SignInThrottle,
   SiteStore,
   StaffSession,
@@ -42,8 +43,14 @@ export abstract class ComposedStore implements Store {
   checkpointAt(treeSize: number): Promise<string | undefined> {
     return this.log.checkpointAt(treeSize);
   }
-  replaceCheckpoint(treeSize: number, note: string): Promise<void> {
-    return this.log.replaceCheckpoint(treeSize, note);
+  checkpointFrom(treeSize: number): Promise<{ treeSize: number; note: string } | undefined> {
+    return this.log.checkpointFrom(treeSize);
+  }
+  recordPublication(p: PublishedLog): Promise<boolean> {
+    return this.log.recordPublication(p);
+  }
+  publication(): Promise<PublishedLog | undefined> {
+    return this.log.publication();
   }
   idempotency(keyId: string): Promise<IdempotencyRecord | undefined> {
     return this.log.idempotency(keyId);
@@ -120,6 +127,12 @@ export abstract class ComposedStore implements Store {
   }
   setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean> {
     return this.site.setSubscriberStatus(id, status);
+  }
+  deleteSubscriber(id: number): Promise<boolean> {
+    return this.site.deleteSubscriber(id);
+  }
+  expireSubscribers(now: number): Promise<number> {
+    return this.site.expireSubscribers(now);
   }
   confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {
     return this.site.confirmedSubscribers(afterId, limit);

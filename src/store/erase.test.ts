@@ -81,6 +81,30 @@ test('sqlite: erased and redacted texts are in no file of the data directory', a
   assert.deepEqual(found(files(), gone), [], 'after closing');
 });
 
+/** Newsletter addresses unsubscribed and expired, and one confirmed address kept. */
+async function subscribeAndDelete(store: Store) {
+  const mark = () => `${randomBytes(6).toString('hex')}@example.org`;
+  const [left, expired, kept] = [mark(), mark(), mark()];
+  const a = await store.subscribe(left, 'v1', 3600);
+  await store.setSubscriberStatus(a.id, 'confirmed');
+  await store.subscribe(expired, 'v1', 3600);
+  const k = await store.subscribe(kept, 'v1', 3600);
+  await store.setSubscriberStatus(k.id, 'confirmed');
+  assert.equal(await store.deleteSubscriber(a.id), true);
+  assert.equal(await store.expireSubscribers(7200), 1);
+  return { gone: [left, expired], kept: [kept] };
+}
+
+test('sqlite: unsubscribed and expired newsletter addresses are in no file of the data directory', async () => {
+  const [, make] = backends.find(([n]) => n === 'sqlite') as (typeof backends)[number];
+  const { store, dir } = make();
+  const files = () => readdirSync(dir as string).map((f) => join(dir as string, f));
+  const { gone, kept } = await subscribeAndDelete(store);
+  assert.deepEqual(found(files(), gone), [], 'while the store is open');
+  assert.deepEqual(found(files(), kept), kept, 'the search finds what is kept');
+  await store.close();
+});
+
 test('postgres: erased and redacted texts are in none of the table files', async (t) => {
   const [, make] = backends.find(([n]) => n === 'postgres') as (typeof backends)[number];
   const store = make().store as PostgresStore;

@@ -27,6 +27,7 @@ export {
   type ModerationQueue,
   type PendingItem,
   type PendingRow,
+  type PublishedLog,
   type QueueListener,
   type SequencedRow,
   type SequencerLock,

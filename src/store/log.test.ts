@@ -117,18 +117,31 @@ for (const [name, make] of backends) {
       await store.close();
     });
 
-    test('keeps the checkpoint of every size; a cosigned note replaces the stored one', async () => {
+    test('keeps the checkpoints of publications and the latest only; a publication never goes back', async () => {
       const { store } = make();
       await append(store, 2);
-      const first = await store.checkpointAt(2);
-      await append(store, 1);
-      assert.equal(await store.checkpointAt(2), first);
-      assert.match((await store.checkpointAt(3)) ?? '', /^example\.org\/log\n3\n/);
-      const cosigned = `${(await store.checkpointAt(3)) as string}— witness.example abc=\n`;
-      await store.replaceCheckpoint(3, cosigned);
-      assert.equal(await store.checkpointAt(3), cosigned);
+      const state = await store.state();
+      const cosigned = `${(await store.checkpointAt(2)) as string}— witness.example abc=\n`;
+      assert.equal(await store.publication(), undefined);
+      const published = { treeSize: 2, checkpoint: cosigned, totals: state.totals, at: 600 };
+      assert.equal(await store.recordPublication(published), true);
+      assert.deepEqual(await store.publication(), published);
       assert.equal((await store.state()).checkpoint, cosigned, 'the latest is the cosigned one');
-      await assert.rejects(store.replaceCheckpoint(9, cosigned), isCode('not-found'));
+      await append(store, 1);
+      await append(store, 2);
+      // The commit at 3 is forgotten (it built nothing public); the publication at 2 is kept.
+      assert.equal(await store.checkpointAt(2), cosigned);
+      assert.equal(await store.checkpointAt(3), undefined);
+      assert.match((await store.checkpointAt(5)) ?? '', /^example\.org\/log\n5\n/);
+      assert.equal((await store.checkpointFrom(3))?.treeSize, 5, 'receipts of 3 come from 5');
+      assert.equal((await store.checkpointFrom(1))?.treeSize, 2);
+      assert.equal(await store.checkpointFrom(6), undefined);
+      const five = { ...published, treeSize: 5, checkpoint: (await store.checkpointAt(5)) ?? '' };
+      assert.equal(await store.recordPublication({ ...five, at: 660 }), true);
+      assert.equal(await store.recordPublication({ ...published, at: 720 }), false, 'not back');
+      assert.equal((await store.publication())?.treeSize, 5);
+      assert.equal(await store.recordPublication({ ...five, at: 720 }), true, 'same size: at on');
+      assert.equal((await store.publication())?.at, 720);
       await store.close();
     });
 

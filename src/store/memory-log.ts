@@ -9,6 +9,7 @@ import {
   type IdempotencyRecord,
   type LogState,
   type LogStore,
+  type PublishedLog,
   StoreError,
 } from './store.ts';
 
@@ -16,7 +17,9 @@ export class MemoryLog implements LogStore {
   readonly #tiles = new TileMap();
   #state: LogState = { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
   readonly #voided = new Set<number>();
-  readonly #checkpoints = new Map<number, string>();
+  /** Checkpoints of publications, and the latest: true for those published. */
+  readonly #checkpoints = new Map<number, { note: string; published: boolean }>();
+  #publication: PublishedLog | undefined;
   readonly #idempotency = new Map<string, IdempotencyRecord>();
   readonly #imports = new Map<string, number>();
   readonly #site: MemorySite;
@@ -68,7 +71,10 @@ export class MemoryLog implements LogStore {
     this.#site.insert(c.publications ?? []);
     this.#tiles.apply(c.tiles.map((t) => ({ tile: t.tile, data: Uint8Array.from(t.data) })));
     for (const i of c.voided) this.#voided.add(i);
-    if (!this.#checkpoints.has(c.newSize)) this.#checkpoints.set(c.newSize, c.checkpoint);
+    if (!this.#checkpoints.has(c.newSize))
+      this.#checkpoints.set(c.newSize, { note: c.checkpoint, published: false });
+    if (c.newSize > c.oldSize && this.#checkpoints.get(c.oldSize)?.published === false)
+      this.#checkpoints.delete(c.oldSize);
     if (c.importProgress) this.#imports.set(c.importProgress.source, c.importProgress.line);
     for (const r of c.idempotency ?? []) this.#idempotency.set(r.keyId, structuredClone(r));
     if (c.expireBefore !== undefined) {
@@ -93,14 +99,36 @@ export class MemoryLog implements LogStore {
   }
 
   async checkpointAt(treeSize: number): Promise<string | undefined> {
-    return this.#checkpoints.get(treeSize);
+    return this.#checkpoints.get(treeSize)?.note;
   }
 
-  async replaceCheckpoint(treeSize: number, note: string): Promise<void> {
-    if (!this.#checkpoints.has(treeSize))
-      throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
-    this.#checkpoints.set(treeSize, note);
-    if (this.#state.treeSize === treeSize) this.#state = { ...this.#state, checkpoint: note };
+  async checkpointFrom(treeSize: number): Promise<{ treeSize: number; note: string } | undefined> {
+    let best: { treeSize: number; note: string } | undefined;
+    for (const [size, c] of this.#checkpoints)
+      if (size >= treeSize && (best === undefined || size < best.treeSize))
+        best = { treeSize: size, note: c.note };
+    return best;
+  }
+
+  async recordPublication(p: PublishedLog): Promise<boolean> {
+    const last = this.#publication;
+    if (last !== undefined && last.treeSize > p.treeSize) return false;
+    this.#checkpoints.set(p.treeSize, { note: p.checkpoint, published: true });
+    for (const [size, c] of this.#checkpoints)
+      if (!c.published && size < p.treeSize) this.#checkpoints.delete(size);
+    this.#publication = structuredClone({ ...p, at: Math.max(p.at, last?.at ?? 0) });
+    if (this.#state.treeSize === p.treeSize)
+      this.#state = { ...this.#state, checkpoint: p.checkpoint };
+    return true;
+  }
+
+  async publication(): Promise<PublishedLog | undefined> {
+    return structuredClone(this.#publication);
+  }
+
+  /** The tree sizes of the checkpoints kept (tests: no commit between publications is kept). */
+  checkpointSizes(): number[] {
+    return [...this.#checkpoints.keys()].sort((a, b) => a - b);
   }
 
   /** Whether a request with this key has its record (the cluster queue does not take it again). */

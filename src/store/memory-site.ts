@@ -11,6 +11,8 @@ import { countAttempt, forgiveAttempt, type ThrottleRow } from './sign-in-thrott
 import {
   type AuditEntry,
   type AuditRecord,
+  hourCeil,
+  hourFloor,
   type ModerationQueue,
   type SignInThrottle,
   type SiteStore,
@@ -24,6 +26,7 @@ import {
 export class MemorySite implements SiteStore {
   readonly #publications: Publication[] = [];
   readonly #subscribers: Subscriber[] = [];
+  #lastSubscriberId = 0;
   readonly #staff = new Map<string, StaffUser>();
   readonly #recovery = new Map<string, Set<string>>();
   readonly #sessions = new Map<string, Omit<StaffSession, 'role'>>();
@@ -111,7 +114,7 @@ export class MemorySite implements SiteStore {
   }
 
   async createStaffSession(tokenHash: string, session: Omit<StaffSession, 'role'>): Promise<void> {
-    this.#sessions.set(tokenHash, { ...session });
+    this.#sessions.set(tokenHash, { ...session, expires: hourCeil(session.expires) });
   }
 
   async staffSession(tokenHash: string, now: number): Promise<StaffSession | undefined> {
@@ -125,7 +128,7 @@ export class MemorySite implements SiteStore {
   }
 
   async recordAudit(entry: AuditEntry): Promise<void> {
-    this.#audit.push({ ...entry });
+    this.#audit.push({ ...entry, at: hourFloor(entry.at) });
   }
 
   async auditLog(limit: number, before?: number): Promise<AuditRecord[]> {
@@ -175,7 +178,7 @@ export class MemorySite implements SiteStore {
     const found = this.#subscribers[at];
     if (found?.status === 'confirmed') return { ...found };
     const sub: Subscriber = {
-      id: found?.id ?? this.#subscribers.length + 1,
+      id: found?.id ?? ++this.#lastSubscriberId,
       email,
       status: 'pending',
       termsVersion,
@@ -197,6 +200,20 @@ export class MemorySite implements SiteStore {
     if (s === undefined) return false;
     this.#subscribers[at] = { ...s, status };
     return true;
+  }
+
+  async deleteSubscriber(id: number): Promise<boolean> {
+    const at = this.#subscribers.findIndex((x) => x.id === id);
+    if (at < 0) return false;
+    this.#subscribers.splice(at, 1);
+    return true;
+  }
+
+  async expireSubscribers(now: number): Promise<number> {
+    const before = this.#subscribers.length;
+    const kept = this.#subscribers.filter((x) => !(x.status !== 'confirmed' && x.expires < now));
+    this.#subscribers.splice(0, before, ...kept);
+    return before - kept.length;
   }
 
   async confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {

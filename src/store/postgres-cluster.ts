@@ -6,7 +6,7 @@ import type { Publication } from '../registry/index.ts';
 import { lockKey, type PgDatabase, SCHEMA_VERSION } from './postgres-db.ts';
 import { idempotencyInsert, parameters } from './postgres-log.ts';
 import { NEW_PUBLICATION_COLUMNS, publicationRows, publicationsJson } from './postgres-site.ts';
-import { spentTokenHash } from './spent.ts';
+import { SpentPruning, spentExpiry, spentTokenHash } from './spent.ts';
 import {
   type ClusterStore,
   type IdempotencyRecord,
@@ -24,7 +24,7 @@ export class PostgresCluster implements ClusterStore {
   readonly #db: PgDatabase;
   /** This process's name in `pending.node` and `nodes`. */
   readonly #node = randomUUID();
-  #spends = 0;
+  readonly #pruning = new SpentPruning();
 
   constructor(db: PgDatabase) {
     this.#db = db;
@@ -226,11 +226,12 @@ export class PostgresCluster implements ClusterStore {
   }
 
   async spendOnce(kind: string, token: string, expiresAtMs: number): Promise<boolean> {
-    if (++this.#spends % 1000 === 0)
-      await this.#db.query('DELETE FROM spent_tokens WHERE expires < $1', [Date.now()]);
+    const before = this.#pruning.due(Date.now());
+    if (before !== undefined)
+      await this.#db.query('DELETE FROM spent_tokens WHERE expires <= $1', [before]);
     const { rowCount } = await this.#db.query(
       'INSERT INTO spent_tokens (token_hash, expires) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-      [spentTokenHash(kind, token), expiresAtMs],
+      [spentTokenHash(kind, token), spentExpiry(expiresAtMs)],
     );
     return rowCount === 1;
   }

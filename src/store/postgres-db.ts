@@ -82,6 +82,19 @@ export const MIGRATIONS = [
      declared INTEGER NOT NULL,
      PRIMARY KEY (username, hour)
    );`,
+  // Timing privacy (docs/timing-privacy.md): no time finer than an hour, and no checkpoint of a
+  // commit between two publications. Checkpoints kept: those published, and the latest; the
+  // latest publication (its size, totals and instant) is what every node serves. Spent tokens
+  // keep the hour they expire in; audit times and session expiries are on the hour;
+  // unsubscribed addresses are deleted.
+  `ALTER TABLE checkpoints ADD COLUMN published BOOLEAN NOT NULL DEFAULT FALSE;
+   DELETE FROM checkpoints WHERE tree_size < (SELECT max(tree_size) FROM checkpoints);
+   CREATE TABLE publication (id INTEGER PRIMARY KEY CHECK (id = 1), tree_size BIGINT NOT NULL, json JSONB NOT NULL, at BIGINT NOT NULL);
+   UPDATE spent_tokens SET expires = ((expires + 3599999) / 3600000) * 3600;
+   UPDATE audit_log SET at = (at / 3600) * 3600;
+   UPDATE staff_sessions SET expires = ((expires + 3599) / 3600) * 3600;
+   UPDATE subscribers SET expires = ((expires + 3599) / 3600) * 3600;
+   DELETE FROM subscribers WHERE status = 'unsubscribed';`,
 ];
 
 /** The schema version this program writes. */

@@ -9,6 +9,7 @@ import {
   type IdempotencyRecord,
   type LogState,
   type LogStore,
+  type PublishedLog,
   StoreError,
 } from './store.ts';
 
@@ -88,13 +89,58 @@ export class PostgresLog implements LogStore {
     ).rows[0]?.note;
   }
 
-  async replaceCheckpoint(treeSize: number, note: string): Promise<void> {
-    const r = await this.#db.query('UPDATE checkpoints SET note = $2 WHERE tree_size = $1', [
-      treeSize,
-      note,
-    ]);
-    if (r.rowCount !== 1)
-      throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+  async checkpointFrom(treeSize: number): Promise<{ treeSize: number; note: string } | undefined> {
+    const { rows } = await this.#db.query<{ tree_size: string; note: string }>(
+      'SELECT tree_size, note FROM checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT 1',
+      [treeSize],
+    );
+    const row = rows[0];
+    return row && { treeSize: Number(row.tree_size), note: row.note };
+  }
+
+  /**
+   * One statement: the publication row is locked (or created) first, and the rest happens only
+   * if the stored publication is not larger, so two nodes that both publish never move it back.
+   */
+  async recordPublication(p: PublishedLog): Promise<boolean> {
+    const { rows } = await this.#db.query<{ recorded: boolean }>(
+      `WITH moved AS (
+         INSERT INTO publication (id, tree_size, json, at) VALUES (1, $1, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET
+           json = CASE WHEN publication.tree_size = EXCLUDED.tree_size THEN publication.json ELSE EXCLUDED.json END,
+           tree_size = EXCLUDED.tree_size, at = greatest(publication.at, EXCLUDED.at)
+         WHERE publication.tree_size <= EXCLUDED.tree_size
+         RETURNING 1),
+       kept AS (
+         INSERT INTO checkpoints (tree_size, note, published) SELECT $1, $2, TRUE WHERE EXISTS (SELECT 1 FROM moved)
+         ON CONFLICT (tree_size) DO UPDATE SET note = EXCLUDED.note, published = TRUE
+         RETURNING 1),
+       dropped AS (
+         DELETE FROM checkpoints WHERE tree_size < $1 AND NOT published AND EXISTS (SELECT 1 FROM moved)
+         RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM moved) AS recorded`,
+      [p.treeSize, p.checkpoint, JSON.stringify(p.totals), p.at],
+    );
+    return rows[0]?.recorded === true;
+  }
+
+  async publication(): Promise<PublishedLog | undefined> {
+    const { rows } = await this.#db.query<{
+      tree_size: string;
+      json: Totals;
+      at: string;
+      note: string;
+    }>(
+      'SELECT p.tree_size, p.json, p.at, c.note FROM publication p JOIN checkpoints c ON c.tree_size = p.tree_size',
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      treeSize: Number(row.tree_size),
+      checkpoint: row.note,
+      totals: row.json,
+      at: Number(row.at),
+    };
   }
 
   async idempotency(keyId: string): Promise<IdempotencyRecord | undefined> {
@@ -200,6 +246,10 @@ function commitStatement(c: Commit): { text: string; values: unknown[] } {
     `INSERT INTO checkpoints (tree_size, note) SELECT ${newSize}, ${$(c.checkpoint)} WHERE ${ok}
      ON CONFLICT (tree_size) DO NOTHING`,
   ];
+  // The checkpoint this commit builds on is forgotten unless it was published: kept, the
+  // checkpoints would list every commit's size, which dates declarations between publications.
+  if (c.newSize > c.oldSize)
+    writes.push(`DELETE FROM checkpoints WHERE tree_size = ${oldSize} AND NOT published AND ${ok}`);
   if (c.voided.length > 0)
     writes.push(`INSERT INTO voided (idx) SELECT unnest(${$(c.voided)}::bigint[]) WHERE ${ok}`);
   const idempotency = c.idempotency ?? [];

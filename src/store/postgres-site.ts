@@ -14,6 +14,8 @@ import { type ModerationQueue, type SiteStore, type Subscriber, unixNow } from '
 export class PostgresSite extends PostgresStaff implements SiteStore {
   #vacuuming: Promise<void> | undefined;
   #nextVacuum: Promise<void> | undefined;
+  /** Erases deleted addresses from the subscribers table's files, as #vacuum does publications. */
+  readonly #vacuumSubscribers = coalesced(() => this.db.query('VACUUM (FULL) subscribers'));
 
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const text = q.text?.trim().toLowerCase() || null;
@@ -144,6 +146,21 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
     );
   }
 
+  async deleteSubscriber(id: number): Promise<boolean> {
+    const r = await this.db.query('DELETE FROM subscribers WHERE id = $1', [id]);
+    if (r.rowCount === 1) await this.#vacuumSubscribers();
+    return r.rowCount === 1;
+  }
+
+  async expireSubscribers(now: number): Promise<number> {
+    const r = await this.db.query(
+      "DELETE FROM subscribers WHERE status <> 'confirmed' AND expires < $1",
+      [now],
+    );
+    if ((r.rowCount ?? 0) > 0) await this.#vacuumSubscribers();
+    return r.rowCount ?? 0;
+  }
+
   async confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {
     const { rows } = await this.db.query<SubscriberRow>(
       "SELECT * FROM subscribers WHERE status = 'confirmed' AND id > $1 ORDER BY id LIMIT $2",
@@ -151,6 +168,31 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
     );
     return rows.map(toSubscriber);
   }
+}
+
+/**
+ * `run`, with calls that arrive while it runs sharing the next run (VACUUM FULL takes the
+ * table's lock: erasures that arrive during one are all covered by the following one).
+ */
+function coalesced(run: () => Promise<unknown>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  return () => {
+    if (next !== undefined) return next;
+    const mine: Promise<void> = (running ?? Promise.resolve())
+      .catch(() => {})
+      .then(async () => {
+        next = undefined;
+        running = mine;
+        try {
+          await run();
+        } finally {
+          if (running === mine) running = undefined;
+        }
+      });
+    next = mine;
+    return mine;
+  };
 }
 
 /** The columns a new publication fills, and its rows from a JSON list (`publicationsJson`). */

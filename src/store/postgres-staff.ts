@@ -12,6 +12,7 @@ import type {
   StaffSession,
   StaffUser,
 } from './store.ts';
+import { hourCeil, hourFloor } from './store.ts';
 
 export class PostgresStaff {
   protected readonly db: PgDatabase;
@@ -79,7 +80,7 @@ export class PostgresStaff {
     ]);
     await this.db.query(
       'INSERT INTO staff_sessions (token_hash, username, csrf, expires) VALUES ($1, $2, $3, $4)',
-      [tokenHash, s.username, s.csrf, s.expires],
+      [tokenHash, s.username, s.csrf, hourCeil(s.expires)], // the hour says no second
     );
   }
 
@@ -100,7 +101,7 @@ export class PostgresStaff {
   async recordAudit(e: AuditEntry): Promise<void> {
     await this.db.query(
       'INSERT INTO audit_log (at, username, action, target) VALUES ($1, $2, $3, $4)',
-      [e.at, e.username, e.action, e.target],
+      [hourFloor(e.at), e.username, e.action, e.target], // on the hour, every row alike
     );
   }
 

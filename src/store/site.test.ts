@@ -109,22 +109,29 @@ for (const [name, make] of backends) {
         passwordHash: '$argon2id$x',
       });
       assert.equal(await store.staffUser('nobody'), undefined);
+      // Kept on the hour: an expiry at 2,000 s is kept as 3,600 (no second of a sign-in).
       await store.createStaffSession('hash1', { username: 'mo', csrf: 'c1', expires: 2000 });
       assert.deepEqual(await store.staffSession('hash1', 1000), {
         username: 'mo',
         role: 'moderator',
         csrf: 'c1',
-        expires: 2000,
+        expires: 3600,
       });
-      assert.equal(await store.staffSession('hash1', 2000), undefined, 'expired');
+      assert.equal(await store.staffSession('hash1', 3600), undefined, 'expired');
       assert.equal(await store.staffSession('other', 1000), undefined);
       await store.deleteStaffSession('hash1');
       assert.equal(await store.staffSession('hash1', 1000), undefined);
       await store.recordAudit({ at: 1, username: 'mo', action: 'approve', target: '12' });
       await store.recordAudit({ at: 2, username: 'mo', action: 'erase', target: '13' });
+      await store.recordAudit({ at: 7300, username: 'mo', action: 'login', target: '' });
       assert.deepEqual(
-        (await store.auditLog(10)).map((e) => e.action),
-        ['erase', 'approve'],
+        (await store.auditLog(10)).map((e) => [e.action, e.at]),
+        [
+          ['login', 7200],
+          ['erase', 0],
+          ['approve', 0],
+        ],
+        'every audit time on the hour, whatever its action',
       );
       await store.close();
     });
@@ -386,6 +393,24 @@ for (const [name, make] of backends) {
         [a.id, 'pending'],
         'an unsubscribed one starts again',
       );
+      await store.close();
+    });
+
+    test('subscribers: an unsubscribed address is deleted; unconfirmed ones when their link expires', async () => {
+      const { store } = make();
+      const a = await store.subscribe('a@example.org', 'v1', 3600);
+      const b = await store.subscribe('b@example.org', 'v1', 7200);
+      const c = await store.subscribe('c@example.org', 'v1', 3600);
+      await store.setSubscriberStatus(c.id, 'confirmed');
+      assert.equal(await store.deleteSubscriber(a.id), true);
+      assert.equal(await store.deleteSubscriber(a.id), false);
+      assert.equal(await store.subscriber(a.id), undefined);
+      assert.equal(await store.expireSubscribers(3600), 0, 'a link valid until 3,600 still is');
+      assert.equal(await store.expireSubscribers(7201), 1, 'b expired; c is confirmed');
+      assert.equal(await store.subscriber(b.id), undefined);
+      assert.equal((await store.subscriber(c.id))?.status, 'confirmed');
+      const again = await store.subscribe('a@example.org', 'v2', 10_800);
+      assert.notEqual(again.id, c.id, 'a new id, never one in use');
       await store.close();
     });
   });

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import type { Publication } from '../registry/index.ts';
-import { spentTokenHash } from './spent.ts';
+import { SpentPruning, spentExpiry, spentTokenHash } from './spent.ts';
 import { LOCK_FILE, privateFile, type SqliteDatabase } from './sqlite-db.ts';
 import { insertPublication } from './sqlite-site.ts';
 import type {
@@ -25,7 +25,7 @@ export class SqliteCluster implements ClusterStore {
   readonly #node = randomUUID();
   /** In-memory databases are private to this object: the lock is a flag. */
   #memoryLock = false;
-  #spends = 0;
+  readonly #pruning = new SpentPruning();
 
   constructor(database: SqliteDatabase) {
     this.#database = database;
@@ -193,12 +193,13 @@ export class SqliteCluster implements ClusterStore {
   }
 
   async spendOnce(kind: string, token: string, expiresAtMs: number): Promise<boolean> {
-    if (++this.#spends % 1000 === 0)
-      this.#db.prepare('DELETE FROM spent_tokens WHERE expires < ?').run(Date.now());
+    const before = this.#pruning.due(Date.now());
+    if (before !== undefined)
+      this.#db.prepare('DELETE FROM spent_tokens WHERE expires <= ?').run(before);
     return (
       this.#db
         .prepare('INSERT OR IGNORE INTO spent_tokens (token_hash, expires) VALUES (?, ?)')
-        .run(spentTokenHash(kind, token), expiresAtMs).changes === 1
+        .run(spentTokenHash(kind, token), spentExpiry(expiresAtMs)).changes === 1
     );
   }
 }

@@ -141,6 +141,23 @@ export const MIGRATIONS = [
      declared INTEGER NOT NULL,
      PRIMARY KEY (username, hour)
    );`,
+  // Timing privacy (docs/timing-privacy.md): no time finer than an hour, and no checkpoint of a
+  // commit between two publications. Checkpoints kept: those published, and the latest; the
+  // latest publication (its size, totals and instant) is what every reader serves. Spent tokens
+  // keep the hour they expire in, in a table without insertion order (no rowid); audit times
+  // and session expiries are on the hour; unsubscribed addresses are deleted.
+  `ALTER TABLE checkpoints ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
+   DELETE FROM checkpoints WHERE tree_size < (SELECT max(tree_size) FROM checkpoints);
+   CREATE TABLE publication (id INTEGER PRIMARY KEY CHECK (id = 1), tree_size INTEGER NOT NULL, json TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE TABLE spent (token_hash BLOB PRIMARY KEY, expires INTEGER NOT NULL) WITHOUT ROWID;
+   INSERT INTO spent SELECT token_hash, ((expires + 3599999) / 3600000) * 3600 FROM spent_tokens;
+   DROP TABLE spent_tokens;
+   ALTER TABLE spent RENAME TO spent_tokens;
+   CREATE INDEX spent_tokens_expires ON spent_tokens (expires);
+   UPDATE audit_log SET at = (at / 3600) * 3600;
+   UPDATE staff_sessions SET expires = ((expires + 3599) / 3600) * 3600;
+   UPDATE subscribers SET expires = ((expires + 3599) / 3600) * 3600;
+   DELETE FROM subscribers WHERE status = 'unsubscribed';`,
 ];
 
 /** An open database, and the in-process notices of its queue (other processes poll). */

@@ -12,6 +12,7 @@ import {
   type IdempotencyRecord,
   type LogState,
   type LogStore,
+  type PublishedLog,
   StoreError,
 } from './store.ts';
 
@@ -30,6 +31,7 @@ export class SqliteLog implements LogStore {
   readonly #putVoided: StatementSync;
   readonly #isVoided: StatementSync;
   readonly #getCheckpoint: StatementSync;
+  readonly #dropCheckpoint: StatementSync;
   readonly #putIdempotency: StatementSync;
   readonly #getIdempotency: StatementSync;
   readonly #expireIdempotency: StatementSync;
@@ -58,6 +60,9 @@ export class SqliteLog implements LogStore {
     this.#putVoided = db.prepare('INSERT INTO voided (idx) VALUES (?)');
     this.#isVoided = db.prepare('SELECT 1 FROM voided WHERE idx = ?');
     this.#getCheckpoint = db.prepare('SELECT note FROM checkpoints WHERE tree_size = ?');
+    this.#dropCheckpoint = db.prepare(
+      'DELETE FROM checkpoints WHERE tree_size = ? AND published = 0',
+    );
     this.#putIdempotency = db.prepare(
       'INSERT INTO idempotency (key_id, request_hash, tree_size, sealed, expires) VALUES (?, ?, ?, ?, ?)',
     );
@@ -124,6 +129,10 @@ export class SqliteLog implements LogStore {
       for (const { tile, data } of c.tiles)
         this.#putTile.run(tile.level, tile.index, tile.width, data);
       this.#putCheckpoint.run(c.newSize, c.checkpoint);
+      // The checkpoint this commit builds on is forgotten unless it was published: kept, the
+      // checkpoints would list every commit's size, which dates declarations between two
+      // publications (with anything else that keeps an order).
+      if (c.newSize > c.oldSize) this.#dropCheckpoint.run(c.oldSize);
       this.#putTotals.run(c.newSize, JSON.stringify(c.totals));
       for (const idx of c.voided) this.#putVoided.run(idx);
       for (const r of c.idempotency ?? [])
@@ -144,12 +153,50 @@ export class SqliteLog implements LogStore {
     return (this.#getCheckpoint.get(treeSize) as { note: string } | undefined)?.note;
   }
 
-  async replaceCheckpoint(treeSize: number, note: string): Promise<void> {
-    const r = this.#db.db
-      .prepare('UPDATE checkpoints SET note = ? WHERE tree_size = ?')
-      .run(note, treeSize);
-    if (r.changes !== 1)
-      throw new StoreError('not-found', `no checkpoint of tree size ${treeSize}`);
+  async checkpointFrom(treeSize: number): Promise<{ treeSize: number; note: string } | undefined> {
+    const row = this.#db.db
+      .prepare(
+        'SELECT tree_size, note FROM checkpoints WHERE tree_size >= ? ORDER BY tree_size LIMIT 1',
+      )
+      .get(treeSize) as { tree_size: number; note: string } | undefined;
+    return row && { treeSize: row.tree_size, note: row.note };
+  }
+
+  async recordPublication(p: PublishedLog): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const db = this.#db.db;
+      const last = db.prepare('SELECT tree_size, at FROM publication').get() as
+        | { tree_size: number; at: number }
+        | undefined;
+      if (last !== undefined && last.tree_size > p.treeSize) return false;
+      db.prepare(
+        `INSERT INTO checkpoints (tree_size, note, published) VALUES (?, ?, 1)
+         ON CONFLICT (tree_size) DO UPDATE SET note = excluded.note, published = 1`,
+      ).run(p.treeSize, p.checkpoint);
+      db.prepare('DELETE FROM checkpoints WHERE tree_size < ? AND published = 0').run(p.treeSize);
+      if (last?.tree_size === p.treeSize)
+        db.prepare('UPDATE publication SET at = max(at, ?)').run(p.at);
+      else
+        db.prepare(
+          'INSERT OR REPLACE INTO publication (id, tree_size, json, at) VALUES (1, ?, ?, ?)',
+        ).run(p.treeSize, JSON.stringify(p.totals), Math.max(p.at, last?.at ?? 0));
+      return true;
+    });
+  }
+
+  async publication(): Promise<PublishedLog | undefined> {
+    const row = this.#db.db
+      .prepare(
+        'SELECT p.tree_size, p.json, p.at, c.note FROM publication p JOIN checkpoints c ON c.tree_size = p.tree_size',
+      )
+      .get() as { tree_size: number; json: string; at: number; note: string } | undefined;
+    if (row === undefined) return undefined;
+    return {
+      treeSize: row.tree_size,
+      checkpoint: row.note,
+      totals: deepFreeze(JSON.parse(row.json) as Totals),
+      at: row.at,
+    };
   }
 
   async idempotency(keyId: string): Promise<IdempotencyRecord | undefined> {

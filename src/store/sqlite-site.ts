@@ -132,6 +132,21 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
     );
   }
 
+  async deleteSubscriber(id: number): Promise<boolean> {
+    const r = this.db.prepare('DELETE FROM subscribers WHERE id = ?').run(id);
+    // secure_delete zeroed the row in the database's pages; the WAL still holds earlier copies.
+    if (r.changes === 1) this.database.truncateWal();
+    return r.changes === 1;
+  }
+
+  async expireSubscribers(now: number): Promise<number> {
+    const r = this.db
+      .prepare("DELETE FROM subscribers WHERE status <> 'confirmed' AND expires < ?")
+      .run(now);
+    if (Number(r.changes) > 0) this.database.truncateWal();
+    return Number(r.changes);
+  }
+
   async confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {
     const rows = this.db
       .prepare(

@@ -12,6 +12,7 @@ import type {
   StaffSession,
   StaffUser,
 } from './store.ts';
+import { hourCeil, hourFloor } from './store.ts';
 
 export class SqliteStaff {
   protected readonly database: SqliteDatabase;
@@ -80,7 +81,7 @@ export class SqliteStaff {
       .prepare(
         'INSERT INTO staff_sessions (token_hash, username, csrf, expires) VALUES (?, ?, ?, ?)',
       )
-      .run(tokenHash, s.username, s.csrf, s.expires);
+      .run(tokenHash, s.username, s.csrf, hourCeil(s.expires)); // the hour says no second
   }
 
   async staffSession(tokenHash: string, now: number): Promise<StaffSession | undefined> {
@@ -101,7 +102,7 @@ export class SqliteStaff {
   async recordAudit(e: AuditEntry): Promise<void> {
     this.db
       .prepare('INSERT INTO audit_log (at, username, action, target) VALUES (?, ?, ?, ?)')
-      .run(e.at, e.username, e.action, e.target);
+      .run(hourFloor(e.at), e.username, e.action, e.target); // on the hour, every row alike
   }
 
   async auditLog(limit: number, before?: number): Promise<AuditRecord[]> {

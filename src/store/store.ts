@@ -14,6 +14,16 @@ export interface LogState {
   readonly totals: Totals;
 }
 
+/** The log as published: what every node serves until the next publication. */
+export interface PublishedLog {
+  readonly treeSize: number;
+  /** The checkpoint, with the cosignatures of the witnesses that answered. */
+  readonly checkpoint: string;
+  readonly totals: Totals;
+  /** The publication's instant, POSIX seconds: a multiple of the publication interval. */
+  readonly at: number;
+}
+
 /** A newsletter subscriber: an email address, with consent to a versioned terms text. */
 export interface Subscriber {
   readonly id: number;
@@ -145,14 +155,28 @@ export interface LogStore {
   commit(c: Commit): Promise<void>;
   /** Whether a declaration was voided (a void entry already names it). */
   isVoided(index: number): Promise<boolean>;
-  /** The signed checkpoint of a past tree size, if the store kept it. */
+  /**
+   * The signed checkpoint of a tree size, if the store kept it. A store keeps the checkpoints of
+   * publications and the latest one only: a checkpoint of every commit would date the commits
+   * between two publications (docs/timing-privacy.md). A commit forgets the checkpoint it builds
+   * on unless that one was published.
+   */
   checkpointAt(treeSize: number): Promise<string | undefined>;
   /**
-   * Replaces the stored note of a checkpoint by the same checkpoint with witness cosignatures
-   * added. The caller has verified them; the log's own signature and text must be unchanged.
-   * Throws `not-found` if no checkpoint of that size is stored.
+   * The first checkpoint kept of at least `treeSize` entries (the one of that size, else the
+   * publication that first included them, else the latest), to build receipts of entries below
+   * `treeSize` against; undefined if the log is smaller.
    */
-  replaceCheckpoint(treeSize: number, note: string): Promise<void>;
+  checkpointFrom(treeSize: number): Promise<{ treeSize: number; note: string } | undefined>;
+  /**
+   * Records a publication, in one transaction: its checkpoint (with the witnesses' cosignatures)
+   * is kept for good, and it becomes what {@link publication} returns, unless a larger one was
+   * recorded (a public log never shrinks; then nothing changes and false is returned). The same
+   * size again only moves `at` on.
+   */
+  recordPublication(p: PublishedLog): Promise<boolean>;
+  /** The latest publication recorded, if any. */
+  publication(): Promise<PublishedLog | undefined>;
   /** The idempotency record of a key id, unless expired and forgotten. */
   idempotency(keyId: string): Promise<IdempotencyRecord | undefined>;
   /** The last line of an import source already committed (0 if none): imports resume after it. */
@@ -239,6 +263,16 @@ export interface SiteStore {
   subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber>;
   subscriber(id: number): Promise<Subscriber | undefined>;
   setSubscriberStatus(id: number, status: Subscriber['status']): Promise<boolean>;
+  /**
+   * Deletes a subscriber (an unsubscription) and erases the address from the database's files
+   * as an erased publication is; false if there was none.
+   */
+  deleteSubscriber(id: number): Promise<boolean>;
+  /**
+   * Deletes, and erases from the files, pending subscriptions whose link expired before `now`
+   * (POSIX seconds); returns how many.
+   */
+  expireSubscribers(now: number): Promise<number>;
   /** Confirmed subscribers with an id above `afterId`, in id order. */
   confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]>;
 }
@@ -368,6 +402,16 @@ export class StoreError extends TuidangError<StoreErrorCode> {
     super(code, message, options);
     this.name = 'StoreError';
   }
+}
+
+/** POSIX seconds rounded down to the hour: what the stores keep of a staff action's time. */
+export function hourFloor(seconds: number): number {
+  return Math.floor(seconds / 3600) * 3600;
+}
+
+/** POSIX seconds rounded up to the hour: what the stores keep of an expiry. */
+export function hourCeil(seconds: number): number {
+  return Math.ceil(seconds / 3600) * 3600;
 }
 
 /** The time now, in POSIX seconds (what the stores record when a caller gives no time). */

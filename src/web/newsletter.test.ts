@@ -90,6 +90,9 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
     'an altered link',
   );
   assert.equal((await app.inject({ method: 'GET', url: link })).statusCode, 200);
+  const stored = await store.subscriber(1);
+  assert.equal(stored?.termsVersion, '1', 'the terms version consented to is stored');
+  assert.equal((stored?.expires ?? 1) % 3600, 0, 'its link expires on the hour: no second kept');
 
   // A second subscriber lets the link expire.
   assert.equal((await form('email=late%40mail.example&consent=yes')).statusCode, 200);
@@ -130,11 +133,18 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
   assert.equal(click.statusCode, 200);
   assert.match(click.body, /You are unsubscribed/);
   assert.equal(await newsletter.sendToAll('https://registry.example', 'More', 'text', 1000), 0);
-  assert.equal(
-    (await store.subscriber(1))?.termsVersion,
-    '1',
-    'the terms version consented to is stored',
-  );
+  // Unsubscribed: the address is deleted at once; the link still says so, once more.
+  assert.equal(await store.subscriber(1), undefined, 'the address is gone');
+  const twice = await app.inject({
+    method: 'POST',
+    url: unsubscribe,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' },
+    payload: 'List-Unsubscribe=One-Click',
+  });
+  assert.match(twice.body, /You are unsubscribed/);
+  // The one whose link expired is deleted by the next sweep (or the next sign-up).
+  assert.equal(await newsletter.expire(), 1);
+  assert.equal(await store.subscriber(2), undefined, 'the unconfirmed address is gone');
 
   assert.equal(lines.join('').includes('mail.example'), false, 'no address in the logs');
   await sequencer.close();

@@ -401,7 +401,8 @@ export const en = {
   'about.never.unpublished': 'the names and statements of people who did not agree to publication',
   'about.never.receipts':
     'receipts in readable form, or the secret in them that ties an entry to a person',
-  'about.never.ip': 'IP addresses, browser details or the time of day of a declaration',
+  'about.never.ip':
+    'IP addresses, browser details or the moment of a declaration: at most which publication first showed it, which everyone could see anyway',
   'staff.signedOut': 'You are signed out.',
   // The second factor of staff accounts (src/web/pages/staff-two-factor.ts)
   'twoFactor.nav': 'Second factor',

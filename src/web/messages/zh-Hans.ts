@@ -365,7 +365,8 @@ export const zhHans: Messages = {
   'about.seizedNever': '服务器上从来没有：',
   'about.never.unpublished': '未同意公开者的姓名和声明',
   'about.never.receipts': '可以读取的回执，以及回执里能把记录和本人对上的秘密部分',
-  'about.never.ip': 'IP 地址、浏览器资料，以及声明的具体时刻',
+  'about.never.ip':
+    'IP 地址、浏览器资料，以及声明的具体时刻：至多看得出它首次公开于哪一次发布，而这本来人人可见',
   'staff.signedOut': '您已退出登录。',
   // 工作人员账号的两步验证（src/web/pages/staff-two-factor.ts）
   'twoFactor.nav': '两步验证',

@@ -367,7 +367,8 @@ export const zhHant: Messages = {
   'about.seizedNever': '伺服器上從來沒有：',
   'about.never.unpublished': '未同意公開者的姓名和聲明',
   'about.never.receipts': '可以讀取的回執，以及回執裡能把紀錄和本人對上的秘密部分',
-  'about.never.ip': 'IP 位址、瀏覽器資料，以及聲明的確切時刻',
+  'about.never.ip':
+    'IP 位址、瀏覽器資料，以及聲明的確切時刻：至多看得出它首次公開於哪一次發布，而這本來人人可見',
   'staff.signedOut': '您已登出。',
   // 工作人員帳號的兩步驟驗證（src/web/pages/staff-two-factor.ts）
   'twoFactor.nav': '兩步驟驗證',
