@@ -25,18 +25,21 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     output += d;
   });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const url = await new Promise<string>((resolve, reject) => {
+  let url: string | undefined;
+  const served = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
       output += `${line}\n`;
+      // Ready once both start-up lines are out: the address, then the log's key.
       const m = /serving at (http[^\s"]+)/.exec(line);
-      if (m) resolve(m[1] as string);
+      if (m) url = m[1] as string;
+      if (url !== undefined && /log verifier key: /.test(line)) resolve(url);
     });
     child.once('exit', (code) =>
       reject(new Error(`server exited with ${code} before serving:\n${output}`)),
     );
   });
   return {
-    url,
+    url: served,
     child,
     output: () => output,
     async kill(signal = 'SIGKILL') {

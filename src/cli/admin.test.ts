@@ -141,7 +141,11 @@ test('moderation: consented statements wait, an operator approves or redacts, th
     };
     const forged = JSON.parse(receiptA);
     forged.index = indexB;
-    assert.match(await erase(JSON.stringify(forged)), /Nothing is published for this receipt/);
+    // Another entry's number with this receipt's secret: that entry's statement is not shown.
+    assert.match(
+      await post('erase', { receipt: JSON.stringify(forged) }),
+      /No name or statement of this receipt is published or waiting for review/,
+    );
     assert.match(
       await erase(receiptA),
       /The name and statement published for entry \d+ were removed/,
