@@ -7,12 +7,13 @@ import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../test/browser.ts';
-import { addStaff } from '../../test/staff.ts';
+import { addStaff, totpKeyOf } from '../../test/staff.ts';
 import { ed25519Signer } from '../log/index.ts';
 import { Sequencer } from '../sequencer/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
+import { totpCode } from './second-factor.ts';
 
 const SHOTS = process.env.SCREENSHOTS ?? 'screenshots';
 const store = new MemoryStore();
@@ -58,6 +59,7 @@ async function signIn(page: Page, who: string) {
   await page.goto(`${url}/staff/`);
   await page.fill('#username', who);
   await page.fill('#password', `${who} password 12`);
+  await page.fill('#code', totpCode(totpKeyOf(who), Date.now()));
   await page.click('form[action="/staff/login"] button');
   await page.waitForLoadState();
 }
