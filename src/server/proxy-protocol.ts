@@ -17,6 +17,7 @@ import {
   V1ProxyProtocol,
   V2ProxyProtocol,
 } from 'proxy-protocol-js';
+import { TuidangError } from '../errors/index.ts';
 
 /** The v2 signature (section 2.2): it cannot begin any HTTP request or v1 header. */
 const V2_SIGNATURE = Buffer.from('0d0a0d0a000d0a515549540a', 'hex');
@@ -28,8 +29,11 @@ const V2_MAX = 16 + 1024;
 /** What a header says: the client's address, or none (a proxy's own check, or UNKNOWN). */
 export type ProxyHeader = { readonly address: string | undefined; readonly length: number };
 
-export class ProxyHeaderError extends Error {
-  override name = 'ProxyHeaderError';
+export class ProxyHeaderError extends TuidangError<'bad-request'> {
+  constructor(message: string) {
+    super('bad-request', message);
+    this.name = 'ProxyHeaderError';
+  }
 }
 
 /**
