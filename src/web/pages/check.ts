@@ -26,7 +26,9 @@ export function operatorBlock(t: I18n, operator: Operator): Html {
   const contact = operator.contact;
   const href =
     contact?.includes('@') && !contact.startsWith('https://') ? `mailto:${contact}` : contact;
-  return html`<p class="operator" id="operator">${operator.name ? m['operator.runBy'](operator.name) : m['operator.none']} ${
+  // Sentences follow each other with a space in English, with none in Chinese.
+  const gap = t.locale === 'en' ? ' ' : '';
+  return html`<p class="operator" id="operator">${operator.name ? m['operator.runBy'](operator.name) : m['operator.none']}${gap}${
     contact
       ? html`${m['operator.contact']} <a href="${href ?? ''}">${contact}</a>`
       : m['operator.noContact']
