@@ -5,40 +5,19 @@
 import type pg from 'pg';
 import type { PgDatabase } from './postgres-db.ts';
 import {
+  type BatchRow,
   type BudgetCounts,
+  BATCH_COLUMNS as COLUMNS,
   dayStart,
   fits,
   mergeRows,
   type NewBatch,
+  toBatch,
   type VolunteerBatch,
   type VolunteerBudget,
   type VolunteerDay,
   type VolunteerLedger,
 } from './volunteers.ts';
-
-interface BatchRow {
-  id: string;
-  username: string;
-  channel: string;
-  language: string;
-  hour: string;
-  rows: string;
-  entries: string;
-  voided: string | null;
-}
-
-const COLUMNS = 'id, username, channel, language, hour, rows, entries, voided';
-
-const toBatch = (r: BatchRow): VolunteerBatch => ({
-  id: Number(r.id),
-  username: r.username,
-  channel: r.channel,
-  language: r.language,
-  hour: Number(r.hour),
-  rows: JSON.parse(r.rows) as string[],
-  entries: JSON.parse(r.entries) as number[],
-  voided: r.voided ?? undefined,
-});
 
 async function counts(
   client: pg.PoolClient,

@@ -2,40 +2,19 @@
 // and entries are JSON arrays in one row: a batch holds at most a few thousand.
 import type { SqliteDatabase } from './sqlite-db.ts';
 import {
+  type BatchRow,
   type BudgetCounts,
+  BATCH_COLUMNS as COLUMNS,
   dayStart,
   fits,
   mergeRows,
   type NewBatch,
+  toBatch,
   type VolunteerBatch,
   type VolunteerBudget,
   type VolunteerDay,
   type VolunteerLedger,
 } from './volunteers.ts';
-
-interface BatchRow {
-  id: number;
-  username: string;
-  channel: string;
-  language: string;
-  hour: number;
-  rows: string;
-  entries: string;
-  voided: string | null;
-}
-
-const COLUMNS = 'id, username, channel, language, hour, rows, entries, voided';
-
-export const toBatch = (r: BatchRow): VolunteerBatch => ({
-  id: Number(r.id),
-  username: r.username,
-  channel: r.channel,
-  language: r.language,
-  hour: Number(r.hour),
-  rows: JSON.parse(r.rows) as string[],
-  entries: JSON.parse(r.entries) as number[],
-  voided: r.voided ?? undefined,
-});
 
 export class SqliteVolunteers implements VolunteerLedger {
   readonly #database: SqliteDatabase;

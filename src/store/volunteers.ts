@@ -85,6 +85,31 @@ export interface VolunteerLedger {
   activity(since: number): Promise<VolunteerDay[]>;
 }
 
+/** A batch as both databases store it (PostgreSQL's BIGINTs come back as strings). */
+export interface BatchRow {
+  id: number | string;
+  username: string;
+  channel: string;
+  language: string;
+  hour: number | string;
+  rows: string;
+  entries: string;
+  voided: string | null;
+}
+
+export const BATCH_COLUMNS = 'id, username, channel, language, hour, rows, entries, voided';
+
+export const toBatch = (r: BatchRow): VolunteerBatch => ({
+  id: Number(r.id),
+  username: r.username,
+  channel: r.channel,
+  language: r.language,
+  hour: Number(r.hour),
+  rows: JSON.parse(r.rows) as string[],
+  entries: JSON.parse(r.entries) as number[],
+  voided: r.voided ?? undefined,
+});
+
 /** The rows and entries of a batch once `rows` are added (those already in it left out). */
 export function mergeRows(
   batch: Pick<VolunteerBatch, 'rows' | 'entries'>,
