@@ -68,20 +68,25 @@ export async function startRegistry(config: Config): Promise<Registry> {
   const parsed = parseSignerKey(skey);
   const vkey = formatVerifierKey(parsed.name, ED25519, rawPublicKey(ed25519PrivateKey(parsed.key)));
   const store = openStore(config);
+  const signer = signerFromKey(skey);
   // One writer per SQLite data directory, for the life of the process: a second `serve`, an
   // `import` or an `admin void` on the same directory is refused at once (PostgreSQL nodes share
   // the log through the sequencer's advisory lock instead, see ClusterSequencer).
   const writer = store.shared ? undefined : await store.cluster.lockSequencer();
-  if (!store.shared && writer === undefined) {
+  // What a start that fails lets go of: the writer's lock, then the store.
+  const abandon = async () => {
+    await writer?.release().catch(() => {});
     await store.close().catch(() => {});
+  };
+  if (!store.shared && writer === undefined) {
+    await abandon();
     throw new StoreError('conflict', writerBusy(config.dataDir, 'stop it before starting another'));
   }
   try {
     checkLogOrigin((await store.state()).checkpoint, config.origin, config.originSource);
     await checkLogKey(store, vkey);
   } catch (e) {
-    await writer?.release().catch(() => {});
-    await store.close().catch(() => {});
+    await abandon();
     // A key made just now for a log that has one: leave no stray key in the data directory.
     if (created && e instanceof LogKeyError)
       rmSync(join(config.dataDir, 'log.key'), { force: true });
@@ -92,14 +97,13 @@ export async function startRegistry(config: Config): Promise<Registry> {
     await checkWorld(store, {
       origin: config.origin,
       vkey,
-      signer: signerFromKey(skey),
+      signer,
       witnesses: config.witnesses,
       mirror: config.mirror,
       logger,
     });
   } catch (e) {
-    await writer?.release().catch(() => {});
-    await store.close().catch(() => {});
+    await abandon();
     throw e;
   }
   let depth = () => 0;
@@ -109,7 +113,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
   );
   const options = {
     origin: config.origin,
-    signer: signerFromKey(skey),
+    signer,
     delayMs: config.sequenceDelayMs,
     logger,
     metrics,
@@ -131,8 +135,7 @@ export async function startRegistry(config: Config): Promise<Registry> {
           )
         : await Sequencer.open(store, options);
   } catch (e) {
-    await writer?.release().catch(() => {});
-    await store.close().catch(() => {});
+    await abandon();
     throw e;
   }
   depth = () => sequencer.poolDepth;
@@ -198,8 +201,8 @@ export async function startRegistry(config: Config): Promise<Registry> {
         publication: () => publisher.lateness(),
       },
     },
-    // Seals second factors and keys per-account throttling; addresses are never keyed by it.
     volunteerBudget: config.volunteerBudget,
+    // Seals second factors and keys per-account throttling; addresses are never keyed by it.
     staffSecret: staffSecretOf(parsed.key),
     volunteerSecondFactor: config.volunteerSecondFactor,
   });
