@@ -178,13 +178,12 @@ test('the honeypot: a form that fills the hidden field is refused and nothing is
   assert.equal(calls.length, 0);
 });
 
-test('proof of work on the API: 403 with how to solve it, 201 with a solved challenge, once', async () => {
-  const { solveChallenge } = await import('altcha-lib');
-  const { deriveKey } = await import('../web/client/scrypt-key.ts');
+/** An app whose declarations need a (small, fast) scrypt proof of work of `cost` tries. */
+async function appWithWork(cost: number) {
   const { ProofOfWork } = await import('./pow.ts');
   const pow = new ProofOfWork({
     seed: new Uint8Array(32).fill(3),
-    cost: 2,
+    cost,
     scryptN: 16,
     waitSeconds: 3,
   });
@@ -194,13 +193,19 @@ test('proof of work on the API: 403 with how to solve it, 201 with a solved chal
     poolDepth: 0,
     void: async () => 0,
   };
-  const app = await buildApp({
+  return buildApp({
     store: new MemoryStore(),
     sequencer,
     vkey: 'example.org/log+00000000+AQ==',
     logger,
     pow,
   });
+}
+
+test('proof of work on the API: 403 with how to solve it, 201 with a solved challenge, once', async () => {
+  const { solveChallenge } = await import('altcha-lib');
+  const { deriveKey } = await import('../web/client/scrypt-key.ts');
+  const app = await appWithWork(2);
   const post = (altcha?: string) =>
     app.inject({
       method: 'POST',
@@ -248,27 +253,8 @@ test('a page that fails is an HTML page in its language, with the status and Ret
 });
 
 test('challenges cost the server an scrypt evaluation each: a client may ask for CHALLENGES_PER_MINUTE a minute', async () => {
-  const { ProofOfWork } = await import('./pow.ts');
   const { CHALLENGES_PER_MINUTE } = await import('./app.ts');
-  const pow = new ProofOfWork({
-    seed: new Uint8Array(32).fill(3),
-    cost: 1,
-    scryptN: 16,
-    waitSeconds: 3,
-  });
-  const sequencer: Declarations = {
-    submit: async () => [],
-    close: async () => {},
-    poolDepth: 0,
-    void: async () => 0,
-  };
-  const app = await buildApp({
-    store: new MemoryStore(),
-    sequencer,
-    vkey: 'example.org/log+00000000+AQ==',
-    logger,
-    pow,
-  });
+  const app = await appWithWork(1);
   const ask = (remoteAddress: string) =>
     app.inject({ method: 'GET', url: '/api/v1/challenge?declarants=2', remoteAddress });
   for (let i = 0; i < CHALLENGES_PER_MINUTE; i++)

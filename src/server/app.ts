@@ -276,7 +276,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   healthRoutes(app, opts.readiness);
   logRoutes(app, opts.store, opts.vkey);
-  const limiter = new RateLimiter(opts.rateLimit ?? 30, 60_000, Date.now, MAX_DECLARANTS);
+  const rateLimit = opts.rateLimit ?? 30;
+  const limiter = new RateLimiter(rateLimit, 60_000, Date.now, MAX_DECLARANTS);
+  // The site's address for links and printed receipts: TUIDANG_PUBLIC_URL, else where it listens.
+  const site = () => siteUrl(app, opts.publicUrl);
   const behindProxy = opts.trustProxy !== undefined && opts.trustProxy !== false;
   // A connection through the PROXY-protocol listener is known by its header (a Tor circuit, or
   // the address HAProxy saw), whatever the request's own headers say.
@@ -312,14 +315,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     admitMail: (req) => admit(mails, limitKey(req), 1, true),
     undeclaredProxy: () => undeclared.wasSeen,
     clientKey: clientOf,
-    rateLimit: opts.rateLimit ?? 30,
+    rateLimit,
     pow: opts.pow,
     newsletter: opts.newsletter,
     publicUrl: opts.publicUrl,
     statementCrowd: opts.statementCrowd,
     witnesses: opts.witnesses,
     operator: opts.operator,
-    siteUrl: () => siteUrl(app, opts.publicUrl),
+    siteUrl: site,
   });
   // Cookies (the staff's only) are Secure on an https site, and on a request that arrived over
   // https (TLS here, or X-Forwarded-Proto from a trusted proxy).
@@ -337,7 +340,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     volunteerBudget: opts.volunteerBudget,
     logger,
     registry: metrics.registry,
-    siteUrl: () => siteUrl(app, opts.publicUrl),
+    siteUrl: site,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
