@@ -119,13 +119,22 @@ function int(
   return n;
 }
 
-function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+/** A setting of two words, `[yes, no]` (on/off, yes/no, required/optional), unset: `fallback`. */
+function twoWords(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  [yes, no]: readonly [string, string],
+  fallback: boolean,
+): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (raw === 'on') return true;
-  if (raw === 'off') return false;
-  throw new ConfigError(`${name}=${raw} must be on or off`);
+  if (raw === yes) return true;
+  if (raw === no) return false;
+  throw new ConfigError(`${name}=${raw} must be ${yes} or ${no}`);
 }
+
+const onOff = (env: NodeJS.ProcessEnv, name: string, fallback: boolean) =>
+  twoWords(env, name, ['on', 'off'], fallback);
 
 /**
  * The settings that hold secrets: each may instead be given as a file, `NAME_FILE` (systemd's
@@ -217,22 +226,16 @@ export function readConfig(given: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     signerKey: env.TUIDANG_SIGNER_KEY || undefined,
-    migrate: yesNo(env, 'TUIDANG_MIGRATE'),
+    migrate: twoWords(env, 'TUIDANG_MIGRATE', ['yes', 'no'], false),
     operator: readOperator(env),
     logLevel: readLogLevel(env.LOG_LEVEL),
     nodeId: env.TUIDANG_NODE_ID || hostname(),
-    volunteerSecondFactor: readVolunteerSecondFactor(env.TUIDANG_VOLUNTEER_2FA),
+    volunteerSecondFactor: twoWords(env, 'TUIDANG_VOLUNTEER_2FA', ['required', 'optional'], true),
     volunteerBudget: {
       perHour: int(env, 'VOLUNTEER_PER_HOUR', 1000, 0, 1_000_000),
       perDay: int(env, 'VOLUNTEER_PER_DAY', 2000, 0, 10_000_000),
     },
   };
-}
-
-function readVolunteerSecondFactor(raw: string | undefined): boolean {
-  if (raw === undefined || raw === '' || raw === 'required') return true;
-  if (raw === 'optional') return false;
-  throw new ConfigError(`TUIDANG_VOLUNTEER_2FA=${raw} must be required or optional`);
 }
 
 function readPublicUrl(raw: string | undefined): string | undefined {
@@ -281,13 +284,6 @@ function checkoutCommit(): string | undefined {
   } catch {
     return undefined; // not a checkout (a package, a copy): the pages say no more than they know
   }
-}
-
-function yesNo(env: NodeJS.ProcessEnv, name: string): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '' || raw === 'no') return false;
-  if (raw === 'yes') return true;
-  throw new ConfigError(`${name}=${raw} must be yes or no`);
 }
 
 function readLogLevel(raw: string | undefined): LogLevel {
