@@ -253,3 +253,36 @@ test("a client's tickets ripen one after another: forty fetched at once do not s
   assert.deepEqual(await pow.checkTicket(tickets[2], client, 1), { verdict: 'ok' });
   assert.deepEqual(await pow.checkTicket(late, client, 1), { verdict: 'ok' });
 });
+
+test('a form sent back keeps its ticket while it counts; a forged, stale, foreign or spent one is replaced', async () => {
+  let now = 1_800_000_000_000;
+  const pow = new ProofOfWork({ seed, ...small, waitSeconds: 3, now: () => now });
+  const ticket = pow.ticket(client);
+  assert.equal(pow.ripensIn(ticket, client, 2), 6);
+  now += 4_000;
+  // Sent back at 4 s (a missing field): the same ticket, two seconds left for two people.
+  assert.equal(pow.keepTicket(ticket, client), ticket);
+  assert.equal(pow.ripensIn(ticket, client, 2), 2);
+  assert.deepEqual(await pow.checkTicket(ticket, client, 2), { verdict: 'early', seconds: 2 });
+  assert.equal(pow.keepTicket(ticket, client), ticket, 'an early send keeps it too');
+  const forged = `${ticket.slice(0, -2)}${ticket.endsWith('AA') ? 'AB' : 'AA'}`;
+  const replaced = [
+    pow.keepTicket(forged, client),
+    pow.keepTicket(ticket, '198.51.100.9'),
+    pow.keepTicket(undefined, client),
+  ];
+  for (const fresh of replaced) assert.notEqual(fresh, ticket);
+  // What replaces it is a ticket of the client that sent it, with a whole wait of its own.
+  assert.equal(pow.ripensIn(replaced[1] as string, '198.51.100.9', 1), 3);
+  assert.deepEqual(await pow.checkTicket(replaced[0], client, 1), { verdict: 'early', seconds: 3 });
+  now += 2_000;
+  assert.deepEqual(await pow.checkTicket(ticket, client, 2), { verdict: 'ok' });
+  assert.notEqual(pow.keepTicket(ticket, client), ticket, 'spent');
+  // The client's next ticket waits its turn after this one, kept or not.
+  const next = pow.ticket(client);
+  assert.equal(pow.ripensIn(next, client, 1), 3);
+  const stale = pow.ticket(client);
+  now += 3_601_000;
+  assert.notEqual(pow.keepTicket(stale, client), stale, 'stale');
+  assert.equal(pow.ripensIn(stale, client, 1), 0, 'no wait is promised for a stale ticket');
+});

@@ -13,8 +13,10 @@
 //
 // Without JavaScript (Tor Browser "safest"), the form carries a signed ticket instead, bound to the
 // client that fetched the form, and accepted only after it has been open a few seconds per
-// declarant. A client's tickets wait one after another, not side by side: forty tickets fetched at
-// once do not all ripen after one wait. It costs a flood time rather than CPU, and the per-client
+// declarant, counted from the first form the person got: a form sent back (a missing field, sent
+// too early) is rendered again with the same ticket, so an error never restarts the wait. A
+// client's tickets wait one after another, not side by side: forty tickets fetched at once do not
+// all ripen after one wait. It costs a flood time rather than CPU, and the per-client
 // rate limit (which counts declarants) bounds what time can buy. Tickets and solutions are
 // single-use, in a ledger the store keeps (so also across restarts and, in a cluster, across
 // nodes). The secrets derive from the log's signing key, so every node of a cluster accepts what
@@ -194,6 +196,54 @@ export class ProofOfWork {
   }
 
   /**
+   * The ticket a form sent back by `clientKey` is rendered with again (after a missing field, a
+   * send that came too early, a row added): the very ticket it was sent with while that one is
+   * authentic, unexpired, issued to this client for this form and not spent, so that its wait
+   * keeps counting from the first form the person got; else a fresh one. Its issue time is the
+   * one it was sealed with: keeping it buys nothing a client could not do by sending it again.
+   */
+  keepTicket(sent: string | undefined, clientKey: string, form = 'declare'): string {
+    const opened = this.#open(sent);
+    return opened && this.#binds(opened, clientKey, form) && !this.#used.has(opened.token)
+      ? (sent as string)
+      : this.ticket(clientKey, form);
+  }
+
+  /**
+   * Seconds until `ticket` (authentic, issued to `clientKey` for `form`) may be spent for
+   * `declarants`, counting the client's earlier tickets; 0 when it may be spent now. Spends nothing.
+   */
+  ripensIn(ticket: string, clientKey: string, declarants = 1, form = 'declare'): number {
+    const opened = this.#open(ticket);
+    if (!opened || !this.#binds(opened, clientKey, form)) return 0;
+    return Math.max(0, Math.ceil((this.#ready(opened, declarants) - this.#now()) / 1000));
+  }
+
+  /** An authentic, unexpired ticket's parts, or undefined. `ticket` is attacker-controlled. */
+  #open(ticket: string | undefined): OpenTicket | undefined {
+    const raw = Buffer.from(ticket ?? '', 'base64url');
+    if (raw.length !== TICKET_BODY + 16) return undefined;
+    const body = raw.subarray(0, TICKET_BODY);
+    if (!timingSafeEqual(this.#mac(body), raw.subarray(TICKET_BODY))) return undefined;
+    const issued = Number(body.readBigUInt64BE());
+    const age = (this.#now() - issued) / 1000;
+    if (age > TICKET_LIFETIME_S || age < -5) return undefined;
+    return { issued, binding: body.subarray(24), token: `t:${raw.toString('base64')}` };
+  }
+
+  #binds(opened: OpenTicket, clientKey: string, form: string): boolean {
+    return timingSafeEqual(this.#binding(clientKey, form), opened.binding);
+  }
+
+  /** When a ticket ripens for `declarants`: its wait starts when it was issued or when the
+   * client's previous ticket ripened, whichever is later (a client's tickets buy time one after
+   * another). */
+  #ready(opened: OpenTicket, declarants: number): number {
+    const previous = this.#ripe.get(opened.binding.toString('base64')) ?? 0;
+    return Math.max(opened.issued, previous) + this.#opts.waitSeconds * declarants * 1000;
+  }
+
+  /**
    * Whether a ticket may be spent now by `clientKey` on `form` for `declarants`: `ok` (and spent),
    * `early` (send again after `seconds`), `moved` (issued to another client or form: a fresh one is
    * needed) or `invalid` (forged, stale or spent).
@@ -204,34 +254,32 @@ export class ProofOfWork {
     declarants = 1,
     form = 'declare',
   ): Promise<TicketVerdict> {
-    const raw = Buffer.from(ticket ?? '', 'base64url');
-    if (raw.length !== TICKET_BODY + 16) return { verdict: 'invalid' };
-    const body = raw.subarray(0, TICKET_BODY);
-    if (!timingSafeEqual(this.#mac(body), raw.subarray(TICKET_BODY))) return { verdict: 'invalid' };
-    const issued = Number(body.readBigUInt64BE());
-    const age = (this.#now() - issued) / 1000;
-    if (age > TICKET_LIFETIME_S || age < -5) return { verdict: 'invalid' };
-    if (!timingSafeEqual(this.#binding(clientKey, form), body.subarray(24)))
-      return { verdict: 'moved' };
-    const token = `t:${raw.toString('base64')}`;
-    if (this.#used.has(token)) return { verdict: 'invalid' };
-    // The wait starts when the ticket was issued or when the client's previous ticket ripened,
-    // whichever is later: a client's tickets buy time one after another.
-    const client = body.subarray(24).toString('base64');
+    const opened = this.#open(ticket);
+    if (!opened) return { verdict: 'invalid' };
+    if (!this.#binds(opened, clientKey, form)) return { verdict: 'moved' };
+    if (this.#used.has(opened.token)) return { verdict: 'invalid' };
     const now = this.#now();
-    const ready =
-      Math.max(issued, this.#ripe.get(client) ?? 0) + this.#opts.waitSeconds * declarants * 1000;
+    const ready = this.#ready(opened, declarants);
     if (ready > now) return { verdict: 'early', seconds: Math.ceil((ready - now) / 1000) };
     if (this.#ripe.size > 100_000)
       for (const [k, at] of this.#ripe)
         if (at < now - TICKET_LIFETIME_S * 1000) this.#ripe.delete(k);
     // Claimed before the ledger is asked (which may take a round trip): two tickets of one client
     // sent at once cannot both count the same seconds.
-    this.#ripe.set(client, ready);
-    return (await this.#once(token, issued + TICKET_LIFETIME_S * 1000))
+    this.#ripe.set(opened.binding.toString('base64'), ready);
+    return (await this.#once(opened.token, opened.issued + TICKET_LIFETIME_S * 1000))
       ? { verdict: 'ok' }
       : { verdict: 'invalid' };
   }
+}
+
+/** What a ticket holds once its seal is checked. */
+interface OpenTicket {
+  readonly issued: number;
+  /** The 8 bytes binding it to a client and a form (also the key of the client's queue). */
+  readonly binding: Buffer;
+  /** Its name in the ledger of spent tokens. */
+  readonly token: string;
 }
 
 export type TicketVerdict =

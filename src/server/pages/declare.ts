@@ -31,13 +31,14 @@ export function declareRoutes(p: Pages, opts: WebOptions): void {
     notice?: string,
     errors: FieldErrors = {},
     key?: string,
+    ticket?: string,
   ) =>
     declarePage(
       t,
       rows,
       errors,
       notice,
-      pow ? { ticket: pow.ticket(clientOf(req)) } : undefined,
+      pow ? { ticket: ticket ?? pow.ticket(clientOf(req)) } : undefined,
       key,
     );
 
@@ -47,9 +48,17 @@ export function declareRoutes(p: Pages, opts: WebOptions): void {
     if (!(req.body instanceof URLSearchParams))
       return rendered(declarePage(t, [emptyDeclarant()]), 415);
     const filled = readForm(req.body);
+    // The form comes back with the ticket it was sent with while that one still counts: the wait
+    // runs from the first form the person got, never again from an error. A ticket that was
+    // refused (or spent on a send then refused) is replaced by a fresh one.
+    let fresh: string | undefined;
+    const ticket = () => fresh ?? pow?.keepTicket(filled.ticket, clientOf(req));
     // The hidden field is filled by bots, not people: refuse without saying why.
     if (filled.honeypot !== '')
-      return rendered(form(req, t, filled.rows, t.m['declare.rejected'], {}, filled.key), 400);
+      return rendered(
+        form(req, t, filled.rows, t.m['declare.rejected'], {}, filled.key, ticket()),
+        400,
+      );
     // A form declared a moment ago, sent again: its receipt page as it was, if still kept, for a
     // lookup and a decryption; like every re-send, it is limited per client.
     const declaring = filled.action.kind === 'declare' && formKeyTime(filled.key) !== undefined;
@@ -65,7 +74,7 @@ export function declareRoutes(p: Pages, opts: WebOptions): void {
       const refused = resent();
       if (refused)
         return rendered(
-          form(req, t, filled.rows, refused.notice, {}, filled.key),
+          form(req, t, filled.rows, refused.notice, {}, filled.key, ticket()),
           refused.status,
           refused.retryAfter,
         );
@@ -80,17 +89,24 @@ export function declareRoutes(p: Pages, opts: WebOptions): void {
         // A ticket buys time per declarant and only for the client it was issued to; it is spent
         // before the budget, so a form sent without one spends no one's budget.
         if (pow && !(await pow.checkSolution(filled.altcha, n))) {
-          const checked = await pow.checkTicket(filled.ticket, clientOf(req), n);
-          if (checked.verdict !== 'ok')
+          const client = clientOf(req);
+          const checked = await pow.checkTicket(filled.ticket, client, n);
+          if (checked.verdict === 'early')
+            return { notice: t.m['declare.wait'](checked.seconds), status: 400 };
+          if (checked.verdict !== 'ok') {
+            // Forged, expired, spent or another connection's: the form comes back with a fresh
+            // ticket, and says when the button may be pressed again (never "reload", which
+            // would send the old ticket again).
+            fresh = pow.ticket(client);
+            const wait = pow.ripensIn(fresh, client, n);
             return {
               notice:
-                checked.verdict === 'early'
-                  ? t.m['declare.wait'](checked.seconds)
-                  : checked.verdict === 'moved'
-                    ? t.m['declare.again']
-                    : t.m['declare.rejected'],
+                checked.verdict === 'moved'
+                  ? t.m['declare.again'](wait)
+                  : t.m['declare.ticketRefused'](wait),
               status: 400,
             };
+          }
         }
         const wait = admit?.(req, n);
         return wait === undefined
@@ -104,7 +120,7 @@ export function declareRoutes(p: Pages, opts: WebOptions): void {
       if (declaring) receiptPages.put(filled.key, sent, html);
       return sendHtml(reply, html);
     }
-    const page = form(req, t, outcome.rows, outcome.notice, outcome.errors, outcome.key);
+    const page = form(req, t, outcome.rows, outcome.notice, outcome.errors, outcome.key, ticket());
     return rendered(page, outcome.status, outcome.retryAfter);
   });
 }

@@ -67,6 +67,10 @@ export interface FormPow {
   readonly cost: number;
   readonly waitSeconds: number;
   ticket(clientKey: string): string;
+  /** The ticket sent back, to render the form again with, while it is good; else a fresh one. */
+  keepTicket(sent: string | undefined, clientKey: string): string;
+  /** Seconds until a ticket may be spent for `declarants` (0: now). */
+  ripensIn(ticket: string, clientKey: string, declarants: number): number;
   checkTicket(
     ticket: string | undefined,
     clientKey: string,

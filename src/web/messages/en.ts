@@ -69,7 +69,7 @@ export const en = {
   'declare.tooMany': (n: number) =>
     `Too many declarations came from your connection. Please wait ${seconds(n)} and send the form again; nothing was recorded.`,
   'declare.rejected':
-    'This form could not be accepted. Please reload the page and try again; nothing was recorded.',
+    'This form could not be accepted; nothing was recorded. Please check what you typed and press “Declare” again.',
   'declare.honeypot': 'Leave this field empty',
   'declare.wait': (n: number) =>
     `Please check what you typed and send the form again in ${seconds(n)} (a protection against automated floods); nothing was recorded yet.`,
@@ -526,8 +526,8 @@ export const en = {
   'error.title': 'The form could not be read',
   'error.encoding':
     'The form arrived in an encoding we cannot read. Please fill it in again on this page; nothing was recorded.',
-  'declare.again':
-    'Your connection changed since the form was opened. Please check it and send it again; nothing was recorded.',
+  'declare.again': (n: number) =>
+    `Your connection changed since the form was opened, so its protection against automated floods starts again; nothing was recorded yet. Please check what you typed and press “Declare” again in ${seconds(n)}.`,
   'newsletter.errorSend': 'The confirmation mail cannot be sent just now. Please try again later.',
   'newsletter.errorRejected':
     'The mail server of this address refused our mail. Please check the address.',
@@ -602,6 +602,9 @@ export const en = {
   'erase.confirmNone': (entry: string) =>
     `No name or statement of this receipt is published or waiting for review, so there is nothing to remove. Entry ${entry} stays counted either way.`,
   'erase.cancelNone': 'Go back',
+  // A form whose ticket no longer counts, without JavaScript (src/server/pages/declare.ts)
+  'declare.ticketRefused': (n: number) =>
+    `This form has expired (it is valid for an hour after it is opened), so its protection against automated floods starts again; nothing was recorded yet. Please check what you typed and press “Declare” again in ${seconds(n)}.`,
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

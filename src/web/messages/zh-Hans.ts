@@ -58,7 +58,8 @@ export const zhHans: Messages = {
   'declare.busy': '登记系统正忙，请稍后再提交一次。目前还没有记录任何内容。',
   'declare.tooMany': (seconds: number) =>
     `从您的网络连接提交的声明太多了。请等 ${seconds} 秒再提交。目前还没有记录任何内容。`,
-  'declare.rejected': '这份表格无法受理。请重新载入页面，再试一次。目前还没有记录任何内容。',
+  'declare.rejected':
+    '这份表格无法受理，目前还没有记录任何内容。请检查填写的内容，再按一次“提交声明”。',
   'declare.honeypot': '这一栏请留空',
   'declare.wait': (seconds: number) =>
     `请检查填写的内容，${seconds} 秒后再提交一次（这是为了挡住自动程序的大量提交）。目前还没有记录任何内容。`,
@@ -473,7 +474,8 @@ export const zhHans: Messages = {
   'error.noLetter': '请至少写一个字或字母。',
   'error.title': '无法读取表格',
   'error.encoding': '表格内容的编码无法识别。请在本页重新填写并提交；尚未记录任何内容。',
-  'declare.again': '您的网络连接在打开表格后有变化。请核对内容后再提交一次；尚未记录任何内容。',
+  'declare.again': (seconds: number) =>
+    `您的网络连接在打开表格后有变化，防止自动程序大量提交的等待要重新计算，目前还没有记录任何内容。请检查填写的内容，${seconds} 秒后再按一次“提交声明”。`,
   'newsletter.errorSend': '暂时无法发送确认邮件，请稍后再试。',
   'newsletter.errorRejected': '对方的邮件服务器拒收了这封邮件，请检查邮件地址。',
   // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
@@ -539,4 +541,7 @@ export const zhHans: Messages = {
   'erase.confirmNone': (entry: string) =>
     `这张回执没有已公开或等待审核的姓名和声明，所以没有什么可删除。第 ${entry} 条记录照样计入总数。`,
   'erase.cancelNone': '返回',
+  // A form whose ticket no longer counts, without JavaScript (src/server/pages/declare.ts)
+  'declare.ticketRefused': (seconds: number) =>
+    `这份表格已经失效（打开后一小时内有效），防止自动程序大量提交的等待要重新计算，目前还没有记录任何内容。请检查填写的内容，${seconds} 秒后再按一次“提交声明”。`,
 };

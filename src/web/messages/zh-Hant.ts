@@ -59,7 +59,8 @@ export const zhHant: Messages = {
   'declare.busy': '登記系統正忙，請稍後再送出一次。目前還沒有記錄任何內容。',
   'declare.tooMany': (seconds: number) =>
     `從您的網路連線送出的聲明太多了。請等 ${seconds} 秒再送出。目前還沒有記錄任何內容。`,
-  'declare.rejected': '這份表單無法受理。請重新載入頁面，再試一次。目前還沒有記錄任何內容。',
+  'declare.rejected':
+    '這份表單無法受理，目前還沒有記錄任何內容。請檢查填寫的內容，再按一次「送出聲明」。',
   'declare.honeypot': '這一欄請留空',
   'declare.wait': (seconds: number) =>
     `請檢查填寫的內容，${seconds} 秒後再送出一次（這是為了擋住自動程式大量送出）。目前還沒有記錄任何內容。`,
@@ -476,7 +477,8 @@ export const zhHant: Messages = {
   'error.noLetter': '請至少寫一個字或字母。',
   'error.title': '無法讀取表單',
   'error.encoding': '表單內容的編碼無法辨識。請在本頁重新填寫並送出；尚未記錄任何內容。',
-  'declare.again': '您的網路連線在開啟表單後有所變動。請核對內容後再送出一次；尚未記錄任何內容。',
+  'declare.again': (seconds: number) =>
+    `您的網路連線在開啟表單後有所變動，防止自動程式大量送出的等待要重新計算，目前還沒有記錄任何內容。請檢查填寫的內容，${seconds} 秒後再按一次「送出聲明」。`,
   'newsletter.errorSend': '暫時無法寄出確認郵件，請稍後再試。',
   'newsletter.errorRejected': '對方的郵件伺服器拒收了這封郵件，請檢查電子郵件地址。',
   // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
@@ -543,4 +545,7 @@ export const zhHant: Messages = {
   'erase.confirmNone': (entry: string) =>
     `這張回執沒有已公開或等待審核的姓名和聲明，所以沒有什麼可刪除。第 ${entry} 筆紀錄照樣計入總數。`,
   'erase.cancelNone': '返回',
+  // A form whose ticket no longer counts, without JavaScript (src/server/pages/declare.ts)
+  'declare.ticketRefused': (seconds: number) =>
+    `這份表單已經失效（開啟後一小時內有效），防止自動程式大量送出的等待要重新計算，目前還沒有記錄任何內容。請檢查填寫的內容，${seconds} 秒後再按一次「送出聲明」。`,
 };
