@@ -383,6 +383,82 @@ describe('the claims, as a visitor on a phone sees them', () => {
   }
 });
 
+/**
+ * Nothing on the page scrolls sideways in a `w` px window, and at 390 px every button, and the
+ * label of every radio and checkbox (or the control itself, without one), is a 44 px target.
+ */
+async function fitsPhone(page: Page, url: string, w: number): Promise<number> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= w, `${url} is ${width} px wide in a ${w} px window`);
+  if (w !== 390) return 0;
+  const heights = await page.evaluate(() =>
+    [
+      ...document.querySelectorAll('button, a.button, input[type="submit"]'),
+      ...[...document.querySelectorAll('input[type="radio"], input[type="checkbox"]')].map(
+        (i) => i.closest('label') ?? i,
+      ),
+    ]
+      .filter((el) => (el as HTMLElement).offsetParent !== null) // shown
+      .map((el) => [el.textContent?.trim().slice(0, 30), el.getBoundingClientRect().height]),
+  );
+  const small = heights.filter(([, height]) => (height as number) < 44);
+  assert.deepEqual(small, [], `${url}: targets under 44 px`);
+  return heights.length;
+}
+
+describe('pages reached by a form, on a phone', () => {
+  for (const javaScriptEnabled of [false, true]) {
+    test(`JavaScript ${javaScriptEnabled ? 'on' : 'off'}: the receipt page, a receipt checked, the erase confirmation and the staff sign-in page scroll not sideways at 320 and 390 px, with 44 px targets`, async () => {
+      const context = await browser.newContext({
+        javaScriptEnabled,
+        viewport: { width: 390, height: 844 },
+      });
+      const page = await context.newPage();
+      await page.goto(`${registry.url}/en/declare`);
+      await page.getByLabel('Name', { exact: true }).fill('Lin');
+      await page.getByRole('radio', { name: 'an alias' }).check();
+      await page.getByRole('checkbox', { name: 'Young Pioneers' }).check();
+      if (!javaScriptEnabled) await page.waitForTimeout(1100); // the ticket's second
+      await page.getByRole('button', { name: 'Declare', exact: true }).click();
+      await page.getByRole('heading', { name: en['receipt.headOne'] }).waitFor();
+      const receipt = await page.locator('textarea.receipt-text').inputValue();
+      const mode = `JavaScript ${javaScriptEnabled ? 'on' : 'off'}`;
+      const measure = async (what: string) => {
+        await page.locator('main').waitFor();
+        for (const w of [390, 320, 390]) {
+          await page.setViewportSize({ width: w, height: w === 320 ? 640 : 844 });
+          const measured = await fitsPhone(page, `${what} (${mode})`, w);
+          assert.ok(w !== 390 || measured > 0, `${what}: a button or control measured`);
+        }
+      };
+      await measure('the receipt page');
+      // A receipt checked, and the page that asks before removing its name and statement.
+      await page.goto(`${registry.url}/en/receipt`);
+      await page.locator('#receipt-input').fill(receipt);
+      await page.getByRole('button', { name: en['receipt.checkButton'] }).click();
+      // Without JavaScript the server answers; with it, the page checks in place.
+      await (javaScriptEnabled
+        ? page.waitForFunction(
+            () => (document.getElementById('receipt-input-check')?.textContent ?? '').trim() !== '',
+          )
+        : page.locator('#check-answer').waitFor());
+      await measure('a receipt checked');
+      await page.goto(`${registry.url}/en/erase`);
+      await page.locator('#erase-receipt').fill(receipt);
+      await page.getByRole('button', { name: en['erase.next'] }).click();
+      await page.locator('#erase-receipt').waitFor({ state: 'detached' });
+      await measure('the erase confirmation');
+      await page.goto(`${registry.url}/staff/`);
+      await measure('the staff sign-in page');
+      assert.ok(
+        (await page.locator('input[type="password"]').count()) > 0,
+        'the staff page is the sign-in form',
+      );
+      await context.close();
+    });
+  }
+});
+
 describe('every page in every language', () => {
   const paths = PUBLIC_PAGES;
   for (const locale of LOCALES) {
@@ -414,26 +490,7 @@ describe('every page in every language', () => {
           [1280, 800],
         ] as const) {
           await page.setViewportSize({ width: w, height: h });
-          const width = await page.evaluate(() => document.documentElement.scrollWidth);
-          assert.ok(width <= w, `${url} is ${width} px wide in a ${w} px window`);
-          if (w === 390) {
-            // Every button, and the label of every radio and checkbox, is a 44 px target.
-            const small = await page.evaluate(() =>
-              [
-                ...document.querySelectorAll('button, a.button, input[type="submit"]'),
-                ...[
-                  ...document.querySelectorAll('input[type="radio"], input[type="checkbox"]'),
-                ].map((i) => i.closest('label') ?? i),
-              ]
-                .filter((el) => (el as HTMLElement).offsetParent !== null) // shown
-                .map((el) => [
-                  el.textContent?.trim().slice(0, 30),
-                  el.getBoundingClientRect().height,
-                ])
-                .filter(([, height]) => (height as number) < 44),
-            );
-            assert.deepEqual(small, [], `${url}: targets under 44 px`);
-          }
+          await fitsPhone(page, url, w);
           // Chart text as drawn: the font size times the scale of the SVG on the screen.
           const sizes = await page.evaluate(() =>
             [...document.querySelectorAll('svg.chart text')].map(

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { readConfig } from '../config/index.ts';
+import { openNote, verifierFromKey } from '../log/index.ts';
 import { type Registry, startRegistry } from '../server/index.ts';
 import { catalogs, LOCALES, PREFIX } from './i18n.ts';
 
@@ -64,6 +65,8 @@ test('/about shows the key that signs /log/checkpoint, the origin, and the sourc
     const vkey = /<code class="key" id="vkey">([^<]+)<\/code>/.exec(about)?.[1] ?? '';
     assert.equal(vkey, named.vkey);
     assert.equal(vkey.split('+')[0], signer, 'the key is the checkpoint signer');
+    // Not only its name: the key /about shows verifies the signature of /log/checkpoint.
+    assert.equal(openNote(checkpoint, [verifierFromKey(vkey)]).verified.length, 1);
     assert.ok(about.includes(`<code id="origin">${origin}</code>`));
     assert.ok(about.includes('href="https://code.example/tuidang"'));
     assert.ok(about.includes('0123456789abcdef0123456789abcdef01234567'));
