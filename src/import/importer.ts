@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { TuidangError } from '../errors/index.ts';
 import type { NoteSigner } from '../log/index.ts';
 import { utcDay } from '../registry/index.ts';
 import { LogWriter } from '../sequencer/index.ts';
