@@ -174,8 +174,11 @@ async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGene
 export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   const { store } = opts;
   const stdin = opts.file === '-';
-  if (stdin && !opts.source)
-    throw new TypeError('an import from standard input needs a source name');
+  if (stdin && (!opts.source || opts.format !== 'ndjson'))
+    throw new TuidangError(
+      'config',
+      'an import from standard input takes NDJSON and needs a source name',
+    );
   const total = stdin ? 0 : (await stat(opts.file)).size;
   const source = stdin ? `stream:${opts.source}` : await sourceId(opts.file);
   const cursor = await store.importCursor(source);
