@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { importFile } from '../src/import/index.ts';
 import { generateKey, signerFromKey } from '../src/log/index.ts';
@@ -33,7 +34,11 @@ function record(i: number): { day: string; orgs: string[]; region?: string } {
 }
 
 export async function writeRecords(path: string, n: number): Promise<void> {
-  const out = createWriteStream(path);
+  await writeRecordsTo(createWriteStream(path), n);
+}
+
+/** `n` synthetic records, one NDJSON line each, into `out` (a file, or a command's input). */
+export async function writeRecordsTo(out: Writable, n: number): Promise<void> {
   let buf = '';
   for (let i = 0; i < n; i++) {
     buf += `${JSON.stringify(record(i))}\n`;

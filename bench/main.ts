@@ -3,7 +3,8 @@
 
 const benchmarks: Record<string, { about: string; run: (args: string[]) => Promise<void> }> = {
   ingest: {
-    about: 'durable declarations/s over HTTP vs. a bare Fastify route (64 and 1,024 connections)',
+    about:
+      'durable declarations/s over HTTP vs. a durable echo (SQLite, fsync, group commit) and a bare Fastify route, SQLite and PostgreSQL, 64 and 1,024 connections',
     run: async (a) => (await import('./ingest.ts')).run(a),
   },
   verify: {

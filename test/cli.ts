@@ -10,8 +10,17 @@ export interface CliResult {
 }
 
 export function runCli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+  return runCliWithInput(env, undefined, ...args);
+}
+
+/** The same, with `input` written to the command's standard input (closed at once when absent). */
+export function runCliWithInput(
+  env: NodeJS.ProcessEnv,
+  input: string | undefined,
+  ...args: string[]
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [cli, ...args],
       { env: { ...process.env, ...env } },
@@ -23,5 +32,6 @@ export function runCli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRe
         });
       },
     );
+    child.stdin?.end(input);
   });
 }

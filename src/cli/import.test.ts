@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../../test/cli.ts';
+import { runCli, runCliWithInput } from '../../test/cli.ts';
 
 test('tuidang import: a summary, the reject file, exit 1 with rejects; the second run adds nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tuidang-import-cli-'));
@@ -25,4 +25,55 @@ test('tuidang import: a summary, the reject file, exit 1 with rejects; the secon
   const missing = await runCli(env, 'import', join(dir, 'nope.ndjson'));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read/);
+});
+
+test('tuidang import -: records from standard input, resumed under their --source name', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuidang-import-stdin-'));
+  const env = { DATA_DIR: join(dir, 'data'), TUIDANG_ORIGIN: 'import.example/log' };
+  const rejects = join(dir, 'rejects');
+  const line = (i: number) => `{"day":"2011-0${1 + (i % 9)}-01","orgs":["party"]}\n`;
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => line(i)).join('');
+  const noName = await runCliWithInput(env, lines(2), 'import', '-', '--rejects', rejects);
+  assert.equal(noName.code, 2);
+  assert.match(noName.stderr, /needs --source NAME/);
+  const first = await runCliWithInput(
+    env,
+    lines(3),
+    'import',
+    '-',
+    '--source',
+    'history',
+    '--rejects',
+    rejects,
+  );
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /standard input \(history\): 3 lines/);
+  assert.match(first.stdout, /the log now has 3 entries/);
+  // The same stream, grown by two lines: only the two are new.
+  const again = await runCliWithInput(
+    env,
+    lines(5),
+    'import',
+    '-',
+    '--source',
+    'history',
+    '--rejects',
+    rejects,
+  );
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /3 lines were imported before/);
+  assert.match(again.stdout, /2 records imported/);
+  assert.match(again.stdout, /the log now has 5 entries/);
+  // Another name is another stream.
+  const other = await runCliWithInput(
+    env,
+    lines(1),
+    'import',
+    '-',
+    '--source',
+    'phone-2012',
+    '--rejects',
+    rejects,
+  );
+  assert.match(other.stdout, /the log now has 6 entries/);
 });

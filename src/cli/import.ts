@@ -6,6 +6,7 @@ import { CliError, type Command, parseOptions } from './command.ts';
 import { withLogWriter } from './writer-access.ts';
 
 const help = `usage: tuidang import <file> [--format ndjson|csv] [--rejects FILE] [--batch N]
+       tuidang import - --source NAME [--format ndjson|csv] [--rejects FILE] [--batch N]
 
 Imports historical records as "import" entries with their original day. One record per line
 (NDJSON) or per CSV row (with a header), fields: day (required, YYYY-MM-DD), orgs (required: party,
@@ -15,6 +16,11 @@ Resumable and idempotent: each commit records the last line it completes, so an 
 continues where it stopped, and importing the same file again adds nothing. Records that cannot be
 imported go to the reject file (default <file>.rejects) with their line number and the reason.
 
+With "-" the records come from standard input (e.g. zcat history.ndjson.gz | tuidang import -
+--source history), so that the whole history need not be on disk. --source names the stream: the
+import records how far it got under that name, and the same stream fed again under the same name
+resumes after the lines already imported. A file is named by its contents (SHA-256) instead.
+
 It writes to the store of the environment (DATA_DIR or DATABASE_URL, with the same signing key as
 the registry). With SQLite, stop "tuidang serve" first; with PostgreSQL, the import takes the
 sequencer's lock, so the registry's nodes accept declarations but log them only after the import.
@@ -22,6 +28,7 @@ sequencer's lock, so the registry's nodes accept declarations but log them only 
   --format F     ndjson or csv (default: from the file name, else ndjson)
   --rejects FILE where to write rejected records (appended to)
   --batch N      records per commit (default 16384)
+  --source NAME  with "-": the name of the stream, for resuming (letters, digits, . _ -)
 
 exit codes: 0 all records imported, 1 some records rejected (see the reject file), 2 usage error`;
 
@@ -30,7 +37,12 @@ export const importCommand: Command = {
   async run(args) {
     const parsed = parseOptions(
       args,
-      { format: { type: 'string' }, rejects: { type: 'string' }, batch: { type: 'string' } },
+      {
+        format: { type: 'string' },
+        rejects: { type: 'string' },
+        batch: { type: 'string' },
+        source: { type: 'string' },
+      },
       help,
     );
     if (parsed === undefined) return 0;
@@ -43,11 +55,26 @@ export const importCommand: Command = {
     const batch = parsed.values.batch === undefined ? 16384 : Number(parsed.values.batch);
     if (!Number.isInteger(batch) || batch < 1 || batch > 1_000_000)
       throw new CliError('--batch must be a whole number from 1 to 1,000,000');
-    try {
-      await access(file);
-    } catch {
-      throw new CliError(`cannot read ${file}`);
-    }
+    const stdin = file === '-';
+    const source = parsed.values.source;
+    if (stdin && (source === undefined || !/^[\w.-]{1,100}$/.test(source)))
+      throw new CliError(
+        'reading standard input ("-") needs --source NAME (letters, digits, . _ -): the name under which the import records how far it got, to resume',
+      );
+    if (stdin && format !== 'ndjson')
+      throw new CliError('standard input ("-") takes NDJSON; give a CSV file by its name');
+    if (!stdin && source !== undefined)
+      throw new CliError('--source is for standard input ("-"); a file is named by its contents');
+    if (!stdin)
+      try {
+        await access(file);
+      } catch {
+        throw new CliError(`cannot read ${file}`);
+      }
+    if (stdin && parsed.values.rejects === undefined)
+      throw new CliError(
+        'reading standard input ("-") needs --rejects FILE for the rejected records',
+      );
     const rejectsPath = parsed.values.rejects ?? `${file}.rejects`;
     return withLogWriter(
       async ({ store, origin, signer }) => {
@@ -58,6 +85,7 @@ export const importCommand: Command = {
           origin,
           signer,
           file,
+          source,
           format,
           rejectsPath,
           batchSize: batch,
@@ -66,7 +94,9 @@ export const importCommand: Command = {
         bar.end();
         const seconds = (Date.now() - started) / 1000;
         const rate = Math.round(summary.imported / Math.max(seconds, 0.001));
-        console.log(`${file}: ${summary.lines.toLocaleString('en')} lines`);
+        console.log(
+          `${stdin ? `standard input (${source})` : file}: ${summary.lines.toLocaleString('en')} lines`,
+        );
         if (summary.alreadyImported > 0)
           console.log(
             `  ${summary.alreadyImported.toLocaleString('en')} lines were imported before and were not read again`,

@@ -1,7 +1,7 @@
 // An NDJSON file cut into chunks of whole lines, `lines` lines each, for the workers to parse in
 // parallel. Only line breaks are looked for here (a byte search): everything else about a record
 // is the workers' job. Lines up to `skip` (committed by an earlier run) are passed over.
-import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 
 export interface Chunk {
   /** Whole lines, each ended by a line break (but perhaps the file's last). */
@@ -16,14 +16,16 @@ export interface Chunk {
 const READ_SIZE = 1 << 20;
 const NEWLINE = 0x0a;
 
+/** `input`: a file's path, or a stream of bytes (standard input). */
 export async function* lineChunks(
-  file: string,
+  input: string | AsyncIterable<Buffer>,
   skip: number,
   lines: number,
 ): AsyncGenerator<Chunk> {
-  const handle = await open(file);
+  const reads = (
+    typeof input === 'string' ? createReadStream(input, { highWaterMark: READ_SIZE }) : input
+  )[Symbol.asyncIterator]();
   try {
-    const readBuffer = Buffer.allocUnsafe(READ_SIZE);
     let buf = Buffer.alloc(0); // the current chunk's lines so far, then what is not yet scanned
     let base = 0; // file offset of buf[0]
     let chunkStart = 0; // offset in buf where the current chunk begins
@@ -32,13 +34,14 @@ export async function* lineChunks(
     let chunkFirst = 0;
     let chunkLines = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(readBuffer, 0, READ_SIZE, null);
-      const end = bytesRead === 0;
+      const read = await reads.next();
+      const end = read.done === true;
       if (!end) {
+        const data = read.value as Buffer;
         const kept = buf.length - chunkStart;
-        const grown = Buffer.allocUnsafe(kept + bytesRead);
+        const grown = Buffer.allocUnsafe(kept + data.length);
         buf.copy(grown, 0, chunkStart);
-        readBuffer.copy(grown, kept, 0, bytesRead);
+        data.copy(grown, kept);
         base += chunkStart;
         scan -= chunkStart;
         chunkStart = 0;
@@ -68,7 +71,7 @@ export async function* lineChunks(
     }
     if (chunkLines > 0) yield chunk(buf, chunkStart, scan, chunkFirst, chunkLines, base);
   } finally {
-    await handle.close();
+    await reads.return?.();
   }
 }
 

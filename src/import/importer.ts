@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { TuidangError } from '../errors/index.ts';
 import type { NoteSigner } from '../log/index.ts';
 import { utcDay } from '../registry/index.ts';
 import { LogWriter } from '../sequencer/index.ts';
@@ -21,7 +22,13 @@ export interface ImportOptions {
   readonly store: Store;
   readonly origin: string;
   readonly signer: NoteSigner;
+  /** A file's path, or `-` for standard input (then `source` names the stream). */
   readonly file: string;
+  /**
+   * For standard input: the name of the stream, under which the import records how far it got, so
+   * that the same stream fed again resumes where it stopped. A file is named by its SHA-256.
+   */
+  readonly source?: string;
   /** `ndjson` (one JSON object a line) or `csv` (a header row with the same field names). */
   readonly format: 'ndjson' | 'csv';
   readonly rejectsPath: string;
@@ -125,7 +132,11 @@ async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGene
   );
   const arrivals = new Arrivals();
   for (const w of workers) arrivals.listen(w);
-  const chunks = lineChunks(options.file, options.skip, options.batchSize);
+  const chunks = lineChunks(
+    options.file === '-' ? process.stdin : options.file,
+    options.skip,
+    options.batchSize,
+  );
   let sent = 0;
   let done = false;
   // Where each chunk's entries are expected to start in the log, for the subtree hashes its worker
@@ -162,8 +173,14 @@ async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGene
 
 export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   const { store } = opts;
-  const total = (await stat(opts.file)).size;
-  const source = await sourceId(opts.file);
+  const stdin = opts.file === '-';
+  if (stdin && (!opts.source || opts.format !== 'ndjson'))
+    throw new TuidangError(
+      'config',
+      'an import from standard input takes NDJSON and needs a source name',
+    );
+  const total = stdin ? 0 : (await stat(opts.file)).size;
+  const source = stdin ? `stream:${opts.source}` : await sourceId(opts.file);
   const cursor = await store.importCursor(source);
   const writer = new LogWriter(store, opts.origin, opts.signer);
   await writer.reload();
