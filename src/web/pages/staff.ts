@@ -160,6 +160,9 @@ export interface AuditRow {
   readonly target: string;
 }
 
+/** Actions the audit log dates to the hour only (docs/timing-privacy.md). */
+const HOURLY_ACTIONS = new Set(['login', 'declare']);
+
 export function auditPage(
   t: I18n,
   v: StaffView,
@@ -171,19 +174,25 @@ export function auditPage(
     const key = `audit.action.${action}`;
     return key in m ? (m as unknown as Record<string, string>)[key] : action;
   };
-  const when = (at: number) => new Date(at * 1000).toISOString().slice(0, 16).replace('T', ' ');
+  const minute = (at: number) => new Date(at * 1000).toISOString().slice(0, 16).replace('T', ' ');
+  // Sign-ins and declarations for others are stored on the hour, on purpose: shown as the hour
+  // they fell in, never as a time they did not happen at.
+  const when = (r: AuditRow) =>
+    HOURLY_ACTIONS.has(r.action)
+      ? `${minute(r.at)}–${minute(r.at + 3600).slice(11)}`
+      : minute(r.at);
   return {
     title: m['audit.title'],
     path: '/',
     body: html`${staffNav(t, v, 'audit')}
 <h1>${m['audit.title']}</h1>
-<p>${m['audit.intro']}</p>
+<p>${m['audit.intro']} ${m['audit.hourNote']}</p>
 ${
   rows.length === 0
     ? html`<p>${m['audit.none']}</p>`
     : html`<div class="scroll"><table>
 <thead><tr><th scope="col">${m['audit.when']}</th><th scope="col">${m['audit.who']}</th><th scope="col">${m['audit.what']}</th><th scope="col">${m['audit.target']}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr><td><time datetime="${new Date(r.at * 1000).toISOString()}">${when(r.at)}</time></td><td>${r.username}</td><td>${what(r.action)}</td><td class="mono">${r.target}</td></tr>`)}</tbody>
+<tbody>${rows.map((r) => html`<tr><td><time datetime="${new Date(r.at * 1000).toISOString()}">${when(r)}</time></td><td>${r.username}</td><td>${what(r.action)}</td><td class="mono">${r.target}</td></tr>`)}</tbody>
 </table></div>`
 }
 <p class="pager">${paging.before !== undefined ? html`<a href="/staff/audit">${m['audit.newest']}</a> ` : ''}${paging.more ? html`<a href="/staff/audit?before=${rows.at(-1)?.id}" rel="next">${m['audit.older']}</a>` : ''}</p>`,
