@@ -293,7 +293,10 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
           ...csv.problems,
         ].sort((a, b) => a.line - b.line);
         const lines = (list: ReadonlyArray<{ row: { line: number } }>) =>
-          lineRanges(list.map((r) => r.row.line));
+          lineRanges(
+            list.map((r) => r.row.line),
+            t.locale === 'en' ? ', ' : '、',
+          );
         const summary: Array<Html | string> = [
           ...(stuck.length === 0 ? [t.m['volunteer.allDone']] : []),
           t.m['volunteer.recorded'](t.number(recorded.length + earlier.length), t.number(total)),

@@ -114,15 +114,14 @@ const ORG_CHARS = new Map<string, Org>([
  */
 export function orgsOf(cell: string): { orgs: Org[] } | { unknown: string } {
   const found = new Set<Org>();
-  for (const word of cell.split(/[;；|,，、/／\s]+|和|及|与|與/)) {
-    if (word === '') continue;
-    // 退党 is "leaves the party": the verb is not part of the name.
-    const name = word.replace(/^(退出|退)/, '');
+  // 退党退团 is "leaves the party, leaves the league": the verb separates, like a comma.
+  for (const name of cell.split(/[;；|,，、/／\s]+|和|及|与|與|退出|退/)) {
+    if (name === '') continue;
     const org = ORG_WORDS.get(plain(name));
     if (org !== undefined) found.add(org);
-    else if (name !== '' && [...name].every((c) => ORG_CHARS.has(c)))
+    else if ([...name].every((c) => ORG_CHARS.has(c)))
       for (const c of name) found.add(ORG_CHARS.get(c) as Org);
-    else return { unknown: word };
+    else return { unknown: name };
   }
   return { orgs: ORGS.filter((o) => found.has(o)) };
 }

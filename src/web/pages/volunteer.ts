@@ -47,7 +47,7 @@ function csvHelp(t: I18n, open: boolean): Html {
   const name = (c: CsvColumn) =>
     t.locale === 'en'
       ? html`<code>${c}</code>`
-      : html`<code>${m[`csv.col.${c}`]}</code> (<code>${c}</code>)`;
+      : html`<code>${m[`csv.col.${c}`]}</code>（<code>${c}</code>）`;
   return html`<details class="csv-help" id="csv-columns"${open ? html` open` : ''}>
 <summary>${m['csv.help.title']}</summary>
 <p>${m['csv.help.intro']}</p>
