@@ -91,11 +91,11 @@ ${
     : channelSelect(t, 'csv-channel', channel)
 }
 <label for="csv">CSV</label>
-<p id="csv-help" class="hint">${m['volunteer.batchHelp']} ${m['volunteer.limits'](t.number(CSV_MAX_ROWS), t.number(CSV_MAX_BYTES / 1024))}</p>
-${csvHelp(t, csv.notice === undefined)}
+<p id="csv-help" class="hint">${m['volunteer.batchHelp']}${t.locale === 'en' ? ' ' : ''}${m['volunteer.limits'](t.number(CSV_MAX_ROWS), t.number(CSV_MAX_BYTES / 1024))}</p>
 <textarea id="csv" name="csv" class="mono" rows="8" aria-describedby="csv-help">${csv.text ?? ''}</textarea>
 <p><button type="submit">${recorded > 0 ? m['volunteer.sendFixed'] : m['volunteer.batchSubmit']}</button></p>
 </form>
+${csvHelp(t, csv.notice === undefined)}
 ${recorded > 0 ? html`<p><a href="/staff/declare#batch">${m['volunteer.newUpload']}</a></p>` : ''}`;
 }
 
