@@ -444,7 +444,12 @@ test('the family form for others: the channel chosen, receipts addressed to the 
     /2026-12-02 10:00–11:00<\/time><\/td><td>vo<\/td><td>declared for others/,
   );
   assert.doesNotMatch(audit.body, /10:00<\/time><\/td><td>vo<\/td><td>declared/);
-  assert.match(audit.body, /dated to the hour only/);
+  assert.match(audit.body, /Times are kept to the hour only/);
+  assert.doesNotMatch(
+    audit.body,
+    /<time[^>]*>[^<–]*<\/time>/,
+    'no row shown at a time nothing happened at',
+  );
   assert.match(audit.body, /Staff pages use one cookie/);
   await real.close();
 });

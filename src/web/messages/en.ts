@@ -672,7 +672,7 @@ export const en = {
   'volunteer.receiptsLead':
     "Each person's receipt is below, one each. Print them and give each person their own: they are not shown again once you leave this page.",
   'audit.hourNote':
-    'Sign-ins and declarations for others are dated to the hour only, shown as a range such as 10:00–11:00: the audit log does not keep their exact time.',
+    "Times are kept to the hour only, shown as a range such as 10:00–11:00: the audit log keeps no action's exact time.",
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

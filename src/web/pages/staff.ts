@@ -160,9 +160,6 @@ export interface AuditRow {
   readonly target: string;
 }
 
-/** Actions the audit log dates to the hour only (docs/timing-privacy.md). */
-const HOURLY_ACTIONS = new Set(['login', 'declare']);
-
 export function auditPage(
   t: I18n,
   v: StaffView,
@@ -175,12 +172,9 @@ export function auditPage(
     return key in m ? (m as unknown as Record<string, string>)[key] : action;
   };
   const minute = (at: number) => new Date(at * 1000).toISOString().slice(0, 16).replace('T', ' ');
-  // Sign-ins and declarations for others are stored on the hour, on purpose: shown as the hour
-  // they fell in, never as a time they did not happen at.
-  const when = (r: AuditRow) =>
-    HOURLY_ACTIONS.has(r.action)
-      ? `${minute(r.at)}–${minute(r.at + 3600).slice(11)}`
-      : minute(r.at);
+  // Every row is stored on the hour, on purpose (docs/timing-privacy.md): shown as the hour it
+  // fell in, never as a time nothing happened at.
+  const when = (r: AuditRow) => `${minute(r.at)}–${minute(r.at + 3600).slice(11)}`;
   return {
     title: m['audit.title'],
     path: '/',
