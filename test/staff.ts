@@ -104,10 +104,17 @@ export async function attemptSignIn(
   });
 }
 
-/** A signed-in staff member: get pages and post forms with the session's cookie and token. */
+/**
+ * A signed-in staff member: get pages and post forms with the session's cookie and token, in
+ * English unless another Accept-Language is given (`zh-CN`, `zh-TW`).
+ */
 export interface Staff {
-  get(url: string): Promise<Response>;
-  post(url: string, fields: Record<string, string | string[]>): Promise<Response>;
+  get(url: string, language?: string): Promise<Response>;
+  post(
+    url: string,
+    fields: Record<string, string | string[]>,
+    language?: string,
+  ): Promise<Response>;
   readonly csrf: string;
 }
 
@@ -131,13 +138,13 @@ export async function signIn(
   }
   if (res?.statusCode !== 303) throw new Error(`sign-in of ${username} failed: ${res?.statusCode}`);
   const cookie = `tuidang_staff=${cookieValue(cookiesOf(res), 'tuidang_staff')}`;
-  const get = (url: string) =>
-    app.inject({ method: 'GET', url, headers: { cookie, 'accept-language': 'en' } });
+  const get = (url: string, language = 'en') =>
+    app.inject({ method: 'GET', url, headers: { cookie, 'accept-language': language } });
   const csrf = csrfIn((await get('/staff/declare')).body);
   return {
     csrf,
     get,
-    post: (url, fields) => {
+    post: (url, fields, language = 'en') => {
       const body = new URLSearchParams();
       body.append('csrf', csrf);
       for (const [k, v] of Object.entries(fields))
@@ -148,7 +155,7 @@ export async function signIn(
         headers: {
           cookie,
           'content-type': 'application/x-www-form-urlencoded',
-          'accept-language': 'en',
+          'accept-language': language,
         },
         payload: body.toString(),
       });

@@ -75,6 +75,11 @@ test('a volunteer reloads the answer to a CSV upload: nobody is recorded twice',
   await page.goto(`${url}/staff/declare`);
   const people = Array.from({ length: 60 }, (_, i) => `P${i},party\n`).join('');
   await page.fill('#csv', `name,orgs\n${people}Wrong,nothing\n`);
+  // The channel is not assumed: the browser itself asks for it before anything is sent.
+  await page.click('form[action="/staff/declare-csv"] button[type="submit"]');
+  assert.equal(await page.locator('#csv-channel:invalid').count(), 1);
+  assert.equal((await store.state()).treeSize, 0);
+  await page.selectOption('#csv-channel', 'centre');
   await page.click('form[action="/staff/declare-csv"] button[type="submit"]');
   await page.waitForLoadState();
   assert.match((await page.textContent('main')) ?? '', /Recorded now: 60 \(lines 2–61\)\./);
@@ -122,4 +127,38 @@ test('a volunteer reloads the answer to a CSV upload: nobody is recorded twice',
   assert.match((await adminPage.textContent('main')) ?? '', /作废这批的 61 个条目/);
   await shoot(adminPage, 'volunteers');
   await admin.close();
+});
+
+test('the CSV form in Chinese: its help panel lists the columns and values, and a Chinese file is recorded', async () => {
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    viewport: { width: 390, height: 844 },
+    extraHTTPHeaders: { 'accept-language': 'zh-CN' },
+  });
+  const page = await context.newPage();
+  await signIn(page, 'vo');
+  await page.goto(`${url}/staff/declare#batch`);
+  const help = page.locator('details.csv-help');
+  assert.equal(await help.getAttribute('open'), '', 'open on a fresh form');
+  const text = (await help.textContent()) ?? '';
+  for (const words of ['真名/化名', '退出组织', '党、团、队', '广东', '是', '否'])
+    assert.ok(text.includes(words), words);
+  assert.ok(
+    (await page.evaluate(() => document.documentElement.scrollWidth)) <= 390,
+    'no wider than a phone',
+  );
+  await page.locator('#batch').scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.getElementById('batch')?.scrollIntoView());
+  await page.screenshot({ path: `${SHOTS}/staff-csv-help-zh-Hans-390.png` });
+  const before = (await store.state()).treeSize;
+  await page.selectOption('#csv-channel', 'phone');
+  await page.fill(
+    '#csv',
+    '姓名,真名/化名,退出组织,地区,公开\n王小明,化名,党、团,广东省,否\n李华,真名,队,北京,是\n',
+  );
+  await page.click('form[action="/staff/declare-csv"] button[type="submit"]');
+  await page.waitForLoadState();
+  assert.match((await page.textContent('main')) ?? '', /本次上传的人已全部记录。/);
+  assert.equal((await store.state()).treeSize, before + 2);
+  await context.close();
 });

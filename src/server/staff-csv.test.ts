@@ -438,3 +438,187 @@ test('the whole file of 1,000 people, pasted again with its recorded rows, fits 
   assert.equal(await treeSize(store), 1000);
   await real.close();
 });
+
+test('a file written in Chinese, Simplified or Traditional, is recorded as the English one would be', async () => {
+  const { store, real, vo } = await setUp();
+  const hans = [
+    '姓名,真名/化名,退出组织,地区,声明,公开',
+    '王小明,化名,党、团,广东,我声明退出。,否',
+    '李华,真名,中国共产党 少先队,北京市,我声明退出。,是',
+    '张三,真实姓名,退党退团,广西壮族自治区,,同意',
+    '赵四,,共青团,内蒙古自治区,,',
+    '',
+  ].join('\n');
+  const a = await vo.post(
+    '/staff/declare-csv',
+    { channel: 'centre', csv: hans, key: await newKey(vo) },
+    'zh-CN',
+  );
+  assert.equal(a.statusCode, 200, a.body);
+  assert.match(a.body, /本次上传的人已全部记录。/);
+  const hant = [
+    '姓名,真名/化名,退出組織,地區,聲明,公開',
+    '陳大文,化名,黨、團,廣東省,,否',
+    '林美玲,真實姓名,中國少年先鋒隊,臺灣,我聲明退出。,是',
+    '',
+  ].join('\n');
+  const b = await vo.post(
+    '/staff/declare-csv',
+    { channel: 'phone', csv: hant, key: await newKey(vo) },
+    'zh-TW',
+  );
+  assert.equal(b.statusCode, 200, b.body);
+  assert.match(b.body, /本次上傳的人已全部記錄。/);
+  // The public form's own word for consent is consent here too.
+  const english =
+    'name,nameKind,orgs,region,statement,publish\nLi,real,party,Guangdong,I leave.,yes\n';
+  const c = await vo.post('/staff/declare-csv', {
+    channel: 'phone',
+    csv: english,
+    key: await newKey(vo),
+  });
+  assert.equal(c.statusCode, 200, c.body);
+  const totals = (await store.state()).totals.registered;
+  assert.deepEqual(totals.orgs, { party: 5, league: 4, pioneers: 2 });
+  assert.deepEqual(Object.fromEntries(Object.entries(totals.regions).filter(([, n]) => n > 0)), {
+    'CN-GD': 3,
+    'CN-BJ': 1,
+    'CN-GX': 1,
+    'CN-NM': 1,
+    'CN-TW': 1,
+  });
+  const queue = await store.moderationQueue(-1, 10);
+  assert.deepEqual(
+    queue.page.map((p) => [p.name, p.nameKind]).sort(),
+    [
+      ['Li', 'real'],
+      ['李华', 'real'],
+      ['林美玲', 'real'],
+    ],
+    '是 and yes are consent; 否 is not, even with a statement',
+  );
+  await real.close();
+});
+
+/** The words of a page a volunteer reads in Latin script, outside code, the box and their name. */
+function latinWords(page: string): string[] {
+  const text = (/<body>([\s\S]*)<\/body>/.exec(page)?.[1] ?? '')
+    .replace(/<a [^>]*lang="en"[^>]*>[^<]*<\/a>/g, ' ')
+    .replace(/<(pre|code|script|style|textarea)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&[a-z]+;|&#\d+;/g, ' ');
+  // Names of things said as they are in Chinese too, and the account's own name.
+  const allowed = new Set(['CSV', 'KB', 'Cookie', 'JavaScript', 'UTC', 'vo']);
+  return [...new Set([...text.matchAll(/[A-Za-z]+/g)].map((w) => w[0]))].filter(
+    (w) => !allowed.has(w),
+  );
+}
+
+test('every refusal on the Chinese pages is in Chinese, names the line and the column, and keeps the text', async () => {
+  const { store, real, vo } = await setUp();
+  const cases: Array<{ csv: string; says: Record<'zh-CN' | 'zh-TW', RegExp>; status: number }> = [
+    {
+      csv: [
+        '姓名,真名/化名,退出组织,地区,声明,公开',
+        '甲,网名,党,,,',
+        '乙,化名,,,,',
+        '丙,化名,国民党,,,',
+        '丁,化名,党,火星,,',
+        '戊,化名,党,,,也许',
+        ',化名,党,,,',
+        '己,化名,党,,"声明,有逗号",是,多余',
+        `${'庚'.repeat(65)},化名,党,,,`,
+        '辛,alias,party,,,maybe',
+        '壬,化名,党,,,',
+        '',
+      ].join('\n'),
+      says: {
+        'zh-CN':
+          /第 2 行没有登记：<code>真名\/化名<\/code> 一栏写的是 <code>网名<\/code>[\s\S]*第 3 行没有登记：<code>退出组织<\/code> 一栏是空的[\s\S]*第 4 行没有登记：<code>退出组织<\/code> 一栏里的 <code>国民党<\/code>[\s\S]*第 5 行没有登记：<code>地区<\/code> 一栏里的 <code>火星<\/code>[\s\S]*第 6 行没有登记：<code>公开<\/code> 一栏写的是 <code>也许<\/code>[\s\S]*第 7 行没有登记：<code>姓名<\/code> 一栏是空的[\s\S]*第 8 行没有登记：这一行有 7 栏，第一行只有 6 栏[\s\S]*第 9 行没有登记：<code>姓名<\/code> 一栏太长，最多 64 个字[\s\S]*第 10 行没有登记：<code>公开<\/code> 一栏写的是 <code>maybe<\/code>/,
+        'zh-TW':
+          /第 2 行沒有登記：<code>真名\/化名<\/code> 一欄寫的是 <code>网名<\/code>[\s\S]*第 4 行沒有登記：<code>退出组织<\/code> 一欄裡的 <code>国民党<\/code>/,
+      },
+      status: 207,
+    },
+    {
+      csv: 'name,nameKind,orgs\nA,nope,party\nB,alias,nothing\n',
+      says: {
+        'zh-CN': /第 2 行没有登记：<code>nameKind<\/code> 一栏写的是 <code>nope<\/code>/,
+        'zh-TW': /第 3 行沒有登記：<code>orgs<\/code> 一欄裡的 <code>nothing<\/code>/,
+      },
+      status: 400,
+    },
+    {
+      csv: '姓名,年龄\n甲,3\n',
+      says: {
+        'zh-CN': /没有记录任何内容：第一行里的 <code>年龄<\/code> 不是栏名/,
+        'zh-TW': /沒有記錄任何內容：第一行裡的 <code>年龄<\/code> 不是欄名/,
+      },
+      status: 400,
+    },
+    {
+      csv: '王小明,化名,党\n',
+      says: {
+        'zh-CN': /第一行里的 <code>王小明<\/code> 不是栏名。第一行要写各栏的名称/,
+        'zh-TW': /第一行裡的 <code>王小明<\/code> 不是欄名。第一行要寫各欄的名稱/,
+      },
+      status: 400,
+    },
+    {
+      csv: '姓名\n甲\n',
+      says: {
+        'zh-CN': /第一行里没有 <code>退出组织<\/code> 这一栏/,
+        'zh-TW': /第一行裡沒有 <code>退出組織<\/code> 這一欄/,
+      },
+      status: 400,
+    },
+    {
+      csv: '姓名,姓名,退出组织\n甲,乙,党\n',
+      says: { 'zh-CN': /<code>姓名<\/code> 这一栏出现了两次/, 'zh-TW': /出現了兩次/ },
+      status: 400,
+    },
+    {
+      csv: '姓名,退出组织\n"甲,党\n乙,团\n',
+      says: { 'zh-CN': /第 3 行的英文双引号没有配对/, 'zh-TW': /第 3 行的英文雙引號沒有配對/ },
+      status: 400,
+    },
+    {
+      csv: '姓名,退出组织\n',
+      says: { 'zh-CN': /第一行下面没有人/, 'zh-TW': /第一行下面沒有人/ },
+      status: 400,
+    },
+    {
+      csv: '',
+      says: { 'zh-CN': /输入框是空的/, 'zh-TW': /輸入框是空的/ },
+      status: 400,
+    },
+  ];
+  for (const language of ['zh-CN', 'zh-TW'] as const) {
+    for (const { csv, says, status } of cases) {
+      const res = await vo.post(
+        '/staff/declare-csv',
+        { channel: 'phone', csv, key: await newKey(vo) },
+        language,
+      );
+      assert.equal(res.statusCode, status, `${language}: ${csv}`);
+      assert.match(res.body, says[language], `${language}: ${csv}`);
+      assert.deepEqual(latinWords(res.body), [], `${language}: ${csv}`);
+      if (status === 400) assert.equal(csvFormIn(res.body).box, csv, 'the text stays in the box');
+      assert.doesNotMatch(res.body, /declarants\/0|must be|unknown field/, 'no developer text');
+    }
+    // The channel is chosen, never assumed: without it nothing is recorded and the rows stay.
+    const rows = '姓名,退出组织\n甲,党\n';
+    const none = await vo.post(
+      '/staff/declare-csv',
+      { csv: rows, key: await newKey(vo) },
+      language,
+    );
+    assert.equal(none.statusCode, 400);
+    assert.match(none.body, language === 'zh-CN' ? /请先选择这些声明是怎样收到的/ : /請先選擇/);
+    assert.equal(csvFormIn(none.body).box, rows);
+    assert.deepEqual(latinWords(none.body), []);
+  }
+  // Rows 11 of the first file is the only one recorded, once in each language.
+  assert.equal(await treeSize(store), 2);
+  await real.close();
+});

@@ -2,12 +2,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  addStaff,
   cookiesOf,
   cookieValue,
   csrfIn,
   csvFormIn,
   noSequencer,
   receiptsIn,
+  signIn,
   totpKeyOf,
 } from '../../test/staff.ts';
 import { MemoryStore } from '../store/index.ts';
@@ -357,5 +359,97 @@ test('volunteers declare on behalf of others, one by one or from CSV, and get th
     payload: new URLSearchParams({ csrf: 'x', channel: 'centre', csv }).toString(),
   });
   assert.equal(forged.statusCode, 403);
+  await real.close();
+});
+
+test('the family form for others: the channel chosen, receipts addressed to the volunteer under the staff bar, a reload audited once, the audit log dated to the hour', async () => {
+  const { ed25519Signer } = await import('../log/index.ts');
+  const { Sequencer } = await import('../sequencer/index.ts');
+  const store = new MemoryStore();
+  await addStaff(store, ['vo', 'volunteer'], ['ad', 'admin']);
+  const real = await Sequencer.open(store, {
+    origin: 'v.example/log',
+    signer: ed25519Signer('v.example/log', new Uint8Array(32).fill(8)),
+    delayMs: 0,
+  });
+  const now = Date.UTC(2026, 11, 2, 10, 15);
+  const app = await buildApp({
+    store,
+    sequencer: real,
+    vkey: 'v.example/log+00000000+AQ==',
+    logger: createLogger({ write: () => {} }),
+    now: () => now,
+  });
+  const vo = await signIn(app, 'vo', 'vo password 12', undefined, now);
+  const form = await vo.get('/staff/declare', 'zh-CN');
+  // No channel is chosen for the volunteer, on either form.
+  assert.equal([...form.body.matchAll(/<option value="" selected>请选择<\/option>/g)].length, 2);
+  assert.doesNotMatch(form.body, /<option value="phone" selected>/);
+  assert.match(form.body, /<footer><p>工作人员页面为登录使用一个 Cookie/);
+  assert.doesNotMatch(form.body, /不用 Cookie，不做追踪/, 'staff pages do not say "no cookies"');
+  const key = /name="key" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+  const family = {
+    rows: '2',
+    key,
+    'd0.name': '王小明',
+    'd0.nameKind': 'alias',
+    'd0.orgs': 'party',
+    'd1.name': '李华',
+    'd1.nameKind': 'real',
+    'd1.orgs': ['league', 'pioneers'],
+    action: 'declare',
+  };
+  const unchosen = await vo.post('/staff/declare', family, 'zh-CN');
+  assert.equal(unchosen.statusCode, 400);
+  assert.match(unchosen.body, /没有记录任何内容：请先选择这些声明是怎样收到的/);
+  assert.match(unchosen.body, /value="王小明"/, 'the people stay in the form');
+  assert.equal((await store.state()).treeSize, 0);
+  // Adding a person needs no channel yet.
+  const added = await vo.post('/staff/declare', { ...family, action: 'add' }, 'zh-CN');
+  assert.equal(added.statusCode, 200);
+  assert.match(added.body, /name="d2\.name"/);
+
+  const sent = { ...family, channel: 'volunteer' };
+  const first = await vo.post('/staff/declare', sent, 'zh-CN');
+  assert.equal(first.statusCode, 200);
+  assert.equal(receiptsIn(first.body).length, 2);
+  assert.match(first.body, /<nav class="staff"/, 'the staff bar');
+  assert.match(first.body, /<h1>已为 2 人登记<\/h1>/);
+  assert.doesNotMatch(first.body, /您的声明|他们的回执在下面/);
+  // The browser's reload sends the same form: the same receipts, logged and audited once.
+  const reload = await vo.post('/staff/declare', sent, 'zh-CN');
+  assert.equal(reload.statusCode, 200);
+  assert.deepEqual(receiptsIn(reload.body), receiptsIn(first.body));
+  assert.equal((await store.state()).treeSize, 2);
+  const declared = (await store.auditLog(10)).filter((a) => a.action === 'declare');
+  assert.equal(declared.length, 1, 'one audit row for one declaration');
+  const english = await vo.post('/staff/declare', {
+    rows: '1',
+    key: /name="key" value="([^"]+)"/.exec((await vo.get('/staff/declare')).body)?.[1] ?? '',
+    'd0.name': 'Li',
+    'd0.nameKind': 'alias',
+    'd0.orgs': 'party',
+    channel: 'phone',
+    action: 'declare',
+  });
+  assert.match(english.body, /<h1>Recorded for 1 person<\/h1>/);
+  assert.doesNotMatch(english.body, /Your declaration/);
+
+  const ad = await signIn(app, 'ad', 'ad password 12', undefined, now);
+  const audit = await ad.get('/staff/audit');
+  assert.equal(audit.statusCode, 200);
+  // Stored on the hour on purpose: shown as the hour they fell in, and said so.
+  assert.match(
+    audit.body,
+    /2026-12-02 10:00–11:00<\/time><\/td><td>vo<\/td><td>declared for others/,
+  );
+  assert.doesNotMatch(audit.body, /10:00<\/time><\/td><td>vo<\/td><td>declared/);
+  assert.match(audit.body, /Times are kept to the hour only/);
+  assert.doesNotMatch(
+    audit.body,
+    /<time[^>]*>[^<–]*<\/time>/,
+    'no row shown at a time nothing happened at',
+  );
+  assert.match(audit.body, /Staff pages use one cookie/);
   await real.close();
 });

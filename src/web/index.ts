@@ -64,6 +64,7 @@ export {
   queuePage,
   type StaffView,
   staffMessagePage,
+  staffNav,
   voidPage,
 } from './pages/staff.ts';
 export { parseIndex, parseIndexList, parseVoidReason } from './pages/staff-form.ts';
@@ -83,6 +84,7 @@ export {
   VOLUNTEER_CHANNELS,
   type VolunteerChannel,
   volunteerPage,
+  volunteerReceiptPage,
 } from './pages/volunteer.ts';
 export {
   CSV_MAX_BYTES,

@@ -38,8 +38,8 @@ export function rowKeys(
   });
 }
 
-/** "2–5, 8, 10–11": line numbers as short ranges. */
-export function lineRanges(lines: readonly number[]): string {
+/** "2–5, 8, 10–11" (in Chinese "2–5、8、10–11"): line numbers as short ranges. */
+export function lineRanges(lines: readonly number[], separator = ', '): string {
   const sorted = [...lines].sort((a, b) => a - b);
   const out: string[] = [];
   for (let i = 0; i < sorted.length; ) {
@@ -48,7 +48,7 @@ export function lineRanges(lines: readonly number[]): string {
     out.push(i === j ? String(sorted[i]) : `${sorted[i]}–${sorted[j]}`);
     i = j + 1;
   }
-  return out.join(', ');
+  return out.join(separator);
 }
 
 /**

@@ -28,11 +28,12 @@ import {
   printNav,
   RECEIPTS_PER_PAGE,
   readForm,
-  receiptPage,
   staffMessagePage,
+  staffNav,
   VOLUNTEER_CHANNELS,
   type VolunteerChannel,
   volunteerPage,
+  volunteerReceiptPage,
 } from '../../web/index.ts';
 import type { StaffOptions } from './options.ts';
 import { rendered } from './page.ts';
@@ -54,8 +55,9 @@ import {
  */
 const CSV_FORM_BODY_LIMIT = 8 * CSV_MAX_BYTES;
 
-const channelOf = (v: string | null | undefined): VolunteerChannel =>
-  VOLUNTEER_CHANNELS.includes(v as VolunteerChannel) ? (v as VolunteerChannel) : 'phone';
+/** The channel a form names; none when the volunteer did not choose (never assumed). */
+const channelOf = (v: string | null | undefined): VolunteerChannel | undefined =>
+  VOLUNTEER_CHANNELS.includes(v as VolunteerChannel) ? (v as VolunteerChannel) : undefined;
 
 /** The sentence that refuses a declaration over the account's budget. */
 export function overBudget(t: I18n, budget: VolunteerBudget, counts: BudgetCounts): string {
@@ -79,7 +81,7 @@ function recordedRows(
     try {
       submission = parseSubmission(
         { language: batch.language, declarants: [declarantOf(d)] },
-        channelOf(batch.channel),
+        channelOf(batch.channel) ?? 'volunteer',
       );
     } catch (e) {
       if (e instanceof ValidationError) return [];
@@ -116,7 +118,7 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
   };
 
   staff.get('/staff/declare', ({ t, session }) =>
-    volunteerPage(t, session, 'phone', [emptyDeclarant()]),
+    volunteerPage(t, session, undefined, [emptyDeclarant()]),
   );
 
   staff.post(
@@ -133,11 +135,28 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
     async ({ t, session, form }) => {
       const channel = channelOf(form.get('channel'));
       const filled = readForm(form);
+      // Adding or removing a person needs no channel yet; declaring does.
+      if (channel === undefined && filled.action.kind === 'declare')
+        return rendered(
+          volunteerPage(
+            t,
+            session,
+            channel,
+            filled.rows,
+            {},
+            t.m['volunteer.channelMissing'],
+            formKeyTime(filled.key) === undefined ? newFormKey(now()) : filled.key,
+          ),
+          400,
+        );
       const hour = hourNow();
       let spent = 0;
       // No proof of work for signed-in staff, but a budget; the same form sent again is answered
       // with the same receipts and spends nothing, as on the public form.
-      const outcome = await submitForm({ sequencer, keys }, t, filled, channel, async (n) => {
+      // Adding or removing a person does not use the channel: only a declaration, refused above
+      // without one.
+      const via = channel ?? 'volunteer';
+      const outcome = await submitForm({ sequencer, keys }, t, filled, via, async (n) => {
         const r = await budgets.spend(session.username, hour, n);
         if (!r.ok) return { notice: overBudget(t, budgets.budget, r), status: 429 };
         spent = n;
@@ -160,12 +179,12 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
       const entries = outcome.people.map((p) => p.receipt.index);
       const { added } = await ledger.record(
         keyId,
-        { username: session.username, channel, language: t.locale, hour },
+        { username: session.username, channel: via, language: t.locale, hour },
         [{ id: keyId, entries }],
       );
       await settle(session.username, hour, spent, added);
       if (added > 0) await declared(session.username, entries);
-      return receiptPage(t, outcome.people, siteUrl());
+      return volunteerReceiptPage(t, session, outcome.people, siteUrl());
     },
   );
 
@@ -212,6 +231,8 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
           done: JSON.stringify(kept(batch).map(({ d, n }) => ({ d, n }))),
           recorded: batch?.entries.length ?? 0,
         };
+        if (channel === undefined)
+          return answer({ ...same, text, notice: t.m['volunteer.channelMissing'] }, 400);
         const csv = csvDeclarations(t, text, channel, language);
         if ('error' in csv) return answer({ ...same, text, notice: csv.error }, 400);
 
@@ -272,7 +293,10 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
           ...csv.problems,
         ].sort((a, b) => a.line - b.line);
         const lines = (list: ReadonlyArray<{ row: { line: number } }>) =>
-          lineRanges(list.map((r) => r.row.line));
+          lineRanges(
+            list.map((r) => r.row.line),
+            t.locale === 'en' ? ', ' : '、',
+          );
         const summary: Array<Html | string> = [
           ...(stuck.length === 0 ? [t.m['volunteer.allDone']] : []),
           t.m['volunteer.recorded'](t.number(recorded.length + earlier.length), t.number(total)),
@@ -356,10 +380,11 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
         total,
         expired,
       });
-      if (people.length === 0)
-        return { ...staffMessagePage(t, session, t.m['volunteer.print'], ''), body: nav };
-      const p = receiptPage(t, people, siteUrl());
-      return { ...p, body: html`${nav}${p.body}` };
+      if (people.length === 0) {
+        const p = staffMessagePage(t, session, t.m['volunteer.print'], '');
+        return { ...p, body: html`${staffNav(t, session, 'declare')}${nav}` };
+      }
+      return volunteerReceiptPage(t, session, people, siteUrl(), nav);
     },
     { bodyLimit: CSV_FORM_BODY_LIMIT },
   );

@@ -194,9 +194,8 @@ export const en = {
   'volunteer.channel': 'Received',
   'volunteer.batch': 'Several people at once (CSV)',
   'volunteer.batchHelp':
-    'One person a line, with a header: name,nameKind,orgs,region,statement,publish (orgs separated by ;).',
+    'One person a line; the first line names the columns. What to write in each is below.',
   'volunteer.batchSubmit': 'Declare them all',
-  'volunteer.rejected': (line: number, why: string) => `Line ${line} was not declared: ${why}`,
   'nav.staff': 'Staff',
   'staff.redact': 'Save the edited text and approve',
   'staff.edit': 'Edit before approving (remove what could endanger someone)',
@@ -605,6 +604,78 @@ export const en = {
   // A form whose ticket no longer counts, without JavaScript (src/server/pages/declare.ts)
   'declare.ticketRefused': (n: number) =>
     `This form has expired (it is valid for an hour after it is opened), so its protection against automated floods starts again; nothing was recorded yet. Please check what you typed and press “Declare” again in ${seconds(n)}.`,
+  // The volunteers' CSV in the volunteer's language: its help, every refusal with its line and
+  // column, the channel chosen, receipts addressed to the volunteer (src/web/pages/volunteer*.ts)
+  'csv.col.name': 'name',
+  'csv.col.nameKind': 'nameKind',
+  'csv.col.orgs': 'orgs',
+  'csv.col.region': 'region',
+  'csv.col.statement': 'statement',
+  'csv.col.publish': 'publish',
+  'csv.help.title': 'What to write in each column (with an example)',
+  'csv.help.intro':
+    'The first line names the columns; then one person a line. Only name and orgs are required; the other columns may be left out. Column names and values may also be written in Chinese (姓名, 真名, 党、团, 广东, 是).',
+  'csv.help.name': "Required: the person's real name or an alias.",
+  'csv.help.nameKind': 'real or alias. Empty means alias.',
+  'csv.help.orgs':
+    'Required: party, league or pioneers, one or more, separated by ; (for example party;league).',
+  'csv.help.region':
+    'Optional: a province, region or municipality by name (Guangdong, Inner Mongolia) or code (CN-GD); also Hong Kong, Macau, Taiwan, or overseas.',
+  'csv.help.statement':
+    'Optional. If it contains a comma, put the whole statement in double quotes.',
+  'csv.help.publish':
+    'yes if the person agrees that their name and statement are published (after review), no if not. Empty means no.',
+  'csv.help.example': 'An example, with two people:',
+  'csv.help.sample':
+    'name,nameKind,orgs,region,statement,publish\nWang Xiaoming,alias,party;league,Guangdong,,no\nLi Hua,real,pioneers,Beijing,I leave the Young Pioneers.,yes\n',
+  'csv.line': (line: string) => `Line ${line} was not declared: `,
+  'csv.why.noName': (c: string) =>
+    `the ${c} column is empty: write the person's real name or an alias.`,
+  'csv.why.tooLong': (c: string, max: string) =>
+    `the ${c} column is too long: at most ${max} characters.`,
+  'csv.why.control': (c: string) =>
+    `the ${c} column contains characters that cannot be shown or used (control or invisible characters): remove them.`,
+  'csv.why.marks': (c: string, max: string) =>
+    `the ${c} column stacks too many accents or marks on one character: at most ${max}.`,
+  'csv.why.noLetter': (c: string) =>
+    `the ${c} column must contain at least one letter or character.`,
+  'csv.why.invalid': (c: string) => `the ${c} column cannot be used as it is.`,
+  'csv.why.cells': (n: string, columns: string, quote: string) =>
+    `it has ${n} cells, but the first line names only ${columns} columns. If a statement contains a comma, put the whole statement in double quotes (${quote}).`,
+  'csv.why.nameKind': (c: string, v: string) =>
+    `the ${c} column says ${v}: write real or alias (empty means alias).`,
+  'csv.why.noOrgs': (c: string) =>
+    `the ${c} column is empty: write which organisations the person leaves: party, league or pioneers, one or more.`,
+  'csv.why.org': (c: string, v: string) =>
+    `${v} in the ${c} column is not an organisation: write party, league or pioneers, separated by ;.`,
+  'csv.why.region': (c: string, v: string) =>
+    `${v} in the ${c} column is not a region: write a province, region or municipality by name (Guangdong) or code (CN-GD), or leave it empty.`,
+  'csv.why.publish': (c: string, v: string) =>
+    `the ${c} column says ${v}: write yes (the person agrees to publication) or no; empty means no.`,
+  'csv.quote': (line: string, quote: string, twice: string) =>
+    `Nothing was recorded: the double quotes on line ${line} do not pair up. A cell that starts with ${quote} must end with ${quote}, and a quote inside it is written twice (${twice}).`,
+  'csv.unreadable': (line: string) => `Nothing was recorded: line ${line} cannot be read as CSV.`,
+  'csv.empty':
+    'The box is empty, so nothing was recorded. Paste the CSV text, its first line naming the columns.',
+  'csv.unknownColumn': (c: string) =>
+    `Nothing was recorded: ${c} on the first line is not a column name. The first line names the columns: see "What to write in each column" below.`,
+  'csv.twiceColumn': (c: string) =>
+    `Nothing was recorded: the first line names the column ${c} twice.`,
+  'csv.missingColumn': (c: string) =>
+    `Nothing was recorded: the first line has no ${c} column, which is required.`,
+  'csv.noPeople': 'Nothing was recorded: there is no one below the first line.',
+  'volunteer.chooseChannel': 'Choose…',
+  'volunteer.channelMissing':
+    'Nothing was recorded: first choose how these declarations reached you (by phone, in person or at a service centre).',
+  'volunteer.via.phone': 'By phone',
+  'volunteer.via.volunteer': 'In person, with a volunteer',
+  'volunteer.via.centre': 'At a service centre',
+  'volunteer.receiptsHead': (n: number, count: string) =>
+    n === 1 ? 'Recorded for 1 person' : `Recorded for ${count} people`,
+  'volunteer.receiptsLead':
+    "Each person's receipt is below, one each. Print them and give each person their own: they are not shown again once you leave this page.",
+  'audit.hourNote':
+    "Times are kept to the hour only, shown as a range such as 10:00–11:00: the audit log keeps no action's exact time.",
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -179,10 +179,8 @@ export const zhHans: Messages = {
     '用于电话、服务中心或当面收到的声明。每个人都会得到一张回执：请打印出来，交给本人。',
   'volunteer.channel': '收到的途径',
   'volunteer.batch': '一次登记多人（CSV 表格）',
-  'volunteer.batchHelp':
-    '每行一人，第一行是标题：name,nameKind,orgs,region,statement,publish（多个组织用 ; 分隔）。',
+  'volunteer.batchHelp': '每行一人，第一行写各栏的名称。每一栏写什么，见下面的说明。',
   'volunteer.batchSubmit': '全部提交',
-  'volunteer.rejected': (line: number, why: string) => `第 ${line} 行没有登记：${why}`,
   'nav.staff': '工作人员',
   'staff.redact': '保存修改并批准',
   'staff.edit': '批准前修改（删去可能危及他人的内容）',
@@ -544,4 +542,67 @@ export const zhHans: Messages = {
   // A form whose ticket no longer counts, without JavaScript (src/server/pages/declare.ts)
   'declare.ticketRefused': (seconds: number) =>
     `这份表格已经失效（打开后一小时内有效），防止自动程序大量提交的等待要重新计算，目前还没有记录任何内容。请检查填写的内容，${seconds} 秒后再按一次“提交声明”。`,
+  // 义工用自己的语言上传 CSV：说明、每个错误指出哪一行哪一栏、必须选择收到的途径、对义工说的回执页
+  'csv.col.name': '姓名',
+  'csv.col.nameKind': '真名/化名',
+  'csv.col.orgs': '退出组织',
+  'csv.col.region': '地区',
+  'csv.col.statement': '声明',
+  'csv.col.publish': '公开',
+  'csv.help.title': '每一栏写什么（附示例）',
+  'csv.help.intro':
+    '第一行写各栏的名称，下面每行一人。栏名和内容用中文、英文都可以。只有“姓名”和“退出组织”两栏必须有，其他栏可以不要。',
+  'csv.help.name': '必填：本人的真名或化名。',
+  'csv.help.nameKind': '写“真名”或“化名”。不填就当作化名。',
+  'csv.help.orgs':
+    '必填：党、团、队，也可以写全称，例如“中国共产党”“共青团”“少先队”。退出几个就写几个，用顿号隔开，例如“党、团、队”。',
+  'csv.help.region':
+    '可以不填。写省、自治区或直辖市的名称，带不带“省”“市”“自治区”都行，例如“广东”“北京市”“内蒙古”；也可以写“香港”“澳门”“台湾”或“海外”。',
+  'csv.help.statement': '可以不填。声明里有英文逗号时，整段声明要用英文双引号括起来。',
+  'csv.help.publish':
+    '本人同意在网站上公开姓名和声明（经审核后）写“是”，不同意写“否”；不填就不公开。',
+  'csv.help.example': '示例（两个人）：',
+  'csv.help.sample':
+    '姓名,真名/化名,退出组织,地区,声明,公开\n王小明,化名,党、团,广东,,否\n李华,真名,队,北京市,我声明退出少先队。,是\n',
+  'csv.line': (line: string) => `第 ${line} 行没有登记：`,
+  'csv.why.noName': (c: string) => `${c} 一栏是空的，请填上本人的真名或化名。`,
+  'csv.why.tooLong': (c: string, max: string) => `${c} 一栏太长，最多 ${max} 个字。`,
+  'csv.why.control': (c: string) =>
+    `${c} 一栏里有无法显示或使用的字符（控制字符或看不见的字符），请删掉。`,
+  'csv.why.marks': (c: string, max: string) => `${c} 一栏里有一个字叠了太多符号，最多 ${max} 个。`,
+  'csv.why.noLetter': (c: string) => `${c} 一栏至少要有一个字。`,
+  'csv.why.invalid': (c: string) => `${c} 一栏的内容不能用。`,
+  'csv.why.cells': (n: string, columns: string, quote: string) =>
+    `这一行有 ${n} 栏，第一行只有 ${columns} 栏。声明里有英文逗号时，请用英文双引号 ${quote} 把整段声明括起来。`,
+  'csv.why.nameKind': (c: string, v: string) =>
+    `${c} 一栏写的是 ${v}，请写“真名”或“化名”（不填就当作化名）。`,
+  'csv.why.noOrgs': (c: string) =>
+    `${c} 一栏是空的，请写退出了哪些组织：党、团、队中的一个或几个。`,
+  'csv.why.org': (c: string, v: string) =>
+    `${c} 一栏里的 ${v} 不是组织的名称，请写党、团、队（或全称），用顿号隔开。`,
+  'csv.why.region': (c: string, v: string) =>
+    `${c} 一栏里的 ${v} 不是省级地区的名称，请写省、自治区或直辖市的名称（例如“广东”），或者不填。`,
+  'csv.why.publish': (c: string, v: string) =>
+    `${c} 一栏写的是 ${v}，请写“是”（同意公开）或“否”（不公开）；不填就不公开。`,
+  'csv.quote': (line: string, quote: string, twice: string) =>
+    `没有记录任何内容：第 ${line} 行的英文双引号没有配对。以 ${quote} 开头的一栏要以 ${quote} 结束，里面的双引号要写成两个 ${twice}。`,
+  'csv.unreadable': (line: string) =>
+    `没有记录任何内容：第 ${line} 行读不出来，请检查这一行是不是 CSV 格式。`,
+  'csv.empty': '输入框是空的，没有记录任何内容。请贴上 CSV 表格，第一行写各栏的名称。',
+  'csv.unknownColumn': (c: string) =>
+    `没有记录任何内容：第一行里的 ${c} 不是栏名。第一行要写各栏的名称，见下面“每一栏写什么”。`,
+  'csv.twiceColumn': (c: string) => `没有记录任何内容：第一行里 ${c} 这一栏出现了两次。`,
+  'csv.missingColumn': (c: string) => `没有记录任何内容：第一行里没有 ${c} 这一栏，这一栏必须有。`,
+  'csv.noPeople': '没有记录任何内容：第一行下面没有人。',
+  'volunteer.chooseChannel': '请选择',
+  'volunteer.channelMissing':
+    '没有记录任何内容：请先选择这些声明是怎样收到的（电话、当面或服务中心）。',
+  'volunteer.via.phone': '电话',
+  'volunteer.via.volunteer': '当面（由义工记下）',
+  'volunteer.via.centre': '在服务中心',
+  'volunteer.receiptsHead': (_n: number, count: string) => `已为 ${count} 人登记`,
+  'volunteer.receiptsLead':
+    '下面是每人的回执，一人一张。请打印出来交给本人：离开这一页以后就看不到了。',
+  'audit.hourNote':
+    '时间只记到小时，显示为一个时段，例如 10:00–11:00：操作记录不记任何操作的具体时刻。',
 };

@@ -181,10 +181,8 @@ export const zhHant: Messages = {
     '用於電話、服務中心或當面收到的聲明。每個人都會拿到一張回執：請列印出來，交給本人。',
   'volunteer.channel': '收到的途徑',
   'volunteer.batch': '一次登記多人（CSV 表格）',
-  'volunteer.batchHelp':
-    '每行一人，第一行是標題：name,nameKind,orgs,region,statement,publish（多個組織用 ; 分隔）。',
+  'volunteer.batchHelp': '每行一人，第一行寫各欄的名稱。每一欄寫什麼，見下面的說明。',
   'volunteer.batchSubmit': '全部送出',
-  'volunteer.rejected': (line: number, why: string) => `第 ${line} 行沒有登記：${why}`,
   'nav.staff': '工作人員',
   'staff.redact': '儲存修改並批准',
   'staff.edit': '批准前修改（刪去可能危及他人的內容）',
@@ -548,4 +546,67 @@ export const zhHant: Messages = {
   // A form whose ticket no longer counts, without JavaScript (src/server/pages/declare.ts)
   'declare.ticketRefused': (seconds: number) =>
     `這份表單已經失效（開啟後一小時內有效），防止自動程式大量送出的等待要重新計算，目前還沒有記錄任何內容。請檢查填寫的內容，${seconds} 秒後再按一次「送出聲明」。`,
+  // 義工用自己的語言上傳 CSV：說明、每個錯誤指出哪一行哪一欄、必須選擇收到的途徑、對義工說的回執頁
+  'csv.col.name': '姓名',
+  'csv.col.nameKind': '真名/化名',
+  'csv.col.orgs': '退出組織',
+  'csv.col.region': '地區',
+  'csv.col.statement': '聲明',
+  'csv.col.publish': '公開',
+  'csv.help.title': '每一欄寫什麼（附範例）',
+  'csv.help.intro':
+    '第一行寫各欄的名稱，下面每行一人。欄名和內容用中文、英文都可以。只有「姓名」和「退出組織」兩欄必須有，其他欄可以不要。',
+  'csv.help.name': '必填：本人的真名或化名。',
+  'csv.help.nameKind': '寫「真名」或「化名」。不填就當作化名。',
+  'csv.help.orgs':
+    '必填：黨、團、隊，也可以寫全名，例如「中國共產黨」「共青團」「少先隊」。退出幾個就寫幾個，用頓號隔開，例如「黨、團、隊」。',
+  'csv.help.region':
+    '可以不填。寫省、自治區或直轄市的名稱，帶不帶「省」「市」「自治區」都可以，例如「廣東」「北京市」「內蒙古」；也可以寫「香港」「澳門」「臺灣」或「海外」。',
+  'csv.help.statement': '可以不填。聲明裡有英文逗號時，整段聲明要用英文雙引號括起來。',
+  'csv.help.publish':
+    '本人同意在網站上公開姓名和聲明（經審核後）寫「是」，不同意寫「否」；不填就不公開。',
+  'csv.help.example': '範例（兩個人）：',
+  'csv.help.sample':
+    '姓名,真名/化名,退出組織,地區,聲明,公開\n陳大文,化名,黨、團,廣東,,否\n林美玲,真名,隊,上海市,我聲明退出少先隊。,是\n',
+  'csv.line': (line: string) => `第 ${line} 行沒有登記：`,
+  'csv.why.noName': (c: string) => `${c} 一欄是空的，請填上本人的真名或化名。`,
+  'csv.why.tooLong': (c: string, max: string) => `${c} 一欄太長，最多 ${max} 個字。`,
+  'csv.why.control': (c: string) =>
+    `${c} 一欄裡有無法顯示或使用的字元（控制字元或看不見的字元），請刪掉。`,
+  'csv.why.marks': (c: string, max: string) => `${c} 一欄裡有一個字疊了太多符號，最多 ${max} 個。`,
+  'csv.why.noLetter': (c: string) => `${c} 一欄至少要有一個字。`,
+  'csv.why.invalid': (c: string) => `${c} 一欄的內容不能用。`,
+  'csv.why.cells': (n: string, columns: string, quote: string) =>
+    `這一行有 ${n} 欄，第一行只有 ${columns} 欄。聲明裡有英文逗號時，請用英文雙引號 ${quote} 把整段聲明括起來。`,
+  'csv.why.nameKind': (c: string, v: string) =>
+    `${c} 一欄寫的是 ${v}，請寫「真名」或「化名」（不填就當作化名）。`,
+  'csv.why.noOrgs': (c: string) =>
+    `${c} 一欄是空的，請寫退出了哪些組織：黨、團、隊中的一個或幾個。`,
+  'csv.why.org': (c: string, v: string) =>
+    `${c} 一欄裡的 ${v} 不是組織的名稱，請寫黨、團、隊（或全名），用頓號隔開。`,
+  'csv.why.region': (c: string, v: string) =>
+    `${c} 一欄裡的 ${v} 不是省級地區的名稱，請寫省、自治區或直轄市的名稱（例如「廣東」），或者不填。`,
+  'csv.why.publish': (c: string, v: string) =>
+    `${c} 一欄寫的是 ${v}，請寫「是」（同意公開）或「否」（不公開）；不填就不公開。`,
+  'csv.quote': (line: string, quote: string, twice: string) =>
+    `沒有記錄任何內容：第 ${line} 行的英文雙引號沒有配對。以 ${quote} 開頭的一欄要以 ${quote} 結束，裡面的雙引號要寫成兩個 ${twice}。`,
+  'csv.unreadable': (line: string) =>
+    `沒有記錄任何內容：第 ${line} 行讀不出來，請檢查這一行是不是 CSV 格式。`,
+  'csv.empty': '輸入框是空的，沒有記錄任何內容。請貼上 CSV 表格，第一行寫各欄的名稱。',
+  'csv.unknownColumn': (c: string) =>
+    `沒有記錄任何內容：第一行裡的 ${c} 不是欄名。第一行要寫各欄的名稱，見下面「每一欄寫什麼」。`,
+  'csv.twiceColumn': (c: string) => `沒有記錄任何內容：第一行裡 ${c} 這一欄出現了兩次。`,
+  'csv.missingColumn': (c: string) => `沒有記錄任何內容：第一行裡沒有 ${c} 這一欄，這一欄必須有。`,
+  'csv.noPeople': '沒有記錄任何內容：第一行下面沒有人。',
+  'volunteer.chooseChannel': '請選擇',
+  'volunteer.channelMissing':
+    '沒有記錄任何內容：請先選擇這些聲明是怎樣收到的（電話、當面或服務中心）。',
+  'volunteer.via.phone': '電話',
+  'volunteer.via.volunteer': '當面（由義工記下）',
+  'volunteer.via.centre': '在服務中心',
+  'volunteer.receiptsHead': (_n: number, count: string) => `已為 ${count} 人登記`,
+  'volunteer.receiptsLead':
+    '下面是每人的回執，一人一張。請列印出來交給本人：離開這一頁以後就看不到了。',
+  'audit.hourNote':
+    '時間只記到小時，顯示為一個時段，例如 10:00–11:00：操作紀錄不記任何操作的具體時刻。',
 };

@@ -88,7 +88,16 @@ function personCard(t: I18n, p: PersonReceipt, i: number, total: number, site: s
  * The receipts of one declaration. `site` is the registry's public address, printed on each paper:
  * the one thing besides the code a person needs to check it later.
  */
-export function receiptPage(t: I18n, people: readonly PersonReceipt[], site: string): Page {
+/**
+ * The receipts page. `staff`: the staff bar (and what goes under it) of a volunteer who recorded
+ * these people: the page then speaks to the volunteer, not to the declarant.
+ */
+export function receiptPage(
+  t: I18n,
+  people: readonly PersonReceipt[],
+  site: string,
+  staff?: Html,
+): Page {
   const { m } = t;
   const n = people.length;
   const indexes = people.map((p) => p.receipt.index);
@@ -99,9 +108,14 @@ export function receiptPage(t: I18n, people: readonly PersonReceipt[], site: str
     exit: true,
     path: '/receipt',
     script: 'verify',
-    body: html`<div class="receipt-page" id="receipts"${checkMessages(t)}>
-<h1>${n === 1 ? m['receipt.headOne'] : m['receipt.headMany'](n)}</h1>
-<p class="lead">${n === 1 ? m['receipt.sentenceOne'](t.number(recordNumber(indexes[0] ?? 0))) : m['receipt.sentenceMany'](n, recordList(t, indexes))}</p>
+    body: html`${staff ?? ''}<div class="receipt-page" id="receipts"${checkMessages(t)}>
+${
+  staff
+    ? html`<h1>${m['volunteer.receiptsHead'](n, t.number(n))}</h1>
+<p class="lead">${m['volunteer.receiptsLead']}</p>`
+    : html`<h1>${n === 1 ? m['receipt.headOne'] : m['receipt.headMany'](n)}</h1>
+<p class="lead">${n === 1 ? m['receipt.sentenceOne'](t.number(recordNumber(indexes[0] ?? 0))) : m['receipt.sentenceMany'](n, recordList(t, indexes))}</p>`
+}
 <section class="keep" aria-labelledby="keep-title">
 <h2 id="keep-title">${m['receipt.keepTitle']}</h2>
 <p class="once"><strong>${m['receipt.once']}</strong></p>

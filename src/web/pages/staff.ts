@@ -171,19 +171,22 @@ export function auditPage(
     const key = `audit.action.${action}`;
     return key in m ? (m as unknown as Record<string, string>)[key] : action;
   };
-  const when = (at: number) => new Date(at * 1000).toISOString().slice(0, 16).replace('T', ' ');
+  const minute = (at: number) => new Date(at * 1000).toISOString().slice(0, 16).replace('T', ' ');
+  // Every row is stored on the hour, on purpose (docs/timing-privacy.md): shown as the hour it
+  // fell in, never as a time nothing happened at.
+  const when = (r: AuditRow) => `${minute(r.at)}–${minute(r.at + 3600).slice(11)}`;
   return {
     title: m['audit.title'],
     path: '/',
     body: html`${staffNav(t, v, 'audit')}
 <h1>${m['audit.title']}</h1>
-<p>${m['audit.intro']}</p>
+<p>${m['audit.intro']} ${m['audit.hourNote']}</p>
 ${
   rows.length === 0
     ? html`<p>${m['audit.none']}</p>`
     : html`<div class="scroll"><table>
 <thead><tr><th scope="col">${m['audit.when']}</th><th scope="col">${m['audit.who']}</th><th scope="col">${m['audit.what']}</th><th scope="col">${m['audit.target']}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr><td><time datetime="${new Date(r.at * 1000).toISOString()}">${when(r.at)}</time></td><td>${r.username}</td><td>${what(r.action)}</td><td class="mono">${r.target}</td></tr>`)}</tbody>
+<tbody>${rows.map((r) => html`<tr><td><time datetime="${new Date(r.at * 1000).toISOString()}">${when(r)}</time></td><td>${r.username}</td><td>${what(r.action)}</td><td class="mono">${r.target}</td></tr>`)}</tbody>
 </table></div>`
 }
 <p class="pager">${paging.before !== undefined ? html`<a href="/staff/audit">${m['audit.newest']}</a> ` : ''}${paging.more ? html`<a href="/staff/audit?before=${rows.at(-1)?.id}" rel="next">${m['audit.older']}</a>` : ''}</p>`,

@@ -1,6 +1,7 @@
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
+import { CSV_COLUMNS, type CsvColumn } from './csv-values.ts';
 import {
   type DeclarantForm,
   errorSummary,
@@ -8,6 +9,7 @@ import {
   familyFields,
   newFormKey,
 } from './declare.ts';
+import { type PersonReceipt, receiptPage } from './receipt.ts';
 import { type StaffView, staffNav } from './staff.ts';
 import { CSV_MAX_BYTES, CSV_MAX_ROWS } from './volunteer-form.ts';
 
@@ -34,9 +36,26 @@ export interface CsvForm {
   readonly notice?: Html | string | undefined;
 }
 
-const channelSelect = (t: I18n, id: string, channel: VolunteerChannel) =>
+/** How the declarations reached the volunteer: chosen each time, never assumed. */
+const channelSelect = (t: I18n, id: string, channel: VolunteerChannel | undefined) =>
   html`<label for="${id}">${t.m['volunteer.channel']}</label>
-<select id="${id}" name="channel">${VOLUNTEER_CHANNELS.map((c) => html`<option value="${c}"${c === channel ? html` selected` : ''}>${t.m[`channel.${c}`]}</option>`)}</select>`;
+<select id="${id}" name="channel" required><option value=""${channel === undefined ? html` selected` : ''}>${t.m['volunteer.chooseChannel']}</option>${VOLUNTEER_CHANNELS.map((c) => html`<option value="${c}"${c === channel ? html` selected` : ''}>${t.m[`volunteer.via.${c}`]}</option>`)}</select>`;
+
+/** The CSV's columns and the values each takes, in the page's language, and a small example. */
+function csvHelp(t: I18n, open: boolean): Html {
+  const { m } = t;
+  const name = (c: CsvColumn) =>
+    t.locale === 'en'
+      ? html`<code>${c}</code>`
+      : html`<code>${m[`csv.col.${c}`]}</code>（<code>${c}</code>）`;
+  return html`<details class="csv-help" id="csv-columns"${open ? html` open` : ''}>
+<summary>${m['csv.help.title']}</summary>
+<p>${m['csv.help.intro']}</p>
+<dl>${CSV_COLUMNS.map((c) => html`<dt>${name(c)}</dt><dd>${m[`csv.help.${c}`]}</dd>`)}</dl>
+<p>${m['csv.help.example']}</p>
+<pre class="mono"><code>${m['csv.help.sample']}</code></pre>
+</details>`;
+}
 
 /** The buttons that print a batch's receipts, a page of {@link RECEIPTS_PER_PAGE} each. */
 export function printForm(t: I18n, v: StaffView, key: string, done: string, total: number): Html {
@@ -51,7 +70,7 @@ export function printForm(t: I18n, v: StaffView, key: string, done: string, tota
 
 function csvSection(t: I18n, v: StaffView, csv: CsvForm): Html {
   const { m } = t;
-  const channel = csv.channel ?? 'phone';
+  const channel = csv.channel;
   const recorded = csv.recorded ?? 0;
   return html`<h2 id="batch">${m['volunteer.batch']}</h2>
 ${csv.notice ? html`<div class="notice" role="alert">${csv.notice}</div>` : ''}
@@ -67,22 +86,23 @@ ${printForm(t, v, csv.key, csv.done ?? '[]', recorded)}`
 <input type="hidden" name="key" value="${csv.key}">
 <input type="hidden" name="done" value="${csv.done ?? '[]'}">
 ${
-  csv.fixed
-    ? html`<input type="hidden" name="channel" value="${channel}"><p>${m['volunteer.channelFixed'](m[`channel.${channel}`])}</p>`
+  csv.fixed && channel !== undefined
+    ? html`<input type="hidden" name="channel" value="${channel}"><p>${m['volunteer.channelFixed'](m[`volunteer.via.${channel}`])}</p>`
     : channelSelect(t, 'csv-channel', channel)
 }
 <label for="csv">CSV</label>
+<p id="csv-help" class="hint">${m['volunteer.batchHelp']}${t.locale === 'en' ? ' ' : ''}${m['volunteer.limits'](t.number(CSV_MAX_ROWS), t.number(CSV_MAX_BYTES / 1024))}</p>
 <textarea id="csv" name="csv" class="mono" rows="8" aria-describedby="csv-help">${csv.text ?? ''}</textarea>
-<p id="csv-help">${m['volunteer.batchHelp']} ${m['volunteer.limits'](t.number(CSV_MAX_ROWS), t.number(CSV_MAX_BYTES / 1024))}</p>
 <p><button type="submit">${recorded > 0 ? m['volunteer.sendFixed'] : m['volunteer.batchSubmit']}</button></p>
 </form>
+${csvHelp(t, csv.notice === undefined)}
 ${recorded > 0 ? html`<p><a href="/staff/declare#batch">${m['volunteer.newUpload']}</a></p>` : ''}`;
 }
 
 export function volunteerPage(
   t: I18n,
   v: StaffView,
-  channel: VolunteerChannel,
+  channel: VolunteerChannel | undefined,
   rows: readonly DeclarantForm[],
   errors: FieldErrors = {},
   notice?: Html | string,
@@ -122,6 +142,20 @@ export function csvResultPage(t: I18n, v: StaffView, csv: CsvForm): Page {
 <h1>${t.m['volunteer.title']}</h1>
 ${csvSection(t, v, csv)}`,
   };
+}
+
+/**
+ * Receipts a volunteer recorded, or prints again: under the staff bar (and `above` it, the
+ * printing's own navigation), in words for the volunteer.
+ */
+export function volunteerReceiptPage(
+  t: I18n,
+  v: StaffView,
+  people: readonly PersonReceipt[],
+  site: string,
+  above: Html | string = '',
+): Page {
+  return receiptPage(t, people, site, html`${staffNav(t, v, 'declare')}${above}`);
 }
 
 /** Above one printed page of a batch's receipts (not printed): where it is, and the next pages. */
