@@ -65,7 +65,10 @@ ${LOCALES.map((l) => html`<li><a href="/${PREFIX[l]}${page.path === '/' ? '/' : 
 <main id="main">
 ${page.body}
 </main>
-<footer><p>${staff ? m['footer.staff'] : m['footer.privacy']} ${m['footer.code']}</p></footer>
+<footer>
+${staff ? '' : html`<p class="footer-links"><a href="${t.path('/receipt')}">${m['nav.receipt']}</a> · <a href="${t.path('/erase')}">${m['erase.link']}</a></p>`}
+<p>${staff ? m['footer.staff'] : m['footer.privacy']} ${m['footer.code']}</p>
+</footer>
 </body>
 </html>`.value
   }\n`;

@@ -71,6 +71,7 @@ for (const [locale, foreign] of [
 const OPENCC_KEEP: ReadonlyArray<readonly [word: string, why: string]> = [
   ['聲明', 'a public statement (OpenCC gives 宣告, the programming sense of "declare")'],
   ['鏡像站', "a mirror site, as Taiwan's own mirrors call themselves (OpenCC gives 映象站)"],
+  ['項目', 'an item of a table, as in 收費項目 (OpenCC gives 專案, a project)'],
 ];
 
 test('zh-Hant reads as Taiwan and Hong Kong write: OpenCC (Simplified → Traditional, Taiwan phrases) changes nothing outside a reviewed list', () => {

@@ -34,7 +34,7 @@ export const en = {
       : `${figure} people have declared their withdrawal`,
   'home.totalNote':
     'Each declarant is one entry in a public register that anyone can download and recount. The registry cannot prove that every entry is a different living person: someone could declare twice.',
-  'home.byOrg': 'By organisation left',
+  'home.byOrg': 'Withdrawals from each organisation',
   'home.check': 'Check this number yourself',
   'home.checkText':
     'Download the verifier (one file; it runs on Node.js 18 or later) and recount the whole register with one command. The register holds no names: each entry holds only a check code from which no one can work back to a name.',
@@ -112,7 +112,7 @@ export const en = {
   'stats.treeSize': (n: string) => `Log entries: ${n}`,
   'figures.title': 'Reference figures',
   'figures.intro': 'Official claims, with their sources, next to the count that anyone can verify.',
-  'figures.claim': 'Claim',
+  'figures.claim': 'What is counted',
   'figures.value': 'Figure',
   'figures.source': 'Source',
   'figures.date': 'As of',
@@ -602,6 +602,9 @@ export const en = {
   'erase.confirmNone': (entry: string) =>
     `No name or statement of this receipt is published or waiting for review, so there is nothing to remove. Entry ${entry} stays counted either way.`,
   'erase.cancelNone': 'Go back',
+  // Regions in groups (the declare form), the breakdown by organisation, the figures page.
+  'region.mainland': 'Mainland China',
+  'region.apart': 'Taiwan, Hong Kong and Macau',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -27,7 +27,7 @@ export const zhHans: Messages = {
   'home.total': (_n: number, figure: string) => `已有 ${figure} 人声明三退`,
   'home.totalNote':
     '每一位声明者都是公开登记册里的一条记录，任何人都能下载登记册，自己重新清点。但本站无法证明每条记录都是一个不同的真人：同一个人也可能声明两次。',
-  'home.byOrg': '按退出的组织',
+  'home.byOrg': '各组织的退出人数',
   'home.check': '亲自核对这个数字',
   'home.checkText':
     '下载核对程序（只有一个文件，用 Node.js 18 或更新版本运行），一条命令就能把整本登记册重新清点一遍。登记册里没有姓名：每条记录只有一个核对码，谁也无法从核对码反推出姓名。',
@@ -101,7 +101,7 @@ export const zhHans: Messages = {
   'stats.treeSize': (n: string) => `登记册记录总数：${n}`,
   'figures.title': '数字对照',
   'figures.intro': '官方公布的数字和出处，旁边是任何人都能核对的本站数字。',
-  'figures.claim': '说法',
+  'figures.claim': '项目',
   'figures.value': '数字',
   'figures.source': '出处',
   'figures.date': '截至',
@@ -539,4 +539,6 @@ export const zhHans: Messages = {
   'erase.confirmNone': (entry: string) =>
     `这张回执没有已公开或等待审核的姓名和声明，所以没有什么可删除。第 ${entry} 条记录照样计入总数。`,
   'erase.cancelNone': '返回',
+  'region.mainland': '中国大陆',
+  'region.apart': '台湾、香港、澳门',
 };

@@ -28,7 +28,7 @@ export const zhHant: Messages = {
   'home.total': (_n: number, figure: string) => `已有 ${figure} 人聲明三退`,
   'home.totalNote':
     '每一位聲明者都是公開登記冊裡的一筆紀錄，任何人都能下載登記冊，自行重新清點。但本站無法證明每筆紀錄都是一個不同的真人：同一個人也可能聲明兩次。',
-  'home.byOrg': '按退出的組織',
+  'home.byOrg': '各組織的退出人數',
   'home.check': '親自核對這個數字',
   'home.checkText':
     '下載核對程式（只有一個檔案，用 Node.js 18 或更新版本執行），一行指令就能把整本登記冊重新清點一遍。登記冊裡沒有姓名：每筆紀錄只有一個核對碼，誰也無法從核對碼反推出姓名。',
@@ -102,7 +102,7 @@ export const zhHant: Messages = {
   'stats.treeSize': (n: string) => `登記冊紀錄總數：${n}`,
   'figures.title': '數字對照',
   'figures.intro': '官方公佈的數字和出處，旁邊是任何人都能核對的本站數字。',
-  'figures.claim': '說法',
+  'figures.claim': '項目',
   'figures.value': '數字',
   'figures.source': '出處',
   'figures.date': '截至',
@@ -543,4 +543,6 @@ export const zhHant: Messages = {
   'erase.confirmNone': (entry: string) =>
     `這張回執沒有已公開或等待審核的姓名和聲明，所以沒有什麼可刪除。第 ${entry} 筆紀錄照樣計入總數。`,
   'erase.cancelNone': '返回',
+  'region.mainland': '中國大陸',
+  'region.apart': '臺灣、香港、澳門',
 };

@@ -186,6 +186,7 @@ ${result}
 <p class="check" id="receipt-input-check" role="status"></p>
 <p><button type="submit">${m['receipt.checkButton']}</button></p>
 </form>
+<p><a href="${t.path('/erase')}">${m['erase.link']}</a></p>
 <h2>${m['about.verify']}</h2>
 <p>${m['receipt.noScript']} <a href="${t.path('/about#verify')}">${m['about.verify']}</a></p>
 <p><a class="button secondary" href="${VERIFIER_PATH}" download="${VERIFIER_FILE}">${m['about.verifier']}</a></p>
