@@ -71,6 +71,17 @@ test("unknown pages are an HTML 404 in the visitor's language; the API keeps pro
   assert.equal(api.headers.get('content-type'), 'application/problem+json; charset=utf-8');
 });
 
+test("an address that is not valid %-encoding: the error page in the address's language; the API keeps problem documents", async () => {
+  const page = await fetch(`${registry.url}/zh-hant/declare/%E0%A4%A`);
+  assert.equal(page.status, 400);
+  assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  assert.match(page.headers.get('content-security-policy') ?? '', /^default-src 'self'/);
+  assert.match(await page.text(), /<html lang="zh-Hant">[\s\S]*出錯了/);
+  const api = await fetch(`${registry.url}/api/v1/%E0%A4%A`);
+  assert.equal(api.status, 400);
+  assert.equal(api.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+});
+
 test('the receipt download returns the posted receipt as a file and keeps nothing', async () => {
   const res = await fetch(`${registry.url}/en/declare`, {
     method: 'POST',

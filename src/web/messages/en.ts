@@ -111,7 +111,8 @@ export const en = {
   'stats.total': 'All declarations',
   'stats.treeSize': (n: string) => `Log entries: ${n}`,
   'figures.title': 'Reference figures',
-  'figures.intro': 'Official claims, with their sources, next to the count that anyone can verify.',
+  'figures.intro':
+    'Figures published elsewhere, with their sources, next to the count on this site that anyone can verify.',
   'figures.claim': 'What is counted',
   'figures.value': 'Figure',
   'figures.source': 'Source',
@@ -605,6 +606,12 @@ export const en = {
   // Regions in groups (the declare form), the breakdown by organisation, the figures page.
   'region.mainland': 'Mainland China',
   'region.apart': 'Taiwan, Hong Kong and Macau',
+  // One person's receipt page says "the receipt", not "the receipts".
+  'receipt.printOne': 'Print the receipt',
+  'receipt.printNoScriptOne': "To print it, use your browser's Print command.",
+  'receipt.onceOne':
+    'The receipt is shown on this page once: we keep no copy to show again. Print or download it before you leave this page.',
+  'figures.now': 'Now',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -100,7 +100,7 @@ export const zhHans: Messages = {
   'stats.total': '全部声明',
   'stats.treeSize': (n: string) => `登记册记录总数：${n}`,
   'figures.title': '数字对照',
-  'figures.intro': '官方公布的数字和出处，旁边是任何人都能核对的本站数字。',
+  'figures.intro': '别处公布的数字和出处，与任何人都能核对的本站数字放在一起对照。',
   'figures.claim': '项目',
   'figures.value': '数字',
   'figures.source': '出处',
@@ -541,4 +541,8 @@ export const zhHans: Messages = {
   'erase.cancelNone': '返回',
   'region.mainland': '中国大陆',
   'region.apart': '台湾、香港、澳门',
+  'receipt.printOne': '打印回执',
+  'receipt.printNoScriptOne': '要打印，请使用浏览器菜单里的“打印”。',
+  'receipt.onceOne': '回执只在这一页显示这一次，我们不留副本。离开这一页以前，请先打印或下载。',
+  'figures.now': '现在',
 };

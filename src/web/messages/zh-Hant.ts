@@ -101,7 +101,7 @@ export const zhHant: Messages = {
   'stats.total': '全部聲明',
   'stats.treeSize': (n: string) => `登記冊紀錄總數：${n}`,
   'figures.title': '數字對照',
-  'figures.intro': '官方公佈的數字和出處，旁邊是任何人都能核對的本站數字。',
+  'figures.intro': '別處公佈的數字和出處，與任何人都能核對的本站數字放在一起對照。',
   'figures.claim': '項目',
   'figures.value': '數字',
   'figures.source': '出處',
@@ -545,4 +545,8 @@ export const zhHant: Messages = {
   'erase.cancelNone': '返回',
   'region.mainland': '中國大陸',
   'region.apart': '臺灣、香港、澳門',
+  'receipt.printOne': '列印回執',
+  'receipt.printNoScriptOne': '要列印，請使用瀏覽器選單裡的「列印」。',
+  'receipt.onceOne': '回執只在這一頁顯示這一次，我們不留副本。離開這一頁以前，請先列印或下載。',
+  'figures.now': '現在',
 };

@@ -104,15 +104,15 @@ export function receiptPage(t: I18n, people: readonly PersonReceipt[], site: str
 <p class="lead">${n === 1 ? m['receipt.sentenceOne'](t.number(recordNumber(indexes[0] ?? 0))) : m['receipt.sentenceMany'](n, recordList(t, indexes))}</p>
 <section class="keep" aria-labelledby="keep-title">
 <h2 id="keep-title">${m['receipt.keepTitle']}</h2>
-<p class="once"><strong>${m['receipt.once']}</strong></p>
+<p class="once"><strong>${n === 1 ? m['receipt.onceOne'] : m['receipt.once']}</strong></p>
 <ul>
 <li>${m['receipt.keepProves']}</li>
 <li>${m['receipt.keepWhere']}</li>
 <li>${m['receipt.keepDestroy']}</li>
 </ul>
 <div class="actions screen-only">
-<button type="button" id="print" hidden>${m['receipt.print']}</button>
-<noscript><p>${m['receipt.printNoScript']}</p></noscript>
+<button type="button" id="print" hidden>${n === 1 ? m['receipt.printOne'] : m['receipt.print']}</button>
+<noscript><p>${n === 1 ? m['receipt.printNoScriptOne'] : m['receipt.printNoScript']}</p></noscript>
 ${n > 1 ? html`<form method="post" action="${t.path('/receipt/download')}"><input type="hidden" name="receipt" value="${all}"><button type="submit" class="secondary">${m['receipt.downloadAll']}</button></form>` : ''}
 </div>
 <p class="screen-only print-names"><label class="check" for="print-names"><input type="checkbox" id="print-names"> ${n === 1 ? m['receipt.printNameOne'] : m['receipt.printNames']}</label></p>
@@ -127,7 +127,6 @@ ${n > 1 ? html`<form method="post" action="${t.path('/receipt/download')}"><inpu
 </div>
 </section>
 ${people.map((p, i) => personCard(t, p, i, n, site))}
-<p class="screen-only"><a href="${t.path('/erase')}">${m['erase.link']}</a> · <a href="${t.path('/receipt')}">${m['receipt.checkTitle']}</a></p>
 </div>`,
   };
 }
@@ -186,7 +185,6 @@ ${result}
 <p class="check" id="receipt-input-check" role="status"></p>
 <p><button type="submit">${m['receipt.checkButton']}</button></p>
 </form>
-<p><a href="${t.path('/erase')}">${m['erase.link']}</a></p>
 <h2>${m['about.verify']}</h2>
 <p>${m['receipt.noScript']} <a href="${t.path('/about#verify')}">${m['about.verify']}</a></p>
 <p><a class="button secondary" href="${VERIFIER_PATH}" download="${VERIFIER_FILE}">${m['about.verifier']}</a></p>
