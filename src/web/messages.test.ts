@@ -131,3 +131,20 @@ test('Accept-Language picks the first default, by preference', () => {
   ];
   for (const [header, locale] of cases) assert.equal(negotiate(header), locale, String(header));
 });
+
+test('English counts agree with their number: one second, one person, one bar', () => {
+  const en = catalogs.en;
+  const one = [
+    en['home.total'](1, '1'),
+    en['home.chartDesc'](1),
+    en['home.chartYearsDesc'](1),
+    en['about.floodWait'](1),
+    en['about.floodLimit'](1),
+  ];
+  for (const s of one)
+    assert.doesNotMatch(s, /\b1 (seconds|people|months|years)\b|each of the 1\b/, s);
+  assert.match(en['about.floodWait'](1), /open 1 second for/);
+  assert.match(en['about.floodWait'](5), /open 5 seconds for/);
+  assert.match(en['about.floodLimit'](1), /at most 1 person a minute/);
+  assert.match(en['about.floodLimit'](30), /at most 30 people a minute/);
+});

@@ -553,10 +553,10 @@ export const en = {
   'about.flood': 'What a flood of fake declarations costs',
   'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
     `Every declaration from the web costs work for each person declared. With JavaScript, the browser solves a puzzle that needs 4 MiB of memory for each try (scrypt), ${fewest} to ${most} tries a person: about ${phone} seconds on a mid-range phone (our estimate), and, on our test machine, ${fast} to ${slow} seconds of processor time per 1,000 entries for the fastest program we know, written to solve it (a faster processor needs less). Under heavy load the puzzle grows up to tenfold.`,
-  'about.floodWait': (seconds: number) =>
-    `Without JavaScript, a form must have been open ${seconds} seconds for each person on it before it is accepted, and the forms of one connection wait one after another.`,
+  'about.floodWait': (wait: number) =>
+    `Without JavaScript, a form must have been open ${seconds(wait)} for each person on it before it is accepted, and the forms of one connection wait one after another.`,
   'about.floodLimit': (people: number) =>
-    `One connection (an IPv4 address, or an IPv6 network) may declare at most ${people} people a minute.`,
+    `One connection (an IPv4 address, or an IPv6 network) may declare at most ${people} ${plural.select(people) === 'one' ? 'person' : 'people'} a minute.`,
   'about.floodOff':
     'This registry asks no work before a declaration: its operator has turned it off.',
   'about.floodLimits':

@@ -482,7 +482,9 @@ export const zhHant: Messages = {
   // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
   'home.intro':
     '2004年以來，許多人聲明退出中國共產黨、共青團和少先隊，簡稱「三退」。在本站聲明的每一位，都是公開登記冊裡的一筆紀錄：任何人都能下載登記冊，自行清點總數，但從紀錄裡看不出是誰。',
-  'operator.runBy': (name: string) => `本站由${name}營運。`,
+  // A name in Latin letters stands apart from the Chinese around it, as elsewhere on the site.
+  'operator.runBy': (name: string) =>
+    `本站由${/^[\p{Script=Han}\p{P}]/u.test(name) ? name : ` ${name}`}${/[\p{Script=Han}\p{P}]$/u.test(name) ? '' : ' '}營運。`,
   'operator.none': '本站營運者尚未公佈名稱。',
   'operator.contact': '聯絡方式：',
   'operator.noContact': '營運者尚未公佈聯絡方式。',
