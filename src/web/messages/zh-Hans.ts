@@ -105,7 +105,7 @@ export const zhHans: Messages = {
   'figures.value': '数字',
   'figures.source': '出处',
   'figures.date': '截至',
-  'figures.verifiable': '本站登记的三退声明（人人可核对）',
+  'figures.verifiable': '本登记册收录的三退声明（人人可核对）',
   'about.title': '关于本站',
   'about.how': '如何运作',
   'about.howText':

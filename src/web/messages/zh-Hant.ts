@@ -106,7 +106,7 @@ export const zhHant: Messages = {
   'figures.value': '數字',
   'figures.source': '出處',
   'figures.date': '截至',
-  'figures.verifiable': '本站登記的三退聲明（人人可核對）',
+  'figures.verifiable': '本登記冊收錄的三退聲明（人人可核對）',
   'about.title': '關於本站',
   'about.how': '如何運作',
   'about.howText':
