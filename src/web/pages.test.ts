@@ -82,6 +82,17 @@ test("an address that is not valid %-encoding: the error page in the address's l
   assert.equal(api.headers.get('content-type'), 'application/problem+json; charset=utf-8');
 });
 
+test("the check page's command names the log's key, as /about's do", async () => {
+  const body = await (await fetch(`${registry.url}/en/receipt`)).text();
+  const command = /<pre class="commands">([\s\S]*?)<\/pre>/
+    .exec(body)?.[1]
+    ?.replace(/<[^>]+>/g, '');
+  assert.match(
+    command ?? '',
+    new RegExp(`--vkey ${registry.vkey.replace(/[+/]/g, '\\$&')} --receipt`),
+  );
+});
+
 test('the receipt download returns the posted receipt as a file and keeps nothing', async () => {
   const res = await fetch(`${registry.url}/en/declare`, {
     method: 'POST',

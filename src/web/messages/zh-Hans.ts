@@ -478,7 +478,7 @@ export const zhHans: Messages = {
   'newsletter.errorRejected': '对方的邮件服务器拒收了这封邮件，请检查邮件地址。',
   // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
   'home.intro':
-    '2004年以来，许多人声明退出中国共产党、共青团和少先队，简称“三退”。在本站声明的每一位，都是公开登记册里的一条记录：任何人都能下载登记册，自己清点总数，但从记录里看不出是谁。',
+    '2004 年以来，许多人声明退出中国共产党、共青团和少先队，简称“三退”。在本站声明的每一位，都是公开登记册里的一条记录：任何人都能下载登记册，自己清点总数，但从记录里看不出是谁。',
   // A name in Latin letters stands apart from the Chinese around it, as elsewhere on the site.
   'operator.runBy': (name: string) =>
     `本站由${/^[\p{Script=Han}\p{P}]/u.test(name) ? name : ` ${name}`}${/[\p{Script=Han}\p{P}]$/u.test(name) ? '' : ' '}运营。`,

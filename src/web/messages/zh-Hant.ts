@@ -481,7 +481,7 @@ export const zhHant: Messages = {
   'newsletter.errorRejected': '對方的郵件伺服器拒收了這封郵件，請檢查電子郵件地址。',
   // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
   'home.intro':
-    '2004年以來，許多人聲明退出中國共產黨、共青團和少先隊，簡稱「三退」。在本站聲明的每一位，都是公開登記冊裡的一筆紀錄：任何人都能下載登記冊，自行清點總數，但從紀錄裡看不出是誰。',
+    '2004 年以來，許多人聲明退出中國共產黨、共青團和少先隊，簡稱「三退」。在本站聲明的每一位，都是公開登記冊裡的一筆紀錄：任何人都能下載登記冊，自行清點總數，但從紀錄裡看不出是誰。',
   // A name in Latin letters stands apart from the Chinese around it, as elsewhere on the site.
   'operator.runBy': (name: string) =>
     `本站由${/^[\p{Script=Han}\p{P}]/u.test(name) ? name : ` ${name}`}${/[\p{Script=Han}\p{P}]$/u.test(name) ? '' : ' '}營運。`,

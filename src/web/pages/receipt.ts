@@ -155,6 +155,8 @@ export function receiptCheckPage(
   answer?: CheckAnswer,
   input = '',
   origin = 'https://…',
+  /** The log's verifier key, named in the command as on /about (no trust on first use). */
+  vkey?: string,
 ): Page {
   const { m } = t;
   const result =
@@ -188,6 +190,6 @@ ${result}
 <h2>${m['about.verify']}</h2>
 <p>${m['receipt.noScript']} <a href="${t.path('/about#verify')}">${m['about.verify']}</a></p>
 <p><a class="button secondary" href="${VERIFIER_PATH}" download="${VERIFIER_FILE}">${m['about.verifier']}</a></p>
-${commandBlock([`node ${VERIFIER_FILE} --receipt receipt.json --log ${origin}`])}`,
+${commandBlock([`node ${VERIFIER_FILE}${vkey === undefined ? '' : ` --vkey ${vkey}`} --receipt receipt.json --log ${origin}`])}`,
   };
 }
