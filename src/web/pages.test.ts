@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { readConfig } from '../config/index.ts';
+import { MAX_NAME } from '../registry/index.ts';
 import { type Registry, startRegistry } from '../server/index.ts';
 
 let registry: Registry;
@@ -80,6 +81,25 @@ test("an address that is not valid %-encoding: the error page in the address's l
   const api = await fetch(`${registry.url}/api/v1/%E0%A4%A`);
   assert.equal(api.status, 400);
   assert.equal(api.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+});
+
+test("the name field takes no more than the server's limit", async () => {
+  const body = await (await fetch(`${registry.url}/zh-hans/declare`)).text();
+  const field = /<input type="text" id="d0\.name"[^>]*>/.exec(body)?.[0] ?? '';
+  assert.match(field, new RegExp(` maxlength="${MAX_NAME}"`));
+  const long = new URLSearchParams({
+    rows: '1',
+    action: 'declare',
+    'd0.name': '名'.repeat(MAX_NAME + 1),
+    'd0.nameKind': 'alias',
+    'd0.orgs': 'party',
+  });
+  const refused = await fetch(`${registry.url}/zh-hans/declare`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: long.toString(),
+  });
+  assert.equal(refused.status, 400, 'one character more than the field takes is refused');
 });
 
 test("the check page's command names the log's key, as /about's do", async () => {
