@@ -216,3 +216,10 @@ test('the statistics list regions in the same order as the form', async () => {
     assert.deepEqual(regions.slice(0, expected[lang].length), expected[lang], lang);
   }
 });
+
+test('the statements page says none are published yet, and "none match" only when filtered', async () => {
+  const all = await (await fetch(`${registry.url}/en/statements`)).text();
+  assert.match(all, /No statements have been published yet\./);
+  const some = await (await fetch(`${registry.url}/en/statements?q=nothing`)).text();
+  assert.match(some, /No statements match\./);
+});
