@@ -59,7 +59,7 @@ ${page.script ? html`<script src="/static/${page.script}.js" defer></script>` : 
 <a class="skip" href="#main">${m['nav.skip']}</a>
 ${page.exit ? exitControl(t) : ''}
 <header>
-<a class="brand" href="${t.path('/')}">${m['site.name']}</a>
+<div class="site-id"><a class="brand" href="${t.path('/')}">${m['site.name']}</a><p class="tagline">${m['site.tagline']}</p></div>
 <nav aria-label="${m['site.name']}"><ul>
 ${NAV.map(([p, key]) => html`<li><a href="${t.path(p)}"${page.path === p && !page.outsideNav && !staff ? html` aria-current="page"` : ''}>${m[key]}</a></li>`)}
 </ul></nav>
