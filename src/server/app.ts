@@ -174,10 +174,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.min(30_000, Math.ceil(timeouts.requestMs / 4)),
     },
     routerOptions: { querystringParser: parseQuery },
-    // A URL that is not valid %-encoding, before any route: a problem with the security headers.
-    frameworkErrors: (error, _req, res) => {
+    // A URL that is not valid %-encoding, before any route: a problem with the security headers,
+    // or for a page's address (a link broken in a chat message, say) the error page.
+    frameworkErrors: (error, req, res) => {
       const reply = res as unknown as FastifyReply;
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+      if (!/^\/(api|log)\//.test(req.url)) return sendErrorPage(req, reply, 400);
       return reply.code(400).type('application/problem+json').send({
         type: 'about:blank',
         title: 'Bad Request',

@@ -166,12 +166,14 @@ export class Newsletter {
   /**
    * Records the address as pending and mails it a confirmation link valid 48 hours, unless the
    * address had one the same UTC day (then nothing changes: the link already sent stays valid).
-   * Throws a MailError if the mail cannot be sent.
+   * Throws a MailError if the mail cannot be sent. `lang`: the language prefix of the sign-up
+   * page, so that the link opens a page in the language the person signed up in.
    */
   async subscribe(
     email: string,
     base: string,
     mail: (link: string) => { subject: string; text: string },
+    lang?: string,
   ): Promise<void> {
     const address = email.trim();
     const now = this.#now();
@@ -185,7 +187,7 @@ export class Newsletter {
     const expires = Math.ceil((Math.floor(now / 1000) + CONFIRM_SECONDS) / 3600) * 3600;
     const sub = await this.#store.subscribe(address, TERMS_VERSION, expires);
     if (sub.status === 'confirmed') return; // says nothing more: the page is the same either way
-    const link = `${base}/newsletter/confirm?id=${sub.id}&e=${sub.expires}&t=${this.#token(`confirm:${sub.id}:${sub.expires}`)}`;
+    const link = `${base}${lang === undefined ? '' : `/${lang}`}/newsletter/confirm?id=${sub.id}&e=${sub.expires}&t=${this.#token(`confirm:${sub.id}:${sub.expires}`)}`;
     try {
       await this.#send({
         to: sub.email,

@@ -25,6 +25,11 @@ export interface Page {
   readonly neutralTitle?: boolean;
   /** A "leave this page quickly" control at the top (exit.ts): the form and the receipt pages. */
   readonly exit?: boolean;
+  /**
+   * A page of no navigation item (not found, errors): none is marked as the current one, though
+   * `path` sends the language links to the home page.
+   */
+  readonly outsideNav?: boolean;
 }
 
 const NAV = [
@@ -54,9 +59,9 @@ ${page.script ? html`<script src="/static/${page.script}.js" defer></script>` : 
 <a class="skip" href="#main">${m['nav.skip']}</a>
 ${page.exit ? exitControl(t) : ''}
 <header>
-<a class="brand" href="${t.path('/')}">${m['site.name']}</a>
+<div class="site-id"><a class="brand" href="${t.path('/')}">${m['site.name']}</a><p class="tagline">${m['site.tagline']}</p></div>
 <nav aria-label="${m['site.name']}"><ul>
-${NAV.map(([p, key]) => html`<li><a href="${t.path(p)}"${page.path === p ? html` aria-current="page"` : ''}>${m[key]}</a></li>`)}
+${NAV.map(([p, key]) => html`<li><a href="${t.path(p)}"${page.path === p && !page.outsideNav && !staff ? html` aria-current="page"` : ''}>${m[key]}</a></li>`)}
 </ul></nav>
 <nav class="languages" aria-label="${m['nav.languages']}"><ul>
 ${LOCALES.map((l) => html`<li><a href="/${PREFIX[l]}${page.path === '/' ? '/' : page.path}" lang="${l}" hreflang="${l}"${l === t.locale ? html` aria-current="true"` : ''}>${NATIVE_NAME[l]}</a></li>`)}
@@ -65,7 +70,10 @@ ${LOCALES.map((l) => html`<li><a href="/${PREFIX[l]}${page.path === '/' ? '/' : 
 <main id="main">
 ${page.body}
 </main>
-<footer><p>${staff ? m['footer.staff'] : m['footer.privacy']} ${m['footer.code']}</p></footer>
+<footer>
+${staff ? '' : html`<p class="footer-links"><a href="${t.path('/receipt')}">${m['nav.receipt']}</a> · <a href="${t.path('/erase')}">${m['erase.link']}</a></p>`}
+<p>${staff ? m['footer.staff'] : m['footer.privacy']}${t.locale === 'en' ? ' ' : ''}${m['footer.code']}</p>
+</footer>
 </body>
 </html>`.value
   }\n`;

@@ -71,6 +71,7 @@ for (const [locale, foreign] of [
 const OPENCC_KEEP: ReadonlyArray<readonly [word: string, why: string]> = [
   ['聲明', 'a public statement (OpenCC gives 宣告, the programming sense of "declare")'],
   ['鏡像站', "a mirror site, as Taiwan's own mirrors call themselves (OpenCC gives 映象站)"],
+  ['項目', 'an item of a table, as in 收費項目 (OpenCC gives 專案, a project)'],
 ];
 
 test('zh-Hant reads as Taiwan and Hong Kong write: OpenCC (Simplified → Traditional, Taiwan phrases) changes nothing outside a reviewed list', () => {
@@ -129,4 +130,21 @@ test('Accept-Language picks the first default, by preference', () => {
     ['de', 'zh-Hans'],
   ];
   for (const [header, locale] of cases) assert.equal(negotiate(header), locale, String(header));
+});
+
+test('English counts agree with their number: one second, one person, one bar', () => {
+  const en = catalogs.en;
+  const one = [
+    en['home.total'](1, '1'),
+    en['home.chartDesc'](1),
+    en['home.chartYearsDesc'](1),
+    en['about.floodWait'](1),
+    en['about.floodLimit'](1),
+  ];
+  for (const s of one)
+    assert.doesNotMatch(s, /\b1 (seconds|people|months|years)\b|each of the 1\b/, s);
+  assert.match(en['about.floodWait'](1), /open 1 second for/);
+  assert.match(en['about.floodWait'](5), /open 5 seconds for/);
+  assert.match(en['about.floodLimit'](1), /at most 1 person a minute/);
+  assert.match(en['about.floodLimit'](30), /at most 30 people a minute/);
 });

@@ -54,10 +54,10 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
     newsletter,
     publicUrl: 'https://registry.example',
   });
-  const form = (body: string) =>
+  const form = (body: string, lang = 'en') =>
     app.inject({
       method: 'POST',
-      url: '/en/newsletter',
+      url: `/${lang}/newsletter`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: body,
     });
@@ -79,8 +79,9 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
     /^<https:\/\/registry\.example\/newsletter\/unsubscribe\?id=1&t=[\w-]+>$/,
   );
   assert.equal(header(confirmation.raw, 'List-Unsubscribe-Post'), 'List-Unsubscribe=One-Click');
+  // The link opens a page in the language of the sign-up, whatever the browser that opens it asks.
   const link =
-    /https:\/\/registry\.example(\/newsletter\/confirm\?\S+)/.exec(
+    /https:\/\/registry\.example(\/en\/newsletter\/confirm\?\S+)/.exec(
       decoded(confirmation.raw),
     )?.[1] ?? '';
   assert.notEqual(link, '');
@@ -89,16 +90,22 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
     400,
     'an altered link',
   );
-  assert.equal((await app.inject({ method: 'GET', url: link })).statusCode, 200);
+  const confirmed = await app.inject({
+    method: 'GET',
+    url: link,
+    headers: { 'accept-language': 'zh-CN' },
+  });
+  assert.equal(confirmed.statusCode, 200);
+  assert.match(confirmed.body, /<html lang="en">[\s\S]*Your subscription is confirmed/);
   const stored = await store.subscriber(1);
   assert.equal(stored?.termsVersion, '1', 'the terms version consented to is stored');
   assert.equal((stored?.expires ?? 1) % 3600, 0, 'its link expires on the hour: no second kept');
 
-  // A second subscriber lets the link expire.
-  assert.equal((await form('email=late%40mail.example&consent=yes')).statusCode, 200);
+  // A second subscriber, signed up on the Chinese page, lets the link expire.
+  assert.equal((await form('email=late%40mail.example&consent=yes', 'zh-hans')).statusCode, 200);
   await waitForMail(2);
   const late =
-    /https:\/\/registry\.example(\/newsletter\/confirm\?\S+)/.exec(
+    /https:\/\/registry\.example(\/zh-hans\/newsletter\/confirm\?\S+)/.exec(
       decoded((inbox[1] as Received).raw),
     )?.[1] ?? '';
   now += 49 * 3600 * 1000;
@@ -108,7 +115,14 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
     headers: { 'accept-language': 'en' },
   });
   assert.equal(expired.statusCode, 400);
-  assert.match(expired.body, /expired/);
+  assert.match(expired.body, /<html lang="zh-Hans">[\s\S]*这个链接已过期或无效/);
+  // A link mailed before links named the language: the page is in the browser's language.
+  const old = await app.inject({
+    method: 'GET',
+    url: late.replace('/zh-hans', ''),
+    headers: { 'accept-language': 'en' },
+  });
+  assert.match(old.body, /<html lang="en">[\s\S]*expired/);
 
   const sent = await newsletter.sendToAll(
     'https://registry.example',

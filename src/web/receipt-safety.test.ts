@@ -173,7 +173,7 @@ test('the paper holds no name unless the person asks; the page says the receipts
   const page = await context.newPage();
   await declareOnForm(page, 'Zed Quillfeather');
   assert.equal(await page.title(), en['title.receipt'], 'a title that says nothing');
-  assert.ok(await page.getByText(en['receipt.once']).isVisible());
+  assert.ok(await page.getByText(en['receipt.onceOne']).isVisible());
   for (const key of ['traceHistory', 'traceDownloads', 'tracePhotos', 'traceScan'] as const)
     assert.ok(await page.getByText(en[`receipt.${key}`]).isVisible(), key);
   const code = ((await page.locator('.receipt-code').textContent()) ?? '').replace(/\s+/g, '');

@@ -48,19 +48,44 @@ export function regionName(code: string, locale: Locale): string {
   return locale === 'en' ? names[0] : locale === 'zh-Hans' ? names[1] : names[2];
 }
 
-const COLLATION: Record<Locale, string> = { en: 'en', 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW' };
-const sorted = new Map<Locale, string[]>();
+// One order per language wherever regions are listed: the mainland's provinces, autonomous regions
+// and municipalities by name (pinyin for Simplified Chinese, stroke count for Traditional, as lists
+// in Taiwan are ordered, the alphabet for English); then Taiwan, Hong Kong and Macau apart, in the
+// order of their group's label; then "overseas or other".
+const COLLATION: Record<Locale, string> = {
+  en: 'en',
+  'zh-Hans': 'zh-Hans-u-co-pinyin',
+  'zh-Hant': 'zh-Hant-u-co-stroke',
+};
+/** Taiwan, Hong Kong and Macau: listed apart from the provinces, never among them. */
+export const APART = ['CN-TW', 'CN-HK', 'CN-MO'] as const;
+const OTHER = 'ZZ';
 
-/** The region codes in the order of their names in the locale ("overseas / other" last). */
-export function regionsByName(locale: Locale): readonly string[] {
-  let list = sorted.get(locale);
-  if (list === undefined) {
+export interface RegionGroups {
+  readonly mainland: readonly string[];
+  readonly apart: readonly string[];
+  readonly other: string;
+}
+
+const grouped = new Map<Locale, RegionGroups>();
+
+/** The regions in the locale's order, in their groups. */
+export function regionGroups(locale: Locale): RegionGroups {
+  let groups = grouped.get(locale);
+  if (groups === undefined) {
     const collator = new Intl.Collator(COLLATION[locale]);
-    list = REGIONS.map(([c]) => c as string)
-      .filter((c) => c !== 'ZZ')
+    const apart: readonly string[] = APART;
+    const mainland = REGIONS.map(([c]) => c as string)
+      .filter((c) => c !== OTHER && !apart.includes(c))
       .sort((a, b) => collator.compare(regionName(a, locale), regionName(b, locale)));
-    list.push('ZZ');
-    sorted.set(locale, list);
+    groups = { mainland, apart, other: OTHER };
+    grouped.set(locale, groups);
   }
-  return list;
+  return groups;
+}
+
+/** Every region code in the locale's order: the mainland, then Taiwan, Hong Kong, Macau, then ZZ. */
+export function regionsByName(locale: Locale): readonly string[] {
+  const { mainland, apart, other } = regionGroups(locale);
+  return [...mainland, ...apart, other];
 }

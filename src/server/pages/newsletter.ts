@@ -2,11 +2,11 @@
 // (RFC 8058 one-click from mail clients, or a button for a person who opens the link).
 import type { FastifyRequest } from 'fastify';
 import { validEmail } from '../../registry/index.ts';
-import { messagePage, newsletterPage } from '../../web/index.ts';
+import { messagePage, newsletterPage, PREFIX } from '../../web/index.ts';
 import { MailError } from '../newsletter.ts';
 import { RateLimitedError } from '../rate-limit.ts';
 import type { WebOptions } from './options.ts';
-import { failed, formOf, type Pages, rendered } from './page.ts';
+import { failed, formOf, type PageHandler, type Pages, rendered } from './page.ts';
 
 /** A numeric query parameter, or -1 (which matches nothing). */
 const numberParam = (v: unknown) =>
@@ -36,10 +36,15 @@ export function newsletterRoutes(p: Pages, { newsletter, admitMail, siteUrl }: W
         new RateLimitedError(wait),
       );
     try {
-      await newsletter.subscribe(form.email, siteUrl(), (link) => ({
-        subject: t.m['mail.confirmSubject'],
-        text: t.m['mail.confirmBody'](link),
-      }));
+      await newsletter.subscribe(
+        form.email,
+        siteUrl(),
+        (link) => ({
+          subject: t.m['mail.confirmSubject'],
+          text: t.m['mail.confirmBody'](link),
+        }),
+        PREFIX[t.locale],
+      );
     } catch (e) {
       if (!(e instanceof MailError)) throw e;
       return e.rejected
@@ -49,7 +54,8 @@ export function newsletterRoutes(p: Pages, { newsletter, admitMail, siteUrl }: W
     return newsletterPage(t, true, { email: '', consent: false }, {}, t.m['newsletter.sent']);
   });
 
-  p.get('/newsletter/confirm', async ({ req, t }) => {
+  // The link names the sign-up's language; links mailed before it did use the browser's.
+  const confirm: PageHandler = async ({ req, t }) => {
     const q = queryOf(req);
     const ok =
       newsletter !== undefined &&
@@ -60,7 +66,9 @@ export function newsletterRoutes(p: Pages, { newsletter, admitMail, siteUrl }: W
       ok ? t.m['newsletter.confirmed'] : t.m['newsletter.expired'],
     );
     return ok ? page : rendered(page, 400);
-  });
+  };
+  p.get('/:lang/newsletter/confirm', confirm);
+  p.get('/newsletter/confirm', confirm);
 
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the address in the header. A
   // person who opens the link sees a button that does the same.

@@ -56,6 +56,8 @@ export interface NewsletterService {
     email: string,
     base: string,
     mail: (link: string) => { subject: string; text: string },
+    /** The sign-up page's language prefix: the link opens a page in that language. */
+    lang?: string,
   ): Promise<void>;
   confirm(id: number, expires: number, token: string): Promise<boolean>;
   unsubscribe(id: number, token: string): Promise<boolean>;

@@ -130,5 +130,6 @@ export function sendErrorPage(
 /** A 400 page for a form whose body is not UTF-8 (the parser refused it before any route ran). */
 export function sendEncodingPage(req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const t = addressLocale(req);
-  return sendPage(reply, t, messagePage(t, t.m['error.title'], t.m['error.encoding']), 400);
+  const page = messagePage(t, t.m['error.title'], t.m['error.encoding']);
+  return sendPage(reply, t, { ...page, path: '/', outsideNav: true }, 400);
 }

@@ -10,12 +10,15 @@ import { checkReceiptInput } from './receipt-checks.ts';
 export function receiptRoutes(p: Pages, opts: WebOptions): void {
   // The address in the command shown: the configured public one, else the one asked for.
   const site = (req: FastifyRequest) => opts.publicUrl ?? `${req.protocol}://${req.host}`;
-  p.get('/:lang/receipt', ({ req, t }) => receiptCheckPage(t, undefined, '', site(req)));
+  p.get('/:lang/receipt', ({ req, t }) => receiptCheckPage(t, undefined, '', site(req), opts.vkey));
 
   p.post('/:lang/receipt', async ({ req, t }) => {
     const input = formOf(req).get('receipt') ?? '';
     const answer = await checkReceiptInput(opts, t, input);
-    return rendered(receiptCheckPage(t, answer, input, site(req)), answer.ok ? 200 : 400);
+    return rendered(
+      receiptCheckPage(t, answer, input, site(req), opts.vkey),
+      answer.ok ? 200 : 400,
+    );
   });
 
   // The receipt comes back from the visitor's own page and goes straight back as a file.

@@ -34,7 +34,7 @@ export const en = {
       : `${figure} people have declared their withdrawal`,
   'home.totalNote':
     'Each declarant is one entry in a public register that anyone can download and recount. The registry cannot prove that every entry is a different living person: someone could declare twice.',
-  'home.byOrg': 'By organisation left',
+  'home.byOrg': 'Withdrawals from each organisation',
   'home.check': 'Check this number yourself',
   'home.checkText':
     'Download the verifier (one file; it runs on Node.js 18 or later) and recount the whole register with one command. The register holds no names: each entry holds only a check code from which no one can work back to a name.',
@@ -111,8 +111,9 @@ export const en = {
   'stats.total': 'All declarations',
   'stats.treeSize': (n: string) => `Log entries: ${n}`,
   'figures.title': 'Reference figures',
-  'figures.intro': 'Official claims, with their sources, next to the count that anyone can verify.',
-  'figures.claim': 'Claim',
+  'figures.intro':
+    'Figures published elsewhere, with their sources, next to the count on this site that anyone can verify.',
+  'figures.claim': 'What is counted',
   'figures.value': 'Figure',
   'figures.source': 'Source',
   'figures.date': 'As of',
@@ -551,10 +552,10 @@ export const en = {
   'about.flood': 'What a flood of fake declarations costs',
   'about.floodWork': (fewest: number, most: number, phone: number, fast: number, slow: number) =>
     `Every declaration from the web costs work for each person declared. With JavaScript, the browser solves a puzzle that needs 4 MiB of memory for each try (scrypt), ${fewest} to ${most} tries a person: about ${phone} seconds on a mid-range phone (our estimate), and, on our test machine, ${fast} to ${slow} seconds of processor time per 1,000 entries for the fastest program we know, written to solve it (a faster processor needs less). Under heavy load the puzzle grows up to tenfold.`,
-  'about.floodWait': (seconds: number) =>
-    `Without JavaScript, a form must have been open ${seconds} seconds for each person on it before it is accepted, and the forms of one connection wait one after another.`,
+  'about.floodWait': (wait: number) =>
+    `Without JavaScript, a form must have been open ${seconds(wait)} for each person on it before it is accepted, and the forms of one connection wait one after another.`,
   'about.floodLimit': (people: number) =>
-    `One connection (an IPv4 address, or an IPv6 network) may declare at most ${people} people a minute.`,
+    `One connection (an IPv4 address, or an IPv6 network) may declare at most ${people} ${plural.select(people) === 'one' ? 'person' : 'people'} a minute.`,
   'about.floodOff':
     'This registry asks no work before a declaration: its operator has turned it off.',
   'about.floodLimits':
@@ -676,6 +677,15 @@ export const en = {
     "Each person's receipt is below, one each. Print them and give each person their own: they are not shown again once you leave this page.",
   'audit.hourNote':
     "Times are kept to the hour only, shown as a range such as 10:00–11:00: the audit log keeps no action's exact time.",
+  // Regions in groups (the declare form), the breakdown by organisation, the figures page.
+  'region.mainland': 'Mainland China',
+  'region.apart': 'Taiwan, Hong Kong and Macau',
+  // One person's receipt page says "the receipt", not "the receipts".
+  'receipt.printOne': 'Print the receipt',
+  'receipt.printNoScriptOne': "To print it, use your browser's Print command.",
+  'receipt.onceOne':
+    'The receipt is shown on this page once: we keep no copy to show again. Print or download it before you leave this page.',
+  'figures.now': 'Now',
 } as const satisfies Record<string, string | ((...args: never[]) => string)>;
 
 export type Messages = {

@@ -27,7 +27,7 @@ export const zhHans: Messages = {
   'home.total': (_n: number, figure: string) => `已有 ${figure} 人声明三退`,
   'home.totalNote':
     '每一位声明者都是公开登记册里的一条记录，任何人都能下载登记册，自己重新清点。但本站无法证明每条记录都是一个不同的真人：同一个人也可能声明两次。',
-  'home.byOrg': '按退出的组织',
+  'home.byOrg': '各组织的退出人数',
   'home.check': '亲自核对这个数字',
   'home.checkText':
     '下载核对程序（只有一个文件，用 Node.js 18 或更新版本运行），一条命令就能把整本登记册重新清点一遍。登记册里没有姓名：每条记录只有一个核对码，谁也无法从核对码反推出姓名。',
@@ -101,12 +101,12 @@ export const zhHans: Messages = {
   'stats.total': '全部声明',
   'stats.treeSize': (n: string) => `登记册记录总数：${n}`,
   'figures.title': '数字对照',
-  'figures.intro': '官方公布的数字和出处，旁边是任何人都能核对的本站数字。',
-  'figures.claim': '说法',
+  'figures.intro': '别处公布的数字和出处，与任何人都能核对的本站数字放在一起对照。',
+  'figures.claim': '项目',
   'figures.value': '数字',
   'figures.source': '出处',
   'figures.date': '截至',
-  'figures.verifiable': '本站登记的三退声明（人人可核对）',
+  'figures.verifiable': '本登记册收录的三退声明（人人可核对）',
   'about.title': '关于本站',
   'about.how': '如何运作',
   'about.howText':
@@ -478,8 +478,10 @@ export const zhHans: Messages = {
   'newsletter.errorRejected': '对方的邮件服务器拒收了这封邮件，请检查邮件地址。',
   // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
   'home.intro':
-    '2004年以来，许多人声明退出中国共产党、共青团和少先队，简称“三退”。在本站声明的每一位，都是公开登记册里的一条记录：任何人都能下载登记册，自己清点总数，但从记录里看不出是谁。',
-  'operator.runBy': (name: string) => `本站由${name}运营。`,
+    '2004 年以来，许多人声明退出中国共产党、共青团和少先队，简称“三退”。在本站声明的每一位，都是公开登记册里的一条记录：任何人都能下载登记册，自己清点总数，但从记录里看不出是谁。',
+  // A name in Latin letters stands apart from the Chinese around it, as elsewhere on the site.
+  'operator.runBy': (name: string) =>
+    `本站由${/^[\p{Script=Han}\p{P}]/u.test(name) ? name : ` ${name}`}${/[\p{Script=Han}\p{P}]$/u.test(name) ? '' : ' '}运营。`,
   'operator.none': '本站运营方尚未公布名称。',
   'operator.contact': '联系方式：',
   'operator.noContact': '运营方尚未公布联系方式。',
@@ -605,4 +607,10 @@ export const zhHans: Messages = {
     '下面是每人的回执，一人一张。请打印出来交给本人：离开这一页以后就看不到了。',
   'audit.hourNote':
     '时间只记到小时，显示为一个时段，例如 10:00–11:00：操作记录不记任何操作的具体时刻。',
+  'region.mainland': '中国大陆',
+  'region.apart': '台湾、香港、澳门',
+  'receipt.printOne': '打印回执',
+  'receipt.printNoScriptOne': '要打印，请使用浏览器菜单里的“打印”。',
+  'receipt.onceOne': '回执只在这一页显示这一次，我们不留副本。离开这一页以前，请先打印或下载。',
+  'figures.now': '现在',
 };

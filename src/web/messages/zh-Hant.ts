@@ -28,7 +28,7 @@ export const zhHant: Messages = {
   'home.total': (_n: number, figure: string) => `已有 ${figure} 人聲明三退`,
   'home.totalNote':
     '每一位聲明者都是公開登記冊裡的一筆紀錄，任何人都能下載登記冊，自行重新清點。但本站無法證明每筆紀錄都是一個不同的真人：同一個人也可能聲明兩次。',
-  'home.byOrg': '按退出的組織',
+  'home.byOrg': '各組織的退出人數',
   'home.check': '親自核對這個數字',
   'home.checkText':
     '下載核對程式（只有一個檔案，用 Node.js 18 或更新版本執行），一行指令就能把整本登記冊重新清點一遍。登記冊裡沒有姓名：每筆紀錄只有一個核對碼，誰也無法從核對碼反推出姓名。',
@@ -102,12 +102,12 @@ export const zhHant: Messages = {
   'stats.total': '全部聲明',
   'stats.treeSize': (n: string) => `登記冊紀錄總數：${n}`,
   'figures.title': '數字對照',
-  'figures.intro': '官方公佈的數字和出處，旁邊是任何人都能核對的本站數字。',
-  'figures.claim': '說法',
+  'figures.intro': '別處公佈的數字和出處，與任何人都能核對的本站數字放在一起對照。',
+  'figures.claim': '項目',
   'figures.value': '數字',
   'figures.source': '出處',
   'figures.date': '截至',
-  'figures.verifiable': '本站登記的三退聲明（人人可核對）',
+  'figures.verifiable': '本登記冊收錄的三退聲明（人人可核對）',
   'about.title': '關於本站',
   'about.how': '如何運作',
   'about.howText':
@@ -481,8 +481,10 @@ export const zhHant: Messages = {
   'newsletter.errorRejected': '對方的郵件伺服器拒收了這封郵件，請檢查電子郵件地址。',
   // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
   'home.intro':
-    '2004年以來，許多人聲明退出中國共產黨、共青團和少先隊，簡稱「三退」。在本站聲明的每一位，都是公開登記冊裡的一筆紀錄：任何人都能下載登記冊，自行清點總數，但從紀錄裡看不出是誰。',
-  'operator.runBy': (name: string) => `本站由${name}營運。`,
+    '2004 年以來，許多人聲明退出中國共產黨、共青團和少先隊，簡稱「三退」。在本站聲明的每一位，都是公開登記冊裡的一筆紀錄：任何人都能下載登記冊，自行清點總數，但從紀錄裡看不出是誰。',
+  // A name in Latin letters stands apart from the Chinese around it, as elsewhere on the site.
+  'operator.runBy': (name: string) =>
+    `本站由${/^[\p{Script=Han}\p{P}]/u.test(name) ? name : ` ${name}`}${/[\p{Script=Han}\p{P}]$/u.test(name) ? '' : ' '}營運。`,
   'operator.none': '本站營運者尚未公佈名稱。',
   'operator.contact': '聯絡方式：',
   'operator.noContact': '營運者尚未公佈聯絡方式。',
@@ -609,4 +611,10 @@ export const zhHant: Messages = {
     '下面是每人的回執，一人一張。請列印出來交給本人：離開這一頁以後就看不到了。',
   'audit.hourNote':
     '時間只記到小時，顯示為一個時段，例如 10:00–11:00：操作紀錄不記任何操作的具體時刻。',
+  'region.mainland': '中國大陸',
+  'region.apart': '臺灣、香港、澳門',
+  'receipt.printOne': '列印回執',
+  'receipt.printNoScriptOne': '要列印，請使用瀏覽器選單裡的「列印」。',
+  'receipt.onceOne': '回執只在這一頁顯示這一次，我們不留副本。離開這一頁以前，請先列印或下載。',
+  'figures.now': '現在',
 };

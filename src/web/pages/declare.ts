@@ -9,7 +9,7 @@ import { MAX_DECLARANTS, MAX_NAME, ORGS } from '../../registry/index.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
-import { regionName, regionsByName } from '../regions-names.ts';
+import { regionGroups, regionName } from '../regions-names.ts';
 
 export interface DeclarantForm {
   name: string;
@@ -150,6 +150,17 @@ export interface RowOptions {
   readonly count: number;
 }
 
+/**
+ * The region choices in the page's language: the mainland in one group, Taiwan, Hong Kong and
+ * Macau in a group of their own, then "overseas or other".
+ */
+function regionOptions(t: I18n, selected: string): Html {
+  const { mainland, apart, other } = regionGroups(t.locale);
+  const option = (c: string) =>
+    html`<option value="${c}"${selected === c ? html` selected` : ''}>${regionName(c, t.locale)}</option>`;
+  return html`<optgroup label="${t.m['region.mainland']}">${mainland.map(option)}</optgroup><optgroup label="${t.m['region.apart']}">${apart.map(option)}</optgroup>${option(other)}`;
+}
+
 /** One declarant's fieldset; shared by the public form and the volunteers' form. */
 export function declarantRow(
   t: I18n,
@@ -167,10 +178,12 @@ export function declarantRow(
   const described = (name: string) =>
     errors[f(name)] ? html` aria-describedby="${f(name)}-error" aria-invalid="true"` : '';
   const checked = (on: boolean) => (on ? html` checked` : '');
+  // The browser counts UTF-16 units, the server characters: a name the field takes is never too
+  // long for the server (a rare character beyond the BMP counts twice here).
   return html`<fieldset class="person" id="person-${i + 1}">
 <legend>${m['declare.person'](i + 1)}</legend>
 <label for="${f('name')}">${m['declare.name']}</label>
-<input type="text" id="${f('name')}" name="${f('name')}" value="${d.name}" maxlength="${MAX_NAME * 2}" autocomplete="off"${described('name')}>
+<input type="text" id="${f('name')}" name="${f('name')}" value="${d.name}" maxlength="${MAX_NAME}" autocomplete="off"${described('name')}>
 ${err('name')}
 <fieldset class="choices"${described('nameKind')}><legend>${m['declare.nameKind']}</legend>
 <label><input type="radio" id="${f('nameKind')}-real" name="${f('nameKind')}" value="real"${checked(d.nameKind === 'real')}> ${m['declare.real']}</label>
@@ -182,7 +195,7 @@ ${ORGS.map((o) => html`<label><input type="checkbox" id="${f('orgs')}-${o}" name
 ${err('orgs')}
 </fieldset>
 <label for="${f('region')}">${m['form.region']}</label>
-<select id="${f('region')}" name="${f('region')}"${described('region')}><option value="">${m['region.none']}</option>${regionsByName(t.locale).map((c) => html`<option value="${c}"${d.region === c ? html` selected` : ''}>${regionName(c, t.locale)}</option>`)}</select>
+<select id="${f('region')}" name="${f('region')}"${described('region')}><option value="">${m['region.none']}</option>${regionOptions(t, d.region)}</select>
 ${err('region')}
 <label for="${f('statement')}">${m['declare.statement']}</label>
 <textarea id="${f('statement')}" name="${f('statement')}" rows="4"${described('statement')}>${d.statement}</textarea>

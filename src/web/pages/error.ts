@@ -12,6 +12,7 @@ export function errorPage(t: I18n, kind: ErrorKind): Page {
   return {
     title: m['errorPage.title'],
     path: '/',
+    outsideNav: true,
     body: html`<h1>${m['errorPage.title']}</h1><p>${m[`errorPage.${kind}`]}</p><p><a href="${t.path('/')}">${m['nav.home']}</a></p>`,
   };
 }

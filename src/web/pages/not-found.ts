@@ -7,6 +7,7 @@ export function notFoundPage(t: I18n): Page {
   return {
     title: m['notFound.title'],
     path: '/',
+    outsideNav: true,
     body: html`<h1>${m['notFound.title']}</h1><p>${m['notFound.text']}</p><p><a href="${t.path('/')}">${m['nav.home']}</a></p>`,
   };
 }

@@ -118,15 +118,15 @@ ${
 }
 <section class="keep" aria-labelledby="keep-title">
 <h2 id="keep-title">${m['receipt.keepTitle']}</h2>
-<p class="once"><strong>${m['receipt.once']}</strong></p>
+<p class="once"><strong>${n === 1 ? m['receipt.onceOne'] : m['receipt.once']}</strong></p>
 <ul>
 <li>${m['receipt.keepProves']}</li>
 <li>${m['receipt.keepWhere']}</li>
 <li>${m['receipt.keepDestroy']}</li>
 </ul>
 <div class="actions screen-only">
-<button type="button" id="print" hidden>${m['receipt.print']}</button>
-<noscript><p>${m['receipt.printNoScript']}</p></noscript>
+<button type="button" id="print" hidden>${n === 1 ? m['receipt.printOne'] : m['receipt.print']}</button>
+<noscript><p>${n === 1 ? m['receipt.printNoScriptOne'] : m['receipt.printNoScript']}</p></noscript>
 ${n > 1 ? html`<form method="post" action="${t.path('/receipt/download')}"><input type="hidden" name="receipt" value="${all}"><button type="submit" class="secondary">${m['receipt.downloadAll']}</button></form>` : ''}
 </div>
 <p class="screen-only print-names"><label class="check" for="print-names"><input type="checkbox" id="print-names"> ${n === 1 ? m['receipt.printNameOne'] : m['receipt.printNames']}</label></p>
@@ -141,7 +141,6 @@ ${n > 1 ? html`<form method="post" action="${t.path('/receipt/download')}"><inpu
 </div>
 </section>
 ${people.map((p, i) => personCard(t, p, i, n, site))}
-<p class="screen-only"><a href="${t.path('/erase')}">${m['erase.link']}</a> · <a href="${t.path('/receipt')}">${m['receipt.checkTitle']}</a></p>
 </div>`,
   };
 }
@@ -170,6 +169,8 @@ export function receiptCheckPage(
   answer?: CheckAnswer,
   input = '',
   origin = 'https://…',
+  /** The log's verifier key, named in the command as on /about (no trust on first use). */
+  vkey?: string,
 ): Page {
   const { m } = t;
   const result =
@@ -203,6 +204,6 @@ ${result}
 <h2>${m['about.verify']}</h2>
 <p>${m['receipt.noScript']} <a href="${t.path('/about#verify')}">${m['about.verify']}</a></p>
 <p><a class="button secondary" href="${VERIFIER_PATH}" download="${VERIFIER_FILE}">${m['about.verifier']}</a></p>
-${commandBlock([`node ${VERIFIER_FILE} --receipt receipt.json --log ${origin}`])}`,
+${commandBlock([`node ${VERIFIER_FILE}${vkey === undefined ? '' : ` --vkey ${vkey}`} --receipt receipt.json --log ${origin}`])}`,
   };
 }

@@ -60,7 +60,7 @@ export function statementsPage(
 <label for="year">${m['statements.year']}</label><select id="year" name="year"><option value="">${m['statements.any']}</option>${years.map((y) => html`<option${q.year === y ? html` selected` : ''}>${y}</option>`)}</select>
 <p><button type="submit">${m['statements.filter']}</button></p>
 </form>
-${list.length === 0 ? html`<p>${m['statements.none']}</p>` : statementList(t, list)}
+${list.length === 0 ? html`<p>${q.text || q.year || q.page > 1 ? m['statements.none'] : m['home.noStatements']}</p>` : statementList(t, list)}
 <p>${q.page > 1 ? html`<a href="${t.path('/statements')}?${params(q.page - 1)}">${m['statements.newer']}</a> ` : ''}${more ? html`<a href="${t.path('/statements')}?${params(q.page + 1)}">${m['statements.older']}</a>` : ''}</p>
 <p><a href="${t.path('/statements/feed.xml')}">${m['statements.feed']}</a></p>`,
   };

@@ -11,7 +11,7 @@ import { categoryChart } from '../chart.ts';
 import { type Html, html } from '../html.ts';
 import type { I18n } from '../i18n.ts';
 import type { Page } from '../layout.ts';
-import { regionName } from '../regions-names.ts';
+import { regionName, regionsByName } from '../regions-names.ts';
 import { headline, totalParts } from './home.ts';
 import { overTimeChart, SERIES } from './over-time.ts';
 
@@ -48,7 +48,14 @@ export function statsRows(totals: Totals) {
 
 export function statsPage(t: I18n, totals: Totals, treeSize: number): Page {
   const { m } = t;
-  const rows = statsRows(totals);
+  const counted = statsRows(totals);
+  // Regions as the form lists them: the mainland by name, then Taiwan, Hong Kong and Macau, then
+  // overseas, then "not given" (the CSV keeps the order of the codes).
+  const order = [...regionsByName(t.locale), 'none'];
+  const rows = {
+    ...counted,
+    regions: [...counted.regions].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)),
+  };
   const voided = Object.entries(totals.voided);
   const region = (c: string) => (c === 'none' ? m['region.none'] : regionName(c, t.locale));
   // Organisations and provinces as charts with their table beside them (one title for both);
