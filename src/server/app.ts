@@ -8,7 +8,12 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { ClosedError } from '../errors/index.ts';
 import { MAX_DECLARANTS } from '../registry/index.ts';
-import type { Declarations, WitnessConfig } from '../sequencer/index.ts';
+import {
+  type Declarations,
+  type PublicLog,
+  PublishedLogView,
+  type WitnessConfig,
+} from '../sequencer/index.ts';
 import type { Store, VolunteerBudget } from '../store/index.ts';
 import type { Operator } from '../web/index.ts';
 import { apiRoutes } from './api-routes.ts';
@@ -34,7 +39,13 @@ import { RateLimiter } from './rate-limit.ts';
 import { problem } from './schemas.ts';
 
 export interface AppOptions {
+  /** The store, for what staff and the declaration form read and write. */
   readonly store: Store;
+  /**
+   * What the public routes read: the log as last published (src/sequencer/public-log.ts). Without
+   * it, everything committed is public at once.
+   */
+  readonly published?: PublicLog | undefined;
   readonly sequencer: Declarations;
   /** The log's verifier key, served at /log/vkey. */
   readonly vkey: string;
@@ -275,7 +286,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   healthRoutes(app, opts.readiness);
-  logRoutes(app, opts.store, opts.vkey);
+  const published = opts.published ?? new PublishedLogView(opts.store);
+  logRoutes(app, published, opts.vkey);
   const rateLimit = opts.rateLimit ?? 30;
   const limiter = new RateLimiter(rateLimit, 60_000, Date.now, MAX_DECLARANTS);
   // The site's address for links and printed receipts: TUIDANG_PUBLIC_URL, else where it listens.
@@ -302,11 +314,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     challenge: (req) => admit(challenges, limitKey(req), 1, true),
     resend: (req) => admit(resends, limitKey(req), 1, true),
   };
-  apiRoutes(app, opts.store, opts.sequencer, opts.pow, admission);
+  apiRoutes(app, published, opts.sequencer, opts.pow, admission);
   // Confirmation mails a client may cause: a few an hour (each address also gets one a day).
   const mails = new RateLimiter(MAILS_PER_HOUR, 3_600_000);
   webRoutes(app, {
     store: opts.store,
+    published,
     sequencer: opts.sequencer,
     origin: opts.origin ?? 'localhost/tuidang',
     vkey: opts.vkey,

@@ -16,8 +16,8 @@ import {
 import {
   ClusterSequencer,
   type Declarations,
+  PublishedLogView,
   Publisher,
-  publishedView,
   Sequencer,
   ThreadedSequencer,
   telemetry,
@@ -166,14 +166,15 @@ export async function startRegistry(config: Config): Promise<Registry> {
       spendOnce: (token, expiresAtMs) => store.cluster.spendOnce('pow', token, expiresAtMs),
     });
   const newsletter = config.smtpUrl
-    ? new Newsletter(store, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key, {
+    ? new Newsletter(store.site, smtpSender(config.smtpUrl, config.newsletterFrom), parsed.key, {
         logger,
         spendOnce: (token, expiresAtMs) =>
           store.cluster.spendOnce('newsletter', token, expiresAtMs),
       })
     : undefined;
   const app = await buildApp({
-    store: publishedView(store, publisher),
+    store,
+    published: new PublishedLogView(store, publisher),
     sequencer,
     vkey,
     origin: config.origin,

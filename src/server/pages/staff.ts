@@ -4,7 +4,7 @@
 // first.
 import type { FastifyInstance } from 'fastify';
 import { MAX_NAME, MAX_STATEMENT, type Publication } from '../../registry/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { SiteStore } from '../../store/index.ts';
 import {
   confirmModerationPage,
   type I18n,
@@ -38,7 +38,7 @@ export function staffHomeRoutes(
     after: number,
     notice?: { text: string; error?: boolean },
   ): Promise<Page> => {
-    const q = await store.moderationQueue(after, QUEUE_PAGE);
+    const q = await store.site.moderationQueue(after, QUEUE_PAGE);
     return queuePage(
       t,
       v,
@@ -89,7 +89,7 @@ export function staffHomeRoutes(
       if (indexes.length > MAX_BULK) return refuse(t.m['void.tooMany'](MAX_BULK));
       if (action === 'redact' && indexes.length !== 1) return refuse(t.m['staff.badAction']);
       if ((action === 'reject' || action === 'erase') && form.get('confirm') !== 'yes') {
-        const found = await pendingAt(store, indexes);
+        const found = await pendingAt(store.site, indexes);
         const missing = indexes.filter((i) => !found.some((f) => f.index === i));
         return confirmModerationPage(t, session, action, found, missing);
       }
@@ -103,8 +103,8 @@ export function staffHomeRoutes(
       for (const index of indexes) {
         const ok =
           action === 'erase'
-            ? await store.erasePublication(index)
-            : await store.moderate(index, {
+            ? await store.site.erasePublication(index)
+            : await store.site.moderate(index, {
                 status: action === 'reject' ? 'rejected' : 'approved',
                 ...edited('name'),
                 ...edited('statement'),
@@ -112,7 +112,7 @@ export function staffHomeRoutes(
         if (ok) done.push(index);
       }
       if (done.length > 0)
-        await store.recordAudit({
+        await store.site.recordAudit({
           at: seconds(),
           username: session.username,
           action,
@@ -128,8 +128,8 @@ export function staffHomeRoutes(
   p.post('/staff/logout', async (c) => {
     const s = await staff.signedIn(c);
     if (s && same(s.session.csrf, s.form.get('csrf') ?? '')) {
-      await store.deleteStaffSession(hashToken(s.token));
-      await store.recordAudit({
+      await store.site.deleteStaffSession(hashToken(s.token));
+      await store.site.recordAudit({
         at: seconds(),
         username: s.session.username,
         action: 'logout',
@@ -142,10 +142,10 @@ export function staffHomeRoutes(
 }
 
 /** The pending publications at these indexes (those no longer pending are left out). */
-async function pendingAt(store: Store, indexes: readonly number[]): Promise<Publication[]> {
+async function pendingAt(site: SiteStore, indexes: readonly number[]): Promise<Publication[]> {
   const found = await Promise.all(
     indexes.map(async (index) => {
-      const [p] = await store.publications({ status: 'pending', before: index + 1, limit: 1 });
+      const [p] = await site.publications({ status: 'pending', before: index + 1, limit: 1 });
       return p?.index === index ? [p] : [];
     }),
   );

@@ -108,7 +108,12 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
   // they were made, which the public log does not show either (docs/timing-privacy.md).
   const hourNow = () => Math.floor(now() / 3_600_000) * 3600;
   const declared = (username: string, indexes: readonly number[]) =>
-    store.recordAudit({ at: hourNow(), username, action: 'declare', target: indexes.join(',') });
+    store.site.recordAudit({
+      at: hourNow(),
+      username,
+      action: 'declare',
+      target: indexes.join(','),
+    });
   /** The account's count ends up as what was recorded: a refund, or a count spent late. */
   const settle = async (username: string, hour: number, spent: number, added: number) => {
     if (spent > added) await budgets.refund(username, hour, spent - added);
