@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_DECLARANTS, parseSubmission } from '../registry/index.ts';
 import type { Declarations, PublicLog } from '../sequencer/index.ts';
-import type { Admission } from './app.ts';
+import type { Admission } from './admission.ts';
 import { LogReads } from './log-reads.ts';
 import type { ProofOfWork } from './pow.ts';
 import { HttpError } from './problem.ts';
