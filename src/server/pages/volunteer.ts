@@ -2,27 +2,13 @@
 // declaration form (several people at once), or a CSV file of them. Each rendered form is a batch
 // (volunteer-batch.ts): sent again in any way, it records nobody twice and answers the same. Each
 // account spends a budget per hour and per 24 hours; each declaration is audited, on the hour.
-import {
-  type Declarant,
-  parseSubmission,
-  type Submission,
-  ValidationError,
-} from '../../registry/index.ts';
 import { keyIdOf, replayReceipts } from '../../sequencer/index.ts';
-import type {
-  BudgetCounts,
-  VolunteerBatch,
-  VolunteerBudget,
-  VolunteerLedger,
-} from '../../store/index.ts';
 import {
   CSV_MAX_BYTES,
   csvResultPage,
-  declarantOf,
   emptyDeclarant,
   formKeyTime,
   html,
-  type I18n,
   newFormKey,
   type Page,
   type PersonReceipt,
@@ -32,16 +18,23 @@ import {
   readForm,
   receiptPage,
   staffMessagePage,
-  VOLUNTEER_CHANNELS,
-  type VolunteerChannel,
   volunteerPage,
 } from '../../web/index.ts';
 import type { StaffOptions } from './options.ts';
 import { type PageResult, rendered } from './page.ts';
 import type { StaffContext, StaffPages } from './staff-session.ts';
 import { SubmissionKeys, submitForm } from './submit-form.ts';
-import { Budgets, DEFAULT_BUDGET, parseDone, rowKey } from './volunteer-batch.ts';
+import { Budgets, DEFAULT_BUDGET, parseDone } from './volunteer-batch.ts';
 import { declareCsv } from './volunteer-csv.ts';
+import {
+  channelOf,
+  declared,
+  hourNow,
+  overBudget,
+  recordedRows,
+  settle,
+  type Volunteering,
+} from './volunteering.ts';
 
 /**
  * The largest CSV form: the box (at most CSV_MAX_BYTES, three times that once URL-encoded) and the
@@ -49,57 +42,6 @@ import { declareCsv } from './volunteer-csv.ts';
  * bounded as tightly as that allows.
  */
 const CSV_FORM_BODY_LIMIT = 8 * CSV_MAX_BYTES;
-
-export const channelOf = (v: string | null | undefined): VolunteerChannel =>
-  VOLUNTEER_CHANNELS.includes(v as VolunteerChannel) ? (v as VolunteerChannel) : 'phone';
-
-/** The sentence that refuses a declaration over the account's budget. */
-export function overBudget(t: I18n, budget: VolunteerBudget, counts: BudgetCounts): string {
-  const left = (limit: number, used: number) =>
-    limit === 0 ? Infinity : Math.max(0, limit - used);
-  const n = Math.min(left(budget.perHour, counts.hour), left(budget.perDay, counts.day));
-  const limit = (x: number) => (x === 0 ? '∞' : t.number(x));
-  return t.m['volunteer.overBudget'](limit(budget.perHour), limit(budget.perDay), t.number(n));
-}
-
-/** A batch's recorded rows that a page sent back, checked against the batch: each with its key. */
-export function recordedRows(
-  formKey: string,
-  batch: VolunteerBatch,
-  sent: ReturnType<typeof parseDone>,
-): Array<{ d: Declarant; n: number; key: string; id: string; submission: Submission }> {
-  const recorded = new Set(batch.rows);
-  const seen = new Set<string>();
-  return sent.flatMap(({ d, n }) => {
-    let submission: Submission;
-    try {
-      submission = parseSubmission(
-        { language: batch.language, declarants: [declarantOf(d)] },
-        channelOf(batch.channel),
-      );
-    } catch (e) {
-      if (e instanceof ValidationError) return [];
-      throw e;
-    }
-    const declarant = submission.declarants[0] as Declarant;
-    const keyed = rowKey(formKey, declarant, n);
-    const id = keyIdOf(keyed);
-    if (!recorded.has(id) || seen.has(id)) return [];
-    seen.add(id);
-    return [{ d: declarant, n, key: keyed, id, submission }];
-  });
-}
-
-/** What the volunteers' handlers share: the store's parts, the sequencer, budgets and the clock. */
-export interface Volunteering {
-  readonly store: StaffOptions['store'];
-  readonly sequencer: StaffOptions['sequencer'];
-  readonly now: () => number;
-  readonly siteUrl: () => string;
-  readonly keys: SubmissionKeys;
-  readonly ledger: VolunteerLedger;
-  readonly budgets: Budgets;
-}
 
 export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
   const { store, now = Date.now } = opts;
@@ -129,37 +71,6 @@ export function volunteerRoutes(staff: StaffPages, opts: StaffOptions): void {
     limit,
   );
   staff.post('/staff/declare-csv/receipts', receiptsExpired, (c) => printReceipts(v, c), limit);
-}
-
-/**
- * The hour now, POSIX seconds: the audit log and the counts say who declared which entries, but
- * not the second they were made, which the public log does not show either
- * (docs/timing-privacy.md).
- */
-export function hourNow(v: Volunteering): number {
-  return Math.floor(v.now() / 3_600_000) * 3600;
-}
-
-/** Audits a declaration by an account, on the hour. */
-export function declared(v: Volunteering, username: string, indexes: readonly number[]) {
-  return v.store.site.recordAudit({
-    at: hourNow(v),
-    username,
-    action: 'declare',
-    target: indexes.join(','),
-  });
-}
-
-/** The account's count ends up as what was recorded: a refund, or a count spent late. */
-export async function settle(
-  v: Volunteering,
-  username: string,
-  hour: number,
-  spent: number,
-  added: number,
-): Promise<void> {
-  if (spent > added) await v.budgets.refund(username, hour, spent - added);
-  else if (added > spent) await v.ledger.spend(username, hour, added - spent);
 }
 
 function declareExpired({ t, session, form }: StaffContext): Page {
