@@ -81,22 +81,8 @@ export async function startRegistry(config: Config): Promise<Registry> {
   }
   depth = () => sequencer.poolDepth;
   // The sequencer has waited for PostgreSQL's migrations; SQLite's ran when the store opened.
-  const migration = (store as { migration?: Migration }).migration;
-  if (migration)
-    logger.warn(
-      { schema: migration },
-      `migrated the database from schema version ${migration.from} to ${migration.to} (TUIDANG_MIGRATE=yes); the older tuidang cannot open it any more: restore the backup to go back`,
-    );
-  // The public reads the log as of the last publication; receipts are answered at once. The
-  // witnesses cosign publications only; in a cluster the sequencing node publishes, and the others
-  // serve what it recorded for the same instant.
-  const cluster = sequencer instanceof ClusterSequencer ? sequencer : undefined;
-  const publisher = await Publisher.start(store, {
-    intervalMs: config.publishIntervalSeconds * 1000,
-    telemetry: telemetry({ logger, metrics }),
-    witnesses: config.witnesses,
-    ...(cluster ? { leads: () => cluster.isLeader } : {}),
-  });
+  warnMigrated(store, logger);
+  const publisher = await startPublisher(config, opened, sequencer, metrics);
   const newsletter = newsletterOf(config, opened);
   const app = await buildApp(
     appOptions(config, opened, { sequencer, publisher, metrics, newsletter }),
@@ -122,6 +108,35 @@ export async function startRegistry(config: Config): Promise<Registry> {
       await store.close();
     },
   };
+}
+
+function warnMigrated(store: Store, logger: Logger): void {
+  const migration = (store as { migration?: Migration }).migration;
+  if (migration)
+    logger.warn(
+      { schema: migration },
+      `migrated the database from schema version ${migration.from} to ${migration.to} (TUIDANG_MIGRATE=yes); the older tuidang cannot open it any more: restore the backup to go back`,
+    );
+}
+
+/**
+ * The public reads the log as of the last publication; receipts are answered at once. The
+ * witnesses cosign publications only; in a cluster the sequencing node publishes, and the others
+ * serve what it recorded for the same instant.
+ */
+function startPublisher(
+  config: Config,
+  { store, logger }: Opened,
+  sequencer: Declarations,
+  metrics: Metrics,
+): Promise<Publisher> {
+  const cluster = sequencer instanceof ClusterSequencer ? sequencer : undefined;
+  return Publisher.start(store, {
+    intervalMs: config.publishIntervalSeconds * 1000,
+    telemetry: telemetry({ logger, metrics }),
+    witnesses: config.witnesses,
+    ...(cluster ? { leads: () => cluster.isLeader } : {}),
+  });
 }
 
 /** A store opened, its writer's lock taken, and the log checked against this node's key. */
