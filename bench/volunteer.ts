@@ -43,7 +43,7 @@ function csv(prefix: string): string {
 export async function run(_args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tuidang-bench-volunteer-'));
   const store = new SqliteStore(dir);
-  await store.createStaffUser({
+  await store.site.createStaffUser({
     username: 'vo',
     role: 'volunteer',
     passwordHash: await hashPassword('volunteer password 12'),

@@ -53,12 +53,16 @@ export async function addStaffSealedBy(
   ...accounts: ReadonlyArray<readonly [string, StaffRole]>
 ): Promise<void> {
   for (const [username, role] of accounts) {
-    await store.createStaffUser({
+    await store.site.createStaffUser({
       username,
       role,
       passwordHash: await hashPassword(`${username} password 12`),
     });
-    await store.setSecondFactor(username, seal(secret, 'totp', username, totpKeyOf(username)), []);
+    await store.site.setSecondFactor(
+      username,
+      seal(secret, 'totp', username, totpKeyOf(username)),
+      [],
+    );
   }
 }
 

@@ -170,9 +170,13 @@ test('admin on a data directory without a registry: one line, exit 2, nothing cr
 
 test('admin reset-2fa: the second factor and recovery codes go, the sessions end, it is audited', async () => {
   const registry = await start();
-  await registry.store.createStaffUser({ username: 'lost', role: 'admin', passwordHash: 'x' });
-  await registry.store.setSecondFactor('lost', 'sealed', ['h']);
-  await registry.store.createStaffSession('t', { username: 'lost', csrf: 'c', expires: 2 ** 40 });
+  await registry.store.site.createStaffUser({ username: 'lost', role: 'admin', passwordHash: 'x' });
+  await registry.store.site.setSecondFactor('lost', 'sealed', ['h']);
+  await registry.store.site.createStaffSession('t', {
+    username: 'lost',
+    csrf: 'c',
+    expires: 2 ** 40,
+  });
   await registry.close();
   const unknown = await tuidang('admin', 'reset-2fa', 'nobody');
   assert.notEqual(unknown.code, 0, 'an unknown account is refused');
@@ -182,10 +186,10 @@ test('admin reset-2fa: the second factor and recovery codes go, the sessions end
   assert.match(res.stdout, /removed the second factor of lost/);
   const again = await start();
   try {
-    assert.equal((await again.store.staffUser('lost'))?.secondFactor, undefined);
-    assert.equal(await again.store.useRecoveryCode('lost', 'h'), false);
-    assert.equal(await again.store.staffSession('t', 1), undefined);
-    assert.equal((await again.store.auditLog(1))[0]?.action, 'reset-2fa');
+    assert.equal((await again.store.site.staffUser('lost'))?.secondFactor, undefined);
+    assert.equal(await again.store.site.useRecoveryCode('lost', 'h'), false);
+    assert.equal(await again.store.site.staffSession('t', 1), undefined);
+    assert.equal((await again.store.site.auditLog(1))[0]?.action, 'reset-2fa');
   } finally {
     await again.close();
   }

@@ -135,7 +135,7 @@ async function moderate(action: string, targets: string[], values: Values): Prom
       if (action === 'pending') {
         const limit = Number(values.limit ?? 50);
         // Oldest first, as on /staff/: a flood of new ones does not hide the older ones.
-        const { total, page: list } = await store.moderationQueue(
+        const { total, page: list } = await store.site.moderationQueue(
           -1,
           Number.isInteger(limit) && limit > 0 ? limit : 50,
         );
@@ -151,8 +151,8 @@ async function moderate(action: string, targets: string[], values: Values): Prom
       for (const index of indexesOf(targets)) {
         const done =
           action === 'erase'
-            ? await store.erasePublication(index)
-            : await store.moderate(index, {
+            ? await store.site.erasePublication(index)
+            : await store.site.moderate(index, {
                 status: action === 'reject' ? 'rejected' : 'approved',
                 ...(action === 'redact' && typeof values.name === 'string'
                   ? { name: values.name }
@@ -202,7 +202,11 @@ async function sendNewsletter(values: {
   const subject = values.subject;
   return withLogWriter(
     async ({ store, seed }) => {
-      const newsletter = new Newsletter(store, smtpSender(smtpUrl, config.newsletterFrom), seed);
+      const newsletter = new Newsletter(
+        store.site,
+        smtpSender(smtpUrl, config.newsletterFrom),
+        seed,
+      );
       const sent = await newsletter.sendToAll(
         publicUrl,
         subject,
@@ -245,10 +249,14 @@ async function createUser(
   return withLogWriter(
     async ({ store }) => {
       if (
-        !(await store.createStaffUser({ username, role, passwordHash: await hashPassword(line) }))
+        !(await store.site.createStaffUser({
+          username,
+          role,
+          passwordHash: await hashPassword(line),
+        }))
       )
         throw new CliError(`${username} exists already`);
-      await store.recordAudit({
+      await store.site.recordAudit({
         at: Math.floor(Date.now() / 1000),
         username: 'cli',
         action: 'create-user',
@@ -266,9 +274,9 @@ async function resetSecondFactor(targets: string[]): Promise<number> {
   if (!username || extra.length > 0) throw new CliError('give one username');
   return withLogWriter(
     async ({ store }) => {
-      if (!(await store.setSecondFactor(username, undefined, [])))
+      if (!(await store.site.setSecondFactor(username, undefined, [])))
         throw new CliError(`there is no staff account ${username}`);
-      await store.recordAudit({
+      await store.site.recordAudit({
         at: Math.floor(Date.now() / 3_600_000) * 3600,
         username: 'cli',
         action: 'reset-2fa',

@@ -17,12 +17,10 @@ import {
   TILE_WIDTH,
   verifierFromKey,
 } from '../log/index.ts';
-import { headline, parseReceiptCode } from '../registry/index.ts';
+import { parseReceiptCode } from '../registry/index.ts';
 import {
-  type Claim,
   checkPublished,
   commitsTo,
-  type Difference,
   KnownLogs,
   type LogSource,
   openSource,
@@ -40,6 +38,15 @@ import {
   verifyReceipt,
 } from '../verify/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
+import {
+  claimMismatch,
+  formatBytes,
+  printJson,
+  printReceipts,
+  printText,
+  type Stats,
+  type Verified,
+} from './verify-report.ts';
 
 export const help = `usage: tuidang verify <url | dir> [options]
        tuidang verify --receipt FILE [--log url] [options]
@@ -186,125 +193,122 @@ export const verify: Command = {
     try {
       const known = values['no-remember'] ? undefined : await KnownLogs.load();
       if (values.receipt !== undefined) return await checkReceipt(values, known, say, json);
-      const [target, ...extra] = parsed.positionals;
-      if (target === undefined || extra.length > 0)
-        throw new CliError(`give one registry URL or mirror directory\n\n${help}`);
-      if (values['no-cache'] && values.cache !== undefined)
-        throw new CliError('give --cache DIR or --no-cache, not both');
-      const spec = specFor(target, values);
-      const source = await sourceFor(target, values);
-      const { quorum } = keysFrom(values);
-      let stats = await source.stats();
-      const { vkey, origin } = await logKey(source, target, values, known, say);
-      const remembered = known?.get(vkey);
-      let previous = remembered?.verified && {
-        size: remembered.verified.size,
-        root: Buffer.from(remembered.verified.root, 'base64'),
-      };
-      if (spec.cacheDir !== undefined) {
-        const size = parseCheckpoint(
-          parseNote(stats?.checkpoint ?? (await source.checkpoint())).text,
-        ).treeSize;
-        const bytes = await cacheEstimate(source, size);
-        say(
-          `keeping the downloaded tiles in ${spec.cacheDir}: about ${formatBytes(bytes)} for ${size.toLocaleString('en')} entries (--no-cache keeps none, --cache DIR puts them elsewhere)`,
-        );
-      }
-      const started = Date.now();
-      let result: Awaited<ReturnType<typeof verifyLogInWorker>>;
-      let differences: Difference[];
-      // The statistics name the checkpoint they were computed from, which is the one verified;
-      // the pages name their tree size. Pages of a newer publication are read again with it.
-      for (let round = 1; ; round++) {
-        const bar = json
-          ? progressBar('', { isTTY: false } as NodeJS.WriteStream)
-          : progressBar('verifying');
-        try {
-          // In a worker of bounded heap: the verifier's memory does not grow with the log.
-          result = await verifyLogInWorker(
-            spec,
-            {
-              logKeys: [vkey],
-              witnesses: values.witness ?? [],
-              quorum,
-              previous,
-              ...(stats?.checkpoint ? { checkpoint: stats.checkpoint } : {}),
-            },
-            bar.update,
-          );
-        } finally {
-          bar.end();
-        }
-        for (const f of result.refetched ?? [])
-          say(`the cached copy of ${f} was corrupt: fetched again from the log, it verifies`);
-        const size = result.checkpoint.treeSize;
-        previous = { size, root: Buffer.from(result.checkpoint.root) };
-        if (known)
-          await known.set(
-            { vkey, verified: { size, root: encodeBase64(result.checkpoint.root) } },
-            target,
-          );
-        differences = stats ? statsDifferences(stats, result.totals, size) : [];
-        if (!stats || !source.page) break;
-        const pages = await checkPublished(source.page.bind(source), result.totals, size);
-        differences.push(...pages.differences);
-        if (pages.moved.length === 0) break;
-        if (round === 3)
-          throw new SourceError(
-            `the pages ${pages.moved.join(', ')} never showed the verified publication (${size} entries) in ${round} tries: the registry publishes faster than this verifier reads; try again`,
-          );
-        say(`a new publication landed while verifying (${pages.moved.join(', ')}): once more`);
-        stats = await source.stats();
-      }
-      const seconds = (Date.now() - started) / 1000;
-      if (json) {
-        console.log(
-          JSON.stringify(
-            {
-              verified: differences.length === 0,
-              origin,
-              treeSize: result.checkpoint.treeSize,
-              cosigners: result.cosigners,
-              totals: result.totals,
-              differences,
-            },
-            null,
-            2,
-          ),
-        );
-      } else {
-        const total = headline(result.totals);
-        console.log(
-          `${origin}: ${result.checkpoint.treeSize.toLocaleString('en')} entries verified up to the signed root in ${seconds.toFixed(1)} s`,
-        );
-        if (result.cosigners.length > 0) console.log(`cosigned by: ${result.cosigners.join(', ')}`);
-        if (remembered?.verified)
-          console.log(
-            `consistent with the checkpoint verified before (size ${remembered.verified.size.toLocaleString('en')})`,
-          );
-        console.log(
-          `recounted: ${total.toLocaleString('en')} declarants (${result.totals.registered.declarants.toLocaleString('en')} registered here, ${result.totals.imported.declarants.toLocaleString('en')} imported history)`,
-        );
-        if (stats && differences.length === 0)
-          console.log(
-            "the registry's published totals match the recount exactly: /api/v1/stats, and every figure of its home and statistics pages and stats.csv in each language",
-          );
-        if (differences.length > 0) {
-          console.log("\nthe registry's published figures differ from the recount:\n");
-          const width = Math.max(40, ...differences.map(([k]) => k.length));
-          console.log(
-            `${'figure'.padEnd(width)} ${'published'.padStart(12)} ${'recounted'.padStart(12)}`,
-          );
-          for (const [k, a, b] of differences)
-            console.log(`${k.padEnd(width)} ${a.padStart(12)} ${b.padStart(12)}`);
-        }
-      }
-      return differences.length === 0 ? 0 : 1;
+      return await recount(values, parsed.positionals, known, say);
     } catch (e) {
       return failure(e, json);
     }
   },
 };
+
+/** The log to recount, as the command line names it, and what is known of it. */
+interface Recount {
+  readonly values: Values;
+  readonly target: string;
+  readonly spec: SourceSpec;
+  readonly source: LogSource;
+  readonly vkey: string;
+  readonly known: KnownLogs | undefined;
+  readonly say: (s: string) => void;
+}
+
+/** Recounts a registry or a mirror: verifies its log, then compares its published figures. */
+async function recount(
+  values: Values,
+  positionals: readonly string[],
+  known: KnownLogs | undefined,
+  say: (s: string) => void,
+): Promise<number> {
+  const [target, ...extra] = positionals;
+  if (target === undefined || extra.length > 0)
+    throw new CliError(`give one registry URL or mirror directory\n\n${help}`);
+  if (values['no-cache'] && values.cache !== undefined)
+    throw new CliError('give --cache DIR or --no-cache, not both');
+  const spec = specFor(target, values);
+  const source = await sourceFor(target, values);
+  const stats = await source.stats();
+  const { vkey, origin } = await logKey(source, target, values, known, say);
+  const remembered = known?.get(vkey);
+  if (spec.cacheDir !== undefined) {
+    const size = parseCheckpoint(
+      parseNote(stats?.checkpoint ?? (await source.checkpoint())).text,
+    ).treeSize;
+    const bytes = await cacheEstimate(source, size);
+    say(
+      `keeping the downloaded tiles in ${spec.cacheDir}: about ${formatBytes(bytes)} for ${size.toLocaleString('en')} entries (--no-cache keeps none, --cache DIR puts them elsewhere)`,
+    );
+  }
+  const started = Date.now();
+  const r = { values, target, spec, source, vkey, known, say };
+  const previous = remembered?.verified && {
+    size: remembered.verified.size,
+    root: Buffer.from(remembered.verified.root, 'base64'),
+  };
+  const verified = await verifyRounds(r, stats, previous);
+  const seconds = (Date.now() - started) / 1000;
+  const report = { origin, seconds, remembered: remembered?.verified?.size, ...verified };
+  if (values.json === true) printJson(report);
+  else printText(report);
+  return verified.differences.length === 0 ? 0 : 1;
+}
+
+/**
+ * Verifies the log, then its published figures. The statistics name the checkpoint they were
+ * computed from, which is the one verified; the pages name their tree size. Pages of a newer
+ * publication are read again with it.
+ */
+async function verifyRounds(
+  r: Recount,
+  firstStats: Stats | undefined,
+  remembered: { size: number; root: Buffer } | undefined,
+): Promise<Verified> {
+  const { values, source, vkey, known, say } = r;
+  const { quorum } = keysFrom(values);
+  let stats = firstStats;
+  let previous = remembered;
+  for (let round = 1; ; round++) {
+    const bar =
+      values.json === true
+        ? progressBar('', { isTTY: false } as NodeJS.WriteStream)
+        : progressBar('verifying');
+    let result: Verified['result'];
+    try {
+      // In a worker of bounded heap: the verifier's memory does not grow with the log.
+      result = await verifyLogInWorker(
+        r.spec,
+        {
+          logKeys: [vkey],
+          witnesses: values.witness ?? [],
+          quorum,
+          previous,
+          ...(stats?.checkpoint ? { checkpoint: stats.checkpoint } : {}),
+        },
+        bar.update,
+      );
+    } finally {
+      bar.end();
+    }
+    for (const f of result.refetched ?? [])
+      say(`the cached copy of ${f} was corrupt: fetched again from the log, it verifies`);
+    const size = result.checkpoint.treeSize;
+    previous = { size, root: Buffer.from(result.checkpoint.root) };
+    if (known)
+      await known.set(
+        { vkey, verified: { size, root: encodeBase64(result.checkpoint.root) } },
+        r.target,
+      );
+    const differences = stats ? statsDifferences(stats, result.totals, size) : [];
+    if (!stats || !source.page) return { result, differences, stats };
+    const pages = await checkPublished(source.page.bind(source), result.totals, size);
+    differences.push(...pages.differences);
+    if (pages.moved.length === 0) return { result, differences, stats };
+    if (round === 3)
+      throw new SourceError(
+        `the pages ${pages.moved.join(', ')} never showed the verified publication (${size} entries) in ${round} tries: the registry publishes faster than this verifier reads; try again`,
+      );
+    say(`a new publication landed while verifying (${pages.moved.join(', ')}): once more`);
+    stats = await source.stats();
+  }
+}
 
 async function checkReceipt(
   values: Values,
@@ -361,69 +365,8 @@ async function checkReceipt(
   const claimed = claim && receipts.find((r) => commitsTo(r, claim));
   if (claim && claimed === undefined)
     throw new VerificationError('receipt', claimMismatch(receipts, claim));
-  if (json) {
-    console.log(
-      JSON.stringify(
-        {
-          verified: true,
-          receipts: results.map((r) => ({
-            index: r.index,
-            treeSize: r.checkpoint.treeSize,
-            consistentWith: r.current?.treeSize ?? null,
-            publishedTreeSize: (r.current ?? r.awaitingPublication)?.treeSize ?? null,
-          })),
-        },
-        null,
-        2,
-      ),
-    );
-  } else {
-    for (const r of results) {
-      console.log(
-        `entry ${r.index} is in checkpoint ${r.checkpoint.treeSize} of ${r.checkpoint.origin}, signed by the log${r.current ? `, and still in the log's current checkpoint (${r.current.treeSize})` : ''}`,
-      );
-      if (r.awaitingPublication)
-        console.log(
-          `the public log is still at its last publication (${r.awaitingPublication.treeSize} entries): the registry publishes on a fixed schedule, and entry ${r.index} appears in the public log at the next publication; check again then`,
-        );
-    }
-    if (claimed)
-      console.log(
-        `entry ${claimed.index} commits to the name${claim?.statement === undefined ? ' (and to no statement)' : ' and statement'} given`,
-      );
-    if (!log) console.log('give --log URL to check that the log still holds it');
-  }
+  printReceipts(results, claim, claimed, log !== undefined, json);
   return 0;
-}
-
-/**
- * Why no receipt commits to the name (and statement) given, saying which field to change: the
- * commitment covers the name, whether it is an alias, and the statement (empty when there was none).
- */
-function claimMismatch(receipts: readonly ReceiptFile[], claim: Claim): string {
-  const other: Claim['nameKind'] = claim.nameKind === 'real' ? 'alias' : 'real';
-  const tries: Array<[Claim, (index: number) => string]> = [
-    [
-      { ...claim, nameKind: other },
-      (i) =>
-        `entry ${i} commits to this name as ${other === 'alias' ? 'an alias: add --alias' : 'a real name: leave out --alias'}`,
-    ],
-  ];
-  if (claim.statement !== undefined) {
-    for (const nameKind of [claim.nameKind, other])
-      tries.push([
-        { name: claim.name, nameKind },
-        (i) =>
-          `entry ${i} commits to this name with no statement: leave out --statement${nameKind === claim.nameKind ? '' : nameKind === 'alias' ? ' and add --alias' : ' and --alias'}`,
-      ]);
-  }
-  for (const [variant, say] of tries) {
-    const r = receipts.find((x) => commitsTo(x, variant));
-    if (r) return say(r.index);
-  }
-  return claim.statement === undefined
-    ? 'no entry of this receipt commits to this name alone: either the name is not exactly as declared, or the declaration had a statement, which is then needed too: give it exactly as written with --statement'
-    : 'no entry of this receipt commits to this name and statement: both must be exactly as declared (with --alias if the name was an alias)';
 }
 
 async function failure(e: unknown, json: boolean): Promise<number> {
@@ -438,10 +381,4 @@ async function failure(e: unknown, json: boolean): Promise<number> {
   else if (exit === 1) console.error(`VERIFICATION FAILED${where ? ' at' : ':'} ${e.message}`);
   else console.error(`tuidang verify: ${e.message}`);
   return exit;
-}
-
-function formatBytes(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
-  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(0)} MiB`;
-  return `${Math.ceil(n / 2 ** 10)} KiB`;
 }

@@ -90,7 +90,10 @@ test('NDJSON: good records become import entries with their day; bad ones are re
   assert.equal(totals.imported.declarants, 2);
   assert.equal(totals.registered.declarants, 0, 'history is counted apart');
   assert.deepEqual(totals, tally(entries));
-  assert.equal((await store.publications({ limit: 5, status: 'pending' }))[0]?.statement, '我退出');
+  assert.equal(
+    (await store.site.publications({ limit: 5, status: 'pending' }))[0]?.statement,
+    '我退出',
+  );
 });
 
 test('importing the same file again adds nothing; an interrupted import resumes without gaps or duplicates', async () => {

@@ -13,13 +13,13 @@ import { TuidangError } from '../errors/index.ts';
 import type { NoteSigner } from '../log/index.ts';
 import { utcDay } from '../registry/index.ts';
 import { LogWriter } from '../sequencer/index.ts';
-import type { Store } from '../store/index.ts';
+import type { LogStore } from '../store/index.ts';
 import type { PackedBatch } from './batch.ts';
 import { lineChunks } from './chunks.ts';
 import type { ReadOptions } from './reader.ts';
 
 export interface ImportOptions {
-  readonly store: Store;
+  readonly store: LogStore;
   readonly origin: string;
   readonly signer: NoteSigner;
   /** A file's path, or `-` for standard input (then `source` names the stream). */

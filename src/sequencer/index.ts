@@ -8,11 +8,11 @@ export {
   witnessSightings,
 } from './fork-guard.ts';
 export { IdempotencyKeyError, keyIdOf } from './idempotency.ts';
+export { type PublicLog, PublishedLogView, type PublishedState, tileWithin } from './public-log.ts';
 export {
   type Clock,
   type PublicationStatus,
   Publisher,
-  publishedView,
   systemClock,
 } from './publisher.ts';
 export { randomBytesFromPool } from './random.ts';

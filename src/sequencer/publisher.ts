@@ -293,19 +293,3 @@ export class Publisher {
     this.#cancel();
   }
 }
-
-/**
- * The store as the public reads it: `state()` is the published state, everything else is the
- * store's own. The tile and proof routes check every request against `state().treeSize`, so they
- * serve nothing beyond the published checkpoint.
- */
-export function publishedView<S extends LogStore>(store: S, publisher: Publisher): S {
-  const state = () => publisher.published();
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'state') return state;
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}

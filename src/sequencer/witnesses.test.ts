@@ -151,7 +151,7 @@ test('witnesses cosign publications only: every cosignature is dated at a public
   assert.deepEqual(published, [1, 2, 4, 5]);
   for (const s of times) assert.equal((s * 1000) % intervalMs, 0, `${s} is a publication instant`);
   assert.deepEqual(
-    store.log.checkpointSizes(),
+    store.checkpointSizes(),
     [0, 1, 2, 4, 5],
     'no commit between publications is kept',
   );

@@ -23,7 +23,7 @@ import {
   type Entry,
   type Totals,
 } from '../registry/index.ts';
-import type { Commit, Store } from '../store/index.ts';
+import type { Commit, LogStore } from '../store/index.ts';
 import { randomBytesFromPool } from './random.ts';
 import { type Telemetry, telemetry } from './telemetry.ts';
 
@@ -44,7 +44,7 @@ export type CommitExtras = (
 ) => Pick<Commit, 'idempotency' | 'expireBefore' | 'publications' | 'importProgress' | 'sequenced'>;
 
 export class LogWriter {
-  readonly #store: Store;
+  readonly #store: LogStore;
   readonly #origin: string;
   readonly #signer: NoteSigner;
   readonly #t: Telemetry;
@@ -60,7 +60,7 @@ export class LogWriter {
   /** A commit failed: what is in memory may not be what is stored. */
   #stale = true;
 
-  constructor(store: Store, origin: string, signer: NoteSigner, t: Telemetry = telemetry()) {
+  constructor(store: LogStore, origin: string, signer: NoteSigner, t: Telemetry = telemetry()) {
     this.#store = store;
     this.#origin = origin;
     this.#signer = signer;

@@ -1,9 +1,8 @@
 // JSON API under /api/v1/.
 import type { FastifyInstance } from 'fastify';
 import { MAX_DECLARANTS, parseSubmission } from '../registry/index.ts';
-import type { Declarations } from '../sequencer/index.ts';
-import type { Store } from '../store/index.ts';
-import type { Admission } from './app.ts';
+import type { Declarations, PublicLog } from '../sequencer/index.ts';
+import type { Admission } from './admission.ts';
 import { LogReads } from './log-reads.ts';
 import type { ProofOfWork } from './pow.ts';
 import { HttpError } from './problem.ts';
@@ -20,12 +19,12 @@ function size(value: unknown, name: string): number {
 
 export function apiRoutes(
   app: FastifyInstance,
-  store: Store,
+  published: PublicLog,
   sequencer: Declarations,
   pow: ProofOfWork | undefined,
   admission?: Admission,
 ): void {
-  const reads = new LogReads(store.readTiles);
+  const reads = new LogReads(published.readTiles);
   if (pow) {
     app.get('/api/v1/challenge', { schema: schemas.challenge }, async (req, reply) => {
       const raw = (req.query as Record<string, string | undefined>).declarants;
@@ -65,7 +64,7 @@ export function apiRoutes(
   });
 
   app.get('/api/v1/stats', { schema: schemas.stats }, async (req, reply) => {
-    const { json, etag } = reads.stats(await store.state());
+    const { json, etag } = reads.stats(await published.state());
     reply.header('ETag', etag).header('Cache-Control', 'no-cache');
     if (req.headers['if-none-match'] === etag) return reply.code(304).send();
     // Already serialised: Fastify sends a buffer as it is.
@@ -76,7 +75,7 @@ export function apiRoutes(
     const q = req.query as Record<string, unknown>;
     const index = size(q.index, 'index');
     const treeSize = size(q.treeSize, 'treeSize');
-    const current = (await store.state()).treeSize;
+    const current = (await published.state()).treeSize;
     if (treeSize > current)
       throw new HttpError(400, `treeSize ${treeSize} is larger than the log (${current} entries).`);
     if (index >= treeSize)
@@ -88,7 +87,7 @@ export function apiRoutes(
     const q = req.query as Record<string, unknown>;
     const from = size(q.from, 'from');
     const to = size(q.to, 'to');
-    const current = (await store.state()).treeSize;
+    const current = (await published.state()).treeSize;
     if (to > current)
       throw new HttpError(400, `to=${to} is larger than the log (${current} entries).`);
     if (from > to) throw new HttpError(400, `from=${from} must not be larger than to=${to}.`);

@@ -253,7 +253,7 @@ test('a page that fails is an HTML page in its language, with the status and Ret
 });
 
 test('challenges cost the server an scrypt evaluation each: a client may ask for CHALLENGES_PER_MINUTE a minute', async () => {
-  const { CHALLENGES_PER_MINUTE } = await import('./app.ts');
+  const { CHALLENGES_PER_MINUTE } = await import('./admission.ts');
   const app = await appWithWork(1);
   const ask = (remoteAddress: string) =>
     app.inject({ method: 'GET', url: '/api/v1/challenge?declarants=2', remoteAddress });

@@ -4,15 +4,20 @@
 import { isUtf8 } from 'node:buffer';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { ClosedError } from '../errors/index.ts';
-import { MAX_DECLARANTS } from '../registry/index.ts';
-import type { Declarations, WitnessConfig } from '../sequencer/index.ts';
+import {
+  type Declarations,
+  type PublicLog,
+  PublishedLogView,
+  type WitnessConfig,
+} from '../sequencer/index.ts';
 import type { Store, VolunteerBudget } from '../store/index.ts';
 import type { Operator } from '../web/index.ts';
+import { admissions, type Clients } from './admission.ts';
 import { apiRoutes } from './api-routes.ts';
-import { carriesForwarding, clientKey, DEFAULT_IPV6_PREFIX, isLoopback } from './client-key.ts';
+import { clientKey, isLoopback } from './client-key.ts';
 import { connectionCap } from './connections.ts';
 import { healthRoutes, type Readiness } from './health.ts';
 import { logRoutes } from './log-routes.ts';
@@ -27,14 +32,19 @@ import {
   staffRoutes,
   webRoutes,
 } from './pages/index.ts';
+import type { StaffOptions, WebOptions } from './pages/options.ts';
 import type { ProofOfWork } from './pow.ts';
 import { errorHandler, HttpError, notFound } from './problem.ts';
-import { proxiedAddress } from './proxy-protocol.ts';
-import { RateLimiter } from './rate-limit.ts';
 import { problem } from './schemas.ts';
 
 export interface AppOptions {
+  /** The store, for what staff and the declaration form read and write. */
   readonly store: Store;
+  /**
+   * What the public routes read: the log as last published (src/sequencer/public-log.ts). Without
+   * it, everything committed is public at once.
+   */
+  readonly published?: PublicLog | undefined;
   readonly sequencer: Declarations;
   /** The log's verifier key, served at /log/vkey. */
   readonly vkey: string;
@@ -82,13 +92,6 @@ export interface AppOptions {
 
 // 50 declarants with 2,000-character statements in 4-byte UTF-8 fit well below this.
 const BODY_LIMIT = 1024 * 1024;
-
-const MAILS_PER_HOUR = 5;
-// Proof-of-work challenges a client may ask for a minute (each costs the server one scrypt
-// evaluation, a few milliseconds), and forms already declared it may send again (a reload of the
-// receipt page answers from a cache, or from the stored receipts): far more than a person needs.
-export const CHALLENGES_PER_MINUTE = 20;
-export const RESENDS_PER_MINUTE = 10;
 
 export interface Timeouts {
   /** The whole request, headers and body, must arrive within this. */
@@ -160,7 +163,49 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // No request logging: Fastify's would record client addresses, which this service never keeps.
   const logger = opts.logger ?? createLogger();
   const problems = errorHandler(logger, sendErrorPage);
-  const app = Fastify({
+  const app = fastifyFor(opts, timeouts);
+  if (opts.trustProxy === undefined || opts.trustProxy === false)
+    connectionCap(
+      app.server,
+      opts.connectionsPerAddress ?? 64,
+      (a) => clientKey(a, opts.ipv6Prefix),
+      isLoopback,
+    );
+  // A site whose public address is https is only ever reached over TLS (the proxy's own
+  // X-Forwarded-Proto aside): browsers are told so (HSTS), and every cookie is Secure.
+  const httpsSite = opts.publicUrl?.startsWith('https:') === true;
+  securityHooks(app, httpsSite, problems);
+  utf8Parsers(app);
+  app.setErrorHandler((error, req, reply) =>
+    error instanceof EncodingError && !/^\/(api|log)\//.test(req.url)
+      ? sendEncodingPage(req, reply)
+      : problems(error as Error, req, reply),
+  );
+  const metrics = opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth);
+  metricsRoutes(app, metrics, { token: opts.metricsToken });
+  app.setNotFoundHandler((req, reply) =>
+    /^\/(api|log)\//.test(req.url) ? notFound(req, reply) : sendNotFoundPage(req, reply),
+  );
+  await openApi(app);
+  healthRoutes(app, opts.readiness);
+  const published = opts.published ?? new PublishedLogView(opts.store);
+  logRoutes(app, published, opts.vkey);
+  const clients = admissions(opts, logger);
+  apiRoutes(app, published, opts.sequencer, opts.pow, clients.admission);
+  // The site's address for links and printed receipts: TUIDANG_PUBLIC_URL, else where it listens.
+  const site = () => siteUrl(app, opts.publicUrl);
+  webRoutes(app, webOptions(opts, published, clients, site));
+  // Cookies (the staff's only) are Secure on an https site, and on a request that arrived over
+  // https (TLS here, or X-Forwarded-Proto from a trusted proxy).
+  await app.register(cookie, { parseOptions: { secure: httpsSite ? true : 'auto' } });
+  staffRoutes(app, staffOptions(opts, logger, metrics, clients, site));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+/** The Fastify instance: limits and timeouts, and a problem document for a malformed URL. */
+function fastifyFor(opts: AppOptions, timeouts: Timeouts): FastifyInstance {
+  return Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
     trustProxy: trustProxyOption(opts.trustProxy),
@@ -189,16 +234,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       });
     },
   });
-  if (opts.trustProxy === undefined || opts.trustProxy === false)
-    connectionCap(
-      app.server,
-      opts.connectionsPerAddress ?? 64,
-      (a) => clientKey(a, opts.ipv6Prefix),
-      isLoopback,
-    );
-  // A site whose public address is https is only ever reached over TLS (the proxy's own
-  // X-Forwarded-Proto aside): browsers are told so (HSTS), and every cookie is Secure.
-  const httpsSite = opts.publicUrl?.startsWith('https:') === true;
+}
+
+/**
+ * The security headers on every response, a 503 for requests that arrive while the server stops,
+ * and no header value that would make a response fail or lead off the site.
+ */
+function securityHooks(
+  app: FastifyInstance,
+  httpsSite: boolean,
+  problems: ReturnType<typeof errorHandler>,
+): void {
   // Set on the raw response first, so that they survive even a response Fastify has to replace.
   // While the server stops, requests already taken are answered as usual and new ones get a 503
   // that says to come back (with Connection: close, so that the client reconnects elsewhere).
@@ -230,6 +276,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.code(400).type('text/plain; charset=utf-8');
     return 'This address is not valid.\n';
   });
+}
+
+/** JSON and form bodies, read as UTF-8 or refused (EncodingError). */
+function utf8Parsers(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
@@ -250,19 +300,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       }
     },
   );
-  app.setErrorHandler((error, req, reply) =>
-    error instanceof EncodingError && !/^\/(api|log)\//.test(req.url)
-      ? sendEncodingPage(req, reply)
-      : problems(error as Error, req, reply),
-  );
-  const metrics = opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth);
-  metricsRoutes(app, metrics, {
-    token: opts.metricsToken,
-  });
-  app.setNotFoundHandler((req, reply) =>
-    /^\/(api|log)\//.test(req.url) ? notFound(req, reply) : sendNotFoundPage(req, reply),
-  );
-  // Route schemas document the API and speed up responses; src/registry validates requests.
+}
+
+/** The OpenAPI document: route schemas document the API; src/registry validates requests. */
+async function openApi(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(() => () => true);
   app.addSchema(problem);
   await app.register(swagger, {
@@ -276,48 +317,28 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
-  healthRoutes(app, opts.readiness);
-  logRoutes(app, opts.store, opts.vkey);
-  const rateLimit = opts.rateLimit ?? 30;
-  const limiter = new RateLimiter(rateLimit, 60_000, Date.now, MAX_DECLARANTS);
-  // The site's address for links and printed receipts: TUIDANG_PUBLIC_URL, else where it listens.
-  const site = () => siteUrl(app, opts.publicUrl);
-  const behindProxy = opts.trustProxy !== undefined && opts.trustProxy !== false;
-  // A connection through the PROXY-protocol listener is known by its header (a Tor circuit, or
-  // the address HAProxy saw), whatever the request's own headers say.
-  const clientOf = (req: FastifyRequest) =>
-    clientKey(proxiedAddress(req.raw.socket) ?? req.ip, opts.ipv6Prefix ?? DEFAULT_IPV6_PREFIX);
-  const undeclared = undeclaredProxy(logger);
-  const limitKey = (req: FastifyRequest) => {
-    if (proxiedAddress(req.raw.socket) !== undefined) return clientOf(req);
-    if (behindProxy || !isLoopback(req.ip)) return clientOf(req);
-    if (!carriesForwarding(req.headers)) return undefined; // the machine itself: not limited
-    undeclared.seen();
-    return UNDECLARED_PROXY;
-  };
-  const challenges = new RateLimiter(CHALLENGES_PER_MINUTE);
-  const resends = new RateLimiter(RESENDS_PER_MINUTE);
-  const admission: Admission = {
-    clientKey: clientOf,
-    check: (req, declarants) => admit(limiter, limitKey(req), declarants, false),
-    take: (req, declarants) => admit(limiter, limitKey(req), declarants, true),
-    challenge: (req) => admit(challenges, limitKey(req), 1, true),
-    resend: (req) => admit(resends, limitKey(req), 1, true),
-  };
-  apiRoutes(app, opts.store, opts.sequencer, opts.pow, admission);
-  // Confirmation mails a client may cause: a few an hour (each address also gets one a day).
-  const mails = new RateLimiter(MAILS_PER_HOUR, 3_600_000);
-  webRoutes(app, {
+}
+
+/** The pages' options, from the app's. */
+function webOptions(
+  opts: AppOptions,
+  published: PublicLog,
+  clients: Clients,
+  site: () => string,
+): WebOptions {
+  const { admission } = clients;
+  return {
     store: opts.store,
+    published,
     sequencer: opts.sequencer,
     origin: opts.origin ?? 'localhost/tuidang',
     vkey: opts.vkey,
     admit: (req, declarants) => admission.take(req, declarants),
     admitResend: (req) => admission.resend(req),
-    admitMail: (req) => admit(mails, limitKey(req), 1, true),
-    undeclaredProxy: () => undeclared.wasSeen,
-    clientKey: clientOf,
-    rateLimit,
+    admitMail: clients.mail,
+    undeclaredProxy: clients.undeclaredProxy,
+    clientKey: admission.clientKey,
+    rateLimit: clients.rateLimit,
     pow: opts.pow,
     newsletter: opts.newsletter,
     publicUrl: opts.publicUrl,
@@ -325,11 +346,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     witnesses: opts.witnesses,
     operator: opts.operator,
     siteUrl: site,
-  });
-  // Cookies (the staff's only) are Secure on an https site, and on a request that arrived over
-  // https (TLS here, or X-Forwarded-Proto from a trusted proxy).
-  await app.register(cookie, { parseOptions: { secure: httpsSite ? true : 'auto' } });
-  staffRoutes(app, {
+  };
+}
+
+/** The staff pages' options, from the app's. */
+function staffOptions(
+  opts: AppOptions,
+  logger: Logger,
+  metrics: Metrics,
+  clients: Clients,
+  site: () => string,
+): StaffOptions {
+  return {
     store: opts.store,
     sequencer: opts.sequencer,
     now: opts.now ?? Date.now,
@@ -338,66 +366,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     issuer: opts.publicUrl
       ? new URL(opts.publicUrl).host
       : (opts.origin ?? 'tuidang').split('/')[0],
-    clientKey: clientOf,
+    clientKey: clients.admission.clientKey,
     volunteerBudget: opts.volunteerBudget,
     logger,
     registry: metrics.registry,
     siteUrl: site,
-  });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  return app;
-}
-
-/** Who a client is, and whether it may declare this many declarants now. */
-export interface Admission {
-  clientKey(req: FastifyRequest): string;
-  /** Seconds to wait before `declarants` could be declared, or undefined; spends nothing. */
-  check(req: FastifyRequest, declarants: number): number | undefined;
-  /** Spends the budget of `declarants`; seconds to wait instead if there is not enough. */
-  take(req: FastifyRequest, declarants: number): number | undefined;
-  /** Spends one of the client's proof-of-work challenges; else the seconds to wait. */
-  challenge(req: FastifyRequest): number | undefined;
-  /** Spends one of the client's re-sends of a form already declared; else the seconds to wait. */
-  resend(req: FastifyRequest): number | undefined;
-}
-
-/**
- * The seconds the client `key` must wait before declaring `declarants`, or undefined; a client
- * with no key (the machine itself: a local test, a benchmark) is not limited.
- */
-function admit(
-  limiter: RateLimiter,
-  key: string | undefined,
-  declarants: number,
-  spend: boolean,
-): number | undefined {
-  if (key === undefined) return undefined;
-  const r = spend ? limiter.take(key, declarants) : limiter.check(key, declarants);
-  return r.ok ? undefined : r.retryAfterSeconds;
-}
-
-/**
- * The one client that every request forwarded by an undeclared proxy counts as. A proxy in front
- * without TRUST_PROXY makes every client look like loopback, which is not limited: rather than
- * leave the count open to anyone, all of them share one budget (the site stays up, at the rate of
- * one client) until the operator declares the proxy.
- */
-const UNDECLARED_PROXY = 'undeclared-proxy';
-
-function undeclaredProxy(logger: Logger): { seen(): void; readonly wasSeen: boolean } {
-  let wasSeen = false;
-  return {
-    get wasSeen() {
-      return wasSeen;
-    },
-    seen() {
-      if (wasSeen) return;
-      wasSeen = true;
-      logger.warn(
-        { setting: 'TRUST_PROXY' },
-        "requests arrive through a reverse proxy (they carry X-Forwarded-For, Forwarded or X-Real-IP) but TRUST_PROXY is not set: every client behind the proxy now shares ONE rate limit, so one client can use it up for everyone. Set TRUST_PROXY=1 (or the proxy's address) so that each client is limited on its own",
-      );
-    },
   };
 }
 

@@ -1,24 +1,18 @@
 // C2SP tlog-tiles endpoints under /log/: the checkpoint, hash tiles, entry bundles, and the
 // verifier key. A mirror is a plain directory of the same paths.
 import type { FastifyInstance } from 'fastify';
-import {
-  ENTRIES_LEVEL,
-  encodeEntryBundle,
-  parseEntryBundle,
-  parseTilePath,
-  TILE_WIDTH,
-} from '../log/index.ts';
-import type { Store } from '../store/index.ts';
+import { parseTilePath, TILE_WIDTH } from '../log/index.ts';
+import { type PublicLog, tileWithin } from '../sequencer/index.ts';
 import { HttpError } from './problem.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-export function logRoutes(app: FastifyInstance, store: Store, vkey: string): void {
+export function logRoutes(app: FastifyInstance, published: PublicLog, vkey: string): void {
   app.get(
     '/log/checkpoint',
     { schema: { summary: 'The latest signed checkpoint (C2SP tlog-checkpoint)' } },
     async (_req, reply) => {
-      const { checkpoint } = await store.state();
+      const { checkpoint } = await published.state();
       if (checkpoint === undefined)
         throw new HttpError(404, 'The log has no checkpoint yet: nothing has been logged.');
       return reply
@@ -49,19 +43,13 @@ export function logRoutes(app: FastifyInstance, store: Store, vkey: string): voi
       } catch {
         throw new HttpError(404, `${path} is not a tile path.`);
       }
-      const { treeSize } = await store.state();
-      const available =
-        tile.level === ENTRIES_LEVEL ? treeSize : Math.floor(treeSize / TILE_WIDTH ** tile.level);
-      if (tile.index * TILE_WIDTH + tile.width > available) {
+      const { treeSize } = await published.state();
+      if (!tileWithin(tile, treeSize)) {
         throw new HttpError(404, `${path} does not exist yet at tree size ${treeSize}.`);
       }
-      const [stored] = await store.readTiles([tile]);
-      if (stored === undefined) throw new HttpError(404, `${path} is not stored.`);
-      // The store keeps the widest version; a narrower partial tile is its prefix.
-      const data =
-        tile.level === ENTRIES_LEVEL
-          ? encodeEntryBundle(parseEntryBundle(stored).slice(0, tile.width))
-          : stored.subarray(0, tile.width * 32);
+      // Exactly as wide as asked: the view cuts the store's wider version to its prefix.
+      const [data] = await published.readTiles([tile]);
+      if (data === undefined) throw new HttpError(404, `${path} is not stored.`);
       return reply
         .header('Cache-Control', tile.width === TILE_WIDTH ? IMMUTABLE : 'public, max-age=5')
         .type('application/octet-stream')

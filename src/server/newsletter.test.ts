@@ -26,7 +26,7 @@ async function setup(smtpPort: number, now: () => number = Date.now) {
   const lines: string[] = [];
   const logger = createLogger({ write: (l: string) => lines.push(l) });
   const newsletter = new Newsletter(
-    new MemoryStore(),
+    new MemoryStore().site,
     smtpSender(
       `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true&connectionTimeout=2000`,
       'n@registry.example',

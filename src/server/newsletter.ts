@@ -8,7 +8,7 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { TuidangError } from '../errors/index.ts';
-import type { Store } from '../store/index.ts';
+import type { SiteStore } from '../store/index.ts';
 
 export const TERMS_VERSION = '1';
 const CONFIRM_SECONDS = 48 * 3600;
@@ -85,7 +85,7 @@ export interface NewsletterOptions {
 }
 
 export class Newsletter {
-  readonly #store: Store;
+  readonly #site: SiteStore;
   readonly #send: SendMail;
   readonly #key: Buffer;
   readonly #now: () => number;
@@ -94,13 +94,13 @@ export class Newsletter {
   #expiring: NodeJS.Timeout | undefined;
 
   constructor(
-    store: Store,
+    site: SiteStore,
     send: SendMail,
     seed: Uint8Array,
     options: NewsletterOptions | (() => number) = {},
   ) {
     const opts = typeof options === 'function' ? { now: options } : options;
-    this.#store = store;
+    this.#site = site;
     this.#send = send;
     this.#key = Buffer.from(
       hkdfSync('sha256', seed, new Uint8Array(0), 'tuidang/newsletter/v1', 32),
@@ -127,7 +127,7 @@ export class Newsletter {
   /** Deletes (and erases from the database's files) the subscriptions whose link expired. */
   async expire(): Promise<number> {
     try {
-      return await this.#store.expireSubscribers(Math.floor(this.#now() / 1000));
+      return await this.#site.expireSubscribers(Math.floor(this.#now() / 1000));
     } catch (e) {
       this.#logger?.warn(
         { error: (e as Error).name },
@@ -185,7 +185,7 @@ export class Newsletter {
     await this.expire();
     // On the hour (48 to 49 hours from now): the database keeps no second of a sign-up.
     const expires = Math.ceil((Math.floor(now / 1000) + CONFIRM_SECONDS) / 3600) * 3600;
-    const sub = await this.#store.subscribe(address, TERMS_VERSION, expires);
+    const sub = await this.#site.subscribe(address, TERMS_VERSION, expires);
     if (sub.status === 'confirmed') return; // says nothing more: the page is the same either way
     const link = `${base}${lang === undefined ? '' : `/${lang}`}/newsletter/confirm?id=${sub.id}&e=${sub.expires}&t=${this.#token(`confirm:${sub.id}:${sub.expires}`)}`;
     try {
@@ -207,7 +207,7 @@ export class Newsletter {
   async confirm(id: number, expires: number, token: string): Promise<boolean> {
     if (!this.#check(`confirm:${id}:${expires}`, token) || expires < this.#now() / 1000)
       return false;
-    const sub = await this.#store.subscriber(id);
+    const sub = await this.#site.subscriber(id);
     // A link mailed before expiries were kept on the hour names the second; the store, its hour.
     if (
       sub === undefined ||
@@ -215,7 +215,7 @@ export class Newsletter {
       sub.status === 'unsubscribed'
     )
       return false;
-    return sub.status === 'confirmed' || this.#store.setSubscriberStatus(id, 'confirmed');
+    return sub.status === 'confirmed' || this.#site.setSubscriberStatus(id, 'confirmed');
   }
 
   /**
@@ -224,7 +224,7 @@ export class Newsletter {
    */
   async unsubscribe(id: number, token: string): Promise<boolean> {
     if (!this.#check(`unsubscribe:${id}`, token)) return false;
-    await this.#store.deleteSubscriber(id);
+    await this.#site.deleteSubscriber(id);
     return true;
   }
 
@@ -239,7 +239,7 @@ export class Newsletter {
     let sent = 0;
     let after = 0;
     for (;;) {
-      const batch = await this.#store.confirmedSubscribers(after, 100);
+      const batch = await this.#site.confirmedSubscribers(after, 100);
       if (batch.length === 0) return sent;
       for (const sub of batch) {
         const started = this.#now();

@@ -17,7 +17,7 @@ import {
   verifierFromKey,
 } from '../log/index.ts';
 import type { Receipt } from '../registry/index.ts';
-import { Publisher, publishedView, Sequencer } from '../sequencer/index.ts';
+import { PublishedLogView, Publisher, Sequencer } from '../sequencer/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { type ReceiptLog, verifyReceipt } from '../verify/index.ts';
 import { buildApp } from './app.ts';
@@ -39,7 +39,8 @@ async function registry(intervalMs: number) {
   const clock = new ManualClock(60_000 * 16_667 + 30_000); // 30 s past a minute
   const publisher = await Publisher.start(store, { intervalMs, clock });
   const app = await buildApp({
-    store: publishedView(store, publisher),
+    store,
+    published: new PublishedLogView(store, publisher),
     sequencer,
     vkey,
     logger,
@@ -152,7 +153,7 @@ test('published statements do not carry their entry number: feed ids and page li
   });
   assert.equal(res.statusCode, 201, res.body);
   for (const r of (res.json() as { receipts: Receipt[] }).receipts)
-    assert.ok(await store.moderate(r.index, { status: 'approved' }));
+    assert.ok(await store.site.moderate(r.index, { status: 'approved' }));
   const first = (await app.inject({ method: 'GET', url: '/en/statements' })).body;
   assert.match(first, /href="\/en\/statements\?page=2"/, 'the next page goes by position');
   assert.doesNotMatch(first, /before=|at=/);

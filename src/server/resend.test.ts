@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readConfig } from '../config/index.ts';
-import { RESENDS_PER_MINUTE } from './app.ts';
+import { RESENDS_PER_MINUTE } from './admission.ts';
 import { ReceiptPages } from './pages/receipt-cache.ts';
 import { type Registry, startRegistry } from './start.ts';
 

@@ -92,15 +92,15 @@ test('a moderator on a phone without JavaScript: approve several, erase one afte
     ((await page.locator('main p.notice').textContent()) ?? '').trim(),
     hant['staff.done.approve'](2),
   );
-  assert.equal((await store.publications({ limit: 10 })).length, 2);
+  assert.equal((await store.site.publications({ limit: 10 })).length, 2);
 
   await page.locator('article').first().locator('button[value="erase"]').click();
   assert.equal((await page.locator('h1').textContent()) ?? '', hant['staff.confirm.erase']);
   await noWiderThanWindow(page, 'the confirmation');
-  assert.equal((await store.moderationQueue(-1, 100)).total, 23, 'asked, not done');
+  assert.equal((await store.site.moderationQueue(-1, 100)).total, 23, 'asked, not done');
   await page.click('form[action="/staff/moderate"] button[type="submit"]');
   await page.waitForURL(/done=erase&n=1/);
-  assert.equal((await store.moderationQueue(-1, 100)).total, 22);
+  assert.equal((await store.site.moderationQueue(-1, 100)).total, 22);
 
   await page.goto(`${url}/staff/void`);
   await noWiderThanWindow(page, 'the void form');

@@ -83,7 +83,7 @@ test('an 80,000-row CSV is refused before anything is written, with the stated m
   assert.equal(csvFormIn(many.body).box, rows, 'the rows stay in the box');
   assert.equal(await treeSize(store), 0, 'the log did not grow');
   assert.deepEqual(
-    (await store.auditLog(10)).map((a) => a.action),
+    (await store.site.auditLog(10)).map((a) => a.action),
     ['login'],
   );
   const form = await vo.get('/staff/declare');
@@ -121,7 +121,7 @@ test('the same CSV sent twice records each person once and prints the same recei
   });
   assert.equal(other.statusCode, 200);
   assert.equal(await treeSize(store), 6);
-  const declared = (await store.auditLog(10)).filter((x) => x.action === 'declare');
+  const declared = (await store.site.auditLog(10)).filter((x) => x.action === 'declare');
   assert.equal(declared.length, 2, 'one audit row per send that recorded someone');
   assert.equal((declared[0]?.at ?? 1) % 3600, 0, 'dated on the hour, not to the second');
   await real.close();
@@ -147,7 +147,7 @@ test('after a partial failure the answer keeps only the failed rows; reloading i
   assert.equal(await treeSize(store), 4, 'what the answer says is what the log holds');
   const printed = await printedReceipts(vo, res.body);
   assert.equal(printed.length, 4);
-  const declared = (await store.auditLog(10)).filter((a) => a.action === 'declare');
+  const declared = (await store.site.auditLog(10)).filter((a) => a.action === 'declare');
   assert.equal(declared.length, 1);
   assert.deepEqual(declared[0]?.target.split(',').map(Number).sort(), names(printed));
 
@@ -388,7 +388,7 @@ test('an administrator voids one batch in one action: the recount drops by exact
   assert.equal(after.registered.channels.phone, 2);
   const shown = await ad.get(String(done.headers.location));
   assert.match(shown.body, new RegExp(`Batch ${first.id} is voided: 5 entries\\.`));
-  const audit = (await store.auditLog(10)).find((a) => a.action === 'void-batch');
+  const audit = (await store.site.auditLog(10)).find((a) => a.action === 'void-batch');
   assert.equal(audit?.username, 'ad');
   assert.equal(audit?.target, `${first.id}: 5 (flood)`);
   const twice = await ad.post('/staff/volunteers/void', {
@@ -487,7 +487,7 @@ test('a file written in Chinese, Simplified or Traditional, is recorded as the E
     'CN-NM': 1,
     'CN-TW': 1,
   });
-  const queue = await store.moderationQueue(-1, 10);
+  const queue = await store.site.moderationQueue(-1, 10);
   assert.deepEqual(
     queue.page.map((p) => [p.name, p.nameKind]).sort(),
     [

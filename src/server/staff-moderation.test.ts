@@ -49,7 +49,7 @@ async function setUp(): Promise<{ store: MemoryStore; mo: Staff; admin: Staff }>
 }
 
 const pendingIndexes = async (store: Store) =>
-  (await store.moderationQueue(-1, 1000)).page.map((p) => p.index);
+  (await store.site.moderationQueue(-1, 1000)).page.map((p) => p.index);
 
 test('a flood of 100 does not hide older ones: oldest first, 20 a page, with the count', async () => {
   const { store, mo } = await setUp();
@@ -88,7 +88,7 @@ test('entry numbers are parsed strictly: a sentence and a 400, nothing changed',
   assert.match(odd.body, /This action does not exist/);
   assert.equal((await mo.get('/staff/?after=0x10')).statusCode, 400);
   assert.deepEqual(await pendingIndexes(store), [0, 7, 73, 1000], 'nothing acted on');
-  assert.deepEqual(await store.auditLog(10).then((a) => a.map((e) => e.action)), [
+  assert.deepEqual(await store.site.auditLog(10).then((a) => a.map((e) => e.action)), [
     'login',
     'login',
   ]);
@@ -124,14 +124,14 @@ test('bulk approve, then a message; reject and erase ask first, then say what th
     assert.match((await mo.get(String(did.headers.location))).body, done);
   }
   assert.deepEqual(await pendingIndexes(store), []);
-  assert.deepEqual((await store.publications({ status: 'rejected', limit: 5 }))[0]?.index, 5);
+  assert.deepEqual((await store.site.publications({ status: 'rejected', limit: 5 }))[0]?.index, 5);
   const again = await mo.post('/staff/moderate', { action: 'approve', index: '9' });
   assert.match(
     (await mo.get(String(again.headers.location))).body,
     /One was no longer waiting: another moderator may have dealt with it\./,
   );
   assert.deepEqual(
-    (await store.auditLog(10)).slice(0, 3).map((e) => [e.username, e.action, e.target]),
+    (await store.site.auditLog(10)).slice(0, 3).map((e) => [e.username, e.action, e.target]),
     [
       ['mo', 'erase', '9'],
       ['mo', 'reject', '5'],
@@ -146,7 +146,7 @@ test('bulk approve, then a message; reject and erase ask first, then say what th
 test('the audit log is a page for administrators, 50 a page, newest first', async () => {
   const { store, mo, admin } = await setUp();
   for (let i = 0; i < 60; i++)
-    await store.recordAudit({
+    await store.site.recordAudit({
       at: 1764072000 + i,
       username: 'mo',
       action: 'approve',

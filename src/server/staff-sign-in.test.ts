@@ -81,7 +81,7 @@ for (const [name, make] of backends) {
         staffSecret: STAFF_SECRET,
       });
       // addStaff sealed the factor under the process's secret: seal it again under this app's.
-      await store.setSecondFactor('ad', seal(STAFF_SECRET, 'totp', 'ad', totpKeyOf('ad')), []);
+      await store.site.setSecondFactor('ad', seal(STAFF_SECRET, 'totp', 'ad', totpKeyOf('ad')), []);
       const code = (at = clock) => totpCode(totpKeyOf('ad'), at);
       const form = await signInForm(app);
 
@@ -215,7 +215,7 @@ for (const [name, make] of backends) {
 
     test('an account without a second factor sets one up before it gets a session; recovery codes work once', async () => {
       const { store, dir } = make();
-      await store.createStaffUser({
+      await store.site.createStaffUser({
         username: 'mo',
         role: 'moderator',
         passwordHash: await hashPassword('mo password 12'),
@@ -254,7 +254,7 @@ for (const [name, make] of backends) {
       const bad = await postStep(app, '/staff/two-factor', enrol, { enrolment, code: '123456' });
       assert.equal(bad.statusCode, 401, 'a wrong code does not turn it on');
       assert.equal(sessionOf(bad), '');
-      assert.equal((await store.staffUser('mo'))?.secondFactor, undefined);
+      assert.equal((await store.site.staffUser('mo'))?.secondFactor, undefined);
       const on = await postStep(app, '/staff/two-factor', enrol, {
         enrolment,
         code: totpCode(key, clock),
@@ -265,7 +265,7 @@ for (const [name, make] of backends) {
         ...on.body.matchAll(/<li>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})<\/li>/g),
       ].map((m) => m[1] as string);
       assert.equal(codes.length, 10);
-      const stored = (await store.staffUser('mo'))?.secondFactor ?? '';
+      const stored = (await store.site.staffUser('mo'))?.secondFactor ?? '';
       assert.ok(stored !== '' && !stored.includes(key), 'the key is stored sealed');
 
       // A recovery code signs in once.

@@ -29,7 +29,7 @@ let browser: Browser;
 
 before(async () => {
   for (const username of ['newmo', 'axemo'])
-    await store.createStaffUser({
+    await store.site.createStaffUser({
       username,
       role: 'moderator',
       passwordHash: await hashPassword(`${username} password 12`),

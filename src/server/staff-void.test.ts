@@ -88,7 +88,7 @@ for (const [name, make] of backends) {
       assert.equal(headline(state.totals), 3);
       assert.deepEqual(state.totals.voided, { flood: 1 });
       assert.equal(await store.isVoided(target), true);
-      const [audit] = await store.auditLog(1);
+      const [audit] = await store.site.auditLog(1);
       assert.deepEqual(
         [audit?.username, audit?.action, audit?.target],
         ['ad', 'void', `${target} (flood)`],

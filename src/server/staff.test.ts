@@ -24,17 +24,21 @@ const value = cookieValue;
 
 test('staff: sign in with a CSRF-protected form, moderate, every action audited, sign out', async () => {
   const store = new MemoryStore();
-  await store.createStaffUser({
+  await store.site.createStaffUser({
     username: 'mo',
     role: 'moderator',
     passwordHash: await hashPassword('correct horse battery'),
   });
-  await store.createStaffUser({
+  await store.site.createStaffUser({
     username: 'vo',
     role: 'volunteer',
     passwordHash: await hashPassword('volunteer password'),
   });
-  await store.setSecondFactor('mo', seal(PROCESS_STAFF_SECRET, 'totp', 'mo', totpKeyOf('mo')), []);
+  await store.site.setSecondFactor(
+    'mo',
+    seal(PROCESS_STAFF_SECRET, 'totp', 'mo', totpKeyOf('mo')),
+    [],
+  );
   const logLines: string[] = [];
   let clock = Date.parse('2026-11-25T12:00:00Z');
   const app = await buildApp({
@@ -140,9 +144,9 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
       payload: new URLSearchParams({ csrf, index: '7', action: 'approve' }).toString(),
     });
   assert.equal((await moderate('forged')).statusCode, 403, 'CSRF on every staff form');
-  assert.equal((await store.publications({ limit: 5 })).length, 0);
+  assert.equal((await store.site.publications({ limit: 5 })).length, 0);
   assert.equal((await moderate(csrfIn(queue.body))).statusCode, 303);
-  assert.equal((await store.publications({ limit: 5 }))[0]?.statement, 'statement to review');
+  assert.equal((await store.site.publications({ limit: 5 }))[0]?.statement, 'statement to review');
 
   await store.commit({
     oldSize: 0,
@@ -176,12 +180,12 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
   });
   assert.equal(redact.statusCode, 303);
   assert.deepEqual(
-    (await store.publications({ limit: 5 })).map((p) => p.statement),
+    (await store.site.publications({ limit: 5 })).map((p) => p.statement),
     ['I work at […]', 'statement to review'],
   );
-  assert.equal((await store.auditLog(1))[0]?.action, 'redact');
-  await store.recordAudit({ at: 0, username: 'test', action: 'marker', target: '' });
-  const audit = await store.auditLog(10);
+  assert.equal((await store.site.auditLog(1))[0]?.action, 'redact');
+  await store.site.recordAudit({ at: 0, username: 'test', action: 'marker', target: '' });
+  const audit = await store.site.auditLog(10);
   assert.deepEqual(
     audit.map((e) => [e.username, e.action, e.target]),
     [
@@ -237,7 +241,7 @@ test('volunteers declare on behalf of others, one by one or from CSV, and get th
   const { decodeEntry } = await import('../registry/index.ts');
   const { Sequencer } = await import('../sequencer/index.ts');
   const store = new MemoryStore();
-  await store.createStaffUser({
+  await store.site.createStaffUser({
     username: 'vo',
     role: 'volunteer',
     passwordHash: await hashPassword('volunteer password'),
@@ -346,7 +350,7 @@ test('volunteers declare on behalf of others, one by one or from CSV, and get th
     }),
   );
   assert.equal((await store.state()).totals.registered.channels.centre, 2);
-  const audit = await store.auditLog(10);
+  const audit = await store.site.auditLog(10);
   assert.deepEqual(
     audit.filter((a) => a.action === 'declare').map((a) => a.username),
     ['vo', 'vo'],
@@ -421,7 +425,7 @@ test('the family form for others: the channel chosen, receipts addressed to the 
   assert.equal(reload.statusCode, 200);
   assert.deepEqual(receiptsIn(reload.body), receiptsIn(first.body));
   assert.equal((await store.state()).treeSize, 2);
-  const declared = (await store.auditLog(10)).filter((a) => a.action === 'declare');
+  const declared = (await store.site.auditLog(10)).filter((a) => a.action === 'declare');
   assert.equal(declared.length, 1, 'one audit row for one declaration');
   const english = await vo.post('/staff/declare', {
     rows: '1',

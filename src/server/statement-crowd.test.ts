@@ -110,7 +110,7 @@ test(`each published statement matches at least ${CROWD} entries of the public l
     { name: 'C', statement: 'statement C' },
   ]);
   for (const r of [...mine].sort((a, b) => a.index - b.index))
-    assert.ok(await registry.store.moderate(r.index, { status: 'approved' }));
+    assert.ok(await registry.store.site.moderate(r.index, { status: 'approved' }));
   assert.deepEqual(await shownStatements(), [], `fewer than ${CROWD} in the month: not listed`);
   const home = await (await get('/en/')).text();
   assert.doesNotMatch(home, /statement [ABC]/, 'nor on the home page');
@@ -158,7 +158,7 @@ test("the erase page shows a statement only to its receipt's holder: a made-up c
     { name: 'Plain' },
   ]);
   assert.ok(withText && without);
-  assert.ok(await registry.store.moderate(withText.index, { status: 'approved' }));
+  assert.ok(await registry.store.site.moderate(withText.index, { status: 'approved' }));
   const erasePage = async (index: number, salt: Uint8Array) => {
     const res = await fetch(`${registry.url}/en/erase`, {
       method: 'POST',

@@ -230,7 +230,7 @@ async function run(env: Record<string, string>): Promise<number> {
     for (let i = 0; i < 3; i++)
       await attemptSignIn(app, await signInForm(app), 'mo', 'not the password', '198.51.100.9');
     const mo = await signIn(app, 'mo', 'mo password 12');
-    const pending = await store.publications({ status: 'pending', limit: 50 });
+    const pending = await store.site.publications({ status: 'pending', limit: 50 });
     assert.ok(pending.length >= 2);
     for (const p of pending) {
       const r = await mo.post('/staff/moderate', { action: 'approve', index: String(p.index) });

@@ -107,7 +107,7 @@ for (const [name, make] of backends) {
       assert.equal(await q.pendingByKey('k1'), undefined);
       assert.deepEqual(await store.idempotency('k1'), receipt);
       assert.deepEqual(
-        (await store.publications({ limit: 5, status: 'pending' })).map((p) => p.index),
+        (await store.site.publications({ limit: 5, status: 'pending' })).map((p) => p.index),
         [2],
       );
       // Another node finished the same key first: its record stays.

@@ -35,7 +35,8 @@ async function publishAndErase(store: Store) {
         ownerTag: ownerTag(new Uint8Array(32).fill(t.index)),
       })),
     });
-    for (let i = 10 * k; i < 10 * k + 10; i += 2) await store.moderate(i, { status: 'approved' });
+    for (let i = 10 * k; i < 10 * k + 10; i += 2)
+      await store.site.moderate(i, { status: 'approved' });
   }
   const erased = texts.filter((t) => t.index % 3 === 0);
   const redacted = texts.filter((t) => t.index % 3 === 1);
@@ -43,7 +44,7 @@ async function publishAndErase(store: Store) {
   for (const t of erased) {
     const byOwner = t.index % 2 === 0;
     assert.equal(
-      await store.erasePublication(
+      await store.site.erasePublication(
         t.index,
         byOwner ? ownerTag(new Uint8Array(32).fill(t.index)) : undefined,
       ),
@@ -52,7 +53,7 @@ async function publishAndErase(store: Store) {
   }
   for (const t of redacted)
     assert.equal(
-      await store.moderate(t.index, { status: 'approved', name: '[…]', statement: '[…]' }),
+      await store.site.moderate(t.index, { status: 'approved', name: '[…]', statement: '[…]' }),
       true,
     );
   return {
@@ -85,13 +86,13 @@ test('sqlite: erased and redacted texts are in no file of the data directory', a
 async function subscribeAndDelete(store: Store) {
   const mark = () => `${randomBytes(6).toString('hex')}@example.org`;
   const [left, expired, kept] = [mark(), mark(), mark()];
-  const a = await store.subscribe(left, 'v1', 3600);
-  await store.setSubscriberStatus(a.id, 'confirmed');
-  await store.subscribe(expired, 'v1', 3600);
-  const k = await store.subscribe(kept, 'v1', 3600);
-  await store.setSubscriberStatus(k.id, 'confirmed');
-  assert.equal(await store.deleteSubscriber(a.id), true);
-  assert.equal(await store.expireSubscribers(7200), 1);
+  const a = await store.site.subscribe(left, 'v1', 3600);
+  await store.site.setSubscriberStatus(a.id, 'confirmed');
+  await store.site.subscribe(expired, 'v1', 3600);
+  const k = await store.site.subscribe(kept, 'v1', 3600);
+  await store.site.setSubscriberStatus(k.id, 'confirmed');
+  assert.equal(await store.site.deleteSubscriber(a.id), true);
+  assert.equal(await store.site.expireSubscribers(7200), 1);
   return { gone: [left, expired], kept: [kept] };
 }
 

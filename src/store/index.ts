@@ -6,6 +6,18 @@ import type { Store } from './store.ts';
 export { checkLogKey, LogKeyError } from './log-key.ts';
 export { MemoryStore } from './memory.ts';
 export { PostgresStore } from './postgres.ts';
+export {
+  type AuditEntry,
+  type AuditRecord,
+  type ModerationQueue,
+  type SignInThrottle,
+  type SiteStore,
+  STAFF_ROLES,
+  type StaffRole,
+  type StaffSession,
+  type StaffUser,
+  type Subscriber,
+} from './site-store.ts';
 export { SqliteStore } from './sqlite.ts';
 export {
   backupDatabase,
@@ -16,31 +28,21 @@ export {
   writerBusy,
 } from './sqlite-db.ts';
 export {
-  type AuditEntry,
-  type AuditRecord,
   type ClusterStore,
   type Commit,
   type IdempotencyRecord,
   type LogState,
   type LogStore,
   type Migration,
-  type ModerationQueue,
   type PendingItem,
   type PendingRow,
   type PublishedLog,
   type QueueListener,
   type SequencedRow,
   type SequencerLock,
-  type SignInThrottle,
-  type SiteStore,
-  STAFF_ROLES,
-  type StaffRole,
-  type StaffSession,
-  type StaffUser,
   type Store,
   StoreError,
   type StoreErrorCode,
-  type Subscriber,
 } from './store.ts';
 
 /**

@@ -200,7 +200,7 @@ for (const [name, make] of backends) {
           store.readTiles([{ level: 0, index: 0, width: 5 }]),
           isCode('not-found'),
         );
-        assert.deepEqual(await store.publications({ limit: 5, status: 'pending' }), []);
+        assert.deepEqual(await store.site.publications({ limit: 5, status: 'pending' }), []);
       }
       await append(store, 3);
       assert.equal((await store.state()).treeSize, 5, 'the next commit goes through');

@@ -8,20 +8,17 @@ import {
   type PublicationQuery,
 } from '../registry/index.ts';
 import { countAttempt, forgiveAttempt, type ThrottleRow } from './sign-in-throttle.ts';
-import {
-  type AuditEntry,
-  type AuditRecord,
-  hourCeil,
-  hourFloor,
-  type ModerationQueue,
-  type SignInThrottle,
-  type SiteStore,
-  type StaffSession,
-  type StaffUser,
-  StoreError,
-  type Subscriber,
-  unixNow,
-} from './store.ts';
+import type {
+  AuditEntry,
+  AuditRecord,
+  ModerationQueue,
+  SignInThrottle,
+  SiteStore,
+  StaffSession,
+  StaffUser,
+  Subscriber,
+} from './site-store.ts';
+import { hourCeil, hourFloor, StoreError, unixNow } from './store.ts';
 
 export class MemorySite implements SiteStore {
   readonly #publications: Publication[] = [];

@@ -9,7 +9,8 @@ import {
   toPublication,
   toSubscriber,
 } from './rows.ts';
-import { type ModerationQueue, type SiteStore, type Subscriber, unixNow } from './store.ts';
+import type { ModerationQueue, SiteStore, Subscriber } from './site-store.ts';
+import { unixNow } from './store.ts';
 
 export class PostgresSite extends PostgresStaff implements SiteStore {
   #vacuuming: Promise<void> | undefined;

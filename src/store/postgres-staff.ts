@@ -11,7 +11,7 @@ import type {
   StaffRole,
   StaffSession,
   StaffUser,
-} from './store.ts';
+} from './site-store.ts';
 import { hourCeil, hourFloor } from './store.ts';
 
 export class PostgresStaff {

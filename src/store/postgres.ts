@@ -1,17 +1,16 @@
 // The PostgreSQL store: for more than one machine. Several `tuidang serve` processes share one
 // database; they accept declarations into a shared `pending` table, and one of them at a time
-// (whoever holds the advisory lock) sequences them. See src/sequencer/cluster.ts.
-import { ComposedStore } from './composed.ts';
+// (whoever holds the advisory lock) sequences them. See src/sequencer/cluster.ts. The store is its
+// log (postgres-log.ts); the site, the cluster capability and the volunteers' ledger are parts.
 import { PostgresCluster } from './postgres-cluster.ts';
 import { PgDatabase } from './postgres-db.ts';
 import { PostgresLog } from './postgres-log.ts';
 import { PostgresSite } from './postgres-site.ts';
 import { PostgresVolunteers } from './postgres-volunteers.ts';
-import type { Migration } from './store.ts';
+import type { Migration, Store } from './store.ts';
 
-export class PostgresStore extends ComposedStore {
+export class PostgresStore extends PostgresLog implements Store {
   readonly shared = true;
-  readonly log: PostgresLog;
   readonly site: PostgresSite;
   readonly cluster: PostgresCluster;
   readonly volunteers: PostgresVolunteers;
@@ -21,13 +20,13 @@ export class PostgresStore extends ComposedStore {
 
   /** `schema` isolates one log per schema (tests use one schema per run). */
   constructor(url: string, options: { schema?: string; max?: number; migrate?: boolean } = {}) {
-    super();
-    this.#db = new PgDatabase(url, options);
-    this.schema = this.#db.schema;
-    this.log = new PostgresLog(this.#db);
-    this.site = new PostgresSite(this.#db);
-    this.cluster = new PostgresCluster(this.#db);
-    this.volunteers = new PostgresVolunteers(this.#db);
+    const db = new PgDatabase(url, options);
+    super(db);
+    this.#db = db;
+    this.schema = db.schema;
+    this.site = new PostgresSite(db);
+    this.cluster = new PostgresCluster(db);
+    this.volunteers = new PostgresVolunteers(db);
   }
 
   /** Resolves once the schema is migrated; rejects with what to fix if the database is unreachable. */

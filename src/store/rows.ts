@@ -1,7 +1,7 @@
 // Rows as both databases return them, made into the contract's types (PostgreSQL gives BIGINT
 // columns as strings and arrays as arrays; SQLite gives numbers and the comma-joined text).
 import type { Publication, PublicationStatus } from '../registry/index.ts';
-import type { AuditRecord, StaffRole, StaffUser, Subscriber } from './store.ts';
+import type { AuditRecord, StaffRole, StaffUser, Subscriber } from './site-store.ts';
 
 export const PUBLICATION_COLUMNS =
   'idx, name, name_kind, statement, orgs, region, day, language, status, approved_at';

@@ -2,7 +2,7 @@
 // the keys, applies these functions and writes the result in one transaction. Times are stored
 // coarsely, so that a seized database does not tell when anyone tried to sign in: the last
 // failure to the hour (keys are forgotten after a day), the end of a wait rounded up to the minute.
-import type { SignInThrottle } from './store.ts';
+import type { SignInThrottle } from './site-store.ts';
 
 /** Seconds to which the time of a key's last failure is rounded down. */
 export const FAILURE_GRANULE = 3600;

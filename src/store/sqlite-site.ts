@@ -9,8 +9,9 @@ import {
   toPublication,
   toSubscriber,
 } from './rows.ts';
+import type { ModerationQueue, SiteStore, Subscriber } from './site-store.ts';
 import { SqliteStaff } from './sqlite-staff.ts';
-import { type ModerationQueue, type SiteStore, type Subscriber, unixNow } from './store.ts';
+import { unixNow } from './store.ts';
 
 export class SqliteSite extends SqliteStaff implements SiteStore {
   async publications(q: PublicationQuery): Promise<Publication[]> {

@@ -3,7 +3,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { type AuditRow, toAuditRecord, toStaffUser } from './rows.ts';
 import { countAttempt, forgiveAttempt, type ThrottleRow } from './sign-in-throttle.ts';
-import type { SqliteDatabase } from './sqlite-db.ts';
 import type {
   AuditEntry,
   AuditRecord,
@@ -11,7 +10,8 @@ import type {
   StaffRole,
   StaffSession,
   StaffUser,
-} from './store.ts';
+} from './site-store.ts';
+import type { SqliteDatabase } from './sqlite-db.ts';
 import { hourCeil, hourFloor } from './store.ts';
 
 export class SqliteStaff {

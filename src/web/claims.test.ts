@@ -117,19 +117,19 @@ describe('a registry with imported history and declarations made here', () => {
       }),
     });
     assert.equal(res.status, 201);
-    const pending = await registry.store.publications({ status: 'pending', limit: 10 });
+    const pending = await registry.store.site.publications({ status: 'pending', limit: 10 });
     const byName = (name: string) => pending.find((p) => p.name === name)?.index ?? -1;
     // Imported history (declared in 2005 and 2013) and today's declaration, approved in an order
     // of their own: the lists go by the month of declaration (an approval order could follow the
     // entries' order), and the feed's dates are the approvals'.
     assert.ok(
-      await registry.store.moderate(byName('历史0'), { status: 'approved' }, 1_000_000_000),
+      await registry.store.site.moderate(byName('历史0'), { status: 'approved' }, 1_000_000_000),
     );
     assert.ok(
-      await registry.store.moderate(byName('新来的'), { status: 'approved' }, 1_700_000_000),
+      await registry.store.site.moderate(byName('新来的'), { status: 'approved' }, 1_700_000_000),
     );
     assert.ok(
-      await registry.store.moderate(byName('历史500'), { status: 'approved' }, 1_800_000_000),
+      await registry.store.site.moderate(byName('历史500'), { status: 'approved' }, 1_800_000_000),
     );
     for (const locale of LOCALES) {
       const home = await get(`${registry.url}/${PREFIX[locale]}/`);

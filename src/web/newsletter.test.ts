@@ -33,7 +33,7 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
   let now = Date.UTC(2026, 10, 25, 12);
   const store = new MemoryStore();
   const newsletter = new Newsletter(
-    store,
+    store.site,
     smtpSender(
       `smtp://127.0.0.1:${smtp.port()}?ignoreTLS=true`,
       'tuidang <newsletter@registry.example>',
@@ -97,7 +97,7 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
   });
   assert.equal(confirmed.statusCode, 200);
   assert.match(confirmed.body, /<html lang="en">[\s\S]*Your subscription is confirmed/);
-  const stored = await store.subscriber(1);
+  const stored = await store.site.subscriber(1);
   assert.equal(stored?.termsVersion, '1', 'the terms version consented to is stored');
   assert.equal((stored?.expires ?? 1) % 3600, 0, 'its link expires on the hour: no second kept');
 
@@ -148,7 +148,7 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
   assert.match(click.body, /You are unsubscribed/);
   assert.equal(await newsletter.sendToAll('https://registry.example', 'More', 'text', 1000), 0);
   // Unsubscribed: the address is deleted at once; the link still says so, once more.
-  assert.equal(await store.subscriber(1), undefined, 'the address is gone');
+  assert.equal(await store.site.subscriber(1), undefined, 'the address is gone');
   const twice = await app.inject({
     method: 'POST',
     url: unsubscribe,
@@ -158,7 +158,7 @@ test('sign up, confirm within 48 hours, receive, unsubscribe in one click', asyn
   assert.match(twice.body, /You are unsubscribed/);
   // The one whose link expired is deleted by the next sweep (or the next sign-up).
   assert.equal(await newsletter.expire(), 1);
-  assert.equal(await store.subscriber(2), undefined, 'the unconfirmed address is gone');
+  assert.equal(await store.site.subscriber(2), undefined, 'the unconfirmed address is gone');
 
   assert.equal(lines.join('').includes('mail.example'), false, 'no address in the logs');
   await sequencer.close();

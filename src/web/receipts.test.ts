@@ -367,7 +367,9 @@ describe('erasing', () => {
     const [one, two] = await receiptsOn(page);
     assert.ok(one && two);
     for (const r of [one, two])
-      assert.ok(await registry.store.moderate(JSON.parse(r.text).index, { status: 'approved' }));
+      assert.ok(
+        await registry.store.site.moderate(JSON.parse(r.text).index, { status: 'approved' }),
+      );
     const published = async () =>
       (await (await fetch(`${registry.url}/en/statements`)).text()).match(/I leave the \w+/g) ?? [];
     assert.deepEqual((await published()).sort(), ['I leave the League', 'I leave the Party']);

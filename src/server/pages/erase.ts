@@ -7,19 +7,19 @@ import type { WebOptions } from './options.ts';
 import { formOf, type Pages, rendered } from './page.ts';
 import { eraseByCode, eraseTargets } from './receipt-checks.ts';
 
-export function eraseRoutes(p: Pages, { store }: WebOptions): void {
+export function eraseRoutes(p: Pages, { published, store }: WebOptions): void {
   p.get('/:lang/erase', ({ t }) => erasePage(t));
 
   p.post('/:lang/erase', async ({ req, t }) => {
     const input = formOf(req).get('receipt') ?? '';
-    const targets = await eraseTargets(store, input);
+    const targets = await eraseTargets(published, store.site, input);
     if (targets === undefined)
       return rendered(erasePage(t, { text: t.m['check.malformed'], ok: false }, input), 400);
     return eraseConfirmPage(t, targets);
   });
 
   p.post('/:lang/erase/confirm', async ({ req, t }) => {
-    const done = await eraseByCode(store, formOf(req).get('code') ?? '');
+    const done = await eraseByCode(store.site, formOf(req).get('code') ?? '');
     if (done === undefined)
       return rendered(erasePage(t, { text: t.m['check.malformed'], ok: false }), 400);
     return done.erased

@@ -48,7 +48,7 @@ function cosigned(checkpoint: string | undefined, vkey: string): boolean {
 }
 
 export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): void {
-  const { store } = opts;
+  const { published, store } = opts;
   const site = async (): Promise<Site> => ({
     url: siteUrl(app, opts.publicUrl),
     vkey: opts.vkey,
@@ -99,12 +99,12 @@ export function homeRoutes(app: FastifyInstance, p: Pages, opts: WebOptions): vo
   }
 
   p.get('/:lang/', async ({ t }) => {
-    const { totals, treeSize } = await store.state();
-    const latest = await publicStatements(store, opts.statementCrowd, { limit: 5 });
+    const { totals, treeSize } = await published.state();
+    const latest = await publicStatements(published, store.site, opts.statementCrowd, { limit: 5 });
     return homePage(t, totals, latest, await site(), treeSize, opts.operator ?? NO_OPERATOR);
   });
   p.get('/:lang/about', async ({ t }) => {
-    const { checkpoint } = await store.state();
+    const { checkpoint } = await published.state();
     return aboutPage(t, await site(), {
       witnesses: (opts.witnesses ?? []).map((w) => ({
         ...w,

@@ -38,7 +38,7 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
 
 /** The staff pages under /staff/ (after @fastify/cookie is registered). */
 export function staffRoutes(app: FastifyInstance, opts: StaffOptions): void {
-  const staff = staffPages(app, opts.store, opts.now ?? Date.now);
+  const staff = staffPages(app, opts.store.site, opts.now ?? Date.now);
   const flow = signInFlow({ ...opts, secret: opts.secret ?? PROCESS_STAFF_SECRET });
   staffSignInRoutes(app, flow);
   staffTwoFactorRoutes(app, staff, flow);

@@ -2,13 +2,16 @@
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Declarations, WitnessConfig } from '../../sequencer/index.ts';
+import type { Declarations, PublicLog, WitnessConfig } from '../../sequencer/index.ts';
 import type { Store, VolunteerBudget } from '../../store/index.ts';
 import type { Operator } from '../../web/index.ts';
 import type { TicketVerdict } from '../pow.ts';
 
 export interface WebOptions {
+  /** The store, for the declaration form and the publications (never for the log's state). */
   readonly store: Store;
+  /** What the pages show of the log: the state at the last publication, and its tiles. */
+  readonly published: PublicLog;
   readonly sequencer: Declarations;
   /** The log's origin, e.g. `registry.example/log`: its host names the site in examples. */
   readonly origin: string;

@@ -11,7 +11,8 @@ import {
   recordNumber,
   SALT_SIZE,
 } from '../../registry/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { PublicLog } from '../../sequencer/index.ts';
+import type { SiteStore } from '../../store/index.ts';
 import {
   parseReceipts,
   ReceiptError,
@@ -23,7 +24,8 @@ import {
 import type { CheckAnswer, EraseTarget, I18n } from '../../web/index.ts';
 
 export interface ReceiptDeps {
-  readonly store: Store;
+  /** The log as published: a receipt is checked against what the world can see. */
+  readonly published: PublicLog;
   /** The log's verifier key. */
   readonly vkey: string;
 }
@@ -54,18 +56,18 @@ const PROBLEM = {
 
 /** The registry's own check of a receipt: in its signed checkpoint, consistent with the latest. */
 export async function checkReceiptInput(
-  { store, vkey }: ReceiptDeps,
+  { published, vkey }: ReceiptDeps,
   t: I18n,
   text: string,
 ): Promise<CheckAnswer> {
   const input = readReceiptInput(text);
   if (input === undefined) return { ok: false, message: t.m['check.malformed'] };
-  const state = await store.state();
+  const state = await published.state();
   if (state.checkpoint === undefined) return { ok: false, message: t.m['check.notIncluded'] };
   const latest = state.checkpoint;
   const log: ReceiptLog = {
     checkpoint: async () => latest,
-    consistency: (from, to) => proveConsistency(store.readTiles, from, to),
+    consistency: (from, to) => proveConsistency(published.readTiles, from, to),
   };
   let receipt: ReceiptFile | undefined;
   if ('code' in input) {
@@ -73,7 +75,7 @@ export async function checkReceiptInput(
     // checked, only expected at the next publication.
     if (input.code.index >= state.treeSize)
       return { ok: false, message: t.m['check.notYet'](t.number(recordNumber(input.code.index))) };
-    receipt = await receiptFromCode(input.code, store.readTiles, state.treeSize, latest);
+    receipt = await receiptFromCode(input.code, published.readTiles, state.treeSize, latest);
     if (receipt === undefined) return { ok: false, message: t.m['check.notIncluded'] };
   } else receipt = input.receipts[0] as ReceiptFile;
   try {
@@ -108,20 +110,24 @@ function codesOf(input: NonNullable<ReturnType<typeof readReceiptInput>>): Recei
  * salt finds nothing, and the page tells nobody whether an entry has a publication (which would
  * narrow each published statement to the few entries that have one).
  */
-export async function eraseTargets(store: Store, text: string): Promise<EraseTarget[] | undefined> {
+export async function eraseTargets(
+  log: PublicLog,
+  site: SiteStore,
+  text: string,
+): Promise<EraseTarget[] | undefined> {
   const input = readReceiptInput(text);
   if (input === undefined) return undefined;
-  const { treeSize, checkpoint } = await store.state();
+  const { treeSize, checkpoint } = await log.state();
   const targets: EraseTarget[] = [];
   for (const code of codesOf(input)) {
     const rebuilt =
       checkpoint === undefined
         ? undefined
-        : await receiptFromCode(code, store.readTiles, treeSize, checkpoint);
+        : await receiptFromCode(code, log.readTiles, treeSize, checkpoint);
     const entry = rebuilt && decodeEntry(decodeBase64(rebuilt.entry) ?? new Uint8Array());
     const owner = ownerTag(code.salt);
     const mine = async (status: 'approved' | 'pending') =>
-      (await store.publications({ owner, status, before: code.index + 1, limit: 1 })).find(
+      (await site.publications({ owner, status, before: code.index + 1, limit: 1 })).find(
         (p) => p.index === code.index,
       );
     const published = (await mine('approved')) ?? (await mine('pending'));
@@ -138,13 +144,13 @@ export async function eraseTargets(store: Store, text: string): Promise<EraseTar
 
 /** Erases the publication of the receipt code's entry if the code's salt proves it is theirs. */
 export async function eraseByCode(
-  store: Store,
+  site: SiteStore,
   text: string,
 ): Promise<{ index: number; erased: boolean } | undefined> {
   const code = parseReceiptCode(text);
   if (code === undefined) return undefined;
   return {
     index: code.index,
-    erased: await store.erasePublication(code.index, ownerTag(code.salt)),
+    erased: await site.erasePublication(code.index, ownerTag(code.salt)),
   };
 }

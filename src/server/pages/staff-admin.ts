@@ -40,7 +40,7 @@ export function staffAdminRoutes(
         staffMessagePage(c.t, c.session, c.t.m['audit.title'], c.t.m['staff.badIndex']),
         400,
       );
-    const rows = await store.auditLog(AUDIT_PAGE + 1, before);
+    const rows = await store.site.auditLog(AUDIT_PAGE + 1, before);
     return auditPage(c.t, c.session, rows.slice(0, AUDIT_PAGE), {
       before,
       more: rows.length > AUDIT_PAGE,
@@ -96,7 +96,7 @@ export function staffAdminRoutes(
           return rendered(voidForm(t, session, form, t.m['void.notHere']), 503, 1);
         throw e;
       }
-      await store.recordAudit({
+      await store.site.recordAudit({
         at: Math.floor(now() / 1000),
         username: session.username,
         action: 'void',

@@ -3,7 +3,7 @@
 // token on every form (sign-in throttling: staff-throttle.ts). Visitors never get a cookie.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { StaffSession, Store } from '../../store/index.ts';
+import type { SiteStore, StaffSession } from '../../store/index.ts';
 import { loginPage, type Page } from '../../web/index.ts';
 import {
   formOf,
@@ -73,12 +73,12 @@ export interface StaffPages {
   ): void;
 }
 
-export function staffPages(app: FastifyInstance, store: Store, now: () => number): StaffPages {
+export function staffPages(app: FastifyInstance, site: SiteStore, now: () => number): StaffPages {
   const p = pages(app);
   const signedIn = async (c: PageContext): Promise<StaffContext | undefined> => {
     const token = c.req.cookies[SESSION_COOKIE];
     if (!token) return undefined;
-    const session = await store.staffSession(hashToken(token), Math.floor(now() / 1000));
+    const session = await site.staffSession(hashToken(token), Math.floor(now() / 1000));
     return session && { ...c, session, token, form: formOf(c.req) };
   };
   return {

@@ -53,23 +53,23 @@ export function signInFlow(opts: StaffOptions & { secret: Uint8Array }) {
     keyring.keys(username, clientKey?.(req) ?? req.ip);
   const needsFactor = (u: StaffUser) => u.role !== 'volunteer' || volunteerSecondFactor;
   const attempt = (keys: readonly string[]) =>
-    store.attemptSignIn(keys, seconds(), SIGN_IN_THROTTLE);
+    store.site.attemptSignIn(keys, seconds(), SIGN_IN_THROTTLE);
   const factorOf = (u: StaffUser | undefined) =>
     u?.secondFactor === undefined ? undefined : unseal(secret, 'totp', u.username, u.secondFactor);
 
   /** Opens a session, records the sign-in and forgives what the owner's attempt counted. */
   const openSession = async (c: PageContext, username: string, reset: string[], undo: string[]) => {
-    await store.forgiveSignIn(reset, undo, SIGN_IN_THROTTLE);
+    await store.site.forgiveSignIn(reset, undo, SIGN_IN_THROTTLE);
     const token = newToken(32);
     const csrf = newToken(24);
     // Stored times say the hour, not the second, of a sign-in (docs/timing-privacy.md).
     const hour = Math.floor(seconds() / 3600) * 3600;
-    await store.createStaffSession(hashToken(token), {
+    await store.site.createStaffSession(hashToken(token), {
       username,
       csrf,
       expires: hour + 3600 + SESSION_SECONDS,
     });
-    await store.recordAudit({ at: hour, username, action: 'login', target: '' });
+    await store.site.recordAudit({ at: hour, username, action: 'login', target: '' });
     const cookie = staffCookie(c.req, SESSION_COOKIE, token, SESSION_SECONDS);
     c.reply.setCookie(cookie.name, cookie.value, cookie.options);
     c.reply.clearCookie(LOGIN_COOKIE, { path: '/staff' });
@@ -79,7 +79,8 @@ export function signInFlow(opts: StaffOptions & { secret: Uint8Array }) {
 
   /** Whether `code` is a right code of `u`'s factor now; spends it (once) if so. */
   const spendCode = async (username: string, factor: string, code: string): Promise<boolean> => {
-    if (isRecoveryCode(code)) return store.useRecoveryCode(username, recoveryHash(username, code));
+    if (isRecoveryCode(code))
+      return store.site.useRecoveryCode(username, recoveryHash(username, code));
     const step = matchTotp(factor, code, now());
     if (step === undefined) return false;
     const used = totpStepToken(factor, step);

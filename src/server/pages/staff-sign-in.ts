@@ -49,14 +49,14 @@ export function staffSignInRoutes(app: FastifyInstance, flow: SignInFlow): void 
       // only after a right code.
       const wait = await attempt([keys.code]);
       if (wait > 0) return { ...showLogin(c, t.m['staff.wait'](wait), 429), retryAfter: wait };
-      const user = await store.staffUser(username);
+      const user = await store.site.staffUser(username);
       const factor = factorOf(user);
       const recovery = factor !== undefined && isRecoveryCode(code);
       // A recovery code is used up here (a wrong password after it costs the code); a TOTP code
       // only once the password is right.
       const step = factor === undefined || recovery ? undefined : matchTotp(factor, code, now());
       const codeOk = recovery
-        ? await store.useRecoveryCode(username, recoveryHash(username, code))
+        ? await store.site.useRecoveryCode(username, recoveryHash(username, code))
         : step !== undefined;
       if (!user || factor === undefined || !codeOk)
         return showLogin(c, t.m['twoFactor.failed'], 401);
@@ -77,7 +77,7 @@ export function staffSignInRoutes(app: FastifyInstance, flow: SignInFlow): void 
     // wait: a burst of guesses gets no more password checks than one guess after another would.
     const wait = await attempt([keys.pair, keys.address, keys.account]);
     if (wait > 0) return { ...showLogin(c, t.m['staff.throttled'](wait), 429), retryAfter: wait };
-    const user = await store.staffUser(username);
+    const user = await store.site.staffUser(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? NO_USER_HASH);
     if (!user || !ok) return showLogin(c, t.m['staff.loginFailed'], 401);
     if (user.secondFactor !== undefined) {
@@ -103,7 +103,7 @@ export function staffSignInRoutes(app: FastifyInstance, flow: SignInFlow): void 
       return showLogin(c, t.m['twoFactor.tooMany'], 429);
     }
     const code = normalizeCode(formOf(req).get('code') ?? '').slice(0, 64);
-    const user = await store.staffUser(pending.username);
+    const user = await store.site.staffUser(pending.username);
     const factor = factorOf(user);
     if (!user || factor === undefined || !(await spendCode(user.username, factor, code)))
       return rendered(codePage(t, pending.csrf, t.m['twoFactor.wrongCode']), 401);

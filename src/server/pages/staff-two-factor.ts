@@ -27,7 +27,7 @@ export function staffTwoFactorRoutes(
   const { pendingOf, enrolment, offerOf, issuer } = flow;
 
   staff.get('/staff/two-factor', async ({ t, session }) => {
-    const user = await store.staffUser(session.username);
+    const user = await store.site.staffUser(session.username);
     const enrolled = user?.secondFactor !== undefined;
     return enrolPage(t, enrolment(session.username, session.csrf, enrolled), session);
   });
@@ -45,7 +45,7 @@ export function staffTwoFactorRoutes(
     if (username === undefined) return showLogin(c, t.m['staff.expired'], 403);
     const csrf = session?.session.csrf ?? pending?.csrf ?? '';
     const view = session?.session;
-    const user = await store.staffUser(username);
+    const user = await store.site.staffUser(username);
     if (user === undefined) return showLogin(c, t.m['staff.expired'], 403);
     const enrolled = user.secondFactor !== undefined;
     // A pending setup is for an account without a factor: one set up meanwhile is not replaced.
@@ -84,12 +84,12 @@ export function staffTwoFactorRoutes(
     const used = totpStepToken(offer.key, step);
     if (!(await store.cluster.spendOnce('totp', used.token, used.expiresMs))) return again();
     const codes = newRecoveryCodes();
-    await store.setSecondFactor(
+    await store.site.setSecondFactor(
       username,
       seal(secret, 'totp', username, offer.key),
       codes.map((code) => recoveryHash(username, code)),
     );
-    await store.recordAudit({
+    await store.site.recordAudit({
       at: Math.floor(seconds() / 3600) * 3600,
       username,
       action: 'second-factor',
@@ -105,7 +105,7 @@ export function staffTwoFactorRoutes(
       );
       return recoveryCodesPage(t, codes, { username, role: user.role, csrf: newCsrf });
     }
-    await store.forgiveSignIn([tries], [], SIGN_IN_THROTTLE);
+    await store.site.forgiveSignIn([tries], [], SIGN_IN_THROTTLE);
     return recoveryCodesPage(t, codes, view);
   });
 }

@@ -2,7 +2,8 @@
 // of statements (this page, the feed, the home page) is a crowd query: only months that hold at
 // least `statementCrowd` declarations of the public log, in an order unrelated to the entries'.
 import { crowdedMonths, type PublicationQuery } from '../../registry/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { PublicLog } from '../../sequencer/index.ts';
+import type { SiteStore } from '../../store/index.ts';
 import { atomFeed, statementsPage } from '../../web/index.ts';
 import type { WebOptions } from './options.ts';
 import type { Pages } from './page.ts';
@@ -34,22 +35,26 @@ function statementQuery(q: Record<string, string | undefined>) {
 
 /** Published statements for a public list: crowded months only, of the published log only. */
 export async function publicStatements(
-  store: Store,
+  published: PublicLog,
+  site: SiteStore,
   crowd: number | undefined,
   q: Omit<PublicationQuery, 'months' | 'before' | 'status'>,
 ) {
-  const { totals, treeSize } = await store.state();
-  return store.publications({
+  const { totals, treeSize } = await published.state();
+  return site.publications({
     ...q,
     months: crowdedMonths(totals, crowd ?? STATEMENT_CROWD),
     before: treeSize,
   });
 }
 
-export function statementRoutes(p: Pages, { store, siteUrl, statementCrowd }: WebOptions): void {
+export function statementRoutes(
+  p: Pages,
+  { published, store, siteUrl, statementCrowd }: WebOptions,
+): void {
   p.get('/:lang/statements', async ({ req, t }) => {
     const q = statementQuery(req.query as Record<string, string | undefined>);
-    const list = await publicStatements(store, statementCrowd, {
+    const list = await publicStatements(published, store.site, statementCrowd, {
       ...q,
       offset: (q.page - 1) * PAGE_SIZE,
       limit: PAGE_SIZE + 1,
@@ -62,6 +67,12 @@ export function statementRoutes(p: Pages, { store, siteUrl, statementCrowd }: We
     reply
       .header('Cache-Control', 'public, max-age=60')
       .type('application/atom+xml; charset=utf-8')
-      .send(atomFeed(t, siteUrl(), await publicStatements(store, statementCrowd, { limit: 50 }))),
+      .send(
+        atomFeed(
+          t,
+          siteUrl(),
+          await publicStatements(published, store.site, statementCrowd, { limit: 50 }),
+        ),
+      ),
   );
 }

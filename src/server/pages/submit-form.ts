@@ -13,7 +13,7 @@ import {
   keyIdOf,
   PoolFullError,
 } from '../../sequencer/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { LogStore } from '../../store/index.ts';
 import {
   type DeclarantForm,
   emptyDeclarant,
@@ -58,8 +58,8 @@ export interface Refusal {
  */
 export class SubmissionKeys {
   readonly #running = new Map<string, Promise<unknown>>();
-  readonly #store: Store;
-  constructor(store: Store) {
+  readonly #store: LogStore;
+  constructor(store: LogStore) {
     this.#store = store;
   }
   /** Runs `send` once no other send of the key's form runs; `sentBefore` says if one succeeded. */

@@ -92,7 +92,7 @@ export function volunteersAdminRoutes(staff: StaffPages, opts: StaffOptions): vo
         throw e;
       }
       await ledger.markVoided(id, reason);
-      await store.recordAudit({
+      await store.site.recordAudit({
         at: Math.floor(now() / 1000),
         username: session.username,
         action: 'void-batch',
