@@ -389,7 +389,7 @@ test('the family form for others: the channel chosen, receipts addressed to the 
   // No channel is chosen for the volunteer, on either form.
   assert.equal([...form.body.matchAll(/<option value="" selected>请选择<\/option>/g)].length, 2);
   assert.doesNotMatch(form.body, /<option value="phone" selected>/);
-  assert.match(form.body, /<footer><p>工作人员页面为登录使用一个 Cookie/);
+  assert.match(form.body, /<footer>\s*<p>工作人员页面为登录使用一个 Cookie/);
   assert.doesNotMatch(form.body, /不用 Cookie，不做追踪/, 'staff pages do not say "no cookies"');
   const key = /name="key" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
   const family = {
