@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { socketDone } from '../../test/wait.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore, PostgresStore, SqliteStore } from '../store/index.ts';
 import { deriveKey } from '../web/client/scrypt-key.ts';
@@ -274,35 +275,28 @@ async function listening(extra: Partial<AppOptions>) {
   const a = await app(counting().sequencer, extra);
   await a.listen({ port: 0, host: '127.0.0.1' });
   const port = (a.server.address() as { port: number }).port;
-  const open = (): Promise<Socket> =>
-    new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(s));
-      s.on('error', reject);
-    });
-  return { a, port, open };
+  return { a, port, open: () => openSocket(port) };
 }
-// Resolves when the server has ended the connection. The socket is read (resume) so that its
-// 'end' arrives even when the server wrote an answer first: an unread socket never sees the end,
-// and waiting for 'close' alone could wait for ever.
-const closed = (s: Socket) =>
-  new Promise<void>((r) => {
-    if (s.destroyed || s.readableEnded) return r();
-    s.once('end', () => r());
-    s.once('close', () => r());
-    s.resume();
+/** A connection to `port` on loopback, once it is open. */
+const openSocket = (port: number): Promise<Socket> =>
+  new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => resolve(s));
+    s.on('error', reject);
   });
+// Resolves when the server has ended the connection (its 'end', 'close' or 'error'), within 10 s.
+// The socket is read (resume) so that its 'end' arrives even when the server wrote an answer
+// first: an unread socket never sees the end, stays in CLOSE-WAIT, and never emits 'close'.
+const closed = (s: Socket) => {
+  s.resume();
+  return socketDone(s, 10_000);
+};
 
 test('one address holds at most the capped number of connections (loopback is exempt in the app)', async () => {
   const server = createServer((_req, res) => res.end('ok'));
   connectionCap(server, 4, (a) => a);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
-  const open = (): Promise<Socket> =>
-    new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(s));
-      s.on('error', reject);
-    });
-  const sockets = await Promise.all(Array.from({ length: 6 }, open));
+  const sockets = await Promise.all(Array.from({ length: 6 }, () => openSocket(port)));
   // Two are closed by the server at once; the first four stay open.
   await Promise.all(sockets.slice(4).map(closed));
   assert.equal(sockets.filter((s) => !s.destroyed && !s.readableEnded).length, 4);
