@@ -87,6 +87,7 @@ export {
   edgeTiles,
   encodeEntryBundle,
   MAX_ENTRY_SIZE,
+  narrowTile,
   parseEntryBundle,
   parseTilePath,
   TILE_HEIGHT,

@@ -3,15 +3,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TuidangError } from '../errors/index.ts';
-import {
-  ENTRIES_LEVEL,
-  encodeEntryBundle,
-  parseEntryBundle,
-  type ReadTiles,
-  TILE_WIDTH,
-  type Tile,
-  tilePath,
-} from '../log/index.ts';
+import { narrowTile, type ReadTiles, TILE_WIDTH, type Tile, tilePath } from '../log/index.ts';
 import { getBytes, retried } from './http.ts';
 
 /** The log could not be read (network, missing file): exit code 2, not a verification failure. */
@@ -63,12 +55,6 @@ export async function writeAtomically(path: string, data: Uint8Array | string): 
   await rename(tmp, path);
 }
 
-/** A narrower version of a stored tile: hash tiles are prefixes, bundles hold fewer entries. */
-function narrow(t: Tile, data: Uint8Array): Uint8Array {
-  if (t.level === ENTRIES_LEVEL) return encodeEntryBundle(parseEntryBundle(data).slice(0, t.width));
-  return data.subarray(0, t.width * 32);
-}
-
 export class DirSource implements LogSource {
   readonly description: string;
   readonly #dir: string;
@@ -100,7 +86,7 @@ export class DirSource implements LogSource {
     if (exact !== undefined) return exact;
     if (t.width < TILE_WIDTH) {
       const full = await readOptional(join(this.#dir, tilePath({ ...t, width: TILE_WIDTH })));
-      if (full !== undefined) return narrow(t, full);
+      if (full !== undefined) return narrowTile(t, full);
     }
     throw new SourceError(`${join(this.#dir, tilePath(t))} is missing`);
   }
