@@ -3,9 +3,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Secret } from 'otpauth';
+import { ed25519Signer } from '../src/log/index.ts';
 import type { Publication, Receipt } from '../src/registry/index.ts';
-import type { Declarations } from '../src/sequencer/index.ts';
-import type { AppOptions } from '../src/server/app.ts';
+import { type Declarations, Sequencer } from '../src/sequencer/index.ts';
+import { type AppOptions, buildApp } from '../src/server/app.ts';
 import { createLogger } from '../src/server/logger.ts';
 import { hashPassword } from '../src/server/password.ts';
 import { PROCESS_STAFF_SECRET, seal, totpCode } from '../src/server/second-factor.ts';
@@ -83,6 +84,34 @@ export function staffAppOptions(store: Store, extra: Partial<AppOptions> = {}): 
     vkey: 'x.example/log+00000000+AQ==',
     logger: createLogger({ write: () => {} }),
     ...extra,
+  };
+}
+
+/**
+ * A registry app over `store` with a sequencer of its own (origin v.example/log, no delay),
+ * listening on loopback, with the staff `accounts` ({@link addStaff}): for tests in a browser.
+ */
+export async function listeningStaffApp(
+  store: Store,
+  ...accounts: ReadonlyArray<readonly [string, StaffRole]>
+): Promise<{ url: string; sequencer: Sequencer; close(): Promise<void> }> {
+  await addStaff(store, ...accounts);
+  const sequencer = await Sequencer.open(store, {
+    origin: 'v.example/log',
+    signer: ed25519Signer('v.example/log', new Uint8Array(32).fill(8)),
+    delayMs: 0,
+  });
+  const app = await buildApp(
+    staffAppOptions(store, { sequencer, vkey: 'v.example/log+00000000+AQ==' }),
+  );
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    sequencer,
+    async close() {
+      await app.close();
+      await sequencer.close();
+    },
   };
 }
 
