@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { countingSequencer } from '../../test/sequencer.ts';
 import { socketDone } from '../../test/wait.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore, PostgresStore, SqliteStore } from '../store/index.ts';
@@ -22,17 +23,7 @@ import { ProofOfWork } from './pow.ts';
 const logged: string[] = [];
 const logger = createLogger({ write: (line: string) => logged.push(line) });
 
-function counting(): { sequencer: Declarations; declared: number[] } {
-  const declared: number[] = [];
-  const submit: Declarations['submit'] = async (s) => {
-    declared.push(s.declarants.length);
-    return [];
-  };
-  return {
-    sequencer: { submit, close: async () => {}, poolDepth: 0, void: async () => 0 },
-    declared,
-  };
-}
+const counting = countingSequencer;
 
 const app = (sequencer: Declarations, extra: Partial<AppOptions> = {}) =>
   buildApp({

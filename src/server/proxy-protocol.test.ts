@@ -16,9 +16,9 @@ import {
   UnspecProxyAddress,
   V2ProxyProtocol,
 } from 'proxy-protocol-js';
+import { countingSequencer } from '../../test/sequencer.ts';
 import { socketDone } from '../../test/wait.ts';
 import { readConfig } from '../config/index.ts';
-import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
@@ -122,16 +122,7 @@ function request(
 }
 
 test('on loopback: each Tor circuit is one client, whatever its requests say; no header, no answer', async () => {
-  const declared: number[] = [];
-  const sequencer: Declarations = {
-    submit: async (s) => {
-      declared.push(s.declarants.length);
-      return [];
-    },
-    close: async () => {},
-    poolDepth: 0,
-    void: async () => 0,
-  };
+  const { sequencer, declared } = countingSequencer();
   const app = await buildApp({
     store: new MemoryStore(),
     sequencer,
