@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -324,6 +324,19 @@ test('slow bodies and silent connections are cut off by the timeouts', async () 
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/stats`);
   assert.equal(res.status, 200, 'the server still answers');
   await a.close();
+});
+
+test("the wait for a cut connection ends on the server's end, though the client never closes its side (CLOSE-WAIT)", async () => {
+  const server = createNetServer((socket) => socket.end('HTTP/1.1 408 Request Timeout\r\n\r\n'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  // allowHalfOpen: the client does not end its side when the server ends its own, so no 'close'.
+  const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+  socket.on('error', () => {});
+  assert.equal(await closed(socket), 'end');
+  assert.equal(socket.destroyed, false, 'still open on this side: waiting for close would hang');
+  socket.destroy();
+  await new Promise((r) => server.close(r));
 });
 
 test('a 500 logs one reason line with the route, and none of the error fields', async () => {
