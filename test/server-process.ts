@@ -60,6 +60,13 @@ after(async () => {
 process.once('exit', () => {
   for (const child of running) signalGroup(child, 'SIGKILL');
 });
+// A signal to this process (Ctrl-C reaches only the terminal's process group, not the servers'):
+// the servers go with it. Unless another handler takes the signal, it then does what it would have.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.once(signal, () => {
+    for (const child of running) signalGroup(child, 'SIGKILL');
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
 
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [main, 'serve'], {
