@@ -122,8 +122,9 @@ test('every error made on purpose is a kind of TuidangError (src/errors): no pla
   const broken: string[] = [];
   for (const file of sources(src)) {
     const text = readFileSync(file, 'utf8');
+    // With or without `new` (Error() makes one too), and the other built-in kinds.
     for (const m of text.matchAll(
-      /\bnew (Error|TypeError|RangeError)\(|class \w+ extends Error\b/g,
+      /\b(?:new\s+)?(?:globalThis\.)?(?:Error|TypeError|RangeError|SyntaxError|AggregateError)\s*\(|class \w+ extends (?:globalThis\.)?Error\b/g,
     ))
       if (!file.includes('/errors/') || !m[0].includes('extends'))
         broken.push(`${relative(src, file)}: ${m[0]}`);

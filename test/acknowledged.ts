@@ -1,6 +1,7 @@
 // Receipts that servers under load acknowledged, in the order they came, and a way to wait until
 // the load has made some progress: tests under load wait on acknowledgements, never on the clock.
 import type { Receipt } from '../src/registry/index.ts';
+import { within } from './wait.ts';
 
 export class Acknowledged {
   readonly receipts: Receipt[] = [];
@@ -8,6 +9,8 @@ export class Acknowledged {
   /** Acknowledged requests by who answered them. */
   readonly by = new Map<string, number>();
   #waiters: Array<{ ready: () => boolean; resolve: () => void }> = [];
+  /** How long {@link until} waits for progress before it gives up (the load has stalled). */
+  static readonly WAIT_MS = 120_000;
 
   get count(): number {
     return this.receipts.length;
@@ -26,10 +29,20 @@ export class Acknowledged {
     });
   }
 
-  /** Resolves as soon as `ready()` holds, checked after every acknowledgement. */
-  until(ready: () => boolean): Promise<void> {
+  /**
+   * Resolves as soon as `ready()` holds, checked after every acknowledgement; rejects if it does
+   * not hold within `ms`.
+   */
+  until(ready: () => boolean, ms = Acknowledged.WAIT_MS): Promise<void> {
     if (ready()) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ ready, resolve }));
+    const waiter = { ready, resolve: () => {} };
+    const waited = new Promise<void>((resolve) => {
+      waiter.resolve = resolve;
+      this.#waiters.push(waiter);
+    });
+    return within(waited, ms, `${this.count} acknowledged, waiting for more`).finally(() => {
+      this.#waiters = this.#waiters.filter((w) => w !== waiter);
+    });
   }
 
   /** Resolves once `n` more receipts than now are acknowledged. */

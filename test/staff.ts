@@ -1,10 +1,13 @@
-// Staff sessions for HTTP tests: the sign-in form's CSRF cookie and token, a signed-in session,
-// and form posts with it.
+// Staff for HTTP tests: accounts, an app's options, statements awaiting moderation, the sign-in
+// form's CSRF cookie and token, a signed-in session, and form posts with it.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Secret } from 'otpauth';
-import type { Receipt } from '../src/registry/index.ts';
-import type { Declarations } from '../src/sequencer/index.ts';
+import { ed25519Signer } from '../src/log/index.ts';
+import type { Publication, Receipt } from '../src/registry/index.ts';
+import { type Declarations, Sequencer } from '../src/sequencer/index.ts';
+import { type AppOptions, buildApp } from '../src/server/app.ts';
+import { createLogger } from '../src/server/logger.ts';
 import { hashPassword } from '../src/server/password.ts';
 import { PROCESS_STAFF_SECRET, seal, totpCode } from '../src/server/second-factor.ts';
 import type { StaffRole, Store } from '../src/store/index.ts';
@@ -52,18 +55,84 @@ export async function addStaffSealedBy(
   store: Store,
   ...accounts: ReadonlyArray<readonly [string, StaffRole]>
 ): Promise<void> {
-  for (const [username, role] of accounts) {
-    await store.site.createStaffUser({
-      username,
-      role,
-      passwordHash: await hashPassword(`${username} password 12`),
-    });
+  await addStaffWithoutSecondFactor(store, ...accounts);
+  for (const [username] of accounts)
     await store.site.setSecondFactor(
       username,
       seal(secret, 'totp', username, totpKeyOf(username)),
       [],
     );
-  }
+}
+
+/**
+ * Staff accounts with the password `<name> password 12` that have not set up their second factor
+ * yet (the first sign-in asks them to; a volunteer may go without where the registry allows it).
+ */
+export async function addStaffWithoutSecondFactor(
+  store: Store,
+  ...accounts: ReadonlyArray<readonly [string, StaffRole]>
+): Promise<void> {
+  for (const [username, role] of accounts)
+    await store.site.createStaffUser({
+      username,
+      role,
+      passwordHash: await hashPassword(`${username} password 12`),
+    });
+}
+
+/** The options of a registry app for staff tests: no sequencer, a dummy key, no log lines. */
+export function staffAppOptions(store: Store, extra: Partial<AppOptions> = {}): AppOptions {
+  return {
+    store,
+    sequencer: noSequencer,
+    vkey: 'x.example/log+00000000+AQ==',
+    logger: createLogger({ write: () => {} }),
+    ...extra,
+  };
+}
+
+/**
+ * A registry app over `store` with a sequencer of its own (origin v.example/log, no delay),
+ * listening on loopback, with the staff `accounts` ({@link addStaff}): for tests in a browser.
+ */
+export async function listeningStaffApp(
+  store: Store,
+  ...accounts: ReadonlyArray<readonly [string, StaffRole]>
+): Promise<{ url: string; sequencer: Sequencer; close(): Promise<void> }> {
+  await addStaff(store, ...accounts);
+  const sequencer = await Sequencer.open(store, {
+    origin: 'v.example/log',
+    signer: ed25519Signer('v.example/log', new Uint8Array(32).fill(8)),
+    delayMs: 0,
+  });
+  const app = await buildApp(
+    staffAppOptions(store, { sequencer, vkey: 'v.example/log+00000000+AQ==' }),
+  );
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    sequencer,
+    async close() {
+      await app.close();
+      await sequencer.close();
+    },
+  };
+}
+
+/** Statements that wait for moderation, as a commit of the sequencer leaves them. */
+export async function awaitingModeration(
+  store: Store,
+  publications: readonly Publication[],
+): Promise<void> {
+  await store.commit({
+    oldSize: 0,
+    newSize: 0,
+    tiles: [],
+    checkpoint: 'x',
+    totals: (await store.state()).totals,
+    voided: [],
+    publications,
+  });
 }
 
 /** The receipts in a receipt page: one per person, each in its own text (src/web/pages/receipt.ts). */

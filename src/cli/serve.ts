@@ -1,6 +1,6 @@
 // `tuidang serve`: runs the registry.
 import { LOCAL_ORIGIN, readConfig } from '../config/index.ts';
-import { buildStaticApp, startRegistry } from '../server/index.ts';
+import { buildStaticApp, createLogger, startRegistry } from '../server/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
 export const help = `usage: tuidang serve [--static DIR]
@@ -130,10 +130,13 @@ export const serve: Command = {
 async function serveStatic(dir: string): Promise<number> {
   const config = readConfig();
   const app = await buildStaticApp(dir);
+  const logger = createLogger(undefined, { level: config.logLevel, node: config.nodeId });
   const url = await app.listen({ port: config.port, host: config.host });
-  console.log(`tuidang is serving the mirror ${dir} at ${url}/log/`);
+  logger.info({ url }, `tuidang is serving the mirror ${dir} at ${url}/log/`);
   const stop = async () => {
     await app.close();
+    logger.info('stopped');
+    logger.flush();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

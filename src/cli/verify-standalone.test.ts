@@ -2,13 +2,13 @@
 // /about page shows, run as written with the machine's own Node.js (not the project's Node 24).
 // Then a mirror copies the verifier, which checks the mirror.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { runCli } from '../../test/cli.ts';
+import { runCli, runProgram } from '../../test/cli.ts';
 import { importHistory } from '../../test/history.ts';
 import { readConfig } from '../config/index.ts';
 import { type Registry, startRegistry } from '../server/index.ts';
@@ -28,15 +28,10 @@ function systemNode(): string | undefined {
 }
 
 const run = (command: string, cwd: string, node: string) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      '/bin/sh',
-      ['-c', command],
-      // Only the system's programs: `node` is the machine's own, HOME an empty directory.
-      { cwd, env: { PATH: `${dirname(node)}:/usr/bin:/bin`, HOME: cwd } },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 99) : 0, stdout, stderr }),
-    );
+  // Only the system's programs: `node` is the machine's own, HOME an empty directory.
+  runProgram('/bin/sh', ['-c', command], {
+    cwd,
+    env: { PATH: `${dirname(node)}:/usr/bin:/bin`, HOME: cwd },
   });
 
 let registry: Registry;

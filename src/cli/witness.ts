@@ -7,6 +7,7 @@ import {
   signerFromKey,
   verifierFromKey,
 } from '../log/index.ts';
+import { createLogger } from '../server/index.ts';
 import { buildWitnessApp, WitnessState } from '../witness/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 
@@ -65,14 +66,19 @@ export const witness: Command = {
       if (e instanceof LogError) throw new CliError((e as Error).message);
       throw e;
     }
+    const logger = createLogger();
     const state = new WitnessState(data);
-    const app = await buildWitnessApp({ signer, logs, state });
+    const app = await buildWitnessApp({ signer, logs, state, logger });
     const url = await app.listen({ port: Number(port), host });
-    console.log(`witness ${signer.name} is serving at ${url}/add-checkpoint`);
-    console.log(`following: ${[...logs.keys()].join(', ')}`);
+    logger.info(
+      { witness: signer.name, logs: [...logs.keys()] },
+      `witness ${signer.name} is serving at ${url}/add-checkpoint`,
+    );
     const stop = async () => {
       await app.close();
       state.close();
+      logger.info('stopped');
+      logger.flush();
       process.exit(0);
     };
     process.once('SIGINT', () => void stop());

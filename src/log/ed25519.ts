@@ -2,7 +2,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { PKCS8_PREFIX, SPKI_PREFIX } from './der.ts';
 import { LogError } from './errors.ts';
-import { sha256 } from './hash.ts';
+import { concatBytes, sha256 } from './hash.ts';
 import { isValidKeyName, type NoteSigner, type NoteVerifier } from './note.ts';
 
 /** Signature type bytes (signed-note §Signature types). */
@@ -10,22 +10,11 @@ export const ED25519 = 0x01;
 export const COSIGNATURE_V1 = 0x04;
 export type KeyType = typeof ED25519 | typeof COSIGNATURE_V1;
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /** key ID = SHA-256(key name ‖ 0x0A ‖ type ‖ public key)[:4], as a big-endian uint32. */
 export function keyId(name: string, type: KeyType, publicKey: Uint8Array): number {
-  const nameBytes = new TextEncoder().encode(name);
-  const input = new Uint8Array(nameBytes.length + 2 + publicKey.length);
-  input.set(nameBytes);
-  input[nameBytes.length] = 0x0a;
-  input[nameBytes.length + 1] = type;
-  input.set(publicKey, nameBytes.length + 2);
-  const h = sha256(input);
+  const h = sha256(
+    concatBytes(new TextEncoder().encode(name), Uint8Array.of(0x0a, type), publicKey),
+  );
   return new DataView(h.buffer, h.byteOffset, 4).getUint32(0);
 }
 
@@ -33,7 +22,7 @@ export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
   if (seed.length !== 32)
     throw new LogError('malformed-key', `an Ed25519 seed is 32 bytes, not ${seed.length}`);
   return createPrivateKey({
-    key: concat(PKCS8_PREFIX, seed) as Buffer /* any TypedArray is accepted */,
+    key: concatBytes(PKCS8_PREFIX, seed) as Buffer /* any TypedArray is accepted */,
     format: 'der',
     type: 'pkcs8',
   });
@@ -42,7 +31,11 @@ export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
 export function ed25519PublicKey(raw: Uint8Array): KeyObject {
   if (raw.length !== 32)
     throw new LogError('malformed-key', `an Ed25519 public key is 32 bytes, not ${raw.length}`);
-  return createPublicKey({ key: concat(SPKI_PREFIX, raw) as Buffer, format: 'der', type: 'spki' });
+  return createPublicKey({
+    key: concatBytes(SPKI_PREFIX, raw) as Buffer,
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 export function rawPublicKey(privateKey: KeyObject): Uint8Array {

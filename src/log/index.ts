@@ -26,7 +26,15 @@ export {
   rawPublicKey,
 } from './ed25519.ts';
 export { LogError, type LogErrorCode } from './errors.ts';
-export { EMPTY_ROOT, equalBytes, HASH_SIZE, hashChildren, hashLeaf, sha256 } from './hash.ts';
+export {
+  concatBytes,
+  EMPTY_ROOT,
+  equalBytes,
+  HASH_SIZE,
+  hashChildren,
+  hashLeaf,
+  sha256,
+} from './hash.ts';
 export { type Integration, integrate, type PackedEntries } from './integrate.ts';
 export {
   formatSignerKey,
@@ -79,6 +87,7 @@ export {
   edgeTiles,
   encodeEntryBundle,
   MAX_ENTRY_SIZE,
+  narrowTile,
   parseEntryBundle,
   parseTilePath,
   TILE_HEIGHT,

@@ -2,7 +2,7 @@
 // writes, in one transaction, the tiles this returns. A crash before the commit leaves the old tree
 // intact; after it, the new one. (After transparency-dev/tessera's integrate.)
 import { LogError } from './errors.ts';
-import { HASH_SIZE, hashLeaf } from './hash.ts';
+import { concatBytes, HASH_SIZE, hashLeaf } from './hash.ts';
 import { foldRange, packedRangeHash } from './merkle.ts';
 import type { ReadTiles } from './proof.ts';
 import { subtreeHashInto } from './sha256.ts';
@@ -97,7 +97,7 @@ export async function integrate(
     const hashes =
       prior === undefined || oldN === start
         ? added
-        : concat(prior.subarray(0, (oldN - start) * HASH_SIZE), added);
+        : concatBytes(prior.subarray(0, (oldN - start) * HASH_SIZE), added);
 
     for (let t = start; t < newN && newN > oldN; t += TILE_WIDTH) {
       const width = Math.min(TILE_WIDTH, newN - t);
@@ -179,15 +179,8 @@ function bundleTiles(
       fresh = encodePackedBundle(packed, at, lengths.subarray(lo, hi));
       for (let i = lo; i < hi; i++) at += lengths[i] as number;
     }
-    const data = t === start && prior !== undefined ? concat(prior, fresh) : fresh;
+    const data = t === start && prior !== undefined ? concatBytes(prior, fresh) : fresh;
     tiles.push({ tile: { level: ENTRIES_LEVEL, index: t / TILE_WIDTH, width }, data });
   }
   return tiles;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

@@ -195,3 +195,13 @@ export function parseEntryBundle(data: Uint8Array, width?: number): Uint8Array[]
   }
   return entries;
 }
+
+/**
+ * The partial tile `tile` (of width `tile.width`) cut from a wider version of it, as stores and
+ * mirrors keep only the widest: a hash tile's prefix, or an entry bundle's first entries.
+ */
+export function narrowTile(tile: Tile, wider: Uint8Array): Uint8Array {
+  if (tile.level !== ENTRIES_LEVEL) return wider.subarray(0, tile.width * HASH_SIZE);
+  const entries = parseEntryBundle(wider);
+  return entries.length === tile.width ? wider : encodeEntryBundle(entries.slice(0, tile.width));
+}

@@ -3,7 +3,7 @@
 // nothing; with it, the declarant can prove which entry is theirs and what they declared.
 import { hash, randomBytes } from 'node:crypto';
 import { TuidangError } from '../errors/index.ts';
-import { sha256Into } from '../log/index.ts';
+import { concatBytes, sha256Into } from '../log/index.ts';
 
 export const COMMITMENT_TAG = 'tuidang/commitment/v1\n';
 export const SALT_SIZE = 32;
@@ -47,7 +47,7 @@ export function commitment(
   const st = (statement ?? '').normalize('NFC');
   if (4 * (n.length + st.length) > scratch.length - TAG.length - SALT_SIZE - 7) {
     return new Uint8Array(
-      hash('sha256', concat(TAG, salt, canonical(name, nameKind, statement)), 'buffer'),
+      hash('sha256', concatBytes(TAG, salt, canonical(name, nameKind, statement)), 'buffer'),
     );
   }
   let at = TAG.length;
@@ -82,16 +82,6 @@ export function bareCommitmentInto(
   for (let j = 0; j < SALT_SIZE; j++) bare[TAG.length + j] = salts[from + j] as number;
   sha256Into(out, at, bare, 0, bare.length);
   bare.fill(0, TAG.length, TAG.length + SALT_SIZE);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 export function newSalt(): Uint8Array {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
 import pino from 'pino';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { within } from '../../test/wait.ts';
 import { ed25519Signer } from '../log/index.ts';
 import { parseSubmission } from '../registry/index.ts';
 import { PostgresStore } from '../store/index.ts';
@@ -82,10 +83,15 @@ async function observedNode(schema: string, opts: { now?: () => Date; reclaimMs?
     },
     opts.reclaimMs === undefined ? {} : { reclaimMs: opts.reclaimMs },
   );
-  /** Resolves once `ready()` holds, checked at every leader change and reclaim. */
-  const until = async (ready: () => boolean) => {
-    while (!ready()) await new Promise<void>((r) => waiters.push(r));
-  };
+  /** Resolves once `ready()` holds, checked at every leader change and reclaim; fails after 60 s. */
+  const until = (ready: () => boolean) =>
+    within(
+      (async () => {
+        while (!ready()) await new Promise<void>((r) => waiters.push(r));
+      })(),
+      60_000,
+      'a leader change or a reclaim',
+    );
   return { store, node, lines, changes, reclaimed, until };
 }
 

@@ -4,14 +4,7 @@
 // that what was committed since the last publication cannot leak through them
 // (docs/timing-privacy.md). It fails closed: a read the interface does not name does not exist
 // for them, and a read added to a store later is not public until someone adds it here.
-import {
-  ENTRIES_LEVEL,
-  encodeEntryBundle,
-  parseEntryBundle,
-  type ReadTiles,
-  TILE_WIDTH,
-  type Tile,
-} from '../log/index.ts';
+import { ENTRIES_LEVEL, narrowTile, type ReadTiles, TILE_WIDTH, type Tile } from '../log/index.ts';
 import { type LogState, type LogStore, StoreError } from '../store/index.ts';
 
 export interface PublicLog {
@@ -34,13 +27,6 @@ export function tileWithin(tile: Tile, treeSize: number): boolean {
   const available =
     tile.level === ENTRIES_LEVEL ? treeSize : Math.floor(treeSize / TILE_WIDTH ** tile.level);
   return tile.index * TILE_WIDTH + tile.width <= available;
-}
-
-/** The first `width` hashes or entries of a stored tile (the store may keep a wider version). */
-function narrowed(tile: Tile, data: Uint8Array): Uint8Array {
-  if (tile.level !== ENTRIES_LEVEL) return data.subarray(0, tile.width * 32);
-  const entries = parseEntryBundle(data);
-  return entries.length === tile.width ? data : encodeEntryBundle(entries.slice(0, tile.width));
 }
 
 /**
@@ -79,6 +65,6 @@ export class PublishedLogView implements PublicLog {
         );
     }
     const stored = await this.#store.readTiles(tiles);
-    return stored.map((data, i) => narrowed(tiles[i] as Tile, data));
+    return stored.map((data, i) => narrowTile(tiles[i] as Tile, data));
   }
 }

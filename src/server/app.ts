@@ -34,7 +34,7 @@ import {
 } from './pages/index.ts';
 import type { StaffOptions, WebOptions } from './pages/options.ts';
 import type { ProofOfWork } from './pow.ts';
-import { errorHandler, HttpError, notFound } from './problem.ts';
+import { errorHandler, HttpError, isApiOrLogPath, notFound } from './problem.ts';
 import { problem } from './schemas.ts';
 
 export interface AppOptions {
@@ -177,14 +177,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   securityHooks(app, httpsSite, problems);
   utf8Parsers(app);
   app.setErrorHandler((error, req, reply) =>
-    error instanceof EncodingError && !/^\/(api|log)\//.test(req.url)
+    error instanceof EncodingError && !isApiOrLogPath(req.url)
       ? sendEncodingPage(req, reply)
       : problems(error as Error, req, reply),
   );
   const metrics = opts.metrics ?? createMetrics(() => opts.sequencer.poolDepth);
   metricsRoutes(app, metrics, { token: opts.metricsToken });
   app.setNotFoundHandler((req, reply) =>
-    /^\/(api|log)\//.test(req.url) ? notFound(req, reply) : sendNotFoundPage(req, reply),
+    isApiOrLogPath(req.url) ? notFound(req, reply) : sendNotFoundPage(req, reply),
   );
   await openApi(app);
   healthRoutes(app, opts.readiness);
@@ -224,7 +224,7 @@ function fastifyFor(opts: AppOptions, timeouts: Timeouts): FastifyInstance {
     frameworkErrors: (error, req, res) => {
       const reply = res as unknown as FastifyReply;
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
-      if (!/^\/(api|log)\//.test(req.url)) return sendErrorPage(req, reply, 400);
+      if (!isApiOrLogPath(req.url)) return sendErrorPage(req, reply, 400);
       return reply.code(400).type('application/problem+json').send({
         type: 'about:blank',
         title: 'Bad Request',

@@ -31,7 +31,7 @@ async function metric(server: ServerProcess, name: string): Promise<number> {
 
 test(`three nodes, one sequencer: kill it under load ${KILLS} times; another takes over, no fork, nothing lost`, {
   timeout: 180_000,
-}, async () => {
+}, async (t) => {
   const key = generateKey('cluster.example/log');
   const env = {
     DATABASE_URL: postgresUrl,
@@ -79,6 +79,12 @@ test(`three nodes, one sequencer: kill it under load ${KILLS} times; another tak
     return server;
   };
   const answered = (s: ServerProcess) => acknowledged.by.get(names.get(s) ?? '') ?? 0;
+  // Whatever ends the test (a failed assertion, or its timeout, when the finally below never runs):
+  // the clients stop, and every node started is killed with its process group.
+  t.after(async () => {
+    stop = true;
+    await Promise.allSettled([...names.keys()].map((s) => s.kill('SIGKILL')));
+  });
 
   try {
     for (let n = 0; n < 3; n++) await addNode();

@@ -4,12 +4,14 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { countingSequencer } from '../../test/sequencer.ts';
+import { socketDone } from '../../test/wait.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore, PostgresStore, SqliteStore } from '../store/index.ts';
 import { deriveKey } from '../web/client/scrypt-key.ts';
@@ -21,17 +23,7 @@ import { ProofOfWork } from './pow.ts';
 const logged: string[] = [];
 const logger = createLogger({ write: (line: string) => logged.push(line) });
 
-function counting(): { sequencer: Declarations; declared: number[] } {
-  const declared: number[] = [];
-  const submit: Declarations['submit'] = async (s) => {
-    declared.push(s.declarants.length);
-    return [];
-  };
-  return {
-    sequencer: { submit, close: async () => {}, poolDepth: 0, void: async () => 0 },
-    declared,
-  };
-}
+const counting = countingSequencer;
 
 const app = (sequencer: Declarations, extra: Partial<AppOptions> = {}) =>
   buildApp({
@@ -274,35 +266,28 @@ async function listening(extra: Partial<AppOptions>) {
   const a = await app(counting().sequencer, extra);
   await a.listen({ port: 0, host: '127.0.0.1' });
   const port = (a.server.address() as { port: number }).port;
-  const open = (): Promise<Socket> =>
-    new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(s));
-      s.on('error', reject);
-    });
-  return { a, port, open };
+  return { a, port, open: () => openSocket(port) };
 }
-// Resolves when the server has ended the connection. The socket is read (resume) so that its
-// 'end' arrives even when the server wrote an answer first: an unread socket never sees the end,
-// and waiting for 'close' alone could wait for ever.
-const closed = (s: Socket) =>
-  new Promise<void>((r) => {
-    if (s.destroyed || s.readableEnded) return r();
-    s.once('end', () => r());
-    s.once('close', () => r());
-    s.resume();
+/** A connection to `port` on loopback, once it is open. */
+const openSocket = (port: number): Promise<Socket> =>
+  new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => resolve(s));
+    s.on('error', reject);
   });
+// Resolves when the server has ended the connection (its 'end', 'close' or 'error'), within 10 s.
+// The socket is read (resume) so that its 'end' arrives even when the server wrote an answer
+// first: an unread socket never sees the end, stays in CLOSE-WAIT, and never emits 'close'.
+const closed = (s: Socket) => {
+  s.resume();
+  return socketDone(s, 10_000);
+};
 
 test('one address holds at most the capped number of connections (loopback is exempt in the app)', async () => {
   const server = createServer((_req, res) => res.end('ok'));
   connectionCap(server, 4, (a) => a);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
-  const open = (): Promise<Socket> =>
-    new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(s));
-      s.on('error', reject);
-    });
-  const sockets = await Promise.all(Array.from({ length: 6 }, open));
+  const sockets = await Promise.all(Array.from({ length: 6 }, () => openSocket(port)));
   // Two are closed by the server at once; the first four stay open.
   await Promise.all(sockets.slice(4).map(closed));
   assert.equal(sockets.filter((s) => !s.destroyed && !s.readableEnded).length, 4);
@@ -339,6 +324,19 @@ test('slow bodies and silent connections are cut off by the timeouts', async () 
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/stats`);
   assert.equal(res.status, 200, 'the server still answers');
   await a.close();
+});
+
+test("the wait for a cut connection ends on the server's end, though the client never closes its side (CLOSE-WAIT)", async () => {
+  const server = createNetServer((socket) => socket.end('HTTP/1.1 408 Request Timeout\r\n\r\n'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  // allowHalfOpen: the client does not end its side when the server ends its own, so no 'close'.
+  const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+  socket.on('error', () => {});
+  assert.equal(await closed(socket), 'end');
+  assert.equal(socket.destroyed, false, 'still open on this side: waiting for close would hang');
+  socket.destroy();
+  await new Promise((r) => server.close(r));
 });
 
 test('a 500 logs one reason line with the route, and none of the error fields', async () => {

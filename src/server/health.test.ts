@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { until } from '../../test/wait.ts';
 import { readConfig } from '../config/index.ts';
 import { failingChecks } from './health.ts';
 import { VERSION } from './logger.ts';
@@ -47,15 +48,6 @@ async function cuttableProxy() {
   };
 }
 
-async function until(f: () => Promise<boolean>, ms: number): Promise<number> {
-  const start = Date.now();
-  while (!(await f())) {
-    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return Date.now() - start;
-}
-
 test('/readyz follows the database; /healthz only the process', { timeout: 120_000 }, async () => {
   const proxy = await cuttableProxy();
   const registry = await startRegistry(
@@ -70,7 +62,8 @@ test('/readyz follows the database; /healthz only the process', { timeout: 120_0
       METRICS_TOKEN: TOKEN,
     }),
   );
-  const get = (path: string) => fetch(`${registry.url}${path}`);
+  const get = (path: string) =>
+    fetch(`${registry.url}${path}`, { signal: AbortSignal.timeout(10_000) });
   const metric = async (name: string) => {
     const text = await (
       await fetch(`${registry.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
@@ -86,14 +79,17 @@ test('/readyz follows the database; /healthz only the process', { timeout: 120_0
     assert.equal(await metric(`tuidang_build_info\\{version="${VERSION}"\\}`), '1');
 
     proxy.cut();
-    const tookDown = await until(async () => (await get('/readyz')).status === 503, 10_000);
+    const readyz = (status: number) => async () => (await get('/readyz')).status === status;
+    const tookDown = await until(readyz(503), 10_000, 'not ready once the database is cut', 100);
     const down = (await (await get('/readyz')).json()) as { failing: Record<string, string> };
     assert.ok('database' in down.failing, JSON.stringify(down));
     assert.equal((await get('/healthz')).status, 200, 'the process still lives');
     assert.equal(await metric('tuidang_log_tree_size_stale'), '1', 'the size is marked stale');
     proxy.restore();
-    const cameBack = await until(async () => (await get('/readyz')).status === 200, 20_000);
-    console.log(`# not ready after ${tookDown} ms, ready again after ${cameBack} ms`);
+    const cameBack = await until(readyz(200), 20_000, 'ready once it is back', 100);
+    console.log(
+      `# not ready after ${Math.round(tookDown)} ms, ready again after ${Math.round(cameBack)} ms`,
+    );
   } finally {
     proxy.restore();
     await registry.close();

@@ -2,6 +2,7 @@
 // opens no door, an https site gets HSTS and Secure cookies whatever its proxy sends.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { countingSequencer } from '../../test/sequencer.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { catalogs } from '../web/i18n.ts';
@@ -11,21 +12,7 @@ import { createLogger } from './logger.ts';
 const logged: string[] = [];
 const logger = createLogger({ write: (line: string) => logged.push(line) });
 
-function counting(): { sequencer: Declarations; declared: number[] } {
-  const declared: number[] = [];
-  return {
-    sequencer: {
-      submit: async (s) => {
-        declared.push(s.declarants.length);
-        return [];
-      },
-      close: async () => {},
-      poolDepth: 0,
-      void: async () => 0,
-    },
-    declared,
-  };
-}
+const counting = countingSequencer;
 
 const app = (sequencer: Declarations, extra: Partial<AppOptions> = {}) =>
   buildApp({

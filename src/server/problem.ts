@@ -50,6 +50,14 @@ function send(
     .send({ type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extra });
 }
 
+/**
+ * Whether `url` is of the API or the log, whose errors are problem documents (RFC 9457) and never
+ * HTML pages: programs read them.
+ */
+export function isApiOrLogPath(url: string): boolean {
+  return /^\/(api|log)\//.test(url);
+}
+
 /** How a page request that failed is answered: an HTML page with this status. */
 export type ErrorPage = (req: FastifyRequest, reply: FastifyReply, status: number) => FastifyReply;
 
@@ -59,7 +67,7 @@ export type ErrorPage = (req: FastifyRequest, reply: FastifyReply, status: numbe
  */
 export function errorHandler(logger: Logger, page?: ErrorPage) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (page === undefined || /^\/(api|log)\//.test(request.url))
+    if (page === undefined || isApiOrLogPath(request.url))
       return handle(logger, error, request, reply);
     const status = handlePage(logger, error, request, reply);
     return page(request, reply, status);

@@ -16,8 +16,9 @@ import {
   UnspecProxyAddress,
   V2ProxyProtocol,
 } from 'proxy-protocol-js';
+import { countingSequencer } from '../../test/sequencer.ts';
+import { socketDone } from '../../test/wait.ts';
 import { readConfig } from '../config/index.ts';
-import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
@@ -98,35 +99,30 @@ function request(
   body: string,
   split: boolean,
 ): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.on('data', (d) => {
-      answer += d.toString('latin1');
-    });
-    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
-    socket.on('error', () => {});
-    const http = Buffer.from(
-      `POST /api/v1/declarations HTTP/1.1\r\nHost: x.onion\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-    if (split) {
-      socket.write(header);
-      setTimeout(() => socket.write(http), 20);
-    } else socket.write(Buffer.concat([Buffer.from(header), http]));
+  const socket = connect(port, '127.0.0.1');
+  let answer = '';
+  socket.on('data', (d) => {
+    answer += d.toString('latin1');
   });
+  socket.on('error', () => {}); // a refused connection is an answer of 0
+  // The answer is complete once the server has ended the connection: 'end' (a half-closed socket
+  // may never emit 'close'), 'close' or 'error', within 10 s.
+  const done = socketDone(socket, 10_000).then(() => {
+    socket.destroy();
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);
+  });
+  const http = Buffer.from(
+    `POST /api/v1/declarations HTTP/1.1\r\nHost: x.onion\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  if (split) {
+    socket.write(header);
+    setTimeout(() => socket.write(http), 20);
+  } else socket.write(Buffer.concat([Buffer.from(header), http]));
+  return done;
 }
 
 test('on loopback: each Tor circuit is one client, whatever its requests say; no header, no answer', async () => {
-  const declared: number[] = [];
-  const sequencer: Declarations = {
-    submit: async (s) => {
-      declared.push(s.declarants.length);
-      return [];
-    },
-    close: async () => {},
-    poolDepth: 0,
-    void: async () => 0,
-  };
+  const { sequencer, declared } = countingSequencer();
   const app = await buildApp({
     store: new MemoryStore(),
     sequencer,

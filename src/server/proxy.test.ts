@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { exited } from '../../test/wait.ts';
 import { readConfig } from '../config/index.ts';
 import { startRegistry } from './start.ts';
 
@@ -36,6 +37,7 @@ function https(
         method: opts.method ?? 'GET',
         headers: { host: 'registry.example', ...opts.headers },
         rejectUnauthorized: false, // the test's own self-signed certificate
+        timeout: 20_000,
       },
       (res) => {
         let body = '';
@@ -44,8 +46,10 @@ function https(
           body += d;
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
       },
     );
+    req.on('timeout', () => req.destroy(new Error(`no answer to ${path} in 20 s`)));
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -145,11 +149,13 @@ test('deploy/nginx.conf in a real nginx: TLS, one client per address, body limit
     const redirect = await fetch(`http://127.0.0.1:${plain}/en/`, { redirect: 'manual' });
     assert.equal(redirect.status, 301, 'plain HTTP is sent to HTTPS');
   } finally {
-    if (nginx.exitCode === null && nginx.signalCode === null) {
-      const exited = new Promise((r) => nginx.once('exit', r));
-      nginx.kill('SIGQUIT');
-      await exited;
-    }
+    // A graceful stop, and a kill if it takes longer than 10 s.
+    const stopped = exited(nginx, 10_000);
+    nginx.kill('SIGQUIT');
+    await stopped.catch(() => {
+      nginx.kill('SIGKILL');
+      return exited(nginx, 10_000);
+    });
     await registry.close();
   }
   // Nothing nginx wrote for this site holds the client's address (its own start-up lines aside).

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { Acknowledged } from '../../test/acknowledged.ts';
 import { auditLog } from '../../test/audit.ts';
 import { startServer } from '../../test/server-process.ts';
+import { exited } from '../../test/wait.ts';
 import type { Receipt } from '../sequencer/index.ts';
 
 const IN_FLIGHT = 50;
@@ -73,7 +74,7 @@ test('SIGTERM under 50 concurrent declarations: every request is answered, nothi
   });
   // Let the server take every connection and read the headers, then stop it.
   await new Promise((r) => setTimeout(r, 500));
-  const exited = new Promise<number | null>((r) => server.child.once('exit', (code) => r(code)));
+  const stopped = exited(server.child, 60_000);
   server.child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 200));
   for (const finish of started) finish();
@@ -94,7 +95,7 @@ test('SIGTERM under 50 concurrent declarations: every request is answered, nothi
       assert.match(a.type, /application\/problem\+json/);
     }
   }
-  assert.equal(await exited, 0, server.output());
+  assert.equal((await stopped).code, 0, server.output());
   assert.equal(acknowledged.count, IN_FLIGHT, 'the requests taken before the signal were logged');
   assert.match(server.output(), /"msg":"stopped"/);
 

@@ -2,79 +2,48 @@
 // bulk approval through checkboxes that belong to a form elsewhere on the page, confirmation
 // pages, the message after each action, and no page wider than the window.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../../test/browser.ts';
-import { addStaff, totpKeyOf } from '../../test/staff.ts';
-import { ed25519Signer } from '../log/index.ts';
-import { Sequencer } from '../sequencer/index.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { assertFits, browserForTests, signInOnPage } from '../../test/browser.ts';
+import { listeningStaffApp } from '../../test/staff.ts';
 import { MemoryStore } from '../store/index.ts';
 import { catalogs } from '../web/i18n.ts';
-import { buildApp } from './app.ts';
-import { createLogger } from './logger.ts';
-import { totpCode } from './second-factor.ts';
 
 const hant = catalogs['zh-Hant'];
 const store = new MemoryStore();
-let sequencer: Sequencer;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let registry: Awaited<ReturnType<typeof listeningStaffApp>>;
 let url: string;
-let browser: Browser;
-
-before(async () => {
-  await addStaff(store, ['ad', 'admin']);
-  sequencer = await Sequencer.open(store, {
-    origin: 'v.example/log',
-    signer: ed25519Signer('v.example/log', new Uint8Array(32).fill(8)),
-    delayMs: 0,
-  });
-  for (let i = 0; i < 25; i++)
-    await sequencer.submit({
-      channel: 'web',
-      language: 'zh-Hant',
-      declarants: [
-        {
-          name: `名${i}`,
-          nameKind: 'alias',
-          orgs: ['party'],
-          publish: true,
-          statement: `聲明 ${i}`,
-        },
-      ],
-    });
-  app = await buildApp({
-    store,
-    sequencer,
-    vkey: 'v.example/log+00000000+AQ==',
-    logger: createLogger({ write: () => {} }),
-  });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await app?.close();
-  await sequencer?.close();
-});
-
-const noWiderThanWindow = async (page: Page, what: string) =>
-  assert.ok(
-    (await page.evaluate(() => document.documentElement.scrollWidth)) <= 390,
-    `${what} is wider than a 390 px window`,
-  );
+const browser = browserForTests(
+  async () => {
+    registry = await listeningStaffApp(store, ['ad', 'admin']);
+    url = registry.url;
+    for (let i = 0; i < 25; i++)
+      await registry.sequencer.submit({
+        channel: 'web',
+        language: 'zh-Hant',
+        declarants: [
+          {
+            name: `名${i}`,
+            nameKind: 'alias',
+            orgs: ['party'],
+            publish: true,
+            statement: `聲明 ${i}`,
+          },
+        ],
+      });
+  },
+  async () => registry?.close(),
+);
+const noWiderThanWindow = (page: Page, what: string) => assertFits(page, 390, what);
 
 test('a moderator on a phone without JavaScript: approve several, erase one after confirming, void as an administrator', async () => {
-  const context = await browser.newContext({
+  const context = await browser().newContext({
     javaScriptEnabled: false,
     viewport: { width: 390, height: 844 },
     extraHTTPHeaders: { 'accept-language': 'zh-TW' },
   });
   const page = await context.newPage();
-  await page.goto(`${url}/staff/`);
-  await page.fill('#username', 'ad');
-  await page.fill('#password', 'ad password 12');
-  await page.fill('#code', totpCode(totpKeyOf('ad'), Date.now()));
-  await page.click('form[action="/staff/login"] button');
+  await signInOnPage(page, url, 'ad');
   await page.waitForURL(`${url}/staff/`);
   await noWiderThanWindow(page, 'the queue');
   assert.equal(await page.locator('article').count(), 20);

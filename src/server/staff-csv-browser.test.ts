@@ -4,46 +4,24 @@
 // sees the batch. Screenshots of each page at a phone's and a desktop's width go to screenshots/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../../test/browser.ts';
-import { addStaff, totpKeyOf } from '../../test/staff.ts';
-import { ed25519Signer } from '../log/index.ts';
-import { Sequencer } from '../sequencer/index.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserForTests, signInOnPage } from '../../test/browser.ts';
+import { listeningStaffApp } from '../../test/staff.ts';
 import { MemoryStore } from '../store/index.ts';
-import { buildApp } from './app.ts';
-import { createLogger } from './logger.ts';
-import { totpCode } from './second-factor.ts';
 
 const SHOTS = process.env.SCREENSHOTS ?? 'screenshots';
 const store = new MemoryStore();
-let sequencer: Sequencer;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let registry: Awaited<ReturnType<typeof listeningStaffApp>>;
 let url: string;
-let browser: Browser;
-
-before(async () => {
-  await addStaff(store, ['vo', 'volunteer'], ['ad', 'admin']);
-  sequencer = await Sequencer.open(store, {
-    origin: 'v.example/log',
-    signer: ed25519Signer('v.example/log', new Uint8Array(32).fill(8)),
-    delayMs: 0,
-  });
-  app = await buildApp({
-    store,
-    sequencer,
-    vkey: 'v.example/log+00000000+AQ==',
-    logger: createLogger({ write: () => {} }),
-  });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-  mkdirSync(SHOTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await app?.close();
-  await sequencer?.close();
-});
+const browser = browserForTests(
+  async () => {
+    registry = await listeningStaffApp(store, ['vo', 'volunteer'], ['ad', 'admin']);
+    url = registry.url;
+    mkdirSync(SHOTS, { recursive: true });
+  },
+  async () => registry?.close(),
+);
 
 const shoot = async (page: Page, name: string) => {
   for (const [w, h] of [
@@ -55,17 +33,10 @@ const shoot = async (page: Page, name: string) => {
   }
 };
 
-async function signIn(page: Page, who: string) {
-  await page.goto(`${url}/staff/`);
-  await page.fill('#username', who);
-  await page.fill('#password', `${who} password 12`);
-  await page.fill('#code', totpCode(totpKeyOf(who), Date.now()));
-  await page.click('form[action="/staff/login"] button');
-  await page.waitForLoadState();
-}
+const signIn = (page: Page, who: string) => signInOnPage(page, url, who);
 
 test('a volunteer reloads the answer to a CSV upload: nobody is recorded twice', async () => {
-  const context = await browser.newContext({
+  const context = await browser().newContext({
     javaScriptEnabled: false,
     viewport: { width: 1280, height: 800 },
     extraHTTPHeaders: { 'accept-language': 'en' },
@@ -112,7 +83,7 @@ test('a volunteer reloads the answer to a CSV upload: nobody is recorded twice',
   await shoot(page, 'csv-print');
   await context.close();
 
-  const admin = await browser.newContext({
+  const admin = await browser().newContext({
     javaScriptEnabled: false,
     viewport: { width: 390, height: 844 },
     extraHTTPHeaders: { 'accept-language': 'zh-CN' },
@@ -130,7 +101,7 @@ test('a volunteer reloads the answer to a CSV upload: nobody is recorded twice',
 });
 
 test('the CSV form in Chinese: its help panel lists the columns and values, and a Chinese file is recorded', async () => {
-  const context = await browser.newContext({
+  const context = await browser().newContext({
     javaScriptEnabled: false,
     viewport: { width: 390, height: 844 },
     extraHTTPHeaders: { 'accept-language': 'zh-CN' },

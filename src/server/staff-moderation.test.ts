@@ -2,13 +2,16 @@
 // before reject and erase, a message after every action, strict entry numbers; the audit page.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addStaff, noSequencer, type Staff, signIn } from '../../test/staff.ts';
+import {
+  addStaff,
+  awaitingModeration,
+  type Staff,
+  signIn,
+  staffAppOptions,
+} from '../../test/staff.ts';
 import type { Publication } from '../registry/index.ts';
 import { MemoryStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
-import { createLogger } from './logger.ts';
-
-const sequencer = noSequencer;
 
 const publication = (index: number): Publication => ({
   index,
@@ -20,27 +23,13 @@ const publication = (index: number): Publication => ({
   language: 'en',
 });
 
-async function publish(store: Store, indexes: number[]): Promise<void> {
-  await store.commit({
-    oldSize: 0,
-    newSize: 0,
-    tiles: [],
-    checkpoint: 'x',
-    totals: (await store.state()).totals,
-    voided: [],
-    publications: indexes.map(publication),
-  });
-}
+const publish = (store: Store, indexes: number[]) =>
+  awaitingModeration(store, indexes.map(publication));
 
 async function setUp(): Promise<{ store: MemoryStore; mo: Staff; admin: Staff }> {
   const store = new MemoryStore();
   await addStaff(store, ['mo', 'moderator'], ['ad', 'admin']);
-  const app = await buildApp({
-    store,
-    sequencer,
-    vkey: 'x.example/log+00000000+AQ==',
-    logger: createLogger({ write: () => {} }),
-  });
+  const app = await buildApp(staffAppOptions(store));
   return {
     store,
     mo: await signIn(app, 'mo', 'mo password 12'),

@@ -2,89 +2,35 @@
 // authenticator app from the QR code (read back by jsQR, as an app would), gets the recovery
 // codes, and signs in again with password and code; every page passes axe-core and fits a phone.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import jsqr from 'jsqr';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../../test/browser.ts';
-import { noSequencer } from '../../test/staff.ts';
+import { mkdirSync } from 'node:fs';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { assertFits, axeViolations, browserForTests, readQr } from '../../test/browser.ts';
+import { addStaffWithoutSecondFactor, staffAppOptions } from '../../test/staff.ts';
 import { MemoryStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
-import { createLogger } from './logger.ts';
-import { hashPassword } from './password.ts';
 import { totpCode } from './second-factor.ts';
 
-// jsqr is CommonJS: Node hands over module.exports, whose `default` is the function as well.
-const jsQR = jsqr.default;
-const axe = readFileSync(
-  new URL('../../node_modules/axe-core/axe.min.js', import.meta.url),
-  'utf8',
-);
 const SHOTS = process.env.SCREENSHOTS_DIR;
 
 const store = new MemoryStore();
 let app: Awaited<ReturnType<typeof buildApp>>;
 let url: string;
-let browser: Browser;
 
-before(async () => {
-  for (const username of ['newmo', 'axemo'])
-    await store.site.createStaffUser({
-      username,
-      role: 'moderator',
-      passwordHash: await hashPassword(`${username} password 12`),
-    });
-  app = await buildApp({
-    store,
-    sequencer: noSequencer,
-    vkey: 'v.example/log+00000000+AQ==',
-    logger: createLogger({ write: () => {} }),
-    publicUrl: 'https://registry.example',
-  });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const browser = browserForTests(
+  async () => {
+    await addStaffWithoutSecondFactor(store, ['newmo', 'moderator'], ['axemo', 'moderator']);
+    app = await buildApp(staffAppOptions(store, { publicUrl: 'https://registry.example' }));
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+  },
+  async () => app?.close(),
+);
 
-/** The QR code of the page, drawn to pixels and read by jsQR. */
-async function readQr(svg: string): Promise<string | undefined> {
-  const canvas = await (await browser.newContext()).newPage();
-  await canvas.setContent(`<body style="margin:0">${svg}</body>`);
-  const SIZE = 400;
-  const image = await canvas.evaluate(
-    async ([markup, size]) => {
-      const img = new Image();
-      img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = c.height = size;
-      const g = c.getContext('2d') as CanvasRenderingContext2D;
-      g.imageSmoothingEnabled = false;
-      g.drawImage(img, 0, 0, size, size);
-      const data = g.getImageData(0, 0, size, size).data;
-      let binary = '';
-      for (let at = 0; at < data.length; at += 0x8000)
-        binary += String.fromCharCode(...data.subarray(at, at + 0x8000));
-      return btoa(binary);
-    },
-    [svg, SIZE] as const,
-  );
-  await canvas.context().close();
-  return jsQR(new Uint8ClampedArray(Buffer.from(image, 'base64')), SIZE, SIZE)?.data;
-}
-
-const fits = async (page: Page, what: string) =>
-  assert.ok(
-    (await page.evaluate(() => document.documentElement.scrollWidth)) <= 390,
-    `${what} is wider than a 390 px window`,
-  );
+const fits = (page: Page, what: string) => assertFits(page, 390, what);
 
 test('a new moderator without JavaScript sets up the app from the QR code, then signs in with the code', async () => {
-  const context = await browser.newContext({
+  const context = await browser().newContext({
     javaScriptEnabled: false,
     viewport: { width: 390, height: 844 },
     extraHTTPHeaders: { 'accept-language': 'zh-CN' },
@@ -101,7 +47,11 @@ test('a new moderator without JavaScript sets up the app from the QR code, then 
     'no session before the second factor is set up',
   );
   await fits(page, 'the setup page');
-  const uri = await readQr(await page.locator('svg.qr').evaluate((e) => e.outerHTML));
+  const uri = await readQr(
+    browser(),
+    await page.locator('svg.qr').evaluate((e) => e.outerHTML),
+    400,
+  );
   assert.ok(uri?.startsWith('otpauth://totp/registry.example:newmo?'), `the QR code holds ${uri}`);
   const key = new URL(uri ?? '').searchParams.get('secret') ?? '';
   const text = ((await page.locator('p.mono').textContent()) ?? '').replaceAll(' ', '');
@@ -128,19 +78,10 @@ test('a new moderator without JavaScript sets up the app from the QR code, then 
 });
 
 test('the sign-in, code, setup and recovery pages: no axe-core violations; screenshots', async () => {
-  const context = await browser.newContext({ extraHTTPHeaders: { 'accept-language': 'en' } });
+  const context = await browser().newContext({ extraHTTPHeaders: { 'accept-language': 'en' } });
   const page = await context.newPage();
   const check = async (name: string) => {
-    await page.evaluate(axe);
-    const violations = await page.evaluate(async () => {
-      const result = await (
-        window as unknown as {
-          axe: { run(): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> };
-        }
-      ).axe.run();
-      return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-    });
-    assert.deepEqual(violations, [], `${name}: axe-core violations`);
+    assert.deepEqual(await axeViolations(page), [], `${name}: axe-core violations`);
     for (const [w, h] of [
       [390, 844],
       [1280, 800],

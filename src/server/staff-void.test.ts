@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
-import { addStaff, signIn } from '../../test/staff.ts';
+import { addStaff, signIn, staffAppOptions } from '../../test/staff.ts';
 import { ed25519Signer } from '../log/index.ts';
 import { headline } from '../registry/index.ts';
 import { ClusterSequencer } from '../sequencer/cluster.ts';
 import { type Declarations, Sequencer } from '../sequencer/index.ts';
 import { PostgresStore, SqliteStore, type Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
-import { createLogger } from './logger.ts';
 
 const options = {
   origin: 'v.example/log',
@@ -43,12 +42,9 @@ for (const [name, make] of backends) {
     test('an administrator voids with a reason while declarations go on; mistakes write nothing', async () => {
       const { store, sequencer } = await make();
       await addStaff(store, ['ad', 'admin'], ['mo', 'moderator']);
-      const app = await buildApp({
-        store,
-        sequencer,
-        vkey: 'v.example/log+00000000+AQ==',
-        logger: createLogger({ write: () => {} }),
-      });
+      const app = await buildApp(
+        staffAppOptions(store, { sequencer, vkey: 'v.example/log+00000000+AQ==' }),
+      );
       const declare = () =>
         sequencer.submit({
           channel: 'web',

@@ -3,105 +3,65 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   addStaff,
+  addStaffWithoutSecondFactor,
+  attemptSignIn,
+  awaitingModeration,
   cookiesOf,
   cookieValue,
   csrfIn,
   csvFormIn,
-  noSequencer,
   receiptsIn,
   signIn,
+  signInForm,
+  staffAppOptions,
   totpKeyOf,
 } from '../../test/staff.ts';
 import { MemoryStore } from '../store/index.ts';
 import { en } from '../web/messages/en.ts';
 import { buildApp } from './app.ts';
 import { createLogger } from './logger.ts';
-import { hashPassword } from './password.ts';
-import { PROCESS_STAFF_SECRET, seal, totpCode } from './second-factor.ts';
+import { totpCode } from './second-factor.ts';
 
-const sequencer = noSequencer;
 const value = cookieValue;
 
 test('staff: sign in with a CSRF-protected form, moderate, every action audited, sign out', async () => {
   const store = new MemoryStore();
-  await store.site.createStaffUser({
-    username: 'mo',
-    role: 'moderator',
-    passwordHash: await hashPassword('correct horse battery'),
-  });
-  await store.site.createStaffUser({
-    username: 'vo',
-    role: 'volunteer',
-    passwordHash: await hashPassword('volunteer password'),
-  });
-  await store.site.setSecondFactor(
-    'mo',
-    seal(PROCESS_STAFF_SECRET, 'totp', 'mo', totpKeyOf('mo')),
-    [],
-  );
+  await addStaff(store, ['mo', 'moderator']);
+  await addStaffWithoutSecondFactor(store, ['vo', 'volunteer']);
   const logLines: string[] = [];
   let clock = Date.parse('2026-11-25T12:00:00Z');
-  const app = await buildApp({
-    store,
-    sequencer,
-    vkey: 'x.example/log+00000000+AQ==',
-    logger: createLogger({ write: (l: string) => logLines.push(l) }),
-    now: () => clock,
-    // Volunteers may sign in with a password alone here (TUIDANG_VOLUNTEER_2FA=optional).
-    volunteerSecondFactor: false,
-  });
+  const app = await buildApp(
+    staffAppOptions(store, {
+      logger: createLogger({ write: (l: string) => logLines.push(l) }),
+      now: () => clock,
+      // Volunteers may sign in with a password alone here (TUIDANG_VOLUNTEER_2FA=optional).
+      volunteerSecondFactor: false,
+    }),
+  );
   const login = async (username: string, password: string, csrfOverride?: string, code = '') => {
-    const page = await app.inject({
-      method: 'GET',
-      url: '/staff/',
-      headers: { 'accept-language': 'en' },
-    });
-    const loginCookie = value(cookiesOf(page), 'tuidang_login');
-    return app.inject({
-      method: 'POST',
-      url: '/staff/login',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        cookie: `tuidang_login=${loginCookie}`,
-        'accept-language': 'en',
-      },
-      remoteAddress: '198.51.100.9',
-      payload: new URLSearchParams({
-        csrf: csrfOverride ?? csrfIn(page.body),
-        username,
-        password,
-        code,
-      }).toString(),
-    });
+    const form = await signInForm(app);
+    const csrf = csrfOverride ?? form.csrf;
+    return attemptSignIn(app, { ...form, csrf }, username, password, '198.51.100.9', code);
   };
 
-  assert.equal(
-    (await login('mo', 'correct horse battery', 'forged')).statusCode,
-    403,
-    'login CSRF',
-  );
+  assert.equal((await login('mo', 'mo password 12', 'forged')).statusCode, 403, 'login CSRF');
   const failed = await login('mo', 'wrong password');
   assert.equal(failed.statusCode, 401);
   assert.match(failed.body, /username or the password is wrong/);
   await login('mo', 'wrong again');
   await login('mo', 'and again');
-  const waiting = await login('mo', 'correct horse battery');
+  const waiting = await login('mo', 'mo password 12');
   assert.equal(waiting.statusCode, 429, 'after three failures the right password waits too');
   assert.match(waiting.body, /wait \d+ seconds?\b/);
   clock += 60_000;
 
-  const password = await login('mo', 'correct horse battery');
+  const password = await login('mo', 'mo password 12');
   assert.equal(password.statusCode, 200, 'a right password alone asks for the code');
   assert.equal(
     cookiesOf(password).some((c) => c.startsWith('tuidang_staff=')),
     false,
   );
-  const ok = await login(
-    'mo',
-    'correct horse battery',
-    undefined,
-    totpCode(totpKeyOf('mo'), clock),
-  );
+  const ok = await login('mo', 'mo password 12', undefined, totpCode(totpKeyOf('mo'), clock));
   assert.equal(ok.statusCode, 303);
   const sessionCookie = cookiesOf(ok).find((c) => c.startsWith('tuidang_staff=')) ?? '';
   assert.match(sessionCookie, /HttpOnly/);
@@ -110,25 +70,17 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
   const cookie = `tuidang_staff=${value([sessionCookie], 'tuidang_staff')}`;
 
   // A consented statement waits; the moderator approves it from the queue.
-  await store.commit({
-    oldSize: 0,
-    newSize: 0,
-    tiles: [],
-    checkpoint: 'x',
-    totals: (await store.state()).totals,
-    voided: [],
-    publications: [
-      {
-        index: 7,
-        name: 'Lin',
-        nameKind: 'alias',
-        statement: 'statement to review',
-        orgs: ['party'],
-        day: '2026-11-25',
-        language: 'en',
-      },
-    ],
-  });
+  await awaitingModeration(store, [
+    {
+      index: 7,
+      name: 'Lin',
+      nameKind: 'alias',
+      statement: 'statement to review',
+      orgs: ['party'],
+      day: '2026-11-25',
+      language: 'en',
+    },
+  ]);
   const queue = await app.inject({
     method: 'GET',
     url: '/staff/',
@@ -148,25 +100,17 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
   assert.equal((await moderate(csrfIn(queue.body))).statusCode, 303);
   assert.equal((await store.site.publications({ limit: 5 }))[0]?.statement, 'statement to review');
 
-  await store.commit({
-    oldSize: 0,
-    newSize: 0,
-    tiles: [],
-    checkpoint: 'x',
-    totals: (await store.state()).totals,
-    voided: [],
-    publications: [
-      {
-        index: 8,
-        name: 'Zhou',
-        nameKind: 'real',
-        statement: 'I work at the police station on 5 Main Road',
-        orgs: ['party'],
-        day: '2026-11-25',
-        language: 'en',
-      },
-    ],
-  });
+  await awaitingModeration(store, [
+    {
+      index: 8,
+      name: 'Zhou',
+      nameKind: 'real',
+      statement: 'I work at the police station on 5 Main Road',
+      orgs: ['party'],
+      day: '2026-11-25',
+      language: 'en',
+    },
+  ]);
   const redact = await app.inject({
     method: 'POST',
     url: '/staff/moderate',
@@ -215,7 +159,7 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
   });
   assert.match(after.body, /Sign in/, 'the session is gone');
 
-  const volunteer = await login('vo', 'volunteer password');
+  const volunteer = await login('vo', 'vo password 12');
   const vcookie = `tuidang_staff=${value(cookiesOf(volunteer), 'tuidang_staff')}`;
   const home = await app.inject({ method: 'GET', url: '/staff/', headers: { cookie: vcookie } });
   assert.equal(home.statusCode, 303, 'volunteers do not moderate: they go to the declaration form');
@@ -228,7 +172,7 @@ test('staff: sign in with a CSRF-protected form, moderate, every action audited,
   });
   assert.equal(tried.statusCode, 403);
 
-  for (const secret of ['correct horse battery', 'wrong password', '198.51.100.9', 'Lin']) {
+  for (const secret of ['mo password 12', 'wrong password', '198.51.100.9', 'Lin']) {
     assert.equal(logLines.join('').includes(secret), false, `${secret} in the logs`);
   }
   const visitor = await app.inject({ method: 'GET', url: '/en/' });
@@ -241,11 +185,7 @@ test('volunteers declare on behalf of others, one by one or from CSV, and get th
   const { decodeEntry } = await import('../registry/index.ts');
   const { Sequencer } = await import('../sequencer/index.ts');
   const store = new MemoryStore();
-  await store.site.createStaffUser({
-    username: 'vo',
-    role: 'volunteer',
-    passwordHash: await hashPassword('volunteer password'),
-  });
+  await addStaffWithoutSecondFactor(store, ['vo', 'volunteer']);
   const real = await Sequencer.open(store, {
     origin: 'v.example/log',
     signer: ed25519Signer('v.example/log', new Uint8Array(32).fill(8)),
@@ -258,24 +198,7 @@ test('volunteers declare on behalf of others, one by one or from CSV, and get th
     logger: createLogger({ write: () => {} }),
     volunteerSecondFactor: false,
   });
-  const page = await app.inject({
-    method: 'GET',
-    url: '/staff/',
-    headers: { 'accept-language': 'en' },
-  });
-  const signedIn = await app.inject({
-    method: 'POST',
-    url: '/staff/login',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      cookie: `tuidang_login=${value(cookiesOf(page), 'tuidang_login')}`,
-    },
-    payload: new URLSearchParams({
-      csrf: csrfIn(page.body),
-      username: 'vo',
-      password: 'volunteer password',
-    }).toString(),
-  });
+  const signedIn = await attemptSignIn(app, await signInForm(app), 'vo', 'vo password 12');
   const cookie = `tuidang_staff=${value(cookiesOf(signedIn), 'tuidang_staff')}`;
   const form = await app.inject({
     method: 'GET',

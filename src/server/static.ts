@@ -1,9 +1,9 @@
 // `tuidang serve --static <dir>`: serves a mirror directory at the log's paths under /log/, with
 // the same cache headers as the registry. Paths are parsed as tile paths, so nothing outside the
 // directory's tlog-tiles layout can be read.
-import Fastify, { type FastifyInstance } from 'fastify';
-import { parseTilePath, TILE_WIDTH } from '../log/index.ts';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { DirSource, SourceError, VERIFIER_FILE } from '../verify/index.ts';
+import { sendCheckpoint, tileRoute } from './log-routes.ts';
 
 export async function buildStaticApp(dir: string): Promise<FastifyInstance> {
   const source = new DirSource(dir);
@@ -14,14 +14,13 @@ export async function buildStaticApp(dir: string): Promise<FastifyInstance> {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Access-Control-Allow-Origin', '*');
   });
-  const missing = (reply: import('fastify').FastifyReply, what: string) =>
-    reply.code(404).type('text/plain; charset=utf-8').send(`${what} is not in this mirror\n`);
+  const notFound = (reply: FastifyReply, why: string) =>
+    reply.code(404).type('text/plain; charset=utf-8').send(`${why}\n`);
+  const missing = (reply: FastifyReply, what: string) =>
+    notFound(reply, `${what} is not in this mirror`);
   app.get('/log/checkpoint', async (_req, reply) => {
     try {
-      return reply
-        .header('Cache-Control', 'public, max-age=5')
-        .type('text/plain; charset=utf-8')
-        .send(await source.checkpoint());
+      return sendCheckpoint(reply, await source.checkpoint());
     } catch (e) {
       if (e instanceof SourceError) return missing(reply, 'checkpoint');
       throw e;
@@ -43,27 +42,16 @@ export async function buildStaticApp(dir: string): Promise<FastifyInstance> {
           .send(Buffer.from(bytes))
       : missing(reply, VERIFIER_FILE);
   });
-  app.get('/log/tile/*', async (req, reply) => {
-    const path = `tile/${(req.params as { '*': string })['*']}`;
-    let tile: ReturnType<typeof parseTilePath>;
-    try {
-      tile = parseTilePath(path);
-    } catch {
-      return missing(reply, path);
-    }
-    try {
-      const data = await source.tile(tile);
-      return reply
-        .header(
-          'Cache-Control',
-          tile.width === TILE_WIDTH ? 'public, max-age=31536000, immutable' : 'public, max-age=5',
-        )
-        .type('application/octet-stream')
-        .send(Buffer.from(data));
-    } catch (e) {
-      if (e instanceof SourceError) return missing(reply, path);
-      throw e;
-    }
+  tileRoute(app, {
+    async read(tile, path) {
+      try {
+        return await source.tile(tile);
+      } catch (e) {
+        if (e instanceof SourceError) return `${path} is not in this mirror`;
+        throw e;
+      }
+    },
+    missing: notFound,
   });
   app.setNotFoundHandler((_req, reply) => missing(reply, 'that'));
   return app;

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import pg from 'pg';
 import { postgresUrl } from '../../test/postgres.ts';
 import { append, backends, unreachablePostgres } from '../../test/stores.ts';
+import { within } from '../../test/wait.ts';
 import type { PostgresStore } from './postgres.ts';
 import { lockKey } from './postgres-db.ts';
 import { StoreError } from './store.ts';
@@ -225,9 +226,9 @@ for (const [name, make] of backends) {
       };
       const listener = await store.cluster.listen({ pending, sequenced });
       const [a] = await store.cluster.addPending([{ entries: [bytes(1)] }]);
-      await heard.pending;
+      await within(heard.pending, 30_000, 'the pending notice');
       await append(store, 1, { sequenced: [{ id: a as number, indexes: [0] }] });
-      await heard.sequenced;
+      await within(heard.sequenced, 30_000, 'the sequenced notice');
       await listener.close();
       await store.close();
     });
@@ -270,7 +271,7 @@ test('postgres: the lock holder hears when its session ends, and the lock is fre
     [lockKey('sequence', (store as PostgresStore).schema)],
   );
   await admin.end();
-  await heard;
+  await within(heard, 30_000, 'the lost lock');
   const next = await other.cluster.lockSequencer();
   assert.ok(next, 'the other node takes it');
   await next.release();

@@ -47,22 +47,38 @@ function getOnce(url: URL): Promise<{ status: number; body: Buffer }> {
   });
 }
 
+/** The pauses before the second and the third try of {@link retried}. */
+const PAUSES_MS = [200, 800];
+
 /**
- * GET `url`: its status and body, tried again on network errors and 5xx answers (three tries,
- * growing pauses). Throws the last error if every try failed.
+ * `once()`, tried again after a network error (anything it throws) or a 5xx answer (the server's
+ * trouble, perhaps passing): three tries at most, with growing pauses, so a verifier neither gives
+ * up at the first hiccup nor retries for ever. Returns the first answer under 500; throws the last
+ * try's error, or `failed(status)` when that try answered 5xx.
  */
-export async function getBytes(url: string): Promise<{ status: number; body: Uint8Array }> {
-  const parsed = new URL(url);
+export async function retried<T extends { readonly status: number }>(
+  once: () => Promise<T>,
+  failed: (status: number) => Error,
+): Promise<T> {
   let last: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (attempt > 0) await sleep(200 * 4 ** (attempt - 1));
+  for (let attempt = 0; attempt <= PAUSES_MS.length; attempt++) {
+    if (attempt > 0) await sleep(PAUSES_MS[attempt - 1] as number);
     try {
-      const res = await getOnce(parsed);
+      const res = await once();
       if (res.status < 500) return res;
-      last = unreachable(`${url} answered ${res.status}`);
+      last = failed(res.status);
     } catch (e) {
       last = e;
     }
   }
   throw last instanceof Error ? last : unreachable(String(last));
+}
+
+/** GET `url`: its status and body, {@link retried}. */
+export function getBytes(url: string): Promise<{ status: number; body: Uint8Array }> {
+  const parsed = new URL(url);
+  return retried(
+    () => getOnce(parsed),
+    (status) => unreachable(`${url} answered ${status}`),
+  );
 }

@@ -5,12 +5,11 @@
 // every figure the registry publishes. When the code changes what it publishes and the docs do
 // not, this fails.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { runCli } from '../../test/cli.ts';
+import { runCli, runProgram } from '../../test/cli.ts';
 import { readConfig } from '../config/index.ts';
 import { generateKey } from '../log/index.ts';
 import { type Channel, parseSubmission } from '../registry/index.ts';
@@ -29,13 +28,7 @@ const env = {
 };
 let registry: Registry;
 
-function python(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) =>
-    execFile('python3', [script, ...args], (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 99) : 0, stdout, stderr }),
-    ),
-  );
-}
+const python = (...args: string[]) => runProgram('python3', [script, ...args]);
 
 before(async () => {
   // History first, while no registry runs (SQLite): NDJSON with an older numeric region code, CSV.

@@ -2,18 +2,9 @@
 // directory. Everything read here is attacker-controlled until verified.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TuidangError } from '../errors/index.ts';
-import {
-  ENTRIES_LEVEL,
-  encodeEntryBundle,
-  parseEntryBundle,
-  type ReadTiles,
-  TILE_WIDTH,
-  type Tile,
-  tilePath,
-} from '../log/index.ts';
-import { getBytes } from './http.ts';
+import { narrowTile, type ReadTiles, TILE_WIDTH, type Tile, tilePath } from '../log/index.ts';
+import { getBytes, retried } from './http.ts';
 
 /** The log could not be read (network, missing file): exit code 2, not a verification failure. */
 export class SourceError extends TuidangError<'unreachable'> {
@@ -64,12 +55,6 @@ export async function writeAtomically(path: string, data: Uint8Array | string): 
   await rename(tmp, path);
 }
 
-/** A narrower version of a stored tile: hash tiles are prefixes, bundles hold fewer entries. */
-function narrow(t: Tile, data: Uint8Array): Uint8Array {
-  if (t.level === ENTRIES_LEVEL) return encodeEntryBundle(parseEntryBundle(data).slice(0, t.width));
-  return data.subarray(0, t.width * 32);
-}
-
 export class DirSource implements LogSource {
   readonly description: string;
   readonly #dir: string;
@@ -101,7 +86,7 @@ export class DirSource implements LogSource {
     if (exact !== undefined) return exact;
     if (t.width < TILE_WIDTH) {
       const full = await readOptional(join(this.#dir, tilePath({ ...t, width: TILE_WIDTH })));
-      if (full !== undefined) return narrow(t, full);
+      if (full !== undefined) return narrowTile(t, full);
     }
     throw new SourceError(`${join(this.#dir, tilePath(t))} is missing`);
   }
@@ -219,20 +204,16 @@ export class HttpSource implements LogSource {
   }
 }
 
-/** fetch, tried again on network errors and 5xx answers (three tries, growing pauses). */
+/** fetch, {@link retried} on network errors and 5xx answers, each try cut off after 30 s. */
 export async function fetchWithRetry(url: string, init?: RequestInit): Promise<Response> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (attempt > 0) await sleep(200 * 4 ** (attempt - 1));
-    try {
-      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
-      if (res.status < 500) return res;
-      last = new SourceError(`${url} answered ${res.status}`);
-    } catch (e) {
-      last = e;
-    }
+  try {
+    return await retried(
+      () => fetch(url, { ...init, signal: AbortSignal.timeout(30_000) }),
+      (status) => new SourceError(`${url} answered ${status}`),
+    );
+  } catch (e) {
+    throw new SourceError(`cannot fetch ${url}: ${(e as Error).message}`);
   }
-  throw new SourceError(`cannot fetch ${url}: ${(last as Error)?.message ?? last}`);
 }
 
 /** A {@link ReadTiles} over a source, for proofs. */

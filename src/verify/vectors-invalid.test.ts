@@ -3,11 +3,11 @@
 // single-file verifier (tuidang-verify.mjs, run as a user runs it), and, for a single entry, by
 // the receipt check that the browser runs.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { runProgram } from '../../test/cli.ts';
 import {
   encodeBase64,
   generateKey,
@@ -90,14 +90,14 @@ test('`tuidang verify` refuses every invalid log at its invalid entry', async ()
 
 test('the single-file verifier refuses every invalid log, exit 1, naming the entry', async () => {
   const run = (dir: string) =>
-    new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [verifierFile, dir, '--vkey', key.vkey, '--no-remember', '--json'],
-        (error, stdout) =>
-          resolve({ code: error ? Number(error.code ?? 99) : 0, stdout: String(stdout) }),
-      ),
-    );
+    runProgram(process.execPath, [
+      verifierFile,
+      dir,
+      '--vkey',
+      key.vkey,
+      '--no-remember',
+      '--json',
+    ]);
   // A few at a time: each is a Node.js process with a worker thread.
   const queue = [...vectors];
   await Promise.all(

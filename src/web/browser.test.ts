@@ -2,12 +2,12 @@
 // JavaScript off (Tor Browser "safest") and on. Screenshots go to screenshots/ (not committed).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../../test/browser.ts';
+import { axeViolations, launchBrowser } from '../../test/browser.ts';
 import { importHistory } from '../../test/history.ts';
 import { PUBLIC_PAGES } from '../../test/pages.ts';
 import { readConfig } from '../config/index.ts';
@@ -18,10 +18,6 @@ const hans = catalogs['zh-Hans'];
 const hant = catalogs['zh-Hant'];
 const en = catalogs.en;
 
-const axe = readFileSync(
-  new URL('../../node_modules/axe-core/axe.min.js', import.meta.url),
-  'utf8',
-);
 const shots = new URL('../../screenshots/', import.meta.url).pathname;
 mkdirSync(shots, { recursive: true });
 
@@ -474,16 +470,7 @@ describe('every page in every language', () => {
         const res = await page.goto(url);
         assert.equal(res?.status(), 200, url);
         assert.equal(await page.locator('html').getAttribute('lang'), locale);
-        await page.evaluate(axe);
-        const violations = await page.evaluate(async () => {
-          const result = await (
-            window as unknown as {
-              axe: { run(): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> };
-            }
-          ).axe.run();
-          return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-        });
-        assert.deepEqual(violations, [], `${url}: axe-core violations`);
+        assert.deepEqual(await axeViolations(page), [], `${url}: axe-core violations`);
         for (const [w, h] of [
           [320, 640],
           [390, 844],

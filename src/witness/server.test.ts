@@ -20,6 +20,7 @@ import {
   TileMap,
   verifierFromKey,
 } from '../log/index.ts';
+import { createLogger } from '../server/index.ts';
 import { WitnessState } from '../store/index.ts';
 import { buildWitnessApp } from './server.ts';
 
@@ -164,4 +165,32 @@ test('the recorded checkpoint survives a restart', async () => {
   assert.equal(res.body, '12\n');
   assert.equal((await w.post(await body(12, 15))).statusCode, 200);
   w.state.close();
+});
+
+test('an unexpected error is logged through pino as one JSON line, without the request', async () => {
+  const lines: string[] = [];
+  const logger = createLogger({ write: (line: string) => void lines.push(line) });
+  const state = new WitnessState(':memory:');
+  const app = await buildWitnessApp({
+    signer: newCosigner('witness.example/w', seed(9)),
+    logs: new Map([[origin, [logVerifier]]]),
+    state,
+    logger,
+  });
+  state.close(); // the next update fails: not a refusal of the spec, an error of the witness
+  const res = await app.inject({
+    method: 'POST',
+    url: '/add-checkpoint',
+    payload: await body(0, 10),
+    headers: { 'content-type': 'text/plain', 'x-forwarded-for': '198.51.100.23' },
+    remoteAddress: '203.0.113.9',
+  });
+  assert.equal(res.statusCode, 500);
+  assert.equal(res.body, 'internal error\n');
+  assert.equal(lines.length, 1, lines.join(''));
+  const line = JSON.parse(lines[0] as string) as { level: number; service: string; msg: string };
+  assert.equal(line.level, 50, 'error');
+  assert.equal(line.service, 'tuidang');
+  assert.match(line.msg, /^witness: unexpected error: /);
+  assert.doesNotMatch(lines[0] as string, /203\.0\.113\.9|198\.51\.100\.23|add-checkpoint/);
 });

@@ -2,6 +2,7 @@
 // and the consistency proof against what it recorded, records the new checkpoint durably, and
 // answers with a cosignature/v1 line. Status codes exactly as the spec says.
 import Fastify, { type FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
 import { outcomeOf, TuidangError } from '../errors/index.ts';
 import {
   equalBytes,
@@ -22,6 +23,11 @@ export interface WitnessOptions {
   /** Verifiers of the logs this witness follows, by origin. */
   readonly logs: ReadonlyMap<string, readonly NoteVerifier[]>;
   readonly state: WitnessState;
+  /**
+   * Where unexpected errors are logged: `tuidang witness` gives the registry's JSON-lines logger
+   * (src/server/logger.ts). Requests are never logged. Default: nothing logged.
+   */
+  readonly logger?: Logger;
 }
 
 /** A request the spec says to refuse; its HTTP status comes from the table in src/errors. */
@@ -83,6 +89,7 @@ export function addCheckpoint(body: string, opts: WitnessOptions): string {
 }
 
 export async function buildWitnessApp(opts: WitnessOptions): Promise<FastifyInstance> {
+  const logger = opts.logger ?? pino({ enabled: false });
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.post('/add-checkpoint', async (req, reply) => {
@@ -95,7 +102,8 @@ export async function buildWitnessApp(opts: WitnessOptions): Promise<FastifyInst
           .code(outcomeOf(e).status)
           .type(e.code === 'size-conflict' ? 'text/x.tlog.size' : 'text/plain; charset=utf-8')
           .send(e.message);
-      console.error(`witness: unexpected error: ${(e as Error).message}`);
+      // The error alone: nothing of the request (its address, its headers) goes into the line.
+      logger.error({ err: e }, `witness: unexpected error: ${(e as Error).message}`);
       return reply.code(500).type('text/plain; charset=utf-8').send('internal error\n');
     }
   });
