@@ -57,9 +57,9 @@ const SMALL_ORDER_Y = [
 /**
  * What is wrong with the 32-byte encoding of a public key A or of a signature's R, if anything
  * (docs/log-format.md §Signatures): not canonical (y ≥ p, or x = 0 with the sign bit set), or a
- * point of small order, under which one signature can verify for many messages. node:crypto
- * (OpenSSL 3.5) refuses both, older OpenSSL did not, and the browser's verifier
- * (src/web/client/crypto-shim.ts) must refuse exactly the same: the check is made here, for both.
+ * point of small order, under which one signature can verify for many messages. OpenSSL 3.5
+ * refuses these itself; checked here, the rule does not depend on the OpenSSL version Node.js
+ * carries, and the browser's verifier (src/web/client/crypto-shim.ts) runs the same check.
  */
 export function encodingProblem(point: Uint8Array): string | undefined {
   let y = 0n;

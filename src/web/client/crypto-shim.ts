@@ -53,12 +53,12 @@ export function sign(_algorithm: null, message: Uint8Array, key: ShimKey): Uint8
 /**
  * Ed25519 verification by OpenSSL's rule, which `tuidang verify` applies through node:crypto
  * (docs/log-format.md §Signatures), not by @noble/curves' own `verify`: its default is ZIP-215
- * (non-canonical R and A accepted), and with `zip215: false` it still differs from OpenSSL (the
- * cofactored equation, small-order keys refused). OpenSSL, as its ref10 ancestor: S < L; A decoded
- * leniently (the key is checked beforehand, src/log/ed25519.ts); k = SHA-512(R ‖ A ‖ M) mod L; and
- * the canonical encoding of [S]B − [k]A must be the 32 bytes of R, so R is canonical and the
- * equation holds without the cofactor. Only noble's point arithmetic is used; the shared vectors
- * (testdata/verifier-vectors.json) hold this to node:crypto's verdicts.
+ * (non-canonical R and A accepted, the cofactored equation), and `zip215: false` still checks the
+ * cofactored equation. As OpenSSL: S < L; k = SHA-512(R ‖ A ‖ M) mod L; the canonical encoding of
+ * [S]B − [k]A must be the 32 bytes of R, the exact equation. A and R were checked beforehand
+ * (canonical, not of small order: src/log/ed25519.ts), for the CLI the same. Only noble's point
+ * arithmetic is used; the shared vectors (testdata/verifier-vectors.json) hold this to
+ * node:crypto's verdicts.
  */
 export function verify(
   _algorithm: null,
