@@ -74,7 +74,7 @@ export function verify(
   if (s >= L) return false;
   let a: InstanceType<typeof Point>;
   try {
-    a = Point.fromBytes(key.raw, true);
+    a = Point.fromBytes(key.raw); // RFC 8032 §5.1.3, as the key was checked
   } catch {
     return false;
   }
