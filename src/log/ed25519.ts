@@ -28,9 +28,44 @@ export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
   });
 }
 
+/** p = 2^255 − 19, the field's order. */
+const P = (1n << 255n) - 19n;
+
+/**
+ * The y coordinates of the eight points of small order (orders 1, 2, 4 and 8), little-endian:
+ * 0 (order 4, both signs), 1 (the identity), p − 1 (order 2), and the two of the order-8 points.
+ */
+const SMALL_ORDER_Y = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+].map((hex) => BigInt(`0x${hex.match(/../g)?.reverse().join('')}`));
+
+/**
+ * What is wrong with the 32-byte encoding of a public key A or of a signature's R, if anything
+ * (docs/log-format.md §Signatures): not canonical (y ≥ p, or x = 0 with the sign bit set), or a
+ * point of small order, under which one signature can verify for many messages. OpenSSL 3.5
+ * refuses these itself; checked here, the rule does not depend on the OpenSSL version Node.js
+ * carries, and the browser's verifier (src/web/client/crypto-shim.ts) runs the same check.
+ */
+export function encodingProblem(point: Uint8Array): string | undefined {
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(point[i] as number);
+  y &= (1n << 255n) - 1n; // the top bit is the sign of x
+  if (y >= P) return 'not canonically encoded';
+  // y = 1 and y = p − 1 are the two points with x = 0: with the sign bit set, not canonical either.
+  if (SMALL_ORDER_Y.includes(y)) return 'a point of small order';
+  return undefined;
+}
+
 export function ed25519PublicKey(raw: Uint8Array): KeyObject {
   if (raw.length !== 32)
     throw new LogError('malformed-key', `an Ed25519 public key is 32 bytes, not ${raw.length}`);
+  const problem = encodingProblem(raw);
+  if (problem !== undefined)
+    throw new LogError('malformed-key', `the Ed25519 public key is ${problem}`);
   return createPublicKey({
     key: concatBytes(SPKI_PREFIX, raw) as Buffer,
     format: 'der',
@@ -47,8 +82,17 @@ export function ed25519Sign(key: KeyObject, message: Uint8Array): Uint8Array {
   return new Uint8Array(sign(null, message, key));
 }
 
+/**
+ * RFC 8032 verification as OpenSSL does it (docs/log-format.md §Signatures): R canonical and not
+ * of small order (checked here), S < L, and [S]B − [k]A encoding to R exactly (OpenSSL, or the
+ * browser's copy of it), with a key that ed25519PublicKey accepted.
+ */
 export function ed25519Verify(key: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
-  return signature.length === 64 && verify(null, message, key, signature);
+  return (
+    signature.length === 64 &&
+    encodingProblem(signature.subarray(0, 32)) === undefined &&
+    verify(null, message, key, signature)
+  );
 }
 
 /** A log's note signer (type 0x01). */

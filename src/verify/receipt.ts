@@ -4,6 +4,7 @@ import {
   decodeBase64,
   ENTRIES_LEVEL,
   encodeBase64,
+  equalBytes,
   hashLeaf,
   type NoteVerifier,
   type OpenedCheckpoint,
@@ -230,5 +231,5 @@ export function commitsTo(r: ReceiptFile, claim: Claim): boolean {
   const e = decodeEntry(bytes(r.entry, 'entry'));
   if (e.kind !== 'declaration') return false;
   const c = commitment(bytes(r.salt, 'salt'), claim.name, claim.nameKind, claim.statement);
-  return Buffer.compare(Buffer.from(e.commitment), Buffer.from(c)) === 0;
+  return equalBytes(e.commitment, c);
 }

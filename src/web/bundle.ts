@@ -3,7 +3,7 @@
 // - /static/live.js, declare.js, verify.js for the pages (node:crypto replaced by the browser shim);
 // - /log/tuidang-verify.mjs, the single-file verifier anyone can run with Node.js 18 or later.
 import { createHash } from 'node:crypto';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { VERIFIER_FILE } from '../verify/index.ts';
 
 export const CLIENT_SCRIPTS = ['live', 'declare', 'verify'] as const;
@@ -15,19 +15,32 @@ const bundles = new Map<string, Promise<string>>();
 export function clientScript(name: ClientScript): Promise<string> {
   let bundled = bundles.get(name);
   if (bundled) return bundled;
-  bundled = build({
-    entryPoints: [new URL(`./client/${name}.ts`, import.meta.url).pathname],
-    bundle: true,
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    platform: 'browser',
-    alias: { 'node:crypto': new URL('./client/crypto-shim.ts', import.meta.url).pathname },
-    legalComments: 'none',
-  }).then((r) => r.outputFiles[0]?.text ?? '');
+  bundled = browserBundle(new URL(`./client/${name}.ts`, import.meta.url).pathname);
   bundles.set(name, bundled);
   return bundled;
+}
+
+/**
+ * How every browser script is built: for the browser, with no polyfill of Node's globals or
+ * modules; the one substitution is node:crypto, which src/log imports, by the browser's own
+ * implementation of the few functions it uses (client/crypto-shim.ts). The tests build their
+ * browser code with these same options (bundle.test.ts, verifiers-agree.test.ts).
+ */
+export const BROWSER_BUILD = {
+  bundle: true,
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  write: false,
+  platform: 'browser',
+  alias: { 'node:crypto': new URL('./client/crypto-shim.ts', import.meta.url).pathname },
+  legalComments: 'none',
+} as const satisfies BuildOptions;
+
+/** The script for the browser from one entry point (an absolute path). */
+export async function browserBundle(entry: string): Promise<string> {
+  const r = await build({ ...BROWSER_BUILD, entryPoints: [entry] });
+  return r.outputFiles[0]?.text ?? '';
 }
 
 export { VERIFIER_FILE };
