@@ -7,8 +7,8 @@ import { ed25519Signer } from '../log/index.ts';
 import { parseSubmission } from '../registry/index.ts';
 import { PostgresStore } from '../store/index.ts';
 import { ClusterSequencer } from './cluster.ts';
+import { IdempotencyConflictError } from './declarations.ts';
 import { prepare } from './prepare.ts';
-import { IdempotencyConflictError } from './sequencer.ts';
 
 const signer = ed25519Signer('example.org/log', new Uint8Array(32).fill(6));
 const options = { origin: 'example.org/log', signer, delayMs: 0 };

@@ -32,6 +32,20 @@ import type {
   SequencerLock,
   Store,
 } from '../store/index.ts';
+import {
+  type Declarations,
+  IdempotencyConflictError,
+  type IdempotencyInfo,
+  NotSequencingError,
+  PoolFullError,
+  type Resolved,
+  type SequencerOptions,
+  SequencingError,
+  unixNow,
+  voidEntries,
+  type Waiting,
+  withDefaults,
+} from './declarations.ts';
 import { seal, unseal } from './idempotency.ts';
 import {
   type Prepared,
@@ -41,23 +55,7 @@ import {
   receipts,
   withIndexes,
 } from './prepare.ts';
-import {
-  type Declarations,
-  IdempotencyConflictError,
-  type IdempotencyInfo,
-  type Inflight,
-  idempotent,
-  PoolFullError,
-  type Resolved,
-  replayRecord,
-  type SequencerOptions,
-  SequencingError,
-  sealRecord,
-  unixNow,
-  voidEntries,
-  type Waiting,
-  withDefaults,
-} from './sequencer.ts';
+import { type Inflight, idempotent, replayRecord, sealRecord } from './replay.ts';
 import { count, FailureRun, reportFailure } from './telemetry.ts';
 import { LogWriter } from './writer.ts';
 
@@ -675,17 +673,6 @@ export class ClusterSequencer implements Declarations {
 interface Local {
   readonly id: number;
   readonly w: Waiting;
-}
-
-/** A void asked of a node that does not sequence the log at the moment: nothing was written. */
-export class NotSequencingError extends TuidangError<'not-sequencing'> {
-  override name = 'NotSequencingError';
-  constructor() {
-    super(
-      'not-sequencing',
-      'this node does not write the log at the moment; nothing was voided: try again',
-    );
-  }
 }
 
 /** A tile reader that reads each tile once, however many callers ask for it at the same time. */
