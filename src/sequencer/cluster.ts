@@ -143,14 +143,14 @@ export class ClusterSequencer implements Declarations {
       throw new PoolFullError('too many declarations are waiting');
     const prepared = prepare(s, this.#opts.now());
     const n = prepared.entries.length;
-    this.#collector.count(n);
+    this.#collector.reserve(n);
     const id = await this.#inserts.add(prepared, idempotency).catch((e: unknown) => {
-      this.#collector.count(-n);
+      this.#collector.reserve(-n);
       throw e;
     });
     if (id === undefined) {
       // Another node took this key at the same moment: answer as a retry of that request.
-      this.#collector.count(-n);
+      this.#collector.reserve(-n);
       const answer = idempotency && (await this.#collector.earlier(idempotency, true));
       if (answer === undefined)
         throw new TuidangError('unavailable', 'the submission could not be stored; please retry');
@@ -158,7 +158,7 @@ export class ClusterSequencer implements Declarations {
     }
     if (this.#shutDown !== undefined) {
       // Queued after the shutdown answered the waiting requests: no one here would answer it.
-      this.#collector.count(-n);
+      this.#collector.reserve(-n);
       throw this.#shutDown;
     }
     // A request with an Idempotency-Key goes the long way also on the leader: its row is taken

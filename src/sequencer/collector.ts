@@ -67,7 +67,7 @@ export class Collector {
   }
 
   /** Counts declarants accepted (`n` > 0) or given up before they were queued (`n` < 0). */
-  count(n: number): void {
+  reserve(n: number): void {
     this.#declarants += n;
   }
 
