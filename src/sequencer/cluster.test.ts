@@ -4,12 +4,13 @@ import { after, test } from 'node:test';
 import pino from 'pino';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
 import { within } from '../../test/wait.ts';
+import { ClosedError } from '../errors/index.ts';
 import { ed25519Signer } from '../log/index.ts';
 import { parseSubmission } from '../registry/index.ts';
 import { PostgresStore } from '../store/index.ts';
 import { ClusterSequencer } from './cluster.ts';
+import { IdempotencyConflictError } from './declarations.ts';
 import { prepare } from './prepare.ts';
-import { IdempotencyConflictError } from './sequencer.ts';
 
 const signer = ed25519Signer('example.org/log', new Uint8Array(32).fill(6));
 const options = { origin: 'example.org/log', signer, delayMs: 0 };
@@ -136,4 +137,20 @@ test('the sequenced rows of a node that stopped are removed, counted and logged'
   await leader.node.close();
   await leader.store.close();
   await dead.close();
+});
+
+test('a node that shuts down answers what it accepted, also a request still being queued, and refuses new ones with ClosedError', async () => {
+  const a = await observedNode(freshSchema());
+  // Both are still in the INSERT into the pending queue when the shutdown starts.
+  const accepted = [a.node.submit(family('s')), a.node.submit(family('t'))];
+  const closing = a.node.close();
+  const answers = await Promise.allSettled(accepted);
+  for (const r of answers) {
+    if (r.status === 'fulfilled') assert.equal(r.value.length, 3);
+    else assert.ok(r.reason instanceof ClosedError, String(r.reason));
+  }
+  await closing;
+  assert.equal(a.node.poolDepth, 0, 'nothing left waiting');
+  await assert.rejects(a.node.submit(family('late')), ClosedError);
+  await a.store.close();
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { decodeBase64, ed25519Signer } from '../log/index.ts';
 import { parseSubmission } from '../registry/index.ts';
 import { MemoryStore, SqliteStore } from '../store/index.ts';
+import { IdempotencyConflictError } from './declarations.ts';
 import {
   IdempotencyKeyError,
   idempotencyExpiry,
@@ -14,7 +15,7 @@ import {
   requestHashOf,
   unseal,
 } from './idempotency.ts';
-import { IdempotencyConflictError, Sequencer } from './sequencer.ts';
+import { Sequencer } from './sequencer.ts';
 
 const signer = ed25519Signer('example.org/log', new Uint8Array(32).fill(4));
 const options = { origin: 'example.org/log', signer, delayMs: 0 };

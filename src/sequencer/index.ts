@@ -1,5 +1,13 @@
 export type { Receipt } from '../registry/index.ts';
-export { ClusterSequencer, NotSequencingError } from './cluster.ts';
+export { ClusterSequencer } from './cluster.ts';
+export {
+  type Declarations,
+  IdempotencyConflictError,
+  NotSequencingError,
+  PoolFullError,
+  type SequencerOptions,
+  SequencingError,
+} from './declarations.ts';
 export {
   ForkError,
   refuseFork,
@@ -17,15 +25,8 @@ export {
 } from './publisher.ts';
 export { randomBytesFromPool } from './random.ts';
 export { RecoverError, type Recovered, recoverTail, type TailSource } from './recover.ts';
-export {
-  type Declarations,
-  IdempotencyConflictError,
-  PoolFullError,
-  replayReceipts,
-  Sequencer,
-  type SequencerOptions,
-  SequencingError,
-} from './sequencer.ts';
+export { replayReceipts } from './replay.ts';
+export { Sequencer } from './sequencer.ts';
 export { type Stage, type Telemetry, telemetry, type WriteMetrics } from './telemetry.ts';
 export { ThreadedSequencer } from './threaded.ts';
 export { parseWitnesses, type WitnessConfig, type WitnessesOptions } from './witnesses.ts';

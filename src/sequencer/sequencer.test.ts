@@ -22,7 +22,8 @@ import {
   type Receipt,
 } from '../registry/index.ts';
 import { MemoryStore } from '../store/index.ts';
-import { PoolFullError, Sequencer, SequencingError } from './sequencer.ts';
+import { PoolFullError, SequencingError } from './declarations.ts';
+import { Sequencer } from './sequencer.ts';
 import type { Stage } from './telemetry.ts';
 
 const seed = new Uint8Array(32).fill(3);

@@ -13,7 +13,7 @@ import pino from 'pino';
 import { generateKey, proveInclusion } from '../log/index.ts';
 import type { Submission } from '../registry/index.ts';
 import { databasePath, openStore } from '../store/index.ts';
-import { SequencingError } from './sequencer.ts';
+import { SequencingError } from './declarations.ts';
 import { telemetry } from './telemetry.ts';
 import { ThreadedSequencer } from './threaded.ts';
 import { VoidError } from './writer.ts';

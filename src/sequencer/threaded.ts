@@ -16,12 +16,10 @@ import {
   type Declarations,
   IdempotencyConflictError,
   type IdempotencyInfo,
-  type Inflight,
-  idempotent,
   PoolFullError,
-  replayRecord,
   SequencingError,
-} from './sequencer.ts';
+} from './declarations.ts';
+import { type Inflight, idempotent, replayRecord } from './replay.ts';
 import { reportFailure, type Stage, type Telemetry } from './telemetry.ts';
 import { VoidError } from './writer.ts';
 

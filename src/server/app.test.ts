@@ -1,8 +1,7 @@
 // HTTP behaviour that needs a sequencer in a particular state: a table of request → response.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PoolFullError } from '../sequencer/index.ts';
-import type { Declarations } from '../sequencer/sequencer.ts';
+import { type Declarations, PoolFullError } from '../sequencer/index.ts';
 import { MemoryStore, StoreError } from '../store/index.ts';
 import { catalogs } from '../web/i18n.ts';
 import { buildApp } from './app.ts';
