@@ -4,13 +4,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LogError } from './errors.ts';
-import { hashChildren, hashLeaf } from './hash.ts';
+import { EMPTY_ROOT, hashChildren, hashLeaf } from './hash.ts';
 import {
+  consistencyRanges,
+  foldRange,
+  inclusionRanges,
+  isPowerOfTwo,
+  packedRangeHash,
+  rangeHash,
+  rangeNodes,
   rootFromInclusionProof,
   rootFromLeafHashes,
+  splitPoint,
   verifyConsistency,
   verifyInclusion,
 } from './merkle.ts';
+import { joinHashes } from './tile.ts';
 
 const leaves = Array.from({ length: 8 }, (_, i) => hashLeaf(new TextEncoder().encode(`leaf ${i}`)));
 const leaf = (i: number) => leaves[i] as Uint8Array;
@@ -151,5 +160,120 @@ test('consistency between equal sizes, from the empty tree, and backwards', () =
   assert.throws(
     () => verifyConsistency(2, 4, root(2), root(5), [n23]),
     badProof(/does not lead to the root of tree size 4/),
+  );
+});
+
+// RFC 9162 §2.1.3.1 PATH and §2.1.4.1 PROOF/SUBPROOF written out as recursions, the text's own
+// definition: every small tree's proofs are compared with them and verified.
+const mth = (d: readonly Uint8Array[]): Uint8Array =>
+  d.length === 1
+    ? (d[0] as Uint8Array)
+    : hashChildren(mth(d.slice(0, split(d.length))), mth(d.slice(split(d.length))));
+const split = (n: number) => 2 ** Math.ceil(Math.log2(n) - 1);
+const path = (m: number, d: readonly Uint8Array[]): Uint8Array[] => {
+  if (d.length === 1) return [];
+  const k = split(d.length);
+  return m < k
+    ? [...path(m, d.slice(0, k)), mth(d.slice(k))]
+    : [...path(m - k, d.slice(k)), mth(d.slice(0, k))];
+};
+const subproof = (m: number, d: readonly Uint8Array[], b: boolean): Uint8Array[] => {
+  if (m === d.length) return b ? [] : [mth(d)];
+  const k = split(d.length);
+  return m <= k
+    ? [...subproof(m, d.slice(0, k), b), mth(d.slice(k))]
+    : [...subproof(m - k, d.slice(k), false), mth(d.slice(0, k))];
+};
+const SMALL = 17;
+const small = Array.from({ length: SMALL }, (_, i) =>
+  hashLeaf(new TextEncoder().encode(`small ${i}`)),
+);
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hashesOf = (ranges: ReadonlyArray<readonly [number, number]>) =>
+  ranges.map(([lo, hi]) => hex(rangeHash(small, lo, hi)));
+
+test('split points and powers of two', () => {
+  assert.deepEqual([2, 3, 4, 5, 8, 9, 16, 17, 2 ** 40 + 1].map(splitPoint), [
+    1,
+    2,
+    2,
+    4,
+    4,
+    8,
+    8,
+    16,
+    2 ** 40,
+  ]);
+  assert.deepEqual([0, 1, 2, 3, 4, 6, 8, 12, 2 ** 40, -2].map(isPowerOfTwo), [
+    false,
+    true,
+    true,
+    false,
+    true,
+    false,
+    true,
+    false,
+    true,
+    false,
+  ]);
+});
+
+test('roots, inclusion and consistency proofs of every tree up to 17 leaves follow RFC 9162', () => {
+  assert.equal(hex(rootFromLeafHashes([])), hex(EMPTY_ROOT));
+  for (let n = 1; n <= SMALL; n++) {
+    const d = small.slice(0, n);
+    const root = rootFromLeafHashes(d);
+    assert.equal(hex(root), hex(mth(d)), `root of ${n}`);
+    assert.equal(
+      hex(
+        foldRange(
+          rangeNodes(0, n).map(({ height, index }) =>
+            rangeHash(small, index * 2 ** height, (index + 1) * 2 ** height),
+          ),
+        ),
+      ),
+      hex(root),
+      `the nodes of [0, ${n})`,
+    );
+    for (let m = 0; m < n; m++) {
+      const proof = path(m, d);
+      assert.deepEqual(hashesOf(inclusionRanges(m, n)), proof.map(hex), `PATH(${m}, ${n})`);
+      verifyInclusion(m, n, small[m] as Uint8Array, proof, root);
+      assert.equal(hex(rootFromInclusionProof(m, n, small[m] as Uint8Array, proof)), hex(root));
+    }
+    assert.deepEqual(consistencyRanges(0, n), []);
+    assert.deepEqual(consistencyRanges(n, n), []);
+    for (let m = 1; m < n; m++) {
+      const proof = subproof(m, d, true);
+      assert.deepEqual(hashesOf(consistencyRanges(m, n)), proof.map(hex), `PROOF(${m}, ${n})`);
+      verifyConsistency(m, n, mth(small.slice(0, m)), root, proof);
+    }
+  }
+  assert.throws(() => inclusionRanges(3, 3), { code: 'out-of-range' });
+  assert.throws(() => inclusionRanges(-1, 3), { code: 'out-of-range' });
+  assert.throws(() => consistencyRanges(4, 3), { code: 'out-of-range' });
+  assert.throws(() => consistencyRanges(-1, 3), { code: 'out-of-range' });
+});
+
+test('the nodes of a range are the largest aligned subtrees, left to right', () => {
+  assert.deepEqual(rangeNodes(0, 0), []);
+  assert.deepEqual(rangeNodes(0, 1), [{ height: 0, index: 0 }]);
+  assert.deepEqual(rangeNodes(0, 7), [
+    { height: 2, index: 0 },
+    { height: 1, index: 2 },
+    { height: 0, index: 6 },
+  ]);
+  assert.deepEqual(rangeNodes(8, 16), [{ height: 3, index: 1 }]);
+  assert.deepEqual(rangeNodes(12, 15), [
+    { height: 1, index: 6 },
+    { height: 0, index: 14 },
+  ]);
+  assert.equal(hex(foldRange([])), hex(EMPTY_ROOT));
+  assert.equal(hex(foldRange([leaf(5)])), hex(leaf(5)));
+  assert.equal(hex(rangeHash(small, 3, 3)), hex(EMPTY_ROOT));
+  assert.equal(hex(rangeHash(small, 3, 4)), hex(small[3] as Uint8Array));
+  assert.equal(
+    hex(packedRangeHash(joinHashes(small.slice(0, 3)), 1, 3)),
+    hex(hashChildren(small[1] as Uint8Array, small[2] as Uint8Array)),
   );
 });
