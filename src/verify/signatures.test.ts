@@ -29,7 +29,9 @@ const fails = (f: () => unknown, message: RegExp) =>
     f,
     (e: unknown) =>
       e instanceof VerificationError &&
+      e.name === 'VerificationError' &&
       e.code === 'verification-failed' &&
+      e.files.length === 0 && // no file to read again: the checkpoint itself is at fault
       e.where === 'checkpoint' &&
       e.message.startsWith('checkpoint: ') &&
       message.test(e.message.slice('checkpoint: '.length)),
@@ -107,4 +109,17 @@ test('a witness that signs twice is counted once', () => {
     () => checkSignatures(twice, { logKeys, witnesses, quorum: 2 }),
     /^cosigned by 1 of the given witnesses, 2 required$/,
   );
+});
+
+test('a verification error names where it failed and the files it rests on', () => {
+  const cause = { reason: 'underlying' };
+  const e = new VerificationError('tile 0/001', 'hash mismatch', {
+    cause,
+    files: ['tile/0/001'],
+  });
+  assert.equal(e.message, 'tile 0/001: hash mismatch');
+  assert.equal(e.where, 'tile 0/001');
+  assert.deepEqual(e.files, ['tile/0/001']);
+  assert.equal(e.cause, cause);
+  assert.deepEqual(new VerificationError('entry 3', 'bad').files, []);
 });
