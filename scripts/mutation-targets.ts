@@ -59,7 +59,11 @@ export function targetOf(name: string, tests?: string): Target {
           .filter((t) =>
             t.mutate.some((g) => g.startsWith(file) || file.startsWith(g.split('*')[0] as string)),
           )
-          .map((t) => ({ mutate: [file], tests: t.tests }))[0]
+          .map((t) => ({
+            // A file the target mutates in part (a line range) is mutated in the same part.
+            mutate: [t.mutate.find((g) => g.startsWith(`${file}:`)) ?? file],
+            tests: t.tests,
+          }))[0]
       : undefined);
   if (found === undefined)
     throw new Error(
