@@ -249,9 +249,15 @@ test('roots, inclusion and consistency proofs of every tree up to 17 leaves foll
       verifyConsistency(m, n, mth(small.slice(0, m)), root, proof);
     }
   }
-  assert.throws(() => inclusionRanges(3, 3), { code: 'out-of-range' });
+  assert.throws(() => inclusionRanges(3, 3), {
+    code: 'out-of-range',
+    message: 'index 3 is not in a tree of size 3',
+  });
   assert.throws(() => inclusionRanges(-1, 3), { code: 'out-of-range' });
-  assert.throws(() => consistencyRanges(4, 3), { code: 'out-of-range' });
+  assert.throws(() => consistencyRanges(4, 3), {
+    code: 'out-of-range',
+    message: 'no consistency proof from size 4 to size 3',
+  });
   assert.throws(() => consistencyRanges(-1, 3), { code: 'out-of-range' });
 });
 
