@@ -47,3 +47,30 @@ test('a mistyped character, two swapped characters or a wrong entry number is ca
   for (const bad of ['', '1013', 'ABCD-1234', '{"index": 1}', `1-${'A'.repeat(57)}`])
     assert.equal(parseReceiptCode(bad), undefined, bad);
 });
+
+// Codes are printed on paper and must read back for ever: their exact form is pinned.
+const pinnedSalt = new Uint8Array(32).map((_, i) => i * 7);
+const pinned = '1014-003G-W58W-4CN3-2E1Z-8S6N-8PV2-D5R7-EZM5-HJ9S-N8D8-NYVB-VH6B-TBCG-84E9';
+
+test('the code of a given entry and salt is fixed: Crockford base32 of the salt, then the check group', () => {
+  assert.equal(formatReceiptCode(1013, pinnedSalt), pinned);
+  assert.equal(
+    formatReceiptCode(0, new Uint8Array(32)),
+    '1-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-34SN',
+  );
+  assert.deepEqual(parseReceiptCode(pinned), { index: 1013, salt: pinnedSalt });
+});
+
+test('what is not a code is refused', () => {
+  assert.equal(parseReceiptCode(`${pinned}!`), undefined, 'text after the code');
+  assert.equal(parseReceiptCode(`x ${pinned}`), undefined, 'text before the code');
+  // The last salt character carries 4 padding bits, always 0: H (10001) instead of G (10000) is a
+  // mistyped code even though the salt's bytes would read the same.
+  const body = pinned.slice(5).replaceAll('-', '');
+  assert.equal(body[51], 'G');
+  assert.equal(parseReceiptCode(`1014-${body.slice(0, 51)}H${body.slice(52)}`), undefined);
+  // Record number 0 is no record: a code whose check group was made for index -1 is refused.
+  const zero = formatReceiptCode(-1, pinnedSalt);
+  assert.match(zero, /^0-/);
+  assert.equal(parseReceiptCode(zero), undefined);
+});

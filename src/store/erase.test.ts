@@ -82,6 +82,36 @@ test('sqlite: erased and redacted texts are in no file of the data directory', a
   assert.deepEqual(found(files(), gone), [], 'after closing');
 });
 
+test('sqlite: an erasure alone, with no redaction after it, leaves the text in no file', async () => {
+  const [, make] = backends.find(([n]) => n === 'sqlite') as (typeof backends)[number];
+  const { store, dir } = make();
+  const files = () => readdirSync(dir as string).map((f) => join(dir as string, f));
+  const mark = () => randomBytes(6).toString('hex');
+  const texts = Array.from({ length: 4 }, (_, i) => ({
+    index: i,
+    name: `李${mark()}华`,
+    statement: `我声明退出少先队 ${mark()}`,
+  }));
+  await append(store, texts.length, {
+    publications: texts.map((t) => ({
+      ...t,
+      nameKind: 'real' as const,
+      orgs: ['pioneers'],
+      day: '2026-11-26',
+      language: 'zh-Hans',
+    })),
+  });
+  const [erased, kept] = texts as [(typeof texts)[number], (typeof texts)[number]];
+  // Before the erasure the text is in the write-ahead log: the search below can see it there.
+  assert.deepEqual(found(files(), [erased.name]), [erased.name]);
+  assert.equal(await store.erasePublication(erased.index), true);
+  assert.deepEqual(found(files(), [erased.name, erased.statement]), [], 'right after the erasure');
+  assert.deepEqual(found(files(), [kept.name]), [kept.name], 'the search finds what is kept');
+  // Erasing what is gone changes nothing and says so.
+  assert.equal(await store.erasePublication(erased.index), false);
+  await store.close();
+});
+
 /** Newsletter addresses unsubscribed and expired, and one confirmed address kept. */
 async function subscribeAndDelete(store: Store) {
   const mark = () => `${randomBytes(6).toString('hex')}@example.org`;
