@@ -104,11 +104,11 @@ test('sqlite: an erasure alone, with no redaction after it, leaves the text in n
   const [erased, kept] = texts as [(typeof texts)[number], (typeof texts)[number]];
   // Before the erasure the text is in the write-ahead log: the search below can see it there.
   assert.deepEqual(found(files(), [erased.name]), [erased.name]);
-  assert.equal(await store.erasePublication(erased.index), true);
+  assert.equal(await store.site.erasePublication(erased.index), true);
   assert.deepEqual(found(files(), [erased.name, erased.statement]), [], 'right after the erasure');
   assert.deepEqual(found(files(), [kept.name]), [kept.name], 'the search finds what is kept');
   // Erasing what is gone changes nothing and says so.
-  assert.equal(await store.erasePublication(erased.index), false);
+  assert.equal(await store.site.erasePublication(erased.index), false);
   await store.close();
 });
 
