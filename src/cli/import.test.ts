@@ -36,44 +36,19 @@ test('tuidang import -: records from standard input, resumed under their --sourc
   const noName = await runCliWithInput(env, lines(2), 'import', '-', '--rejects', rejects);
   assert.equal(noName.code, 2);
   assert.match(noName.stderr, /needs --source NAME/);
-  const first = await runCliWithInput(
-    env,
-    lines(3),
-    'import',
-    '-',
-    '--source',
-    'history',
-    '--rejects',
-    rejects,
-  );
+  const feed = (input: string, source: string) =>
+    runCliWithInput(env, input, 'import', '-', '--source', source, '--rejects', rejects);
+  const first = await feed(lines(3), 'history');
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /standard input \(history\): 3 lines/);
   assert.match(first.stdout, /the log now has 3 entries/);
   // The same stream, grown by two lines: only the two are new.
-  const again = await runCliWithInput(
-    env,
-    lines(5),
-    'import',
-    '-',
-    '--source',
-    'history',
-    '--rejects',
-    rejects,
-  );
+  const again = await feed(lines(5), 'history');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /3 lines were imported before/);
   assert.match(again.stdout, /2 records imported/);
   assert.match(again.stdout, /the log now has 5 entries/);
   // Another name is another stream.
-  const other = await runCliWithInput(
-    env,
-    lines(1),
-    'import',
-    '-',
-    '--source',
-    'phone-2012',
-    '--rejects',
-    rejects,
-  );
+  const other = await feed(lines(1), 'phone-2012');
   assert.match(other.stdout, /the log now has 6 entries/);
 });
