@@ -579,7 +579,7 @@ test('every refusal on the Chinese pages is in Chinese, names the line and the c
     },
     {
       csv: '姓名,退出组织\n"甲,党\n乙,团\n',
-      says: { 'zh-CN': /第 3 行的英文双引号没有配对/, 'zh-TW': /第 3 行的英文雙引號沒有配對/ },
+      says: { 'zh-CN': /第 3 行的英文双引号没有配对/, 'zh-TW': /第 3 行的半形雙引號沒有配對/ },
       status: 400,
     },
     {
