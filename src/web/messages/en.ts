@@ -308,8 +308,8 @@ export const en = {
   'volunteer.sendFixed': 'Send these lines',
   'volunteer.newUpload': 'New upload, for other people',
   'volunteer.print': 'Print the receipts',
-  'volunteer.printHelp': (n: string, per: string) =>
-    `Receipts of ${n} people, ${per} to a page. They can be printed for 24 hours: the registry keeps no copy it can read.`,
+  'volunteer.printHelp': (n: number, count: string, per: string) =>
+    `${n === 1 ? 'The receipt of 1 person' : `Receipts of ${count} people`}, ${per} to a page. They can be printed for 24 hours: the registry keeps no copy it can read.`,
   'volunteer.printRange': (from: string, to: string) =>
     from === to ? `Receipt ${from}` : `Receipts ${from} to ${to}`,
   'volunteer.printing': (from: string, to: string, total: string) =>

@@ -278,8 +278,8 @@ export const zhHans: Messages = {
   'volunteer.sendFixed': '提交这些行',
   'volunteer.newUpload': '为其他人新建一次上传',
   'volunteer.print': '打印回执',
-  'volunteer.printHelp': (n: string, per: string) =>
-    `共 ${n} 人的回执，每页 ${per} 份。24 小时内可以打印：登记册不保留任何它能读取的副本。`,
+  'volunteer.printHelp': (_n: number, count: string, per: string) =>
+    `共 ${count} 人的回执，每页 ${per} 份。24 小时内可以打印：登记册不保留任何它能读取的副本。`,
   'volunteer.printRange': (from: string, to: string) =>
     from === to ? `第 ${from} 份回执` : `第 ${from} 至 ${to} 份回执`,
   'volunteer.printing': (from: string, to: string, total: string) =>

@@ -279,8 +279,8 @@ export const zhHant: Messages = {
   'volunteer.sendFixed': '送出這些行',
   'volunteer.newUpload': '為其他人新增一次上傳',
   'volunteer.print': '列印回執',
-  'volunteer.printHelp': (n: string, per: string) =>
-    `共 ${n} 人的回執，每頁 ${per} 份。24 小時內可以列印：登記冊不保留任何它能讀取的副本。`,
+  'volunteer.printHelp': (_n: number, count: string, per: string) =>
+    `共 ${count} 人的回執，每頁 ${per} 份。24 小時內可以列印：登記冊不保留任何它能讀取的副本。`,
   'volunteer.printRange': (from: string, to: string) =>
     from === to ? `第 ${from} 份回執` : `第 ${from} 至 ${to} 份回執`,
   'volunteer.printing': (from: string, to: string, total: string) =>
