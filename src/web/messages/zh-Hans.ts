@@ -605,7 +605,7 @@ export const zhHans: Messages = {
   'volunteer.via.centre': '在服务中心',
   'volunteer.receiptsHead': (_n: number, count: string) => `已为 ${count} 人登记`,
   'volunteer.receiptsLead':
-    '下面是每人的回执，一人一张。请打印出来交给本人：离开这一页以后就看不到了。',
+    '请把下面的回执打印出来，交给本人，每人一张：离开这一页以后就看不到了。',
   'audit.hourNote':
     '时间只记到小时，显示为一个时段（例如 10:00–11:00）：操作记录不保留任何操作的具体时刻。',
   'region.mainland': '中国大陆',

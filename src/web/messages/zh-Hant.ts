@@ -609,7 +609,7 @@ export const zhHant: Messages = {
   'volunteer.via.centre': '在服務中心',
   'volunteer.receiptsHead': (_n: number, count: string) => `已為 ${count} 人登記`,
   'volunteer.receiptsLead':
-    '下面是每人的回執，一人一張。請列印出來交給本人：離開這一頁以後就看不到了。',
+    '請把下面的回執列印出來，交給本人，每人一張：離開這一頁以後就看不到了。',
   'audit.hourNote':
     '時間只記到小時，顯示為一個時段（例如 10:00–11:00）：操作紀錄不保留任何操作的具體時刻。',
   'region.mainland': '中國大陸',
