@@ -578,8 +578,15 @@ test('every refusal on the Chinese pages is in Chinese, names the line and the c
       status: 400,
     },
     {
+      // The line named is where the unclosed quote opens, not where the file ends.
       csv: '姓名,退出组织\n"甲,党\n乙,团\n',
-      says: { 'zh-CN': /第 3 行的英文双引号没有配对/, 'zh-TW': /第 3 行的英文雙引號沒有配對/ },
+      says: { 'zh-CN': /第 2 行的英文双引号没有配对/, 'zh-TW': /第 2 行的半形雙引號沒有配對/ },
+      status: 400,
+    },
+    {
+      // A quote inside a cell, "" in a quoted cell and a quoted cell over two lines come first.
+      csv: '姓名,退出组织\r\n他说"退"了,党\r\n"王""五",团\r\n"多\r\n行",队\r\n "李,队\r\n赵,党\r\n',
+      says: { 'zh-CN': /第 6 行的英文双引号没有配对/, 'zh-TW': /第 6 行的半形雙引號沒有配對/ },
       status: 400,
     },
     {

@@ -140,6 +140,8 @@ test('English counts agree with their number: one second, one person, one bar', 
     en['home.chartYearsDesc'](1),
     en['about.floodWait'](1),
     en['about.floodLimit'](1),
+    en['volunteer.printHelp'](1, '1', '25'),
+    en['volunteer.receiptsHead'](1, '1'),
   ];
   for (const s of one)
     assert.doesNotMatch(s, /\b1 (seconds|people|months|years)\b|each of the 1\b/, s);
@@ -147,4 +149,8 @@ test('English counts agree with their number: one second, one person, one bar', 
   assert.match(en['about.floodWait'](5), /open 5 seconds for/);
   assert.match(en['about.floodLimit'](1), /at most 1 person a minute/);
   assert.match(en['about.floodLimit'](30), /at most 30 people a minute/);
+  assert.match(en['volunteer.printHelp'](1, '1', '25'), /^The receipt of 1 person, 25 to a page/);
+  assert.match(en['volunteer.printHelp'](60, '60', '25'), /^Receipts of 60 people, 25 to a page/);
+  assert.equal(en['volunteer.printRange']('1', '1'), 'Receipt 1');
+  assert.equal(en['volunteer.printRange']('1', '25'), 'Receipts 1 to 25');
 });

@@ -308,9 +308,10 @@ export const en = {
   'volunteer.sendFixed': 'Send these lines',
   'volunteer.newUpload': 'New upload, for other people',
   'volunteer.print': 'Print the receipts',
-  'volunteer.printHelp': (n: string, per: string) =>
-    `Receipts of ${n} people, ${per} to a page. They can be printed for 24 hours: the registry keeps no copy it can read.`,
-  'volunteer.printRange': (from: string, to: string) => `Receipts ${from} to ${to}`,
+  'volunteer.printHelp': (n: number, count: string, per: string) =>
+    `${n === 1 ? 'The receipt of 1 person' : `Receipts of ${count} people`}, ${per} to a page. They can be printed for 24 hours: the registry keeps no copy it can read.`,
+  'volunteer.printRange': (from: string, to: string) =>
+    from === to ? `Receipt ${from}` : `Receipts ${from} to ${to}`,
   'volunteer.printing': (from: string, to: string, total: string) =>
     `Receipts ${from} to ${to} of the ${total} people recorded with this form.`,
   'volunteer.printExpired': (n: string) =>
@@ -527,7 +528,7 @@ export const en = {
   'error.encoding':
     'The form arrived in an encoding we cannot read. Please fill it in again on this page; nothing was recorded.',
   'declare.again': (n: number) =>
-    `Your connection changed since the form was opened, so its protection against automated floods starts again; nothing was recorded yet. Please check what you typed and press “Declare” again in ${seconds(n)}.`,
+    `Your connection changed after the form was opened, so the wait that protects against automated floods starts again. Nothing was recorded yet. Please check what you typed and press “Declare” again in ${seconds(n)}.`,
   'newsletter.errorSend': 'The confirmation mail cannot be sent just now. Please try again later.',
   'newsletter.errorRejected':
     'The mail server of this address refused our mail. Please check the address.',
@@ -604,7 +605,7 @@ export const en = {
   'erase.cancelNone': 'Go back',
   // A form whose ticket no longer counts, without JavaScript (src/server/pages/declare.ts)
   'declare.ticketRefused': (n: number) =>
-    `This form has expired (it is valid for an hour after it is opened), so its protection against automated floods starts again; nothing was recorded yet. Please check what you typed and press “Declare” again in ${seconds(n)}.`,
+    `This form has expired (it is valid for an hour after it is opened), so the wait that protects against automated floods starts again. Nothing was recorded yet. Please check what you typed and press “Declare” again in ${seconds(n)}.`,
   // The volunteers' CSV in the volunteer's language: its help, every refusal with its line and
   // column, the channel chosen, receipts addressed to the volunteer (src/web/pages/volunteer*.ts)
   'csv.col.name': 'name',
@@ -646,7 +647,7 @@ export const en = {
   'csv.why.nameKind': (c: string, v: string) =>
     `the ${c} column says ${v}: write real or alias (empty means alias).`,
   'csv.why.noOrgs': (c: string) =>
-    `the ${c} column is empty: write which organisations the person leaves: party, league or pioneers, one or more.`,
+    `the ${c} column is empty: write which organisations the person leaves (party, league or pioneers, one or more).`,
   'csv.why.org': (c: string, v: string) =>
     `${v} in the ${c} column is not an organisation: write party, league or pioneers, separated by ;.`,
   'csv.why.region': (c: string, v: string) =>
@@ -659,7 +660,7 @@ export const en = {
   'csv.empty':
     'The box is empty, so nothing was recorded. Paste the CSV text, its first line naming the columns.',
   'csv.unknownColumn': (c: string) =>
-    `Nothing was recorded: ${c} on the first line is not a column name. The first line names the columns: see "What to write in each column" below.`,
+    `Nothing was recorded: ${c} on the first line is not a column name. The first line names the columns: see “What to write in each column” below.`,
   'csv.twiceColumn': (c: string) =>
     `Nothing was recorded: the first line names the column ${c} twice.`,
   'csv.missingColumn': (c: string) =>

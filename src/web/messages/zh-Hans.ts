@@ -101,7 +101,7 @@ export const zhHans: Messages = {
   'stats.total': '全部声明',
   'stats.treeSize': (n: string) => `登记册记录总数：${n}`,
   'figures.title': '数字对照',
-  'figures.intro': '别处公布的数字和出处，与任何人都能核对的本站数字放在一起对照。',
+  'figures.intro': '其他地方公布的数字及出处，与本站人人都能核对的数字并列对照。',
   'figures.claim': '项目',
   'figures.value': '数字',
   'figures.source': '出处',
@@ -278,9 +278,10 @@ export const zhHans: Messages = {
   'volunteer.sendFixed': '提交这些行',
   'volunteer.newUpload': '为其他人新建一次上传',
   'volunteer.print': '打印回执',
-  'volunteer.printHelp': (n: string, per: string) =>
-    `共 ${n} 人的回执，每页 ${per} 份。24 小时内可以打印：登记册不保留任何它能读取的副本。`,
-  'volunteer.printRange': (from: string, to: string) => `第 ${from} 至 ${to} 份回执`,
+  'volunteer.printHelp': (_n: number, count: string, per: string) =>
+    `共 ${count} 人的回执，每页 ${per} 份。24 小时内可以打印：登记册不保留任何它能读取的副本。`,
+  'volunteer.printRange': (from: string, to: string) =>
+    from === to ? `第 ${from} 份回执` : `第 ${from} 至 ${to} 份回执`,
   'volunteer.printing': (from: string, to: string, total: string) =>
     `这张表单记录的 ${total} 人中，第 ${from} 至 ${to} 人的回执。`,
   'volunteer.printExpired': (n: string) => `有 ${n} 份回执已无法显示：加密副本只保留 24 小时。`,
@@ -473,7 +474,7 @@ export const zhHans: Messages = {
   'error.title': '无法读取表格',
   'error.encoding': '表格内容的编码无法识别。请在本页重新填写并提交；尚未记录任何内容。',
   'declare.again': (seconds: number) =>
-    `您的网络连接在打开表格后有变化，防止自动程序大量提交的等待要重新计算，目前还没有记录任何内容。请检查填写的内容，${seconds} 秒后再按一次“提交声明”。`,
+    `您的网络连接在打开表格后有了变化。为防止自动程序大量提交，等待时间要重新计算。目前还没有记录任何内容。请检查填写的内容，${seconds} 秒后再按一次“提交声明”。`,
   'newsletter.errorSend': '暂时无法发送确认邮件，请稍后再试。',
   'newsletter.errorRejected': '对方的邮件服务器拒收了这封邮件，请检查邮件地址。',
   // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
@@ -543,7 +544,7 @@ export const zhHans: Messages = {
   'erase.cancelNone': '返回',
   // A form whose ticket no longer counts, without JavaScript (src/server/pages/declare.ts)
   'declare.ticketRefused': (seconds: number) =>
-    `这份表格已经失效（打开后一小时内有效），防止自动程序大量提交的等待要重新计算，目前还没有记录任何内容。请检查填写的内容，${seconds} 秒后再按一次“提交声明”。`,
+    `这份表格已经失效（打开后一小时内有效）。为防止自动程序大量提交，等待时间要重新计算。目前还没有记录任何内容。请检查填写的内容，${seconds} 秒后再按一次“提交声明”。`,
   // 义工用自己的语言上传 CSV：说明、每个错误指出哪一行哪一栏、必须选择收到的途径、对义工说的回执页
   'csv.col.name': '姓名',
   'csv.col.nameKind': '真名/化名',
@@ -562,7 +563,7 @@ export const zhHans: Messages = {
     '可以不填。写省、自治区或直辖市的名称，带不带“省”“市”“自治区”都行，例如“广东”“北京市”“内蒙古”；也可以写“香港”“澳门”“台湾”或“海外”。',
   'csv.help.statement': '可以不填。声明里有英文逗号时，整段声明要用英文双引号括起来。',
   'csv.help.publish':
-    '本人同意在网站上公开姓名和声明（经审核后）写“是”，不同意写“否”；不填就不公开。',
+    '本人同意在网站上公开姓名和声明（经审核后公开）的，写“是”；不同意的，写“否”。不填就不公开。',
   'csv.help.example': '示例（两个人）：',
   'csv.help.sample':
     '姓名,真名/化名,退出组织,地区,声明,公开\n王小明,化名,党、团,广东,,否\n李华,真名,队,北京市,我声明退出少先队。,是\n',
@@ -590,7 +591,7 @@ export const zhHans: Messages = {
     `没有记录任何内容：第 ${line} 行的英文双引号没有配对。以 ${quote} 开头的一栏要以 ${quote} 结束，里面的双引号要写成两个 ${twice}。`,
   'csv.unreadable': (line: string) =>
     `没有记录任何内容：第 ${line} 行读不出来，请检查这一行是不是 CSV 格式。`,
-  'csv.empty': '输入框是空的，没有记录任何内容。请贴上 CSV 表格，第一行写各栏的名称。',
+  'csv.empty': '输入框是空的，没有记录任何内容。请粘贴 CSV 表格，第一行写各栏的名称。',
   'csv.unknownColumn': (c: string) =>
     `没有记录任何内容：第一行里的 ${c} 不是栏名。第一行要写各栏的名称，见下面“每一栏写什么”。`,
   'csv.twiceColumn': (c: string) => `没有记录任何内容：第一行里 ${c} 这一栏出现了两次。`,
@@ -604,9 +605,9 @@ export const zhHans: Messages = {
   'volunteer.via.centre': '在服务中心',
   'volunteer.receiptsHead': (_n: number, count: string) => `已为 ${count} 人登记`,
   'volunteer.receiptsLead':
-    '下面是每人的回执，一人一张。请打印出来交给本人：离开这一页以后就看不到了。',
+    '请把下面的回执打印出来，交给本人，每人一张：离开这一页以后就看不到了。',
   'audit.hourNote':
-    '时间只记到小时，显示为一个时段，例如 10:00–11:00：操作记录不记任何操作的具体时刻。',
+    '时间只记到小时，显示为一个时段（例如 10:00–11:00）：操作记录不保留任何操作的具体时刻。',
   'region.mainland': '中国大陆',
   'region.apart': '台湾、香港、澳门',
   'receipt.printOne': '打印回执',

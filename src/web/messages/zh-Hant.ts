@@ -102,7 +102,7 @@ export const zhHant: Messages = {
   'stats.total': '全部聲明',
   'stats.treeSize': (n: string) => `登記冊紀錄總數：${n}`,
   'figures.title': '數字對照',
-  'figures.intro': '別處公佈的數字和出處，與任何人都能核對的本站數字放在一起對照。',
+  'figures.intro': '其他地方公佈的數字及出處，與本站人人都能核對的數字並列對照。',
   'figures.claim': '項目',
   'figures.value': '數字',
   'figures.source': '出處',
@@ -279,9 +279,10 @@ export const zhHant: Messages = {
   'volunteer.sendFixed': '送出這些行',
   'volunteer.newUpload': '為其他人新增一次上傳',
   'volunteer.print': '列印回執',
-  'volunteer.printHelp': (n: string, per: string) =>
-    `共 ${n} 人的回執，每頁 ${per} 份。24 小時內可以列印：登記冊不保留任何它能讀取的副本。`,
-  'volunteer.printRange': (from: string, to: string) => `第 ${from} 至 ${to} 份回執`,
+  'volunteer.printHelp': (_n: number, count: string, per: string) =>
+    `共 ${count} 人的回執，每頁 ${per} 份。24 小時內可以列印：登記冊不保留任何它能讀取的副本。`,
+  'volunteer.printRange': (from: string, to: string) =>
+    from === to ? `第 ${from} 份回執` : `第 ${from} 至 ${to} 份回執`,
   'volunteer.printing': (from: string, to: string, total: string) =>
     `這張表單記錄的 ${total} 人中，第 ${from} 至 ${to} 人的回執。`,
   'volunteer.printExpired': (n: string) => `有 ${n} 份回執已無法顯示：加密副本只保留 24 小時。`,
@@ -476,7 +477,7 @@ export const zhHant: Messages = {
   'error.title': '無法讀取表單',
   'error.encoding': '表單內容的編碼無法辨識。請在本頁重新填寫並送出；尚未記錄任何內容。',
   'declare.again': (seconds: number) =>
-    `您的網路連線在開啟表單後有所變動，防止自動程式大量送出的等待要重新計算，目前還沒有記錄任何內容。請檢查填寫的內容，${seconds} 秒後再按一次「送出聲明」。`,
+    `您的網路連線在開啟表單後有所變動。為防止自動程式大量送出，等待時間要重新計算。目前還沒有記錄任何內容。請檢查填寫的內容，${seconds} 秒後再按一次「送出聲明」。`,
   'newsletter.errorSend': '暫時無法寄出確認郵件，請稍後再試。',
   'newsletter.errorRejected': '對方的郵件伺服器拒收了這封郵件，請檢查電子郵件地址。',
   // Who runs the registry, and what anchors the trust in its key (src/web/pages/home.ts, about.ts)
@@ -547,7 +548,7 @@ export const zhHant: Messages = {
   'erase.cancelNone': '返回',
   // A form whose ticket no longer counts, without JavaScript (src/server/pages/declare.ts)
   'declare.ticketRefused': (seconds: number) =>
-    `這份表單已經失效（開啟後一小時內有效），防止自動程式大量送出的等待要重新計算，目前還沒有記錄任何內容。請檢查填寫的內容，${seconds} 秒後再按一次「送出聲明」。`,
+    `這份表單已經失效（開啟後一小時內有效）。為防止自動程式大量送出，等待時間要重新計算。目前還沒有記錄任何內容。請檢查填寫的內容，${seconds} 秒後再按一次「送出聲明」。`,
   // 義工用自己的語言上傳 CSV：說明、每個錯誤指出哪一行哪一欄、必須選擇收到的途徑、對義工說的回執頁
   'csv.col.name': '姓名',
   'csv.col.nameKind': '真名/化名',
@@ -564,9 +565,9 @@ export const zhHant: Messages = {
     '必填：黨、團、隊，也可以寫全名，例如「中國共產黨」「共青團」「少先隊」。退出幾個就寫幾個，用頓號隔開，例如「黨、團、隊」。',
   'csv.help.region':
     '可以不填。寫省、自治區或直轄市的名稱，帶不帶「省」「市」「自治區」都可以，例如「廣東」「北京市」「內蒙古」；也可以寫「香港」「澳門」「臺灣」或「海外」。',
-  'csv.help.statement': '可以不填。聲明裡有英文逗號時，整段聲明要用英文雙引號括起來。',
+  'csv.help.statement': '可以不填。聲明裡有半形逗號時，整段聲明要用半形雙引號括起來。',
   'csv.help.publish':
-    '本人同意在網站上公開姓名和聲明（經審核後）寫「是」，不同意寫「否」；不填就不公開。',
+    '本人同意在網站上公開姓名和聲明（經審核後公開）的，寫「是」；不同意的，寫「否」。不填就不公開。',
   'csv.help.example': '範例（兩個人）：',
   'csv.help.sample':
     '姓名,真名/化名,退出組織,地區,聲明,公開\n陳大文,化名,黨、團,廣東,,否\n林美玲,真名,隊,上海市,我聲明退出少先隊。,是\n',
@@ -579,7 +580,7 @@ export const zhHant: Messages = {
   'csv.why.noLetter': (c: string) => `${c} 一欄至少要有一個字。`,
   'csv.why.invalid': (c: string) => `${c} 一欄的內容不能用。`,
   'csv.why.cells': (n: string, columns: string, quote: string) =>
-    `這一行有 ${n} 欄，第一行只有 ${columns} 欄。聲明裡有英文逗號時，請用英文雙引號 ${quote} 把整段聲明括起來。`,
+    `這一行有 ${n} 欄，第一行只有 ${columns} 欄。聲明裡有半形逗號時，請用半形雙引號 ${quote} 把整段聲明括起來。`,
   'csv.why.nameKind': (c: string, v: string) =>
     `${c} 一欄寫的是 ${v}，請寫「真名」或「化名」（不填就當作化名）。`,
   'csv.why.noOrgs': (c: string) =>
@@ -591,7 +592,7 @@ export const zhHant: Messages = {
   'csv.why.publish': (c: string, v: string) =>
     `${c} 一欄寫的是 ${v}，請寫「是」（同意公開）或「否」（不公開）；不填就不公開。`,
   'csv.quote': (line: string, quote: string, twice: string) =>
-    `沒有記錄任何內容：第 ${line} 行的英文雙引號沒有配對。以 ${quote} 開頭的一欄要以 ${quote} 結束，裡面的雙引號要寫成兩個 ${twice}。`,
+    `沒有記錄任何內容：第 ${line} 行的半形雙引號沒有配對。以 ${quote} 開頭的一欄要以 ${quote} 結束，裡面的雙引號要寫成兩個 ${twice}。`,
   'csv.unreadable': (line: string) =>
     `沒有記錄任何內容：第 ${line} 行讀不出來，請檢查這一行是不是 CSV 格式。`,
   'csv.empty': '輸入框是空的，沒有記錄任何內容。請貼上 CSV 表格，第一行寫各欄的名稱。',
@@ -608,9 +609,9 @@ export const zhHant: Messages = {
   'volunteer.via.centre': '在服務中心',
   'volunteer.receiptsHead': (_n: number, count: string) => `已為 ${count} 人登記`,
   'volunteer.receiptsLead':
-    '下面是每人的回執，一人一張。請列印出來交給本人：離開這一頁以後就看不到了。',
+    '請把下面的回執列印出來，交給本人，每人一張：離開這一頁以後就看不到了。',
   'audit.hourNote':
-    '時間只記到小時，顯示為一個時段，例如 10:00–11:00：操作紀錄不記任何操作的具體時刻。',
+    '時間只記到小時，顯示為一個時段（例如 10:00–11:00）：操作紀錄不保留任何操作的具體時刻。',
   'region.mainland': '中國大陸',
   'region.apart': '臺灣、香港、澳門',
   'receipt.printOne': '列印回執',

@@ -76,10 +76,41 @@ function withCode(message: string, ...codes: string[]): Html {
   return html`${parts}`;
 }
 
+/**
+ * The line on which the quoted cell that is never closed opens. csv-parse reports the line where
+ * the file ends, which is not where the volunteer has to look. A quote opens a cell only at its
+ * start (spaces aside: cells are trimmed); inside, "" is a quote and a lone " closes the cell.
+ */
+export function unclosedQuoteLine(text: string): number | undefined {
+  let line = 1;
+  let opened: number | undefined;
+  let atStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (opened !== undefined) {
+      if (c === '"') {
+        if (text[i + 1] === '"') i++;
+        else {
+          opened = undefined;
+          atStart = false;
+        }
+      }
+    } else if (c === '"' && atStart) opened = line;
+    else if (c === ',') atStart = true;
+    else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') atStart = false;
+    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
+      line++;
+      if (opened === undefined) atStart = true;
+    }
+  }
+  return opened;
+}
+
 /** The sentence for a file the parser could not read, from csv-parse's error code and line. */
-function unreadable(t: I18n, e: unknown): Html | string {
+function unreadable(t: I18n, e: unknown, text: string): Html | string {
   const { code, lines } = e as { code?: string; lines?: number };
-  const line = t.number(lines ?? 1);
+  const at = code === 'CSV_QUOTE_NOT_CLOSED' ? unclosedQuoteLine(text) : undefined;
+  const line = t.number(at ?? lines ?? 1);
   return code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_INVALID_CLOSING_QUOTE'
     ? withCode(t.m['csv.quote'](line, SLOTS[0], SLOTS[1]), '"', '""')
     : t.m['csv.unreadable'](line);
@@ -136,7 +167,7 @@ export function csvDeclarations(
       to: CSV_MAX_ROWS + 2,
     }) as unknown as typeof records;
   } catch (e) {
-    return { error: unreadable(t, e) };
+    return { error: unreadable(t, e, text) };
   }
   const [head, ...body] = records;
   if (head === undefined) return { error: m['csv.empty'] };

@@ -77,7 +77,7 @@ ${csv.notice ? html`<div class="notice" role="alert">${csv.notice}</div>` : ''}
 ${
   recorded > 0
     ? html`<h3>${m['volunteer.print']}</h3>
-<p>${m['volunteer.printHelp'](t.number(recorded), t.number(RECEIPTS_PER_PAGE))}</p>
+<p>${m['volunteer.printHelp'](recorded, t.number(recorded), t.number(RECEIPTS_PER_PAGE))}</p>
 ${printForm(t, v, csv.key, csv.done ?? '[]', recorded)}`
     : ''
 }
