@@ -262,7 +262,7 @@ async function run(env: Record<string, string>): Promise<number> {
     for (let i = 0; i < 100 && inbox.length < mails + 2; i++)
       await new Promise((r) => setTimeout(r, 50));
     const linkTo = (who: string, path: string) =>
-      new RegExp(`https://registry\\.example(/newsletter/${path}\\?[^\\s>]+)`).exec(
+      new RegExp(`https://registry\\.example((?:/[a-z-]+)?/newsletter/${path}\\?[^\\s>]+)`).exec(
         (inbox.find((m) => m.to.includes(`${who}@mail.example`))?.raw ?? '').replaceAll(
           '=\r\n',
           '',
