@@ -108,6 +108,7 @@ export class Collector {
   async collect(): Promise<void> {
     if (this.#collecting || this.#waiting.size === 0) return;
     this.#collecting = true;
+    let failed = false;
     try {
       const rows = (await this.#queue.sequenced(this.ids())).filter((r) => this.#waiting.has(r.id));
       if (rows.length === 0) return;
@@ -132,6 +133,7 @@ export class Collector {
       );
       this.#failures.succeeded('answering waiting requests works');
     } catch (e) {
+      failed = true;
       this.#failures.failed(
         `answering ${count(this.#waiting.size, 'waiting request', 'waiting requests')} failed`,
         e,
@@ -140,8 +142,9 @@ export class Collector {
     } finally {
       this.#collecting = false;
     }
-    // Rows sequenced while this pass ran are answered by the next one, without waiting for a poll.
-    if (this.#waiting.size > 0) setImmediate(() => void this.collect());
+    // Rows sequenced while this pass ran are answered by the next one, without waiting for a poll;
+    // after a failure (the database down), the poll starts the next pass: never a loop at once.
+    if (!failed && this.#waiting.size > 0) setImmediate(() => void this.collect());
   }
 
   /**

@@ -60,3 +60,42 @@ for (const endEarly of [false, true])
       await leadership.release();
     }
   });
+
+test('a lock granted after the node released leadership (it shuts down) is given back, not used', async () => {
+  const events: string[] = [];
+  const granted = Promise.withResolvers<void>();
+  const asked = Promise.withResolvers<void>();
+  const store = {
+    heartbeat: async () => {},
+    reclaimPending: async () => 0,
+    lockSequencer: async () => {
+      asked.resolve();
+      await granted.promise;
+      return {
+        release: async () => {
+          events.push('released');
+        },
+      };
+    },
+  } as unknown as ClusterStore;
+  const leadership = new Leadership(
+    store,
+    telemetry({ logger: pino({ level: 'silent' }) }),
+    () => 0,
+    {
+      start: async () => 7,
+      leading: () => events.push('leading'),
+      lost: () => events.push('lost'),
+    },
+    60_000,
+  );
+  const begun = leadership.begin();
+  await asked.promise;
+  // The node shuts down while its request for the lock waits on the database.
+  const released = leadership.release();
+  granted.resolve();
+  await Promise.all([begun, released]);
+  assert.equal(leadership.isLeader, false);
+  // Before, the lock was taken and kept by a node that had stopped: no other node could sequence.
+  assert.deepEqual(events, ['released']);
+});

@@ -38,6 +38,8 @@ export class Leadership {
   #lock: SequencerLock | undefined;
   /** A #tryLead is under way (timers must not start a second one meanwhile). */
   #trying = false;
+  /** The #tryLead under way, if any: release() waits for it, so that no lock it takes is kept. */
+  #attempt: Promise<void> | undefined;
   #stopped = false;
   #timers: NodeJS.Timeout[] = [];
   readonly #leadFailures: FailureRun;
@@ -93,6 +95,8 @@ export class Leadership {
   async release(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
+    // A lock being taken meanwhile is given back by the attempt itself (it sees #stopped).
+    await this.#attempt;
     const lock = this.#lock;
     this.#lock = undefined;
     if (lock === undefined) return;
@@ -102,8 +106,15 @@ export class Leadership {
     await lock.release();
   }
 
-  async #tryLead(): Promise<void> {
-    if (this.#lock !== undefined || this.#stopped || this.#trying) return;
+  #tryLead(): Promise<void> {
+    if (this.#lock !== undefined || this.#stopped || this.#trying) return Promise.resolve();
+    this.#attempt = this.#lead().finally(() => {
+      this.#attempt = undefined;
+    });
+    return this.#attempt;
+  }
+
+  async #lead(): Promise<void> {
     this.#trying = true;
     let lock: SequencerLock | undefined;
     let ended = false;
@@ -121,9 +132,18 @@ export class Leadership {
       });
       this.#leadFailures.succeeded('taking the sequencer lock works');
       if (lock === undefined) return;
+      // Granted after the node stopped (it shuts down): given back, so that another node leads.
+      if (this.#stopped) {
+        await lock.release();
+        return;
+      }
       const treeSize = await this.#leader.start();
       // A session that ended meanwhile holds no lock: this node must not sequence on it.
       if (ended) throw new TuidangError('unavailable', 'the database session ended while starting');
+      if (this.#stopped) {
+        await lock.release();
+        return;
+      }
       this.#lock = lock;
       this.#t.metrics.leader(true);
       this.#t.logger.info(
