@@ -414,6 +414,9 @@ describe('pages reached by a form, on a phone', () => {
       await page.getByLabel('Name', { exact: true }).fill('Lin');
       await page.getByRole('radio', { name: 'an alias' }).check();
       await page.getByRole('checkbox', { name: 'Young Pioneers' }).check();
+      // A statement to publish: the erase page then asks before removing it (with its buttons).
+      await page.getByLabel(en['declare.statement']).fill('I leave the Young Pioneers.');
+      await page.getByRole('checkbox', { name: en['form.publishPerson'] }).check();
       if (!javaScriptEnabled) await page.waitForTimeout(1100); // the ticket's second
       await page.getByRole('button', { name: 'Declare', exact: true }).click();
       await page.getByRole('heading', { name: en['receipt.headOne'] }).waitFor();
