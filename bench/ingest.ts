@@ -80,8 +80,9 @@ export async function run(argv: string[]): Promise<void> {
   const seconds = Number(values.seconds);
   const levels = String(values.connections).split(',').map(Number);
   const backends: Array<[string, NodeJS.ProcessEnv]> = [['SQLite', { DATABASE_URL: '' }]];
-  // PostgreSQL: DATABASE_URL, else the local test database; a schema of its own per run, so that
-  // no run builds on another's log, dropped at the end. DATABASE_URL=off skips it.
+  // PostgreSQL: DATABASE_URL, else the local test database; a schema of its own per run (and per
+  // number of connections), so that no run builds on another's log, dropped at the end.
+  // DATABASE_URL=off skips it.
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_${process.pid}`;
   if (databaseUrl !== 'off')
@@ -119,7 +120,12 @@ export async function run(argv: string[]): Promise<void> {
     printRow(rows.at(-1) as Row);
     let sqlite = 0;
     for (const [name, env] of backends) {
-      const r = await measureServer('registry', env);
+      const r = await measureServer(
+        'registry',
+        env.DATABASE_SCHEMA
+          ? { ...env, DATABASE_SCHEMA: `${env.DATABASE_SCHEMA}_${connections}` }
+          : env,
+      );
       const toEcho = r.perSecond / echo.perSecond;
       let note = `${toEcho.toFixed(2)}× durable echo, ${(r.perSecond / bare.perSecond).toFixed(2)}× bare`;
       if (name === 'SQLite') {
@@ -144,7 +150,8 @@ export async function run(argv: string[]): Promise<void> {
   if (databaseUrl !== 'off') {
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
-    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const connections of levels)
+      await db.query(`DROP SCHEMA IF EXISTS ${schema}_${connections} CASCADE`);
     await db.end();
   }
 }
