@@ -14,6 +14,7 @@ import { regionByte } from './regions.ts';
 import {
   addEntry,
   addTotals,
+  cloneTotals,
   emptyTotals,
   headline,
   ImportCount,
@@ -140,4 +141,140 @@ test('ImportCount: the totals addEntry gives for the same import declarations, a
       assert.deepEqual(count.take(), emptyTotals());
     }),
   );
+});
+
+const decl = (over: Partial<DeclarationEntry> = {}): DeclarationEntry => ({
+  kind: 'declaration',
+  day: '2026-01-01',
+  orgs: ['league'],
+  channel: 'web',
+  commitment: new Uint8Array(32),
+  ...over,
+});
+const voidOf = (target: number): Entry => ({
+  kind: 'void',
+  day: '2026-01-02',
+  target,
+  reason: 'test',
+});
+const zeroOrgs = { party: 0, league: 0, pioneers: 0 };
+const zeroChannels = { web: 0, volunteer: 0, phone: 0, centre: 0, import: 0 };
+
+test('a voided declaration leaves no zero day or region behind, but keeps the fixed keys', () => {
+  const t = tally([
+    decl({ region: 'CN-GD', orgs: ['party', 'pioneers'] }),
+    decl({ channel: 'import' }),
+    voidOf(0),
+  ]);
+  assert.deepEqual(t, {
+    entries: 3,
+    registered: { declarants: 0, orgs: zeroOrgs, channels: zeroChannels, days: {}, regions: {} },
+    imported: {
+      declarants: 1,
+      orgs: { ...zeroOrgs, league: 1 },
+      channels: { ...zeroChannels, import: 1 },
+      days: { '2026-01-01': 1 },
+      regions: { none: 1 },
+    },
+    voided: { test: 1 },
+  });
+});
+
+test('a void added without the declaration it voids is a programming error', () => {
+  assert.throws(
+    () => addEntry(emptyTotals(), voidOf(7)),
+    (e: unknown) =>
+      !(e instanceof TallyError) &&
+      e instanceof Error &&
+      (e as { code?: string }).code === 'internal' &&
+      e.message === 'void entry for index 7 needs the entry it voids',
+  );
+});
+
+test('a clone is equal and independent of the original', () => {
+  const t = tally([decl({ region: 'CN-GD' }), decl({ channel: 'import' }), decl(), voidOf(2)]);
+  const before = structuredClone(t);
+  const c = cloneTotals(t);
+  assert.deepEqual(c, t);
+  addEntry(c, decl({ day: '2026-03-03', region: 'CN-BJ', orgs: ['party'] }));
+  addEntry(c, decl({ channel: 'import', day: '2026-03-04', orgs: ['pioneers'] }));
+  addEntry(c, voidOf(0), decl({ region: 'CN-GD' }));
+  assert.deepEqual(t, before);
+  assert.equal(c.entries, 7);
+  assert.deepEqual(c.voided, { test: 2 });
+});
+
+test('adding totals adds the voids per reason too', () => {
+  const a = tally([decl(), voidOf(0)]);
+  const b = tally([decl(), decl(), voidOf(1), voidOf(0)]);
+  b.voided = { test: 2, flood: 1 };
+  addTotals(a, b);
+  assert.deepEqual(a.voided, { test: 3, flood: 1 });
+  assert.equal(a.entries, 6);
+});
+
+test('the error of a broken log names itself, its code and the entries', () => {
+  const cases: Array<[Entry[], string]> = [
+    [[decl(), voidOf(0), voidOf(1)], 'entry 2 voids entry 1, which is not an earlier declaration'],
+    [[voidOf(0)], 'entry 0 voids entry 0, which is not an earlier declaration'],
+    [[decl(), voidOf(5)], 'entry 1 voids entry 5, which is not an earlier declaration'],
+    [[decl(), voidOf(0), voidOf(0)], 'entry 2 voids entry 0 a second time'],
+  ];
+  for (const [log, message] of cases)
+    assert.throws(() => tally(log), { name: 'TallyError', code: 'bad-void', message });
+});
+
+test('a lean recount refuses a void of itself or of a later entry even if given a declaration', () => {
+  const lean = new Recount({ keep: false });
+  lean.add(decl());
+  assert.throws(() => lean.add(voidOf(1), decl()), {
+    name: 'TallyError',
+    message: 'entry 1 voids entry 1, which is not an earlier declaration',
+  });
+  assert.throws(() => lean.add(voidOf(2), decl()), TallyError);
+  lean.add(voidOf(0), decl());
+  assert.equal(lean.totals.entries, 2);
+});
+
+test('a recount keeps every declaration of a log longer than its first buffer', () => {
+  const r = new Recount();
+  const n = 5000;
+  for (let i = 0; i < n; i++)
+    r.add(decl({ region: i % 2 ? 'CN-GD' : undefined, orgs: i % 3 ? ['party'] : ['league'] }));
+  for (const target of [0, 1023, 1024, 1025, 2047, 2048, 4095, 4096, n - 1]) r.add(voidOf(target));
+  const t = r.totals;
+  assert.equal(t.entries, n + 9);
+  assert.equal(t.registered.declarants, n - 9);
+  assert.deepEqual(t.voided, { test: 9 });
+  // Voided: 0, 1024, 2048, 4096 (even: no region), 1023, 1025, 2047, 4095, 4999 (odd: CN-GD).
+  assert.deepEqual(t.registered.regions, { none: n / 2 - 4, 'CN-GD': n / 2 - 5 });
+  assert.throws(() => r.add(voidOf(4096)), {
+    message: `entry ${n + 9} voids entry 4096 a second time`,
+  });
+});
+
+test('ImportCount counts a day seen twice, and restarts its organisations and regions', () => {
+  const count = new ImportCount();
+  const day = dayNumber('2026-01-01');
+  count.add(day, 0b011, regionByte('CN-GD'));
+  count.add(day, 0b100, 0);
+  count.add(day, 0b001, regionByte('CN-GD'));
+  assert.deepEqual(count.take().imported, {
+    declarants: 3,
+    orgs: { party: 2, league: 1, pioneers: 1 },
+    channels: { ...zeroChannels, import: 3 },
+    days: { '2026-01-01': 3 },
+    regions: { 'CN-GD': 2, none: 1 },
+  });
+  count.add(day, 0b010, 0);
+  const again = count.take();
+  assert.equal(again.entries, 1);
+  assert.deepEqual(again.imported, {
+    declarants: 1,
+    orgs: { party: 0, league: 1, pioneers: 0 },
+    channels: { ...zeroChannels, import: 1 },
+    days: { '2026-01-01': 1 },
+    regions: { none: 1 },
+  });
+  assert.deepEqual(count.take(), emptyTotals());
 });
