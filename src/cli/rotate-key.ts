@@ -10,6 +10,7 @@ import {
   ENTRIES_LEVEL,
   encodeEntryBundle,
   generateKey,
+  nodesAtLevel,
   parseEntryBundle,
   TILE_WIDTH,
   type Tile,
@@ -78,7 +79,7 @@ async function archiveLog(
   if (checkpoint === undefined) throw new CliError('the log holds no checkpoint: nothing to close');
   // Level l holds the hashes of the complete subtrees of 256^l leaves; entry bundles follow level 0.
   for (let level = ENTRIES_LEVEL; ; level++) {
-    const nodes = level <= 0 ? treeSize : Math.floor(treeSize / TILE_WIDTH ** level);
+    const nodes = nodesAtLevel(treeSize, level);
     if (nodes === 0) break;
     for (let index = 0; index * TILE_WIDTH < nodes; index++) {
       const tile: Tile = { level, index, width: Math.min(TILE_WIDTH, nodes - index * TILE_WIDTH) };

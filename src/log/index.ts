@@ -88,6 +88,7 @@ export {
   encodeEntryBundle,
   MAX_ENTRY_SIZE,
   narrowTile,
+  nodesAtLevel,
   parseEntryBundle,
   parseTilePath,
   TILE_HEIGHT,

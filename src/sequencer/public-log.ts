@@ -4,7 +4,7 @@
 // that what was committed since the last publication cannot leak through them
 // (docs/timing-privacy.md). It fails closed: a read the interface does not name does not exist
 // for them, and a read added to a store later is not public until someone adds it here.
-import { ENTRIES_LEVEL, narrowTile, type ReadTiles, TILE_WIDTH, type Tile } from '../log/index.ts';
+import { narrowTile, nodesAtLevel, type ReadTiles, TILE_WIDTH, type Tile } from '../log/index.ts';
 import { type LogState, type LogStore, StoreError } from '../store/index.ts';
 
 export interface PublicLog {
@@ -24,9 +24,7 @@ export interface PublishedState {
 
 /** Whether `tile` is part of the tree of `treeSize` entries, at least as wide as asked. */
 export function tileWithin(tile: Tile, treeSize: number): boolean {
-  const available =
-    tile.level === ENTRIES_LEVEL ? treeSize : Math.floor(treeSize / TILE_WIDTH ** tile.level);
-  return tile.index * TILE_WIDTH + tile.width <= available;
+  return tile.index * TILE_WIDTH + tile.width <= nodesAtLevel(treeSize, tile.level);
 }
 
 /**
