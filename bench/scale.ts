@@ -99,10 +99,6 @@ function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(m?.[1] ?? 0) * 1024;
 }
 
-function dirBytes(dir: string): number {
-  return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-}
-
 interface Latency {
   readonly p50: number;
   readonly p99: number;
@@ -183,7 +179,7 @@ async function measure(log: Log): Promise<Figures> {
       declaration,
       idleRss,
       rss,
-      bytesPerEntry: dirBytes(log.dataDir) / treeSize,
+      bytesPerEntry: treeBytes(log.dataDir) / treeSize,
     };
   } finally {
     await server.kill('SIGTERM');
@@ -257,6 +253,7 @@ async function verifyWhole(
   }
 }
 
+/** Bytes of every file under `dir`, in any folder below it. */
 function treeBytes(dir: string): number {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
