@@ -202,6 +202,8 @@ export function parseEntryBundle(data: Uint8Array, width?: number): Uint8Array[]
  */
 export function narrowTile(tile: Tile, wider: Uint8Array): Uint8Array {
   if (tile.level !== ENTRIES_LEVEL) return wider.subarray(0, tile.width * HASH_SIZE);
+  // A full bundle has no wider version: it is served as stored, without parsing it.
+  if (tile.width === TILE_WIDTH) return wider;
   const entries = parseEntryBundle(wider);
   return entries.length === tile.width ? wider : encodeEntryBundle(entries.slice(0, tile.width));
 }
