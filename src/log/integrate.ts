@@ -46,24 +46,27 @@ export interface PackedEntries {
  * Appends `entries` to the tree of `oldSize` leaves. `readTiles` is called once, for the partial
  * tiles and entry bundle on the right edge of the old tree, and must return them at exactly the
  * old tree's widths (the latest partial tiles, as a store keeps them). Packed entries bring their
- * leaf hashes (an import hashes them on other threads), and perhaps some subtree hashes.
+ * leaf hashes (an import hashes them on other threads), and perhaps some subtree hashes; a list of
+ * entries may bring them too (`hashed`: a verifier has just checked them against a level-0 tile).
  */
 export async function integrate(
   readTiles: ReadTiles,
   oldSize: number,
   entries: readonly Uint8Array[] | PackedEntries,
+  hashed?: Pick<PackedEntries, 'leafHashes' | 'subtrees'>,
 ): Promise<Integration> {
   const packed = Array.isArray(entries) ? undefined : (entries as PackedEntries);
   const count = packed ? packed.lengths.length : (entries as readonly Uint8Array[]).length;
-  if (packed !== undefined && packed.leafHashes.length !== count * HASH_SIZE)
+  const given = packed?.leafHashes ?? hashed?.leafHashes;
+  if (given !== undefined && given.length !== count * HASH_SIZE)
     throw new LogError(
       'out-of-range',
-      `${packed.leafHashes.length / HASH_SIZE} leaf hashes for ${count} entries`,
+      `${given.length / HASH_SIZE} leaf hashes for ${count} entries`,
     );
   if (!Number.isSafeInteger(oldSize) || oldSize < 0)
     throw new LogError('out-of-range', `bad tree size ${oldSize}`);
   const treeSize = oldSize + count;
-  const subtree = subtreesOf(packed?.subtrees, oldSize, treeSize);
+  const subtree = subtreesOf(packed?.subtrees ?? hashed?.subtrees, oldSize, treeSize);
   const edge = edgeTiles(oldSize);
   const edgeData = edge.length === 0 ? [] : await readTiles(edge);
   const old = new Map<number, { tile: Tile; data: Uint8Array }>();
@@ -86,7 +89,7 @@ export async function integrate(
   for (const t of bundleTiles(oldSize, count, packed ?? entries, bundle?.data)) tiles.push(t);
 
   // Walk up the levels. `added` holds the new hashes at node height 8·level, packed.
-  let added = packed?.leafHashes ?? joinHashes((entries as readonly Uint8Array[]).map(hashLeaf));
+  let added = given ?? joinHashes((entries as readonly Uint8Array[]).map(hashLeaf));
   const rootParts: Uint8Array[][] = [];
   for (let level = 0; nodesAtLevel(treeSize, level) > 0; level++) {
     const oldN = nodesAtLevel(oldSize, level);

@@ -2,6 +2,7 @@
 // a log of a thousand entries and of four hundred million. Left to itself, V8 lets the heap of a
 // long, allocation-heavy run grow far past what it keeps alive (hundreds of megabytes); a worker's
 // resource limits make it collect instead.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, TuidangError } from '../errors/index.ts';
 import { verifierFromKey } from '../log/index.ts';
@@ -31,6 +32,17 @@ export interface WorkerVerifyOptions {
   readonly quorum?: number;
   readonly previous?: Previous | undefined;
   readonly checkpoint?: string;
+  /** Threads that hash the entries and level-0 tiles (0: the verifying thread does): one a core. */
+  readonly hashers?: number;
+}
+
+/** What the verification thread is given: the log, the options, and how to start its hashers. */
+export interface VerifyWorkerData {
+  readonly spec: SourceSpec;
+  readonly opts: WorkerVerifyOptions;
+  /** The worker script (see {@link useWorkerScript}), which is also each hasher's. */
+  readonly script: string;
+  readonly hashers: number;
 }
 
 /**
@@ -56,8 +68,14 @@ export async function verifyLogInWorker(
   opts: WorkerVerifyOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<VerifyResult> {
+  const data: VerifyWorkerData = {
+    spec,
+    opts,
+    script: workerScript.href,
+    hashers: opts.hashers ?? availableParallelism(),
+  };
   const worker = new Worker(workerScript, {
-    workerData: { spec, opts },
+    workerData: data,
     resourceLimits: LIMITS,
   });
   try {

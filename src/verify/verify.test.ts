@@ -20,6 +20,7 @@ import { type Entry, encodeEntry, tally } from '../registry/index.ts';
 import type { Receipt } from '../sequencer/index.ts';
 import { type Registry, startRegistry } from '../server/index.ts';
 import { buildWitnessApp, WitnessState } from '../witness/index.ts';
+import { startHashers } from './hashers.ts';
 import { verifyLogInWorker } from './in-worker.ts';
 import { mirror } from './mirror.ts';
 import { totalsDifferences } from './published.ts';
@@ -191,15 +192,17 @@ describe('tampering is caught and located', () => {
     const here = await verifyLog(await HttpSource.resolve(registry.url), { logKeys });
     assert.equal(inWorker.checkpoint.treeSize, here.checkpoint.treeSize);
     assert.deepEqual(inWorker.totals, here.totals);
-    const [what, file, offset, where] = cases[0] as (typeof cases)[number];
-    await assert.rejects(
-      verifyLogInWorker({ dir: tampered(file, offset) }, { logKeys: [logKey.vkey] }),
-      (e: unknown) => {
-        assert.ok(e instanceof VerificationError, `${what}: ${e}`);
-        assert.match(e.where, where);
-        return true;
-      },
-    );
+    // With its hashing threads (one a core, and at least two here).
+    for (const [what, file, offset, where] of cases) {
+      await assert.rejects(
+        verifyLogInWorker({ dir: tampered(file, offset) }, { logKeys: [logKey.vkey], hashers: 2 }),
+        (e: unknown) => {
+          assert.ok(e instanceof VerificationError, `${what}: ${e}`);
+          assert.match(e.where, where);
+          return true;
+        },
+      );
+    }
   });
 
   test('a validly signed fork is caught against the checkpoint verified before', async () => {
@@ -291,9 +294,14 @@ describe('a failure names the file, its level, the entries it covers and where i
   }));
   log.push({ kind: 'void', day: '2026-11-21', target: 5, reason: 'request' });
   let clean: string;
+  // The same failures when hashing threads check the bundles (as `tuidang verify` runs).
+  const hashers = startHashers(new URL('./verify-worker.ts', import.meta.url), 2);
+  after(() => hashers.close());
   before(async () => {
     clean = await logDir('blame', log);
     assert.equal((await verifyLog(new DirSource(clean), { logKeys })).totals.entries, 601);
+    const hashed = await verifyLog(new DirSource(clean), { logKeys, checkBundle: hashers.check });
+    assert.equal(hashed.totals.entries, 601);
   });
   const cases: Array<[string, string, number, string, RegExp]> = [
     [
@@ -330,12 +338,17 @@ describe('a failure names the file, its level, the entries it covers and where i
       const dir = tmp('blame-copy');
       cpSync(clean, dir, { recursive: true });
       flip(dir, file, at);
-      await assert.rejects(verifyLog(new DirSource(dir), { logKeys }), (e: unknown) => {
-        assert.ok(e instanceof VerificationError, String(e));
-        assert.equal(e.where, where);
-        assert.match(e.message, message);
-        return true;
-      });
+      for (const checkBundle of [undefined, hashers.check]) {
+        await assert.rejects(
+          verifyLog(new DirSource(dir), { logKeys, ...(checkBundle ? { checkBundle } : {}) }),
+          (e: unknown) => {
+            assert.ok(e instanceof VerificationError, String(e));
+            assert.equal(e.where, where);
+            assert.match(e.message, message);
+            return true;
+          },
+        );
+      }
     });
   }
 

@@ -3,6 +3,7 @@
 // tree is rebuilt bundle by bundle keeping only its right edge, and each served tile is compared
 // with the rebuilt one as soon as it is complete.
 import {
+  concatBytes,
   ENTRIES_LEVEL,
   edgeTiles,
   encodeBase64,
@@ -31,6 +32,7 @@ import {
   type Totals,
   utcDay,
 } from '../registry/index.ts';
+import type { BundleCheck, CheckBundle } from './hashers.ts';
 import { checkSignatures, type SignatureOptions, VerificationError } from './signatures.ts';
 import { type LogSource, readTilesOf } from './source.ts';
 
@@ -51,6 +53,8 @@ export interface VerifyOptions extends SignatureOptions {
   /** The verifier's UTC day (`YYYY-MM-DD`), which bounds every entry's day; today by default. */
   readonly today?: string;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Hashes bundles elsewhere (other threads); without it, this thread hashes them. */
+  readonly checkBundle?: CheckBundle;
 }
 
 export interface VerifyResult {
@@ -148,14 +152,16 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
 
   // Fetch ahead: the next bundles and level-0 tiles download while this one is checked.
   const window = opts.concurrency ?? 16;
-  const fetched = new Map<number, Promise<[Uint8Array, Uint8Array]>>();
+  // With `checkBundle`, each pair is hashed elsewhere as soon as it arrives.
+  type Fetched = readonly [Uint8Array, Uint8Array, BundleCheck | undefined];
+  const fetched = new Map<number, Promise<Fetched>>();
   const fetchBundle = (k: number) => {
     if (k >= bundles || fetched.has(k)) return;
     const w = widthOf(k);
     const p = Promise.all([
       source.tile({ level: ENTRIES_LEVEL, index: k, width: w }),
       source.tile({ level: 0, index: k, width: w }),
-    ]);
+    ]).then(async ([b, l0]): Promise<Fetched> => [b, l0, await opts.checkBundle?.(b, l0, w)]);
     p.catch(() => {}); // awaited below; keep an early failure from being unhandled
     fetched.set(k, p);
   };
@@ -210,8 +216,13 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
     );
   };
 
-  const integrateUpTo = async (entries: Uint8Array[]) => {
-    const r = await integrate(edge.readTiles, built, entries);
+  const integrateUpTo = async (
+    entries: Uint8Array[],
+    leafHashes: Uint8Array,
+    root?: Uint8Array,
+  ) => {
+    const subtrees = root === undefined ? undefined : { from: built, roots: root };
+    const r = await integrate(edge.readTiles, built, entries, { leafHashes, subtrees });
     const fresh = new TileMap();
     fresh.apply(r.tiles);
     edge = nextEdge(edge, fresh, r.treeSize);
@@ -228,9 +239,9 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
   for (let k = 0; k < Math.min(window, bundles); k++) fetchBundle(k);
   for (let k = 0; k < bundles; k++) {
     fetchBundle(k + window);
-    const pair = fetched.get(k) as Promise<[Uint8Array, Uint8Array]>;
+    const pair = fetched.get(k) as Promise<Fetched>;
     fetched.delete(k);
-    const [bundle, level0] = await pair;
+    const [bundle, level0, check] = await pair;
     const w = widthOf(k);
     const bundleTile = { level: ENTRIES_LEVEL, index: k, width: w };
     const level0Tile = { level: 0, index: k, width: w };
@@ -242,13 +253,19 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
     }
     if (level0.length !== w * HASH_SIZE)
       throw tileError(level0Tile, `it holds ${level0.length} bytes, not ${w * HASH_SIZE}`);
-    // Each entry must hash to its hash in the level-0 tile, before anything is read from it.
-    const leaves = entries.map(hashLeaf);
-    const bad = leaves.findIndex(
-      (h, i) => !equalBytes(h, level0.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)),
-    );
-    if (bad >= 0 && w === TILE_WIDTH) throw await blameFull(k, bad, leaves, level0);
-    if (bad >= 0) edgeMismatch = { k, at: bad };
+    // Each entry must hash to its hash in the level-0 tile, before anything is read from it. The
+    // entries' own hashes are then the tile's (but in a partial bundle found wrong, which is blamed
+    // once the root is known).
+    let hashes = level0;
+    if (!check?.matches) {
+      const leaves = entries.map(hashLeaf);
+      const bad = leaves.findIndex(
+        (h, i) => !equalBytes(h, level0.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)),
+      );
+      if (bad >= 0 && w === TILE_WIDTH) throw await blameFull(k, bad, leaves, level0);
+      if (bad >= 0) edgeMismatch = { k, at: bad };
+      if (bad >= 0) hashes = concatBytes(...leaves);
+    }
     for (let i = 0; i < entries.length; i++) {
       const at = k * TILE_WIDTH + i;
       const files = { files: [tilePath(bundleTile), tilePath(level0Tile)] };
@@ -275,12 +292,12 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
     // Stop exactly at the previous checkpoint's size, to compare its root.
     if (previous && previous.size > built && previous.size < built + entries.length) {
       const split = previous.size - built;
-      await integrateUpTo(entries.slice(0, split));
+      await integrateUpTo(entries.slice(0, split), hashes.subarray(0, split * HASH_SIZE));
       const atPrevious = await rootAtEdge(edge, built);
       checkPrevious(previous, atPrevious);
-      await integrateUpTo(entries.slice(split));
+      await integrateUpTo(entries.slice(split), hashes.subarray(split * HASH_SIZE));
     } else {
-      const root = await integrateUpTo(entries);
+      const root = await integrateUpTo(entries, hashes, check?.root);
       if (previous && built === previous.size) checkPrevious(previous, root);
     }
     opts.onProgress?.(built, size);
