@@ -246,20 +246,46 @@ for (const [field, max] of [
       refused({ day: '2010-05-06', orgs: ['party'], [field]: v }, `${field} must be text`);
   });
 
-  test(`${field}: line breaks and tabs kept, other control characters refused`, () => {
-    assert.equal(parse({ [field]: 'a\nb\tc\n\nd\t\te' })[field], 'a\nb\tc\n\nd\t\te');
-    const why = `${field} contains control characters`;
-    for (const c of ['\u0000', '\u0007', '\r', '\u001b', '\u007f', '\u0085', '\u009f'])
-      refused({ day: '2010-05-06', orgs: ['party'], [field]: `a${c}b` }, why);
-    // Bidirectional overrides and isolates, each end of both ranges.
-    for (const c of ['\u202a', '\u202c', '\u202e', '\u2066', '\u2067', '\u2069'])
-      refused({ day: '2010-05-06', orgs: ['party'], [field]: `a${c}b` }, why);
-    // Their neighbours are not refused.
-    for (const c of ['\u2029', '\u202f', '\u2065', '\u206a', '\u200d'])
-      assert.equal(parse({ [field]: `a${c}b` })[field], `a${c}b`);
-    // A control character after the first line break is found too.
-    refused({ day: '2010-05-06', orgs: ['party'], [field]: 'a\nb\nc\u0007' }, why);
-    refused({ day: '2010-05-06', orgs: ['party'], [field]: 'a\tb\tc\u202e' }, why);
+  test(`${field}: held to the form's rules for what text may contain`, () => {
+    const why = `${field} contains characters that cannot be shown or used (control, invisible or private-use characters)`;
+    const record = (v: string) => ({ day: '2010-05-06', orgs: ['party'], [field]: v });
+    // A statement keeps its line breaks and tabs; a name is one line, as on the form.
+    if (field === 'statement')
+      assert.equal(parse(record('a\nb\tc\r\n\nd\t\te'))[field], 'a\nb\tc\r\n\nd\t\te');
+    else for (const c of ['\n', '\t', '\r']) refused(record(`a${c}b`), why);
+    for (const c of ['\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u009f'])
+      refused(record(`a${c}b`), why);
+    // Bidirectional overrides and isolates, zero-width characters, private use, separators.
+    for (const c of [
+      '\u202a',
+      '\u202e',
+      '\u2066',
+      '\u2069',
+      '\u200b',
+      '\u200d',
+      '\ue000',
+      '\u2029',
+    ])
+      refused(record(`a${c}b`), why);
+    // Lone surrogates (invalid UTF-8 in the file) are refused, not stored as replacement marks.
+    refused(record('a\ud800b'), why);
+    // Ordinary spaces and punctuation are not refused.
+    for (const c of ['\u202f', '\u3000', '·', '-'])
+      assert.equal(parse(record(`a${c}b`))[field], `a${c}b`);
+    // A problem after the first line is found too.
+    refused(record('a b c\u0007'), why);
+    refused(
+      record(`x${'\u0301'.repeat(5)}`),
+      `${field} stacks more than 4 accents or marks on one character`,
+    );
+    if (field === 'name') {
+      // A name that shows as nothing, or as punctuation only, is refused as on the form.
+      for (const v of ['\u3164', '...', '123'])
+        refused(
+          record(v),
+          v === '\u3164' ? why : 'name must contain at least one letter or character',
+        );
+    } else assert.equal(parse(record('123!'))[field], '123!');
   });
 
   test(`${field}: at most ${max} characters (code points), counted after trimming`, () => {

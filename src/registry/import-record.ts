@@ -5,6 +5,7 @@ import { TuidangError } from '../errors/index.ts';
 import { MAX_NAME, MAX_STATEMENT } from './declaration.ts';
 import { dayNumber, EntryFormatError, FIRST_DAY, ORGS, type Org } from './entry.ts';
 import { parseRegion, type Region } from './regions.ts';
+import { MAX_MARKS, textProblem } from './text.ts';
 
 export interface ImportRecord {
   readonly day: string;
@@ -25,14 +26,24 @@ export class RecordError extends TuidangError<'invalid-record'> {
 
 const FIELDS = ['day', 'orgs', 'region', 'name', 'nameKind', 'statement', 'publish'];
 
-function text(v: unknown, field: string, max: number): string | undefined {
+/** A name or statement, held to the rules of the declaration form (src/registry/text.ts). */
+function text(v: unknown, field: 'name' | 'statement', max: number): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v !== 'string') throw new RecordError(`${field} must be text`);
   const s = v.normalize('NFC').trim();
-  if (/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(s.replace(/[\n\t]/g, '')))
-    throw new RecordError(`${field} contains control characters`);
+  if (s === '') return undefined;
+  const problem = s.isWellFormed() ? textProblem(s, field) : 'characters';
+  if (problem === 'characters')
+    throw new RecordError(
+      `${field} contains characters that cannot be shown or used (control, invisible or private-use characters)`,
+    );
+  if (problem === 'marks')
+    throw new RecordError(
+      `${field} stacks more than ${MAX_MARKS} accents or marks on one character`,
+    );
+  if (problem === 'letter') throw new RecordError(`${field} must contain at least one letter or character`);
   if ([...s].length > max) throw new RecordError(`${field} is longer than ${max} characters`);
-  return s === '' ? undefined : s;
+  return s;
 }
 
 /**
