@@ -90,7 +90,8 @@ export async function integrate(
 
   // Walk up the levels. `added` holds the new hashes at node height 8·level, packed.
   let added = given ?? joinHashes((entries as readonly Uint8Array[]).map(hashLeaf));
-  const rootParts: Uint8Array[][] = [];
+  // The root's parts, as ranges of packed hashes: hashed only if the root is asked for.
+  const rootParts: Array<Array<readonly [Uint8Array, number, number]>> = [];
   for (let level = 0; nodesAtLevel(treeSize, level) > 0; level++) {
     const oldN = nodesAtLevel(oldSize, level);
     const newN = nodesAtLevel(treeSize, level);
@@ -113,10 +114,10 @@ export async function integrate(
     // The tree's root folds the complete subtrees of its right edge. Those below the next tile
     // level are made of the hashes in the last, partial group of this level.
     const rest = newN % TILE_WIDTH;
-    const parts: Uint8Array[] = [];
+    const parts: Array<readonly [Uint8Array, number, number]> = [];
     for (let at = newN - rest - start, size = TILE_WIDTH / 2; size >= 1; size /= 2) {
       if (rest & size) {
-        parts.push(packedRangeHash(hashes, at, at + size));
+        parts.push([hashes, at, at + size]);
         at += size;
       }
     }
@@ -132,8 +133,22 @@ export async function integrate(
     }
     added = next;
   }
-  const root = foldRange(rootParts.reverse().flat());
-  return { treeSize, root, tiles };
+  let root: Uint8Array | undefined;
+  return {
+    treeSize,
+    tiles,
+    // A verifier integrating bundle by bundle needs the root only at a few sizes: folding it at
+    // every bundle would cost about as many hashes again as the bundle's own.
+    get root() {
+      root ??= foldRange(
+        rootParts
+          .reverse()
+          .flat()
+          .map(([hashes, from, to]) => packedRangeHash(hashes, from, to)),
+      );
+      return root;
+    },
+  };
 }
 
 /** The given hash of the 256-leaf subtree from leaf `t`, if any; checks that they fit the tree. */

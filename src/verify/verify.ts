@@ -233,7 +233,7 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
         await compare(t);
       }
     }
-    return r.root;
+    return r;
   };
 
   for (let k = 0; k < Math.min(window, bundles); k++) fetchBundle(k);
@@ -297,8 +297,8 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
       checkPrevious(previous, atPrevious);
       await integrateUpTo(entries.slice(split), hashes.subarray(split * HASH_SIZE));
     } else {
-      const root = await integrateUpTo(entries, hashes, check?.root);
-      if (previous && built === previous.size) checkPrevious(previous, root);
+      const r = await integrateUpTo(entries, hashes, check?.root);
+      if (previous && built === previous.size) checkPrevious(previous, r.root);
     }
     opts.onProgress?.(built, size);
   }
