@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { hash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,7 @@ import {
   ORGS,
   REGIONS,
 } from '../src/registry/index.ts';
-import { DirSource, verifyLog, writeAtomically } from '../src/verify/index.ts';
+import { DirSource, startHashers, verifyLog, writeAtomically } from '../src/verify/index.ts';
 
 export function entries(n: number): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -118,7 +118,7 @@ export async function run(argv: string[]): Promise<void> {
       `plain SHA-256 loop (floor)  ${Math.round(n / floor.seconds).toLocaleString('en')} entries/s`,
     );
     console.log(
-      `verify from a mirror        ${Math.round(n / verified.seconds).toLocaleString('en')} entries/s  ratio ${(floor.seconds / verified.seconds).toFixed(2)} (goal ≥ 0.5)  ` +
+      `verify from a mirror        ${Math.round(n / verified.seconds).toLocaleString('en')} entries/s  ratio ${(floor.seconds / verified.seconds).toFixed(2)} (goal ≥ 0.8)  ` +
         `peak memory ${Math.round(verified.peak / 2 ** 20)} MiB  recounted ${verified.recounted.toLocaleString('en')} declarants`,
     );
   } finally {
@@ -155,9 +155,18 @@ if (process.argv[2] === '--child') {
       'bench.example/log',
       rawPublicKey(ed25519PrivateKey(Buffer.from(seedHex, 'hex'))),
     );
+    // With hashing threads, one a core, as `tuidang verify` runs.
+    const hashers = startHashers(
+      new URL('../src/verify/verify-worker.ts', import.meta.url),
+      availableParallelism(),
+    );
     const t = performance.now();
-    const result = await verifyLog(new DirSource(dir), { logKeys: [key] });
+    const result = await verifyLog(new DirSource(dir), {
+      logKeys: [key],
+      checkBundle: hashers.check,
+    });
     seconds = (performance.now() - t) / 1000;
+    await hashers.close();
     recounted = headline(result.totals);
   }
   sample();

@@ -1,3 +1,4 @@
+export { type BundleCheck, type CheckBundle, startHashers } from './hashers.ts';
 export {
   openSource,
   type SourceSpec,
