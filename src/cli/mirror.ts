@@ -1,4 +1,5 @@
 // `tuidang mirror <url> <dir>`: an incremental, verified copy of a log.
+import { availableParallelism } from 'node:os';
 import { LogError, parseCheckpoint, parseNote, verifierFromKey } from '../log/index.ts';
 import {
   HttpSource,
@@ -6,6 +7,7 @@ import {
   mirror,
   progressBar,
   SourceError,
+  startHashers,
   VERIFIER_FILE,
   VerificationError,
 } from '../verify/index.ts';
@@ -50,6 +52,11 @@ export const mirrorCommand: Command = {
       if (!vkey) throw new CliError('the log publishes no key: give --vkey');
       const witnesses = witness.map((k) => verifierFromKey(k));
       const bar = progressBar('mirroring');
+      // The copy is verified as `tuidang verify` does it, with hashing threads, one a core.
+      const hashers = startHashers(
+        new URL('../verify/verify-worker.ts', import.meta.url),
+        availableParallelism(),
+      );
       let result: Awaited<ReturnType<typeof mirror>>;
       try {
         result = await mirror(url, dir, {
@@ -57,9 +64,11 @@ export const mirrorCommand: Command = {
           witnesses,
           quorum: quorum === undefined ? witnesses.length : Number(quorum),
           onProgress: bar.update,
+          checkBundle: hashers.check,
         });
       } finally {
         bar.end();
+        await hashers.close();
       }
       const size = result.checkpoint.treeSize;
       console.log(
