@@ -1,7 +1,9 @@
 // Where a verifier reads a log from: a registry or any tlog-tiles prefix over HTTP, or a mirror
 // directory. Everything read here is attacker-controlled until verified.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile as readFileCallback } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { TuidangError } from '../errors/index.ts';
 import { narrowTile, type ReadTiles, TILE_WIDTH, type Tile, tilePath } from '../log/index.ts';
 import { getBytes, retried } from './http.ts';
@@ -38,9 +40,13 @@ export interface LogSource {
   readonly registry?: boolean;
 }
 
+// The callback form: a verification reads two files a bundle, millions of them, and the promise
+// form's file handles cost the reading thread more than the reads (a quarter of its time).
+const readFile = promisify(readFileCallback);
+
 async function readOptional(path: string): Promise<Uint8Array | undefined> {
   try {
-    return new Uint8Array(await readFile(path));
+    return await readFile(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SourceError(`cannot read ${path}: ${(e as Error).message}`);
