@@ -1,8 +1,10 @@
 // The registry at scale: a log of `--size` entries (default 100,000,000) built through `tuidang
-// import -`, its records streamed on its standard input (or reused from the cache directory), served, and measured beside a 1,000,000-entry log
-// in the same run: proof (after a warm-up of random proofs), statistics, page and declaration
-// latencies, server memory and bytes per entry, each with its ratio to the 1 M figure; then
-// `tuidang verify` over the whole large log against a plain SHA-256 loop measured in the same run.
+// import -`, its records streamed on its standard input (or reused from the cache directory),
+// served, and measured beside a 1,000,000-entry log in the same run: proof (after a warm-up of
+// random proofs), statistics, page and declaration latencies, server memory and bytes per entry,
+// each with its ratio to the 1 M figure; then the whole large log mirrored with `tuidang mirror`,
+// verified from that mirror and over HTTP with `tuidang verify`, each against a plain SHA-256 loop
+// measured in the same run (`--no-mirror`, `--no-http` and `--no-verify` leave parts out).
 //
 // Logs are kept under BENCH_CACHE (default ~/.cache/tuidang-bench), one directory per size, so
 // that a rerun measures without building. Building runs at the lowest priority (nice 19). Each
@@ -217,19 +219,25 @@ async function timedCommand(args: string[], home: string): Promise<Verified & { 
   clearInterval(sampler);
   const seconds = (performance.now() - t) / 1000;
   if (code !== 0) throw new Error(`tuidang ${args[0]} exited with ${code}: ${out}`);
-  const entries = args[0] === 'verify' ? (JSON.parse(out) as { treeSize: number }).treeSize : 0;
+  const entries =
+    args[0] === 'verify'
+      ? (JSON.parse(out) as { treeSize: number }).treeSize
+      : Number(/mirrored and verified ([\d,]+) entries/.exec(out)?.[1]?.replaceAll(',', '') ?? 0);
   return { entries, seconds, peak, out };
 }
 
 /**
- * `tuidang verify` of the whole log as a user runs it: over HTTP from the server, then (unless
- * `mirror` is false) from a local mirror that `tuidang mirror` made of it, which needs about as
- * much disk again as the log's tiles and entries.
+ * `tuidang verify` of the whole log as a user runs it, each line printed as soon as it is measured
+ * (a run at 400 M takes hours): unless `mirror` is false, first `tuidang mirror` of it (which
+ * verifies the copy over HTTP as it writes it, so its rate is a floor for verifying over HTTP; it
+ * needs about as much disk again as the log's tiles and entries) and `tuidang verify` of that
+ * mirror; then `tuidang verify` over HTTP from the server (unless `http` is false).
  */
 async function verifyWhole(
   log: Log,
-  mirror: boolean,
-): Promise<{ http: Verified; mirror?: Verified; mirrorBytes?: number }> {
+  floor: number,
+  opts: { mirror: boolean; http: boolean },
+): Promise<void> {
   const server = await startServer({
     DATA_DIR: log.dataDir,
     TUIDANG_SIGNER_KEY: log.skey,
@@ -237,20 +245,38 @@ async function verifyWhole(
   });
   const home = join(log.dataDir, '..', 'verifier-home');
   const mirrorDir = join(log.dataDir, '..', 'mirror');
+  const line = (name: string, r: Verified, goal?: number) => {
+    const rate = r.entries / r.seconds;
+    const ratio = rate / floor;
+    const judged =
+      goal === undefined ? '' : ` (goal ≥ ${goal}: ${ratio >= goal ? 'met' : 'NOT met'})`;
+    console.log(
+      `${name.padEnd(44)} ${Math.round(rate).toLocaleString('en').padStart(9)} entries/s  ratio ${ratio.toFixed(2)}${judged}  peak RSS ${Math.round(r.peak / 2 ** 20)} MiB${goal === undefined ? '' : ` (goal ≤ 256: ${r.peak <= 256 * 2 ** 20 ? 'met' : 'NOT met'})`}  ${Math.round(r.seconds)} s`,
+    );
+  };
+  const label = `${(log.size / 1e6).toLocaleString('en')} M`;
   try {
-    const http = await timedCommand(
-      ['verify', server.url, '--no-cache', '--no-remember', '--json'],
-      home,
-    );
-    if (!mirror) return { http };
-    rmSync(mirrorDir, { recursive: true, force: true });
-    await timedCommand(['mirror', server.url, mirrorDir], home);
-    const mirrorBytes = treeBytes(mirrorDir);
-    const local = await timedCommand(
-      ['verify', mirrorDir, '--no-cache', '--no-remember', '--json'],
-      home,
-    );
-    return { http, mirror: local, mirrorBytes };
+    if (opts.mirror) {
+      rmSync(mirrorDir, { recursive: true, force: true });
+      const made = await timedCommand(['mirror', server.url, mirrorDir], home);
+      line('tuidang mirror URL DIR (verifies as it copies)', made);
+      console.log(
+        `  the mirror took ${Math.round(treeBytes(mirrorDir) / 2 ** 20).toLocaleString('en')} MiB`,
+      );
+      const local = await timedCommand(
+        ['verify', mirrorDir, '--no-cache', '--no-remember', '--json'],
+        home,
+      );
+      line(`tuidang verify DIR (the mirror), ${label}`, local, 0.8);
+      rmSync(mirrorDir, { recursive: true, force: true });
+    }
+    if (opts.http) {
+      const http = await timedCommand(
+        ['verify', server.url, '--no-cache', '--no-remember', '--json'],
+        home,
+      );
+      line(`tuidang verify URL, whole ${label} log`, http, 0.5);
+    }
   } finally {
     rmSync(mirrorDir, { recursive: true, force: true });
     await server.kill('SIGTERM');
@@ -285,6 +311,7 @@ export async function run(argv: string[]): Promise<void> {
       base: { type: 'string', default: '1000000' },
       'no-verify': { type: 'boolean' },
       'no-mirror': { type: 'boolean' },
+      'no-http': { type: 'boolean' },
       'build-only': { type: 'boolean' },
     },
   });
@@ -347,24 +374,10 @@ export async function run(argv: string[]): Promise<void> {
   }
   if (!values['no-verify']) {
     const floor = sha256Floor();
-    const v = await verifyWhole(big, !values['no-mirror']);
-    const line = (name: string, r: Verified, goal: number) => {
-      const rate = r.entries / r.seconds;
-      const ratio = rate / floor;
-      console.log(
-        `${name.padEnd(44)} ${Math.round(rate).toLocaleString('en').padStart(9)} entries/s  ratio ${ratio.toFixed(2)} (goal ≥ ${goal}: ${ratio >= goal ? 'met' : 'NOT met'})  peak RSS ${Math.round(r.peak / 2 ** 20)} MiB (goal ≤ 256: ${r.peak <= 256 * 2 ** 20 ? 'met' : 'NOT met'})  ${Math.round(r.seconds)} s`,
-      );
-    };
     console.log(
       `\n${'plain SHA-256 loop (floor)'.padEnd(44)} ${Math.round(floor).toLocaleString('en').padStart(9)} entries/s`,
     );
-    line(`tuidang verify URL, whole ${label(v.http.entries)} log`, v.http, 0.5);
-    if (v.mirror) {
-      line(`tuidang verify DIR (a mirror), ${label(v.mirror.entries)}`, v.mirror, 0.8);
-      console.log(
-        `  the mirror took ${Math.round((v.mirrorBytes ?? 0) / 2 ** 20).toLocaleString('en')} MiB`,
-      );
-    }
+    await verifyWhole(big, floor, { mirror: !values['no-mirror'], http: !values['no-http'] });
   }
   console.log(`\nthe scale benchmark took ${Math.round((performance.now() - started) / 1000)} s`);
 }
