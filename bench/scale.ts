@@ -334,9 +334,17 @@ function copyMirror(dataDir: string, dir: string): void {
       .get() as { note: string; size: number };
     const { vkey } = db.prepare('SELECT vkey FROM log_key').get() as { vkey: string };
     let n = 0;
-    for (const row of db
-      .prepare('SELECT level, idx, width, data FROM tiles ORDER BY level, idx')
-      .iterate() as Iterable<{ level: number; idx: number; width: number; data: Uint8Array }>) {
+    // Tiles by key, (level + 1) · 2^40 + index (src/store/sqlite-log.ts), or in a database of an
+    // earlier schema by level and index.
+    const keyed = db.prepare("SELECT 1 FROM pragma_table_info('tiles') WHERE name = 'key'").get();
+    const rows = db
+      .prepare(
+        keyed
+          ? 'SELECT (key >> 40) - 1 AS level, key & 1099511627775 AS idx, width, data FROM tiles ORDER BY key'
+          : 'SELECT level, idx, width, data FROM tiles ORDER BY level, idx',
+      )
+      .iterate() as Iterable<{ level: number; idx: number; width: number; data: Uint8Array }>;
+    for (const row of rows) {
       put(tilePath({ level: row.level, index: row.idx, width: row.width }), row.data);
       if (++n % 200_000 === 0) process.stdout.write(`\r  copied ${n.toLocaleString('en')} tiles`);
     }

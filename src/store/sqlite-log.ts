@@ -16,6 +16,13 @@ import {
   StoreError,
 } from './store.ts';
 
+/**
+ * A tile's row key: (level + 1) · 2^40 + index, the entry bundles (level -1) first. An integer key
+ * keeps the table's interior pages small (see the migration that made it, in sqlite-db.ts); 2^40
+ * tiles a level and any level a log of 2^53 entries has fit below 2^53.
+ */
+export const tileKey = (level: number, index: number): number => (level + 1) * 2 ** 40 + index;
+
 export class SqliteLog implements LogStore {
   readonly #db: SqliteDatabase;
   readonly #getTile: StatementSync;
@@ -41,10 +48,8 @@ export class SqliteLog implements LogStore {
   constructor(database: SqliteDatabase) {
     this.#db = database;
     const db = database.db;
-    this.#getTile = db.prepare('SELECT width, data FROM tiles WHERE level = ? AND idx = ?');
-    this.#putTile = db.prepare(
-      'INSERT OR REPLACE INTO tiles (level, idx, width, data) VALUES (?, ?, ?, ?)',
-    );
+    this.#getTile = db.prepare('SELECT width, data FROM tiles WHERE key = ?');
+    this.#putTile = db.prepare('INSERT OR REPLACE INTO tiles (key, width, data) VALUES (?, ?, ?)');
     this.#putCheckpoint = db.prepare(
       'INSERT OR IGNORE INTO checkpoints (tree_size, note) VALUES (?, ?)',
     );
@@ -105,7 +110,7 @@ export class SqliteLog implements LogStore {
 
   readonly readTiles = async (tiles: readonly Tile[]): Promise<Uint8Array[]> =>
     tiles.map((t) => {
-      const row = this.#getTile.get(t.level, t.index) as
+      const row = this.#getTile.get(tileKey(t.level, t.index)) as
         | { width: number; data: Uint8Array }
         | undefined;
       if (row === undefined || row.width < t.width) {
@@ -127,7 +132,7 @@ export class SqliteLog implements LogStore {
         );
       }
       for (const { tile, data } of c.tiles)
-        this.#putTile.run(tile.level, tile.index, tile.width, data);
+        this.#putTile.run(tileKey(tile.level, tile.index), tile.width, data);
       this.#putCheckpoint.run(c.newSize, c.checkpoint);
       // The checkpoint this commit builds on is forgotten unless it was published: kept, the
       // checkpoints would list every commit's size, which dates declarations between two

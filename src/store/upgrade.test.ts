@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import { runCli } from '../../test/cli.ts';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
+import { integrate, TileMap, tilePath, treeRoot } from '../log/index.ts';
 import { PostgresStore } from './postgres.ts';
 import { lockKey, MIGRATIONS as PG_MIGRATIONS } from './postgres-db.ts';
 import { SqliteStore } from './sqlite.ts';
@@ -89,5 +90,35 @@ test('PostgreSQL: no migration without the word, none while an older node sequen
     await store.close();
   } finally {
     await client.end();
+  }
+});
+
+test('SQLite: tiles stored by level and index before are found by their key after the migration', async () => {
+  // The database as the schema before keyed tiles left it, with a log of 600 entries in it.
+  const dir = mkdtempSync(join(tmpdir(), 'tuidang-upgrade-'));
+  const db = new DatabaseSync(join(dir, DATABASE_FILE));
+  const before = SQLITE_MIGRATIONS.findIndex((m) => m.includes('tiles_by_key'));
+  for (const m of SQLITE_MIGRATIONS.slice(0, before)) db.exec(m);
+  db.exec(`PRAGMA user_version = ${before}`);
+  const entries = Array.from({ length: 600 }, (_, i) => new Uint8Array([i >> 8, i & 0xff, 7]));
+  const built = await integrate(new TileMap().readTiles, 0, entries);
+  const put = db.prepare('INSERT INTO tiles (level, idx, width, data) VALUES (?, ?, ?, ?)');
+  for (const { tile, data } of built.tiles) put.run(tile.level, tile.index, tile.width, data);
+  db.close();
+
+  const store = new SqliteStore(dir, { migrate: true });
+  try {
+    assert.equal(store.migration?.from, before);
+    for (const { tile, data } of built.tiles)
+      assert.deepEqual(
+        [...((await store.readTiles([tile]))[0] as Uint8Array)],
+        [...data],
+        tilePath(tile),
+      );
+    // Narrower reads of the edge's tiles, and the tree they make, are those of before.
+    assert.deepEqual(Buffer.from(await treeRoot(store.readTiles, 600)), Buffer.from(built.root));
+    await assert.rejects(store.readTiles([{ level: 0, index: 3, width: 256 }]), /not stored/);
+  } finally {
+    await store.close();
   }
 });
