@@ -9,7 +9,7 @@
 // Logs are kept under BENCH_CACHE (default ~/.cache/tuidang-bench), one directory per size, so
 // that a rerun measures without building. Building runs at the lowest priority (nice 19). Each
 // measurement adds its 300 declarations to the cached log, which therefore grows slightly.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
   existsSync,
@@ -113,6 +113,16 @@ function procIo(pid: number): { syscr: number; read_bytes: number } {
   return { syscr: field('syscr'), read_bytes: field('read_bytes') };
 }
 
+/** Empties the kernel's page cache (root only: /proc/sys/vm/drop_caches). */
+function dropPageCache(): void {
+  spawnSync('sync');
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '1\n');
+  } catch (e) {
+    throw new Error(`--cold needs to empty the page cache, as root: ${(e as Error).message}`);
+  }
+}
+
 interface Latency {
   readonly p50: number;
   readonly p99: number;
@@ -148,7 +158,7 @@ interface Figures {
 }
 
 /** Serves a log and measures it, sequential requests over keep-alive connections. */
-async function measure(log: Log): Promise<Figures> {
+async function measure(log: Log, cold: boolean): Promise<Figures> {
   const started = performance.now();
   const server = await startServer({
     DATA_DIR: log.dataDir,
@@ -173,6 +183,9 @@ async function measure(log: Log): Promise<Figures> {
     // A server that has run a while: its cache holds the upper tiles' trees (at 100 M, the 1,526
     // level-1 tiles, 24 MiB), and what stays is the one random read of a level-0 tile per proof.
     await timed(PROOF_WARM_UP, randomProof);
+    // --cold: the kernel's page cache emptied, as for a log many times larger than memory, where
+    // the level-0 tile of a random proof is on disk (the server's own caches stay warm).
+    if (cold) dropPageCache();
     const before = procIo(pid);
     const proof = await timed(2000, randomProof);
     const after = procIo(pid);
@@ -379,9 +392,9 @@ const ms = (x: number) => `${x.toFixed(2)} ms`.padStart(10);
 const mib = (x: number) => `${Math.round(x / 2 ** 20)} MiB`.padStart(10);
 
 /** Serves both logs in turn and prints their figures side by side, with each goal at the large one. */
-async function measureBoth(base: Log, big: Log, size: number): Promise<void> {
-  const a = await measure(base);
-  const b = await measure(big);
+async function measureBoth(base: Log, big: Log, size: number, cold: boolean): Promise<void> {
+  const a = await measure(base, cold);
+  const b = await measure(big, cold);
   const label = (n: number) => `${(n / 1e6).toLocaleString('en')} M`;
   console.log(
     `\n${'figure'.padEnd(52)} ${label(a.entries).padStart(10)} ${label(b.entries).padStart(10)}  ratio  goal at ${label(b.entries)}`,
@@ -448,6 +461,7 @@ export async function run(argv: string[]): Promise<void> {
       'no-http': { type: 'boolean' },
       'copy-mirror': { type: 'boolean' },
       'no-measure': { type: 'boolean' },
+      cold: { type: 'boolean' },
       'build-only': { type: 'boolean' },
     },
   });
@@ -462,7 +476,7 @@ export async function run(argv: string[]): Promise<void> {
     console.log('built; --build-only: nothing measured');
     return;
   }
-  if (!values['no-measure']) await measureBoth(base, big, size);
+  if (!values['no-measure']) await measureBoth(base, big, size, values.cold === true);
   if (!values['no-verify']) {
     const floor = sha256Floor();
     console.log(
