@@ -41,7 +41,8 @@ function text(v: unknown, field: 'name' | 'statement', max: number): string | un
     throw new RecordError(
       `${field} stacks more than ${MAX_MARKS} accents or marks on one character`,
     );
-  if (problem === 'letter') throw new RecordError(`${field} must contain at least one letter or character`);
+  if (problem === 'letter')
+    throw new RecordError(`${field} must contain at least one letter or character`);
   if ([...s].length > max) throw new RecordError(`${field} is longer than ${max} characters`);
   return s;
 }
