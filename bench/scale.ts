@@ -347,13 +347,13 @@ function copyMirror(dataDir: string, dir: string): void {
       .get() as { note: string; size: number };
     const { vkey } = db.prepare('SELECT vkey FROM log_key').get() as { vkey: string };
     let n = 0;
-    // Tiles by key, (level + 1) · 2^40 + index (src/store/sqlite-log.ts), or in a database of an
+    // Tiles by key, (level + 1) · 2^44 + index (src/store/sqlite-log.ts), or in a database of an
     // earlier schema by level and index.
     const keyed = db.prepare("SELECT 1 FROM pragma_table_info('tiles') WHERE name = 'key'").get();
     const rows = db
       .prepare(
         keyed
-          ? 'SELECT (key >> 40) - 1 AS level, key & 1099511627775 AS idx, width, data FROM tiles ORDER BY key'
+          ? 'SELECT (key >> 44) - 1 AS level, key & 17592186044415 AS idx, width, data FROM tiles ORDER BY key'
           : 'SELECT level, idx, width, data FROM tiles ORDER BY level, idx',
       )
       .iterate() as Iterable<{ level: number; idx: number; width: number; data: Uint8Array }>;

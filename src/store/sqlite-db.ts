@@ -158,13 +158,13 @@ export const MIGRATIONS = [
    UPDATE staff_sessions SET expires = ((expires + 3599) / 3600) * 3600;
    UPDATE subscribers SET expires = ((expires + 3599) / 3600) * 3600;
    DELETE FROM subscribers WHERE status = 'unsubscribed';`,
-  // Tiles keyed by one integer, (level + 1) · 2^40 + index (sqlite-log.ts, tileKey). In the table
+  // Tiles keyed by one integer, (level + 1) · 2^44 + index (sqlite-log.ts, tileKey). In the table
   // WITHOUT ROWID before, each interior page held whole rows (8 to 13 KiB tiles) as dividers, and
   // SQLite reads a divider's overflow pages to compare keys: a tile lookup in a 400 M log read
   // about 55 pages (some 200 KiB), and a cold one waited on many of them. A rowid table's interior
   // pages hold only integers: the leaf and its overflow pages are all a lookup reads.
   `CREATE TABLE tiles_by_key (key INTEGER PRIMARY KEY, width INTEGER NOT NULL, data BLOB NOT NULL);
-   INSERT INTO tiles_by_key SELECT (level + 1) * 1099511627776 + idx, width, data FROM tiles ORDER BY level, idx;
+   INSERT INTO tiles_by_key SELECT (level + 1) * 17592186044416 + idx, width, data FROM tiles ORDER BY level, idx;
    DROP TABLE tiles;
    ALTER TABLE tiles_by_key RENAME TO tiles;`,
 ];

@@ -17,11 +17,13 @@ import {
 } from './store.ts';
 
 /**
- * A tile's row key: (level + 1) · 2^40 + index, the entry bundles (level -1) first. An integer key
- * keeps the table's interior pages small (see the migration that made it, in sqlite-db.ts); 2^40
- * tiles a level and any level a log of 2^53 entries has fit below 2^53.
+ * A tile's row key: (level + 1) · 2^44 + index, the entry bundles (level -1) first. An integer key
+ * keeps the table's interior pages small (see the migration that made it, in sqlite-db.ts). 2^44,
+ * not a smaller power: no key of a hash tile falls where times in milliseconds do (10^12 to
+ * 4·10^12), so that nobody reading a seized database mistakes one for a time, and any level of a
+ * log of 2^53 entries stays below 2^53.
  */
-export const tileKey = (level: number, index: number): number => (level + 1) * 2 ** 40 + index;
+export const tileKey = (level: number, index: number): number => (level + 1) * 2 ** 44 + index;
 
 export class SqliteLog implements LogStore {
   readonly #db: SqliteDatabase;
