@@ -286,7 +286,7 @@ async function verifyWhole(
       `${name.padEnd(44)} ${Math.round(rate).toLocaleString('en').padStart(9)} entries/s  ratio ${ratio.toFixed(2)}${judged}  peak RSS ${Math.round(r.peak / 2 ** 20)} MiB${goal === undefined ? '' : ` (goal ≤ 256: ${r.peak <= 256 * 2 ** 20 ? 'met' : 'NOT met'})`}  ${Math.round(r.seconds)} s`,
     );
   };
-  const label = `${(log.size / 1e6).toLocaleString('en')} M`;
+  const label = millions(log.size);
   try {
     if (opts.mirror) {
       rmSync(mirrorDir, { recursive: true, force: true });
@@ -388,6 +388,8 @@ function sha256Floor(): number {
   return 1_000_000 / ((performance.now() - t) / 1000);
 }
 
+/** A log's size in millions of entries, as the tables label it. */
+const millions = (n: number) => `${(n / 1e6).toLocaleString('en')} M`;
 const ms = (x: number) => `${x.toFixed(2)} ms`.padStart(10);
 const mib = (x: number) => `${Math.round(x / 2 ** 20)} MiB`.padStart(10);
 
@@ -395,7 +397,7 @@ const mib = (x: number) => `${Math.round(x / 2 ** 20)} MiB`.padStart(10);
 async function measureBoth(base: Log, big: Log, size: number, cold: boolean): Promise<void> {
   const a = await measure(base, cold);
   const b = await measure(big, cold);
-  const label = (n: number) => `${(n / 1e6).toLocaleString('en')} M`;
+  const label = millions;
   console.log(
     `\n${'figure'.padEnd(52)} ${label(a.entries).padStart(10)} ${label(b.entries).padStart(10)}  ratio  goal at ${label(b.entries)}`,
   );

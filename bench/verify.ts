@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { hash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,12 @@ import {
   ORGS,
   REGIONS,
 } from '../src/registry/index.ts';
-import { DirSource, startHashers, verifyLog, writeAtomically } from '../src/verify/index.ts';
+import {
+  DirSource,
+  startVerifierHashers,
+  verifyLog,
+  writeAtomically,
+} from '../src/verify/index.ts';
 
 export function entries(n: number): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -156,10 +161,7 @@ if (process.argv[2] === '--child') {
       rawPublicKey(ed25519PrivateKey(Buffer.from(seedHex, 'hex'))),
     );
     // With hashing threads, one a core, as `tuidang verify` runs.
-    const hashers = startHashers(
-      new URL('../src/verify/verify-worker.ts', import.meta.url),
-      availableParallelism(),
-    );
+    const hashers = startVerifierHashers();
     const t = performance.now();
     const result = await verifyLog(new DirSource(dir), {
       logKeys: [key],

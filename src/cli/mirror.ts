@@ -1,5 +1,4 @@
 // `tuidang mirror <url> <dir>`: an incremental, verified copy of a log.
-import { availableParallelism } from 'node:os';
 import { LogError, parseCheckpoint, parseNote, verifierFromKey } from '../log/index.ts';
 import {
   HttpSource,
@@ -7,7 +6,7 @@ import {
   mirror,
   progressBar,
   SourceError,
-  startHashers,
+  startVerifierHashers,
   VERIFIER_FILE,
   VerificationError,
 } from '../verify/index.ts';
@@ -53,10 +52,7 @@ export const mirrorCommand: Command = {
       const witnesses = witness.map((k) => verifierFromKey(k));
       const bar = progressBar('mirroring');
       // The copy is verified as `tuidang verify` does it, with hashing threads, one a core.
-      const hashers = startHashers(
-        new URL('../verify/verify-worker.ts', import.meta.url),
-        availableParallelism(),
-      );
+      const hashers = startVerifierHashers();
       let result: Awaited<ReturnType<typeof mirror>>;
       try {
         result = await mirror(url, dir, {

@@ -9,14 +9,8 @@
 // wrong and says so.
 import { type MessagePort, Worker } from 'node:worker_threads';
 import { TuidangError } from '../errors/index.ts';
-import {
-  equalBytes,
-  HASH_SIZE,
-  hashLeaf,
-  parseEntryBundle,
-  subtreeHashInto,
-  TILE_WIDTH,
-} from '../log/index.ts';
+import { HASH_SIZE, parseEntryBundle, subtreeHashInto, TILE_WIDTH } from '../log/index.ts';
+import { firstMismatch } from './verify.ts';
 
 /** What a hasher found: every entry matches the level-0 tile, and (for a full tile) its root. */
 export interface BundleCheck {
@@ -45,10 +39,7 @@ export function checkBundle(
   } catch {
     return undefined;
   }
-  for (let i = 0; i < width; i++) {
-    const served = level0.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
-    if (!equalBytes(hashLeaf(entries[i] as Uint8Array), served)) return { matches: false };
-  }
+  if (firstMismatch(entries, level0).bad >= 0) return { matches: false };
   if (width !== TILE_WIDTH) return { matches: true };
   const root = new Uint8Array(HASH_SIZE);
   subtreeHashInto(root, 0, level0, 0, TILE_WIDTH);

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { type ErrorCode, TuidangError } from '../errors/index.ts';
 import { verifierFromKey } from '../log/index.ts';
 import type { Totals } from '../registry/index.ts';
+import { startHashers } from './hashers.ts';
 import { DirSource, HttpSource, type LogSource, SourceError } from './source.ts';
 import { checkSignatures, type Previous, VerificationError, type VerifyResult } from './verify.ts';
 
@@ -52,6 +53,16 @@ export interface VerifyWorkerData {
 let workerScript = new URL('./verify-worker.ts', import.meta.url);
 export function useWorkerScript(url: URL): void {
   workerScript = url;
+}
+
+/**
+ * Hashing threads for a verification on this thread (`tuidang mirror`, a benchmark): the worker
+ * script's own, one a core unless told otherwise.
+ */
+export function startVerifierHashers(
+  count = availableParallelism(),
+): ReturnType<typeof startHashers> {
+  return startHashers(workerScript, count);
 }
 
 /** Heap limits of the worker: what it keeps alive is a few megabytes at any size. */

@@ -1,7 +1,8 @@
-export { type BundleCheck, type CheckBundle, startHashers } from './hashers.ts';
+export type { BundleCheck, CheckBundle } from './hashers.ts';
 export {
   openSource,
   type SourceSpec,
+  startVerifierHashers,
   useWorkerScript,
   verifyLogInWorker,
   type WorkerVerifyOptions,

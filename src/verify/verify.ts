@@ -104,6 +104,21 @@ export function describeTile(t: Tile, size: number): string {
   return `${tilePath(t)}, a ${partial} ${kind} covering entries ${first}–${last}`;
 }
 
+/**
+ * The entries' leaf hashes, and the index of the first that is not the level-0 tile's (-1 if every
+ * one is): the check both a hashing thread and the verifying thread make.
+ */
+export function firstMismatch(
+  entries: readonly Uint8Array[],
+  level0: Uint8Array,
+): { leaves: Uint8Array[]; bad: number } {
+  const leaves = entries.map(hashLeaf);
+  const bad = leaves.findIndex(
+    (h, i) => !equalBytes(h, level0.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)),
+  );
+  return { leaves, bad };
+}
+
 async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<VerifyResult> {
   const note = opts.checkpoint ?? (await source.checkpoint());
   const { checkpoint, cosigners } = checkSignatures(note, opts);
@@ -258,13 +273,12 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
     // once the root is known).
     let hashes = level0;
     if (!check?.matches) {
-      const leaves = entries.map(hashLeaf);
-      const bad = leaves.findIndex(
-        (h, i) => !equalBytes(h, level0.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)),
-      );
+      const { leaves, bad } = firstMismatch(entries, level0);
       if (bad >= 0 && w === TILE_WIDTH) throw await blameFull(k, bad, leaves, level0);
-      if (bad >= 0) edgeMismatch = { k, at: bad };
-      if (bad >= 0) hashes = concatBytes(...leaves);
+      if (bad >= 0) {
+        edgeMismatch = { k, at: bad };
+        hashes = concatBytes(...leaves);
+      }
     }
     for (let i = 0; i < entries.length; i++) {
       const at = k * TILE_WIDTH + i;
