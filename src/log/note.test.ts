@@ -65,29 +65,150 @@ describe('signed notes', () => {
   });
 
   const sig = signed.slice(signed.indexOf('\u2014'));
-  const malformed: Array<[string, string]> = [
-    ['no blank line', body + sig],
-    ['no signature', `${body}\n`],
-    ['signature without final newline', `${body}\n${sig.slice(0, -1)}`],
-    ['hyphen instead of em dash', `${body}\n${sig.replace('\u2014', '-')}`],
-    ['control character', `${body.replace('42', '4\t2')}\n${sig}`],
-    ['carriage return', `${body.replace('\n', '\r\n')}\n${sig}`],
-    ['name with plus', `${body}\n${sig.replace('example.org/log', 'example.org+log')}`],
-    ['empty name', `${body}\n${sig.replace('example.org/log', '')}`],
-    ['unpadded base64', `${body}\n${sig.replace(/=\n$/, '\n')}`],
-    ['non-canonical base64', `${body}\n\u2014 k AAAAAAB=\n`],
-    ['signature too short', `${body}\n\u2014 k AAAAAA==\n`],
-    ['blank line among signatures', `${body}\n${sig}\n${sig}`],
-    [`${MAX_SIGNATURES + 1} signatures`, `${body}\n${sig.repeat(MAX_SIGNATURES + 1)}`],
+  const malformed: Array<[string, string, string]> = [
+    ['no blank line', body + sig, 'note has no blank line before its signatures'],
+    ['no signature', `${body}\n`, 'note signatures must be lines ending in a newline'],
+    [
+      'signature without final newline',
+      `${body}\n${sig.slice(0, -1)}`,
+      'note signatures must be lines ending in a newline',
+    ],
+    [
+      'hyphen instead of em dash',
+      `${body}\n${sig.replace('\u2014', '-')}`,
+      'signature line does not start with an em dash and a space',
+    ],
+    [
+      'control character',
+      `${body.replace('42', '4\t2')}\n${sig}`,
+      'note contains a control character other than newline',
+    ],
+    [
+      'unit separator (0x1f)',
+      `${body.replace('42', '4\u001f2')}\n${sig}`,
+      'note contains a control character other than newline',
+    ],
+    [
+      'carriage return',
+      `${body.replace('\n', '\r\n')}\n${sig}`,
+      'note contains a control character other than newline',
+    ],
+    [
+      'name with plus',
+      `${body}\n${sig.replace('example.org/log', 'example.org+log')}`,
+      'signature line has an invalid key name',
+    ],
+    [
+      'empty name',
+      `${body}\n${sig.replace('example.org/log', '')}`,
+      'signature line has an invalid key name',
+    ],
+    [
+      'no space before the signature',
+      `${body}\n\u2014 example.org/log\n`,
+      'signature line has an invalid key name',
+    ],
+    [
+      'unpadded base64',
+      `${body}\n${sig.replace(/=\n$/, '\n')}`,
+      'signature of example.org/log is not base64 of a key ID and a signature',
+    ],
+    [
+      'non-canonical base64',
+      `${body}\n\u2014 k AAAAAAB=\n`,
+      'signature of k is not base64 of a key ID and a signature',
+    ],
+    [
+      'signature too short',
+      `${body}\n\u2014 k AAAAAA==\n`,
+      'signature of k is not base64 of a key ID and a signature',
+    ],
+    [
+      `${MAX_SIGNATURES + 1} signatures`,
+      `${body}\n${sig.repeat(MAX_SIGNATURES + 1)}`,
+      `note has more than ${MAX_SIGNATURES} signatures`,
+    ],
+    ['a lone surrogate', `${body.replace('42', '4\ud8002')}\n${sig}`, 'note is not valid UTF-8'],
   ];
-  for (const [what, note] of malformed) {
+  for (const [what, note, message] of malformed) {
     test(`rejects: ${what}`, () => {
-      assert.throws(
-        () => openNote(note, [logVerifier]),
-        (e: unknown) => isLogError(e) && (e as LogError).code !== 'no-trusted-signature',
-      );
+      assert.throws(() => openNote(note, [logVerifier]), { code: 'malformed-note', message });
     });
   }
+
+  test('a blank line among signatures makes the first ones part of the text, which then fails', () => {
+    assert.throws(() => openNote(`${body}\n${sig}\n${sig}`, [logVerifier]), {
+      code: 'bad-signature',
+      message: 'signature of example.org/log does not verify',
+    });
+  });
+
+  test(`${MAX_SIGNATURES} signatures are accepted, and a signature of five bytes`, () => {
+    const opened = openNote(`${body}\n${sig.repeat(MAX_SIGNATURES)}`, [logVerifier]);
+    assert.equal(opened.verified.length, MAX_SIGNATURES);
+    const tiny = parseNote(`${body}\n\u2014 k AAAAAAE=\n`);
+    assert.deepEqual(
+      tiny.signatures.map((x) => [x.name, x.keyId, [...x.signature]]),
+      [['k', 0, [1]]],
+    );
+  });
+
+  test('the key ID is the first four bytes of the signature line, big-endian', () => {
+    const [parsed] = parseNote(signed).signatures;
+    assert.equal(parsed?.keyId, log.keyId);
+    assert.equal(parsed?.signature.length, 64);
+    const line = formatSignature({ name: 'k', keyId: 0x01020304, signature: Uint8Array.of(9) });
+    assert.equal(line, '\u2014 k AQIDBAk=\n');
+    assert.equal(parseNote(`${body}\n${line}`).signatures[0]?.keyId, 0x01020304);
+  });
+
+  test('a name may hold any character but spaces, plus and control characters', () => {
+    for (const name of ['ä.example/日志', 'a-b_c.d/e:f']) {
+      const s = ed25519Signer(name, seed(3));
+      const v = ed25519Verifier(name, publicKey(3));
+      assert.equal(openNote(signNote(body, [s]), [v]).verified[0]?.name, name);
+    }
+    for (const name of [
+      'a b',
+      'a\u00a0b',
+      'a\u2003b',
+      'a\u0085b',
+      'a\u200bb',
+      'a\u180eb',
+      'a+b',
+      'a\u0001b',
+    ])
+      assert.throws(
+        () => ed25519Signer(name, seed(3)),
+        { code: 'malformed-key' },
+        JSON.stringify(name),
+      );
+  });
+
+  test('signNote refuses text a note cannot carry, and keeps the signatures it is given', () => {
+    for (const text of [body.slice(0, -1), `${body}\u0007\n`, `${body}\ud800\n`])
+      assert.throws(() => signNote(text, [log]), {
+        code: 'malformed-note',
+        message: 'note text must be UTF-8 ending in a newline, with no control characters',
+      });
+    const kept = parseNote(signNote(body, [other])).signatures;
+    const both = parseNote(signNote(body, [log], kept)).signatures;
+    assert.deepEqual(
+      both.map((x) => x.name),
+      ['example.org/log', 'other.example/key'],
+    );
+  });
+
+  test('a known key whose signature fails names itself; with no known key, the known are named', () => {
+    const tampered = signed.replace('\n42\n', '\n43\n');
+    assert.throws(() => openNote(tampered, [logVerifier]), {
+      message: 'signature of example.org/log does not verify',
+    });
+    const w = ed25519Verifier('w.example/w', publicKey(4));
+    assert.throws(() => openNote(signNote(body, [other]), [logVerifier, w]), {
+      message: 'note has no valid signature from a known key (example.org/log, w.example/w)',
+    });
+  });
 
   test('rejects invalid UTF-8 bytes', () => {
     const bytes = Buffer.concat([
@@ -95,7 +216,11 @@ describe('signed notes', () => {
       Buffer.from([0xff]),
       Buffer.from(`\n\n${sig}`),
     ]);
-    assert.throws(() => parseNote(bytes), { code: 'malformed-note' });
+    assert.throws(() => parseNote(bytes), {
+      code: 'malformed-note',
+      message: 'note is not valid UTF-8',
+    });
+    assert.equal(parseNote(new TextEncoder().encode(signed)).text, body);
   });
 });
 
