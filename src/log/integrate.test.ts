@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { concatBytes, hashLeaf } from './hash.ts';
 import { integrate } from './integrate.ts';
 import {
   ENTRIES_LEVEL,
@@ -106,4 +107,62 @@ test('an entry larger than 65,535 bytes is refused', async () => {
   );
   const ok = await integrate(new TileMap().readTiles, 0, [new Uint8Array(MAX_ENTRY_SIZE)]);
   assert.equal(ok.treeSize, 1);
+});
+
+test('what integrate is given is checked before anything is written, each refusal saying why', async () => {
+  const map = new TileMap();
+  map.apply((await integrate(map.readTiles, 0, range(0, 300))).tiles);
+  const hashes = (n: number) => new Uint8Array(n * 32);
+  const packed = (n: number, leafHashes = hashes(n)) => ({
+    packed: new Uint8Array(n),
+    lengths: new Uint16Array(n).fill(1),
+    leafHashes,
+  });
+  await assert.rejects(integrate(map.readTiles, 300, packed(2, hashes(3))), {
+    code: 'out-of-range',
+    message: '3 leaf hashes for 2 entries',
+  });
+  await assert.rejects(
+    integrate(map.readTiles, 300, range(300, 302), { leafHashes: hashes(1), subtrees: undefined }),
+    { message: '1 leaf hashes for 2 entries' },
+  );
+  for (const size of [-1, 1.5, Number.NaN, 2 ** 53])
+    await assert.rejects(integrate(map.readTiles, size, range(0, 1)), {
+      code: 'out-of-range',
+      message: `bad tree size ${size}`,
+    });
+  await assert.rejects(
+    integrate(async (tiles) => (await map.readTiles(tiles)).slice(0, -1), 300, range(300, 301)),
+    { code: 'malformed-tile', message: 'tile reader returned no data for level 1' },
+  );
+  const wide = async (tiles: readonly Tile[]) =>
+    (await map.readTiles(tiles)).map((d, i) =>
+      tiles[i]?.level === 0 ? new Uint8Array(d.length + 32) : d,
+    );
+  await assert.rejects(integrate(wide, 300, range(300, 301)), {
+    code: 'malformed-tile',
+    message: 'edge tile 0/1 has 1440 bytes, expected 1408',
+  });
+  // Subtree hashes must cover whole 256-leaf subtrees of the new entries only.
+  const entries = range(300, 1000);
+  const leafHashes = concatBytes(...entries.map(hashLeaf));
+  const fit = (from: number, n: number) =>
+    integrate(map.readTiles, 300, entries, { leafHashes, subtrees: { from, roots: hashes(n) } });
+  for (const [from, n, why] of [
+    [300, 1, '1 subtree hashes from leaf 300 do not fit leaves 300…999'],
+    [256, 1, '1 subtree hashes from leaf 256 do not fit leaves 300…999'],
+    [512, 2, '2 subtree hashes from leaf 512 do not fit leaves 300…999'],
+  ] as const)
+    await assert.rejects(fit(from, n), { code: 'out-of-range', message: why });
+  // Those that fit are used as given: a wrong one shows in the root.
+  const right = await integrate(map.readTiles, 300, entries, { leafHashes, subtrees: undefined });
+  const given = await fit(512, 1);
+  assert.notDeepEqual(given.root, right.root);
+  await assert.rejects(
+    integrate(map.readTiles, 300, entries, {
+      leafHashes,
+      subtrees: { from: 512, roots: new Uint8Array(33) },
+    }),
+    { message: /subtree hashes from leaf 512 do not fit/ },
+  );
 });

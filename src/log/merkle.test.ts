@@ -14,7 +14,8 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from './merkle.ts';
-import { proveConsistency, proveInclusion, treeRoot } from './proof.ts';
+import { proveConsistency, proveInclusion, readNodeHashes, treeRoot } from './proof.ts';
+import type { Tile } from './tile.ts';
 import { TileMap } from './tilemap.ts';
 
 const MAX = 1100; // crosses the 256 and 512 tile boundaries and a level-1 tile
@@ -155,4 +156,43 @@ test('a node cache shared by many proofs changes no proof', async () => {
     assert.deepEqual(cached.map(hex), fresh.map(hex));
   }
   assert.ok(cache.size > 0);
+});
+
+test('tiles from an untrusted source are checked for size before a proof reads into them', async () => {
+  const cut = (by: number) => async (wanted: readonly Tile[]) =>
+    (await tiles.readTiles(wanted)).map((d) => d.subarray(0, d.length - by));
+  // At 1,100 leaves a proof of leaf 5 reads tile 0/0 (full) and the level-1 tile 1/0 (width 4).
+  await assert.rejects(proveInclusion(cut(32), MAX, 5), {
+    code: 'malformed-tile',
+    message: /^tile [01]\/0 has \d+ bytes, expected at least \d+$/,
+  });
+  await assert.rejects(proveInclusion(cut(1), MAX, 5), { code: 'malformed-tile' });
+  await assert.rejects(
+    proveInclusion(async (w) => w.map(() => new Uint8Array(0)), MAX, 5),
+    {
+      message: /^tile [01]\/0 has 0 bytes, expected at least (8192|128)$/,
+    },
+  );
+  await assert.rejects(
+    proveInclusion(async () => [], MAX, 5),
+    {
+      message: /^tile [01]\/0 has 0 bytes/,
+    },
+  );
+  // A wider version of a tile is fine: only its prefix is read.
+  const wider = async (wanted: readonly Tile[]) =>
+    (await tiles.readTiles(wanted)).map((d) => Uint8Array.of(...d, ...new Uint8Array(64)));
+  assert.deepEqual(
+    (await proveInclusion(wider, MAX, 5)).map(hex),
+    (await proveInclusion(tiles.readTiles, MAX, 5)).map(hex),
+  );
+});
+
+test('a node outside the tree is named', async () => {
+  await assert.rejects(readNodeHashes(tiles.readTiles, 1000, [{ height: 8, index: 3 }]), {
+    code: 'out-of-range',
+    message: 'subtree 8/3 is not complete in a tree of size 1000',
+  });
+  const [node] = await readNodeHashes(tiles.readTiles, 1024, [{ height: 8, index: 3 }]);
+  assert.equal(hex(node as Uint8Array), hex(rootFromLeafHashes(leaves.slice(768, 1024))));
 });

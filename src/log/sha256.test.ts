@@ -56,3 +56,15 @@ test('subtreeHashInto: the MTH of complete subtrees, as merkle.ts computes it', 
   }
   assert.throws(() => subtreeHashInto(new Uint8Array(32), 0, leaves, 0, 3), /power of two/);
 });
+
+test('subtreeHashInto refuses a width that is not a power of two', () => {
+  const hashes = new Uint8Array(8 * HASH_SIZE);
+  for (const width of [0, 3, 6, 7])
+    assert.throws(() => subtreeHashInto(new Uint8Array(32), 0, hashes, 0, width), {
+      code: 'out-of-range',
+      message: `a complete subtree has a power of two leaves, not ${width}`,
+    });
+  const one = new Uint8Array(32);
+  subtreeHashInto(one, 0, hashes.fill(5, 32, 64), HASH_SIZE, 1);
+  assert.deepEqual([...one], new Array(32).fill(5));
+});
