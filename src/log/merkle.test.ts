@@ -160,13 +160,19 @@ test('a node cache shared by many proofs changes no proof', async () => {
 
 test('tiles from an untrusted source are checked for size before a proof reads into them', async () => {
   const cut = (by: number) => async (wanted: readonly Tile[]) =>
-    (await tiles.readTiles(wanted)).map((d) => d.subarray(0, d.length - by));
+    (await tiles.readTiles(wanted)).map((d) =>
+      by < 0 ? Uint8Array.of(...d, ...new Uint8Array(-by)) : d.subarray(0, d.length - by),
+    );
   // At 1,100 leaves a proof of leaf 5 reads tile 0/0 (full) and the level-1 tile 1/0 (width 4).
   await assert.rejects(proveInclusion(cut(32), MAX, 5), {
     code: 'malformed-tile',
     message: /^tile [01]\/0 has \d+ bytes, expected at least \d+$/,
   });
   await assert.rejects(proveInclusion(cut(1), MAX, 5), { code: 'malformed-tile' });
+  // Longer than asked but not whole hashes: not a tile either.
+  await assert.rejects(proveInclusion(cut(-1), MAX, 5), {
+    message: /^tile [01]\/0 has \d+ bytes, expected at least \d+$/,
+  });
   await assert.rejects(
     proveInclusion(async (w) => w.map(() => new Uint8Array(0)), MAX, 5),
     {
