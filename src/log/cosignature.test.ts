@@ -6,6 +6,7 @@ import {
   cosignatureVerifier,
   cosignedMessage,
   newCosigner,
+  parseCosignature,
 } from './cosignature.ts';
 import {
   COSIGNATURE_V1,
@@ -91,4 +92,32 @@ test('witness keys encode as vkeys of type 0x04 and round-trip through the key p
   const { skey, vkey: v2 } = generateKey('witness.example/w2', COSIGNATURE_V1);
   const signer = signerFromKey(skey, () => 1700000000);
   assert.equal(verifierFromKey(v2).keyId, signer.keyId);
+});
+
+test('parseCosignature: 72 bytes, and a time JavaScript can hold', () => {
+  const sig = new Uint8Array(72);
+  assert.deepEqual(parseCosignature(sig).timestamp, 0);
+  for (const n of [71, 73, 64])
+    assert.throws(() => parseCosignature(new Uint8Array(n)), {
+      code: 'malformed-note',
+      message: `a cosignature/v1 is 72 bytes, not ${n}`,
+    });
+  const at = (t: bigint) => {
+    const b = new Uint8Array(72);
+    new DataView(b.buffer).setBigUint64(0, t);
+    b[8] = 0xaa;
+    return b;
+  };
+  const max = parseCosignature(at(BigInt(Number.MAX_SAFE_INTEGER)));
+  assert.equal(max.timestamp, Number.MAX_SAFE_INTEGER);
+  assert.deepEqual([max.signature.length, max.signature[0]], [64, 0xaa]);
+  for (const t of [BigInt(Number.MAX_SAFE_INTEGER) + 1n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n])
+    assert.throws(() => parseCosignature(at(t)), {
+      code: 'malformed-note',
+      message: 'cosignature timestamp is out of range',
+    });
+  // A view into a larger buffer is read at its own offset.
+  const padded = new Uint8Array(80);
+  padded.set(at(1700000000n), 8);
+  assert.equal(parseCosignature(padded.subarray(8)).timestamp, 1700000000);
 });
