@@ -121,3 +121,10 @@ test('parseCosignature: 72 bytes, and a time JavaScript can hold', () => {
   padded.set(at(1700000000n), 8);
   assert.equal(parseCosignature(padded.subarray(8)).timestamp, 1700000000);
 });
+
+test('a cosigner without a clock signs at the time now, in seconds', () => {
+  const before = Math.floor(Date.now() / 1000);
+  const sig = newCosigner('witness.example/w1', seed(5)).sign(new Uint8Array(0));
+  const t = Number(new DataView(sig.buffer).getBigUint64(0));
+  assert.ok(t >= before && t <= Math.floor(Date.now() / 1000), `${t}`);
+});

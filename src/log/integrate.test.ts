@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { concatBytes, hashLeaf } from './hash.ts';
 import { integrate } from './integrate.ts';
+import { subtreeHashInto } from './sha256.ts';
 import {
   ENTRIES_LEVEL,
   MAX_ENTRY_SIZE,
@@ -165,4 +166,59 @@ test('what integrate is given is checked before anything is written, each refusa
     }),
     { message: /subtree hashes from leaf 512 do not fit/ },
   );
+});
+
+test('packed entries with their leaf hashes give the same tiles and root as a list of entries', async () => {
+  for (const [from, to] of [
+    [0, 1],
+    [0, 256],
+    [300, 811],
+  ] as const) {
+    const base = new TileMap();
+    base.apply((await integrate(base.readTiles, 0, range(0, from))).tiles);
+    const list = range(from, to);
+    const lengths = Uint16Array.from(list, (e) => e.length);
+    const packedEntries = {
+      packed: Uint8Array.of(...list.flatMap((e) => [...e])),
+      lengths,
+      leafHashes: concatBytes(...list.map(hashLeaf)),
+    };
+    const a = await integrate(base.readTiles, from, list);
+    const b = await integrate(base.readTiles, from, packedEntries);
+    assert.deepEqual(b.root, a.root, `${from}…${to}`);
+    assert.deepEqual(
+      b.tiles.map((t) => [tilePath(t.tile), Buffer.from(t.data).toString('hex')]),
+      a.tiles.map((t) => [tilePath(t.tile), Buffer.from(t.data).toString('hex')]),
+    );
+    // No entry bundle of width 0 where the batch ends on a tile boundary.
+    assert.ok(b.tiles.every((t) => t.tile.width > 0));
+  }
+});
+
+test('subtree hashes given for a level-0 tile are not taken for a level-1 one', async () => {
+  // 65,792 leaves: level 1 then has a full tile of its own, whose hash must be computed.
+  const n = 65536 + 256;
+  const list = Array.from({ length: n }, (_, i) => Uint8Array.of(i & 0xff, i >> 8, i >> 16));
+  const leafHashes = concatBytes(...list.map(hashLeaf));
+  const roots = new Uint8Array((n / 256) * 32);
+  for (let k = 0; k < n / 256; k++) subtreeHashInto(roots, k * 32, leafHashes, k * 256 * 32, 256);
+  const plain = await integrate(new TileMap().readTiles, 0, list);
+  const given = await integrate(new TileMap().readTiles, 0, list, {
+    leafHashes,
+    subtrees: { from: 0, roots },
+  });
+  assert.deepEqual(given.root, plain.root);
+});
+
+test('an entry bundle on the edge that does not hold its width is refused', async () => {
+  const map = new TileMap();
+  map.apply((await integrate(map.readTiles, 0, range(0, 300))).tiles);
+  const extra = async (tiles: readonly Tile[]) =>
+    (await map.readTiles(tiles)).map((d, i) =>
+      tiles[i]?.level === ENTRIES_LEVEL ? Uint8Array.of(...d, 0, 1, 7) : d,
+    );
+  await assert.rejects(integrate(extra, 300, range(300, 301)), {
+    code: 'malformed-tile',
+    message: 'entry bundle holds 45 entries, expected 44',
+  });
 });

@@ -229,3 +229,24 @@ describe('key texts', () => {
     assert.notEqual(generateKey(NAME).vkey, vkey);
   });
 });
+
+test('a key ID below 0x10000000 is written with its leading zeros, and read back', () => {
+  let n = 1;
+  let raw = rawPublicKey(ed25519PrivateKey(seed(n)));
+  while (keyId(NAME, ED25519, raw) >= 0x10000000) raw = rawPublicKey(ed25519PrivateKey(seed(++n)));
+  const vkey = formatVerifierKey(NAME, ED25519, raw);
+  assert.match(vkey, /^example\.org\/log\+0[0-9a-f]{7}\+/);
+  assert.deepEqual([...parseVerifierKey(vkey).key], [...raw]);
+  const skey = formatSignerKey(NAME, ED25519, seed(n));
+  assert.match(skey, /^PRIVATE\+KEY\+example\.org\/log\+0[0-9a-f]{7}\+/);
+  assert.equal(parseSignerKey(skey).name, NAME);
+});
+
+test('errors of the log are LogErrors by name', () => {
+  try {
+    parseVerifierKey('');
+    assert.fail('refused');
+  } catch (e) {
+    assert.equal((e as Error).name, 'LogError');
+  }
+});

@@ -70,10 +70,23 @@ test('the cache keeps upper and partial tiles, not full level-0 ones, and drops 
   assert.equal(cache.get(`0/5/${TILE_WIDTH}`), undefined);
   cache.set('0/9/17', tree);
   cache.set(`1/0/${TILE_WIDTH}`, tree);
+  assert.equal(cache.get(`1/0/${TILE_WIDTH}`), tree, 'a full tile above level 0 is kept');
   assert.equal(cache.get('0/9/17'), tree); // now the most recently used
   cache.set('2/0/3', tree);
   assert.equal(cache.get(`1/0/${TILE_WIDTH}`), undefined);
   assert.equal(cache.get('0/9/17'), tree);
   assert.equal(cache.get('2/0/3'), tree);
   assert.equal(new TileTreeCache(0).size, 0);
+});
+
+test('setting a kept tree again makes it the most recently used', () => {
+  const cache = new TileTreeCache(2 * TILE_TREE_SIZE);
+  const [a, b, c] = [1, 2, 3].map((n) => new Uint8Array(TILE_TREE_SIZE).fill(n));
+  cache.set('1/0/9', a as Uint8Array);
+  cache.set('1/1/9', b as Uint8Array);
+  cache.set('1/0/9', a as Uint8Array);
+  cache.set('1/2/9', c as Uint8Array);
+  assert.equal(cache.get('1/1/9'), undefined, 'the least recently used went');
+  assert.equal(cache.get('1/0/9'), a);
+  assert.equal(cache.size, 2);
 });
