@@ -202,3 +202,46 @@ test('a node outside the tree is named', async () => {
   const [node] = await readNodeHashes(tiles.readTiles, 1024, [{ height: 8, index: 3 }]);
   assert.equal(hex(node as Uint8Array), hex(rootFromLeafHashes(leaves.slice(768, 1024))));
 });
+
+test('proofs asked at once with one cache read each tile once, and the cache answers later ones', async () => {
+  const reads = new Map<string, number>();
+  const counting = async (wanted: readonly Tile[]) => {
+    assert.ok(wanted.length > 0, 'no read of nothing');
+    for (const t of wanted) {
+      const key = `${t.level}/${t.index}/${t.width}`;
+      reads.set(key, (reads.get(key) ?? 0) + 1);
+    }
+    return tiles.readTiles(wanted);
+  };
+  const cache = new Map<string, Uint8Array>();
+  const indexes = [1, 2, 3, 300, 301, 700, 1000, 1001, 1099];
+  const proofs = await Promise.all(indexes.map((i) => proveInclusion(counting, MAX, i, cache)));
+  for (const [k, i] of indexes.entries())
+    assert.deepEqual(
+      proofs[k]?.map(hex),
+      (await proveInclusion(tiles.readTiles, MAX, i)).map(hex),
+      `${i}`,
+    );
+  assert.deepEqual(
+    [...reads.values()].filter((n) => n > 1),
+    [],
+    `each tile read once: ${JSON.stringify([...reads])}`,
+  );
+  const before = reads.size;
+  const total = [...reads.values()].reduce((a, b) => a + b, 0);
+  await proveInclusion(counting, MAX, 2, cache);
+  assert.equal(
+    [...reads.values()].reduce((a, b) => a + b, 0),
+    total,
+    'all from the cache',
+  );
+  assert.equal(reads.size, before);
+  // A failed read is not kept: the next proof reads again.
+  const failing = async () => {
+    throw new Error('disk gone');
+  };
+  const fresh = new Map<string, Uint8Array>();
+  await assert.rejects(proveInclusion(failing, MAX, 5, fresh), /disk gone/);
+  assert.equal(fresh.size, 0);
+  assert.equal((await proveInclusion(tiles.readTiles, MAX, 5, fresh)).length > 0, true);
+});
