@@ -1,6 +1,6 @@
 // Languages of the site: chosen by the URL (/en/, /zh-hans/, /zh-hant/); Accept-Language only
 // picks where / sends a first-time visitor. Numbers go through Intl: the exact figure, and from
-// 10,000 up the natural short form beside it (约 3.98亿), see numbers.ts.
+// 10,000 up the natural short form beside it (约3.98亿), see numbers.ts.
 import { en, type Messages } from './messages/en.ts';
 import { zhHans } from './messages/zh-Hans.ts';
 import { zhHant } from './messages/zh-Hant.ts';
@@ -53,7 +53,7 @@ export interface I18n {
   readonly m: Messages;
   /** The exact number, grouped for the locale. */
   number(n: number): string;
-  /** The short form marked as approximate (约 3.98亿, about 398M), only from 10,000 up. */
+  /** The short form marked as approximate (约3.98亿, about 398M), only from 10,000 up. */
   approx(n: number): string | undefined;
   /** `/en/path` for this locale. */
   path(p: string): string;

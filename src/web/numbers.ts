@@ -1,5 +1,5 @@
 // How the site writes a count: always the exact figure; beside it, from 10,000 up, a short form
-// marked as approximate (约 1.23万, about 12.3K). The short form is cut, never rounded up, so that it
+// marked as approximate (约1.23万, about 12.3K). The short form is cut, never rounded up, so that it
 // never claims more than was counted. Shared by the pages and the home page's live total.
 
 /** Below this, the exact figure alone is short enough, and a rounded one would only mislead. */

@@ -319,7 +319,7 @@ export const zhHans: Messages = {
   'audit.action.void-batch': '作废一批',
   // Home, statistics, figures and about pages: what the total counts, the verifier, the witnesses
   // and what a seized server holds.
-  'home.approx': (short: string) => `约 ${short}`,
+  'home.approx': (short: string) => `约${short}`,
   'home.registeredNote': '本站开通以来，在网上、通过电话、义工或服务中心登记的声明',
   'home.importedNote': '本站建立之前的记录，由运营方导入',
   'home.chartYears': '每年声明人数',

@@ -321,7 +321,7 @@ export const zhHant: Messages = {
   'notFound.text': '這個網址沒有內容。',
   // Home, statistics, figures and about pages: what the total counts, the verifier, the witnesses
   // and what a seized server holds.
-  'home.approx': (short: string) => `約 ${short}`,
+  'home.approx': (short: string) => `約${short}`,
   'home.registeredNote': '本站開通以來，在網路上、透過電話、義工或服務中心登記的聲明',
   'home.importedNote': '本站建立之前的紀錄，由營運者匯入',
   'home.chartYears': '每年聲明人數',
