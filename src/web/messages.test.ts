@@ -142,6 +142,12 @@ test('English counts agree with their number: one second, one person, one bar', 
     en['about.floodLimit'](1),
     en['volunteer.printHelp'](1, '1', '25'),
     en['volunteer.receiptsHead'](1, '1'),
+    en['volunteer.recorded']('1', '1'),
+    en['volunteer.formTotal']('1'),
+    en['volunteer.printing']('1', '1', '1'),
+    en['volunteer.printExpired']('1'),
+    en['volunteer.overBudget']('1', '1', '1'),
+    en['volunteers.intro']('1', '1'),
   ];
   for (const s of one)
     assert.doesNotMatch(s, /\b1 (seconds|people|months|years)\b|each of the 1\b/, s);
@@ -153,4 +159,11 @@ test('English counts agree with their number: one second, one person, one bar', 
   assert.match(en['volunteer.printHelp'](60, '60', '25'), /^Receipts of 60 people, 25 to a page/);
   assert.equal(en['volunteer.printRange']('1', '1'), 'Receipt 1');
   assert.equal(en['volunteer.printRange']('1', '25'), 'Receipts 1 to 25');
+  assert.equal(en['volunteer.recorded']('1', '1'), '1 of 1 person in this upload is recorded.');
+  assert.equal(
+    en['volunteer.recorded']('999', '1,000'),
+    '999 of 1,000 people in this upload are recorded.',
+  );
+  assert.match(en['volunteer.printExpired']('1'), /^One receipt cannot be shown any more: its /);
+  assert.match(en['volunteer.printExpired']('3'), /^3 receipts cannot be shown any more: their /);
 });

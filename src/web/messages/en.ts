@@ -4,6 +4,8 @@
 
 const plural = new Intl.PluralRules('en');
 const seconds = (n: number) => (plural.select(n) === 'one' ? `${n} second` : `${n} seconds`);
+/** A count already formatted ("1", "1,000"): one formats as "1" and nothing else does. */
+const people = (count: string) => (count === '1' ? '1 person' : `${count} people`);
 
 export const en = {
   'site.name': 'Tuidang Registry',
@@ -292,7 +294,7 @@ export const en = {
   'volunteer.tooManyRows': (rows: string) =>
     `This CSV has more than ${rows} people, so nothing was recorded. Please split it into uploads of at most ${rows}.`,
   'volunteer.recorded': (n: string, total: string) =>
-    `${n} of ${total} people in this upload are recorded.`,
+    `${n} of ${people(total)} in this upload ${n === '1' ? 'is' : 'are'} recorded.`,
   'volunteer.notRecorded': (line: number) =>
     `Line ${line} was not recorded: the registry could not take it just then. It is in the box below: send it again from there.`,
   'volunteer.nothingRecorded': 'Nothing was recorded.',
@@ -301,7 +303,7 @@ export const en = {
   'volunteer.recordedLines': (n: string, lines: string) => `Recorded now: ${n} (lines ${lines}).`,
   'volunteer.alreadyLines': (n: string, lines: string) =>
     `Already recorded with this form, so not recorded again: ${n} (lines ${lines}).`,
-  'volunteer.formTotal': (n: string) => `This form has recorded ${n} people in all.`,
+  'volunteer.formTotal': (n: string) => `This form has recorded ${people(n)} in all.`,
   'volunteer.fixBelow':
     'Only the lines that were not recorded are in the box below. Correct them and send them with this form: nobody already recorded will be recorded twice.',
   'volunteer.allDone': 'Everyone in this upload is recorded.',
@@ -313,22 +315,24 @@ export const en = {
   'volunteer.printRange': (from: string, to: string) =>
     from === to ? `Receipt ${from}` : `Receipts ${from} to ${to}`,
   'volunteer.printing': (from: string, to: string, total: string) =>
-    `Receipts ${from} to ${to} of the ${total} people recorded with this form.`,
+    `Receipts ${from} to ${to} of the ${people(total)} recorded with this form.`,
   'volunteer.printExpired': (n: string) =>
-    `${n} receipts cannot be shown any more: their sealed copy is kept only 24 hours.`,
+    n === '1'
+      ? 'One receipt cannot be shown any more: its sealed copy is kept only 24 hours.'
+      : `${n} receipts cannot be shown any more: their sealed copy is kept only 24 hours.`,
   'volunteer.previous': 'Previous receipts',
   'volunteer.next': 'Next receipts',
   'volunteer.notYours': 'This form belongs to another staff account. Nothing was recorded.',
   'volunteer.batchVoided':
     'An administrator voided what this form recorded, so nothing more can be recorded with it. Nothing was recorded. To declare, use this new form.',
   'volunteer.overBudget': (hour: string, day: string, left: string) =>
-    `Nothing was recorded: this account may declare ${hour} people in a clock hour and ${day} in 24 hours, and ${left} more now. If these declarations are real, ask an administrator; the rows are still in the box.`,
+    `Nothing was recorded: this account may declare ${people(hour)} in a clock hour and ${day} in 24 hours, and ${left} more now. If these declarations are real, ask an administrator; the rows are still in the box.`,
   'volunteer.channelFixed': (channel: string) =>
     `Received: ${channel} (like the rest of this form)`,
   'staff.nav.volunteers': 'Staff declarations',
   'volunteers.title': 'Declarations by staff',
   'volunteers.intro': (hour: string, day: string) =>
-    `Each account may declare ${hour} people in a clock hour and ${day} in 24 hours; an account that reaches 80 % is reported in the server's log. Times are to the hour.`,
+    `Each account may declare ${people(hour)} in a clock hour and ${day} in 24 hours; an account that reaches 80 % is reported in the server's log. Times are to the hour.`,
   'volunteers.byDay': 'People declared, by account and UTC day (last 14 days)',
   'volunteers.account': 'Account',
   'volunteers.day': 'Day',
