@@ -13,13 +13,16 @@ Imports historical records as "import" entries with their original day. One reco
 league, pioneers; in CSV separated by ";"), region, name, nameKind (real|alias), statement, publish.
 
 Resumable and idempotent: each commit records the last line it completes, so an interrupted import
-continues where it stopped, and importing the same file again adds nothing. Records that cannot be
-imported go to the reject file (default <file>.rejects) with their line number and the reason.
+continues where it stopped, and importing the same file again adds nothing. An NDJSON file that
+grew since it was imported (lines added at its end) continues that import: only the new lines are
+read. Records that cannot be imported go to the reject file (default <file>.rejects) with their
+line number and the reason.
 
 With "-" the records come from standard input (e.g. zcat history.ndjson.gz | tuidang import -
 --source history), so that the whole history need not be on disk. --source names the stream: the
 import records how far it got under that name, and the same stream fed again under the same name
-resumes after the lines already imported. A file is named by its contents (SHA-256) instead.
+resumes after the lines already imported; a stream that does not begin with those lines is refused
+(another stream needs another name). A file is named by its contents (SHA-256) instead.
 
 It writes to the store of the environment (DATA_DIR or DATABASE_URL, with the same signing key as
 the registry). With SQLite, stop "tuidang serve" first; with PostgreSQL, the import takes the
@@ -31,6 +34,12 @@ sequencer's lock, so the registry's nodes accept declarations but log them only 
   --source NAME  with "-": the name of the stream, for resuming (letters, digits, . _ -)
 
 exit codes: 0 all records imported, 1 some records rejected (see the reject file), 2 usage error`;
+
+/** An import source as recorded (`stream:NAME`, `sha256:HEX`), for people. */
+function sourceName(source: string): string {
+  if (source.startsWith('stream:')) return `standard input, --source ${source.slice(7)}`;
+  return `a file whose SHA-256 began ${source.slice(7, 23)}`;
+}
 
 export const importCommand: Command = {
   summary: 'import historical records (resumable, idempotent)',
@@ -97,7 +106,11 @@ export const importCommand: Command = {
         console.log(
           `${stdin ? `standard input (${source})` : file}: ${summary.lines.toLocaleString('en')} lines`,
         );
-        if (summary.alreadyImported > 0)
+        if (summary.continues !== undefined)
+          console.log(
+            `  its first ${summary.alreadyImported.toLocaleString('en')} lines are those of an earlier import (${sourceName(summary.continues)}): the file grew since, and only the lines after them were imported`,
+          );
+        else if (summary.alreadyImported > 0)
           console.log(
             `  ${summary.alreadyImported.toLocaleString('en')} lines were imported before and were not read again`,
           );

@@ -4,8 +4,6 @@
 // Each commit records the last line it completes, so that an interrupted import resumes after it
 // and a repeated one adds nothing. Bad records go to a reject file with their line number and the
 // reason, written only once their batch committed.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { appendFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -15,7 +13,7 @@ import { utcDay } from '../registry/index.ts';
 import { LogWriter } from '../sequencer/index.ts';
 import type { LogStore } from '../store/index.ts';
 import type { PackedBatch } from './batch.ts';
-import { lineChunks } from './chunks.ts';
+import { type Fingerprinted, identifyFile, lineChunks, type Skip } from './chunks.ts';
 import type { ReadOptions } from './reader.ts';
 
 export interface ImportOptions {
@@ -51,14 +49,9 @@ export interface ImportSummary {
   readonly rejected: number;
   /** Lines committed by an earlier run of the same file, not read again. */
   readonly alreadyImported: number;
+  /** The earlier import (its source name) whose lines this file begins with, if it grew since. */
+  readonly continues?: string;
   readonly treeSize: number;
-}
-
-/** The file's identity: the SHA-256 of its content (a renamed copy is the same source). */
-async function sourceId(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return `sha256:${h.digest('hex')}`;
 }
 
 const WORKER = new URL('./worker.ts', import.meta.url);
@@ -104,6 +97,9 @@ class Arrivals {
   }
 }
 
+/** A batch, with the fingerprint of the input's lines up to its last (NDJSON only). */
+type FingerprintedBatch = PackedBatch & { readonly prefix?: string };
+
 /** CSV: one worker reads and prepares the whole file; each batch taken is acknowledged. */
 async function* fromFileWorker(options: ReadOptions): AsyncGenerator<PackedBatch> {
   const worker = new Worker(WORKER, { workerData: { mode: 'file', options } });
@@ -125,7 +121,11 @@ async function* fromFileWorker(options: ReadOptions): AsyncGenerator<PackedBatch
  * NDJSON: this thread cuts the file into chunks of whole lines and deals them out to `count`
  * workers, which parse, validate, hash and count them in parallel; batches come back in order.
  */
-async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGenerator<PackedBatch> {
+async function* fromChunkWorkers(
+  options: ReadOptions,
+  passed: Skip,
+  count: number,
+): AsyncGenerator<FingerprintedBatch> {
   const workers = Array.from(
     { length: count },
     () => new Worker(WORKER, { workerData: { mode: 'chunks', today: options.today } }),
@@ -134,7 +134,7 @@ async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGene
   for (const w of workers) arrivals.listen(w);
   const chunks = lineChunks(
     options.file === '-' ? process.stdin : options.file,
-    options.skip,
+    passed,
     options.batchSize,
   );
   let sent = 0;
@@ -142,7 +142,7 @@ async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGene
   // Where each chunk's entries are expected to start in the log, for the subtree hashes its worker
   // computes: after the entries of the batches taken, and all lines of the chunks not yet taken.
   let taken = options.offset;
-  const linesInFlight: number[] = [];
+  const inFlight: Array<{ readonly lines: number; readonly prefix: string }> = [];
   try {
     for (let seq = 0; ; seq++) {
       // Keep two chunks queued at each worker, so none waits while this thread commits.
@@ -151,8 +151,8 @@ async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGene
         if (next.done) done = true;
         else {
           const chunk = next.value;
-          const offset = linesInFlight.reduce((n, lines) => n + lines, taken);
-          linesInFlight.push(chunk.lines);
+          const offset = inFlight.reduce((n, c) => n + c.lines, taken);
+          inFlight.push(chunk);
           (workers[sent % count] as Worker).postMessage({ seq: sent, chunk, offset }, [
             chunk.text.buffer as ArrayBuffer,
           ]);
@@ -162,13 +162,28 @@ async function* fromChunkWorkers(options: ReadOptions, count: number): AsyncGene
       if (seq === sent) return;
       const batch = (await arrivals.take(seq)) as PackedBatch;
       taken += batch.lengths.length;
-      linesInFlight.shift();
-      yield batch;
+      const { prefix } = inFlight.shift() as { prefix: string };
+      yield { ...batch, prefix };
     }
   } finally {
     await chunks.return(undefined);
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * A file's source name (its content's SHA-256) and, if it has no progress of its own, the import
+ * whose fingerprinted lines it begins with (NDJSON): a file that grew continues that import.
+ */
+async function identify(
+  store: LogStore,
+  file: string,
+  format: 'ndjson' | 'csv',
+): Promise<{ source: string; continues?: Fingerprinted }> {
+  const earlier = format === 'ndjson' ? await store.fingerprintedImports() : [];
+  const { id, continues } = await identifyFile(file, earlier);
+  if (continues === undefined || (await store.importCursor(id)).line > 0) return { source: id };
+  return { source: id, continues };
 }
 
 export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
@@ -180,8 +195,10 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
       'an import from standard input takes NDJSON and needs a source name',
     );
   const total = stdin ? 0 : (await stat(opts.file)).size;
-  const source = stdin ? `stream:${opts.source}` : await sourceId(opts.file);
-  const cursor = await store.importCursor(source);
+  const { source, continues } = stdin
+    ? { source: `stream:${opts.source}`, continues: undefined }
+    : await identify(store, opts.file, opts.format);
+  const { line: cursor, prefix } = continues ?? (await store.importCursor(source));
   const writer = new LogWriter(store, opts.origin, opts.signer);
   await writer.reload();
   const options: ReadOptions = {
@@ -192,10 +209,15 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     batchSize: opts.batchSize ?? 16384,
     offset: writer.treeSize,
   };
-  const batches =
+  const passed: Skip = {
+    lines: cursor,
+    prefix,
+    name: stdin ? `standard input (${opts.source})` : opts.file,
+  };
+  const batches: AsyncGenerator<FingerprintedBatch> =
     opts.format === 'csv'
       ? fromFileWorker(options)
-      : fromChunkWorkers(options, opts.workers ?? defaultWorkers());
+      : fromChunkWorkers(options, passed, opts.workers ?? defaultWorkers());
   let imported = 0;
   let rejected = 0;
   let lastLine = cursor;
@@ -205,7 +227,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
       // The subtree hashes are of use if the batch starts where its worker expected it to.
       const subtrees = b.offset === writer.treeSize ? b.subtrees : undefined;
       await writer.appendPrepared({ ...b, subtrees }, (indexes) => ({
-        importProgress: { source, line: b.lastLine },
+        importProgress: { source, line: b.lastLine, prefix: b.prefix },
         publications: b.publications.map((p) => ({ ...p, index: indexes[p.index] as number })),
       }));
     }
@@ -220,6 +242,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   }
   return {
     source,
+    ...(continues === undefined ? {} : { continues: continues.source }),
     lines: lastLine,
     imported,
     rejected,

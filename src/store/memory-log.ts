@@ -6,7 +6,10 @@ import type { MemoryQueue } from './memory-cluster.ts';
 import type { MemorySite } from './memory-site.ts';
 import {
   type Commit,
+  cursorOf,
+  type FingerprintedImport,
   type IdempotencyRecord,
+  type ImportCursor,
   type LogState,
   type LogStore,
   type PublishedLog,
@@ -21,7 +24,7 @@ export class MemoryLog implements LogStore {
   readonly #checkpoints = new Map<number, { note: string; published: boolean }>();
   #publication: PublishedLog | undefined;
   readonly #idempotency = new Map<string, IdempotencyRecord>();
-  readonly #imports = new Map<string, number>();
+  readonly #imports = new Map<string, ImportCursor>();
   readonly #site: MemorySite;
   readonly #queue: MemoryQueue;
   /** When set, the next commit fails with this error and changes nothing. */
@@ -75,7 +78,10 @@ export class MemoryLog implements LogStore {
       this.#checkpoints.set(c.newSize, { note: c.checkpoint, published: false });
     if (c.newSize > c.oldSize && this.#checkpoints.get(c.oldSize)?.published === false)
       this.#checkpoints.delete(c.oldSize);
-    if (c.importProgress) this.#imports.set(c.importProgress.source, c.importProgress.line);
+    if (c.importProgress) {
+      const { source, line, prefix } = c.importProgress;
+      this.#imports.set(source, cursorOf(line, prefix));
+    }
     for (const r of c.idempotency ?? []) this.#idempotency.set(r.keyId, structuredClone(r));
     if (c.expireBefore !== undefined) {
       for (const [k, r] of this.#idempotency)
@@ -152,7 +158,15 @@ export class MemoryLog implements LogStore {
     return this.#vkey;
   }
 
-  async importCursor(source: string): Promise<number> {
-    return this.#imports.get(source) ?? 0;
+  async fingerprintedImports(): Promise<FingerprintedImport[]> {
+    return [...this.#imports]
+      .flatMap(([source, c]) =>
+        c.prefix === undefined ? [] : [{ source, line: c.line, prefix: c.prefix }],
+      )
+      .sort((a, b) => b.line - a.line || (a.source < b.source ? -1 : 1));
+  }
+
+  async importCursor(source: string): Promise<ImportCursor> {
+    return this.#imports.get(source) ?? { line: 0 };
   }
 }

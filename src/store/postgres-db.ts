@@ -95,6 +95,9 @@ export const MIGRATIONS = [
    UPDATE staff_sessions SET expires = ((expires + 3599) / 3600) * 3600;
    UPDATE subscribers SET expires = ((expires + 3599) / 3600) * 3600;
    DELETE FROM subscribers WHERE status = 'unsubscribed';`,
+  // Each import source's fingerprint of the lines it committed (src/import/chunks.ts): a resumed
+  // import refuses an input that does not begin with them, instead of passing over its lines.
+  'ALTER TABLE imports ADD COLUMN prefix TEXT;',
 ];
 
 /** The schema version this program writes. */

@@ -6,7 +6,10 @@ import type { PgDatabase } from './postgres-db.ts';
 import { NEW_PUBLICATION_COLUMNS, publicationRows, publicationsJson } from './postgres-site.ts';
 import {
   type Commit,
+  cursorOf,
+  type FingerprintedImport,
   type IdempotencyRecord,
+  type ImportCursor,
   type LogState,
   type LogStore,
   type PublishedLog,
@@ -176,12 +179,20 @@ export class PostgresLog implements LogStore {
     return (await this.verifierKey()) as string;
   }
 
-  async importCursor(source: string): Promise<number> {
-    const { rows } = await this.#db.query<{ line: string }>(
-      'SELECT line FROM imports WHERE source = $1',
+  async fingerprintedImports(): Promise<FingerprintedImport[]> {
+    const { rows } = await this.#db.query<{ source: string; line: string; prefix: string }>(
+      'SELECT source, line, prefix FROM imports WHERE prefix IS NOT NULL ORDER BY line DESC, source COLLATE "C"',
+    );
+    return rows.map((r) => ({ source: r.source, line: Number(r.line), prefix: r.prefix }));
+  }
+
+  async importCursor(source: string): Promise<ImportCursor> {
+    const { rows } = await this.#db.query<{ line: string; prefix: string | null }>(
+      'SELECT line, prefix FROM imports WHERE source = $1',
       [source],
     );
-    return Number(rows[0]?.line ?? 0);
+    const row = rows[0];
+    return row === undefined ? { line: 0 } : cursorOf(Number(row.line), row.prefix);
   }
 }
 
@@ -260,8 +271,9 @@ function commitStatement(c: Commit): { text: string; values: unknown[] } {
     );
   if (c.importProgress)
     writes.push(
-      `INSERT INTO imports (source, line) SELECT ${$(c.importProgress.source)}, ${$(c.importProgress.line)} WHERE ${ok}
-       ON CONFLICT (source) DO UPDATE SET line = EXCLUDED.line`,
+      `INSERT INTO imports (source, line, prefix)
+       SELECT ${$(c.importProgress.source)}, ${$(c.importProgress.line)}, ${$(c.importProgress.prefix ?? null)} WHERE ${ok}
+       ON CONFLICT (source) DO UPDATE SET line = EXCLUDED.line, prefix = EXCLUDED.prefix`,
     );
   // Rows inserted by this same statement are not seen by this DELETE: new records never expired.
   if (c.expireBefore !== undefined)

@@ -167,6 +167,9 @@ export const MIGRATIONS = [
    INSERT INTO tiles_by_key SELECT (level + 1) * 17592186044416 + idx, width, data FROM tiles ORDER BY level, idx;
    DROP TABLE tiles;
    ALTER TABLE tiles_by_key RENAME TO tiles;`,
+  // Each import source's fingerprint of the lines it committed (src/import/chunks.ts): a resumed
+  // import refuses an input that does not begin with them, instead of passing over its lines.
+  'ALTER TABLE imports ADD COLUMN prefix TEXT;',
 ];
 
 /** An open database, and the in-process notices of its queue (other processes poll). */

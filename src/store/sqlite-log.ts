@@ -9,7 +9,10 @@ import type { SqliteDatabase } from './sqlite-db.ts';
 import { insertPublication } from './sqlite-site.ts';
 import {
   type Commit,
+  cursorOf,
+  type FingerprintedImport,
   type IdempotencyRecord,
+  type ImportCursor,
   type LogState,
   type LogStore,
   type PublishedLog,
@@ -77,8 +80,10 @@ export class SqliteLog implements LogStore {
       'SELECT key_id, request_hash, tree_size, sealed, expires FROM idempotency WHERE key_id = ?',
     );
     this.#expireIdempotency = db.prepare('DELETE FROM idempotency WHERE expires < ?');
-    this.#putImport = db.prepare('INSERT OR REPLACE INTO imports (source, line) VALUES (?, ?)');
-    this.#getImport = db.prepare('SELECT line FROM imports WHERE source = ?');
+    this.#putImport = db.prepare(
+      'INSERT OR REPLACE INTO imports (source, line, prefix) VALUES (?, ?, ?)',
+    );
+    this.#getImport = db.prepare('SELECT line, prefix FROM imports WHERE source = ?');
   }
 
   async verifierKey(): Promise<string | undefined> {
@@ -145,7 +150,10 @@ export class SqliteLog implements LogStore {
       for (const r of c.idempotency ?? [])
         this.#putIdempotency.run(r.keyId, r.requestHash, r.treeSize, r.sealed, r.expires);
       if (c.expireBefore !== undefined) this.#expireIdempotency.run(c.expireBefore);
-      if (c.importProgress) this.#putImport.run(c.importProgress.source, c.importProgress.line);
+      if (c.importProgress) {
+        const { source, line, prefix } = c.importProgress;
+        this.#putImport.run(source, line, prefix ?? null);
+      }
       for (const p of c.publications ?? []) insertPublication(this.#db.db, p);
       for (const s of c.sequenced ?? []) markSequenced(this.#db.db, s, c.newSize);
     });
@@ -226,8 +234,17 @@ export class SqliteLog implements LogStore {
     };
   }
 
-  async importCursor(source: string): Promise<number> {
-    return (this.#getImport.get(source) as { line: number } | undefined)?.line ?? 0;
+  async fingerprintedImports(): Promise<FingerprintedImport[]> {
+    return this.#db.db
+      .prepare(
+        'SELECT source, line, prefix FROM imports WHERE prefix IS NOT NULL ORDER BY line DESC, source',
+      )
+      .all() as Array<{ source: string; line: number; prefix: string }>;
+  }
+
+  async importCursor(source: string): Promise<ImportCursor> {
+    const row = this.#getImport.get(source) as { line: number; prefix: string | null } | undefined;
+    return row === undefined ? { line: 0 } : cursorOf(row.line, row.prefix);
   }
 }
 

@@ -71,7 +71,30 @@ export interface Commit {
   /** Names and statements of declarants of this commit who consented to publication. */
   readonly publications?: readonly Publication[];
   /** For an import: the source file and the last of its lines this commit completes. */
-  readonly importProgress?: { readonly source: string; readonly line: number };
+  readonly importProgress?: ImportCursor & { readonly source: string };
+}
+
+/** An import cursor as stored: no `prefix` key where none was recorded. */
+export function cursorOf(line: number, prefix: string | null | undefined): ImportCursor {
+  return prefix === null || prefix === undefined ? { line } : { line, prefix };
+}
+
+/** An import source recorded with the fingerprint of its lines. */
+export interface FingerprintedImport {
+  readonly source: string;
+  readonly line: number;
+  readonly prefix: string;
+}
+
+/** How far an import source got: its last line committed, and the fingerprint of its lines. */
+export interface ImportCursor {
+  /** The last line committed (0 if none): an import resumes after it. */
+  readonly line: number;
+  /**
+   * SHA-256 (hex) of lines 1 to `line`, each with its line break (src/import/chunks.ts); absent
+   * for CSV, and for imports recorded before schema 16 (SQLite) or 14 (PostgreSQL).
+   */
+  readonly prefix?: string;
 }
 
 /**
@@ -116,8 +139,10 @@ export interface LogStore {
   publication(): Promise<PublishedLog | undefined>;
   /** The idempotency record of a key id, unless expired and forgotten. */
   idempotency(keyId: string): Promise<IdempotencyRecord | undefined>;
-  /** The last line of an import source already committed (0 if none): imports resume after it. */
-  importCursor(source: string): Promise<number>;
+  /** How far an import source got (line 0 if it never committed): imports resume after it. */
+  importCursor(source: string): Promise<ImportCursor>;
+  /** Every import source with a fingerprint, longest first: what a grown file may continue. */
+  fingerprintedImports(): Promise<readonly FingerprintedImport[]>;
   /**
    * The verifier key (and so the origin) of the log this store holds, once recorded: a log is
    * signed by one key for life (see log-key.ts).
