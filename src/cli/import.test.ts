@@ -16,7 +16,7 @@ test('tuidang import: a summary, the reject file, exit 1 with rejects; the secon
   const first = await runCli(env, 'import', file);
   assert.equal(first.code, 1, first.stderr);
   assert.match(first.stdout, /2 records imported/);
-  assert.match(first.stdout, /1 records rejected, listed in .*history\.ndjson\.rejects/);
+  assert.match(first.stdout, /1 record rejected, listed in .*history\.ndjson\.rejects/);
   assert.match(readFileSync(`${file}.rejects`, 'utf8'), /^3\torgs is required/);
   const second = await runCli(env, 'import', file);
   assert.equal(second.code, 0, second.stderr);

@@ -35,6 +35,11 @@ sequencer's lock, so the registry's nodes accept declarations but log them only 
 
 exit codes: 0 all records imported, 1 some records rejected (see the reject file), 2 usage error`;
 
+/** "1 line", "2 lines", "1,000 records". */
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** An import source as recorded (`stream:NAME`, `sha256:HEX`), for people. */
 function sourceName(source: string): string {
   if (source.startsWith('stream:')) return `standard input, --source ${source.slice(7)}`;
@@ -104,7 +109,7 @@ export const importCommand: Command = {
         const seconds = (Date.now() - started) / 1000;
         const rate = Math.round(summary.imported / Math.max(seconds, 0.001));
         console.log(
-          `${stdin ? `standard input (${source})` : file}: ${summary.lines.toLocaleString('en')} lines`,
+          `${stdin ? `standard input (${source})` : file}: ${count(summary.lines, 'line')}`,
         );
         if (summary.continues !== undefined)
           console.log(
@@ -112,13 +117,13 @@ export const importCommand: Command = {
           );
         else if (summary.alreadyImported > 0)
           console.log(
-            `  ${summary.alreadyImported.toLocaleString('en')} lines were imported before and were not read again`,
+            `  ${count(summary.alreadyImported, 'line')} ${summary.alreadyImported === 1 ? 'was' : 'were'} imported before and ${summary.alreadyImported === 1 ? 'was' : 'were'} not read again`,
           );
         console.log(
-          `  ${summary.imported.toLocaleString('en')} records imported in ${seconds.toFixed(1)} s (${rate.toLocaleString('en')}/s)`,
+          `  ${count(summary.imported, 'record')} imported in ${seconds.toFixed(1)} s (${rate.toLocaleString('en')}/s)`,
         );
         console.log(
-          `  ${summary.rejected.toLocaleString('en')} records rejected${summary.rejected > 0 ? `, listed in ${rejectsPath}` : ''}`,
+          `  ${count(summary.rejected, 'record')} rejected${summary.rejected > 0 ? `, listed in ${rejectsPath}` : ''}`,
         );
         console.log(`  the log now has ${summary.treeSize.toLocaleString('en')} entries`);
         return summary.rejected > 0 ? 1 : 0;
