@@ -20,7 +20,7 @@ test('tuidang import: a summary, the reject file, exit 1 with rejects; the secon
   assert.match(readFileSync(`${file}.rejects`, 'utf8'), /^3\torgs is required/);
   const second = await runCli(env, 'import', file);
   assert.equal(second.code, 0, second.stderr);
-  assert.match(second.stdout, /3 lines were imported before/);
+  assert.match(second.stdout, /3 lines were imported before and were not imported again/);
   assert.match(second.stdout, /the log now has 2 entries/);
   const missing = await runCli(env, 'import', join(dir, 'nope.ndjson'));
   assert.equal(missing.code, 2);
@@ -61,7 +61,7 @@ test('tuidang import -: records from standard input, resumed under their --sourc
   );
   const short = await feed(lines(4), 'history');
   assert.equal(short.code, 2);
-  assert.match(short.stderr, /has 4 lines, fewer than the 5 imported under its name before/);
+  assert.match(short.stderr, /has 4 lines, fewer than the 5 lines imported under its name before/);
   // Nothing of either was imported; the right stream still resumes where it stopped.
   const resumed = await feed(lines(7), 'history');
   assert.equal(resumed.code, 0, resumed.stderr);
@@ -69,53 +69,99 @@ test('tuidang import -: records from standard input, resumed under their --sourc
   assert.match(resumed.stdout, /the log now has 8 entries/);
 });
 
-test('tuidang import FILE: a file that grew continues its earlier import, or the stream it began as', async () => {
+test('tuidang import FILE: a file that begins with an earlier import is continued or imported whole, as told', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tuidang-import-grown-'));
   const env = { DATA_DIR: join(dir, 'data'), TUIDANG_ORIGIN: 'import.example/log' };
   const line = (i: number) => `{"day":"2012-0${1 + (i % 9)}-1${i % 10}","orgs":["league"]}\n`;
   const lines = (from: number, to: number) =>
     Array.from({ length: to - from }, (_, i) => line(from + i)).join('');
+  const entries = async () =>
+    /the log now has ([\d,]+) entries/.exec((await runCli(env, 'import', empty)).stdout)?.[1];
+  const empty = join(dir, 'empty.ndjson');
+  writeFileSync(empty, '');
   const file = join(dir, 'history.ndjson');
-  // The last line without its line break: the same line once the file grows.
-  writeFileSync(file, lines(0, 3).slice(0, -1));
+  // CRLF, the last line without its line break: the same line once the file grows.
+  writeFileSync(file, lines(0, 3).replaceAll('\n', '\r\n').slice(0, -2));
   assert.match((await runCli(env, 'import', file)).stdout, /the log now has 3 entries/);
-  writeFileSync(file, lines(0, 5));
-  const grown = await runCli(env, 'import', file);
+  writeFileSync(file, lines(0, 5).replaceAll('\n', '\r\n'));
+  const refused = await runCli(env, 'import', file);
+  assert.equal(refused.code, 2);
+  assert.match(
+    refused.stderr,
+    /history\.ndjson begins with the 3 lines of an earlier import \(a file whose SHA-256 began [0-9a-f]{16}\), so nothing was imported\. If it is that input grown since, import it with --continue: only the lines after them are imported\. If its first lines are other people's records that read the same \(records without a name can\), import it with --whole/,
+  );
+  assert.equal(await entries(), '3');
+  const grown = await runCli(env, 'import', file, '--continue');
   assert.equal(grown.code, 0, grown.stderr);
   assert.match(
     grown.stdout,
-    /its first 3 lines are those of an earlier import \(a file whose SHA-256 began [0-9a-f]{16}\): the file grew since, and only the lines after them were imported/,
+    /its first 3 lines were imported before \(a file whose SHA-256 began [0-9a-f]{16}\): --continue imported only the lines after them/,
   );
   assert.match(grown.stdout, /2 records imported/);
   assert.match(grown.stdout, /the log now has 5 entries/);
   const again = await runCli(env, 'import', file);
-  assert.match(again.stdout, /5 lines were imported before and were not read again/);
+  assert.match(again.stdout, /5 lines were imported before and were not imported again/);
   assert.match(again.stdout, /the log now has 5 entries/);
-  // A stream saved to a file, grown since: the file continues the stream.
+  // A stream saved to a file, grown since: the file continues the stream, and the stream fed
+  // again, grown as much, resumes after the lines the file added.
   const rejects = ['--rejects', join(dir, 'rejects')];
-  const streamed = await runCliWithInput(
-    env,
-    lines(20, 24),
-    'import',
-    '-',
-    '--source',
-    'calls',
-    ...rejects,
-  );
-  assert.match(streamed.stdout, /the log now has 9 entries/);
+  const feed = (input: string) =>
+    runCliWithInput(env, input, 'import', '-', '--source', 'calls', ...rejects);
+  assert.match((await feed(lines(20, 24))).stdout, /the log now has 9 entries/);
   const saved = join(dir, 'calls.ndjson');
   writeFileSync(saved, lines(20, 26));
-  const continued = await runCli(env, 'import', saved);
+  const continued = await runCli(env, 'import', saved, '--continue');
   assert.match(
     continued.stdout,
-    /its first 4 lines are those of an earlier import \(standard input, --source calls\)/,
+    /its first 4 lines were imported before \(standard input, --source calls\)/,
   );
   assert.match(continued.stdout, /the log now has 11 entries/);
-  // A file whose first lines are not all those of an import is a file of its own.
+  const fedAgain = await feed(lines(20, 27));
+  assert.match(fedAgain.stdout, /6 lines were imported before/);
+  assert.match(fedAgain.stdout, /the log now has 12 entries/);
+  // Records without a name read the same: a file of other people that begins like an earlier
+  // import is imported whole when told so.
+  const same = '{"day":"2012-05-01","orgs":["party"]}\n';
+  const a = join(dir, 'a.ndjson');
+  const b = join(dir, 'b.ndjson');
+  writeFileSync(a, same.repeat(2));
+  writeFileSync(b, same.repeat(3) + line(7));
+  assert.match((await runCli(env, 'import', a)).stdout, /the log now has 14 entries/);
+  assert.equal((await runCli(env, 'import', b)).code, 2);
+  const whole = await runCli(env, 'import', b, '--whole');
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.match(whole.stdout, /4 records imported/);
+  assert.match(whole.stdout, /the log now has 18 entries/);
+  // --continue with nothing to continue, and the two flags together, are refused.
   const other = join(dir, 'other.ndjson');
-  writeFileSync(other, lines(1, 6));
-  const own = await runCli(env, 'import', other);
-  assert.doesNotMatch(own.stdout, /earlier import/);
-  assert.match(own.stdout, /5 records imported/);
-  assert.match(own.stdout, /the log now has 16 entries/);
+  writeFileSync(other, lines(40, 42));
+  const nothing = await runCli(env, 'import', other, '--continue');
+  assert.equal(nothing.code, 2);
+  assert.match(nothing.stderr, /does not begin with the lines of any earlier import/);
+  const both = await runCli(env, 'import', other, '--continue', '--whole');
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--continue and --whole say opposite things/);
+  assert.equal(await entries(), '18');
+});
+
+test('tuidang import -: an input cut off inside a line stops before it, and resumes with it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuidang-import-cut-'));
+  const env = { DATA_DIR: join(dir, 'data'), TUIDANG_ORIGIN: 'import.example/log' };
+  const line = (i: number) => `{"day":"2013-0${1 + (i % 9)}-01","orgs":["pioneers"]}\n`;
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => line(i)).join('');
+  const feed = (input: string) =>
+    runCliWithInput(env, input, 'import', '-', '--source', 'phone', '--rejects', join(dir, 'r'));
+  const cut = await feed(`${lines(3)}${line(3).slice(0, 20)}`);
+  assert.equal(cut.code, 1);
+  assert.match(cut.stdout, /3 records imported/);
+  assert.match(cut.stdout, /0 records rejected/);
+  assert.match(
+    cut.stdout,
+    /line 4 was cut off \(the input ended inside it, without a line break, and what came is not a whole record\): it was neither imported nor rejected\. Feed the input again, complete: the import resumes with that line/,
+  );
+  const complete = await feed(lines(5));
+  assert.equal(complete.code, 0, complete.stderr);
+  assert.match(complete.stdout, /3 lines were imported before/);
+  assert.match(complete.stdout, /2 records imported/);
+  assert.match(complete.stdout, /the log now has 5 entries/);
 });

@@ -2,14 +2,15 @@
 // parallel. Only line breaks are looked for here (a byte search): everything else about a record
 // is the workers' job. Lines up to `skip` (committed by an earlier run) are passed over.
 //
-// Each chunk carries the fingerprint of the input up to its end: the SHA-256 of its lines from the
-// first, each with its line break (one is added to a last line without one, so a file that grows
-// keeps the fingerprints of its beginning). An import records it with its progress; a resumed
-// import checks that the lines it passes over have the fingerprint recorded, so that another
-// stream fed under the same name is refused instead of having its first lines skipped unread.
-import { createHash, type Hash } from 'node:crypto';
+// Each chunk carries the fingerprint of the input up to its end (fingerprint.ts), which the import
+// records with its progress. A resumed import checks that the lines it passes over have the
+// fingerprint recorded: another stream fed under the same name is refused before anything is
+// imported, instead of having its first lines skipped. An input that ends inside a line (its last
+// line has no line break and is not a whole record: the input was cut off) stops before that line,
+// which is neither imported nor rejected: fed again complete, the input resumes with it.
 import { createReadStream } from 'node:fs';
 import { TuidangError } from '../errors/index.ts';
+import { Fingerprint } from './fingerprint.ts';
 
 export interface Chunk {
   /** Whole lines, each ended by a line break (but perhaps the file's last). */
@@ -36,17 +37,23 @@ export interface Skip {
 const READ_SIZE = 1 << 20;
 const NEWLINE = 0x0a;
 
+/** What the chunks leave out: the number of a last line cut off, if the input ends inside it. */
+export interface ChunksEnd {
+  readonly cutOff?: number;
+}
+
 /** `input`: a file's path, or a stream of bytes (standard input). */
 export async function* lineChunks(
   input: string | AsyncIterable<Buffer>,
   passed: Skip,
   lines: number,
-): AsyncGenerator<Chunk> {
+): AsyncGenerator<Chunk, ChunksEnd> {
   const reads = (
     typeof input === 'string' ? createReadStream(input, { highWaterMark: READ_SIZE }) : input
   )[Symbol.asyncIterator]();
   const skip = passed.lines;
-  const fingerprint = createHash('sha256');
+  const fingerprint = new Fingerprint();
+  let cutOff: number | undefined;
   try {
     let buf = Buffer.alloc(0); // the current chunk's lines so far, then what is not yet scanned
     let base = 0; // file offset of buf[0]
@@ -61,7 +68,7 @@ export async function* lineChunks(
       if (!end) {
         const data = read.value as Buffer;
         // While lines are passed over, buf begins with those not yet fingerprinted.
-        if (line < skip) fingerprint.update(buf.subarray(0, chunkStart));
+        if (line < skip) fingerprint.add(buf.subarray(0, chunkStart), true);
         const kept = buf.length - chunkStart;
         const grown = Buffer.allocUnsafe(kept + data.length);
         buf.copy(grown, 0, chunkStart);
@@ -75,14 +82,19 @@ export async function* lineChunks(
         let lineEnd = buf.indexOf(NEWLINE, scan);
         if (lineEnd < 0) {
           if (!end || scan >= buf.length) break;
-          lineEnd = buf.length - 1; // the file's last line, without a line break
+          // The input's last line, without a line break: a record, or what was cut off.
+          if (cutShort(buf.subarray(scan))) {
+            cutOff = line + 1;
+            break;
+          }
+          lineEnd = buf.length - 1;
         }
         line++;
         scan = lineEnd + 1;
         if (line <= skip) {
           chunkStart = scan;
           if (line === skip) {
-            hashLines(fingerprint, buf.subarray(0, scan));
+            fingerprint.add(buf.subarray(0, scan), true);
             checkPassed(fingerprint, passed);
           }
           continue;
@@ -100,35 +112,42 @@ export async function* lineChunks(
     if (line < skip)
       throw new TuidangError(
         'config',
-        `${passed.name} has ${line.toLocaleString('en')} lines, fewer than the ${skip.toLocaleString('en')} imported under its name before: it is not the input imported then (give another input another --source name)`,
+        `${passed.name} has ${lineCount(line)}${cutOff === undefined ? '' : ` and part of one`}, fewer than the ${lineCount(skip)} imported under its name before, so nothing was imported. If it was cut off, feed it again complete; if it is another input, give it a name of its own`,
       );
     if (chunkLines > 0)
       yield chunk(fingerprint, buf, chunkStart, scan, chunkFirst, chunkLines, base);
+    return cutOff === undefined ? {} : { cutOff };
   } finally {
     await reads.return?.();
   }
 }
 
-const LINE_BREAK = Buffer.from([NEWLINE]);
+const lineCount = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'line' : 'lines'}`;
 
-/** Whole lines into the fingerprint, a line break added to a last line that has none. */
-function hashLines(fingerprint: Hash, lines: Uint8Array): void {
-  fingerprint.update(lines);
-  if (lines.length > 0 && lines[lines.length - 1] !== NEWLINE) fingerprint.update(LINE_BREAK);
+/** A last line without a line break that is not a whole JSON value (blank lines are lines). */
+function cutShort(text: Uint8Array): boolean {
+  const line = Buffer.from(text.buffer, text.byteOffset, text.length).toString('utf8');
+  if (line.trim() === '') return false;
+  try {
+    JSON.parse(line);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Refuses an input whose lines passed over are not those an earlier run imported. */
-function checkPassed(fingerprint: Hash, passed: Skip): void {
+function checkPassed(fingerprint: Fingerprint, passed: Skip): void {
   if (passed.prefix === undefined) return;
-  if (fingerprint.copy().digest('hex') !== passed.prefix)
+  if (fingerprint.digest() !== passed.prefix)
     throw new TuidangError(
       'config',
-      `${passed.name} does not begin with the ${passed.lines.toLocaleString('en')} lines imported under its name before, so nothing was imported: it is another input (give it another --source name), or the one imported then was changed since`,
+      `${passed.name} does not begin with the ${lineCount(passed.lines)} imported under its name before, so nothing was imported. If it is another input, give it a name of its own; if it is the same records written differently, importing it under another name would count them twice`,
     );
 }
 
 function chunk(
-  fingerprint: Hash,
+  fingerprint: Fingerprint,
   buf: Buffer,
   from: number,
   to: number,
@@ -138,64 +157,7 @@ function chunk(
 ): Chunk {
   // A copy in a buffer of its own, to be transferred to a worker.
   const text = new Uint8Array(buf.subarray(from, to));
-  hashLines(fingerprint, text);
-  const prefix = fingerprint.copy().digest('hex');
+  fingerprint.add(text, true);
+  const prefix = fingerprint.digest();
   return { text, firstLine, lines, bytesRead: base + to, prefix };
-}
-
-/** An import recorded with its fingerprint (src/store, `fingerprintedImports`). */
-export interface Fingerprinted {
-  readonly source: string;
-  readonly line: number;
-  readonly prefix: string;
-}
-
-/**
- * A file's identity, the SHA-256 of its content (a renamed copy is the same source), and the one
- * of `earlier` with the most lines whose fingerprint the file's first lines have: the import it
- * continues, if the file grew (or was cut short and grew again) since that import.
- */
-export async function identifyFile(
-  file: string,
-  earlier: readonly Fingerprinted[],
-): Promise<{ id: string; continues?: Fingerprinted }> {
-  const whole = createHash('sha256');
-  const fingerprint = createHash('sha256');
-  const wanted = [...earlier].sort((a, b) => a.line - b.line);
-  let next = 0; // the first of `wanted` not yet compared
-  let line = 0;
-  let continues: Fingerprinted | undefined;
-  const compare = () => {
-    const digest = fingerprint.copy().digest('hex');
-    for (; next < wanted.length && (wanted[next] as Fingerprinted).line === line; next++)
-      if ((wanted[next] as Fingerprinted).prefix === digest) continues = wanted[next];
-  };
-  let last = NEWLINE;
-  for await (const read of createReadStream(file, { highWaterMark: READ_SIZE })) {
-    const data = read as Buffer;
-    whole.update(data);
-    last = data[data.length - 1] ?? last;
-    let hashed = 0; // bytes of this read in the fingerprint
-    let scan = 0; // bytes of this read whose line breaks were counted
-    while (next < wanted.length) {
-      const lineEnd = data.indexOf(NEWLINE, scan);
-      if (lineEnd < 0) break;
-      line++;
-      scan = lineEnd + 1;
-      if ((wanted[next] as Fingerprinted).line === line) {
-        fingerprint.update(data.subarray(hashed, scan));
-        hashed = scan;
-        compare();
-      }
-    }
-    if (next < wanted.length) fingerprint.update(data.subarray(hashed));
-  }
-  if (last !== NEWLINE && next < wanted.length) {
-    // The last line, without its line break.
-    line++;
-    fingerprint.update(LINE_BREAK);
-    compare();
-  }
-  const id = `sha256:${whole.digest('hex')}`;
-  return continues === undefined ? { id } : { id, continues };
 }

@@ -13,7 +13,8 @@ import { utcDay } from '../registry/index.ts';
 import { LogWriter } from '../sequencer/index.ts';
 import type { LogStore } from '../store/index.ts';
 import type { PackedBatch } from './batch.ts';
-import { type Fingerprinted, identifyFile, lineChunks, type Skip } from './chunks.ts';
+import { lineChunks, type Skip } from './chunks.ts';
+import { type Fingerprinted, identifyFile } from './fingerprint.ts';
 import type { ReadOptions } from './reader.ts';
 
 export interface ImportOptions {
@@ -34,6 +35,11 @@ export interface ImportOptions {
   /** Records cannot be dated after this day (default: today, UTC). */
   readonly today?: string;
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * For a file with no progress of its own that begins with the lines of an earlier import:
+   * `continue` imports only the lines after them, `whole` imports it all (other records).
+   */
+  readonly continuation?: 'continue' | 'whole';
   /** Threads that parse, validate and hash NDJSON records (default: one per core, 2 to 4). */
   readonly workers?: number;
 }
@@ -49,8 +55,10 @@ export interface ImportSummary {
   readonly rejected: number;
   /** Lines committed by an earlier run of the same file, not read again. */
   readonly alreadyImported: number;
-  /** The earlier import (its source name) whose lines this file begins with, if it grew since. */
+  /** The earlier import (its source name) this file continued (`--continue`). */
   readonly continues?: string;
+  /** The number of the last line, if the input ended inside it (cut off): not imported. */
+  readonly cutOff?: number;
   readonly treeSize: number;
 }
 
@@ -125,6 +133,7 @@ async function* fromChunkWorkers(
   options: ReadOptions,
   passed: Skip,
   count: number,
+  ended: { cutOff?: number },
 ): AsyncGenerator<FingerprintedBatch> {
   const workers = Array.from(
     { length: count },
@@ -148,8 +157,10 @@ async function* fromChunkWorkers(
       // Keep two chunks queued at each worker, so none waits while this thread commits.
       while (!done && sent - seq < 2 * count) {
         const next = await chunks.next();
-        if (next.done) done = true;
-        else {
+        if (next.done) {
+          done = true;
+          ended.cutOff = next.value.cutOff;
+        } else {
           const chunk = next.value;
           const offset = inFlight.reduce((n, c) => n + c.lines, taken);
           inFlight.push(chunk);
@@ -166,24 +177,47 @@ async function* fromChunkWorkers(
       yield { ...batch, prefix };
     }
   } finally {
-    await chunks.return(undefined);
+    await chunks.return({});
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
+/** An import source as recorded (`stream:NAME`, `sha256:HEX`), for people. */
+export function sourceName(source: string): string {
+  if (source.startsWith('stream:')) return `standard input, --source ${source.slice(7)}`;
+  return `a file whose SHA-256 began ${source.slice(7, 23)}`;
+}
+
+const lineCount = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'line' : 'lines'}`;
+
 /**
- * A file's source name (its content's SHA-256) and, if it has no progress of its own, the import
- * whose fingerprinted lines it begins with (NDJSON): a file that grew continues that import.
+ * A file's source name (its content's SHA-256), and the earlier import it continues. A file with
+ * no progress of its own that begins with the fingerprinted lines of an earlier import (NDJSON) is
+ * that input grown since, or other records that read the same (records without a name can): the
+ * operator says which (`--continue`, `--whole`); until then nothing is imported.
  */
 async function identify(
   store: LogStore,
   file: string,
   format: 'ndjson' | 'csv',
+  continuation: 'continue' | 'whole' | undefined,
 ): Promise<{ source: string; continues?: Fingerprinted }> {
   const earlier = format === 'ndjson' ? await store.fingerprintedImports() : [];
-  const { id, continues } = await identifyFile(file, earlier);
-  if (continues === undefined || (await store.importCursor(id)).line > 0) return { source: id };
-  return { source: id, continues };
+  const { id, begins } = await identifyFile(file, earlier);
+  if ((await store.importCursor(id)).line > 0 || continuation === 'whole') return { source: id };
+  if (begins === undefined) {
+    if (continuation === 'continue')
+      throw new TuidangError(
+        'config',
+        `${file} does not begin with the lines of any earlier import${format === 'csv' ? ' (CSV imports are not fingerprinted)' : ''}, so there is nothing to continue, and nothing was imported. Without --continue it is imported whole`,
+      );
+    return { source: id };
+  }
+  if (continuation === 'continue') return { source: id, continues: begins };
+  throw new TuidangError(
+    'config',
+    `${file} begins with the ${lineCount(begins.line)} of an earlier import (${sourceName(begins.source)}), so nothing was imported. If it is that input grown since, import it with --continue: only the lines after them are imported. If its first lines are other people's records that read the same (records without a name can), import it with --whole`,
+  );
 }
 
 export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
@@ -195,9 +229,14 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
       'an import from standard input takes NDJSON and needs a source name',
     );
   const total = stdin ? 0 : (await stat(opts.file)).size;
+  if (stdin && opts.continuation !== undefined)
+    throw new TuidangError(
+      'config',
+      `--${opts.continuation} is for files: standard input resumes under its --source name`,
+    );
   const { source, continues } = stdin
     ? { source: `stream:${opts.source}`, continues: undefined }
-    : await identify(store, opts.file, opts.format);
+    : await identify(store, opts.file, opts.format, opts.continuation);
   const { line: cursor, prefix } = continues ?? (await store.importCursor(source));
   const writer = new LogWriter(store, opts.origin, opts.signer);
   await writer.reload();
@@ -214,10 +253,11 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     prefix,
     name: stdin ? `standard input (${opts.source})` : opts.file,
   };
+  const ended: { cutOff?: number } = {};
   const batches: AsyncGenerator<FingerprintedBatch> =
     opts.format === 'csv'
       ? fromFileWorker(options)
-      : fromChunkWorkers(options, passed, opts.workers ?? defaultWorkers());
+      : fromChunkWorkers(options, passed, opts.workers ?? defaultWorkers(), ended);
   let imported = 0;
   let rejected = 0;
   let lastLine = cursor;
@@ -227,7 +267,13 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
       // The subtree hashes are of use if the batch starts where its worker expected it to.
       const subtrees = b.offset === writer.treeSize ? b.subtrees : undefined;
       await writer.appendPrepared({ ...b, subtrees }, (indexes) => ({
-        importProgress: { source, line: b.lastLine, prefix: b.prefix },
+        // A file that continues an earlier import moves that import's cursor too: fed again, the
+        // earlier input resumes after these lines, not before them.
+        importProgress: [source, ...(continues ? [continues.source] : [])].map((s) => ({
+          source: s,
+          line: b.lastLine,
+          prefix: b.prefix,
+        })),
         publications: b.publications.map((p) => ({ ...p, index: indexes[p.index] as number })),
       }));
     }
@@ -243,6 +289,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   return {
     source,
     ...(continues === undefined ? {} : { continues: continues.source }),
+    ...(ended.cutOff === undefined ? {} : { cutOff: ended.cutOff }),
     lines: lastLine,
     imported,
     rejected,

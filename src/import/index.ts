@@ -1,1 +1,1 @@
-export { type ImportOptions, type ImportSummary, importFile } from './importer.ts';
+export { type ImportOptions, type ImportSummary, importFile, sourceName } from './importer.ts';

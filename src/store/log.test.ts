@@ -148,15 +148,30 @@ for (const [name, make] of backends) {
     test('an import cursor moves with the commit that completes its lines', async () => {
       const { store } = make();
       const prefix = (n: number) => String(n).repeat(64);
-      await append(store, 2, { importProgress: { source: 'a', line: 2, prefix: prefix(1) } });
-      await append(store, 1, { importProgress: { source: 'b.csv', line: 7 } });
-      await append(store, 3, { importProgress: { source: 'a', line: 5, prefix: prefix(2) } });
+      await append(store, 2, { importProgress: [{ source: 'a', line: 2, prefix: prefix(1) }] });
+      await append(store, 1, { importProgress: [{ source: 'b.csv', line: 7 }] });
+      await append(store, 3, { importProgress: [{ source: 'a', line: 5, prefix: prefix(2) }] });
       assert.deepEqual(await store.importCursor('a'), { line: 5, prefix: prefix(2) });
       assert.deepEqual(await store.importCursor('b.csv'), { line: 7 });
       assert.deepEqual(await store.importCursor('c.csv'), { line: 0 });
+      // One commit may move two cursors: a file that continues an earlier import moves both.
+      await append(store, 1, {
+        importProgress: [
+          { source: 'grown', line: 9, prefix: prefix(3) },
+          { source: 'a', line: 9, prefix: prefix(3) },
+        ],
+      });
+      assert.deepEqual(await store.importCursor('grown'), { line: 9, prefix: prefix(3) });
+      assert.deepEqual(await store.fingerprintedImports(), [
+        { source: 'a', line: 9, prefix: prefix(3) },
+        { source: 'grown', line: 9, prefix: prefix(3) },
+      ]);
       // A source recorded with a fingerprint and then without one (the same file as CSV) has none.
-      await append(store, 1, { importProgress: { source: 'a', line: 6 } });
-      assert.deepEqual(await store.importCursor('a'), { line: 6 });
+      await append(store, 1, { importProgress: [{ source: 'a', line: 10 }] });
+      assert.deepEqual(await store.importCursor('a'), { line: 10 });
+      assert.deepEqual(await store.fingerprintedImports(), [
+        { source: 'grown', line: 9, prefix: prefix(3) },
+      ]);
       await store.close();
     });
 
@@ -182,7 +197,7 @@ for (const [name, make] of backends) {
       // Each commit fails on its last write, after its tiles, checkpoint and totals were written.
       for (const broken of [{ idempotency: [record('taken', 1e12)] }, { voided: [0] }]) {
         const c = await nextCommit(store, 3, {
-          importProgress: { source: 'x.csv', line: 3 },
+          importProgress: [{ source: 'x.csv', line: 3 }],
           publications: [
             {
               index: 2,

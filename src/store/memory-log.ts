@@ -78,10 +78,8 @@ export class MemoryLog implements LogStore {
       this.#checkpoints.set(c.newSize, { note: c.checkpoint, published: false });
     if (c.newSize > c.oldSize && this.#checkpoints.get(c.oldSize)?.published === false)
       this.#checkpoints.delete(c.oldSize);
-    if (c.importProgress) {
-      const { source, line, prefix } = c.importProgress;
+    for (const { source, line, prefix } of c.importProgress ?? [])
       this.#imports.set(source, cursorOf(line, prefix));
-    }
     for (const r of c.idempotency ?? []) this.#idempotency.set(r.keyId, structuredClone(r));
     if (c.expireBefore !== undefined) {
       for (const [k, r] of this.#idempotency)

@@ -269,10 +269,10 @@ function commitStatement(c: Commit): { text: string; values: unknown[] } {
     writes.push(
       `INSERT INTO publications ${NEW_PUBLICATION_COLUMNS} ${publicationRows($(publicationsJson(c.publications)))} WHERE ${ok}`,
     );
-  if (c.importProgress)
+  for (const { source, line, prefix } of c.importProgress ?? [])
     writes.push(
       `INSERT INTO imports (source, line, prefix)
-       SELECT ${$(c.importProgress.source)}, ${$(c.importProgress.line)}, ${$(c.importProgress.prefix ?? null)} WHERE ${ok}
+       SELECT ${$(source)}, ${$(line)}, ${$(prefix ?? null)} WHERE ${ok}
        ON CONFLICT (source) DO UPDATE SET line = EXCLUDED.line, prefix = EXCLUDED.prefix`,
     );
   // Rows inserted by this same statement are not seen by this DELETE: new records never expired.

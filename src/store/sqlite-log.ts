@@ -150,10 +150,8 @@ export class SqliteLog implements LogStore {
       for (const r of c.idempotency ?? [])
         this.#putIdempotency.run(r.keyId, r.requestHash, r.treeSize, r.sealed, r.expires);
       if (c.expireBefore !== undefined) this.#expireIdempotency.run(c.expireBefore);
-      if (c.importProgress) {
-        const { source, line, prefix } = c.importProgress;
+      for (const { source, line, prefix } of c.importProgress ?? [])
         this.#putImport.run(source, line, prefix ?? null);
-      }
       for (const p of c.publications ?? []) insertPublication(this.#db.db, p);
       for (const s of c.sequenced ?? []) markSequenced(this.#db.db, s, c.newSize);
     });
@@ -235,11 +233,12 @@ export class SqliteLog implements LogStore {
   }
 
   async fingerprintedImports(): Promise<FingerprintedImport[]> {
-    return this.#db.db
+    const rows = this.#db.db
       .prepare(
         'SELECT source, line, prefix FROM imports WHERE prefix IS NOT NULL ORDER BY line DESC, source',
       )
       .all() as Array<{ source: string; line: number; prefix: string }>;
+    return rows.map(({ source, line, prefix }) => ({ source, line, prefix }));
   }
 
   async importCursor(source: string): Promise<ImportCursor> {

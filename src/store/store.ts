@@ -70,8 +70,11 @@ export interface Commit {
   readonly sequenced?: ReadonlyArray<{ readonly id: number; readonly indexes: readonly number[] }>;
   /** Names and statements of declarants of this commit who consented to publication. */
   readonly publications?: readonly Publication[];
-  /** For an import: the source file and the last of its lines this commit completes. */
-  readonly importProgress?: ImportCursor & { readonly source: string };
+  /**
+   * For an import: the source and the last of its lines this commit completes (with a file that
+   * continues an earlier import, that import's source too).
+   */
+  readonly importProgress?: ReadonlyArray<ImportCursor & { readonly source: string }>;
 }
 
 /** An import cursor as stored: no `prefix` key where none was recorded. */
@@ -91,8 +94,8 @@ export interface ImportCursor {
   /** The last line committed (0 if none): an import resumes after it. */
   readonly line: number;
   /**
-   * SHA-256 (hex) of lines 1 to `line`, each with its line break (src/import/chunks.ts); absent
-   * for CSV, and for imports recorded before schema 16 (SQLite) or 14 (PostgreSQL).
+   * The fingerprint of lines 1 to `line` (src/import/fingerprint.ts); absent for CSV, and for
+   * imports recorded before schema 16 (SQLite) or 15 (PostgreSQL).
    */
   readonly prefix?: string;
 }
