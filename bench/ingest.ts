@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { SERVE_NODE_FLAGS } from '../test/server-process.ts';
 
 const body = JSON.stringify({
   language: 'zh-Hans',
@@ -23,6 +24,8 @@ async function startServer(
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(new URL('./ingest-server.ts', import.meta.url).pathname, [mode], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    // Every server of the comparison with the Node flags the registry is deployed with.
+    execArgv: [...process.execArgv, ...SERVE_NODE_FLAGS],
     env: { ...process.env, ...env },
   });
   // The server's log lines (JSON) may come before the URL.

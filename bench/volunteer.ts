@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { hashPassword } from '../src/server/password.ts';
 import { SqliteStore } from '../src/store/index.ts';
 import { RECEIPTS_PER_PAGE } from '../src/web/index.ts';
+import { SERVE_NODE_FLAGS } from '../test/server-process.ts';
 
 const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
 const MiB = 1024 * 1024;
@@ -51,7 +52,7 @@ export async function run(_args: string[]): Promise<void> {
   await store.close();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [main, 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, main, 'serve'], {
     env: {
       ...process.env,
       PORT: String(port),

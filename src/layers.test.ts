@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
+import { SERVE_NODE_FLAGS } from '../test/server-process.ts';
 
 const src = new URL('.', import.meta.url).pathname;
 
@@ -132,6 +133,7 @@ test('every error made on purpose is a kind of TuidangError (src/errors): no pla
 test('a production install (npm ci --omit=dev) has every package the program imports, and Node', () => {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     dependencies: Record<string, string>;
+    scripts: Record<string, string>;
   };
   const runtime = new Set(Object.keys(pkg.dependencies));
   const missing = new Set<string>();
@@ -148,6 +150,10 @@ test('a production install (npm ci --omit=dev) has every package the program imp
   assert.ok(runtime.has('node'), 'Node 24 is a runtime dependency');
   const unit = readFileSync(new URL('../deploy/tuidang.service', import.meta.url), 'utf8');
   assert.match(unit, /^ExecStart=\/srv\/tuidang\/node_modules\/\.bin\/node /m);
+  // Tests and benchmarks run the server with the flags it is deployed and started with.
+  const flags = SERVE_NODE_FLAGS.join(' ');
+  assert.match(unit, new RegExp(`^ExecStart=\\S+/node ${flags} \\S+/main\\.ts serve$`, 'm'));
+  assert.equal(pkg.scripts.start, `node ${flags} src/cli/main.ts serve`);
   const ops = readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8');
   assert.ok(ops.includes(unit), 'docs/operations.md shows deploy/tuidang.service as it is');
 });
