@@ -119,6 +119,12 @@ test('tuidang import FILE: a file that begins with an earlier import is continue
   const fedAgain = await feed(lines(20, 27));
   assert.match(fedAgain.stdout, /6 lines were imported before/);
   assert.match(fedAgain.stdout, /the log now has 12 entries/);
+  // The first file again, as it was before it grew: all of it was imported.
+  writeFileSync(file, lines(0, 3).replaceAll('\n', '\r\n').slice(0, -2));
+  const before = await runCli(env, 'import', file);
+  assert.equal(before.code, 0, before.stderr);
+  assert.match(before.stdout, /history\.ndjson: 3 lines\n {2}3 lines were imported before/);
+  assert.match(before.stdout, /the log now has 12 entries/);
   // Records without a name read the same: a file of other people that begins like an earlier
   // import is imported whole when told so.
   const same = '{"day":"2012-05-01","orgs":["party"]}\n';

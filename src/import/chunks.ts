@@ -32,13 +32,20 @@ export interface Skip {
   readonly prefix?: string;
   /** How the input is named in a refusal ("standard input (history)", a file's path). */
   readonly name: string;
+  /**
+   * The input is a file resumed under its own content's name: if it has fewer lines than were
+   * committed under that name, it was imported whole (a file that continued it moved its cursor
+   * on), and there is nothing to import.
+   */
+  readonly sameContent?: boolean;
 }
 
 const READ_SIZE = 1 << 20;
 const NEWLINE = 0x0a;
 
-/** What the chunks leave out: the number of a last line cut off, if the input ends inside it. */
+/** How the input ended: its number of whole lines, and the number of a last line cut off. */
 export interface ChunksEnd {
+  readonly lines: number;
   readonly cutOff?: number;
 }
 
@@ -109,14 +116,14 @@ export async function* lineChunks(
       }
       if (end) break;
     }
-    if (line < skip)
+    if (line < skip && passed.sameContent !== true)
       throw new TuidangError(
         'config',
         `${passed.name} has ${lineCount(line)}${cutOff === undefined ? '' : ` and part of one`}, fewer than the ${lineCount(skip)} imported under its name before, so nothing was imported. If it was cut off, feed it again complete; if it is another input, give it a name of its own`,
       );
     if (chunkLines > 0)
       yield chunk(fingerprint, buf, chunkStart, scan, chunkFirst, chunkLines, base);
-    return cutOff === undefined ? {} : { cutOff };
+    return cutOff === undefined ? { lines: line } : { lines: line, cutOff };
   } finally {
     await reads.return?.();
   }

@@ -133,7 +133,7 @@ async function* fromChunkWorkers(
   options: ReadOptions,
   passed: Skip,
   count: number,
-  ended: { cutOff?: number },
+  ended: { lines?: number; cutOff?: number },
 ): AsyncGenerator<FingerprintedBatch> {
   const workers = Array.from(
     { length: count },
@@ -159,6 +159,7 @@ async function* fromChunkWorkers(
         const next = await chunks.next();
         if (next.done) {
           done = true;
+          ended.lines = next.value.lines;
           ended.cutOff = next.value.cutOff;
         } else {
           const chunk = next.value;
@@ -177,7 +178,7 @@ async function* fromChunkWorkers(
       yield { ...batch, prefix };
     }
   } finally {
-    await chunks.return({});
+    await chunks.return({ lines: 0 });
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
@@ -252,8 +253,9 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     lines: cursor,
     prefix,
     name: stdin ? `standard input (${opts.source})` : opts.file,
+    sameContent: !stdin && continues === undefined,
   };
-  const ended: { cutOff?: number } = {};
+  const ended: { lines?: number; cutOff?: number } = {};
   const batches: AsyncGenerator<FingerprintedBatch> =
     opts.format === 'csv'
       ? fromFileWorker(options)
@@ -290,10 +292,10 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     source,
     ...(continues === undefined ? {} : { continues: continues.source }),
     ...(ended.cutOff === undefined ? {} : { cutOff: ended.cutOff }),
-    lines: lastLine,
+    lines: ended.lines ?? lastLine,
     imported,
     rejected,
-    alreadyImported: cursor,
+    alreadyImported: Math.min(cursor, ended.lines ?? cursor),
     treeSize: writer.treeSize,
   };
 }
