@@ -8,6 +8,8 @@ import {
   ed25519PrivateKey,
   ed25519PublicKey,
   ed25519Sign,
+  ed25519Signer,
+  ed25519Verifier,
   ed25519Verify,
   encodingProblem,
   keyId,
@@ -226,6 +228,12 @@ describe('key texts', () => {
       message: 'invalid key name "bad name": it must be non-empty, with no spaces or "+"',
     });
     assert.throws(() => generateKey('a+b'), { code: 'malformed-key' });
+    // Nor do a signer or a verifier take one.
+    for (const make of [
+      () => ed25519Signer('a b', seed(1)),
+      () => ed25519Verifier('', rawPublicKey(ed25519PrivateKey(seed(1)))),
+    ])
+      assert.throws(make, { code: 'malformed-key', message: /^invalid key name / });
     assert.notEqual(generateKey(NAME).vkey, vkey);
   });
 });

@@ -36,6 +36,8 @@ test('each malformed request is refused with what is wrong', () => {
     [`old 5 \n\n${checkpoint}`, 'the first line must be "old <size>"'],
     [`Old 5\n\n${checkpoint}`, 'the first line must be "old <size>"'],
     [`\nold 5\n\n${checkpoint}`, 'the first line must be "old <size>"'],
+    [`xold 5\n\n${checkpoint}`, 'the first line must be "old <size>"'],
+    [`\n\n${checkpoint}`, 'the first line must be "old <size>"'],
     [`old 9007199254740992\n\n${checkpoint}`, 'old size is too large'],
     [
       `old 5\n${`${line}\n`.repeat(MAX_PROOF_LINES + 1)}\n${checkpoint}`,
