@@ -112,6 +112,47 @@ test('sqlite: an erasure alone, with no redaction after it, leaves the text in n
   await store.close();
 });
 
+test('sqlite: a redaction alone leaves the old text in no file; a wrong owner tag erases nothing', async () => {
+  const [, make] = backends.find(([n]) => n === 'sqlite') as (typeof backends)[number];
+  const { store, dir } = make();
+  const files = () => readdirSync(dir as string).map((f) => join(dir as string, f));
+  const mark = () => randomBytes(6).toString('hex');
+  const texts = Array.from({ length: 3 }, (_, i) => ({
+    index: i,
+    name: `赵${mark()}强`,
+    statement: `我声明退出中共 ${mark()}`,
+  }));
+  await append(store, texts.length, {
+    publications: texts.map((t) => ({
+      ...t,
+      nameKind: 'real' as const,
+      orgs: ['party'],
+      day: '2026-11-27',
+      language: 'zh-Hans',
+      ownerTag: ownerTag(new Uint8Array(32).fill(7 + t.index)),
+    })),
+  });
+  const [redacted, kept] = texts as [(typeof texts)[number], (typeof texts)[number]];
+  assert.deepEqual(found(files(), [redacted.name]), [redacted.name], 'in the WAL before');
+  const redaction = { status: 'approved' as const, name: '[…]', statement: '[…]' };
+  assert.equal(await store.site.moderate(redacted.index, redaction), true);
+  assert.deepEqual(found(files(), [redacted.name, redacted.statement]), [], 'right after');
+  assert.deepEqual(found(files(), [kept.name]), [kept.name], 'the search finds what is kept');
+  // Nothing to moderate says so; another declarant's tag erases nothing.
+  assert.equal(await store.site.moderate(99, redaction), false);
+  const wrongTag = ownerTag(new Uint8Array(32).fill(7 + redacted.index));
+  assert.equal(await store.site.erasePublication(kept.index, wrongTag), false);
+  assert.deepEqual(found(files(), [kept.name]), [kept.name], 'kept after a wrong tag');
+  assert.equal(
+    await store.site.erasePublication(
+      kept.index,
+      ownerTag(new Uint8Array(32).fill(7 + kept.index)),
+    ),
+    true,
+  );
+  await store.close();
+});
+
 /** Newsletter addresses unsubscribed and expired, and one confirmed address kept. */
 async function subscribeAndDelete(store: Store) {
   const mark = () => `${randomBytes(6).toString('hex')}@example.org`;
