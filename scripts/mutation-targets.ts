@@ -39,6 +39,8 @@ export const targets: Record<string, Target> = {
     // once per mutant. These drive the same pages over HTTP.
     tests: [
       'src/store/erase.test.ts',
+      // Moderation and erasure on every store (the in-memory one included), by their results.
+      'src/store/site.test.ts',
       'src/server/statement-crowd.test.ts',
       'src/server/resend.test.ts',
       'src/web/pages.test.ts',
