@@ -179,7 +179,7 @@ test('after a partial failure the answer keeps only the failed rows; reloading i
     key: await newKey(vo),
   });
   assert.equal(none.statusCode, 503);
-  assert.match(none.body, /0 of 1 people in this upload are recorded\./);
+  assert.match(none.body, /The one person in this upload is not recorded\./);
   assert.equal(csvFormIn(none.body).box, 'name,orgs\nQ,party\n');
   assert.equal(await treeSize(store), 6);
   await real.close();

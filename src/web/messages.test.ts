@@ -159,7 +159,11 @@ test('English counts agree with their number: one second, one person, one bar', 
   assert.match(en['volunteer.printHelp'](60, '60', '25'), /^Receipts of 60 people, 25 to a page/);
   assert.equal(en['volunteer.printRange']('1', '1'), 'Receipt 1');
   assert.equal(en['volunteer.printRange']('1', '25'), 'Receipts 1 to 25');
-  assert.equal(en['volunteer.recorded']('1', '1'), '1 of 1 person in this upload is recorded.');
+  assert.equal(en['volunteer.recorded']('1', '1'), 'The one person in this upload is recorded.');
+  assert.equal(
+    en['volunteer.recorded']('0', '1'),
+    'The one person in this upload is not recorded.',
+  );
   assert.equal(
     en['volunteer.recorded']('999', '1,000'),
     '999 of 1,000 people in this upload are recorded.',

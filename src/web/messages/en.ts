@@ -294,7 +294,9 @@ export const en = {
   'volunteer.tooManyRows': (rows: string) =>
     `This CSV has more than ${rows} people, so nothing was recorded. Please split it into uploads of at most ${rows}.`,
   'volunteer.recorded': (n: string, total: string) =>
-    `${n} of ${people(total)} in this upload ${n === '1' ? 'is' : 'are'} recorded.`,
+    total === '1'
+      ? `The one person in this upload is ${n === '1' ? '' : 'not '}recorded.`
+      : `${n} of ${total} people in this upload are recorded.`,
   'volunteer.notRecorded': (line: number) =>
     `Line ${line} was not recorded: the registry could not take it just then. It is in the box below: send it again from there.`,
   'volunteer.nothingRecorded': 'Nothing was recorded.',
