@@ -82,12 +82,16 @@ test('sqlite: erased and redacted texts are in no file of the data directory', a
   assert.deepEqual(found(files(), gone), [], 'after closing');
 });
 
-test('sqlite: an erasure alone, with no redaction after it, leaves the text in no file', async () => {
+/**
+ * A new SQLite store with `count` publications of unmistakable texts in one commit, each with the
+ * owner tag of `tag(index)` if given; and the files of its data directory.
+ */
+async function sqliteWith(count: number, tag?: (index: number) => Uint8Array) {
   const [, make] = backends.find(([n]) => n === 'sqlite') as (typeof backends)[number];
   const { store, dir } = make();
   const files = () => readdirSync(dir as string).map((f) => join(dir as string, f));
   const mark = () => randomBytes(6).toString('hex');
-  const texts = Array.from({ length: 4 }, (_, i) => ({
+  const texts = Array.from({ length: count }, (_, i) => ({
     index: i,
     name: `李${mark()}华`,
     statement: `我声明退出少先队 ${mark()}`,
@@ -99,9 +103,16 @@ test('sqlite: an erasure alone, with no redaction after it, leaves the text in n
       orgs: ['pioneers'],
       day: '2026-11-26',
       language: 'zh-Hans',
+      ...(tag ? { ownerTag: tag(t.index) } : {}),
     })),
   });
-  const [erased, kept] = texts as [(typeof texts)[number], (typeof texts)[number]];
+  type Text = (typeof texts)[number];
+  return { store, files, texts: texts as [Text, Text, ...Text[]] };
+}
+
+test('sqlite: an erasure alone, with no redaction after it, leaves the text in no file', async () => {
+  const { store, files, texts } = await sqliteWith(4);
+  const [erased, kept] = texts;
   // Before the erasure the text is in the write-ahead log: the search below can see it there.
   assert.deepEqual(found(files(), [erased.name]), [erased.name]);
   assert.equal(await store.site.erasePublication(erased.index), true);
@@ -113,26 +124,9 @@ test('sqlite: an erasure alone, with no redaction after it, leaves the text in n
 });
 
 test('sqlite: a redaction alone leaves the old text in no file; a wrong owner tag erases nothing', async () => {
-  const [, make] = backends.find(([n]) => n === 'sqlite') as (typeof backends)[number];
-  const { store, dir } = make();
-  const files = () => readdirSync(dir as string).map((f) => join(dir as string, f));
-  const mark = () => randomBytes(6).toString('hex');
-  const texts = Array.from({ length: 3 }, (_, i) => ({
-    index: i,
-    name: `赵${mark()}强`,
-    statement: `我声明退出中共 ${mark()}`,
-  }));
-  await append(store, texts.length, {
-    publications: texts.map((t) => ({
-      ...t,
-      nameKind: 'real' as const,
-      orgs: ['party'],
-      day: '2026-11-27',
-      language: 'zh-Hans',
-      ownerTag: ownerTag(new Uint8Array(32).fill(7 + t.index)),
-    })),
-  });
-  const [redacted, kept] = texts as [(typeof texts)[number], (typeof texts)[number]];
+  const tag = (index: number) => ownerTag(new Uint8Array(32).fill(7 + index));
+  const { store, files, texts } = await sqliteWith(3, tag);
+  const [redacted, kept] = texts;
   assert.deepEqual(found(files(), [redacted.name]), [redacted.name], 'in the WAL before');
   const redaction = { status: 'approved' as const, name: '[…]', statement: '[…]' };
   assert.equal(await store.site.moderate(redacted.index, redaction), true);
@@ -140,16 +134,9 @@ test('sqlite: a redaction alone leaves the old text in no file; a wrong owner ta
   assert.deepEqual(found(files(), [kept.name]), [kept.name], 'the search finds what is kept');
   // Nothing to moderate says so; another declarant's tag erases nothing.
   assert.equal(await store.site.moderate(99, redaction), false);
-  const wrongTag = ownerTag(new Uint8Array(32).fill(7 + redacted.index));
-  assert.equal(await store.site.erasePublication(kept.index, wrongTag), false);
+  assert.equal(await store.site.erasePublication(kept.index, tag(redacted.index)), false);
   assert.deepEqual(found(files(), [kept.name]), [kept.name], 'kept after a wrong tag');
-  assert.equal(
-    await store.site.erasePublication(
-      kept.index,
-      ownerTag(new Uint8Array(32).fill(7 + kept.index)),
-    ),
-    true,
-  );
+  assert.equal(await store.site.erasePublication(kept.index, tag(kept.index)), true);
   await store.close();
 });
 
