@@ -1,6 +1,6 @@
 // `tuidang import <file>`: historical records into the log as `import` entries.
 import { access } from 'node:fs/promises';
-import { importFile, sourceName } from '../import/index.ts';
+import { count, importFile, sourceName } from '../import/index.ts';
 import { progressBar } from '../verify/index.ts';
 import { CliError, type Command, parseOptions } from './command.ts';
 import { withLogWriter } from './writer-access.ts';
@@ -41,11 +41,6 @@ sequencer's lock, so the registry's nodes accept declarations but log them only 
 
 exit codes: 0 all records imported, 1 some records rejected (see the reject file) or the last line
 cut off, 2 usage error or an input refused (nothing imported)`;
-
-/** "1 line", "2 lines", "1,000 records". */
-function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
-}
 
 export const importCommand: Command = {
   summary: 'import historical records (resumable, idempotent)',

@@ -129,7 +129,12 @@ export async function* lineChunks(
   }
 }
 
-const lineCount = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'line' : 'lines'}`;
+/** "1 line", "2 lines", "1,000 records": a count for the import's messages. */
+export function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+const lineCount = (n: number) => count(n, 'line');
 
 /** A last line without a line break that is not a whole JSON value (blank lines are lines). */
 function cutShort(text: Uint8Array): boolean {

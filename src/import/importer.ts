@@ -11,9 +11,9 @@ import { TuidangError } from '../errors/index.ts';
 import type { NoteSigner } from '../log/index.ts';
 import { utcDay } from '../registry/index.ts';
 import { LogWriter } from '../sequencer/index.ts';
-import type { LogStore } from '../store/index.ts';
+import type { ImportCursor, LogStore } from '../store/index.ts';
 import type { PackedBatch } from './batch.ts';
-import { lineChunks, type Skip } from './chunks.ts';
+import { count, lineChunks, type Skip } from './chunks.ts';
 import { type Fingerprinted, identifyFile } from './fingerprint.ts';
 import type { ReadOptions } from './reader.ts';
 
@@ -53,7 +53,7 @@ export interface ImportSummary {
   readonly lines: number;
   readonly imported: number;
   readonly rejected: number;
-  /** Lines committed by an earlier run of the same file, not read again. */
+  /** Lines committed by an earlier run (or the import this file continued), not imported again. */
   readonly alreadyImported: number;
   /** The earlier import (its source name) this file continued (`--continue`). */
   readonly continues?: string;
@@ -189,8 +189,6 @@ export function sourceName(source: string): string {
   return `a file whose SHA-256 began ${source.slice(7, 23)}`;
 }
 
-const lineCount = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'line' : 'lines'}`;
-
 /**
  * A file's source name (its content's SHA-256), and the earlier import it continues. A file with
  * no progress of its own that begins with the fingerprinted lines of an earlier import (NDJSON) is
@@ -202,22 +200,23 @@ async function identify(
   file: string,
   format: 'ndjson' | 'csv',
   continuation: 'continue' | 'whole' | undefined,
-): Promise<{ source: string; continues?: Fingerprinted }> {
+): Promise<{ source: string; cursor: ImportCursor; continues?: Fingerprinted }> {
   const earlier = format === 'ndjson' ? await store.fingerprintedImports() : [];
   const { id, begins } = await identifyFile(file, earlier);
-  if ((await store.importCursor(id)).line > 0 || continuation === 'whole') return { source: id };
+  const own = await store.importCursor(id);
+  if (own.line > 0 || continuation === 'whole') return { source: id, cursor: own };
   if (begins === undefined) {
     if (continuation === 'continue')
       throw new TuidangError(
         'config',
         `${file} does not begin with the lines of any earlier import${format === 'csv' ? ' (CSV imports are not fingerprinted)' : ''}, so there is nothing to continue, and nothing was imported. Without --continue it is imported whole`,
       );
-    return { source: id };
+    return { source: id, cursor: own };
   }
-  if (continuation === 'continue') return { source: id, continues: begins };
+  if (continuation === 'continue') return { source: id, cursor: begins, continues: begins };
   throw new TuidangError(
     'config',
-    `${file} begins with the ${lineCount(begins.line)} of an earlier import (${sourceName(begins.source)}), so nothing was imported. If it is that input grown since, import it with --continue: only the lines after them are imported. If its first lines are other people's records that read the same (records without a name can), import it with --whole`,
+    `${file} begins with the ${count(begins.line, 'line')} of an earlier import (${sourceName(begins.source)}), so nothing was imported. If it is that input grown since, import it with --continue: only the lines after them are imported. If its first lines are other people's records that read the same (records without a name can), import it with --whole`,
   );
 }
 
@@ -235,10 +234,18 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
       'config',
       `--${opts.continuation} is for files: standard input resumes under its --source name`,
     );
-  const { source, continues } = stdin
-    ? { source: `stream:${opts.source}`, continues: undefined }
+  const {
+    source,
+    cursor: at,
+    continues,
+  } = stdin
+    ? {
+        source: `stream:${opts.source}`,
+        cursor: await store.importCursor(`stream:${opts.source}`),
+        continues: undefined,
+      }
     : await identify(store, opts.file, opts.format, opts.continuation);
-  const { line: cursor, prefix } = continues ?? (await store.importCursor(source));
+  const { line: cursor, prefix } = at;
   const writer = new LogWriter(store, opts.origin, opts.signer);
   await writer.reload();
   const options: ReadOptions = {

@@ -31,6 +31,7 @@ export {
   type ClusterStore,
   type Commit,
   type IdempotencyRecord,
+  type ImportCursor,
   type LogState,
   type LogStore,
   type Migration,
