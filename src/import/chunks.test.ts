@@ -4,8 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { FingerprintedImport } from '../store/index.ts';
 import { type Chunk, type ChunksEnd, lineChunks, type Skip } from './chunks.ts';
-import { Fingerprint, type Fingerprinted, identifyFile } from './fingerprint.ts';
+import { Fingerprint, identifyFile } from './fingerprint.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** The fingerprint of whole lines: their bytes without the last line break. */
@@ -176,7 +177,7 @@ test('a file is known by its SHA-256, and by the longest earlier import it begin
   });
   // Two in one read.
   const eleven = { source: 'f', line: 11, prefix: upTo(11) };
-  assert.deepEqual(await identifyFile(file, [eleven, earlier[0] as Fingerprinted]), {
+  assert.deepEqual(await identifyFile(file, [eleven, earlier[0] as FingerprintedImport]), {
     id,
     begins: eleven,
   });
@@ -185,7 +186,7 @@ test('a file is known by its SHA-256, and by the longest earlier import it begin
   // Saved again without its last line break, a file still begins with all its lines.
   writeFileSync(file, text.slice(0, -1));
   const whole = { source: 'w', line: 160_000, prefix: upTo(160_000) };
-  assert.deepEqual(await identifyFile(file, [earlier[0] as Fingerprinted, whole]), {
+  assert.deepEqual(await identifyFile(file, [earlier[0] as FingerprintedImport, whole]), {
     id: `sha256:${sha256(text.slice(0, -1))}`,
     begins: whole,
   });

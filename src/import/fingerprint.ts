@@ -6,6 +6,7 @@
 // have one (identifyFile): a file that grew is then continued, not imported whole again.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { FingerprintedImport } from '../store/index.ts';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -61,13 +62,6 @@ export class Fingerprint {
   }
 }
 
-/** An import recorded with its fingerprint (src/store, `fingerprintedImports`). */
-export interface Fingerprinted {
-  readonly source: string;
-  readonly line: number;
-  readonly prefix: string;
-}
-
 const READ_SIZE = 1 << 20;
 
 /**
@@ -77,18 +71,18 @@ const READ_SIZE = 1 << 20;
  */
 export async function identifyFile(
   file: string,
-  earlier: readonly Fingerprinted[],
-): Promise<{ id: string; begins?: Fingerprinted }> {
+  earlier: readonly FingerprintedImport[],
+): Promise<{ id: string; begins?: FingerprintedImport }> {
   const whole = createHash('sha256');
   const fingerprint = new Fingerprint();
   const wanted = [...earlier].sort((a, b) => a.line - b.line);
   let next = 0; // the first of `wanted` not yet compared
   let line = 0;
-  let begins: Fingerprinted | undefined;
+  let begins: FingerprintedImport | undefined;
   const compare = () => {
     const digest = fingerprint.digest();
-    for (; next < wanted.length && (wanted[next] as Fingerprinted).line === line; next++)
-      if ((wanted[next] as Fingerprinted).prefix === digest) begins = wanted[next];
+    for (; next < wanted.length && (wanted[next] as FingerprintedImport).line === line; next++)
+      if ((wanted[next] as FingerprintedImport).prefix === digest) begins = wanted[next];
   };
   let last = LF;
   for await (const read of createReadStream(file, { highWaterMark: READ_SIZE })) {
@@ -102,7 +96,7 @@ export async function identifyFile(
       if (lineEnd < 0) break;
       line++;
       scan = lineEnd + 1;
-      if ((wanted[next] as Fingerprinted).line === line) {
+      if ((wanted[next] as FingerprintedImport).line === line) {
         fingerprint.add(data.subarray(hashed, scan), true);
         hashed = scan;
         compare();

@@ -11,10 +11,10 @@ import { TuidangError } from '../errors/index.ts';
 import type { NoteSigner } from '../log/index.ts';
 import { utcDay } from '../registry/index.ts';
 import { LogWriter } from '../sequencer/index.ts';
-import type { ImportCursor, LogStore } from '../store/index.ts';
+import type { FingerprintedImport, ImportCursor, LogStore } from '../store/index.ts';
 import type { PackedBatch } from './batch.ts';
 import { count, lineChunks, type Skip } from './chunks.ts';
-import { type Fingerprinted, identifyFile } from './fingerprint.ts';
+import { identifyFile } from './fingerprint.ts';
 import type { ReadOptions } from './reader.ts';
 
 export interface ImportOptions {
@@ -200,7 +200,7 @@ async function identify(
   file: string,
   format: 'ndjson' | 'csv',
   continuation: 'continue' | 'whole' | undefined,
-): Promise<{ source: string; cursor: ImportCursor; continues?: Fingerprinted }> {
+): Promise<{ source: string; cursor: ImportCursor; continues?: FingerprintedImport }> {
   const earlier = format === 'ndjson' ? await store.fingerprintedImports() : [];
   const { id, begins } = await identifyFile(file, earlier);
   const own = await store.importCursor(id);

@@ -30,6 +30,7 @@ export {
 export {
   type ClusterStore,
   type Commit,
+  type FingerprintedImport,
   type IdempotencyRecord,
   type ImportCursor,
   type LogState,
