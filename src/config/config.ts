@@ -356,13 +356,17 @@ function readWitnesses(env: NodeJS.ProcessEnv): WitnessesOptions | undefined {
 
 /**
  * The log's signer key: TUIDANG_SIGNER_KEY if set, else `log.key` in the data directory, created
- * (mode 0600) on first start. Its name must be the origin.
+ * (mode 0600) on first start. An in-memory store (`:memory:`) has no directory: its log lives as
+ * long as the process, and so does a key made for it, written nowhere. Its name must be the origin.
  */
 export function loadSignerKey(config: Config): { skey: string; created: boolean } {
   let skey = config.signerKey;
   let created = false;
   const file = join(config.dataDir, 'log.key');
-  if (skey === undefined || skey === '') {
+  if ((skey === undefined || skey === '') && config.dataDir === ':memory:') {
+    skey = generateKey(config.origin).skey;
+    created = true;
+  } else if (skey === undefined || skey === '') {
     if (!existsSync(file)) {
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       writeFileSync(file, `${generateKey(config.origin).skey}\n`, { mode: 0o600, flag: 'wx' });
