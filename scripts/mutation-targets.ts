@@ -38,6 +38,8 @@ export const targets: Record<string, Target> = {
     // Not the browser tests (src/web/receipts.test.ts, receipt-safety.test.ts): too slow to run
     // once per mutant. These drive the same pages over HTTP.
     tests: [
+      // The check and erase pages posted to as without JavaScript, in the test's own process.
+      'src/server/receipt-erase.test.ts',
       'src/store/erase.test.ts',
       // Moderation and erasure on every store (the in-memory one included), by their results.
       'src/store/site.test.ts',
