@@ -51,6 +51,21 @@ describe('signed notes', () => {
     });
   });
 
+  test("a known key ID under another name is an unknown key: a line is its key's only by both", () => {
+    // The log's own signature bytes, on a line that names another key with the log's key ID.
+    const line = signed.slice(signed.indexOf('\u2014')).trimEnd();
+    const renamed = line.replace('example.org/log', 'other.example/key');
+    const opened = openNote(`${signed}${renamed}\n`, [logVerifier]);
+    assert.deepEqual(
+      opened.verified.map((s) => s.name),
+      ['example.org/log'],
+    );
+    assert.deepEqual(
+      opened.unknown.map((s) => s.name),
+      ['other.example/key'],
+    );
+  });
+
   test('a bad signature from a known key rejects the whole note', () => {
     const tampered = signed.replace('\n42\n', '\n43\n');
     assert.throws(() => openNote(tampered, [logVerifier]), { code: 'bad-signature' });
