@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { concatBytes, hashLeaf } from './hash.ts';
+import { concatBytes, HASH_SIZE, hashLeaf } from './hash.ts';
 import { integrate } from './integrate.ts';
 import { subtreeHashInto } from './sha256.ts';
 import {
@@ -166,6 +166,36 @@ test('what integrate is given is checked before anything is written, each refusa
     }),
     { message: /subtree hashes from leaf 512 do not fit/ },
   );
+});
+
+test('given subtree hashes are taken for their own subtrees, each, and for no other', async () => {
+  const map = new TileMap();
+  map.apply((await integrate(map.readTiles, 0, range(0, 300))).tiles);
+  // New leaves 300…1599: complete 256-leaf subtrees from 512, 768, 1024 and 1280.
+  const entries = range(300, 1600);
+  const leafHashes = concatBytes(...entries.map(hashLeaf));
+  const rootOf = (t: number) => {
+    const out = new Uint8Array(HASH_SIZE);
+    subtreeHashInto(out, 0, leafHashes, (t - 300) * HASH_SIZE, TILE_WIDTH);
+    return out;
+  };
+  const plain = await integrate(map.readTiles, 300, entries);
+  const withRoots = (...roots: Uint8Array[]) =>
+    integrate(map.readTiles, 300, entries, {
+      leafHashes,
+      subtrees: { from: 768, roots: concatBytes(...roots) },
+    });
+  // Right ones for 768 and 1024: the same tree, the subtrees before and after computed here.
+  const same = await withRoots(rootOf(768), rootOf(1024));
+  assert.deepEqual(same.root, plain.root);
+  assert.deepEqual(
+    same.tiles.map((t) => [tilePath(t.tile), Buffer.from(t.data).toString('hex')]),
+    plain.tiles.map((t) => [tilePath(t.tile), Buffer.from(t.data).toString('hex')]),
+  );
+  // A wrong one, first or second, is used as given: it shows in the root.
+  const wrong = new Uint8Array(HASH_SIZE).fill(9);
+  assert.notDeepEqual((await withRoots(wrong, rootOf(1024))).root, plain.root);
+  assert.notDeepEqual((await withRoots(rootOf(768), wrong)).root, plain.root);
 });
 
 test('packed entries with their leaf hashes give the same tiles and root as a list of entries', async () => {
