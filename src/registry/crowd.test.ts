@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { crowdedMonths, statementMonth } from './crowd.ts';
-import { emptyTotals, type Totals } from './totals.ts';
+import type { DeclarationEntry } from './entry.ts';
+import { addEntry, emptyTotals, type Totals } from './totals.ts';
 
 function totals(registered: Record<string, number>, imported: Record<string, number> = {}): Totals {
   const t = emptyTotals();
@@ -60,4 +61,29 @@ test('crowdedMonths: voided declarations and other tallies do not count', () => 
   t.registered.regions = { 'CN-BJ': 50 };
   assert.deepStrictEqual(crowdedMonths(t, 3), []);
   assert.deepStrictEqual(crowdedMonths(t, 2), ['2026-11']);
+});
+
+test('crowdedMonths: the same totals give the same answer until they count another entry', () => {
+  const t = emptyTotals();
+  const declared = (day: string): DeclarationEntry => ({
+    kind: 'declaration',
+    day,
+    orgs: ['party'],
+    channel: 'web',
+    commitment: new Uint8Array(32),
+  });
+  addEntry(t, declared('2026-11-30'));
+  addEntry(t, declared('2026-11-01'));
+  const first = crowdedMonths(t, 2);
+  assert.deepStrictEqual(first, ['2026-11']);
+  assert.equal(crowdedMonths(t, 2), first, 'kept, not counted again');
+  assert.deepStrictEqual(crowdedMonths(t, 3), [], 'another crowd is counted anew');
+  assert.deepStrictEqual(crowdedMonths(t, 2), ['2026-11']);
+  // One more entry: the answer follows the totals, in this object as in a copy of it.
+  addEntry(t, declared('2026-12-02'));
+  addEntry(t, declared('2026-12-03'));
+  assert.deepStrictEqual(crowdedMonths(t, 2), ['2026-12', '2026-11']);
+  addEntry(t, declared('2026-11-02'));
+  assert.deepStrictEqual(crowdedMonths(t, 3), ['2026-11']);
+  assert.throws(() => (crowdedMonths(t, 3) as string[]).push('2030-01'), TypeError, 'read-only');
 });

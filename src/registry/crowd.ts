@@ -9,21 +9,38 @@ export function statementMonth(day: string): string {
   return day.slice(0, 7);
 }
 
+/** The last answer for each totals object, while its entries count stays the same. */
+const answers = new WeakMap<
+  Totals,
+  { entries: number; crowd: number; months: readonly string[] }
+>();
+
 /**
  * The months in which at least `crowd` declarations are counted (not voided; declared here or
  * imported alike, since a statement does not say which), newest first. Voided entries are left out:
  * anyone can tell them from the log's void entries, so they hide nobody.
+ *
+ * Every public list asks this of the published totals, and a log of twenty years has some 7,000
+ * days: the answer is kept with the totals object until it counts another entry (each entry, a
+ * void included, adds one to `entries`), so a page reads it instead of counting again.
  */
-export function crowdedMonths(totals: Totals, crowd: number): string[] {
+export function crowdedMonths(totals: Totals, crowd: number): readonly string[] {
+  const kept = answers.get(totals);
+  if (kept !== undefined && kept.entries === totals.entries && kept.crowd === crowd)
+    return kept.months;
   const perMonth = new Map<string, number>();
   for (const tally of [totals.registered, totals.imported])
     for (const [day, n] of Object.entries(tally.days)) {
       const month = statementMonth(day);
       perMonth.set(month, (perMonth.get(month) ?? 0) + n);
     }
-  return [...perMonth]
-    .filter(([, n]) => n >= crowd)
-    .map(([month]) => month)
-    .sort()
-    .reverse();
+  const months = Object.freeze(
+    [...perMonth]
+      .filter(([, n]) => n >= crowd)
+      .map(([month]) => month)
+      .sort()
+      .reverse(),
+  );
+  answers.set(totals, { entries: totals.entries, crowd, months });
+  return months;
 }
