@@ -38,7 +38,10 @@ before(async () => {
   [registry, fork, other] = await Promise.all([
     startRegistry(settings('receipts')),
     startRegistry(settings('fork')),
-    startRegistry(settings('other', 'other.example/log', generateKey('other.example/log').skey)),
+    startRegistry({
+      ...settings('other', 'other.example/log', generateKey('other.example/log').skey),
+      publicUrl: 'https://other.example',
+    }),
   ]);
 });
 after(() => Promise.all([registry?.close(), fork?.close(), other?.close()]));
@@ -303,4 +306,93 @@ test("a family's receipts download as one file named by their record numbers", a
   const body = await res.text();
   assert.ok(body.endsWith('}\n') && body.includes('\n  "receipts": ['), 'indented, one line break');
   assert.deepEqual(JSON.parse(body), { receipts: family });
+});
+
+/** The notice of an erase page: its text and its role (an alert is read out at once). */
+const notice = (page: string) => /<p class="notice" role="(\w+)">/.exec(page)?.[1];
+
+test('erasing: a refusal is an alert, a removal a status, as screen readers announce them', async () => {
+  const [r] = (await declare([{ name: 'Roles', statement: 'Said once.' }])) as [Receipt];
+  assert.equal(notice((await post('/en/erase', { receipt: 'nonsense' })).page), 'alert');
+  assert.equal(notice((await post('/en/erase/confirm', { code: 'nonsense' })).page), 'alert');
+  assert.equal(notice((await post('/en/erase/confirm', { code: codeOf(r) })).page), 'status');
+  assert.equal(notice((await post('/en/erase/confirm', { code: codeOf(r) })).page), 'alert');
+});
+
+test('a form sent without its field is refused with an empty text box, not a made-up text', async () => {
+  for (const path of ['/en/erase', '/en/receipt']) {
+    const answer = await post(path, {});
+    assert.equal(answer.status, 400, path);
+    assert.ok(answer.text.includes(en['check.malformed']), path);
+    assert.match(answer.page, /spellcheck="false"><\/textarea>/, `${path}: the box is empty`);
+  }
+  const blank = await fetch(`${registry.url}/en/receipt`);
+  assert.match(await blank.text(), /spellcheck="false"><\/textarea>/);
+});
+
+test('a receipt pasted with blank lines and spaces around it is read as the receipt', async () => {
+  const [r] = (await declare([{ name: 'Padded', statement: 'Spaced out.' }])) as [Receipt];
+  const padded = `\n\n   ${JSON.stringify(r, null, 2)}\n  \n`;
+  assert.equal((await check(padded)).status, 200);
+  const erase = await post('/en/erase', { receipt: padded });
+  assert.equal(erase.status, 200);
+  assert.ok(erase.text.includes('Spaced out.'), 'its publication is shown');
+});
+
+test('erasing: a receipt whose secret part is cut or not base64 is left out, never a server error', async () => {
+  const family = await declare([
+    { name: 'Cut Salt', statement: 'Cut.' },
+    { name: 'Whole Salt', statement: 'Whole.' },
+  ]);
+  const [cut, whole] = family as [Receipt, Receipt];
+  const shortSalt = { ...cut, salt: cut.salt.slice(0, 20) };
+  const notBase64 = { ...cut, salt: '!'.repeat(44) };
+  for (const bad of [shortSalt, notBase64]) {
+    const alone = await post('/en/erase', { receipt: JSON.stringify(bad) });
+    assert.equal(alone.status, 400);
+    assert.ok(alone.text.includes(en['check.malformed']));
+    const withOther = await post('/en/erase', {
+      receipt: JSON.stringify({ receipts: [bad, whole] }),
+    });
+    assert.equal(withOther.status, 200);
+    assert.ok(withOther.text.includes('Whole.') && !withOther.text.includes('Cut.'));
+    assert.deepEqual(
+      [...withOther.page.matchAll(/id="erase-(\d+)"/g)].map((m) => Number(m[1])),
+      [whole.index],
+    );
+  }
+});
+
+test('erasing: the code of an entry the public log does not hold yet finds nothing to remove', async () => {
+  const ahead = formatReceiptCode((await treeSize()) + 10, randomBytes(32));
+  const answer = await post('/en/erase', { receipt: ahead });
+  assert.equal(answer.status, 200);
+  assert.ok(answer.text.includes(en['erase.confirmTitleNone']), answer.text);
+  assert.ok(!answer.text.includes(en['receipt.day']), 'no day: there is no entry to show');
+});
+
+test("the check page's command names the registry's public address, else the one asked for", async () => {
+  const commandOf = (page: string) =>
+    /<pre class="commands">([\s\S]*?)<\/pre>/.exec(page)?.[1]?.replace(/<[^>]+>/g, '') ?? '';
+  const command = async (at: Registry) =>
+    commandOf(await (await fetch(`${at.url}/en/receipt`)).text());
+  assert.match(await command(registry), new RegExp(`--log ${registry.url}$`));
+  assert.match(await command(other), /--log https:\/\/other\.example$/);
+  // The page of a check posted without JavaScript names the same address.
+  assert.match(commandOf((await check('nonsense', other)).page), /--log https:\/\/other\.example$/);
+});
+
+test("a large family's download has a file name of at most 100 characters before .json", async () => {
+  const [one] = (await declare([{ name: 'Many' }])) as [Receipt];
+  const many = Array.from({ length: 40 }, (_, i) => ({ ...one, index: 100_000 + i }));
+  const res = await fetch(`${registry.url}/en/receipt/download`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ receipt: JSON.stringify({ receipts: many }) }).toString(),
+  });
+  assert.equal(res.status, 200);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? '';
+  assert.ok(name.startsWith('receipts-100001-100002-'), name);
+  assert.equal(name.length, 100 + '.json'.length, name);
+  assert.ok(name.endsWith('.json'));
 });
