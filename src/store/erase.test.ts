@@ -132,10 +132,20 @@ test('sqlite: a redaction alone leaves the old text in no file; a wrong owner ta
   assert.equal(await store.site.moderate(redacted.index, redaction), true);
   assert.deepEqual(found(files(), [redacted.name, redacted.statement]), [], 'right after');
   assert.deepEqual(found(files(), [kept.name]), [kept.name], 'the search finds what is kept');
+  // A name, or a statement, redacted alone: the text it replaced goes from the files too.
+  const [, , third] = texts;
+  assert.equal(await store.site.moderate(kept.index, { status: 'approved', name: '[…]' }), true);
+  assert.deepEqual(found(files(), [kept.name]), [], 'a name redacted alone');
+  assert.equal(
+    await store.site.moderate(third.index, { status: 'approved', statement: '[…]' }),
+    true,
+  );
+  assert.deepEqual(found(files(), [third.statement]), [], 'a statement redacted alone');
+  assert.deepEqual(found(files(), [third.name]), [third.name], 'its name kept');
   // Nothing to moderate says so; another declarant's tag erases nothing.
   assert.equal(await store.site.moderate(99, redaction), false);
   assert.equal(await store.site.erasePublication(kept.index, tag(redacted.index)), false);
-  assert.deepEqual(found(files(), [kept.name]), [kept.name], 'kept after a wrong tag');
+  assert.deepEqual(found(files(), [kept.statement]), [kept.statement], 'kept after a wrong tag');
   assert.equal(await store.site.erasePublication(kept.index, tag(kept.index)), true);
   await store.close();
 });

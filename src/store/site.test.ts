@@ -99,6 +99,37 @@ for (const [name, make] of backends) {
       await store.close();
     });
 
+    test('erasure: the publication of that index only, by its own tag; one without a tag only by staff', async () => {
+      const { store } = make();
+      const { ownerTag: _, ...untagged } = pub(
+        3,
+        'no salt kept',
+        ['party'],
+        undefined,
+        '2026-11-25',
+      );
+      await append(store, 4, {
+        publications: [
+          pub(0, 'first', ['party'], undefined, '2026-11-25'),
+          pub(1, 'second', ['party'], undefined, '2026-11-25'),
+          pub(2, 'third', ['party'], undefined, '2026-11-25'),
+          untagged,
+        ],
+      });
+      const pending = async () =>
+        (await store.site.publications({ status: 'pending', limit: 10 })).map((p) => p.index);
+      const tag = (i: number) => ownerTag(new Uint8Array(32).fill(i));
+      assert.equal(await store.site.erasePublication(2), true, 'a moderator erases one');
+      assert.deepEqual(await pending(), [3, 1, 0], 'that one only');
+      assert.equal(await store.site.erasePublication(1, tag(0)), false, "another's tag");
+      assert.equal(await store.site.erasePublication(3, tag(3)), false, 'no tag stored');
+      assert.deepEqual(await pending(), [3, 1, 0]);
+      assert.equal(await store.site.erasePublication(1, tag(1)), true, 'its own tag');
+      assert.equal(await store.site.erasePublication(3), true);
+      assert.deepEqual(await pending(), [0]);
+      await store.close();
+    });
+
     test('moderation queue: oldest first, paged after an index, with the number pending', async () => {
       const { store } = make();
       const { totals } = await store.state();
