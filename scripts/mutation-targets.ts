@@ -40,6 +40,8 @@ export const targets: Record<string, Target> = {
     tests: [
       // The check and erase pages posted to as without JavaScript, in the test's own process.
       'src/server/receipt-erase.test.ts',
+      // The kept receipt pages: their keys, expiry and byte bound.
+      'src/server/receipt-cache.test.ts',
       'src/store/erase.test.ts',
       // Moderation and erasure on every store (the in-memory one included), by their results.
       'src/store/site.test.ts',

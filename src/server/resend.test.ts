@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readConfig } from '../config/index.ts';
 import { RESENDS_PER_MINUTE } from './admission.ts';
-import { ReceiptPages } from './pages/receipt-cache.ts';
 import { type Registry, startRegistry } from './start.ts';
 
 let registry: Registry;
@@ -92,26 +91,4 @@ test('a re-send the cache cannot answer (the same organisations ticked in anothe
   assert.equal(codes.size, 1, 'the same receipt each time');
   assert.equal((await send(spaced, '203.0.113.30')).status, 429);
   assert.equal(await treeSize(), start + 1);
-});
-
-test('kept pages: opened only by the same key and form, sealed, dropped when old or over the bound', () => {
-  const hour = 3_600_000;
-  let now = 1_800_000_000_000 + 60_000; // a minute past the hour
-  const pages = new ReceiptPages(() => now, 64 * 1024);
-  const key = 'k'.repeat(32);
-  pages.put(key, 'en\nform', '<p>receipt</p>');
-  assert.equal(pages.get(key, 'en\nform'), '<p>receipt</p>');
-  assert.equal(pages.get(key, 'en\nanother form'), undefined);
-  assert.equal(pages.get('j'.repeat(32), 'en\nform'), undefined);
-  now = 1_800_000_000_000 + 2 * hour - 1;
-  assert.ok(pages.get(key, 'en\nform'), 'kept an hour at least, until the hour');
-  now += 1;
-  assert.equal(pages.get(key, 'en\nform'), undefined, 'then dropped');
-  // Past the byte bound the oldest go first; a page larger than a quarter of it is not kept.
-  const noise = (n: number) => Array.from({ length: n }, (_, i) => `${i * 7919}`).join(' ');
-  for (let i = 0; i < 20; i++) pages.put(`${key}${i}`, 'f', noise(2000));
-  assert.equal(pages.get(`${key}0`, 'f'), undefined, 'the oldest dropped');
-  assert.ok(pages.get(`${key}19`, 'f'), 'the newest kept');
-  pages.put(key, 'big', noise(40_000));
-  assert.equal(pages.get(key, 'big'), undefined);
 });
