@@ -139,14 +139,11 @@ export async function verifyReceipt(
       `treeSize ${r.treeSize} is not the checkpoint's (${checkpoint.treeSize})`,
     );
   const entry = bytes(r.entry, 'entry');
+  // Decoded before the proof is checked: a hash that is not base64 is a receipt cut or mangled in
+  // copying (malformed), not a proof of another entry.
+  const proof = r.inclusionProof.map((p) => bytes(p, 'a proof hash'));
   try {
-    verifyInclusion(
-      r.index,
-      r.treeSize,
-      hashLeaf(entry),
-      r.inclusionProof.map((p) => bytes(p, 'a proof hash')),
-      checkpoint.root,
-    );
+    verifyInclusion(r.index, r.treeSize, hashLeaf(entry), proof, checkpoint.root);
   } catch (e) {
     throw new ReceiptError(
       'receipt',
