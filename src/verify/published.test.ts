@@ -67,6 +67,8 @@ test('figureValue: every name of docs/statistics.md, and undefined for any other
   assert.equal(v('imported.overTime.2005'), 2);
   assert.equal(v('registered.overTime.2005'), 0);
   for (const name of [
+    'declarants.extra',
+    'overTime.x2026',
     'orgs.cadre',
     'regions.XX',
     'overTime.26',
@@ -164,7 +166,14 @@ test('statsDifferences and totalsDifferences: each figure named, zeros only wher
   assert.deepEqual(totalsDifferences(changed, sample), []);
   changed.imported.days['2005-03-04'] = 2;
   assert.deepEqual(totalsDifferences(changed, sample), [['imported.days.2005-03-04', '2', '1']]);
-  assert.deepEqual(statsDifferences({ ...body, totals: changed }, sample, 6).length, 3);
+  assert.deepEqual(statsDifferences({ ...body, totals: changed }, sample, 6), [
+    ['/api/v1/stats totals.imported.days.2005-03-04', '2', '1'],
+    ['/api/v1/stats totals.registered.orgs.pioneers', '(missing)', '0'],
+    ['/api/v1/stats totals.registered.regions.CN-BJ', '0', '(no such figure)'],
+  ]);
+  assert.deepEqual(totalsDifferences({ entries: null }, { entries: 1 }), [
+    ['entries', 'null', '1'],
+  ]);
 });
 
 test('pageFigures and pageDifferences: a figure is read from its element, digits only', () => {
@@ -175,6 +184,22 @@ test('pageFigures and pageDifferences: a figure is read from its element, digits
       .map((o) => `<b data-figure="orgs.${o}">${figureValue(`orgs.${o}`, sample, 6)}</b>`)
       .join('');
   assert.deepEqual(pageFigures(page('4')).treeSize, 6);
+  assert.equal(pageFigures('<b data-tree-size="398434766">x</b>').treeSize, 398434766);
+  // A figure of 0 written without a digit is not a 0; data-total is the headline's only.
+  assert.deepEqual(
+    pageDifferences(page('4', '<i data-figure="voided.flood">none</i>'), 'home', sample, 6, '/x'),
+    [['/x voided.flood', 'none', '0']],
+  );
+  assert.deepEqual(
+    pageDifferences(
+      page('4', '<i data-figure="voided.test" data-total="9">1</i>'),
+      'home',
+      sample,
+      6,
+      '/x',
+    ),
+    [],
+  );
   assert.equal(pageFigures('<p>no size</p>').treeSize, undefined);
   assert.deepEqual(pageDifferences(page('4'), 'home', sample, 6, '/en/'), []);
   assert.deepEqual(pageDifferences(page('约4'), 'home', sample, 6, '/en/'), [], 'digits are read');
@@ -340,6 +365,15 @@ test('a changed figure, a page at another size, a page without its size or an er
 
   const csv = await only('/en/stats.csv', (t) => t.replace('log,treeSize,,,2', 'log,treeSize,,,9'));
   assert.deepEqual(csv, { differences: [], moved: ['/en/stats.csv'] });
+
+  const twoDigits = await only('/en/stats.csv', (t) =>
+    t.replace('log,treeSize,,,2', 'log,treeSize,,,21'),
+  );
+  assert.deepEqual(twoDigits, { differences: [], moved: ['/en/stats.csv'] });
+  for (const line of ['xlog,treeSize,,,2', 'log,treeSize,,,2x']) {
+    const odd = await only('/en/stats.csv', (t) => t.replace('log,treeSize,,,2', line));
+    assert.deepEqual(odd.differences[0], ['/en/stats.csv treeSize', '(missing)', '2'], line);
+  }
 
   const csvSizeless = await only('/en/stats.csv', (t) => t.replace('log,treeSize,,,2\n', ''));
   assert.deepEqual(csvSizeless.differences, [['/en/stats.csv treeSize', '(missing)', '2']]);
