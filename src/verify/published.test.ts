@@ -183,56 +183,28 @@ test('pageFigures and pageDifferences: a figure is read from its element, digits
     ['party', 'league', 'pioneers']
       .map((o) => `<b data-figure="orgs.${o}">${figureValue(`orgs.${o}`, sample, 6)}</b>`)
       .join('');
+  const home = (html: string) => pageDifferences(html, 'home', sample, 6, '/x');
   assert.deepEqual(pageFigures(page('4')).treeSize, 6);
   assert.equal(pageFigures('<b data-tree-size="398434766">x</b>').treeSize, 398434766);
   // A figure of 0 written without a digit is not a 0; data-total is the headline's only.
-  assert.deepEqual(
-    pageDifferences(page('4', '<i data-figure="voided.flood">none</i>'), 'home', sample, 6, '/x'),
-    [['/x voided.flood', 'none', '0']],
-  );
-  assert.deepEqual(
-    pageDifferences(
-      page('4', '<i data-figure="voided.test" data-total="9">1</i>'),
-      'home',
-      sample,
-      6,
-      '/x',
-    ),
-    [],
-  );
+  assert.deepEqual(home(page('4', '<i data-figure="voided.flood">none</i>')), [
+    ['/x voided.flood', 'none', '0'],
+  ]);
+  assert.deepEqual(home(page('4', '<i data-figure="voided.test" data-total="9">1</i>')), []);
   assert.equal(pageFigures('<p>no size</p>').treeSize, undefined);
-  assert.deepEqual(pageDifferences(page('4'), 'home', sample, 6, '/en/'), []);
-  assert.deepEqual(pageDifferences(page('约4'), 'home', sample, 6, '/en/'), [], 'digits are read');
-  assert.deepEqual(pageDifferences(page(' 5 '), 'home', sample, 6, '/en/'), [
-    ['/en/ total', '5', '4'],
+  assert.deepEqual(home(page('4')), []);
+  assert.deepEqual(home(page('约4')), [], 'digits are read');
+  assert.deepEqual(home(page(' 5 ')), [['/x total', '5', '4']]);
+  assert.deepEqual(home(page('many')), [['/x total', 'many', '4']]);
+  assert.deepEqual(home(page('4', '<i data-figure="orgs.cadre">0</i>')), [
+    ['/x orgs.cadre', '0', '(no such figure)'],
   ]);
-  assert.deepEqual(pageDifferences(page('many'), 'home', sample, 6, '/en/'), [
-    ['/en/ total', 'many', '4'],
+  assert.deepEqual(home(page('4').replace('data-total="4"', 'data-total="40"')), [
+    ['/x total (data-total)', '40', '4'],
   ]);
-  assert.deepEqual(
-    pageDifferences(page('4', '<i data-figure="orgs.cadre">0</i>'), 'home', sample, 6, '/en/'),
-    [['/en/ orgs.cadre', '0', '(no such figure)']],
-  );
-  assert.deepEqual(
-    pageDifferences(
-      page('4').replace('data-total="4"', 'data-total="40"'),
-      'home',
-      sample,
-      6,
-      '/x',
-    ),
-    [['/x total (data-total)', '40', '4']],
-  );
-  assert.deepEqual(
-    pageDifferences(
-      page('4').replace('data-figure="orgs.league"', 'data-x="y"'),
-      'home',
-      sample,
-      6,
-      '/x',
-    ),
-    [['/x orgs.league', '(missing)', '1']],
-  );
+  assert.deepEqual(home(page('4').replace('data-figure="orgs.league"', 'data-x="y"')), [
+    ['/x orgs.league', '(missing)', '1'],
+  ]);
 });
 
 test('csvDifferences: every row once, none added, each value as recounted', () => {
