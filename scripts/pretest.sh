@@ -8,20 +8,35 @@
 set -uo pipefail
 
 chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
-packages=()
-[ -x "$chromium" ] || packages+=(chromium)
-fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || packages+=(fonts-noto-cjk)
-# nginx: src/server/proxy.test.ts runs deploy/nginx.conf in front of a registry.
-[ -x /usr/sbin/nginx ] || packages+=(nginx)
 
+# The Debian packages still missing.
+missing() {
+  packages=()
+  [ -x "$chromium" ] || packages+=(chromium)
+  fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || packages+=(fonts-noto-cjk)
+  # nginx: src/server/proxy.test.ts runs deploy/nginx.conf in front of a registry.
+  [ -x /usr/sbin/nginx ] || packages+=(nginx)
+}
+
+missing
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "pretest: installing Debian's ${packages[*]} for the browser and proxy tests"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get update -qq && apt-get install -y -qq "${packages[@]}" >/dev/null; }; then
-      echo "pretest: apt-get could not install ${packages[*]}" >&2
-      exit 1
+    # Two `npm test` runs started together on a fresh machine (two clones, one loading the
+    # machine for the other) take turns: the second waits for the first's installation, then
+    # finds nothing missing. apt-get itself waits for a dpkg lock another program holds.
+    exec 9>/tmp/tuidang-pretest.lock
+    flock -w 1800 9 || { echo "pretest: another pretest held /tmp/tuidang-pretest.lock for 30 minutes" >&2; exit 1; }
+    missing
+    if [ ${#packages[@]} -gt 0 ]; then
+      echo "pretest: installing Debian's ${packages[*]} for the browser and proxy tests"
+      export DEBIAN_FRONTEND=noninteractive
+      lock=(-o DPkg::Lock::Timeout=600)
+      if ! { apt-get "${lock[@]}" update -qq && apt-get "${lock[@]}" install -y -qq "${packages[@]}" >/dev/null; }; then
+        echo "pretest: apt-get could not install ${packages[*]}" >&2
+        exit 1
+      fi
     fi
+    exec 9>&-
   else
     echo "pretest: the browser and proxy tests need Debian's ${packages[*]}: run  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
     exit 1

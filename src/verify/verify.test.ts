@@ -282,6 +282,27 @@ function flip(dir: string, file: string, at: number): void {
   writeFileSync(path, bytes);
 }
 
+test('a log that ends on a tile boundary: its edge level-1 tile is checked against its entries', async () => {
+  // 512 entries: the last bundle completes the level-1 tile's second hash, so that tile is made
+  // in the last batch, as the right edge of the tree (a log of 600 makes it a batch earlier).
+  const log: Entry[] = Array.from({ length: 512 }, (_, i) => ({
+    kind: 'declaration',
+    day: '2026-11-20',
+    orgs: ['party'],
+    channel: 'web',
+    commitment: new Uint8Array(32).fill(i % 251),
+  }));
+  const dir = await logDir('boundary', log);
+  assert.equal((await verifyLog(new DirSource(dir), { logKeys })).totals.entries, 512);
+  flip(dir, 'tile/1/000.p/2', 40);
+  await assert.rejects(verifyLog(new DirSource(dir), { logKeys }), (e: unknown) => {
+    assert.ok(e instanceof VerificationError, String(e));
+    assert.equal(e.where, 'tile/1/000.p/2');
+    assert.match(e.message, /hash 1 differs from the one the entries below it produce/);
+    return true;
+  });
+});
+
 describe('a failure names the file, its level, the entries it covers and where it came from', () => {
   // 600 declarations and a void of entry 5: the void's target is proven through the right
   // edge's partial tiles, which must not make a bad partial tile look like a bad entry.
