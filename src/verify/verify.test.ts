@@ -303,6 +303,38 @@ test('a log that ends on a tile boundary: its edge level-1 tile is checked again
   });
 });
 
+test('against the checkpoint verified before: a log that shrank, or rewrote an earlier size, is refused', async () => {
+  const log: Entry[] = Array.from({ length: 300 }, (_, i) => ({
+    kind: 'declaration',
+    day: '2026-11-20',
+    orgs: ['league'],
+    channel: 'web',
+    commitment: new Uint8Array(32).fill(i % 199),
+  }));
+  const dir = await logDir('previous', log);
+  const rootOf = async (n: number) =>
+    (await integrate(new TileMap().readTiles, 0, log.slice(0, n).map(encodeEntry))).root;
+  const verify = (size: number, root: Uint8Array) =>
+    verifyLog(new DirSource(dir), { logKeys, previous: { size, root } });
+  const refused = async (p: Promise<unknown>, message: RegExp) =>
+    assert.rejects(p, (e: unknown) => {
+      assert.ok(e instanceof VerificationError, String(e));
+      assert.equal(e.where, 'checkpoint');
+      assert.match(e.message, message);
+      return true;
+    });
+  // The same size, a bundle's edge (256) and inside a bundle (100): the roots agree.
+  for (const n of [300, 256, 100])
+    assert.equal((await verify(n, await rootOf(n))).totals.entries, 300);
+  await refused(
+    verify(301, await rootOf(300)),
+    /^checkpoint: the log shrank: it had 301 entries, now it claims 300$/,
+  );
+  const other = new Uint8Array(32).fill(1);
+  for (const n of [300, 256, 100])
+    await refused(verify(n, other), new RegExp(`FORK: at tree size ${n} `));
+});
+
 describe('a failure names the file, its level, the entries it covers and where it came from', () => {
   // 600 declarations and a void of entry 5: the void's target is proven through the right
   // edge's partial tiles, which must not make a bad partial tile look like a bad entry.
