@@ -3,6 +3,7 @@
 // ticket that no longer counts is replaced, with words that say to press the button again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mainText as text } from '../../test/pages.ts';
 import type { Declarations } from '../sequencer/index.ts';
 import { MemoryStore } from '../store/index.ts';
 import { catalogs, LOCALES, PREFIX } from '../web/i18n.ts';
@@ -48,13 +49,6 @@ type App = Awaited<ReturnType<typeof registry>>['app'];
 
 const hidden = (html: string, name: string) =>
   new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
-
-/** The text of the page's main part, as a person reads it. */
-const text = (html: string) =>
-  (/<main[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1] ?? '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;|&quot;|&amp;/g, (e) => ({ '&#39;': "'", '&quot;': '"', '&amp;': '&' })[e] ?? e)
-    .replace(/\s+/g, ' ');
 
 /** The form as a browser sends it: its hidden fields as rendered, and a family of `people`
  * (the first `without` of them with no organisation ticked). */

@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { mainText } from '../../test/pages.ts';
 import { readConfig } from '../config/index.ts';
 import { decodeBase64, generateKey } from '../log/index.ts';
 import { formatReceiptCode, ownerTag, type Receipt } from '../registry/index.ts';
@@ -81,19 +82,7 @@ async function post(path: string, form: Record<string, string>, at = registry) {
     body: new URLSearchParams(form).toString(),
   });
   const page = await res.text();
-  return { status: res.status, page, text: textOf(page) };
-}
-
-/** What a reader sees of a page's main part: no tags, entities read, spaces collapsed. */
-function textOf(page: string): string {
-  return (/<main[^>]*>([\s\S]*?)<\/main>/.exec(page)?.[1] ?? '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+  return { status: res.status, page, text: mainText(page) };
 }
 
 const check = (receipt: string, at = registry) => post('/en/receipt', { receipt }, at);
@@ -223,7 +212,7 @@ test('erasing: the receipt shows what goes, the confirmation removes that one pe
       ...first.page.matchAll(
         /<section class="receipt-card" id="erase-(\d+)">([\s\S]*?)<\/section>/g,
       ),
-    ].map((m) => [Number(m[1]), textOf(`<main>${m[2]}</main>`)]),
+    ].map((m) => [Number(m[1]), mainText(`<main>${m[2]}</main>`)]),
   );
   assert.deepEqual([...cards.keys()], [me.index, sibling.index, quiet.index], 'one card each');
   for (const [r, name, statement] of [

@@ -1,6 +1,7 @@
 // The first screen says what this is and who runs it; /about anchors the key and the code.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { mainText as text } from '../../test/pages.ts';
 import { readConfig } from '../config/index.ts';
 import { openNote, verifierFromKey } from '../log/index.ts';
 import { type Registry, startRegistry } from '../server/index.ts';
@@ -33,11 +34,6 @@ after(async () => {
   await anonymous?.close();
 });
 
-const text = (html: string) =>
-  (/<main[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1] ?? '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
 const get = async (r: Registry, path: string) => (await fetch(`${r.url}${path}`)).text();
 
 test('the English home names the Chinese Communist Party in its first 300 characters', async () => {
