@@ -363,16 +363,18 @@ export function loadSignerKey(config: Config): { skey: string; created: boolean 
   let skey = config.signerKey;
   let created = false;
   const file = join(config.dataDir, 'log.key');
-  if ((skey === undefined || skey === '') && config.dataDir === ':memory:') {
-    skey = generateKey(config.origin).skey;
-    created = true;
-  } else if (skey === undefined || skey === '') {
-    if (!existsSync(file)) {
-      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-      writeFileSync(file, `${generateKey(config.origin).skey}\n`, { mode: 0o600, flag: 'wx' });
+  if (skey === undefined || skey === '') {
+    if (config.dataDir === ':memory:') {
+      skey = generateKey(config.origin).skey;
       created = true;
+    } else {
+      if (!existsSync(file)) {
+        mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+        writeFileSync(file, `${generateKey(config.origin).skey}\n`, { mode: 0o600, flag: 'wx' });
+        created = true;
+      }
+      skey = readFileSync(file, 'utf8');
     }
-    skey = readFileSync(file, 'utf8');
   }
   let name: string;
   try {
