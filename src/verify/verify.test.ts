@@ -282,16 +282,20 @@ function flip(dir: string, file: string, at: number): void {
   writeFileSync(path, bytes);
 }
 
-test('a log that ends on a tile boundary: its edge level-1 tile is checked against its entries', async () => {
-  // 512 entries: the last bundle completes the level-1 tile's second hash, so that tile is made
-  // in the last batch, as the right edge of the tree (a log of 600 makes it a batch earlier).
-  const log: Entry[] = Array.from({ length: 512 }, (_, i) => ({
+/** `n` declarations of one day in the party, each with a commitment of its own. */
+const declarations = (n: number, channel = (_i: number) => 'web' as 'web' | 'import'): Entry[] =>
+  Array.from({ length: n }, (_, i) => ({
     kind: 'declaration',
     day: '2026-11-20',
     orgs: ['party'],
-    channel: 'web',
+    channel: channel(i),
     commitment: new Uint8Array(32).fill(i % 251),
   }));
+
+test('a log that ends on a tile boundary: its edge level-1 tile is checked against its entries', async () => {
+  // 512 entries: the last bundle completes the level-1 tile's second hash, so that tile is made
+  // in the last batch, as the right edge of the tree (a log of 600 makes it a batch earlier).
+  const log = declarations(512);
   const dir = await logDir('boundary', log);
   assert.equal((await verifyLog(new DirSource(dir), { logKeys })).totals.entries, 512);
   flip(dir, 'tile/1/000.p/2', 40);
@@ -304,13 +308,7 @@ test('a log that ends on a tile boundary: its edge level-1 tile is checked again
 });
 
 test('against the checkpoint verified before: a log that shrank, or rewrote an earlier size, is refused', async () => {
-  const log: Entry[] = Array.from({ length: 300 }, (_, i) => ({
-    kind: 'declaration',
-    day: '2026-11-20',
-    orgs: ['league'],
-    channel: 'web',
-    commitment: new Uint8Array(32).fill(i % 199),
-  }));
+  const log = declarations(300);
   const dir = await logDir('previous', log);
   const rootOf = async (n: number) =>
     (await integrate(new TileMap().readTiles, 0, log.slice(0, n).map(encodeEntry))).root;
@@ -338,13 +336,7 @@ test('against the checkpoint verified before: a log that shrank, or rewrote an e
 describe('a failure names the file, its level, the entries it covers and where it came from', () => {
   // 600 declarations and a void of entry 5: the void's target is proven through the right
   // edge's partial tiles, which must not make a bad partial tile look like a bad entry.
-  const log: Entry[] = Array.from({ length: 600 }, (_, i) => ({
-    kind: 'declaration',
-    day: '2026-11-20',
-    orgs: ['party'],
-    channel: i % 2 ? 'web' : 'import',
-    commitment: new Uint8Array(32).fill(i % 251),
-  }));
+  const log = declarations(600, (i) => (i % 2 ? 'web' : 'import'));
   log.push({ kind: 'void', day: '2026-11-21', target: 5, reason: 'request' });
   let clean: string;
   // The same failures when hashing threads check the bundles (as `tuidang verify` runs).
