@@ -91,12 +91,15 @@ test('an older file kept by origin is read by key; an unreadable one is an error
   assert.ok(statSync(join(broken, 'logs.json')).isDirectory());
 });
 
-test('the progress line: only on a terminal, at most ten a second, the last always drawn', () => {
+/** A stream that keeps what is written to it, a terminal or not. */
+function stream(isTTY: boolean): { stream: NodeJS.WriteStream; written: string[] } {
   const written: string[] = [];
-  const tty = {
-    isTTY: true,
-    write: (s: string) => written.push(s),
-  } as unknown as NodeJS.WriteStream;
+  const write = (s: string) => written.push(s);
+  return { stream: { isTTY, write } as unknown as NodeJS.WriteStream, written };
+}
+
+test('the progress line: only on a terminal, at most ten a second, the last always drawn', () => {
+  const { stream: tty, written } = stream(true);
   const bar = progressBar('verifying', tty);
   bar.update(0, 1000);
   bar.update(500, 1000);
@@ -110,19 +113,12 @@ test('the progress line: only on a terminal, at most ten a second, the last alwa
   );
   bar.end();
   assert.equal(written[2], '\n');
-  const empty: string[] = [];
-  const none = progressBar('x', {
-    isTTY: true,
-    write: (s: string) => empty.push(s),
-  } as unknown as NodeJS.WriteStream);
-  none.update(0, 0);
-  assert.match(empty[0] ?? '', /\[#{24}\] 100% 0\/0/, 'nothing to do is done');
-  const off: string[] = [];
-  const quiet = progressBar('x', {
-    isTTY: false,
-    write: (s: string) => off.push(s),
-  } as unknown as NodeJS.WriteStream);
+  const empty = stream(true);
+  progressBar('x', empty.stream).update(0, 0);
+  assert.match(empty.written[0] ?? '', /\[#{24}\] 100% 0\/0/, 'nothing to do is done');
+  const off = stream(false);
+  const quiet = progressBar('x', off.stream);
   quiet.update(1, 2);
   quiet.end();
-  assert.deepEqual(off, [], 'nothing written to a file or a pipe');
+  assert.deepEqual(off.written, [], 'nothing written to a file or a pipe');
 });
