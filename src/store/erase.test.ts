@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import pg from 'pg';
 import { postgresUrl } from '../../test/postgres.ts';
 import { append, backends } from '../../test/stores.ts';
+import { within } from '../../test/wait.ts';
 import { ownerTag } from '../registry/index.ts';
 import type { PostgresStore } from './postgres.ts';
 import type { Store } from './store.ts';
@@ -174,40 +175,100 @@ test('sqlite: unsubscribed and expired newsletter addresses are in no file of th
   await store.close();
 });
 
-test('postgres: erased and redacted texts are in none of the table files', async (t) => {
+/**
+ * The files of a PostgreSQL table (heap, TOAST, indexes, after a checkpoint: as after a clean
+ * stop), or undefined when the server's data directory cannot be read from here.
+ */
+async function tableFiles(admin: pg.Client, schema: string, table: string) {
+  await admin.query('CHECKPOINT');
+  const { rows } = await admin.query<{ path: string }>(
+    `SELECT current_setting('data_directory') || '/' || pg_relation_filepath(c.oid) AS path
+     FROM pg_class c WHERE c.oid IN (
+       SELECT oid FROM pg_class WHERE relname = $2 AND relnamespace = $1::regnamespace
+       UNION SELECT reltoastrelid FROM pg_class WHERE relname = $2 AND relnamespace = $1::regnamespace
+       UNION SELECT indexrelid FROM pg_index WHERE indrelid = ($1 || '.' || $2)::regclass)`,
+    [schema, table],
+  );
+  const files: string[] = [];
+  for (const { path } of rows) {
+    const dir = join(path, '..');
+    const base = path.slice(dir.length + 1);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+    for (const f of names)
+      if (f === base || f.startsWith(`${base}.`) || f.startsWith(`${base}_`))
+        files.push(join(dir, f));
+  }
+  return files;
+}
+
+/** A new PostgreSQL store and an admin connection beside it, both closed after `body`. */
+async function withPostgres(
+  t: TestContext,
+  body: (store: PostgresStore, admin: pg.Client) => Promise<void>,
+) {
   const [, make] = backends.find(([n]) => n === 'postgres') as (typeof backends)[number];
   const store = make().store as PostgresStore;
-  const { gone, kept } = await publishAndErase(store);
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
   try {
-    await admin.query('CHECKPOINT'); // the pages on disk, as after a clean stop
-    const { rows } = await admin.query<{ path: string }>(
-      `SELECT current_setting('data_directory') || '/' || pg_relation_filepath(c.oid) AS path
-       FROM pg_class c WHERE c.oid IN (
-         SELECT oid FROM pg_class WHERE relname = 'publications' AND relnamespace = $1::regnamespace
-         UNION SELECT reltoastrelid FROM pg_class WHERE relname = 'publications' AND relnamespace = $1::regnamespace
-         UNION SELECT indexrelid FROM pg_index WHERE indrelid = ($1 || '.publications')::regclass)`,
-      [store.schema],
-    );
-    const files: string[] = [];
-    for (const { path } of rows) {
-      try {
-        const dir = join(path, '..');
-        const base = path.slice(dir.length + 1);
-        for (const f of readdirSync(dir))
-          if (f === base || f.startsWith(`${base}.`) || f.startsWith(`${base}_`))
-            files.push(join(dir, f));
-      } catch {
-        t.skip('the server’s data directory cannot be read from here');
-        return;
-      }
-    }
-    assert.ok(files.length >= 2, `the table's files (${files.length})`);
-    assert.equal(found(files, kept).length, kept.length, 'the search finds what is kept');
-    assert.deepEqual(found(files, gone), []);
+    await store.ready();
+    if ((await tableFiles(admin, store.schema, 'publications')) === undefined)
+      return t.skip('the server’s data directory cannot be read from here');
+    await body(store, admin);
   } finally {
     await admin.end();
     await store.close();
   }
-});
+}
+
+test('postgres: erased and redacted texts are in none of the table files', (t) =>
+  withPostgres(t, async (store, admin) => {
+    const { gone, kept } = await publishAndErase(store);
+    const files = (await tableFiles(admin, store.schema, 'publications')) as string[];
+    assert.ok(files.length >= 2, `the table's files (${files.length})`);
+    assert.equal(found(files, kept).length, kept.length, 'the search finds what is kept');
+    assert.deepEqual(found(files, gone), []);
+  }));
+
+test('postgres: an erasure during an older snapshot (a backup running) waits for it, or is finished once it ends', (t) =>
+  withPostgres(t, async (store, admin) => {
+    const files = async () => (await tableFiles(admin, store.schema, 'publications')) as string[];
+    const { gone } = await publishAndErase(store);
+    const texts = await store.site.publications({ limit: 100, status: 'approved' });
+    const [first, second] = texts.filter((p) => p.name.startsWith('王'));
+    assert.ok(first && second);
+    // A transaction whose snapshot predates the erasure, as pg_dump's does.
+    const backup = new pg.Client({ connectionString: postgresUrl });
+    await backup.connect();
+    try {
+      const snapshot = async (table: string) => {
+        await backup.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        await backup.query(`SELECT count(*) FROM ${store.schema}.${table}`);
+      };
+      // A report on another table that ends soon after the erasure: the erasure waits for it,
+      // and the text is gone at once.
+      await snapshot('checkpoints');
+      const ending = setTimeout(() => backup.query('COMMIT'), 300);
+      assert.equal(await within(store.site.erasePublication(first.index), 20_000, 'erase'), true);
+      clearTimeout(ending);
+      assert.equal(store.site.erasers.publications.waiting, false);
+      assert.deepEqual(found(await files(), [first.name, ...gone]), []);
+      // A backup that reads the table (and holds a lock on it, as pg_dump does on every table it
+      // dumps) and runs on: the erasure answers after a few seconds, not blocked behind the lock,
+      // the text still in the files; once it ends, the table is rewritten in the background.
+      await snapshot('publications');
+      assert.equal(await within(store.site.erasePublication(second.index), 20_000, 'erase'), true);
+      assert.equal(store.site.erasers.publications.waiting, true);
+      assert.deepEqual(found(await files(), [second.name]), [second.name], 'kept while it runs');
+      await backup.query('COMMIT');
+      await within(store.site.erasers.publications.settled(), 30_000, 'the rewrite');
+      assert.deepEqual(found(await files(), [second.name, ...gone]), []);
+    } finally {
+      await backup.end();
+    }
+  }));

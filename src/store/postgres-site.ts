@@ -1,6 +1,7 @@
 // The site's state in PostgreSQL: publications and moderation, staff, sessions, audit log,
 // newsletter subscribers.
 import type { Moderation, Publication, PublicationQuery } from '../registry/index.ts';
+import { Eraser, RETURNING_XID } from './postgres-erase.ts';
 import { PostgresStaff } from './postgres-staff.ts';
 import {
   PUBLICATION_COLUMNS,
@@ -13,10 +14,11 @@ import type { ModerationQueue, SiteStore, Subscriber } from './site-store.ts';
 import { unixNow } from './store.ts';
 
 export class PostgresSite extends PostgresStaff implements SiteStore {
-  #vacuuming: Promise<void> | undefined;
-  #nextVacuum: Promise<void> | undefined;
-  /** Erases deleted addresses from the subscribers table's files, as #vacuum does publications. */
-  readonly #vacuumSubscribers = coalesced(() => this.db.query('VACUUM (FULL) subscribers'));
+  /** Rewrites a table's files without the texts erased from it (postgres-erase.ts). */
+  readonly erasers = {
+    publications: new Eraser(this.db, 'publications'),
+    subscribers: new Eraser(this.db, 'subscribers'),
+  };
 
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const text = q.text?.trim().toLowerCase() || null;
@@ -71,51 +73,36 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
   }
 
   async moderate(index: number, d: Moderation, at = unixNow()): Promise<boolean> {
-    const r = await this.db.query(
+    const r = await this.db.query<{ xid: string }>(
       `UPDATE publications SET status = $2, name = coalesce($3, name), statement = coalesce($4, statement),
        approved_at = CASE WHEN $2 = 'approved' THEN coalesce(approved_at, $5) ELSE approved_at END
-       WHERE idx = $1`,
+       WHERE idx = $1 ${RETURNING_XID}`,
       [index, d.status, d.name ?? null, d.statement ?? null, at],
     );
-    if (r.rowCount === 1 && (d.name !== undefined || d.statement !== undefined))
-      await this.#vacuum();
-    return r.rowCount === 1;
-  }
-
-  async erasePublication(index: number, tag?: Uint8Array): Promise<boolean> {
-    const r =
-      tag === undefined
-        ? await this.db.query('DELETE FROM publications WHERE idx = $1', [index])
-        : await this.db.query('DELETE FROM publications WHERE idx = $1 AND owner_tag = $2', [
-            index,
-            Buffer.from(tag),
-          ]);
-    if (r.rowCount === 1) await this.#vacuum();
-    return r.rowCount === 1;
+    const row = r.rows[0];
+    if (row && (d.name !== undefined || d.statement !== undefined))
+      await this.erasers.publications.erased(row.xid);
+    return row !== undefined;
   }
 
   /**
-   * An erased or redacted text stays in the table's dead row versions, and even a plain VACUUM
-   * leaves their bytes in the pages' free space until it is reused. VACUUM FULL writes the table
-   * anew and deletes the old files. It locks the table while it runs (about a second per 100,000
-   * publications), so erasures that arrive meanwhile share the next run. What remains after it
-   * (the write-ahead log, archives, backups) is described in docs/operations.md.
+   * Deletes the publication, and its text from the table's files (docs/operations.md says what
+   * holds it afterwards).
    */
-  #vacuum(): Promise<void> {
-    if (this.#nextVacuum !== undefined) return this.#nextVacuum;
-    const run: Promise<void> = (this.#vacuuming ?? Promise.resolve())
-      .catch(() => {})
-      .then(async () => {
-        this.#nextVacuum = undefined;
-        this.#vacuuming = run;
-        try {
-          await this.db.query('VACUUM (FULL) publications');
-        } finally {
-          if (this.#vacuuming === run) this.#vacuuming = undefined;
-        }
-      });
-    this.#nextVacuum = run;
-    return run;
+  async erasePublication(index: number, tag?: Uint8Array): Promise<boolean> {
+    const r =
+      tag === undefined
+        ? await this.db.query<{ xid: string }>(
+            `DELETE FROM publications WHERE idx = $1 ${RETURNING_XID}`,
+            [index],
+          )
+        : await this.db.query<{ xid: string }>(
+            `DELETE FROM publications WHERE idx = $1 AND owner_tag = $2 ${RETURNING_XID}`,
+            [index, Buffer.from(tag)],
+          );
+    const row = r.rows[0];
+    if (row) await this.erasers.publications.erased(row.xid);
+    return row !== undefined;
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {
@@ -148,18 +135,23 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
   }
 
   async deleteSubscriber(id: number): Promise<boolean> {
-    const r = await this.db.query('DELETE FROM subscribers WHERE id = $1', [id]);
-    if (r.rowCount === 1) await this.#vacuumSubscribers();
-    return r.rowCount === 1;
+    const r = await this.db.query<{ xid: string }>(
+      `DELETE FROM subscribers WHERE id = $1 ${RETURNING_XID}`,
+      [id],
+    );
+    const row = r.rows[0];
+    if (row) await this.erasers.subscribers.erased(row.xid);
+    return row !== undefined;
   }
 
   async expireSubscribers(now: number): Promise<number> {
-    const r = await this.db.query(
-      "DELETE FROM subscribers WHERE status <> 'confirmed' AND expires < $1",
+    const r = await this.db.query<{ xid: string }>(
+      `DELETE FROM subscribers WHERE status <> 'confirmed' AND expires < $1 ${RETURNING_XID}`,
       [now],
     );
-    if ((r.rowCount ?? 0) > 0) await this.#vacuumSubscribers();
-    return r.rowCount ?? 0;
+    const row = r.rows[0];
+    if (row) await this.erasers.subscribers.erased(row.xid);
+    return r.rows.length;
   }
 
   async confirmedSubscribers(afterId: number, limit: number): Promise<Subscriber[]> {
@@ -169,31 +161,6 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
     );
     return rows.map(toSubscriber);
   }
-}
-
-/**
- * `run`, with calls that arrive while it runs sharing the next run (VACUUM FULL takes the
- * table's lock: erasures that arrive during one are all covered by the following one).
- */
-function coalesced(run: () => Promise<unknown>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  let next: Promise<void> | undefined;
-  return () => {
-    if (next !== undefined) return next;
-    const mine: Promise<void> = (running ?? Promise.resolve())
-      .catch(() => {})
-      .then(async () => {
-        next = undefined;
-        running = mine;
-        try {
-          await run();
-        } finally {
-          if (running === mine) running = undefined;
-        }
-      });
-    next = mine;
-    return mine;
-  };
 }
 
 /** The columns a new publication fills, and its rows from a JSON list (`publicationsJson`). */

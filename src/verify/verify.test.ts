@@ -1,19 +1,17 @@
 // End to end: a registry with two witnesses, a mirror of it; verify passes on both, receipts
 // verify; then every kind of tampering is caught and located.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { declarations, serveDir, tmp, writeLog } from '../../test/log-dir.ts';
 import { readConfig } from '../config/index.ts';
 import {
   COSIGNATURE_V1,
   generateKey,
   integrate,
-  signCheckpoint,
   signerFromKey,
   TileMap,
-  tilePath,
   verifierFromKey,
 } from '../log/index.ts';
 import { type Entry, encodeEntry, tally } from '../registry/index.ts';
@@ -25,7 +23,7 @@ import { verifyLogInWorker } from './in-worker.ts';
 import { mirror } from './mirror.ts';
 import { totalsDifferences } from './published.ts';
 import { parseReceipts, tiledLog, verifyReceipt } from './receipt.ts';
-import { DirSource, HttpSource, readTilesOf, writeAtomically } from './source.ts';
+import { DirSource, HttpSource, readTilesOf } from './source.ts';
 import { VerificationError, verifyLog } from './verify.ts';
 
 const origin = 'e2e.example/log';
@@ -39,7 +37,6 @@ after(async () => {
 let registry: Registry;
 let witnessKeys: ReturnType<typeof verifierFromKey>[];
 const receipts: Receipt[] = [];
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `tuidang-${name}-`));
 
 async function startLog(dataDir: string, signerKey: string, witnesses = ''): Promise<Registry> {
   const r = await startRegistry(
@@ -220,6 +217,10 @@ describe('tampering is caught and located', () => {
   });
 });
 
+/** A signed log of these entries in a new directory, as a mirror holds it. */
+const logDir = (name: string, log: readonly Entry[]) =>
+  writeLog(tmp(name), log, origin, logKey.skey);
+
 test('voids are recounted with their targets read again from the log, in an earlier bundle or the same', async () => {
   const declaration = (i: number): Entry => ({
     kind: 'declaration',
@@ -231,14 +232,7 @@ test('voids are recounted with their targets read again from the log, in an earl
   const log: Entry[] = Array.from({ length: 300 }, (_, i) => declaration(i));
   log.push({ kind: 'void', day: '2020-01-02', target: 5, reason: 'duplicate' });
   log.push({ kind: 'void', day: '2020-01-02', target: 290, reason: 'error' });
-  const dir = tmp('voids');
-  const r = await integrate(new TileMap().readTiles, 0, log.map(encodeEntry));
-  for (const t of r.tiles) await writeAtomically(join(dir, tilePath(t.tile)), t.data);
-  const note = signCheckpoint(
-    { origin, treeSize: r.treeSize, root: r.root },
-    signerFromKey(logKey.skey),
-  );
-  await writeAtomically(join(dir, 'checkpoint'), note);
+  const dir = await logDir('voids', log);
   const result = await verifyLog(new DirSource(dir), { logKeys });
   assert.deepEqual(result.totals, tally(log));
   assert.equal(result.totals.registered.declarants, 298);
@@ -248,32 +242,13 @@ test('voids are recounted with their targets read again from the log, in an earl
     ...log,
     { kind: 'void', day: '2020-01-03', target: 300, reason: 'test' } as Entry,
   ];
-  const b = await integrate(new TileMap().readTiles, 0, broken.map(encodeEntry));
-  const badDir = tmp('voids-broken');
-  for (const t of b.tiles) await writeAtomically(join(badDir, tilePath(t.tile)), t.data);
-  await writeAtomically(
-    join(badDir, 'checkpoint'),
-    signCheckpoint({ origin, treeSize: b.treeSize, root: b.root }, signerFromKey(logKey.skey)),
-  );
+  const badDir = await logDir('voids-broken', broken);
   await assert.rejects(verifyLog(new DirSource(badDir), { logKeys }), (e: unknown) => {
     assert.ok(e instanceof VerificationError, String(e));
     assert.equal(e.where, 'entry 302');
     return true;
   });
 });
-
-/** A signed log of these entries in a new directory, as a mirror holds it. */
-async function logDir(name: string, log: readonly Entry[]): Promise<string> {
-  const dir = tmp(name);
-  const r = await integrate(new TileMap().readTiles, 0, log.map(encodeEntry));
-  for (const t of r.tiles) await writeAtomically(join(dir, tilePath(t.tile)), t.data);
-  const note = signCheckpoint(
-    { origin, treeSize: r.treeSize, root: r.root },
-    signerFromKey(logKey.skey),
-  );
-  await writeAtomically(join(dir, 'checkpoint'), note);
-  return dir;
-}
 
 function flip(dir: string, file: string, at: number): void {
   const path = join(dir, file);
@@ -282,15 +257,53 @@ function flip(dir: string, file: string, at: number): void {
   writeFileSync(path, bytes);
 }
 
-/** `n` declarations of one day in the party, each with a commitment of its own. */
-const declarations = (n: number, channel = (_i: number) => 'web' as 'web' | 'import'): Entry[] =>
-  Array.from({ length: n }, (_, i) => ({
-    kind: 'declaration',
-    day: '2026-11-20',
-    orgs: ['party'],
-    channel: channel(i),
-    commitment: new Uint8Array(32).fill(i % 251),
-  }));
+test('a void of itself, of a later entry or of one past the end of the log is refused as that entry', async () => {
+  for (const target of [300, 301, 1_000_000]) {
+    const log = declarations(302);
+    log.splice(300, 0, { kind: 'void', day: '2026-11-21', target, reason: 'error' });
+    await assert.rejects(
+      verifyLog(new DirSource(await logDir('void-ahead', log)), { logKeys }),
+      (e: unknown) => {
+        assert.ok(e instanceof VerificationError, `target ${target}: ${e}`);
+        assert.equal(e.where, 'entry 300');
+        assert.match(
+          e.message,
+          new RegExp(`voids entry ${target}, which is not an earlier declaration`),
+        );
+        return true;
+      },
+    );
+  }
+});
+
+test('a cached file that fails, fetched again and failing again, is blamed on the log, saying so', async () => {
+  const served = await logDir('served', declarations(300));
+  const server = await serveDir(served);
+  try {
+    const cacheDir = tmp('cache-both');
+    const source = () => new HttpSource(server.url, undefined, { cacheDir });
+    await verifyLog(source(), { logKeys });
+    flip(cacheDir, 'tile/entries/000', 100);
+    flip(served, 'tile/entries/000', 100);
+    await assert.rejects(verifyLog(source(), { logKeys }), (e: unknown) => {
+      assert.ok(e instanceof VerificationError, String(e));
+      assert.equal(e.where, 'tile/entries/000');
+      assert.match(
+        e.message,
+        new RegExp(`\\(as served by ${server.url}\\): entry 2 does not hash`),
+      );
+      assert.ok(
+        e.message.endsWith(
+          ` (the cached copy of tile/entries/000 and tile/0/000 failed first, and was fetched again from ${server.url})`,
+        ),
+        e.message,
+      );
+      return true;
+    });
+  } finally {
+    await server.close();
+  }
+});
 
 test('a log that ends on a tile boundary: its edge level-1 tile is checked against its entries', async () => {
   // 512 entries: the last bundle completes the level-1 tile's second hash, so that tile is made
