@@ -300,6 +300,16 @@ test('a cached file that fails, fetched again and failing again, is blamed on th
       );
       return true;
     });
+    // A partial tile is never cached: its failure is the log's at once, with no word of a cache.
+    flip(served, 'tile/entries/000', 100); // as it was
+    flip(served, 'tile/entries/001.p/44', 30);
+    const fresh = new HttpSource(server.url, undefined, { cacheDir: tmp('cache-partial') });
+    await assert.rejects(verifyLog(fresh, { logKeys }), (e: unknown) => {
+      assert.ok(e instanceof VerificationError, String(e));
+      assert.equal(e.where, 'tile/entries/001.p/44');
+      assert.doesNotMatch(e.message, /cache/);
+      return true;
+    });
   } finally {
     await server.close();
   }
