@@ -2,7 +2,7 @@
 // other program a test runs to its end, killed if it runs for longer than a test may wait.
 import { type ExecFileOptions, execFile } from 'node:child_process';
 
-const cli = new URL('../bin/tuidang.js', import.meta.url).pathname;
+export const cli = new URL('../bin/tuidang.js', import.meta.url).pathname;
 
 /** How long a program run by a test may take before it is killed (it fails the test then). */
 const RUN_MS = 240_000;

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
-import { runCli } from '../../test/cli.ts';
+import { cli, runCli } from '../../test/cli.ts';
+import { within } from '../../test/wait.ts';
 import { readConfig } from '../config/index.ts';
 import { generateKey } from '../log/index.ts';
 import { startRegistry } from '../server/index.ts';
+import { DATABASE_FILE } from '../store/sqlite-db.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'tuidang-admin-home-'));
 const dataDir = mkdtempSync(join(tmpdir(), 'tuidang-admin-'));
@@ -193,4 +197,61 @@ test('admin reset-2fa: the second factor and recovery codes go, the sessions end
   } finally {
     await again.close();
   }
+});
+
+test('admin redact while a backup reads the database: it waits for the backup to end, saying why', async () => {
+  const registry = await start();
+  let index: number;
+  try {
+    const res = await fetch(`${registry.url}/en/declare`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        rows: '1',
+        'd0.name': 'Gamma',
+        'd0.nameKind': 'alias',
+        'd0.orgs': 'party',
+        'd0.statement': 'a statement to redact',
+        'd0.publish': 'yes',
+        action: 'declare',
+      }).toString(),
+    });
+    assert.equal(res.status, 200);
+    const pending = await tuidang('admin', 'pending');
+    index = Number(/#(\d+)\s+\S+\s+Gamma/.exec(pending.stdout)?.[1]);
+  } finally {
+    await registry.close();
+  }
+  // A backup's read transaction (as `tuidang backup` holds one while it copies).
+  const reader = new DatabaseSync(join(dataDir, DATABASE_FILE));
+  reader.exec('BEGIN');
+  reader.prepare('SELECT count(*) FROM publications').get();
+  const child = spawn(
+    process.execPath,
+    [cli, 'admin', 'redact', String(index), '--statement', '[…]'],
+    {
+      env,
+    },
+  );
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    for (let i = 0; !stderr.includes('waiting for a reader older than this change'); i++) {
+      if (i > 600) assert.fail(`no word of the wait after 60 s: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    reader.exec('COMMIT');
+    reader.close();
+  }
+  assert.equal(await within(exited, 60_000, 'admin redact'), 0, stdout + stderr);
+  assert.equal(stdout, `#${index}: approved\n`);
+  assert.match(stderr, /the old text is in none of the database files now/);
 });

@@ -168,6 +168,14 @@ async function moderate(action: string, targets: string[], values: Values): Prom
             : `#${index}: no publication at this index`,
         );
       }
+      if (store.site.erasures.waiting) {
+        // A reader older than the erasure (a backup, a long query) still holds the old text.
+        console.error(
+          'waiting for a reader older than this change (a backup, a long query) to end: until then the old text stays in the database files (interrupted, it goes at the next erasure or redaction)',
+        );
+        await store.site.erasures.settled();
+        console.error('the old text is in none of the database files now');
+      }
       return missing === 0 ? 0 : 1;
     },
     { exclusive: false },

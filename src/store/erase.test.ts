@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { type TestContext, test } from 'node:test';
 import pg from 'pg';
 import { postgresUrl } from '../../test/postgres.ts';
@@ -14,6 +15,8 @@ import { append, backends } from '../../test/stores.ts';
 import { within } from '../../test/wait.ts';
 import { ownerTag } from '../registry/index.ts';
 import type { PostgresStore } from './postgres.ts';
+import type { SqliteStore } from './sqlite.ts';
+import { DATABASE_FILE } from './sqlite-db.ts';
 import type { Store } from './store.ts';
 
 /** Publications with unmistakable texts; returns which to erase, redact and keep. */
@@ -108,7 +111,12 @@ async function sqliteWith(count: number, tag?: (index: number) => Uint8Array) {
     })),
   });
   type Text = (typeof texts)[number];
-  return { store, files, texts: texts as [Text, Text, ...Text[]] };
+  return {
+    store: store as SqliteStore,
+    dir: dir as string,
+    files,
+    texts: texts as [Text, Text, ...Text[]],
+  };
 }
 
 test('sqlite: an erasure alone, with no redaction after it, leaves the text in no file', async () => {
@@ -164,6 +172,44 @@ async function subscribeAndDelete(store: Store) {
   assert.equal(await store.site.expireSubscribers(7200), 1);
   return { gone: [left, expired], kept: [kept] };
 }
+
+test('sqlite: an erasure while another connection reads (a backup running) waits for it, or is finished once it ends', async () => {
+  const { store, dir, files, texts } = await sqliteWith(3);
+  const [first, second, kept] = texts as [(typeof texts)[0], (typeof texts)[0], (typeof texts)[0]];
+  const reader = new DatabaseSync(join(dir, DATABASE_FILE));
+  try {
+    const snapshot = () => {
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM publications').get();
+    };
+    // A reader that ends once the erasure is committed: the erasure waits for it, and answers
+    // when the text is gone.
+    snapshot();
+    const erasing = store.site.erasePublication(first.index);
+    assert.equal(store.site.erasures.waiting, true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    reader.exec('COMMIT');
+    assert.equal(await erasing, true);
+    assert.equal(store.site.erasures.waiting, false);
+    assert.deepEqual(found(files(), [first.name]), [], 'gone at once');
+    // One that reads on: the erasure answers, the text still in the write-ahead log; once the
+    // reader ends, the log is truncated in the background.
+    snapshot();
+    assert.equal(await store.site.erasePublication(second.index), true);
+    assert.equal(store.site.erasures.waiting, true);
+    assert.deepEqual(found(files(), [second.name]), [second.name], 'kept while it reads');
+    // Past the first retry in the background (after 1 s, trying for 3 s): it tries again later.
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    assert.equal(store.site.erasures.waiting, true);
+    reader.exec('COMMIT');
+    await within(store.site.erasures.settled(), 30_000, 'the truncation');
+    assert.deepEqual(found(files(), [first.name, second.name]), []);
+    assert.deepEqual(found(files(), [kept.name]), [kept.name], 'the search finds what is kept');
+  } finally {
+    reader.close();
+    await store.close();
+  }
+});
 
 test('sqlite: unsubscribed and expired newsletter addresses are in no file of the data directory', async () => {
   const [, make] = backends.find(([n]) => n === 'sqlite') as (typeof backends)[number];
@@ -229,6 +275,8 @@ async function withPostgres(
 test('postgres: erased and redacted texts are in none of the table files', (t) =>
   withPostgres(t, async (store, admin) => {
     const { gone, kept } = await publishAndErase(store);
+    // Another test run's transaction may hold an erasure back for a moment.
+    await within(store.site.erasures.settled(), 30_000, 'the rewrite');
     const files = (await tableFiles(admin, store.schema, 'publications')) as string[];
     assert.ok(files.length >= 2, `the table's files (${files.length})`);
     assert.equal(found(files, kept).length, kept.length, 'the search finds what is kept');
@@ -238,37 +286,93 @@ test('postgres: erased and redacted texts are in none of the table files', (t) =
 test('postgres: an erasure during an older snapshot (a backup running) waits for it, or is finished once it ends', (t) =>
   withPostgres(t, async (store, admin) => {
     const files = async () => (await tableFiles(admin, store.schema, 'publications')) as string[];
+    const eraser = store.site.erasers.publications;
     const { gone } = await publishAndErase(store);
     const texts = await store.site.publications({ limit: 100, status: 'approved' });
     const [first, second] = texts.filter((p) => p.name.startsWith('王'));
     assert.ok(first && second);
-    // A transaction whose snapshot predates the erasure, as pg_dump's does.
-    const backup = new pg.Client({ connectionString: postgresUrl });
-    await backup.connect();
+    const client = async () => {
+      const c = new pg.Client({ connectionString: postgresUrl });
+      await c.connect();
+      return c;
+    };
+    /** A transaction whose snapshot (and lock) on `table` predates what follows, as pg_dump's. */
+    const snapshot = async (c: pg.Client, table: string) => {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await c.query(`SELECT count(*) FROM ${store.schema}.${table}`);
+    };
+    const until = async (what: string, ok: () => boolean | Promise<boolean>) => {
+      for (let i = 0; !(await ok()); i++) {
+        if (i > 2_000) throw new Error(`${what}: not after 20 s`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const [backup, later, reader] = [await client(), await client(), await client()];
     try {
-      const snapshot = async (table: string) => {
-        await backup.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-        await backup.query(`SELECT count(*) FROM ${store.schema}.${table}`);
-      };
-      // A report on another table that ends soon after the erasure: the erasure waits for it,
-      // and the text is gone at once.
-      await snapshot('checkpoints');
-      const ending = setTimeout(() => backup.query('COMMIT'), 300);
-      assert.equal(await within(store.site.erasePublication(first.index), 20_000, 'erase'), true);
-      clearTimeout(ending);
-      assert.equal(store.site.erasers.publications.waiting, false);
-      assert.deepEqual(found(await files(), [first.name, ...gone]), []);
-      // A backup that reads the table (and holds a lock on it, as pg_dump does on every table it
-      // dumps) and runs on: the erasure answers after a few seconds, not blocked behind the lock,
-      // the text still in the files; once it ends, the table is rewritten in the background.
-      await snapshot('publications');
-      assert.equal(await within(store.site.erasePublication(second.index), 20_000, 'erase'), true);
-      assert.equal(store.site.erasers.publications.waiting, true);
-      assert.deepEqual(found(await files(), [second.name]), [second.name], 'kept while it runs');
+      // A report on another table that ends once the erasure is committed: the erasure waits
+      // for it (a rewrite meanwhile would copy the text into the new files).
+      const filenode = async () =>
+        (await admin.query(`SELECT pg_relation_filenode('${store.schema}.publications') AS f`))
+          .rows[0]?.f;
+      const before = await filenode();
+      await snapshot(backup, 'checkpoints');
+      const erasing = store.site.erasePublication(first.index);
+      await until('the erasure waits', () => eraser.waiting);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(await filenode(), before, 'no rewrite in vain while the snapshot is open');
       await backup.query('COMMIT');
-      await within(store.site.erasers.publications.settled(), 30_000, 'the rewrite');
+      assert.equal(await within(erasing, 20_000, 'erase'), true);
+      await within(eraser.settled(), 20_000, 'the rewrite');
+      assert.deepEqual(found(await files(), [first.name, ...gone]), []);
+
+      // A backup that reads the table and runs on: the erasure answers, not blocked behind its
+      // lock, the text still in the files.
+      await snapshot(backup, 'publications');
+      assert.equal(await within(store.site.erasePublication(second.index), 20_000, 'erase'), true);
+      assert.equal(eraser.waiting, true);
+      assert.deepEqual(found(await files(), [second.name]), [second.name], 'kept while it runs');
+      // It ends, but another began after the erasure and holds the table's lock: the rewrite
+      // waits for that lock a moment only, so the pages' reads do not queue behind it for long.
+      await snapshot(later, 'publications');
+      await backup.query('COMMIT');
+      await until('the rewrite waits for the lock', async () => {
+        const { rows } = await admin.query(
+          "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'VACUUM (FULL, VERBOSE) publications%' AND wait_event_type = 'Lock'",
+        );
+        return rows.length > 0;
+      });
+      await within(
+        reader.query(`SELECT count(*) FROM ${store.schema}.publications`),
+        10_000,
+        'a page read while the rewrite waits for the lock',
+      );
+      assert.equal(eraser.waiting, true);
+      // Once that one ends too, the table is rewritten in the background.
+      await later.query('COMMIT');
+      await within(eraser.settled(), 60_000, 'the rewrite');
       assert.deepEqual(found(await files(), [second.name, ...gone]), []);
     } finally {
-      await backup.end();
+      for (const c of [backup, later, reader]) await c.end();
     }
+  }));
+
+test('postgres: unsubscribed and expired newsletter addresses are in none of the table files', (t) =>
+  withPostgres(t, async (store, admin) => {
+    const mark = () => `${randomBytes(6).toString('hex')}@example.org`;
+    const [expired, left, kept] = [mark(), mark(), mark()];
+    await store.site.subscribe(expired, 'v1', 3600);
+    const a = await store.site.subscribe(left, 'v1', 3600);
+    await store.site.setSubscriberStatus(a.id, 'confirmed');
+    await store.site.setSubscriberStatus(
+      (await store.site.subscribe(kept, 'v1', 3600)).id,
+      'confirmed',
+    );
+    const files = async () => {
+      await within(store.site.erasures.settled(), 30_000, 'the rewrite');
+      return (await tableFiles(admin, store.schema, 'subscribers')) as string[];
+    };
+    assert.equal(await store.site.expireSubscribers(7200), 1);
+    assert.deepEqual(found(await files(), [expired, left, kept]), [left, kept], 'expired');
+    assert.equal(await store.site.deleteSubscriber(a.id), true);
+    assert.deepEqual(found(await files(), [expired, left, kept]), [kept], 'unsubscribed');
   }));

@@ -21,6 +21,9 @@ import type {
 import { hourCeil, hourFloor, StoreError, unixNow } from './store.ts';
 
 export class MemorySite implements SiteStore {
+  /** Nothing to wait for: erased text is in no file. */
+  readonly erasures = { waiting: false, settled: () => Promise.resolve() };
+
   readonly #publications: Publication[] = [];
   readonly #subscribers: Subscriber[] = [];
   #lastSubscriberId = 0;

@@ -1,7 +1,8 @@
 // The site's state in PostgreSQL: publications and moderation, staff, sessions, audit log,
 // newsletter subscribers.
 import type { Moderation, Publication, PublicationQuery } from '../registry/index.ts';
-import { Eraser, RETURNING_XID } from './postgres-erase.ts';
+import { PendingErasure, together } from './erasure.ts';
+import { RETURNING_XID, rewriteAfter } from './postgres-erase.ts';
 import { PostgresStaff } from './postgres-staff.ts';
 import {
   PUBLICATION_COLUMNS,
@@ -14,11 +15,26 @@ import type { ModerationQueue, SiteStore, Subscriber } from './site-store.ts';
 import { unixNow } from './store.ts';
 
 export class PostgresSite extends PostgresStaff implements SiteStore {
+  /** The latest transaction that erased text from each table. */
+  readonly #erasedBy = { publications: 0n, subscribers: 0n };
   /** Rewrites a table's files without the texts erased from it (postgres-erase.ts). */
   readonly erasers = {
-    publications: new Eraser(this.db, 'publications'),
-    subscribers: new Eraser(this.db, 'subscribers'),
+    publications: new PendingErasure(() =>
+      rewriteAfter(this.db, 'publications', this.#erasedBy.publications),
+    ),
+    subscribers: new PendingErasure(() =>
+      rewriteAfter(this.db, 'subscribers', this.#erasedBy.subscribers),
+    ),
   };
+  readonly erasures = together(Object.values(this.erasers));
+
+  /** Transaction `xid` deleted or changed text in `table` (a row it returned had its ID). */
+  async #erased(table: 'publications' | 'subscribers', row: { xid: string } | undefined) {
+    if (row === undefined) return;
+    const xid = BigInt(row.xid);
+    if (xid > this.#erasedBy[table]) this.#erasedBy[table] = xid;
+    await this.erasers[table].erased();
+  }
 
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const text = q.text?.trim().toLowerCase() || null;
@@ -80,8 +96,7 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
       [index, d.status, d.name ?? null, d.statement ?? null, at],
     );
     const row = r.rows[0];
-    if (row && (d.name !== undefined || d.statement !== undefined))
-      await this.erasers.publications.erased(row.xid);
+    if (d.name !== undefined || d.statement !== undefined) await this.#erased('publications', row);
     return row !== undefined;
   }
 
@@ -100,9 +115,8 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
             `DELETE FROM publications WHERE idx = $1 AND owner_tag = $2 ${RETURNING_XID}`,
             [index, Buffer.from(tag)],
           );
-    const row = r.rows[0];
-    if (row) await this.erasers.publications.erased(row.xid);
-    return row !== undefined;
+    await this.#erased('publications', r.rows[0]);
+    return r.rows.length === 1;
   }
 
   async subscribe(email: string, termsVersion: string, expires: number): Promise<Subscriber> {
@@ -139,9 +153,8 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
       `DELETE FROM subscribers WHERE id = $1 ${RETURNING_XID}`,
       [id],
     );
-    const row = r.rows[0];
-    if (row) await this.erasers.subscribers.erased(row.xid);
-    return row !== undefined;
+    await this.#erased('subscribers', r.rows[0]);
+    return r.rows.length === 1;
   }
 
   async expireSubscribers(now: number): Promise<number> {
@@ -149,8 +162,7 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
       `DELETE FROM subscribers WHERE status <> 'confirmed' AND expires < $1 ${RETURNING_XID}`,
       [now],
     );
-    const row = r.rows[0];
-    if (row) await this.erasers.subscribers.erased(row.xid);
+    await this.#erased('subscribers', r.rows[0]);
     return r.rows.length;
   }
 

@@ -87,10 +87,16 @@ export interface SiteStore {
   moderate(index: number, decision: Moderation, at?: number): Promise<boolean>;
   /**
    * Erases a publication for good (the log's entry stays, and reveals nothing without the salt).
-   * With `ownerTag`, only if it is the one stored: the declarant proving it is theirs. On SQLite
-   * the freed pages are overwritten and the write-ahead log truncated before this resolves.
+   * With `ownerTag`, only if it is the one stored: the declarant proving it is theirs. The text
+   * leaves the store's files before this resolves, or, while a reader older than the erasure is
+   * open (a backup running), once that reader has ended: see `erasures`.
    */
   erasePublication(index: number, ownerTag?: Uint8Array): Promise<boolean>;
+  /**
+   * Erasures (and redactions, deleted newsletter addresses) whose text may still be in the files,
+   * waiting for older readers to end; `settled()` resolves once there are none.
+   */
+  readonly erasures: { readonly waiting: boolean; settled(): Promise<void> };
   /** Adds a staff account; false if the username is taken. */
   createStaffUser(user: StaffUser): Promise<boolean>;
   staffUser(username: string): Promise<StaffUser | undefined>;

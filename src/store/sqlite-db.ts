@@ -22,6 +22,9 @@ export function writerBusy(dataDir: string, instead: string): string {
 /** Files of the database that may hold what the registry stores. */
 export const DATABASE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`];
 
+/** How long a statement waits for another connection's lock before it fails. */
+const BUSY_TIMEOUT_MS = 5000;
+
 /** The database's path in a data directory. */
 export function databasePath(dataDir: string): string {
   return join(dataDir, DATABASE_FILE);
@@ -204,7 +207,7 @@ export class SqliteDatabase {
     // returned survives a power loss. NORMAL would only survive a process crash, and receipts
     // promise that an acknowledged declaration is in the log for good.
     db.exec('PRAGMA synchronous = FULL');
-    db.exec('PRAGMA busy_timeout = 5000');
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Deleted content is overwritten with zeros, so an erased name is not left in free space.
     db.exec('PRAGMA secure_delete = ON');
     this.migration = migrate(db, allowed);
@@ -228,10 +231,19 @@ export class SqliteDatabase {
 
   /**
    * Copies the write-ahead log into the database file and truncates it to zero bytes: after an
-   * erasure, the WAL would otherwise keep the erased text in the frames written before it.
+   * erasure, the WAL (and the database file, until the WAL is copied into it) would otherwise keep
+   * the erased text in the frames written before it. Not possible while another connection reads
+   * an older snapshot (a `tuidang backup` running) or writes: then false at once, not after the
+   * busy timeout (this thread would wait that long), and the caller tries again later.
    */
-  truncateWal(): void {
-    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  truncateWal(): boolean {
+    this.db.exec('PRAGMA busy_timeout = 0');
+    try {
+      const r = this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number };
+      return r.busy === 0;
+    } finally {
+      this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   close(): void {

@@ -2,6 +2,7 @@
 // subscribers.
 import type { DatabaseSync } from 'node:sqlite';
 import type { Moderation, Publication, PublicationQuery } from '../registry/index.ts';
+import { PendingErasure } from './erasure.ts';
 import {
   PUBLICATION_COLUMNS,
   type PublicationRow,
@@ -14,6 +15,9 @@ import { SqliteStaff } from './sqlite-staff.ts';
 import { unixNow } from './store.ts';
 
 export class SqliteSite extends SqliteStaff implements SiteStore {
+  /** Takes erased text out of the write-ahead log, once no other connection is in the way. */
+  readonly erasures = new PendingErasure(async () => this.database.truncateWal());
+
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const where: string[] = [];
     const args: Array<string | number | Uint8Array> = [];
@@ -90,7 +94,7 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
       .run(d.status, d.name ?? null, d.statement ?? null, d.status, at, index);
     // A redaction: the text it replaced must not stay in the write-ahead log.
     if (r.changes === 1 && (d.name !== undefined || d.statement !== undefined))
-      this.database.truncateWal();
+      await this.erasures.erased();
     return r.changes === 1;
   }
 
@@ -102,7 +106,7 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
             .prepare('DELETE FROM publications WHERE idx = ? AND owner_tag = ?')
             .run(index, tag);
     // secure_delete zeroed the row in the database's pages; the WAL still holds earlier copies.
-    if (r.changes === 1) this.database.truncateWal();
+    if (r.changes === 1) await this.erasures.erased();
     return r.changes === 1;
   }
 
@@ -136,7 +140,7 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
   async deleteSubscriber(id: number): Promise<boolean> {
     const r = this.db.prepare('DELETE FROM subscribers WHERE id = ?').run(id);
     // secure_delete zeroed the row in the database's pages; the WAL still holds earlier copies.
-    if (r.changes === 1) this.database.truncateWal();
+    if (r.changes === 1) await this.erasures.erased();
     return r.changes === 1;
   }
 
@@ -144,7 +148,7 @@ export class SqliteSite extends SqliteStaff implements SiteStore {
     const r = this.db
       .prepare("DELETE FROM subscribers WHERE status <> 'confirmed' AND expires < ?")
       .run(now);
-    if (Number(r.changes) > 0) this.database.truncateWal();
+    if (Number(r.changes) > 0) await this.erasures.erased();
     return Number(r.changes);
   }
 

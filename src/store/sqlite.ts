@@ -33,6 +33,7 @@ export class SqliteStore extends SqliteLog implements Store {
   }
 
   async close(): Promise<void> {
+    this.site.erasures.close();
     this.#db.close();
   }
 }
