@@ -82,6 +82,17 @@ export async function startRegistry(config: Config): Promise<Registry> {
   depth = () => sequencer.poolDepth;
   // The sequencer has waited for PostgreSQL's migrations; SQLite's ran when the store opened.
   warnMigrated(store, logger);
+  store.site.erasures.observe((waiting) =>
+    waiting
+      ? logger.warn(
+          { stage: 'erasure' },
+          'an erasure waits for a reader older than it (a backup, a long query) to end: until then its text stays in the database files',
+        )
+      : logger.info(
+          { stage: 'erasure' },
+          'the erasures that waited are done: their text is in no database file',
+        ),
+  );
   const publisher = await startPublisher(config, opened, sequencer, metrics);
   const newsletter = newsletterOf(config, opened);
   const app = await buildApp(

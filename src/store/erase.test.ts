@@ -182,6 +182,8 @@ test('sqlite: an erasure while another connection reads (a backup running) waits
       reader.exec('BEGIN');
       reader.prepare('SELECT count(*) FROM publications').get();
     };
+    const told: boolean[] = [];
+    store.site.erasures.observe((waiting) => told.push(waiting));
     // A reader that ends once the erasure is committed: the erasure waits for it, and answers
     // when the text is gone.
     snapshot();
@@ -192,6 +194,7 @@ test('sqlite: an erasure while another connection reads (a backup running) waits
     assert.equal(await erasing, true);
     assert.equal(store.site.erasures.waiting, false);
     assert.deepEqual(found(files(), [first.name]), [], 'gone at once');
+    assert.deepEqual(told, [], 'nothing waits in the background');
     // One that reads on: the erasure answers, the text still in the write-ahead log; once the
     // reader ends, the log is truncated in the background.
     snapshot();
@@ -203,6 +206,7 @@ test('sqlite: an erasure while another connection reads (a backup running) waits
     assert.equal(store.site.erasures.waiting, true);
     reader.exec('COMMIT');
     await within(store.site.erasures.settled(), 30_000, 'the truncation');
+    assert.deepEqual(told, [true, false], 'told when it waited, and when it was done');
     assert.deepEqual(found(files(), [first.name, second.name]), []);
     assert.deepEqual(found(files(), [kept.name]), [kept.name], 'the search finds what is kept');
   } finally {

@@ -11,7 +11,7 @@ export const ERASE_WAIT_MS = 3_000;
 const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
 
-export class PendingErasure {
+export class PendingErasure implements Erasures {
   /** Removes what every erasure so far left, if no reader stands in the way: whether it did. */
   readonly #attempt: () => Promise<boolean>;
   /** Erasures made, and how many of them the last successful attempt covered. */
@@ -21,6 +21,9 @@ export class PendingErasure {
   #retryMs = RETRY_FIRST_MS;
   #closed = false;
   readonly #settled: Array<() => void> = [];
+  /** Told when erasures start to wait in the background (true), and when they are done (false). */
+  #listener: ((waiting: boolean) => void) | undefined;
+  #reported = false;
   readonly #tries = coalesced(() => this.#tryFor(ERASE_WAIT_MS));
 
   constructor(attempt: () => Promise<boolean>) {
@@ -40,7 +43,15 @@ export class PendingErasure {
       // The erasure itself is committed; the database failed while cleaning up after it (or the
       // store is closing): the retry below tries again.
     }
-    if (this.waiting) this.#later();
+    if (!this.waiting) return;
+    if (!this.#reported) this.#listener?.(true);
+    this.#reported = true;
+    this.#later();
+  }
+
+  /** `listener(true)` when erasures go on waiting in the background, `false` once they are done. */
+  observe(listener: (waiting: boolean) => void): void {
+    this.#listener = listener;
   }
 
   /** Whether an erasure's text may still be in the files, waiting for older readers to end. */
@@ -73,7 +84,10 @@ export class PendingErasure {
     }
     this.#covered = covers;
     this.#retryMs = RETRY_FIRST_MS;
-    if (!this.waiting) for (const resolve of this.#settled.splice(0)) resolve();
+    if (this.waiting) return;
+    for (const resolve of this.#settled.splice(0)) resolve();
+    if (this.#reported) this.#listener?.(false);
+    this.#reported = false;
   }
 
   #later(): void {
@@ -94,16 +108,26 @@ export class PendingErasure {
 }
 
 /** Several tables' erasures as one: waiting if any waits, settled once all are. */
-export function together(list: readonly PendingErasure[]): {
-  readonly waiting: boolean;
-  settled(): Promise<void>;
-} {
+export function together(list: readonly PendingErasure[]): Erasures {
   return {
     get waiting() {
       return list.some((e) => e.waiting);
     },
     settled: () => Promise.all(list.map((e) => e.settled())).then(() => {}),
+    observe: (listener) => {
+      for (const e of list) e.observe(listener);
+    },
   };
+}
+
+/** What a site store tells of its erasures (`SiteStore.erasures`). */
+export interface Erasures {
+  /** Whether an erasure's text may still be in the files, waiting for older readers to end. */
+  readonly waiting: boolean;
+  /** Resolves once no erasure waits. */
+  settled(): Promise<void>;
+  /** `listener(true)` when erasures go on waiting in the background, `false` once they are done. */
+  observe(listener: (waiting: boolean) => void): void;
 }
 
 /**

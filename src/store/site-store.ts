@@ -3,6 +3,7 @@
 // implements it in a file of its own (sqlite-site.ts, postgres-site.ts, memory-site.ts), and
 // site.test.ts runs against each; a store exposes it as `store.site`.
 import type { Moderation, Publication, PublicationQuery } from '../registry/index.ts';
+import type { Erasures } from './erasure.ts';
 
 /** A newsletter subscriber: an email address, with consent to a versioned terms text. */
 export interface Subscriber {
@@ -96,7 +97,7 @@ export interface SiteStore {
    * Erasures (and redactions, deleted newsletter addresses) whose text may still be in the files,
    * waiting for older readers to end; `settled()` resolves once there are none.
    */
-  readonly erasures: { readonly waiting: boolean; settled(): Promise<void> };
+  readonly erasures: Erasures;
   /** Adds a staff account; false if the username is taken. */
   createStaffUser(user: StaffUser): Promise<boolean>;
   staffUser(username: string): Promise<StaffUser | undefined>;
