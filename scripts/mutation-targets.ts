@@ -45,6 +45,7 @@ export const targets: Record<string, Target> = {
       // The kept receipt pages: their keys, expiry and byte bound.
       'src/server/receipt-cache.test.ts',
       'src/store/erase.test.ts',
+      'src/store/erasure.test.ts',
       // Moderation and erasure on every store (the in-memory one included), by their results.
       'src/store/site.test.ts',
       'src/server/statement-crowd.test.ts',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -247,6 +247,8 @@ test('admin redact while a backup reads the database: it waits for the backup to
       if (i > 600) assert.fail(`no word of the wait after 60 s: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal(child.exitCode, null, 'still waiting while the backup reads');
   } finally {
     reader.exec('COMMIT');
     reader.close();
@@ -254,4 +256,6 @@ test('admin redact while a backup reads the database: it waits for the backup to
   assert.equal(await within(exited, 60_000, 'admin redact'), 0, stdout + stderr);
   assert.equal(stdout, `#${index}: approved\n`);
   assert.match(stderr, /the old text is in none of the database files now/);
+  for (const f of readdirSync(dataDir).filter((f) => f.startsWith(DATABASE_FILE)))
+    assert.ok(!readFileSync(join(dataDir, f)).includes('a statement to redact'), f);
 });

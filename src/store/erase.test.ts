@@ -4,6 +4,7 @@
 // the server's data directory. The write-ahead log of PostgreSQL keeps the text until it is
 // recycled: docs/operations.md says so.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { type TestContext, test } from 'node:test';
 import pg from 'pg';
 import { postgresUrl } from '../../test/postgres.ts';
 import { append, backends } from '../../test/stores.ts';
-import { within } from '../../test/wait.ts';
+import { firstOf, within } from '../../test/wait.ts';
 import { ownerTag } from '../registry/index.ts';
 import type { PostgresStore } from './postgres.ts';
 import type { SqliteStore } from './sqlite.ts';
@@ -209,6 +210,17 @@ test('sqlite: an erasure while another connection reads (a backup running) waits
     assert.deepEqual(told, [true, false], 'told when it waited, and when it was done');
     assert.deepEqual(found(files(), [first.name, second.name]), []);
     assert.deepEqual(found(files(), [kept.name]), [kept.name], 'the search finds what is kept');
+    // The busy timeout is back for other statements: a write waits for another process's write
+    // transaction to end, instead of failing at once.
+    const writer = spawn(process.execPath, [
+      '-e',
+      `const d = new (require('node:sqlite').DatabaseSync)(${JSON.stringify(join(dir, DATABASE_FILE))});
+       d.exec('BEGIN IMMEDIATE'); console.log('locked');
+       setTimeout(() => { d.exec('COMMIT'); d.close(); }, 500);`,
+    ]);
+    await firstOf(writer.stdout, ['data'], 30_000);
+    assert.equal(await store.site.moderate(kept.index, { status: 'approved' }), true);
+    await firstOf(writer, ['exit'], 30_000);
   } finally {
     reader.close();
     await store.close();
@@ -291,6 +303,8 @@ test('postgres: an erasure during an older snapshot (a backup running) waits for
   withPostgres(t, async (store, admin) => {
     const files = async () => (await tableFiles(admin, store.schema, 'publications')) as string[];
     const eraser = store.site.erasers.publications;
+    const told: boolean[] = [];
+    store.site.erasures.observe((waiting) => told.push(waiting));
     const { gone } = await publishAndErase(store);
     const texts = await store.site.publications({ limit: 100, status: 'approved' });
     const [first, second] = texts.filter((p) => p.name.startsWith('王'));
@@ -341,7 +355,8 @@ test('postgres: an erasure during an older snapshot (a backup running) waits for
       await backup.query('COMMIT');
       await until('the rewrite waits for the lock', async () => {
         const { rows } = await admin.query(
-          "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'VACUUM (FULL, VERBOSE) publications%' AND wait_event_type = 'Lock'",
+          'SELECT 1 FROM pg_locks WHERE NOT granted AND relation = $1::regclass',
+          [`${store.schema}.publications`],
         );
         return rows.length > 0;
       });
@@ -355,6 +370,12 @@ test('postgres: an erasure during an older snapshot (a backup running) waits for
       await later.query('COMMIT');
       await within(eraser.settled(), 60_000, 'the rewrite');
       assert.deepEqual(found(await files(), [second.name, ...gone]), []);
+      // Told when erasures went to wait in the background, and when they were done.
+      assert.ok(told.length >= 2 && told.at(-1) === false, `told ${told}`);
+      assert.ok(
+        told.every((w, i) => w === (i % 2 === 0)),
+        `told ${told}`,
+      );
     } finally {
       for (const c of [backup, later, reader]) await c.end();
     }

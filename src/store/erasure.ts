@@ -32,8 +32,9 @@ export class PendingErasure implements Erasures {
 
   /**
    * An erasure was committed: its text leaves the files now, or once the readers older than it
-   * have ended. Resolves after {@link ERASE_WAIT_MS} at most. Erasures that arrive while an
-   * attempt runs share the next one.
+   * have ended. Resolves after trying for {@link ERASE_WAIT_MS} (longer if another erasure's try
+   * is ahead of it: erasures that arrive while one runs share the next), or at the first error
+   * (a lock not free, the database unreachable): the rest is retried in the background.
    */
   async erased(): Promise<void> {
     this.#made++;
@@ -43,7 +44,7 @@ export class PendingErasure implements Erasures {
       // The erasure itself is committed; the database failed while cleaning up after it (or the
       // store is closing): the retry below tries again.
     }
-    if (!this.waiting) return;
+    if (!this.waiting || this.#closed) return;
     if (!this.#reported) this.#listener?.(true);
     this.#reported = true;
     this.#later();
@@ -59,7 +60,7 @@ export class PendingErasure implements Erasures {
     return this.#covered < this.#made;
   }
 
-  /** Resolves once no erasure waits (at once if none does). */
+  /** Resolves once no erasure waits (at once if none does; never after `close()`). */
   settled(): Promise<void> {
     if (!this.waiting) return Promise.resolve();
     // Someone waits for it: the retry keeps the process alive (a command's last step).
@@ -115,7 +116,13 @@ export function together(list: readonly PendingErasure[]): Erasures {
     },
     settled: () => Promise.all(list.map((e) => e.settled())).then(() => {}),
     observe: (listener) => {
-      for (const e of list) e.observe(listener);
+      // Waiting once any table waits; done once none does.
+      let told = false;
+      const tell = () => {
+        const waiting = list.some((e) => e.waiting);
+        if (waiting !== told) listener((told = waiting));
+      };
+      for (const e of list) e.observe(tell);
     },
   };
 }
