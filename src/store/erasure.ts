@@ -120,7 +120,9 @@ export function together(list: readonly PendingErasure[]): Erasures {
       let told = false;
       const tell = () => {
         const waiting = list.some((e) => e.waiting);
-        if (waiting !== told) listener((told = waiting));
+        if (waiting === told) return;
+        told = waiting;
+        listener(waiting);
       };
       for (const e of list) e.observe(tell);
     },
