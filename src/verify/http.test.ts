@@ -31,7 +31,10 @@ test('a 5xx answer or a thrown error is tried again, up to three tries', async (
   assert.equal(flaky.calls.n, 3);
 
   const down = answers(500, 502, 503, 200);
+  const started = performance.now();
   await assert.rejects(retried(down.once, failed), /answered 503/, 'the last try says why');
+  // Not at once: a pause of 200 ms before the second try, 800 ms before the third.
+  assert.ok(performance.now() - started >= 990, 'pauses between the tries');
   assert.equal(down.calls.n, 3, 'no fourth try');
 
   const broken = answers(503, 503, new Error('ECONNREFUSED'));

@@ -47,6 +47,7 @@ const unreachable = (p: Promise<unknown>, message: RegExp) =>
   assert.rejects(p, (e: unknown) => {
     assert.ok(e instanceof SourceError, String(e));
     assert.equal(e.code, 'unreachable');
+    assert.equal(e.name, 'SourceError');
     assert.match(e.message, message);
     return true;
   });
@@ -177,7 +178,7 @@ describe('over HTTP', () => {
 
   test('a registry whose stats fail is read as a plain log would be, without stats', async () => {
     // Given with trailing slashes, as a user may type them.
-    const source = new HttpSource(`${registry.url}/log//`, `${registry.url}/`);
+    const source = new HttpSource(`${registry.url}/log//`, `${registry.url}//`);
     assert.equal(source.description, `${registry.url}/log`);
     assert.ok(await source.checkpoint());
     registry.faults.set('api/v1/stats', [404]);
@@ -252,10 +253,6 @@ describe('over HTTP', () => {
       // What the cache holds is read as it is, whatever the log now serves.
       writeFileSync(join(cacheDir, tilePath(full0)), 'stale');
       assert.equal(Buffer.from(await source.tile(full0)).toString(), 'stale');
-      // Gone from the cache behind the source's back: fetched, and no longer said to be cached.
-      rmSync(join(cacheDir, tilePath(full0)));
-      assert.deepEqual(buf(await source.tile(full0)), file(tilePath(full0)));
-      assert.equal(source.cached(tilePath(full0)), false);
       // Forgotten, it is fetched again, and kept again.
       await source.forget(tilePath(full0));
       assert.equal(source.cached(tilePath(full0)), false);
@@ -263,6 +260,14 @@ describe('over HTTP', () => {
       assert.deepEqual(buf(await source.tile(full0)), file(tilePath(full0)));
       assert.equal(source.cached(tilePath(full0)), false, 'fetched, not cached');
       assert.deepEqual(readFileSync(join(cacheDir, tilePath(full0))), file(tilePath(full0)));
+      await source.tile(full0);
+      assert.equal(source.cached(tilePath(full0)), true);
+      // Gone from the cache behind the source's back: fetched, and no longer said to be cached.
+      rmSync(join(cacheDir, tilePath(full0)));
+      assert.deepEqual(buf(await source.tile(full0)), file(tilePath(full0)));
+      assert.equal(source.cached(tilePath(full0)), false);
+      // Forgetting what the cache does not hold is harmless.
+      await source.forget(tilePath(part0));
     });
 
     test('a mirror keeps partial tiles too', async () => {
