@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { cli, runCli } from '../../test/cli.ts';
-import { within } from '../../test/wait.ts';
+import { exited, until } from '../../test/wait.ts';
 import { readConfig } from '../config/index.ts';
 import { generateKey } from '../log/index.ts';
 import { startRegistry } from '../server/index.ts';
@@ -241,19 +241,20 @@ test('admin redact while a backup reads the database: it waits for the backup to
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   try {
-    for (let i = 0; !stderr.includes('waiting for a reader older than this change'); i++) {
-      if (i > 600) assert.fail(`no word of the wait after 60 s: ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await until(
+      () => stderr.includes('waiting for a reader older than this change'),
+      60_000,
+      'word of the wait',
+      100,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     assert.equal(child.exitCode, null, 'still waiting while the backup reads');
   } finally {
     reader.exec('COMMIT');
     reader.close();
   }
-  assert.equal(await within(exited, 60_000, 'admin redact'), 0, stdout + stderr);
+  assert.equal((await exited(child, 60_000)).code, 0, stdout + stderr);
   assert.equal(stdout, `#${index}: approved\n`);
   assert.match(stderr, /the old text is in none of the database files now/);
   for (const f of readdirSync(dataDir).filter((f) => f.startsWith(DATABASE_FILE)))

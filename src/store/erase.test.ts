@@ -13,7 +13,7 @@ import { type TestContext, test } from 'node:test';
 import pg from 'pg';
 import { postgresUrl } from '../../test/postgres.ts';
 import { append, backends } from '../../test/stores.ts';
-import { firstOf, within } from '../../test/wait.ts';
+import { firstOf, until, within } from '../../test/wait.ts';
 import { ownerTag } from '../registry/index.ts';
 import type { PostgresStore } from './postgres.ts';
 import type { SqliteStore } from './sqlite.ts';
@@ -319,12 +319,6 @@ test('postgres: an erasure during an older snapshot (a backup running) waits for
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
       await c.query(`SELECT count(*) FROM ${store.schema}.${table}`);
     };
-    const until = async (what: string, ok: () => boolean | Promise<boolean>) => {
-      for (let i = 0; !(await ok()); i++) {
-        if (i > 2_000) throw new Error(`${what}: not after 20 s`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    };
     const [backup, later, reader] = [await client(), await client(), await client()];
     try {
       // A report on another table that ends once the erasure is committed: the erasure waits
@@ -335,7 +329,7 @@ test('postgres: an erasure during an older snapshot (a backup running) waits for
       const before = await filenode();
       await snapshot(backup, 'checkpoints');
       const erasing = store.site.erasePublication(first.index);
-      await until('the erasure waits', () => eraser.waiting);
+      await until(() => eraser.waiting, 20_000, 'the erasure waits', 10);
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal(await filenode(), before, 'no rewrite in vain while the snapshot is open');
       await backup.query('COMMIT');
@@ -353,13 +347,18 @@ test('postgres: an erasure during an older snapshot (a backup running) waits for
       // waits for that lock a moment only, so the pages' reads do not queue behind it for long.
       await snapshot(later, 'publications');
       await backup.query('COMMIT');
-      await until('the rewrite waits for the lock', async () => {
-        const { rows } = await admin.query(
-          'SELECT 1 FROM pg_locks WHERE NOT granted AND relation = $1::regclass',
-          [`${store.schema}.publications`],
-        );
-        return rows.length > 0;
-      });
+      await until(
+        async () => {
+          const { rows } = await admin.query(
+            'SELECT 1 FROM pg_locks WHERE NOT granted AND relation = $1::regclass',
+            [`${store.schema}.publications`],
+          );
+          return rows.length > 0;
+        },
+        20_000,
+        'the rewrite waits for the lock',
+        10,
+      );
       await within(
         reader.query(`SELECT count(*) FROM ${store.schema}.publications`),
         10_000,
