@@ -2,7 +2,8 @@
 # npm's `pretest`: everything `npm test` needs that this machine may lack, so that the README's
 # second command works alone on a fresh machine. Idempotent and quick when all is there.
 #   - PostgreSQL on 127.0.0.1:5432 (or DATABASE_URL): started with pg_ctlcluster when it is down.
-#   - Debian's Chromium and CJK fonts for the browser tests, and nginx for the proxy test: installed with apt-get when missing
+#   - Debian's Chromium and CJK fonts for the browser tests, nginx for the proxy test and openssl for
+#     the HTTPS verifier test: installed with apt-get when missing
 #     and running as root; otherwise one line with the exact command, and a failing exit code.
 # Nothing here downloads a browser or a binary of its own: only Debian's packages.
 set -uo pipefail
@@ -16,6 +17,8 @@ missing() {
   fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || packages+=(fonts-noto-cjk)
   # nginx: src/server/proxy.test.ts runs deploy/nginx.conf in front of a registry.
   [ -x /usr/sbin/nginx ] || packages+=(nginx)
+  # openssl: src/verify/http.test.ts makes a self-signed certificate for a log served over HTTPS.
+  command -v openssl >/dev/null || packages+=(openssl)
 }
 
 missing
@@ -28,7 +31,7 @@ if [ ${#packages[@]} -gt 0 ]; then
     flock -w 1800 9 || { echo "pretest: another pretest held /tmp/tuidang-pretest.lock for 30 minutes" >&2; exit 1; }
     missing
     if [ ${#packages[@]} -gt 0 ]; then
-      echo "pretest: installing Debian's ${packages[*]} for the browser and proxy tests"
+      echo "pretest: installing Debian's ${packages[*]} for the browser, proxy and HTTPS tests"
       export DEBIAN_FRONTEND=noninteractive
       lock=(-o DPkg::Lock::Timeout=600)
       if ! { apt-get "${lock[@]}" update -qq && apt-get "${lock[@]}" install -y -qq "${packages[@]}" >/dev/null; }; then
@@ -38,7 +41,7 @@ if [ ${#packages[@]} -gt 0 ]; then
     fi
     exec 9>&-
   else
-    echo "pretest: the browser and proxy tests need Debian's ${packages[*]}: run  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
+    echo "pretest: the browser, proxy and HTTPS tests need Debian's ${packages[*]}: run  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
     exit 1
   fi
 fi

@@ -1,7 +1,9 @@
 // A signed log written to a directory at its tlog-tiles paths, as a mirror holds it, and a plain
-// HTTP file server over such a directory that can be told to fail: what a verifier reads from.
+// HTTP(S) file server over such a directory that can be told to fail: what a verifier reads from.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
@@ -38,8 +40,41 @@ export async function writeLog(
   return dir;
 }
 
+/** A key and a self-signed certificate for 127.0.0.1 (PEM), made by Debian's openssl. */
+export function selfSigned(): { key: string; cert: string } {
+  const dir = tmp('tls');
+  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+}
+
 export interface FileServer {
   readonly url: string;
+  /** Connections accepted so far (TCP, before any TLS handshake). */
+  readonly connections: () => number;
   /** GETs per path (without the leading slash), counted whatever was answered. */
   readonly hits: Map<string, number>;
   /** Statuses to answer for a path, one per request, before its file is served again. */
@@ -47,11 +82,18 @@ export interface FileServer {
   close(): Promise<void>;
 }
 
-/** Serves `dir` over HTTP on 127.0.0.1, under `prefix` (say `/log`), 404 for what it lacks. */
-export async function serveDir(dir: string, prefix = ''): Promise<FileServer> {
+/**
+ * Serves `dir` on 127.0.0.1, under `prefix` (say `/log`), 404 for what it lacks: over HTTP, or over
+ * HTTPS with `tls`'s key and certificate.
+ */
+export async function serveDir(
+  dir: string,
+  prefix = '',
+  tls?: { key: string; cert: string },
+): Promise<FileServer> {
   const hits = new Map<string, number>();
   const faults = new Map<string, number[]>();
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     // Strict, as an object store is: `a//b` is not `a/b`.
     if (!url.pathname.startsWith(`${prefix}/`) || url.pathname.includes('//'))
@@ -66,10 +108,14 @@ export async function serveDir(dir: string, prefix = ''): Promise<FileServer> {
     } catch {
       res.writeHead(404).end('not found');
     }
-  });
+  };
+  const server = tls ? createTlsServer(tls, handler) : createServer(handler);
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
     hits,
     faults,
     close: () =>

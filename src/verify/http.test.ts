@@ -1,9 +1,25 @@
-// The verifier's one retry rule, for fetch and for node:http alike: three tries at most, again only
-// after a thrown error or a 5xx answer.
+// The verifier's GET: one retry rule for fetch and for node:http alike (three tries at most, again
+// only after a thrown error or a 5xx answer); over HTTP and HTTPS with kept-alive connections; a
+// server that falls silent or cuts a body short fails the try rather than holding the verifier.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import {
+  declarations,
+  type FileServer,
+  selfSigned,
+  serveDir,
+  tmp,
+  writeLog,
+} from '../../test/log-dir.ts';
+import { until } from '../../test/wait.ts';
 import { TuidangError } from '../errors/index.ts';
-import { retried } from './http.ts';
+import { generateKey, verifierFromKey } from '../log/index.ts';
+import { getBytes, retried } from './http.ts';
+import { HttpSource } from './source.ts';
+import { verifyLog } from './verify.ts';
 
 /** A `once` that gives the listed answers (a status, or an error to throw) one after another. */
 function answers(...list: Array<number | Error>) {
@@ -40,4 +56,149 @@ test('a 5xx answer or a thrown error is tried again, up to three tries', async (
   const broken = answers(503, 503, new Error('ECONNREFUSED'));
   await assert.rejects(retried(broken.once, failed), /ECONNREFUSED/);
   assert.equal(broken.calls.n, 3);
+});
+
+test("a thrown value that is not an Error is told as the verifier's own error", async () => {
+  await assert.rejects(
+    retried(() => Promise.reject('down'), failed),
+    (e: unknown) => e instanceof TuidangError && e.code === 'unreachable' && e.message === 'down',
+  );
+});
+
+const origin = 'tls.example/log';
+const key = generateKey(origin);
+
+/** A served log of 300 entries, and the 10 sequential GETs of its checkpoint that opened how many connections. */
+async function tenGets(server: FileServer): Promise<number> {
+  const before = server.connections();
+  for (let i = 0; i < 10; i++) {
+    const { status, body } = await getBytes(`${server.url}/checkpoint`);
+    assert.equal(status, 200);
+    assert.match(new TextDecoder().decode(body), new RegExp(`^${origin}\n300\n`));
+  }
+  return server.connections() - before;
+}
+
+test('over HTTP, one kept-alive connection carries request after request', async () => {
+  const server = await serveDir(await writeLog(tmp('http'), declarations(300), origin, key.skey));
+  try {
+    assert.equal(await tenGets(server), 1);
+  } finally {
+    await server.close();
+  }
+});
+
+test('at most 32 connections to a server at once, the other requests waiting their turn', async () => {
+  const held: Array<() => void> = [];
+  const slow = await rawServer((socket) =>
+    socket.on('data', () =>
+      held.push(() => socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok')),
+    ),
+  );
+  try {
+    const gets = Array.from({ length: 40 }, () => getBytes(`${slow.url}/tile/0/000`));
+    await until(() => held.length >= 32, 10_000, 'the first 32 requests');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(slow.sockets.length, 32);
+    while (held.length > 0) (held.shift() as () => void)();
+    await until(() => held.length === 8, 10_000, 'the 8 requests that waited');
+    for (const answer of held) answer();
+    for (const { status, body } of await Promise.all(gets)) {
+      assert.equal(status, 200);
+      assert.equal(Buffer.from(body).toString(), 'ok');
+    }
+    assert.equal(slow.sockets.length, 32, 'the waiting requests reused those connections');
+  } finally {
+    await slow.close();
+  }
+});
+
+test('only http: and https: addresses are read, refused at once', async () => {
+  const started = performance.now();
+  await assert.rejects(getBytes('ftp://127.0.0.1/checkpoint'), (e: unknown) => {
+    assert.ok(e instanceof TuidangError && e.code === 'unreachable', String(e));
+    assert.equal(
+      e.message,
+      'ftp://127.0.0.1/checkpoint: only http: and https: addresses can be read',
+    );
+    return true;
+  });
+  assert.ok(performance.now() - started < 150, 'not tried again');
+});
+
+test('over HTTPS: a certificate not trusted is refused, saying so; once trusted, requests share a kept-alive connection and the log verifies', async () => {
+  const tls = selfSigned();
+  const dir = await writeLog(tmp('https'), declarations(300), origin, key.skey);
+  const server = await serveDir(dir, '', tls);
+  const trusted = getCACertificates('default');
+  try {
+    await assert.rejects(getBytes(`${server.url}/checkpoint`), /self-signed certificate/);
+    // fetch (the registry's API, the checkpoint's address) says only "fetch failed" of itself.
+    await assert.rejects(HttpSource.resolve(server.url), /fetch failed \(self-signed certificate/);
+
+    setDefaultCACertificates([...trusted, tls.cert]);
+    assert.equal(await tenGets(server), 1);
+    const source = await HttpSource.resolve(server.url);
+    const result = await verifyLog(source, { logKeys: [verifierFromKey(key.vkey)] });
+    assert.equal(result.checkpoint.treeSize, 300);
+    assert.equal(result.totals.entries, 300);
+    assert.ok(server.hits.get('tile/entries/001.p/44'), 'the tiles came over HTTPS');
+  } finally {
+    setDefaultCACertificates(trusted);
+    await server.close();
+  }
+});
+
+/** A TCP server on 127.0.0.1 that hands each connection to `talk`, counting them. */
+async function rawServer(talk: (socket: Socket) => void) {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+    talk(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sockets,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+test('a server that falls silent: each try is given up after the timeout, three tries, and the last says why', async () => {
+  const silent = await rawServer(() => {});
+  try {
+    const started = performance.now();
+    await assert.rejects(getBytes(`${silent.url}/checkpoint`, 150), (e: unknown) => {
+      assert.ok(e instanceof TuidangError, String(e));
+      assert.equal(e.code, 'unreachable');
+      assert.equal(e.message, 'no answer in 0.15 s');
+      return true;
+    });
+    assert.ok(performance.now() - started >= 3 * 150 + 1000 - 10);
+    assert.equal(silent.sockets.length, 3, 'each try on a connection of its own');
+  } finally {
+    await silent.close();
+  }
+});
+
+test('a body cut short fails the try, and is tried again', async () => {
+  const cut = await rawServer((socket) =>
+    socket.once('data', () => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789');
+      setTimeout(() => socket.destroy(), 20);
+    }),
+  );
+  try {
+    await assert.rejects(getBytes(`${cut.url}/tile/0/000`), /aborted|ECONNRESET|socket hang up/);
+    assert.equal(cut.sockets.length, 3);
+  } finally {
+    await cut.close();
+  }
 });

@@ -8,41 +8,41 @@ import { TuidangError } from '../errors/index.ts';
 
 const unreachable = (message: string) => new TuidangError('unreachable', message);
 
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 32 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 32 }),
+/** Per scheme, its client and a keep-alive agent: 32 connections to a host at most. */
+const clients: Record<string, { get: typeof http.get; agent: http.Agent }> = {
+  'http:': { get: http.get, agent: new http.Agent({ keepAlive: true, maxSockets: 32 }) },
+  'https:': { get: https.get, agent: new https.Agent({ keepAlive: true, maxSockets: 32 }) },
 };
 
 /** The largest body accepted: a full entry bundle is at most 256 × 65,537 bytes. */
 const MAX_BODY = 256 * 65_537;
 
-/** No answer (or no more bytes) for this long fails the try. */
+/** No answer (or no more bytes) for this long fails a try, unless the caller sets another. */
 const TIMEOUT_MS = 30_000;
 
-function getOnce(url: URL): Promise<{ status: number; body: Buffer }> {
-  const client = url.protocol === 'https:' ? https : http;
+function getOnce(
+  url: URL,
+  client: (typeof clients)[string],
+  timeoutMs: number,
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = client.get(
-      url,
-      { agent: agents[url.protocol as keyof typeof agents], timeout: TIMEOUT_MS },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_BODY) req.destroy(unreachable(`more than ${MAX_BODY} bytes`));
-          else chunks.push(c);
-        });
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(unreachable(`no answer in ${TIMEOUT_MS / 1000} s`)));
+    const req = client.get(url, { agent: client.agent, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY) req.destroy(unreachable(`more than ${MAX_BODY} bytes`));
+        else chunks.push(c);
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(unreachable(`no answer in ${timeoutMs / 1000} s`)));
     req.on('error', reject);
   });
 }
@@ -74,11 +74,17 @@ export async function retried<T extends { readonly status: number }>(
   throw last instanceof Error ? last : unreachable(String(last));
 }
 
-/** GET `url`: its status and body, {@link retried}. */
-export function getBytes(url: string): Promise<{ status: number; body: Uint8Array }> {
+/** GET `url`: its status and body, {@link retried}, each try given up after `timeoutMs` of silence. */
+export function getBytes(
+  url: string,
+  timeoutMs = TIMEOUT_MS,
+): Promise<{ status: number; body: Uint8Array }> {
   const parsed = new URL(url);
+  const client = clients[parsed.protocol];
+  if (client === undefined)
+    return Promise.reject(unreachable(`${url}: only http: and https: addresses can be read`));
   return retried(
-    () => getOnce(parsed),
+    () => getOnce(parsed, client, timeoutMs),
     (status) => unreachable(`${url} answered ${status}`),
   );
 }

@@ -218,8 +218,14 @@ export async function fetchWithRetry(url: string, init?: RequestInit): Promise<R
       (status) => new SourceError(`${url} answered ${status}`),
     );
   } catch (e) {
-    throw new SourceError(`cannot fetch ${url}: ${(e as Error).message}`);
+    throw new SourceError(`cannot fetch ${url}: ${reason(e)}`);
   }
+}
+
+/** An error's message, with its cause's: fetch says only "fetch failed", its cause says why. */
+function reason(e: unknown): string {
+  const { message, cause } = e as Error;
+  return cause instanceof Error ? `${message} (${cause.message})` : message;
 }
 
 /** A {@link ReadTiles} over a source, for proofs. */
