@@ -33,7 +33,7 @@ export const targets: Record<string, Target> = {
       // The redaction and erasure of a publication in the SQLite and in-memory stores (line
       // ranges: moderate and erasePublication; keep them in step when those functions move).
       'src/store/sqlite-site.ts:87-111',
-      'src/store/memory-site.ts:59-84',
+      'src/store/memory-site.ts:64-89',
       // Finishing an erasure that waits for an older reader (both stores use it).
       'src/store/erasure.ts',
     ],

@@ -302,7 +302,7 @@ test('postgres: erased and redacted texts are in none of the table files', (t) =
 test('postgres: an erasure during an older snapshot (a backup running) waits for it, or is finished once it ends', (t) =>
   withPostgres(t, async (store, admin) => {
     const files = async () => (await tableFiles(admin, store.schema, 'publications')) as string[];
-    const eraser = store.site.erasers.publications;
+    const eraser = store.site.erasers.publications.pending;
     const told: boolean[] = [];
     store.site.erasures.observe((waiting) => told.push(waiting));
     const { gone } = await publishAndErase(store);

@@ -51,3 +51,15 @@ test('closed during its try: nothing is told, and nothing is tried afterwards', 
   assert.deepEqual(told, []);
   assert.equal(erasure.waiting, true, 'what waited still waits (done at the next erasure)');
 });
+
+test("closing the tables as one stops every table's retry", async () => {
+  const a = blocked();
+  const b = blocked();
+  const both = together([a.erasure, b.erasure]);
+  const erasing = Promise.all([a.erasure.erased(), b.erasure.erased()]);
+  both.close();
+  await erasing;
+  const attempts = [a.state.attempts, b.state.attempts];
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  assert.deepEqual([a.state.attempts, b.state.attempts], attempts, 'no retry after closing');
+});

@@ -126,6 +126,9 @@ export function together(list: readonly PendingErasure[]): Erasures {
       };
       for (const e of list) e.observe(tell);
     },
+    close: () => {
+      for (const e of list) e.close();
+    },
   };
 }
 
@@ -137,6 +140,8 @@ export interface Erasures {
   settled(): Promise<void>;
   /** `listener(true)` when erasures go on waiting in the background, `false` once they are done. */
   observe(listener: (waiting: boolean) => void): void;
+  /** Stops the background retry (the store is closing): what still waits is done at the next erasure. */
+  close(): void;
 }
 
 /**

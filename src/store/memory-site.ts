@@ -22,7 +22,12 @@ import { hourCeil, hourFloor, StoreError, unixNow } from './store.ts';
 
 export class MemorySite implements SiteStore {
   /** Nothing to wait for: erased text is in no file. */
-  readonly erasures = { waiting: false, settled: () => Promise.resolve(), observe: () => {} };
+  readonly erasures = {
+    waiting: false,
+    settled: () => Promise.resolve(),
+    observe: () => {},
+    close: () => {},
+  };
 
   readonly #publications: Publication[] = [];
   readonly #subscribers: Subscriber[] = [];

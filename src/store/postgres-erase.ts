@@ -7,6 +7,7 @@
 // holds (pg_dump holds one on every table), with every reader of the table queued behind it. So a
 // table is rewritten only once no snapshot older than its latest erasure is left (erasure.ts
 // retries until then).
+import { PendingErasure } from './erasure.ts';
 import type { PgDatabase } from './postgres-db.ts';
 
 /**
@@ -58,4 +59,22 @@ export async function rewriteAfter(db: PgDatabase, table: string, xid: bigint): 
     client.release(failed ?? false);
   }
   return true;
+}
+
+/** One table's erasures: the latest transaction that erased text from it, and the rewrite after it. */
+export class TableErasure {
+  readonly pending: PendingErasure;
+  #latest = 0n;
+
+  constructor(db: PgDatabase, table: string) {
+    this.pending = new PendingErasure(() => rewriteAfter(db, table, this.#latest));
+  }
+
+  /** The transaction that returned `row` ({@link RETURNING_XID}; none: nothing erased) erased text. */
+  async erased(row: { xid: string } | undefined): Promise<void> {
+    if (row === undefined) return;
+    const xid = BigInt(row.xid);
+    if (xid > this.#latest) this.#latest = xid;
+    await this.pending.erased();
+  }
 }

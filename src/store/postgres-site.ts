@@ -1,8 +1,8 @@
 // The site's state in PostgreSQL: publications and moderation, staff, sessions, audit log,
 // newsletter subscribers.
 import type { Moderation, Publication, PublicationQuery } from '../registry/index.ts';
-import { PendingErasure, together } from './erasure.ts';
-import { RETURNING_XID, rewriteAfter } from './postgres-erase.ts';
+import { together } from './erasure.ts';
+import { RETURNING_XID, TableErasure } from './postgres-erase.ts';
 import { PostgresStaff } from './postgres-staff.ts';
 import {
   PUBLICATION_COLUMNS,
@@ -15,26 +15,12 @@ import type { ModerationQueue, SiteStore, Subscriber } from './site-store.ts';
 import { unixNow } from './store.ts';
 
 export class PostgresSite extends PostgresStaff implements SiteStore {
-  /** The latest transaction that erased text from each table. */
-  readonly #erasedBy = { publications: 0n, subscribers: 0n };
   /** Rewrites a table's files without the texts erased from it (postgres-erase.ts). */
   readonly erasers = {
-    publications: new PendingErasure(() =>
-      rewriteAfter(this.db, 'publications', this.#erasedBy.publications),
-    ),
-    subscribers: new PendingErasure(() =>
-      rewriteAfter(this.db, 'subscribers', this.#erasedBy.subscribers),
-    ),
+    publications: new TableErasure(this.db, 'publications'),
+    subscribers: new TableErasure(this.db, 'subscribers'),
   };
-  readonly erasures = together(Object.values(this.erasers));
-
-  /** Transaction `xid` deleted or changed text in `table` (a row it returned had its ID). */
-  async #erased(table: 'publications' | 'subscribers', row: { xid: string } | undefined) {
-    if (row === undefined) return;
-    const xid = BigInt(row.xid);
-    if (xid > this.#erasedBy[table]) this.#erasedBy[table] = xid;
-    await this.erasers[table].erased();
-  }
+  readonly erasures = together(Object.values(this.erasers).map((e) => e.pending));
 
   async publications(q: PublicationQuery): Promise<Publication[]> {
     const text = q.text?.trim().toLowerCase() || null;
@@ -96,7 +82,8 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
       [index, d.status, d.name ?? null, d.statement ?? null, at],
     );
     const row = r.rows[0];
-    if (d.name !== undefined || d.statement !== undefined) await this.#erased('publications', row);
+    if (d.name !== undefined || d.statement !== undefined)
+      await this.erasers.publications.erased(row);
     return row !== undefined;
   }
 
@@ -115,7 +102,7 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
             `DELETE FROM publications WHERE idx = $1 AND owner_tag = $2 ${RETURNING_XID}`,
             [index, Buffer.from(tag)],
           );
-    await this.#erased('publications', r.rows[0]);
+    await this.erasers.publications.erased(r.rows[0]);
     return r.rows.length === 1;
   }
 
@@ -153,7 +140,7 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
       `DELETE FROM subscribers WHERE id = $1 ${RETURNING_XID}`,
       [id],
     );
-    await this.#erased('subscribers', r.rows[0]);
+    await this.erasers.subscribers.erased(r.rows[0]);
     return r.rows.length === 1;
   }
 
@@ -162,7 +149,7 @@ export class PostgresSite extends PostgresStaff implements SiteStore {
       `DELETE FROM subscribers WHERE status <> 'confirmed' AND expires < $1 ${RETURNING_XID}`,
       [now],
     );
-    await this.#erased('subscribers', r.rows[0]);
+    await this.erasers.subscribers.erased(r.rows[0]);
     return r.rows.length;
   }
 

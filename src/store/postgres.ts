@@ -40,7 +40,7 @@ export class PostgresStore extends PostgresLog implements Store {
   }
 
   close(): Promise<void> {
-    for (const eraser of Object.values(this.site.erasers)) eraser.close();
+    this.site.erasures.close();
     return this.#db.close();
   }
 }
