@@ -17,7 +17,8 @@ missing() {
   fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || packages+=(fonts-noto-cjk)
   # nginx: src/server/proxy.test.ts runs deploy/nginx.conf in front of a registry.
   [ -x /usr/sbin/nginx ] || packages+=(nginx)
-  # openssl: src/verify/http.test.ts makes a self-signed certificate for a log served over HTTPS.
+  # openssl: self-signed certificates for the proxy test and for a log served over HTTPS
+  # (src/verify/http.test.ts).
   command -v openssl >/dev/null || packages+=(openssl)
 }
 

@@ -1,7 +1,7 @@
 // A signed log written to a directory at its tlog-tiles paths, as a mirror holds it, and a plain
 // HTTP(S) file server over such a directory that can be told to fail: what a verifier reads from.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -67,8 +67,13 @@ export function selfSigned(): { key: string; cert: string } {
     ],
     { encoding: 'utf8' },
   );
-  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+  if (made.status !== 0)
+    throw new Error(
+      `openssl could not make a certificate: ${made.error?.message ?? made.stderr} (scripts/pretest.sh installs Debian's openssl)`,
+    );
+  const pem = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+  rmSync(dir, { recursive: true });
+  return pem;
 }
 
 export interface FileServer {

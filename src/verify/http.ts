@@ -47,13 +47,36 @@ function getOnce(
   });
 }
 
+/** The TLS error codes of a certificate refused (untrusted, expired, for another name). */
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|ISSUER|ALTNAME|SIGNATURE/;
+
+/** Whether `e`, or an error that caused it, is a certificate refused: trying again is in vain. */
+function certificateRefused(e: unknown): boolean {
+  for (let x = e, depth = 0; x instanceof Error && depth < 4; x = x.cause, depth++)
+    if (CERTIFICATE_CODE.test(String((x as NodeJS.ErrnoException).code ?? ''))) return true;
+  return false;
+}
+
+/**
+ * What went wrong, in words: an error's message and its causes' (fetch's own says only "fetch
+ * failed"); an error with no message (a connection refused on every address) by its code or parts.
+ */
+export function reason(e: unknown, depth = 0): string {
+  if (!(e instanceof Error)) return String(e);
+  const own =
+    e.message ||
+    (e as NodeJS.ErrnoException).code ||
+    (e instanceof AggregateError ? e.errors.map((x) => reason(x, depth + 1)).join('; ') : e.name);
+  return e.cause !== undefined && depth < 3 ? `${own} (${reason(e.cause, depth + 1)})` : own;
+}
+
 /** The pauses before the second and the third try of {@link retried}. */
 const PAUSES_MS = [200, 800];
 
 /**
- * `once()`, tried again after a network error (anything it throws) or a 5xx answer (the server's
- * trouble, perhaps passing): three tries at most, with growing pauses, so a verifier neither gives
- * up at the first hiccup nor retries for ever. Returns the first answer under 500; throws the last
+ * `once()`, tried again after a network error (anything it throws but a certificate refused) or a
+ * 5xx answer (the server's trouble, perhaps passing): three tries at most, with growing pauses, so
+ * a verifier neither gives up at the first hiccup nor retries for ever. Returns the first answer under 500; throws the last
  * try's error, or `failed(status)` when that try answered 5xx.
  */
 export async function retried<T extends { readonly status: number }>(
@@ -68,6 +91,7 @@ export async function retried<T extends { readonly status: number }>(
       if (res.status < 500) return res;
       last = failed(res.status);
     } catch (e) {
+      if (certificateRefused(e)) throw e;
       last = e;
     }
   }

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { TuidangError } from '../errors/index.ts';
 import { narrowTile, type ReadTiles, TILE_WIDTH, type Tile, tilePath } from '../log/index.ts';
-import { getBytes, retried } from './http.ts';
+import { getBytes, reason, retried } from './http.ts';
 
 /** The log could not be read (network, missing file): exit code 2, not a verification failure. */
 export class SourceError extends TuidangError<'unreachable'> {
@@ -203,7 +203,7 @@ export class HttpSource implements LogSource {
     try {
       res = await getBytes(url);
     } catch (e) {
-      throw new SourceError(`cannot fetch ${url}: ${(e as Error).message}`);
+      throw new SourceError(`cannot fetch ${url}: ${reason(e)}`);
     }
     if (res.status !== 200) throw new SourceError(`${url} answered ${res.status}`);
     return res.body;
@@ -220,12 +220,6 @@ export async function fetchWithRetry(url: string, init?: RequestInit): Promise<R
   } catch (e) {
     throw new SourceError(`cannot fetch ${url}: ${reason(e)}`);
   }
-}
-
-/** An error's message, with its cause's: fetch says only "fetch failed", its cause says why. */
-function reason(e: unknown): string {
-  const { message, cause } = e as Error;
-  return cause instanceof Error ? `${message} (${cause.message})` : message;
 }
 
 /** A {@link ReadTiles} over a source, for proofs. */
