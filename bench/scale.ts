@@ -101,7 +101,7 @@ async function logOf(cache: string, size: number): Promise<Log> {
   return { size, dataDir, skey, importSeconds };
 }
 
-function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function procStatus(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssFile'): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? 0) * 1024;
 }
@@ -151,10 +151,32 @@ interface Figures {
   readonly declaration: Latency;
   readonly idleRss: number;
   readonly rss: number;
+  /** What the RSS after the probe holds: pages of files (the Node binary, libraries) and V8's heap. */
+  readonly rssFile: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
   readonly bytesPerEntry: number;
   /** Read calls per timed proof, and bytes read from the disk (page-cache misses) per proof. */
   readonly proofReads: number;
   readonly proofDiskBytes: number;
+}
+
+/** The bench's servers serve /metrics to this token: their V8 heap, after the probe. */
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
+/** The server's V8 heap (used and committed) and external memory, from its /metrics. */
+async function memoryOf(url: string) {
+  const res = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const text = await res.text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    heapUsed: gauge('nodejs_heap_size_used_bytes'),
+    heapTotal: gauge('nodejs_heap_size_total_bytes'),
+    external: gauge('nodejs_external_memory_bytes'),
+  };
 }
 
 /** Serves a log and measures it, sequential requests over keep-alive connections. */
@@ -165,6 +187,7 @@ async function measure(log: Log, cold: boolean): Promise<Figures> {
     TUIDANG_SIGNER_KEY: log.skey,
     TUIDANG_ORIGIN: parseSignerKey(log.skey).name,
     RATE_LIMIT: '0',
+    METRICS_TOKEN,
   });
   const startup = (performance.now() - started) / 1000;
   const pid = server.child.pid as number;
@@ -206,6 +229,7 @@ async function measure(log: Log, cold: boolean): Promise<Figures> {
       }),
     );
     const rss = procStatus(pid, 'VmRSS');
+    const memory = await memoryOf(server.url);
     return {
       entries: treeSize,
       startup,
@@ -215,6 +239,8 @@ async function measure(log: Log, cold: boolean): Promise<Figures> {
       declaration,
       idleRss,
       rss,
+      rssFile: procStatus(pid, 'RssFile'),
+      ...memory,
       bytesPerEntry: treeBytes(log.dataDir) / treeSize,
       proofReads,
       proofDiskBytes,
@@ -434,6 +460,10 @@ async function measureBoth(base: Log, big: Log, size: number, cold: boolean): Pr
     '≤ 256 MiB',
     b.rss <= 256 * 2 ** 20,
   ]);
+  row('  of which pages of files (Node, libraries)', a.rssFile, b.rssFile, mib);
+  row('  V8 heap used, after the probe', a.heapUsed, b.heapUsed, mib);
+  row('  V8 heap committed, after the probe', a.heapTotal, b.heapTotal, mib);
+  row('  external (buffers outside the heap)', a.external, b.external, mib);
   row(
     'storage, bytes per entry',
     a.bytesPerEntry,
