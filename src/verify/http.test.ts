@@ -143,6 +143,32 @@ test('an error is told with its causes, and one with no message by its code or i
   assert.equal(reason(deep), '1 (2 (3 (4)))');
 });
 
+test('an error that is its own cause, or its own part, is told and retried without looping', async () => {
+  const looped = new Error('reset');
+  looped.cause = looped;
+  assert.equal(reason(looped), 'reset (reset (reset (reset)))');
+  const nested = new AggregateError([], '');
+  assert.equal(reason(nested), 'AggregateError');
+  nested.errors.push(nested);
+  // Parts within parts are told three deep, as causes are (without a bound, the stack overflows).
+  assert.equal(reason(nested), 'AggregateError');
+  nested.errors.push(new Error('refused'));
+  assert.equal(reason(nested), 'AggregateError; refused; refused; refused');
+  // The certificate check walks the causes too: a loop ends, and the error is tried again.
+  let tries = 0;
+  await assert.rejects(
+    retried(
+      () => {
+        tries++;
+        return Promise.reject(looped);
+      },
+      () => new Error('5xx'),
+    ),
+    (e) => e === looped,
+  );
+  assert.equal(tries, 3);
+});
+
 test('over HTTPS: a certificate not trusted is refused, saying so; once trusted, requests share a kept-alive connection and the log verifies', async () => {
   const tls = selfSigned();
   const dir = await writeLog(tmp('https'), declarations(300), origin, key.skey);

@@ -66,7 +66,10 @@ export function reason(e: unknown, depth = 0): string {
   const own =
     e.message ||
     (e as NodeJS.ErrnoException).code ||
-    (e instanceof AggregateError ? e.errors.map((x) => reason(x, depth + 1)).join('; ') : e.name);
+    (e instanceof AggregateError && depth < 3
+      ? e.errors.map((x) => reason(x, depth + 1)).join('; ')
+      : '') ||
+    e.name;
   return e.cause !== undefined && depth < 3 ? `${own} (${reason(e.cause, depth + 1)})` : own;
 }
 
