@@ -48,7 +48,6 @@ node sequences the PostgreSQL log); administrators then void entries on the page
 Moderation, accounts and the newsletter may run beside the server.`;
 
 export const admin: Command = {
-  summary: 'operator actions: void entries, moderation, staff accounts, the newsletter, key change',
   async run(args) {
     const parsed = parseOptions(
       args,

@@ -19,7 +19,6 @@ The signing key (DATA_DIR/log.key) is not in the copy: back it up once, apart, a
 With PostgreSQL (DATABASE_URL), use pg_dump instead.`;
 
 export const backup: Command = {
-  summary: 'make a consistent copy of the SQLite database while it serves',
   async run(args) {
     const parsed = parseOptions(args, {}, help);
     if (parsed === undefined) return 0;

@@ -2,7 +2,6 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { TuidangError } from '../errors/index.ts';
 
 export interface Command {
-  readonly summary: string;
   /** Runs the command; resolves to the process exit code. */
   run(args: string[]): Promise<number>;
 }

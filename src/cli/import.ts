@@ -43,7 +43,6 @@ exit codes: 0 all records imported, 1 some records rejected (see the reject file
 cut off, 2 usage error or an input refused (nothing imported)`;
 
 export const importCommand: Command = {
-  summary: 'import historical records (resumable, idempotent)',
   async run(args) {
     const parsed = parseOptions(
       args,

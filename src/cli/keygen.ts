@@ -15,7 +15,6 @@ Creates a new Ed25519 key pair for signing checkpoints.
 The verifier key, which is public, is printed on standard output.`;
 
 export const keygen: Command = {
-  summary: 'create a signing key for a log or a witness',
   async run(args) {
     const parsed = parseOptions(
       args,

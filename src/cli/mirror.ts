@@ -26,7 +26,6 @@ checkpoint the mirror had: a mirror never serves an unverified or inconsistent c
 exit codes: 0 mirrored, 1 verification failed (nothing published), 2 usage or network error`;
 
 export const mirrorCommand: Command = {
-  summary: 'keep a verified copy of a log in a directory',
   async run(args) {
     const parsed = parseOptions(
       args,

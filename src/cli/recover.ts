@@ -25,7 +25,6 @@ exit codes: 0 recovered (or nothing to recover), 1 the copy does not hold this l
 2 usage, settings or network error`;
 
 export const recover: Command = {
-  summary: 'bring back entries lost with the database from a mirror or peer',
   async run(args) {
     const parsed = parseOptions(args, { from: { type: 'string' } }, help);
     if (parsed === undefined) return 0;

@@ -72,7 +72,6 @@ sequencer and publication; 503 with what fails) are for load balancers and syste
 docs/operations.md explains each in context: proxies, backups, keys, clusters, witnesses.`;
 
 export const serve: Command = {
-  summary: 'run the registry (API, log, sequencer)',
   async run(args) {
     const parsed = parseOptions(args, { static: { type: 'string' } }, help);
     if (parsed === undefined) return 0;

@@ -181,7 +181,6 @@ async function logKey(
 }
 
 export const verify: Command = {
-  summary: 'recount a registry from its log, or check a receipt',
   async run(args) {
     const parsed = parseOptions(args, options, help);
     if (parsed === undefined) return 0;

@@ -23,7 +23,6 @@ Runs a transparency log witness (c2sp.org/tlog-witness): logs POST their new che
   --host ADDR  address to listen on (default 127.0.0.1)`;
 
 export const witness: Command = {
-  summary: 'run a witness that cosigns checkpoints of the logs it follows',
   async run(args) {
     const parsed = parseOptions(
       args,
