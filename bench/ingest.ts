@@ -4,14 +4,19 @@
 // echo (the same route writing each body to SQLite with fsync in a group commit per event-loop turn
 // and answering with a receipt-sized body: the floor of any durable service). What the registry
 // does beyond the echo (hashing, signing, proofs, idempotency, limits) is its own cost.
+// Each run also says where the CPU went (the machine's busy cores, the server's by thread, the load
+// generator's: on a 2-core machine they share the cores), and `--profile DIR` writes each server's
+// CPU profiles (one a thread, for Chrome's DevTools) to DIR/<server>-<connections>/.
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { SERVE_NODE_FLAGS } from '../test/server-process.ts';
+import { cpuMeter, describeCpu } from './cpu.ts';
 
 const body = JSON.stringify({
   language: 'zh-Hans',
@@ -21,11 +26,16 @@ const body = JSON.stringify({
 async function startServer(
   mode: string,
   env: NodeJS.ProcessEnv = {},
+  profileDir?: string,
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(new URL('./ingest-server.ts', import.meta.url).pathname, [mode], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     // Every server of the comparison with the Node flags the registry is deployed with.
-    execArgv: [...process.execArgv, ...SERVE_NODE_FLAGS],
+    execArgv: [
+      ...process.execArgv,
+      ...SERVE_NODE_FLAGS,
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+    ],
     env: { ...process.env, ...env },
   });
   // The server's log lines (JSON) may come before the URL.
@@ -61,6 +71,8 @@ interface Row {
   readonly p99: number;
   readonly errors: number;
   readonly note: string;
+  /** Where the CPU went during the run (bench/cpu.ts). */
+  readonly cpu: string;
 }
 
 const rate = (n: number) => Math.round(n).toLocaleString('en');
@@ -69,6 +81,7 @@ function printRow(r: Row): void {
   console.log(
     `${String(r.connections).padStart(5)} conns  ${r.server.padEnd(22)} ${rate(r.perSecond).padStart(7)}/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(5)} ms  errors ${r.errors}  ${r.note}`,
   );
+  console.log(`        ${r.cpu}`);
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -78,8 +91,10 @@ export async function run(argv: string[]): Promise<void> {
     options: {
       seconds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '64,1024' },
+      profile: { type: 'string' },
     },
   });
+  const profile = typeof values.profile === 'string' ? resolve(values.profile) : undefined;
   const seconds = Number(values.seconds);
   const levels = String(values.connections).split(',').map(Number);
   const backends: Array<[string, NodeJS.ProcessEnv]> = [['SQLite', { DATABASE_URL: '' }]];
@@ -98,8 +113,15 @@ export async function run(argv: string[]): Promise<void> {
   const rows: Row[] = [];
   for (const connections of levels) {
     const measureServer = async (mode: string, env: NodeJS.ProcessEnv = {}) => {
-      const server = await startServer(mode, env);
+      const label = `${mode}${env.DATABASE_URL ? '-postgresql' : mode === 'registry' ? '-sqlite' : ''}`;
+      const server = await startServer(
+        mode,
+        env,
+        profile === undefined ? undefined : join(profile, `${label}-${connections}`),
+      );
+      const meter = cpuMeter(server.child.pid as number);
       const r = await load(server.url, connections, seconds);
+      const cpu = describeCpu(meter(), r.ok, seconds);
       let logged = '';
       if (mode === 'registry') {
         server.child.send('stats');
@@ -108,7 +130,7 @@ export async function run(argv: string[]): Promise<void> {
       }
       server.child.kill();
       await once(server.child, 'exit');
-      return { ...r, logged };
+      return { ...r, logged, cpu };
     };
     const bare = await measureServer('bare');
     rows.push({ connections, server: 'bare Fastify', ...bare, note: 'ceiling (no durable work)' });

@@ -4,7 +4,7 @@
 const benchmarks: Record<string, { about: string; run: (args: string[]) => Promise<void> }> = {
   ingest: {
     about:
-      'durable declarations/s over HTTP vs. a durable echo (SQLite, fsync, group commit) and a bare Fastify route, SQLite and PostgreSQL, 64 and 1,024 connections',
+      'durable declarations/s over HTTP vs. a durable echo (SQLite, fsync, group commit) and a bare Fastify route, SQLite and PostgreSQL, 64 and 1,024 connections, with where the CPU went (--profile DIR: CPU profiles of each server)',
     run: async (a) => (await import('./ingest.ts')).run(a),
   },
   verify: {
