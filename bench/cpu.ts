@@ -44,6 +44,15 @@ function threads(pid: number): Map<string, number> {
   return byName;
 }
 
+/** Bytes `pid` has caused to be written to the disk (/proc/PID/io), or 0 once it has exited. */
+function written(pid: number): number {
+  try {
+    return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 export interface CpuSpent {
   /** Cores of the machine busy on average (any process). */
   readonly machineBusy: number;
@@ -53,6 +62,8 @@ export interface CpuSpent {
   readonly serverThreads: ReadonlyArray<readonly [string, number]>;
   /** Cores this process (the load generator) used on average. */
   readonly loadGenerator: number;
+  /** Bytes the server wrote to the disk. */
+  readonly written: number;
 }
 
 /**
@@ -63,6 +74,7 @@ export function cpuMeter(pid: number): () => CpuSpent {
   const m0 = machine();
   const s0 = threads(pid);
   const b0 = process.cpuUsage();
+  const w0 = written(pid);
   const t0 = performance.now();
   return () => {
     const seconds = (performance.now() - t0) / 1000;
@@ -79,17 +91,22 @@ export function cpuMeter(pid: number): () => CpuSpent {
       server: serverThreads.reduce((a, [, c]) => a + c, 0),
       serverThreads,
       loadGenerator: (b1.user + b1.system) / 1e6 / seconds,
+      written: written(pid) - w0,
     };
   };
 }
 
-/** One line: the machine's busy cores, the server's by thread, the load generator's, and the
- * server's CPU time per answered request. */
+/**
+ * One line: the machine's busy cores, the server's by thread, the load generator's, and the
+ * server's CPU time and bytes written to the disk per answered request.
+ */
 export function describeCpu(c: CpuSpent, requests: number, seconds: number): string {
   const f = (n: number) => n.toFixed(2);
   const perRequest = requests > 0 ? (c.server * seconds * 1e6) / requests : 0;
   return `CPU: machine ${f(c.machineBusy)} of ${c.cores} cores busy; server ${f(c.server)} (${c.serverThreads
     .slice(0, 4)
     .map(([n, x]) => `${n} ${f(x)}`)
-    .join(', ')}), ${Math.round(perRequest)} µs a request; load generator ${f(c.loadGenerator)}`;
+    .join(
+      ', ',
+    )}), ${Math.round(perRequest)} µs and ${requests > 0 ? (c.written / requests / 1024).toFixed(1) : 0} KiB written a request; load generator ${f(c.loadGenerator)}`;
 }
