@@ -371,13 +371,15 @@ describe('a failure names the file, its level, the entries it covers and where i
     const hashed = await verifyLog(new DirSource(clean), { logKeys, checkBundle: hashers.check });
     assert.equal(hashed.totals.entries, 601);
   });
-  const cases: Array<[string, string, number, string, RegExp]> = [
+  // What is flipped, where, the file blamed, the message, and the files named (the first blamed).
+  const cases: Array<[string, string, number, string, RegExp, string[]]> = [
     [
       'a partial level-0 tile',
       'tile/0/002.p/89',
       3 * 32 + 7,
       'tile/0/002.p/89',
       /partial \(89 of 256\) level-0 hash tile covering entries 512–600 \(as served by .*\): hash 3 is not the hash of entry 515/,
+      ['tile/0/002.p/89', 'tile/entries/002.p/89'],
     ],
     [
       'a partial level-1 tile',
@@ -385,13 +387,15 @@ describe('a failure names the file, its level, the entries it covers and where i
       40,
       'tile/1/000.p/2',
       /partial \(2 of 256\) level-1 hash tile covering entries 0–511 .*hash 1 differs/,
+      ['tile/1/000.p/2'],
     ],
     [
       'an entry of a partial bundle',
       'tile/entries/002.p/89',
-      2 + 20,
+      2 + 42 + 20,
       'tile/entries/002.p/89',
-      /partial \(89 of 256\) entry bundle covering entries 512–600 .*entry 512 does not hash/,
+      /partial \(89 of 256\) entry bundle covering entries 512–600 .*entry 513 does not hash to hash 1 of tile\/0\/002\.p\/89, and the entries do not lead/,
+      ['tile/entries/002.p/89', 'tile/0/002.p/89'],
     ],
     [
       'an entry of a full bundle',
@@ -399,9 +403,10 @@ describe('a failure names the file, its level, the entries it covers and where i
       2 + 5 * 42 + 20,
       'tile/entries/000',
       /full entry bundle covering entries 0–255 .*entry 5 does not hash to hash 5 of tile\/0\/000, which tile\/1\/000.p\/2 confirms/,
+      ['tile/entries/000', 'tile/0/000'],
     ],
   ];
-  for (const [what, file, at, where, message] of cases) {
+  for (const [what, file, at, where, message, files] of cases) {
     test(`a flipped byte in ${what} is blamed on ${where}`, async () => {
       const dir = tmp('blame-copy');
       cpSync(clean, dir, { recursive: true });
@@ -413,6 +418,7 @@ describe('a failure names the file, its level, the entries it covers and where i
             assert.ok(e instanceof VerificationError, String(e));
             assert.equal(e.where, where);
             assert.match(e.message, message);
+            assert.deepEqual(e.files, files);
             return true;
           },
         );

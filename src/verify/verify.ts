@@ -74,18 +74,16 @@ export async function verifyLog(source: LogSource, opts: VerifyOptions): Promise
   try {
     return await verifyOnce(source, opts);
   } catch (e) {
-    const stale =
-      e instanceof VerificationError && source.cached && source.forget
-        ? e.files.filter((f) => source.cached?.(f))
-        : [];
+    const stale = e instanceof VerificationError ? e.files.filter((f) => source.cached?.(f)) : [];
     if (stale.length === 0) throw e;
     for (const f of stale) await source.forget?.(f);
     try {
       const result = await verifyOnce(source, opts);
       return { ...result, refetched: stale };
     } catch (again) {
-      if (again instanceof VerificationError)
-        again.message += ` (the cached copy of ${stale.join(' and ')} failed first, and was fetched again from ${source.description})`;
+      // Whatever failed the second time (the log, or fetching it), the first failure is told.
+      (again as Error).message +=
+        ` (the cached copy of ${stale.join(' and ')} failed first, and was fetched again from ${source.description})`;
       throw again;
     }
   }
@@ -171,7 +169,7 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
   type Fetched = readonly [Uint8Array, Uint8Array, BundleCheck | undefined];
   const fetched = new Map<number, Promise<Fetched>>();
   const fetchBundle = (k: number) => {
-    if (k >= bundles || fetched.has(k)) return;
+    if (k >= bundles) return;
     const w = widthOf(k);
     const p = Promise.all([
       source.tile({ level: ENTRIES_LEVEL, index: k, width: w }),
@@ -181,9 +179,10 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
     fetched.set(k, p);
   };
 
+  /** A hash tile above level 0, rebuilt from the entries, against the one the source serves. */
   const compare = async (t: TileData) => {
-    const served = t.tile.level === 0 ? undefined : await source.tile(t.tile);
-    if (served !== undefined && !equalBytes(served, t.data)) {
+    const served = await source.tile(t.tile);
+    if (!equalBytes(served, t.data)) {
       const at = firstDifference(served, t.data);
       throw tileError(
         t.tile,
@@ -242,12 +241,8 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
     fresh.apply(r.tiles);
     edge = nextEdge(edge, fresh, r.treeSize);
     built = r.treeSize;
-    for (const t of r.tiles) {
-      if (t.tile.level === ENTRIES_LEVEL || t.tile.level === 0) continue;
-      if (t.tile.width === TILE_WIDTH || (built === size && isEdge(t.tile, size))) {
-        await compare(t);
-      }
-    }
+    // Full tiles are final; the partial ones of the right edge are compared after the last batch.
+    for (const t of r.tiles) if (t.tile.level > 0 && t.tile.width === TILE_WIDTH) await compare(t);
     return r;
   };
 
@@ -337,10 +332,7 @@ async function verifyOnce(source: LogSource, opts: VerifyOptions): Promise<Verif
         );
   }
   // The right edge's partial tiles above level 0 change with every batch: check them at the end.
-  for (const tile of edgeTiles(size)) {
-    const rebuilt = edge.get(tile);
-    if (tile.level > 0 && rebuilt !== undefined) await compare(rebuilt);
-  }
+  for (const tile of edgeTiles(size)) if (tile.level > 0) await compare(edge.get(tile) as TileData);
   if (!rootMatches) {
     throw new VerificationError(
       'checkpoint',
@@ -378,12 +370,6 @@ function checkPrevious(previous: Previous, root: Uint8Array): void {
 
 async function rootAtEdge(edge: TileMap, size: number): Promise<Uint8Array> {
   return (await integrate(edge.readTiles, size, [])).root;
-}
-
-function isEdge(tile: Tile, size: number): boolean {
-  return edgeTiles(size).some(
-    (e) => e.level === tile.level && e.index === tile.index && e.width === tile.width,
-  );
 }
 
 function firstDifference(a: Uint8Array, b: Uint8Array): number {
