@@ -1,7 +1,7 @@
 // A signed log written to a directory at its tlog-tiles paths, as a mirror holds it, and a plain
 // HTTP(S) file server over such a directory that can be told to fail: what a verifier reads from.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,14 @@ import { type Entry, encodeEntry } from '../src/registry/index.ts';
 import { writeAtomically } from '../src/verify/source.ts';
 
 export const tmp = (name: string) => mkdtempSync(join(tmpdir(), `tuidang-${name}-`));
+
+/** Byte `at` of `file` in the log directory `dir` flipped (a bit of it): a tampered copy. */
+export function flip(dir: string, file: string, at: number): void {
+  const path = join(dir, file);
+  const bytes = readFileSync(path);
+  bytes[at] = (bytes[at] as number) ^ 1;
+  writeFileSync(path, bytes);
+}
 
 /** `n` declarations of one day in the party, each with a commitment of its own. */
 export const declarations = (

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { declarations, tmp, writeLog } from '../../test/log-dir.ts';
+import { declarations, flip, tmp, writeLog } from '../../test/log-dir.ts';
 import {
   generateKey,
   integrate,
@@ -23,14 +23,6 @@ import { describeTile, VerificationError, verifyLog } from './verify.ts';
 const origin = 'blame.example/log';
 const key = generateKey(origin);
 const logKeys = [verifierFromKey(key.vkey)];
-
-/** Byte `at` of `file` in `dir` flipped. */
-function flip(dir: string, file: string, at: number): void {
-  const path = join(dir, file);
-  const bytes = readFileSync(path);
-  bytes[at] = (bytes[at] as number) ^ 1;
-  writeFileSync(path, bytes);
-}
 
 /** Where entry `i` of a bundle of these declarations begins: a 2-byte length, then 40 bytes. */
 const entryAt = (i: number) => 2 + i * 42;

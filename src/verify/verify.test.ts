@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { declarations, serveDir, tmp, writeLog } from '../../test/log-dir.ts';
+import { declarations, flip, serveDir, tmp, writeLog } from '../../test/log-dir.ts';
 import { readConfig } from '../config/index.ts';
 import {
   COSIGNATURE_V1,
@@ -249,13 +249,6 @@ test('voids are recounted with their targets read again from the log, in an earl
     return true;
   });
 });
-
-function flip(dir: string, file: string, at: number): void {
-  const path = join(dir, file);
-  const bytes = readFileSync(path);
-  bytes[at] = (bytes[at] as number) ^ 1;
-  writeFileSync(path, bytes);
-}
 
 test('a void of itself, of a later entry or of one past the end of the log is refused as that entry', async () => {
   for (const target of [300, 301, 1_000_000]) {
