@@ -74,5 +74,6 @@ export {
   type Tally,
   TallyError,
   type Totals,
+  talliesChanged,
   tally,
 } from './totals.ts';

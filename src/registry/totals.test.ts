@@ -20,6 +20,7 @@ import {
   ImportCount,
   Recount,
   TallyError,
+  talliesChanged,
   tally,
 } from './totals.ts';
 
@@ -202,6 +203,43 @@ test('a clone is equal and independent of the original', () => {
   assert.deepEqual(t, before);
   assert.equal(c.entries, 7);
   assert.deepEqual(c.voided, { test: 2 });
+});
+
+test('a clone for a batch copies only the tallies the batch changes, and both stay as they were', () => {
+  const t = tally([decl({ region: 'CN-GD' }), decl({ channel: 'import' }), decl(), voidOf(2)]);
+  const before = structuredClone(t);
+  const history = decl({ channel: 'import' });
+  const targets = new Map([[1, history]]);
+  const today = [decl({ day: '2026-03-03' }), decl({ channel: 'volunteer' })];
+  assert.deepEqual(talliesChanged(today, targets), { registered: true, imported: false });
+  assert.deepEqual(talliesChanged([decl({ channel: 'import' })], targets), {
+    registered: false,
+    imported: true,
+  });
+  // A void changes the tally of the declaration it voids.
+  assert.deepEqual(talliesChanged([voidOf(1)], targets), { registered: false, imported: true });
+  assert.deepEqual(talliesChanged([voidOf(0)], new Map([[0, decl()]])), {
+    registered: true,
+    imported: false,
+  });
+  const c = cloneTotals(t, talliesChanged(today, targets));
+  assert.equal(c.imported, t.imported, 'the imported tally is shared, not copied');
+  assert.notEqual(c.registered, t.registered);
+  for (const e of today) addEntry(c, e);
+  addEntry(c, voidOf(0), decl({ region: 'CN-GD' }));
+  assert.deepEqual(t, before);
+  assert.deepEqual(
+    c,
+    tally([
+      ...[decl({ region: 'CN-GD' }), decl({ channel: 'import' }), decl(), voidOf(2)],
+      ...today,
+      voidOf(0),
+    ]),
+  );
+  const d = cloneTotals(t, talliesChanged([voidOf(1)], targets));
+  assert.equal(d.registered, t.registered);
+  addEntry(d, voidOf(1), history);
+  assert.deepEqual(t, before);
 });
 
 test('adding totals adds the voids per reason too', () => {

@@ -22,6 +22,7 @@ import {
   decodeEntry,
   type Entry,
   type Totals,
+  talliesChanged,
 } from '../registry/index.ts';
 import type { Commit, LogStore } from '../store/index.ts';
 import { randomBytesFromPool } from './random.ts';
@@ -160,7 +161,8 @@ export class LogWriter {
     return this.#append(
       async () => {
         const targets = await this.#voidTargets(declarations, oldSize);
-        const totals = cloneTotals(this.#totals);
+        // Only the tallies this batch changes are copied; the others stay shared (see cloneTotals).
+        const totals = cloneTotals(this.#totals, talliesChanged(declarations, targets));
         for (const p of order) {
           const e = declarations[p] as Entry;
           addEntry(totals, e, e.kind === 'void' ? targets.get(e.target) : undefined);
