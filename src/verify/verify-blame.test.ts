@@ -111,11 +111,19 @@ describe('a log of two level-1 tiles (66,048 entries)', () => {
     );
     // The first entry of a bundle, as any other.
     dir = copy();
-    flip(dir, 'tile/entries/000', entryAt(0) + 20);
+    flip(dir, 'tile/entries/001', entryAt(0) + 20);
     await blamed(
       verifyLog(new DirSource(dir), { logKeys }),
-      'tile/entries/000',
-      /entry 0 does not hash to hash 0 of tile\/0\/000, which tile\/1\/000 confirms$/,
+      'tile/entries/001',
+      /entry 256 does not hash to hash 0 of tile\/0\/001, which tile\/1\/000 confirms$/,
+    );
+    // With the level-1 tile's hash of that bundle flipped too, nothing confirms either side: the
+    // level-0 tile is named as not matching the entry, and no tile is said to confirm it.
+    flip(dir, 'tile/1/000', 1 * 32 + 9);
+    await blamed(
+      verifyLog(new DirSource(dir), { logKeys }),
+      'tile/0/001',
+      /: hash 0 is not the hash of entry 256 in tile\/entries\/001$/,
     );
   });
 });
@@ -157,6 +165,13 @@ test('the empty log verifies, and against a checkpoint of size 0 its root is com
   assert.equal(result.checkpoint.treeSize, 0);
   const root = (await integrate(new TileMap().readTiles, 0, [])).root;
   await verifyLog(new DirSource(dir), { logKeys, previous: { size: 0, root } });
+  // A log verified when it was empty, and grown since.
+  const grown = await writeLog(tmp('grown'), declarations(3), origin, key.skey);
+  assert.equal(
+    (await verifyLog(new DirSource(grown), { logKeys, previous: { size: 0, root } })).totals
+      .entries,
+    3,
+  );
   await blamed(
     verifyLog(new DirSource(dir), {
       logKeys,
@@ -227,6 +242,18 @@ test('a level-0 tile of the wrong length is blamed on it', async () => {
     'tile/0/001.p/44',
     /partial \(44 of 256\) level-0 hash tile covering entries 256–299 .*: it holds 1376 bytes, not 1408$/,
     ['tile/0/001.p/44'],
+  );
+});
+
+test('a level-1 tile of the wrong length is blamed on it', async () => {
+  const dir = await writeLog(tmp('short-level-1'), declarations(600), origin, key.skey);
+  const path = join(dir, 'tile/1/000.p/2');
+  writeFileSync(path, readFileSync(path).subarray(0, 32));
+  await blamed(
+    verifyLog(new DirSource(dir), { logKeys }),
+    'tile/1/000.p/2',
+    /partial \(2 of 256\) level-1 hash tile covering entries 0–511 .*: it holds 32 bytes, not 64$/,
+    ['tile/1/000.p/2'],
   );
 });
 

@@ -439,6 +439,7 @@ describe('a failure names the file, its level, the entries it covers and where i
           assert.ok(e instanceof VerificationError, String(e));
           assert.equal(e.where, 'entry 0');
           assert.match(e.message, new RegExp(`its day ${day} is outside 2004-11-01 … 2026-12-03`));
+          assert.deepEqual(e.files, ['tile/entries/000.p/1', 'tile/0/000.p/1']);
           return true;
         },
       );
