@@ -168,13 +168,14 @@ export class Publisher {
   }
 
   /**
-   * Publishes the log as of now (the schedule calls this at each instant; so may a test): the node
+   * Publishes the log as of `at` (now by default; the schedule calls this at each instant, with
+   * it; so may a test): the node
    * that writes the log has the witnesses cosign its latest checkpoint and records it; another
    * node adopts what that one recorded for this instant. One publication at a time.
    */
-  async publish(): Promise<void> {
+  async publish(at?: number): Promise<void> {
     while (this.#running !== undefined) await this.#running;
-    const instant = this.#clock.now();
+    const instant = at ?? this.#clock.now();
     const run = (async () => {
       try {
         // With every commit public at once (interval 0) each node publishes what it reads.
@@ -279,12 +280,19 @@ export class Publisher {
     this.#at = Math.max(this.#at, p.at);
   }
 
-  #schedule(): void {
+  /** Publishes at the next instant: after now, and after `served` (the instant just published). */
+  #schedule(served = 0): void {
     if (this.#closed) return;
     const now = this.#clock.now();
-    const next = (Math.floor(now / this.#intervalMs) + 1) * this.#intervalMs;
+    const next = Math.max(
+      (Math.floor(now / this.#intervalMs) + 1) * this.#intervalMs,
+      served + this.#intervalMs,
+    );
+    // The instant is the one scheduled: a timer may fire a millisecond before it by the wall
+    // clock, which would date the publication at the previous instant (and other nodes would wait
+    // for this one in vain), then publish again at once.
     this.#cancel = this.#clock.after(next - now, () => {
-      void this.publish().then(() => this.#schedule());
+      void this.publish(next).then(() => this.#schedule(next));
     });
   }
 

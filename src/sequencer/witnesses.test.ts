@@ -159,6 +159,27 @@ test('witnesses cosign publications only: every cosignature is dated at a public
   await seq.close();
 });
 
+test('a timer that fires a millisecond early by the wall clock still publishes at its instant', async () => {
+  const intervalMs = 10_000;
+  const t0 = 1_800_000_000_000; // a multiple of the interval
+  const clock = new ManualClock(t0 + 2000);
+  const early = { now: clock.now, after: (ms: number, f: () => void) => clock.after(ms - 1, f) };
+  const store = new MemoryStore();
+  const seq = await Sequencer.open(store, { origin, signer, delayMs: 0, logger: silent });
+  const publisher = await Publisher.start(store, {
+    intervalMs,
+    clock: early,
+    telemetry: telemetry({ logger: silent }),
+  });
+  assert.equal(publisher.status().at, t0 / 1000, 'the first start: the instant it falls in');
+  await seq.submit(submission);
+  await clock.advance(t0 + intervalMs - clock.now());
+  assert.equal((await publisher.published()).treeSize, 1);
+  assert.equal(publisher.status().at, (t0 + intervalMs) / 1000, 'the instant scheduled');
+  publisher.close();
+  await seq.close();
+});
+
 test('a required quorum: no publication without it, said in the log, a metric and the status', async () => {
   const [live] = await startWitnesses(1);
   assert.ok(live);
