@@ -2,13 +2,14 @@
 // TRUST_PROXY=1: TLS works, a client that forges X-Forwarded-For is still one client to the rate
 // limit, bodies over 1 MiB stop at the proxy, and nginx writes no client address anywhere.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { selfSigned } from '../../test/log-dir.ts';
 import { exited } from '../../test/wait.ts';
 import { readConfig } from '../config/index.ts';
 import { startRegistry } from './start.ts';
@@ -71,21 +72,9 @@ test('deploy/nginx.conf in a real nginx: TLS, one client per address, body limit
     }),
   );
   const [tls, plain] = [await freePort(), await freePort()];
-  execFileSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ed25519',
-    '-nodes',
-    '-subj',
-    '/CN=registry.example',
-    '-days',
-    '1',
-    '-keyout',
-    join(dir, 'key.pem'),
-    '-out',
-    join(dir, 'cert.pem'),
-  ]);
+  const pem = selfSigned();
+  writeFileSync(join(dir, 'key.pem'), pem.key);
+  writeFileSync(join(dir, 'cert.pem'), pem.cert);
   // The shipped file with this machine's ports, certificate and log directory.
   const site = readFileSync(new URL('../../deploy/nginx.conf', import.meta.url), 'utf8')
     .replace('127.0.0.1:8080', new URL(registry.url).host)
