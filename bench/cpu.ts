@@ -54,6 +54,8 @@ function written(pid: number): number {
 }
 
 export interface CpuSpent {
+  /** Seconds between the start and the end of the count. */
+  readonly seconds: number;
   /** Cores of the machine busy on average (any process). */
   readonly machineBusy: number;
   readonly cores: number;
@@ -86,6 +88,7 @@ export function cpuMeter(pid: number): () => CpuSpent {
       .filter(([, cores]) => cores >= 0.005)
       .sort((a, b) => b[1] - a[1]);
     return {
+      seconds,
       machineBusy: (m1.busy - m0.busy) / seconds,
       cores: Math.round((m1.all - m0.all) / seconds),
       server: serverThreads.reduce((a, [, c]) => a + c, 0),
@@ -100,13 +103,14 @@ export function cpuMeter(pid: number): () => CpuSpent {
  * One line: the machine's busy cores, the server's by thread, the load generator's, and the
  * server's CPU time and bytes written to the disk per answered request.
  */
-export function describeCpu(c: CpuSpent, requests: number, seconds: number): string {
+export function describeCpu(c: CpuSpent, requests: number): string {
   const f = (n: number) => n.toFixed(2);
-  const perRequest = requests > 0 ? (c.server * seconds * 1e6) / requests : 0;
-  return `CPU: machine ${f(c.machineBusy)} of ${c.cores} cores busy; server ${f(c.server)} (${c.serverThreads
+  const threads = c.serverThreads
     .slice(0, 4)
     .map(([n, x]) => `${n} ${f(x)}`)
-    .join(
-      ', ',
-    )}), ${Math.round(perRequest)} µs and ${requests > 0 ? (c.written / requests / 1024).toFixed(1) : 0} KiB written a request; load generator ${f(c.loadGenerator)}`;
+    .join(', ');
+  const per = (x: number) => (requests > 0 ? x / requests : 0);
+  const micros = Math.round(per(c.server * c.seconds * 1e6));
+  const kib = per(c.written / 1024).toFixed(1);
+  return `CPU: machine ${f(c.machineBusy)} of ${c.cores} cores busy; server ${f(c.server)} (${threads}), ${micros} µs and ${kib} KiB written a request; load generator ${f(c.loadGenerator)}`;
 }

@@ -121,7 +121,7 @@ export async function run(argv: string[]): Promise<void> {
       );
       const meter = cpuMeter(server.child.pid as number);
       const r = await load(server.url, connections, seconds);
-      const cpu = describeCpu(meter(), r.ok, seconds);
+      const cpu = describeCpu(meter(), r.ok);
       let logged = '';
       if (mode === 'registry') {
         server.child.send('stats');
