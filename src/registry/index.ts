@@ -67,6 +67,7 @@ export {
   addEntry,
   addTotals,
   cloneTotals,
+  emptyTally,
   emptyTotals,
   headline,
   ImportCount,
@@ -74,6 +75,9 @@ export {
   type Tally,
   TallyError,
   type Totals,
+  type TotalsHere,
   talliesChanged,
   tally,
+  withImported,
+  withoutImported,
 } from './totals.ts';

@@ -33,7 +33,7 @@ export interface Totals {
   voided: Record<string, number>;
 }
 
-function emptyTally(): Tally {
+export function emptyTally(): Tally {
   return {
     declarants: 0,
     orgs: Object.fromEntries(ORGS.map((o) => [o, 0])),
@@ -123,6 +123,21 @@ export function talliesChanged(
     else registered = true;
   }
   return { registered, imported };
+}
+
+/**
+ * The totals without the imported records' tally, which stores keep apart: that tally covers the
+ * whole history by day (thousands of keys, 125 KB of JSON) and changes only with an import, while
+ * the rest changes at every commit. {@link withImported} puts them back together.
+ */
+export type TotalsHere = Omit<Totals, 'imported'>;
+
+export function withoutImported(t: Totals): TotalsHere {
+  return { entries: t.entries, registered: t.registered, voided: t.voided };
+}
+
+export function withImported(t: TotalsHere, imported: Tally): Totals {
+  return { entries: t.entries, registered: t.registered, imported, voided: t.voided };
 }
 
 /** Adds totals counted apart (an import's batch, counted on another thread) into `t`. */

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ENTRIES_LEVEL, ed25519Signer, parseEntryBundle, TILE_WIDTH } from '../log/index.ts';
 import {
@@ -9,7 +12,7 @@ import {
   tally,
   type VoidEntry,
 } from '../registry/index.ts';
-import { MemoryStore } from '../store/index.ts';
+import { MemoryStore, SqliteStore } from '../store/index.ts';
 import { LogWriter, VoidError } from './writer.ts';
 
 const signer = ed25519Signer('example.org/log', new Uint8Array(32).fill(7));
@@ -66,6 +69,36 @@ test('a void entry takes its declaration out of the totals; the recount agrees; 
   ] as const) {
     await assert.rejects(writer.append(bad.map(encodeEntry), [...bad]), VoidError, what);
     assert.equal((await store.state()).treeSize, 302, `${what}: nothing written`);
+  }
+});
+
+test('a void of an imported record: the store keeps the imported tally apart, and writes it again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuidang-void-'));
+  const store = new SqliteStore(dir);
+  const writer = new LogWriter(store, 'example.org/log', signer);
+  await writer.reload();
+  // Alike but for their commitments: a batch is shuffled, and any of them may be the one voided.
+  const imported = [0, 1, 2].map(
+    (i): DeclarationEntry => ({
+      ...declaration(1),
+      commitment: new Uint8Array(32).fill(i),
+      channel: 'import',
+      day: '2005-03-01',
+    }),
+  );
+  const made = [declaration(3)];
+  const voids = [voidOf(1)];
+  for (const batch of [imported, made, voids]) await writer.append(batch.map(encodeEntry), batch);
+  await store.close();
+  // Read as a restart would, from the database alone.
+  const again = new SqliteStore(dir);
+  try {
+    const { totals } = await again.state();
+    assert.equal(totals.imported.declarants, 2);
+    assert.equal(totals.registered.declarants, 1);
+    assert.deepEqual(totals, tally([...imported, ...made, ...voids]), 'the recount agrees');
+  } finally {
+    await again.close();
   }
 });
 

@@ -162,7 +162,8 @@ export class LogWriter {
       async () => {
         const targets = await this.#voidTargets(declarations, oldSize);
         // Only the tallies this batch changes are copied; the others stay shared (see cloneTotals).
-        const totals = cloneTotals(this.#totals, talliesChanged(declarations, targets));
+        const changed = talliesChanged(declarations, targets);
+        const totals = cloneTotals(this.#totals, changed);
         for (const p of order) {
           const e = declarations[p] as Entry;
           addEntry(totals, e, e.kind === 'void' ? targets.get(e.target) : undefined);
@@ -170,6 +171,7 @@ export class LogWriter {
         return {
           input: order.map((p) => entries[p] as Uint8Array),
           totals,
+          importedUnchanged: !changed.imported,
           voided: [...targets.keys()],
         };
       },
@@ -202,6 +204,7 @@ export class LogWriter {
     prepare: () => Promise<{
       input: readonly Uint8Array[] | PackedEntries;
       totals: Totals;
+      importedUnchanged?: boolean;
       voided: number[];
     }>,
     order: readonly number[],
@@ -210,7 +213,7 @@ export class LogWriter {
     const oldSize = this.#treeSize;
     const started = performance.now();
     try {
-      const { input, totals, voided } = await prepare();
+      const { input, totals, importedUnchanged, voided } = await prepare();
       const result = await integrate(overlay([this.#edge], this.#store.readTiles), oldSize, input);
       const checkpoint = signCheckpoint(
         { origin: this.#origin, treeSize: result.treeSize, root: result.root },
@@ -225,6 +228,7 @@ export class LogWriter {
         tiles: result.tiles,
         checkpoint,
         totals,
+        importedUnchanged,
         voided,
         ...more,
       };

@@ -190,6 +190,40 @@ for (const [name, make] of backends) {
       } else await store.close();
     });
 
+    test('the imported tally: written by the commits that change it, read whole by every reader', async () => {
+      const { store, reopen } = make();
+      // Another reader of the same data (a second node) that has read the state before.
+      const reader = reopen?.() ?? store;
+      await append(store, 1);
+      assert.deepEqual((await reader.state()).totals, (await store.state()).totals);
+
+      const first = await nextCommit(store, 2);
+      first.totals.imported.declarants = 2;
+      first.totals.imported.days['2004-12-01'] = 2;
+      await store.commit(first);
+      // A commit that leaves the imported tally as it was need not write it again.
+      const second = await nextCommit(store, 1, { importedUnchanged: true });
+      second.totals.registered.declarants = 1;
+      second.totals.registered.days['2026-12-01'] = 1;
+      await store.commit(second);
+      for (const s of [store, reader])
+        assert.deepEqual((await s.state()).totals, second.totals, 'both parts, each as committed');
+
+      const third = await nextCommit(store, 1, { importedUnchanged: false });
+      third.totals.imported.days['2005-01-01'] = 7;
+      third.totals.voided.duplicate = 1;
+      await store.commit(third);
+      for (const s of [store, reader])
+        assert.deepEqual((await s.state()).totals, third.totals, 'the changed tally, read again');
+      if (reader !== store) await reader.close();
+      if (reopen) {
+        await store.close();
+        const again = reopen();
+        assert.deepEqual((await again.state()).totals, third.totals, 'durable across reopening');
+        await again.close();
+      } else await store.close();
+    });
+
     test('failure injection: a commit that fails part-way leaves nothing of itself', async () => {
       const { store } = make();
       await append(store, 2, { idempotency: [record('taken', 1e12)], voided: [0] });

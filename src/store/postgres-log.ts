@@ -1,9 +1,18 @@
 // The log's state in PostgreSQL: tiles, checkpoints, totals, voids, idempotency records, import
 // cursors. A commit is one statement, fenced on the totals row (see `commit`).
 import type { Tile } from '../log/index.ts';
-import { emptyTotals, type Totals } from '../registry/index.ts';
+import {
+  emptyTally,
+  emptyTotals,
+  type Tally,
+  type Totals,
+  type TotalsHere,
+  withImported,
+  withoutImported,
+} from '../registry/index.ts';
 import type { PgDatabase } from './postgres-db.ts';
 import { NEW_PUBLICATION_COLUMNS, publicationRows, publicationsJson } from './postgres-site.ts';
+import { deepFreeze } from './rows.ts';
 import {
   type Commit,
   cursorOf,
@@ -18,18 +27,43 @@ import {
 
 export class PostgresLog implements LogStore {
   readonly #db: PgDatabase;
+  // The imported records' tally last read, by the tree size of the commit that wrote it (null:
+  // no commit has): it is read and parsed again only when an import has changed it.
+  #cachedImported: { size: string | null; tally: Tally } | undefined;
 
   constructor(db: PgDatabase) {
     this.#db = db;
   }
 
   async state(): Promise<LogState> {
-    const { rows } = await this.#db.query<{ tree_size: string; json: Totals; note: string | null }>(
-      'SELECT t.tree_size, t.json, c.note FROM totals t LEFT JOIN checkpoints c ON c.tree_size = t.tree_size WHERE t.id = 1',
+    const cached = this.#cachedImported;
+    // One statement, so both rows come from one snapshot; the imported tally only if it was
+    // written at another size than the one cached.
+    const { rows } = await this.#db.query<{
+      tree_size: string;
+      json: TotalsHere;
+      isize: string | null;
+      ijson: Tally | null;
+      note: string | null;
+    }>(
+      `SELECT t.tree_size, t.json, i.tree_size AS isize,
+              CASE WHEN i.tree_size IS NOT DISTINCT FROM $1::bigint THEN NULL ELSE i.json END AS ijson, c.note
+       FROM totals t LEFT JOIN totals_imported i ON i.id = 1 LEFT JOIN checkpoints c ON c.tree_size = t.tree_size
+       WHERE t.id = 1`,
+      [cached === undefined ? -1 : cached.size],
     );
     const row = rows[0];
     if (row === undefined) return { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
-    return { treeSize: Number(row.tree_size), checkpoint: row.note ?? undefined, totals: row.json };
+    let tally = cached?.tally;
+    if (row.ijson !== null || tally === undefined) {
+      tally = deepFreeze(row.ijson ?? emptyTally());
+      this.#cachedImported = { size: row.isize, tally };
+    }
+    return {
+      treeSize: Number(row.tree_size),
+      checkpoint: row.note ?? undefined,
+      totals: withImported(row.json, tally),
+    };
   }
 
   readonly readTiles = async (tiles: readonly Tile[]): Promise<Uint8Array[]> => {
@@ -232,7 +266,7 @@ function commitStatement(c: Commit): { text: string; values: unknown[] } {
   const { values, $ } = parameters();
   const oldSize = $(c.oldSize);
   const newSize = $(c.newSize);
-  const totals = $(JSON.stringify(c.totals));
+  const totals = $(JSON.stringify(withoutImported(c.totals)));
   const sequenced = c.sequenced ?? [];
   // Every queued row this commit sequences is still waiting: none is ever logged twice.
   const waiting =
@@ -248,7 +282,13 @@ function commitStatement(c: Commit): { text: string; values: unknown[] } {
     'ok AS (SELECT 1 FROM moved UNION ALL SELECT 1 FROM created)',
   ];
   const ok = 'EXISTS (SELECT 1 FROM ok)';
-  const writes = [
+  const writes = [];
+  if (c.importedUnchanged !== true)
+    writes.push(
+      `INSERT INTO totals_imported (id, tree_size, json) SELECT 1, ${newSize}, ${$(JSON.stringify(c.totals.imported))} WHERE ${ok}
+       ON CONFLICT (id) DO UPDATE SET tree_size = EXCLUDED.tree_size, json = EXCLUDED.json`,
+    );
+  writes.push(
     `INSERT INTO tiles (level, idx, width, data)
      SELECT * FROM unnest(${$(c.tiles.map((t) => t.tile.level))}::int[], ${$(c.tiles.map((t) => t.tile.index))}::bigint[],
                           ${$(c.tiles.map((t) => t.tile.width))}::int[], ${$(c.tiles.map((t) => Buffer.from(t.data)))}::bytea[])
@@ -256,7 +296,7 @@ function commitStatement(c: Commit): { text: string; values: unknown[] } {
      ON CONFLICT (level, idx) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data`,
     `INSERT INTO checkpoints (tree_size, note) SELECT ${newSize}, ${$(c.checkpoint)} WHERE ${ok}
      ON CONFLICT (tree_size) DO NOTHING`,
-  ];
+  );
   // The checkpoint this commit builds on is forgotten unless it was published: kept, the
   // checkpoints would list every commit's size, which dates declarations between publications.
   if (c.newSize > c.oldSize)

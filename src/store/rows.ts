@@ -86,3 +86,12 @@ export function toStaffUser(r: StaffUserRow): StaffUser {
     ...(r.second_factor ? { secondFactor: r.second_factor } : {}),
   };
 }
+
+/** `value` and everything in it made read-only: what a store hands to every reader alike. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

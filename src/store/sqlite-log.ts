@@ -3,7 +3,16 @@
 // new tree size and is refused.
 import type { StatementSync } from 'node:sqlite';
 import type { Tile } from '../log/index.ts';
-import { emptyTotals, type Totals } from '../registry/index.ts';
+import {
+  emptyTally,
+  emptyTotals,
+  type Tally,
+  type Totals,
+  type TotalsHere,
+  withImported,
+  withoutImported,
+} from '../registry/index.ts';
+import { deepFreeze } from './rows.ts';
 import { markSequenced } from './sqlite-cluster.ts';
 import type { SqliteDatabase } from './sqlite-db.ts';
 import { insertPublication } from './sqlite-site.ts';
@@ -34,12 +43,16 @@ export class SqliteLog implements LogStore {
   readonly #putTile: StatementSync;
   readonly #putCheckpoint: StatementSync;
   readonly #putTotals: StatementSync;
+  readonly #putImported: StatementSync;
   readonly #getState: StatementSync;
   readonly #getSize: StatementSync;
   // The parsed totals of the last state read, by tree size: the totals are a function of the
   // entries, so while the size is the same they are too, and the pages that show them need not
   // parse one JSON document per request. Readers treat totals as immutable.
   #cachedTotals: { size: number; totals: Totals } | undefined;
+  // The imported records' tally last read, by the tree size of the commit that wrote it (null:
+  // no commit has): it is read and parsed again only when an import has changed it.
+  #cachedImported: { size: number | null; tally: Tally } | undefined;
   readonly #putVoided: StatementSync;
   readonly #isVoided: StatementSync;
   readonly #getCheckpoint: StatementSync;
@@ -61,8 +74,15 @@ export class SqliteLog implements LogStore {
     this.#putTotals = db.prepare(
       'INSERT OR REPLACE INTO totals (id, tree_size, json) VALUES (1, ?, ?)',
     );
+    this.#putImported = db.prepare(
+      'INSERT OR REPLACE INTO totals_imported (id, tree_size, json) VALUES (1, ?, ?)',
+    );
+    // One statement, so both rows come from one snapshot. The imported tally's JSON only if it
+    // was written at another size than the one given (that of the tally cached, or null).
     this.#getState = db.prepare(
-      'SELECT t.tree_size AS size, t.json AS json, c.note AS note FROM totals t LEFT JOIN checkpoints c ON c.tree_size = t.tree_size',
+      `SELECT t.tree_size AS size, t.json AS json, i.tree_size AS isize,
+              CASE WHEN i.tree_size IS ? THEN NULL ELSE i.json END AS ijson, c.note AS note
+       FROM totals t LEFT JOIN totals_imported i ON i.id = 1 LEFT JOIN checkpoints c ON c.tree_size = t.tree_size`,
     );
     this.#getSize = db.prepare(
       'SELECT t.tree_size AS size, c.note AS note FROM totals t LEFT JOIN checkpoints c ON c.tree_size = t.tree_size',
@@ -106,11 +126,23 @@ export class SqliteLog implements LogStore {
         return { treeSize: head.size, checkpoint: head.note ?? undefined, totals: cached.totals };
       }
     }
-    const row = this.#getState.get() as
-      | { size: number; json: string; note: string | null }
+    const imported = this.#cachedImported;
+    const row = this.#getState.get(imported === undefined ? -1 : imported.size) as
+      | {
+          size: number;
+          json: string;
+          isize: number | null;
+          ijson: string | null;
+          note: string | null;
+        }
       | undefined;
     if (row === undefined) return { treeSize: 0, checkpoint: undefined, totals: emptyTotals() };
-    const totals = deepFreeze(JSON.parse(row.json) as Totals);
+    let tally = imported?.tally;
+    if (row.ijson !== null || tally === undefined) {
+      tally = deepFreeze(row.ijson === null ? emptyTally() : (JSON.parse(row.ijson) as Tally));
+      this.#cachedImported = { size: row.isize, tally };
+    }
+    const totals = deepFreeze(withImported(JSON.parse(row.json) as TotalsHere, tally));
     this.#cachedTotals = { size: row.size, totals };
     return { treeSize: row.size, checkpoint: row.note ?? undefined, totals };
   }
@@ -131,7 +163,7 @@ export class SqliteLog implements LogStore {
 
   async commit(c: Commit): Promise<void> {
     this.#db.transaction(() => {
-      const current = (this.#getState.get() as { size: number } | undefined)?.size ?? 0;
+      const current = (this.#getSize.get() as { size: number } | undefined)?.size ?? 0;
       if (current !== c.oldSize) {
         throw new StoreError(
           'conflict',
@@ -145,7 +177,9 @@ export class SqliteLog implements LogStore {
       // checkpoints would list every commit's size, which dates declarations between two
       // publications (with anything else that keeps an order).
       if (c.newSize > c.oldSize) this.#dropCheckpoint.run(c.oldSize);
-      this.#putTotals.run(c.newSize, JSON.stringify(c.totals));
+      this.#putTotals.run(c.newSize, JSON.stringify(withoutImported(c.totals)));
+      if (c.importedUnchanged !== true)
+        this.#putImported.run(c.newSize, JSON.stringify(c.totals.imported));
       for (const idx of c.voided) this.#putVoided.run(idx);
       for (const r of c.idempotency ?? [])
         this.#putIdempotency.run(r.keyId, r.requestHash, r.treeSize, r.sealed, r.expires);
@@ -245,12 +279,4 @@ export class SqliteLog implements LogStore {
     const row = this.#getImport.get(source) as { line: number; prefix: string | null } | undefined;
     return row === undefined ? { line: 0 } : cursorOf(row.line, row.prefix);
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

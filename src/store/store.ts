@@ -56,6 +56,12 @@ export interface Commit {
   readonly checkpoint: string;
   /** Totals after this commit's entries. */
   readonly totals: Totals;
+  /**
+   * True when `totals.imported` is the tally of the state this commit builds on: the store need
+   * not write it again (SQL stores keep it in a row of its own, 125 KB of JSON for the real
+   * history, written only by the commits that change it). Absent or false: it is written.
+   */
+  readonly importedUnchanged?: boolean;
   /** Indexes of declarations voided by this commit's entries. */
   readonly voided: readonly number[];
   /** Sealed receipts of requests that came with an Idempotency-Key. */

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { runCli } from '../../test/cli.ts';
 import { freshSchema, postgresUrl } from '../../test/postgres.ts';
 import { integrate, TileMap, tilePath, treeRoot } from '../log/index.ts';
+import { emptyTotals, type Totals } from '../registry/index.ts';
 import { PostgresStore } from './postgres.ts';
 import { lockKey, MIGRATIONS as PG_MIGRATIONS } from './postgres-db.ts';
 import { SqliteStore } from './sqlite.ts';
@@ -120,5 +121,56 @@ test('SQLite: tiles stored by level and index before are found by their key afte
     await assert.rejects(store.readTiles([{ level: 0, index: 3, width: 256 }]), /not stored/);
   } finally {
     await store.close();
+  }
+});
+
+/** Totals as a database kept them whole, in one row, before the imported tally had a row of its own. */
+function wholeTotals(): Totals {
+  const t = emptyTotals();
+  t.entries = 12;
+  t.registered.declarants = 2;
+  t.registered.days['2026-12-01'] = 2;
+  t.imported.declarants = 9;
+  t.imported.days['2004-12-03'] = 9;
+  t.imported.regions['CN-SC'] = 9;
+  t.voided.flood = 1;
+  return t;
+}
+
+test('SQLite and PostgreSQL: totals kept in one row before are the same totals after the migration', async () => {
+  const totals = wholeTotals();
+  const dir = olderSqlite();
+  const db = new DatabaseSync(join(dir, DATABASE_FILE));
+  db.prepare('INSERT INTO totals (id, tree_size, json) VALUES (1, 12, ?)').run(
+    JSON.stringify(totals),
+  );
+  db.close();
+  const sqlite = new SqliteStore(dir, { migrate: true });
+  try {
+    assert.deepEqual((await sqlite.state()).totals, totals);
+  } finally {
+    await sqlite.close();
+  }
+
+  const schema = freshSchema();
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`SET search_path = ${schema}`);
+    for (const m of PG_MIGRATIONS.slice(0, -1)) await client.query(m);
+    await client.query('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    await client.query('INSERT INTO schema_version VALUES ($1)', [PG_MIGRATIONS.length - 1]);
+    await client.query('INSERT INTO totals (id, tree_size, json) VALUES (1, 12, $1)', [
+      JSON.stringify(totals),
+    ]);
+    const store = new PostgresStore(postgresUrl, { schema, migrate: true });
+    try {
+      assert.deepEqual((await store.state()).totals, totals);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await client.end();
   }
 });
